@@ -1,0 +1,82 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Warnings in our own code are errors-in-waiting: keep the language mode strict everywhere.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "LienThong",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lienthongd", targets: ["lienthongd"]),
+        .executable(name: "lienthong", targets: ["lienthong"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        /// The OpenSSL 3 system library and a shim header for what Swift cannot import directly.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        /// Agencies, document metadata, numbering, statuses, time: pure, no I/O.
+        .target(name: "LienThongDomain", swiftSettings: strict),
+        /// Signing and verification engine (CMS, X.509, demo PKI) over OpenSSL.
+        .target(name: "LienThongCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        /// The SQLite registry: schema, migrations, records, queries.
+        .target(
+            name: "LienThongRegistry",
+            dependencies: ["LienThongDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        /// JSON wire types shared by the daemon and the CLI.
+        .target(name: "LienThongAPI", dependencies: ["LienThongDomain"], swiftSettings: strict),
+        /// The HTTP server, its configuration and the send/receive service.
+        .target(
+            name: "LienThongServer",
+            dependencies: [
+                "LienThongDomain", "LienThongCrypto", "LienThongRegistry", "LienThongAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "lienthongd",
+            dependencies: [
+                "LienThongServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "lienthong",
+            dependencies: [
+                "LienThongDomain", "LienThongCrypto", "LienThongAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LienThongDomainTests", dependencies: ["LienThongDomain"], swiftSettings: strict),
+        .testTarget(name: "LienThongCryptoTests", dependencies: ["LienThongCrypto"], swiftSettings: strict),
+        .testTarget(
+            name: "LienThongRegistryTests",
+            dependencies: ["LienThongRegistry", "LienThongDomain"],
+            swiftSettings: strict
+        ),
+        /// Starts the real daemon binary and drives it with the real CLI.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["lienthongd", "lienthong", "LienThongCrypto"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,283 @@
+import Foundation
+
+/// `POST /v1/files` answers with the stored file's address.
+public struct UploadedFile: Codable, Sendable {
+    public var sha256: String
+    public var size: Int64
+
+    public init(sha256: String, size: Int64) {
+        self.sha256 = sha256
+        self.size = size
+    }
+}
+
+/// `POST /v1/documents`: send a document whose files were uploaded first.
+public struct SendRequest: Codable, Sendable {
+    public struct File: Codable, Sendable {
+        public var sha256: String
+        /// The file name the recipients will see; no paths.
+        public var name: String
+
+        public init(sha256: String, name: String) {
+            self.sha256 = sha256
+            self.name = name
+        }
+    }
+
+    /// The main document first; the rest are attachments, sealed by the agency alone.
+    public var files: [File]
+    /// Recipient agency codes.
+    public var to: [String]
+    /// Type abbreviation (QĐ, CT, BC …) or CV for a Công văn.
+    public var type: String
+    /// Trích yếu.
+    public var subject: String
+    /// The username of the person who signs; the agency's only signer when absent.
+    public var signer: String?
+    public var urgency: String?
+    /// Refused unless absent or "none": secret documents do not travel here.
+    public var secrecy: String?
+    /// A date (2026-12-15) or a number of working days (10wd).
+    public var deadline: String?
+    /// For a Công văn, the drafting unit in the symbol (`47/UBND-TTr`).
+    public var draftingUnit: String?
+    /// TM., KT., TL., TUQ. or Q.
+    public var authority: String?
+    public var pageCount: Int?
+    public var notes: String?
+    public var language: String?
+
+    public init(files: [File], to: [String], type: String, subject: String, signer: String? = nil,
+                urgency: String? = nil, secrecy: String? = nil, deadline: String? = nil, draftingUnit: String? = nil,
+                authority: String? = nil, pageCount: Int? = nil, notes: String? = nil, language: String? = nil) {
+        self.files = files
+        self.to = to
+        self.type = type
+        self.subject = subject
+        self.signer = signer
+        self.urgency = urgency
+        self.secrecy = secrecy
+        self.deadline = deadline
+        self.draftingUnit = draftingUnit
+        self.authority = authority
+        self.pageCount = pageCount
+        self.notes = notes
+        self.language = language
+    }
+}
+
+public struct AgencyRef: Codable, Sendable, Equatable {
+    public var code: String
+    public var name: String
+
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
+}
+
+public struct FileInfo: Codable, Sendable {
+    public var position: Int
+    public var name: String
+    public var sha256: String
+    public var size: Int64
+    /// "document" (signer and seal) or "attachment" (seal).
+    public var kind: String
+    public var signatureSHA256: String
+
+    public init(position: Int, name: String, sha256: String, size: Int64, kind: String, signatureSHA256: String) {
+        self.position = position
+        self.name = name
+        self.sha256 = sha256
+        self.size = size
+        self.kind = kind
+        self.signatureSHA256 = signatureSHA256
+    }
+}
+
+public struct SignatureInfo: Codable, Sendable {
+    public var filePosition: Int
+    /// "signer" or "seal".
+    public var role: String
+    public var commonName: String
+    public var organization: String?
+    public var serialNumber: String
+    public var algorithm: String
+    public var signedAt: Date
+
+    public init(filePosition: Int, role: String, commonName: String, organization: String?, serialNumber: String,
+                algorithm: String, signedAt: Date) {
+        self.filePosition = filePosition
+        self.role = role
+        self.commonName = commonName
+        self.organization = organization
+        self.serialNumber = serialNumber
+        self.algorithm = algorithm
+        self.signedAt = signedAt
+    }
+}
+
+public struct StatusEvent: Codable, Sendable {
+    public var status: String
+    public var statusName: String
+    public var at: Date
+    public var actor: String
+    public var note: String?
+
+    public init(status: String, statusName: String, at: Date, actor: String, note: String?) {
+        self.status = status
+        self.statusName = statusName
+        self.at = at
+        self.actor = actor
+        self.note = note
+    }
+}
+
+/// One recipient's delivery: its status now and, when asked for, how it got there.
+public struct RecipientStatus: Codable, Sendable {
+    public var recipient: AgencyRef
+    public var status: String
+    public var statusName: String
+    /// Số đến in the recipient's incoming register, once accepted.
+    public var arrivalNumber: Int?
+    public var updatedAt: Date
+    public var history: [StatusEvent]?
+
+    public init(recipient: AgencyRef, status: String, statusName: String, arrivalNumber: Int?, updatedAt: Date,
+                history: [StatusEvent]?) {
+        self.recipient = recipient
+        self.status = status
+        self.statusName = statusName
+        self.arrivalNumber = arrivalNumber
+        self.updatedAt = updatedAt
+        self.history = history
+    }
+}
+
+/// A document as the API shows it. A recipient sees only its own delivery among `recipients`.
+public struct DocumentView: Codable, Sendable {
+    public var id: String
+    public var numberAndSymbol: String
+    public var number: Int
+    public var symbol: String
+    public var issuer: AgencyRef
+    public var typeName: String
+    public var typeAbbreviation: String
+    public var subject: String
+    public var urgency: String
+    public var authority: String?
+    public var signerName: String
+    public var signerPosition: String
+    public var issuedAt: Date
+    public var deadline: String?
+    public var files: [FileInfo]
+    public var signatures: [SignatureInfo]
+    public var recipients: [RecipientStatus]
+
+    public init(id: String, numberAndSymbol: String, number: Int, symbol: String, issuer: AgencyRef, typeName: String,
+                typeAbbreviation: String, subject: String, urgency: String, authority: String?, signerName: String,
+                signerPosition: String, issuedAt: Date, deadline: String?, files: [FileInfo], signatures: [SignatureInfo],
+                recipients: [RecipientStatus]) {
+        self.id = id
+        self.numberAndSymbol = numberAndSymbol
+        self.number = number
+        self.symbol = symbol
+        self.issuer = issuer
+        self.typeName = typeName
+        self.typeAbbreviation = typeAbbreviation
+        self.subject = subject
+        self.urgency = urgency
+        self.authority = authority
+        self.signerName = signerName
+        self.signerPosition = signerPosition
+        self.issuedAt = issuedAt
+        self.deadline = deadline
+        self.files = files
+        self.signatures = signatures
+        self.recipients = recipients
+    }
+}
+
+/// `GET /v1/inbox`: the documents addressed to the caller's agency, newest first.
+public struct InboxEntry: Codable, Sendable {
+    public var id: String
+    public var numberAndSymbol: String
+    public var issuer: AgencyRef
+    public var typeName: String
+    public var subject: String
+    public var urgency: String
+    public var issuedAt: Date
+    public var deadline: String?
+    public var status: String
+    public var statusName: String
+    public var arrivalNumber: Int?
+
+    public init(id: String, numberAndSymbol: String, issuer: AgencyRef, typeName: String, subject: String, urgency: String,
+                issuedAt: Date, deadline: String?, status: String, statusName: String, arrivalNumber: Int?) {
+        self.id = id
+        self.numberAndSymbol = numberAndSymbol
+        self.issuer = issuer
+        self.typeName = typeName
+        self.subject = subject
+        self.urgency = urgency
+        self.issuedAt = issuedAt
+        self.deadline = deadline
+        self.status = status
+        self.statusName = statusName
+        self.arrivalNumber = arrivalNumber
+    }
+}
+
+/// `POST /v1/documents/{id}/reject`.
+public struct RejectRequest: Codable, Sendable {
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
+}
+
+/// `GET /v1/me`.
+public struct Caller: Codable, Sendable {
+    public var username: String
+    public var fullName: String
+    public var role: String
+    public var agency: AgencyRef
+
+    public init(username: String, fullName: String, role: String, agency: AgencyRef) {
+        self.username = username
+        self.fullName = fullName
+        self.role = role
+        self.agency = agency
+    }
+}
+
+/// `manifest.json` of an exported document: enough to verify it offline.
+public struct ExportManifest: Codable, Sendable {
+    public static let currentFormat = "lienthong-export/1"
+
+    public struct File: Codable, Sendable {
+        public var name: String
+        public var sha256: String
+        public var size: Int64
+        public var kind: String
+        /// The detached CMS signature beside it: `NAME.p7s`.
+        public var signature: String
+
+        public init(name: String, sha256: String, size: Int64, kind: String, signature: String) {
+            self.name = name
+            self.sha256 = sha256
+            self.size = size
+            self.kind = kind
+            self.signature = signature
+        }
+    }
+
+    public var format: String
+    public var document: DocumentView
+    public var files: [File]
+
+    public init(document: DocumentView, files: [File]) {
+        format = Self.currentFormat
+        self.document = document
+        self.files = files
+    }
+}

@@ -1,0 +1,36 @@
+import COpenSSL
+import Foundation
+
+/// A memory BIO that reads the given bytes; freed by the caller.
+func makeReadBIO(_ data: Data) throws -> OpaquePointer {
+    let bio = data.withUnsafeBytes { raw -> OpaquePointer? in
+        // BIO_new_mem_buf does not copy: duplicate into a BIO that owns its bytes.
+        guard let bio = BIO_new(BIO_s_mem()) else { return nil }
+        if raw.count > 0, BIO_write(bio, raw.baseAddress, Int32(raw.count)) != Int32(raw.count) {
+            BIO_free(bio)
+            return nil
+        }
+        return bio
+    }
+    guard let bio else { throw CryptoError.drain("allocating a memory buffer") }
+    return bio
+}
+
+/// Runs `write` against a fresh memory BIO and returns what it wrote.
+func withWriteBIO(_ operation: String, _ write: (OpaquePointer) -> Bool) throws -> Data {
+    guard let bio = BIO_new(BIO_s_mem()) else { throw CryptoError.drain(operation) }
+    defer { BIO_free(bio) }
+    guard write(bio) else { throw CryptoError.drain(operation) }
+    var pointer: UnsafeMutablePointer<CChar>?
+    let length = shim_BIO_get_mem_data(bio, &pointer)
+    guard length > 0, let pointer else { return Data() }
+    return Data(bytes: pointer, count: length)
+}
+
+/// Opens a file for reading as a BIO, so that large documents are streamed, never loaded whole.
+func openFileBIO(_ url: URL) throws -> OpaquePointer {
+    guard let bio = BIO_new_file(url.path, "rb") else {
+        throw CryptoError.drain("opening \(url.lastPathComponent)")
+    }
+    return bio
+}

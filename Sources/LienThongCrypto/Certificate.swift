@@ -1,0 +1,148 @@
+import COpenSSL
+import Foundation
+
+/// An X.509 certificate, parsed once and shared read-only between tasks.
+///
+/// OpenSSL reference-counts certificates and its read paths are thread-safe, so one instance
+/// may serve any number of concurrent verifications.
+public final class Certificate: @unchecked Sendable, Hashable, CustomStringConvertible {
+    /// The `X509*`, owned by this instance.
+    let pointer: OpaquePointer
+
+    /// Takes ownership of one reference.
+    init(owning pointer: OpaquePointer) {
+        self.pointer = pointer
+        // Computes and caches the extensions now, while the object is still private to us.
+        X509_check_purpose(pointer, -1, 0)
+    }
+
+    /// Shares a reference owned elsewhere.
+    convenience init(borrowing pointer: OpaquePointer) {
+        X509_up_ref(pointer)
+        self.init(owning: pointer)
+    }
+
+    deinit { X509_free(pointer) }
+
+    /// Parses one DER-encoded certificate.
+    public convenience init(der: Data) throws {
+        let parsed = der.withUnsafeBytes { raw -> OpaquePointer? in
+            var base: UnsafePointer<UInt8>? = raw.bindMemory(to: UInt8.self).baseAddress
+            guard base != nil else { return nil }
+            return d2i_X509(nil, &base, raw.count)
+        }
+        guard let parsed else { throw CryptoError.drain("reading a DER certificate") }
+        self.init(owning: parsed)
+    }
+
+    /// Parses every certificate in PEM text (a chain file may hold several); at least one.
+    public static func parsePEM(_ pem: Data) throws -> [Certificate] {
+        let bio = try makeReadBIO(pem)
+        defer { BIO_free(bio) }
+        var certificates: [Certificate] = []
+        while let x509 = PEM_read_bio_X509(bio, nil, nil, nil) {
+            certificates.append(Certificate(owning: x509))
+        }
+        ERR_clear_error() // the end of the input reads as an error
+        guard !certificates.isEmpty else {
+            throw CryptoError("the file holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")
+        }
+        return certificates
+    }
+
+    /// Reads certificates from a file in PEM or DER.
+    public static func load(_ url: URL) throws -> [Certificate] {
+        let data = try Data(contentsOf: url)
+        if data.starts(with: Array("-----".utf8)) || String(decoding: data.prefix(4096), as: UTF8.self).contains("-----BEGIN") {
+            return try parsePEM(data)
+        }
+        return [try Certificate(der: data)]
+    }
+
+    public var der: Data {
+        var buffer: UnsafeMutablePointer<UInt8>?
+        let length = i2d_X509(pointer, &buffer)
+        guard length > 0, let buffer else { return Data() }
+        defer { shim_OPENSSL_free(buffer) }
+        return Data(bytes: buffer, count: Int(length))
+    }
+
+    public var pem: String {
+        let data = (try? withWriteBIO("writing a certificate") { PEM_write_bio_X509($0, pointer) == 1 }) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Subject as an RFC 2253 string, Vietnamese kept in UTF-8.
+    public var subject: String { Self.format(X509_get_subject_name(pointer)) }
+    public var issuer: String { Self.format(X509_get_issuer_name(pointer)) }
+
+    /// The subject's common name: the person's or the agency's name.
+    public var commonName: String? { Self.attribute(NID_commonName, of: X509_get_subject_name(pointer)) }
+    /// The subject's organisation: for a person, the agency they sign for.
+    public var organization: String? { Self.attribute(NID_organizationName, of: X509_get_subject_name(pointer)) }
+
+    /// Serial number in upper-case hexadecimal.
+    public var serialNumber: String {
+        guard let bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(pointer), nil) else { return "" }
+        defer { BN_free(bn) }
+        guard let hex = BN_bn2hex(bn) else { return "" }
+        defer { shim_OPENSSL_free(hex) }
+        return String(cString: hex)
+    }
+
+    public var notBefore: Date { Self.date(X509_get0_notBefore(pointer)) }
+    public var notAfter: Date { Self.date(X509_get0_notAfter(pointer)) }
+
+    public var sha256Fingerprint: String { Digest.sha256(der) }
+
+    public var isCertificateAuthority: Bool { X509_check_ca(pointer) != 0 }
+
+    public var isSelfSigned: Bool { X509_check_issued(pointer, pointer) == X509_V_OK }
+
+    /// The key usage bits (KU_DIGITAL_SIGNATURE …), or nil when the extension is absent.
+    var keyUsage: UInt32? {
+        X509_get_extension_flags(pointer) & UInt32(EXFLAG_KUSAGE) != 0 ? X509_get_key_usage(pointer) : nil
+    }
+
+    func hasPolicy(_ oid: String) -> Bool { shim_x509_has_policy(pointer, oid) == 1 }
+
+    /// Whether the extended key usage lists `nid`; nil when the certificate has no EKU at all.
+    func hasExtendedKeyUsage(_ nid: Int32) -> Bool? {
+        switch shim_x509_has_eku(pointer, nid) {
+        case -1: nil
+        case 0: false
+        default: true
+        }
+    }
+
+    public var description: String { commonName ?? subject }
+
+    public static func == (lhs: Certificate, rhs: Certificate) -> Bool { X509_cmp(lhs.pointer, rhs.pointer) == 0 }
+    public func hash(into hasher: inout Hasher) { hasher.combine(der) }
+
+    static func format(_ name: OpaquePointer?) -> String {
+        guard let name else { return "" }
+        let data = (try? withWriteBIO("formatting a name") {
+            X509_NAME_print_ex($0, name, 0, SHIM_XN_FLAG_RFC2253_UTF8) >= 0
+        }) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func attribute(_ nid: Int32, of name: OpaquePointer?) -> String? {
+        guard let name else { return nil }
+        let index = X509_NAME_get_index_by_NID(name, nid, -1)
+        guard index >= 0, let entry = X509_NAME_get_entry(name, index),
+              let value = X509_NAME_ENTRY_get_data(entry) else { return nil }
+        var utf8: UnsafeMutablePointer<UInt8>?
+        let length = ASN1_STRING_to_UTF8(&utf8, value)
+        guard length >= 0, let utf8 else { return nil }
+        defer { shim_OPENSSL_free(utf8) }
+        return String(decoding: UnsafeBufferPointer(start: utf8, count: Int(length)), as: UTF8.self)
+    }
+
+    static func date(_ time: UnsafePointer<ASN1_TIME>?) -> Date {
+        var epoch = time_t()
+        guard shim_asn1_time_to_epoch(time, &epoch) == 1 else { return .distantPast }
+        return Date(timeIntervalSince1970: TimeInterval(epoch))
+    }
+}

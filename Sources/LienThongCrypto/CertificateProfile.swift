@@ -1,0 +1,35 @@
+import COpenSSL
+
+/// The extensions a certificate gets for its place in the PKI, in openssl.cnf syntax.
+public enum CertificateProfile: Sendable {
+    case rootCA
+    /// An intermediate CA that issues end-entity certificates only (pathlen 0).
+    case intermediateCA
+    /// A person's or an agency's signing certificate.
+    case endEntity(CertificateRole)
+    /// A certificate issued for something else entirely (encryption), to test refusals.
+    case keyEncipherment
+
+    var extensions: [(nid: Int32, value: String)] {
+        var common: [(Int32, String)] = [(NID_subject_key_identifier, "hash")]
+        switch self {
+        case .rootCA:
+            return common + [(NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign")]
+        case .intermediateCA:
+            common.append((NID_authority_key_identifier, "keyid:always"))
+            return common + [(NID_basic_constraints, "critical,CA:TRUE,pathlen:0"), (NID_key_usage, "critical,keyCertSign,cRLSign")]
+        case .endEntity(let role):
+            common.append((NID_authority_key_identifier, "keyid:always"))
+            return common + [
+                (NID_basic_constraints, "critical,CA:FALSE"),
+                (NID_key_usage, "critical,digitalSignature,nonRepudiation"),
+                // emailProtection keeps `openssl cms -verify` (S/MIME signing purpose) content.
+                (NID_ext_key_usage, "emailProtection"),
+                (NID_certificate_policies, role.policyOID),
+            ]
+        case .keyEncipherment:
+            common.append((NID_authority_key_identifier, "keyid:always"))
+            return common + [(NID_basic_constraints, "critical,CA:FALSE"), (NID_key_usage, "critical,keyEncipherment")]
+        }
+    }
+}

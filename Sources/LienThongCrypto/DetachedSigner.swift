@@ -1,0 +1,99 @@
+import COpenSSL
+import Foundation
+
+/// RSA padding for signing. Circular 15/2025/TT-BKHCN asks for RSASSA-PSS; PKCS#1 v1.5 stays
+/// available for peers that cannot yet read PSS.
+public enum RSAPadding: String, Sendable, Codable {
+    case pss
+    case pkcs1v15
+}
+
+/// Makes detached CMS SignedData over a file, in the order Decree 30 asks for: the competent
+/// person's signature first, then the agency's seal, which binds to that signature.
+///
+/// Both SignerInfos sign the content itself, so `openssl cms -verify -content FILE` checks both;
+/// the seal additionally carries the hash of the person's signature value (``SealBinding``).
+/// Signed attributes: content-type, message-digest, signing-time, ESS signing-certificate-v2.
+public struct DetachedSigner: Sendable {
+    public var digest: DigestAlgorithm
+    public var padding: RSAPadding
+
+    public init(digest: DigestAlgorithm = .sha256, padding: RSAPadding = .pss) {
+        self.digest = digest
+        self.padding = padding
+    }
+
+    /// Signs `content` as a document: the signer's signature, then the seal over it.
+    /// Without a signer, the agency alone seals it, as for an attachment.
+    /// - Returns: the DER-encoded CMS ContentInfo.
+    public func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity) throws -> Data {
+        let first = signer ?? seal
+        let flags = UInt32(CMS_PARTIAL | CMS_DETACHED | CMS_BINARY)
+        guard let cms = CMS_sign(nil, nil, nil, nil, flags) else { throw CryptoError.drain("starting a signature") }
+        defer { CMS_ContentInfo_free(cms) }
+
+        try addCertificates(of: [first] + (signer == nil ? [] : [seal]), to: cms)
+        let firstInfo = try addSignerInfo(cms, first, reuseDigest: false)
+
+        let data = try openFileBIO(content)
+        defer { BIO_free(data) }
+        guard CMS_final(cms, data, nil, UInt32(CMS_DETACHED | CMS_BINARY)) == 1 else {
+            throw CryptoError.drain("signing \(content.lastPathComponent) as \(first.certificate)")
+        }
+
+        if signer != nil {
+            let sealInfo = try addSignerInfo(cms, seal, reuseDigest: true)
+            try bind(sealInfo, to: firstInfo)
+            guard CMS_SignerInfo_sign(sealInfo) == 1, shim_cms_set_signature_algorithm(sealInfo) == 1 else {
+                throw CryptoError.drain("sealing \(content.lastPathComponent) as \(seal.certificate)")
+            }
+        }
+        return try withWriteBIO("encoding the signature") { i2d_CMS_bio($0, cms) == 1 }
+    }
+
+    /// Adds every identity's certificate and intermediates once each.
+    private func addCertificates(of identities: [SigningIdentity], to cms: OpaquePointer) throws {
+        var added: Set<Certificate> = []
+        for certificate in identities.flatMap({ [$0.certificate] + $0.intermediates }) where added.insert(certificate).inserted {
+            guard CMS_add1_cert(cms, certificate.pointer) == 1 else {
+                throw CryptoError.drain("embedding the certificate of \(certificate)")
+            }
+        }
+    }
+
+    private func addSignerInfo(_ cms: OpaquePointer, _ identity: SigningIdentity, reuseDigest: Bool) throws -> OpaquePointer {
+        var flags = CMS_KEY_PARAM | CMS_CADES | CMS_NOSMIMECAP | CMS_BINARY | CMS_NOCERTS
+        if reuseDigest { flags |= CMS_REUSE_DIGEST }
+        guard let info = CMS_add1_signer(cms, identity.certificate.pointer, identity.key.pointer, digest.evp, UInt32(flags)) else {
+            throw CryptoError.drain("preparing the signature of \(identity.certificate)")
+        }
+        if identity.key.isRSA {
+            let context = CMS_SignerInfo_get0_pkey_ctx(info)
+            let mode = padding == .pss ? RSA_PKCS1_PSS_PADDING : RSA_PKCS1_PADDING
+            guard EVP_PKEY_CTX_set_rsa_padding(context, mode) == 1,
+                  padding != .pss || EVP_PKEY_CTX_set_rsa_pss_saltlen(context, RSA_PSS_SALTLEN_DIGEST) == 1 else {
+                throw CryptoError.drain("choosing RSA \(padding.rawValue) for \(identity.certificate)")
+            }
+        }
+        return info
+    }
+
+    private func bind(_ sealInfo: OpaquePointer, to signerInfo: OpaquePointer) throws {
+        guard let signature = CMS_SignerInfo_get0_signature(signerInfo) else {
+            throw CryptoError("the signer's signature is missing before sealing")
+        }
+        var hash = Digest.sha256Bytes(Data(asn1: signature))
+        let oid = OBJ_txt2obj(SealBinding.attributeOID, 1)
+        defer { ASN1_OBJECT_free(oid) }
+        guard CMS_signed_add1_attr_by_OBJ(sealInfo, oid, V_ASN1_OCTET_STRING, &hash, Int32(hash.count)) == 1 else {
+            throw CryptoError.drain("binding the seal to the signer's signature")
+        }
+    }
+}
+
+extension Data {
+    /// Copies the bytes of an ASN1_STRING (OCTET STRING, BIT STRING…).
+    init(asn1 string: UnsafePointer<ASN1_STRING>) {
+        self.init(bytes: ASN1_STRING_get0_data(string), count: Int(ASN1_STRING_length(string)))
+    }
+}

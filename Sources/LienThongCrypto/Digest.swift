@@ -1,0 +1,75 @@
+import COpenSSL
+import Foundation
+
+/// Message digests allowed by Circular 15/2025/TT-BKHCN: SHA-256 or stronger.
+public enum DigestAlgorithm: String, Sendable, Codable, CaseIterable {
+    case sha256 = "SHA-256"
+    case sha384 = "SHA-384"
+    case sha512 = "SHA-512"
+
+    var evp: OpaquePointer {
+        switch self {
+        case .sha256: EVP_sha256()
+        case .sha384: EVP_sha384()
+        case .sha512: EVP_sha512()
+        }
+    }
+}
+
+/// A streaming hash, fed in chunks so that a 1 GB document never sits in memory.
+public struct StreamingDigest: ~Copyable {
+    private let context: OpaquePointer
+
+    public init(_ algorithm: DigestAlgorithm = .sha256) {
+        context = EVP_MD_CTX_new()
+        EVP_DigestInit_ex(context, algorithm.evp, nil)
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.count > 0 { EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) }
+    }
+
+    public mutating func update(_ data: Data) {
+        data.withUnsafeBytes { update($0) }
+    }
+
+    public consuming func finalize() -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(context, &output, &length)
+        return Array(output.prefix(Int(length)))
+    }
+
+    /// The digest as lowercase hexadecimal.
+    public consuming func finalizeHex() -> String { finalize().hexString }
+}
+
+extension Digest {
+    /// SHA-256 of a file, read in 1 MiB chunks.
+    public static func sha256(of url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var digest = StreamingDigest(.sha256)
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            digest.update(chunk)
+        }
+        return digest.finalizeHex()
+    }
+
+    public static func sha256(_ data: Data) -> String { sha256Bytes(data).hexString }
+
+    public static func sha256Bytes(_ data: Data) -> [UInt8] {
+        var digest = StreamingDigest(.sha256)
+        digest.update(data)
+        return digest.finalize()
+    }
+}
+
+/// Namespace for one-shot digests.
+public enum Digest {}
+
+extension Sequence where Element == UInt8 {
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}

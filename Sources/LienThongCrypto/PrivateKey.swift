@@ -1,0 +1,82 @@
+import COpenSSL
+import Foundation
+
+/// A private key held in memory by OpenSSL; never written out except by `pemPKCS8`.
+public final class PrivateKey: @unchecked Sendable {
+    /// The `EVP_PKEY*`, owned by this instance.
+    let pointer: OpaquePointer
+
+    init(owning pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { EVP_PKEY_free(pointer) }
+
+    /// Key types allowed by Circular 15/2025/TT-BKHCN.
+    public enum Kind: Sendable, Equatable {
+        case rsa(bits: Int)
+        case ecdsaP256
+        case ecdsaP384
+    }
+
+    /// Generates a fresh key.
+    public static func generate(_ kind: Kind) throws -> PrivateKey {
+        let id: Int32 = if case .rsa = kind { EVP_PKEY_RSA } else { EVP_PKEY_EC }
+        guard let context = EVP_PKEY_CTX_new_id(id, nil) else { throw CryptoError.drain("starting key generation") }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_keygen_init(context) == 1 else { throw CryptoError.drain("starting key generation") }
+        let configured = switch kind {
+        case .rsa(let bits): EVP_PKEY_CTX_set_rsa_keygen_bits(context, Int32(bits))
+        case .ecdsaP256: EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, NID_X9_62_prime256v1)
+        case .ecdsaP384: EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, NID_secp384r1)
+        }
+        var key: OpaquePointer?
+        guard configured == 1, EVP_PKEY_generate(context, &key) == 1, let key else {
+            throw CryptoError.drain("generating a \(kind) key")
+        }
+        return PrivateKey(owning: key)
+    }
+
+    /// Reads a PEM private key (PKCS#8 or traditional).
+    public convenience init(pem: Data) throws {
+        let bio = try makeReadBIO(pem)
+        defer { BIO_free(bio) }
+        guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
+            throw CryptoError.drain("reading a PEM private key")
+        }
+        self.init(owning: key)
+    }
+
+    public var isRSA: Bool { EVP_PKEY_get_base_id(pointer) == EVP_PKEY_RSA }
+
+    /// The key in unencrypted PKCS#8 PEM.
+    public var pemPKCS8: Data {
+        (try? withWriteBIO("writing a private key") {
+            PEM_write_bio_PrivateKey($0, pointer, nil, nil, 0, nil, nil) == 1
+        }) ?? Data()
+    }
+}
+
+/// What one party signs with: a certificate, its private key, and the intermediates up to
+/// (not including) the root, which go into every signature so that verifiers can build the path.
+public struct SigningIdentity: Sendable {
+    public let certificate: Certificate
+    public let key: PrivateKey
+    public let intermediates: [Certificate]
+
+    public init(certificate: Certificate, key: PrivateKey, intermediates: [Certificate]) throws {
+        guard X509_check_private_key(certificate.pointer, key.pointer) == 1 else {
+            throw CryptoError.drain("the private key does not belong to the certificate of \(certificate)")
+        }
+        self.certificate = certificate
+        self.key = key
+        self.intermediates = intermediates
+    }
+
+    /// Loads a certificate chain file (leaf first, then intermediates) and its key file.
+    public static func load(certificateChain: URL, key: URL) throws -> SigningIdentity {
+        let chain = try Certificate.load(certificateChain)
+        return try SigningIdentity(
+            certificate: chain[0],
+            key: PrivateKey(pem: Data(contentsOf: key)),
+            intermediates: chain.dropFirst().filter { !$0.isSelfSigned }
+        )
+    }
+}

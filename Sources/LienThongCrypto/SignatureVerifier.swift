@@ -1,0 +1,290 @@
+import COpenSSL
+import Foundation
+
+/// Verifies detached CMS signatures over files: each SignerInfo on its own (digest, signature,
+/// certificate path, key usage, algorithm strength), then the rules for the set (a person's
+/// signature and the agency's seal over it, for a document).
+///
+/// Every failure is reported as a check with its ETSI sub-indication instead of being thrown, so
+/// that a clerk reads exactly which rule failed.
+public struct SignatureVerifier: Sendable {
+    public let trust: TrustStore
+    /// The time at which certificates must be valid; now when nil.
+    public var validationTime: Date?
+
+    public init(trust: TrustStore, validationTime: Date? = nil) {
+        self.trust = trust
+        self.validationTime = validationTime
+    }
+
+    /// Verifies `signature` (DER or PEM CMS) over the file at `content`.
+    public func verify(content: URL, signature: Data, name: String? = nil, expecting expectation: SignatureExpectation) -> FileReport {
+        var report = FileReport(
+            name: name ?? content.lastPathComponent, sha256: nil, expectation: expectation,
+            signatures: [], checks: [], verdict: .passed
+        )
+        defer { ERR_clear_error() }
+        guard let cms = Self.parse(signature) else {
+            report.add(.failed("signature-format", "the signature is not CMS SignedData in DER or PEM", .formatFailure))
+            return report
+        }
+        defer { CMS_ContentInfo_free(cms) }
+        guard OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_signed,
+              let infos = CMS_get0_SignerInfos(cms), shim_sk_CMS_SignerInfo_num(infos) > 0 else {
+            report.add(.failed("signature-format", "the CMS structure holds no signature (no SignerInfo)", .formatFailure))
+            return report
+        }
+        guard CMS_is_detached(cms) == 1 else {
+            report.add(.failed("signature-format", "the signature embeds its own content; LienThong verifies detached signatures over the file", .formatFailure))
+            return report
+        }
+
+        let untrusted = makeUntrustedStack(cms)
+        defer { shim_sk_X509_pop_free(untrusted) }
+        CMS_set1_signers_certs(cms, untrusted, 0)
+
+        let digestBIO: OpaquePointer
+        do {
+            (digestBIO, report.sha256) = try digestContent(content, cms)
+        } catch {
+            report.add(.failed("content-readable", "\(error)", .formatFailure))
+            return report
+        }
+        defer { BIO_free_all(digestBIO) }
+
+        var signatureHashes: [[UInt8]] = []
+        for index in 0..<shim_sk_CMS_SignerInfo_num(infos) {
+            let info = shim_sk_CMS_SignerInfo_value(infos, index)!
+            report.signatures.append(verifySignerInfo(info, digestBIO: digestBIO, untrusted: untrusted))
+            signatureHashes.append(CMS_SignerInfo_get0_signature(info).map { Digest.sha256Bytes(Data(asn1: $0)) } ?? [])
+        }
+        report.checks += setChecks(report.signatures, infos: infos, signatureHashes: signatureHashes, expectation)
+        report.conclude()
+        return report
+    }
+
+    // MARK: - One SignerInfo
+
+    private func verifySignerInfo(_ info: OpaquePointer, digestBIO: OpaquePointer, untrusted: OpaquePointer) -> SignatureReport {
+        var publicKey: OpaquePointer?
+        var x509: OpaquePointer?
+        var digestAlgorithm: UnsafeMutablePointer<X509_ALGOR>?
+        var signatureAlgorithm: UnsafeMutablePointer<X509_ALGOR>?
+        CMS_SignerInfo_get0_algs(info, &publicKey, &x509, &digestAlgorithm, &signatureAlgorithm)
+        var claimed = time_t()
+        var report = SignatureReport(
+            role: nil, commonName: nil, organization: nil, subject: "", issuer: "", serialNumber: "",
+            digestAlgorithm: Self.algorithmName(digestAlgorithm),
+            signatureAlgorithm: Self.algorithmName(signatureAlgorithm),
+            claimedSigningTime: shim_cms_signed_time(info, NID_pkcs9_signingTime, &claimed) == 1
+                ? Date(timeIntervalSince1970: TimeInterval(claimed)) : nil,
+            chain: [], checks: [], verdict: .passed
+        )
+        guard let x509 else {
+            report.checks.append(.failed("signing-certificate", "the certificate that made this signature is neither in the signature nor among the configured intermediates", .noSigningCertificateFound))
+            report.verdict = Verdict(checks: report.checks)
+            return report
+        }
+        let certificate = Certificate(borrowing: x509)
+        report.role = CertificateRole.of(certificate)
+        report.commonName = certificate.commonName
+        report.organization = certificate.organization
+        report.subject = certificate.subject
+        report.issuer = certificate.issuer
+        report.serialNumber = certificate.serialNumber
+
+        var checks: [Check] = []
+        checks.append(CMS_SignerInfo_verify_content(info, digestBIO) == 1
+            ? .passed("message-digest", "the file is exactly the one that was signed")
+            : .failed("message-digest", "the file was changed after it was signed (its \(report.digestAlgorithm) digest does not match)", .hashFailure))
+        ERR_clear_error()
+        checks.append(CMS_SignerInfo_verify(info) == 1
+            ? .passed("signature-value", "the \(report.signatureAlgorithm) signature over the signed attributes is valid")
+            : .failed("signature-value", "the signature value does not verify with the certificate's public key: the signature or its signed attributes were altered", .sigCryptoFailure))
+        ERR_clear_error()
+        checks.append(algorithmStrength(digest: digestAlgorithm, key: publicKey, report.digestAlgorithm))
+        checks.append(keyUsage(certificate))
+        let (chainCheck, chain) = validatePath(certificate, untrusted: untrusted)
+        checks.append(chainCheck)
+        report.chain = chain
+        report.checks = checks
+        report.verdict = Verdict(checks: checks)
+        return report
+    }
+
+    private func algorithmStrength(digest: UnsafeMutablePointer<X509_ALGOR>?, key: OpaquePointer?, _ digestName: String) -> Check {
+        let strongDigests: Set<Int32> = [NID_sha256, NID_sha384, NID_sha512, NID_sha3_256, NID_sha3_384, NID_sha3_512]
+        var object: OpaquePointer?
+        X509_ALGOR_get0(&object, nil, nil, digest)
+        guard strongDigests.contains(OBJ_obj2nid(object)) else {
+            return .failed("algorithm-strength", "digest \(digestName) is weaker than SHA-256, which Circular 15/2025/TT-BKHCN requires", .cryptoConstraintsFailure)
+        }
+        guard let key else { return .passed("algorithm-strength", digestName) }
+        let bits = EVP_PKEY_get_bits(key)
+        let minimum: Int32 = EVP_PKEY_get_base_id(key) == EVP_PKEY_EC ? 256 : 2048
+        guard bits >= minimum else {
+            return .failed("algorithm-strength", "a \(bits)-bit key is below the \(minimum) bits Circular 15/2025/TT-BKHCN requires", .cryptoConstraintsFailure)
+        }
+        return .passed("algorithm-strength", "\(bits)-bit key, \(digestName)")
+    }
+
+    private func keyUsage(_ certificate: Certificate) -> Check {
+        let signing = UInt32(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)
+        if let usage = certificate.keyUsage, usage & signing == 0 {
+            return .failed("key-usage", "the certificate of \(certificate) is not issued for signing (key usage lacks digitalSignature and nonRepudiation)", .chainConstraintsFailure)
+        }
+        return .passed("key-usage", "issued for signing")
+    }
+
+    private func validatePath(_ certificate: Certificate, untrusted: OpaquePointer) -> (Check, [String]) {
+        guard let context = X509_STORE_CTX_new() else {
+            return (.failed("certificate-chain", "out of memory", .noCertificateChainFound), [])
+        }
+        defer { X509_STORE_CTX_free(context) }
+        X509_STORE_CTX_init(context, trust.store, certificate.pointer, untrusted)
+        if let validationTime {
+            X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(context), time_t(validationTime.timeIntervalSince1970))
+        }
+        let valid = X509_verify_cert(context) == 1
+        var chain: [String] = []
+        if let stack = X509_STORE_CTX_get0_chain(context) {
+            chain = (0..<shim_sk_X509_num(stack)).map { Certificate(borrowing: shim_sk_X509_value(stack, $0)).subject }
+        }
+        ERR_clear_error()
+        if valid {
+            return (.passed("certificate-chain", "valid up to the trust anchor \(chain.last ?? "")"), chain)
+        }
+        let code = X509_STORE_CTX_get_error(context)
+        let depth = X509_STORE_CTX_get_error_depth(context)
+        let reason = String(cString: X509_verify_cert_error_string(Int(code)))
+        let at = depth == 0 ? "the signer's certificate" : "certificate \(depth) of the chain"
+        return (.failed("certificate-chain", "\(at): \(reason)", Self.subIndication(forVerifyError: code)), chain)
+    }
+
+    static func subIndication(forVerifyError code: Int32) -> SubIndication {
+        switch code {
+        case X509_V_ERR_CERT_HAS_EXPIRED, X509_V_ERR_CRL_HAS_EXPIRED:
+            .outOfBoundsNoPOE
+        case X509_V_ERR_CERT_NOT_YET_VALID, X509_V_ERR_CRL_NOT_YET_VALID:
+            .notYetValid
+        case X509_V_ERR_CERT_REVOKED:
+            .revoked
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+             X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
+             X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, X509_V_ERR_CERT_UNTRUSTED:
+            .noCertificateChainFound
+        default:
+            .chainConstraintsFailure
+        }
+    }
+
+    // MARK: - The set of signatures
+
+    private func setChecks(_ signatures: [SignatureReport], infos: OpaquePointer, signatureHashes: [[UInt8]], _ expectation: SignatureExpectation) -> [Check] {
+        var checks: [Check] = []
+        let signers = signatures.indices.filter { signatures[$0].role == .signer }
+        let seals = signatures.indices.filter { signatures[$0].role == .seal }
+        let bindingOID = OBJ_txt2obj(SealBinding.attributeOID, 1)
+        defer { ASN1_OBJECT_free(bindingOID) }
+
+        for seal in seals {
+            let info = shim_sk_CMS_SignerInfo_value(infos, Int32(seal))
+            var bytes: UnsafePointer<UInt8>?
+            let length = shim_cms_signed_octets(info, bindingOID, &bytes)
+            let who = signatures[seal].commonName ?? signatures[seal].subject
+            if length < 0 {
+                if !signers.isEmpty {
+                    checks.append(.warning("seal-binding", "the seal of \(who) does not say which signature it was applied over, so the order signer-then-seal cannot be proven"))
+                }
+                continue
+            }
+            let bound = Array(UnsafeBufferPointer(start: bytes, count: Int(length)))
+            if let match = signers.first(where: { signatureHashes[$0] == bound }) {
+                checks.append(.passed("seal-binding", "the seal of \(who) was applied over the signature of \(signatures[match].commonName ?? signatures[match].subject)"))
+            } else {
+                checks.append(.failed("seal-binding", "the seal of \(who) was applied over a different signature than the one in this file: it cannot be lifted onto another person's signature", .sigConstraintsFailure))
+            }
+        }
+
+        switch expectation {
+        case .document:
+            checks.append(signers.isEmpty
+                ? .failed("signer-signature-present", "no signature of a competent person (certificate for a person's signature); a document needs one before the agency's seal", .sigConstraintsFailure)
+                : .passed("signer-signature-present", "signed by \(signers.map { signatures[$0].commonName ?? "" }.joined(separator: ", "))"))
+            checks.append(sealPresence(signatures, seals))
+        case .attachment:
+            checks.append(sealPresence(signatures, seals))
+        case .any:
+            break
+        }
+        return checks
+    }
+
+    private func sealPresence(_ signatures: [SignatureReport], _ seals: [Int]) -> Check {
+        seals.isEmpty
+            ? .failed("agency-seal-present", "the agency's digital seal is missing: the document must be sealed with the agency's certificate after it is signed", .sigConstraintsFailure)
+            : .passed("agency-seal-present", "sealed by \(seals.map { signatures[$0].commonName ?? "" }.joined(separator: ", "))")
+    }
+
+    // MARK: - Helpers
+
+    /// Intermediates from the signature and from the configuration, for path building.
+    private func makeUntrustedStack(_ cms: OpaquePointer) -> OpaquePointer {
+        let stack = shim_sk_X509_new_null()!
+        if let embedded = CMS_get1_certs(cms) {
+            for index in 0..<shim_sk_X509_num(embedded) { shim_sk_X509_push_up_ref(stack, shim_sk_X509_value(embedded, index)) }
+            shim_sk_X509_pop_free(embedded)
+        }
+        for certificate in trust.intermediates { shim_sk_X509_push_up_ref(stack, certificate.pointer) }
+        return stack
+    }
+
+    /// Reads the file once through the CMS digest BIOs and a SHA-256 of its own.
+    private func digestContent(_ content: URL, _ cms: OpaquePointer) throws -> (OpaquePointer, String) {
+        let file = try openFileBIO(content)
+        guard let chain = CMS_dataInit(cms, file) else {
+            BIO_free(file)
+            throw CryptoError.drain("the signature names a digest algorithm OpenSSL cannot compute")
+        }
+        guard let hasher = shim_BIO_new_md(EVP_sha256()) else {
+            BIO_free_all(chain)
+            throw CryptoError.drain("starting SHA-256")
+        }
+        BIO_push(hasher, chain)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let read = BIO_read(hasher, &buffer, Int32(buffer.count))
+            if read <= 0 { break }
+        }
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        shim_BIO_md_final(hasher, &digest, &length)
+        // Detach our hasher and hand back the CMS chain, which still holds its digests.
+        BIO_pop(hasher)
+        BIO_free(hasher)
+        return (chain, digest.prefix(Int(length)).hexString)
+    }
+
+    static func parse(_ signature: Data) -> OpaquePointer? {
+        guard let bio = try? makeReadBIO(signature) else { return nil }
+        defer { BIO_free(bio) }
+        let text = String(decoding: signature.prefix(64), as: UTF8.self)
+        let cms = text.contains("-----BEGIN") ? shim_PEM_read_bio_CMS(bio) : d2i_CMS_bio(bio, nil)
+        ERR_clear_error()
+        return cms
+    }
+
+    static func algorithmName(_ algorithm: UnsafeMutablePointer<X509_ALGOR>?) -> String {
+        var object: OpaquePointer?
+        X509_ALGOR_get0(&object, nil, nil, algorithm)
+        switch OBJ_obj2nid(object) {
+        case NID_rsaEncryption: return "RSA PKCS#1 v1.5"
+        case NID_rsassaPss: return "RSASSA-PSS"
+        case NID_sha256: return "SHA-256"
+        case NID_sha384: return "SHA-384"
+        case NID_sha512: return "SHA-512"
+        case NID_undef: return "unknown"
+        case let nid: return String(cString: OBJ_nid2sn(nid))
+        }
+    }
+}

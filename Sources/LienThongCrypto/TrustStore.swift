@@ -1,0 +1,55 @@
+import COpenSSL
+import Foundation
+
+/// The trust anchors a verification ends at, and intermediates a signature may not carry.
+///
+/// Built once and shared: OpenSSL's `X509_STORE` is safe for concurrent verifications, and the
+/// certificates in it are decoded only once, not for every document.
+public final class TrustStore: @unchecked Sendable {
+    let store: OpaquePointer
+    public let anchors: [Certificate]
+    public let intermediates: [Certificate]
+
+    public init(anchors: [Certificate], intermediates: [Certificate] = []) throws {
+        guard !anchors.isEmpty else {
+            throw CryptoError("no trust anchors: put the root CA certificates (PEM) in Certs/trust/ or pass --trust FILE")
+        }
+        guard let store = X509_STORE_new() else { throw CryptoError.drain("creating a certificate store") }
+        self.store = store
+        self.anchors = anchors
+        self.intermediates = intermediates
+        for anchor in anchors where X509_STORE_add_cert(store, anchor.pointer) != 1 {
+            throw CryptoError.drain("adding the trust anchor \(anchor)")
+        }
+    }
+
+    deinit { X509_STORE_free(store) }
+
+    /// Every certificate in the given files (PEM or DER), and in the `*.pem`/`*.crt`/`*.cer`
+    /// files of the given directories; self-signed ones are anchors, the rest intermediates.
+    public static func load(_ locations: [URL]) throws -> TrustStore {
+        var certificates: [Certificate] = []
+        for location in locations {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: location.path, isDirectory: &isDirectory) else {
+                throw CryptoError("trust anchors not found at \(location.path)")
+            }
+            let files = isDirectory.boolValue
+                ? try FileManager.default.contentsOfDirectory(at: location, includingPropertiesForKeys: nil)
+                    .filter { ["pem", "crt", "cer"].contains($0.pathExtension.lowercased()) }
+                    .sorted { $0.path < $1.path }
+                : [location]
+            for file in files {
+                do {
+                    certificates += try Certificate.load(file)
+                } catch let error as CryptoError {
+                    throw CryptoError("\(file.path) is not a certificate file: \(error)")
+                }
+            }
+        }
+        return try TrustStore(
+            anchors: certificates.filter(\.isSelfSigned),
+            intermediates: certificates.filter { !$0.isSelfSigned }
+        )
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+extension String {
+    /// Canonical composition (NFC): the form in which Vietnamese text is compared and searched.
+    /// Never applied to bytes that are signed.
+    public var nfc: String { precomposedStringWithCanonicalMapping }
+}
+
+/// A limit on a text field, from Decree 30/2020/NĐ-CP Appendix VI.
+public struct FieldLimit: Sendable {
+    public let field: String
+    public let maximum: Int
+
+    /// Checks the NFC form, counted in characters as a clerk counts them.
+    @discardableResult
+    public func check(_ value: String, required: Bool = false) throws(DomainError) -> String {
+        let normalized = value.trimmingWhitespace().nfc
+        if required, normalized.isEmpty { throw .missing(field: field) }
+        guard normalized.count <= maximum else { throw .tooLong(field: field, limit: maximum, actual: normalized.count) }
+        return normalized
+    }
+
+    public static let issuerName = FieldLimit(field: "issuing agency name", maximum: 200)
+    public static let typeName = FieldLimit(field: "document type name", maximum: 100)
+    public static let number = FieldLimit(field: "number", maximum: 11)
+    public static let symbol = FieldLimit(field: "symbol", maximum: 30)
+    public static let subject = FieldLimit(field: "subject (trích yếu)", maximum: 500)
+    public static let notes = FieldLimit(field: "notes", maximum: 500)
+    public static let signerPosition = FieldLimit(field: "signer position", maximum: 100)
+    public static let signerName = FieldLimit(field: "signer full name", maximum: 50)
+    public static let recipientName = FieldLimit(field: "recipient name", maximum: 200)
+    public static let receivingUnits = FieldLimit(field: "receiving units or persons", maximum: 1000)
+    public static let reason = FieldLimit(field: "reason", maximum: 500)
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Vietnam time (UTC+07:00, no daylight saving). Times are stored in UTC and shown in this zone;
+/// the year of a document's number is the year in this zone.
+public enum VietnamTime {
+    public static let offsetSeconds = 7 * 3600
+    public static let zone = TimeZone(secondsFromGMT: offsetSeconds)!
+
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
+    }()
+
+    /// The calendar year in Vietnam at `date`: 23:30 on 31 December +07:00 is still the old year.
+    public static func year(of date: Date) -> Int { calendar.component(.year, from: date) }
+
+    /// ISO 8601 with the +07:00 offset, to the second: `2026-11-21T15:04:05+07:00`.
+    public static func iso8601(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+07:00",
+                      parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+    }
+
+    /// The date alone, `2026-11-21`, in Vietnam.
+    public static func day(_ date: Date) -> String { String(iso8601(date).prefix(10)) }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import GRDB
+
+/// An agency in the directory, with where its seal's certificate and key are kept.
+public struct AgencyRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "agency"
+    public var code: String
+    public var name: String
+    public var abbreviation: String
+    public var parentCode: String?
+    public var isActive: Bool
+    /// PEM chain of the agency's seal certificate (leaf first), if it can seal.
+    public var sealCertificatePath: String?
+    public var sealKeyPath: String?
+
+    public init(code: String, name: String, abbreviation: String, parentCode: String?, isActive: Bool,
+                sealCertificatePath: String?, sealKeyPath: String?) {
+        self.code = code
+        self.name = name
+        self.abbreviation = abbreviation
+        self.parentCode = parentCode
+        self.isActive = isActive
+        self.sealCertificatePath = sealCertificatePath
+        self.sealKeyPath = sealKeyPath
+    }
+}
+
+/// What a user may do. Issue-level roles; each user belongs to one agency.
+public enum UserRole: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    /// Văn thư: sends, receives, registers.
+    case clerk
+    /// A leader whose key signs documents.
+    case signer
+}
+
+public struct UserRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "user"
+    public var username: String
+    public var fullName: String
+    /// Chức vụ, printed under the signature: "Chủ tịch".
+    public var position: String
+    public var agencyCode: String
+    public var role: UserRole
+    /// SHA-256 of the bearer token: the token itself is never stored.
+    public var tokenSHA256: String
+    public var certificatePath: String?
+    public var keyPath: String?
+
+    public init(username: String, fullName: String, position: String, agencyCode: String, role: UserRole,
+                tokenSHA256: String, certificatePath: String?, keyPath: String?) {
+        self.username = username
+        self.fullName = fullName
+        self.position = position
+        self.agencyCode = agencyCode
+        self.role = role
+        self.tokenSHA256 = tokenSHA256
+        self.certificatePath = certificatePath
+        self.keyPath = keyPath
+    }
+}
+
+/// A stored file, named by the SHA-256 of its bytes.
+public struct BlobRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "blob"
+    public var sha256: String
+    public var size: Int64
+    public var createdAt: Date
+
+    public init(sha256: String, size: Int64, createdAt: Date) {
+        self.sha256 = sha256
+        self.size = size
+        self.createdAt = createdAt
+    }
+}
+
+/// That an agency uploaded a blob: an agency may send only what it uploaded itself, so that a
+/// known hash cannot be used to send, or probe for, another agency's file.
+public struct UploadRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "upload"
+    public var sha256: String
+    public var agencyCode: String
+    public var uploadedAt: Date
+
+    public init(sha256: String, agencyCode: String, uploadedAt: Date) {
+        self.sha256 = sha256
+        self.agencyCode = agencyCode
+        self.uploadedAt = uploadedAt
+    }
+}
+
+/// An outgoing document with its Decree 30 metadata.
+public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "document"
+    public var id: String
+    public var issuerCode: String
+    public var issuerName: String
+    /// The register the number comes from ("main"; copies and advisory bodies have their own).
+    public var register: String
+    /// Year of the number, in Vietnam time.
+    public var year: Int
+    public var number: Int
+    public var symbol: String
+    public var typeName: String
+    public var typeAbbreviation: String
+    public var subject: String
+    public var language: String
+    public var pageCount: Int?
+    public var notes: String?
+    public var urgency: Int
+    public var authorityPrefix: String?
+    public var signerUsername: String
+    public var signerName: String
+    public var signerPosition: String
+    /// Hạn trả lời, a date in Vietnam (YYYY-MM-DD).
+    public var deadline: String?
+    public var issuedAt: Date
+    public var createdBy: String
+
+    public init(id: String, issuerCode: String, issuerName: String, register: String, year: Int, number: Int, symbol: String, typeName: String, typeAbbreviation: String, subject: String, language: String, pageCount: Int?, notes: String?, urgency: Int, authorityPrefix: String?, signerUsername: String, signerName: String, signerPosition: String, deadline: String?, issuedAt: Date, createdBy: String) {
+        self.id = id
+        self.issuerCode = issuerCode
+        self.issuerName = issuerName
+        self.register = register
+        self.year = year
+        self.number = number
+        self.symbol = symbol
+        self.typeName = typeName
+        self.typeAbbreviation = typeAbbreviation
+        self.subject = subject
+        self.language = language
+        self.pageCount = pageCount
+        self.notes = notes
+        self.urgency = urgency
+        self.authorityPrefix = authorityPrefix
+        self.signerUsername = signerUsername
+        self.signerName = signerName
+        self.signerPosition = signerPosition
+        self.deadline = deadline
+        self.issuedAt = issuedAt
+        self.createdBy = createdBy
+    }
+}
+
+public struct DocumentFileRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "documentFile"
+    public var documentID: String
+    public var position: Int
+    public var name: String
+    public var sha256: String
+    public var size: Int64
+    /// "document" for the main file (signer and seal), "attachment" (seal only).
+    public var kind: String
+    public var signatureSHA256: String
+
+    public init(documentID: String, position: Int, name: String, sha256: String, size: Int64, kind: String, signatureSHA256: String) {
+        self.documentID = documentID
+        self.position = position
+        self.name = name
+        self.sha256 = sha256
+        self.size = size
+        self.kind = kind
+        self.signatureSHA256 = signatureSHA256
+    }
+}
+
+/// One SignerInfo as it was made, for reports that need no re-verification.
+public struct SignatureRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "signature"
+    public var documentID: String
+    public var filePosition: Int
+    public var signerIndex: Int
+    public var role: String
+    public var commonName: String
+    public var organization: String?
+    public var serialNumber: String
+    public var algorithm: String
+    public var signedAt: Date
+
+    public init(documentID: String, filePosition: Int, signerIndex: Int, role: String, commonName: String, organization: String?, serialNumber: String, algorithm: String, signedAt: Date) {
+        self.documentID = documentID
+        self.filePosition = filePosition
+        self.signerIndex = signerIndex
+        self.role = role
+        self.commonName = commonName
+        self.organization = organization
+        self.serialNumber = serialNumber
+        self.algorithm = algorithm
+        self.signedAt = signedAt
+    }
+}
+
+public struct DeliveryRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "delivery"
+    public var id: Int64?
+    public var documentID: String
+    public var recipientCode: String
+    public var recipientName: String
+    public var status: String
+    /// Số đến, assigned when the recipient accepts (03).
+    public var arrivalNumber: Int?
+    public var arrivalYear: Int?
+    public var updatedAt: Date
+
+    public init(id: Int64?, documentID: String, recipientCode: String, recipientName: String, status: String, arrivalNumber: Int?, arrivalYear: Int?, updatedAt: Date) {
+        self.id = id
+        self.documentID = documentID
+        self.recipientCode = recipientCode
+        self.recipientName = recipientName
+        self.status = status
+        self.arrivalNumber = arrivalNumber
+        self.arrivalYear = arrivalYear
+        self.updatedAt = updatedAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct StatusEventRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "statusEvent"
+    public var id: Int64?
+    public var deliveryID: Int64
+    public var status: String
+    public var at: Date
+    public var actor: String
+    public var note: String?
+
+    public init(id: Int64?, deliveryID: Int64, status: String, at: Date, actor: String, note: String?) {
+        self.id = id
+        self.deliveryID = deliveryID
+        self.status = status
+        self.at = at
+        self.actor = actor
+        self.note = note
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

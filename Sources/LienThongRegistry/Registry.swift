@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+import LienThongDomain
+
+/// The SQLite registry: the legal record of what was sent, to whom, and what each recipient said.
+///
+/// WAL with `synchronous = FULL`: a transaction that returned has reached the disk, so a send
+/// acknowledged after its commit survives a crash or a power cut.
+public final class Registry: Sendable {
+    let pool: DatabasePool
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Schema.migrator.migrate(pool)
+    }
+
+    // MARK: - Directory and users
+
+    /// Inserts agencies and users that are not there yet; never changes existing rows.
+    public func seed(agencies: [AgencyRecord], users: [UserRecord]) throws {
+        try pool.write { db in
+            for agency in agencies where try AgencyRecord.fetchOne(db, key: agency.code) == nil { try agency.insert(db) }
+            for user in users where try UserRecord.fetchOne(db, key: user.username) == nil { try user.insert(db) }
+        }
+    }
+
+    public func agency(_ code: String) throws -> AgencyRecord? {
+        try pool.read { try AgencyRecord.fetchOne($0, key: code) }
+    }
+
+    public func agencies() throws -> [AgencyRecord] {
+        try pool.read { try AgencyRecord.order(Column("code")).fetchAll($0) }
+    }
+
+    public func user(tokenSHA256: String) throws -> UserRecord? {
+        try pool.read { try UserRecord.filter(Column("tokenSHA256") == tokenSHA256).fetchOne($0) }
+    }
+
+    public func user(_ username: String) throws -> UserRecord? {
+        try pool.read { try UserRecord.fetchOne($0, key: username) }
+    }
+
+    public func users(agency: String, role: UserRole) throws -> [UserRecord] {
+        try pool.read {
+            try UserRecord.filter(Column("agencyCode") == agency && Column("role") == role.rawValue)
+                .order(Column("username")).fetchAll($0)
+        }
+    }
+
+    // MARK: - Files
+
+    /// Records a blob that is already durable on disk, and that `agency` uploaded it.
+    public func recordUpload(sha256: String, size: Int64, agency: String, at now: Date) throws {
+        try pool.write { db in
+            if try BlobRecord.fetchOne(db, key: sha256) == nil {
+                try BlobRecord(sha256: sha256, size: size, createdAt: now).insert(db)
+            }
+            try UploadRecord(sha256: sha256, agencyCode: agency, uploadedAt: now).insert(db, onConflict: .ignore)
+        }
+    }
+
+    public func upload(sha256: String, agency: String) throws -> BlobRecord? {
+        try pool.read { db in
+            guard try UploadRecord.fetchOne(db, key: ["sha256": sha256, "agencyCode": agency]) != nil else { return nil }
+            return try BlobRecord.fetchOne(db, key: sha256)
+        }
+    }
+
+    // MARK: - Documents
+
+    /// Files a signed document in one transaction: its number (the next in its issuer's register
+    /// for the year), its files, signatures, and a delivery in status 01 for each recipient.
+    ///
+    /// - Parameter makeDocument: builds the record once the number is known; throws to refuse.
+    public func file(
+        issuerCode: String, register: String, year: Int,
+        makeDocument: (Int) throws -> DocumentRecord,
+        files: [DocumentFileRecord], signatureBlobs: [BlobRecord], signatures: [SignatureRecord],
+        recipients: [AgencyRecord], actor: String, at now: Date
+    ) throws -> (DocumentRecord, [DeliveryRecord]) {
+        try pool.write { db in
+            let last = try Int.fetchOne(db, sql: """
+                SELECT MAX(number) FROM document WHERE issuerCode = ? AND register = ? AND year = ?
+                """, arguments: [issuerCode, register, year]) ?? 0
+            var document = try makeDocument(last + 1)
+            document.year = year
+            try document.insert(db)
+            for blob in signatureBlobs where try BlobRecord.fetchOne(db, key: blob.sha256) == nil { try blob.insert(db) }
+            for file in files { try file.insert(db) }
+            for signature in signatures { try signature.insert(db) }
+            var deliveries: [DeliveryRecord] = []
+            for recipient in recipients {
+                var delivery = DeliveryRecord(id: nil, documentID: document.id, recipientCode: recipient.code,
+                                              recipientName: recipient.name, status: DeliveryStatus.arrived.code,
+                                              arrivalNumber: nil, arrivalYear: nil, updatedAt: now)
+                try delivery.insert(db)
+                var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: DeliveryStatus.arrived.code,
+                                              at: now, actor: actor, note: nil)
+                try event.insert(db)
+                deliveries.append(delivery)
+            }
+            return (document, deliveries)
+        }
+    }
+
+    public func document(_ id: String) throws -> DocumentRecord? {
+        try pool.read { try DocumentRecord.fetchOne($0, key: id) }
+    }
+
+    public func files(of documentID: String) throws -> [DocumentFileRecord] {
+        try pool.read { try DocumentFileRecord.filter(Column("documentID") == documentID).order(Column("position")).fetchAll($0) }
+    }
+
+    public func signatures(of documentID: String) throws -> [SignatureRecord] {
+        try pool.read {
+            try SignatureRecord.filter(Column("documentID") == documentID)
+                .order(Column("filePosition"), Column("signerIndex")).fetchAll($0)
+        }
+    }
+
+    public func deliveries(of documentID: String) throws -> [DeliveryRecord] {
+        try pool.read { try DeliveryRecord.filter(Column("documentID") == documentID).order(Column("recipientCode")).fetchAll($0) }
+    }
+
+    public func delivery(documentID: String, recipient: String) throws -> DeliveryRecord? {
+        try pool.read {
+            try DeliveryRecord.filter(Column("documentID") == documentID && Column("recipientCode") == recipient).fetchOne($0)
+        }
+    }
+
+    /// Status histories, oldest first, keyed by delivery id.
+    public func history(of deliveryIDs: [Int64]) throws -> [Int64: [StatusEventRecord]] {
+        try pool.read { db in
+            let events = try StatusEventRecord.filter(deliveryIDs.contains(Column("deliveryID"))).order(Column("id")).fetchAll(db)
+            return Dictionary(grouping: events, by: \.deliveryID)
+        }
+    }
+
+    /// An agency's inbox, newest first, with each document's current status for that agency.
+    public func inbox(agency: String, limit: Int = 50) throws -> [(DocumentRecord, DeliveryRecord)] {
+        try pool.read { db in
+            let deliveries = try DeliveryRecord.filter(Column("recipientCode") == agency)
+                .filter(Column("status") != DeliveryStatus.recallAccepted.code)
+                .order(Column("id").desc).limit(limit).fetchAll(db)
+            return try deliveries.compactMap { delivery in
+                try DocumentRecord.fetchOne(db, key: delivery.documentID).map { ($0, delivery) }
+            }
+        }
+    }
+
+    /// Moves a delivery to a new status if the current one allows it; accepting (03) assigns the
+    /// next arrival number (số đến) of the recipient's incoming register for the year.
+    public func changeStatus(documentID: String, recipient: String, to next: DeliveryStatus,
+                             actor: String, note: String?, at now: Date) throws -> DeliveryRecord {
+        try pool.write { db in
+            guard var delivery = try DeliveryRecord
+                .filter(Column("documentID") == documentID && Column("recipientCode") == recipient).fetchOne(db),
+                let current = DeliveryStatus(rawValue: delivery.status) else {
+                throw RegistryError.notFound
+            }
+            delivery.status = try current.transition(to: next).code
+            delivery.updatedAt = now
+            if next == .accepted {
+                let year = VietnamTime.year(of: now)
+                let last = try Int.fetchOne(db, sql: """
+                    SELECT MAX(arrivalNumber) FROM delivery WHERE recipientCode = ? AND arrivalYear = ?
+                    """, arguments: [recipient, year]) ?? 0
+                delivery.arrivalNumber = last + 1
+                delivery.arrivalYear = year
+            }
+            try delivery.update(db)
+            var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: next.code, at: now, actor: actor, note: note)
+            try event.insert(db)
+            return delivery
+        }
+    }
+}
+
+public enum RegistryError: Error, Equatable {
+    case notFound
+}

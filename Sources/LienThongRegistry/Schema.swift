@@ -1,0 +1,113 @@
+import GRDB
+
+/// The registry's schema, one migration per change, next to the records it describes.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: agencies, users, documents, deliveries") { db in
+            try db.create(table: "agency") { t in
+                t.primaryKey("code", .text)
+                t.column("name", .text).notNull()
+                t.column("abbreviation", .text).notNull()
+                t.column("parentCode", .text).references("agency")
+                t.column("isActive", .boolean).notNull()
+                t.column("sealCertificatePath", .text)
+                t.column("sealKeyPath", .text)
+            }
+            try db.create(table: "user") { t in
+                t.primaryKey("username", .text)
+                t.column("fullName", .text).notNull()
+                t.column("position", .text).notNull()
+                t.column("agencyCode", .text).notNull().references("agency")
+                t.column("role", .text).notNull()
+                t.column("tokenSHA256", .text).notNull().unique()
+                t.column("certificatePath", .text)
+                t.column("keyPath", .text)
+            }
+            try db.create(table: "blob") { t in
+                t.primaryKey("sha256", .text)
+                t.column("size", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "upload") { t in
+                t.column("sha256", .text).notNull().references("blob")
+                t.column("agencyCode", .text).notNull().references("agency")
+                t.column("uploadedAt", .datetime).notNull()
+                t.primaryKey(["sha256", "agencyCode"])
+            }
+            try db.create(table: "document") { t in
+                t.primaryKey("id", .text)
+                t.column("issuerCode", .text).notNull().references("agency")
+                t.column("issuerName", .text).notNull()
+                t.column("register", .text).notNull()
+                t.column("year", .integer).notNull()
+                t.column("number", .integer).notNull()
+                t.column("symbol", .text).notNull()
+                t.column("typeName", .text).notNull()
+                t.column("typeAbbreviation", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("language", .text).notNull()
+                t.column("pageCount", .integer)
+                t.column("notes", .text)
+                t.column("urgency", .integer).notNull()
+                t.column("authorityPrefix", .text)
+                t.column("signerUsername", .text).notNull()
+                t.column("signerName", .text).notNull()
+                t.column("signerPosition", .text).notNull()
+                t.column("deadline", .text)
+                t.column("issuedAt", .datetime).notNull()
+                t.column("createdBy", .text).notNull()
+                // Numbers are never reused: one per issuer, register and year.
+                t.uniqueKey(["issuerCode", "register", "year", "number"])
+                // Number + symbol + issuer is unique in a year (Decree 30).
+                t.uniqueKey(["issuerCode", "year", "number", "symbol"])
+            }
+            try db.create(table: "documentFile") { t in
+                t.column("documentID", .text).notNull().references("document")
+                t.column("position", .integer).notNull()
+                t.column("name", .text).notNull()
+                t.column("sha256", .text).notNull().references("blob")
+                t.column("size", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("signatureSHA256", .text).notNull().references("blob")
+                t.primaryKey(["documentID", "position"])
+            }
+            try db.create(table: "signature") { t in
+                t.column("documentID", .text).notNull().references("document")
+                t.column("filePosition", .integer).notNull()
+                t.column("signerIndex", .integer).notNull()
+                t.column("role", .text).notNull()
+                t.column("commonName", .text).notNull()
+                t.column("organization", .text)
+                t.column("serialNumber", .text).notNull()
+                t.column("algorithm", .text).notNull()
+                t.column("signedAt", .datetime).notNull()
+                t.primaryKey(["documentID", "filePosition", "signerIndex"])
+            }
+            try db.create(table: "delivery") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("documentID", .text).notNull().references("document")
+                t.column("recipientCode", .text).notNull().references("agency")
+                t.column("recipientName", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("arrivalNumber", .integer)
+                t.column("arrivalYear", .integer)
+                t.column("updatedAt", .datetime).notNull()
+                t.uniqueKey(["documentID", "recipientCode"])
+                // Arrival numbers run once through the year per receiving agency.
+                t.uniqueKey(["recipientCode", "arrivalYear", "arrivalNumber"])
+            }
+            try db.create(index: "delivery_inbox", on: "delivery", columns: ["recipientCode", "updatedAt"])
+            try db.create(table: "statusEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("deliveryID", .integer).notNull().references("delivery")
+                t.column("status", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("note", .text)
+            }
+            try db.create(index: "statusEvent_delivery", on: "statusEvent", columns: ["deliveryID", "id"])
+        }
+        return migrator
+    }
+}

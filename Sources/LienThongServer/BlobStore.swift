@@ -1,0 +1,76 @@
+import Foundation
+import LienThongCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files stored by the SHA-256 of their bytes under `blobs/ab/abcdef…`, written durably: a
+/// temporary file is fsynced, renamed into place, and its directory fsynced, before anyone is
+/// told it is stored.
+public struct BlobStore: Sendable {
+    public let root: URL
+    private let staging: URL
+
+    public init(root: URL) throws {
+        self.root = root
+        staging = root.appendingPathComponent("staging")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+    }
+
+    public func url(for sha256: String) -> URL {
+        root.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
+    }
+
+    public func contains(_ sha256: String) -> Bool { FileManager.default.fileExists(atPath: url(for: sha256).path) }
+
+    /// A file to write into before `commit`; removed by `discard` when anything goes wrong.
+    public func stagingFile() throws -> (URL, FileHandle) {
+        let url = staging.appendingPathComponent(UUID().uuidString)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        return (url, try FileHandle(forWritingTo: url))
+    }
+
+    /// Makes a fully written staging file durable under its hash.
+    public func commit(_ staged: URL, sha256: String) throws {
+        let target = url(for: sha256)
+        let directory = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: target.path) {
+            // Same hash, same bytes: the stored copy is already durable.
+            try? FileManager.default.removeItem(at: staged)
+            return
+        }
+        guard rename(staged.path, target.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
+        }
+        try Self.syncDirectory(directory)
+    }
+
+    public func discard(_ staged: URL) { try? FileManager.default.removeItem(at: staged) }
+
+    /// Stores bytes held in memory (signatures, which are small).
+    public func store(_ data: Data) throws -> String {
+        let sha256 = Digest.sha256(data)
+        if contains(sha256) { return sha256 }
+        let (url, handle) = try stagingFile()
+        do {
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+            try commit(url, sha256: sha256)
+        } catch {
+            discard(url)
+            throw error
+        }
+        return sha256
+    }
+
+    static func syncDirectory(_ directory: URL) throws {
+        let descriptor = open(directory.path, O_RDONLY)
+        guard descriptor >= 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: directory.path]) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory.path]) }
+    }
+}

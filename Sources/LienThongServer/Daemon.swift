@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import LienThongCrypto
+import LienThongDomain
+import LienThongRegistry
+import Logging
+
+/// The daemon assembled from its configuration: registry, stores, demo setup and HTTP server.
+public struct Daemon {
+    public let configuration: DaemonConfiguration
+
+    public init(configuration: DaemonConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Opens or creates everything, then serves until SIGTERM or SIGINT.
+    public func run(logger: Logger) async throws {
+        let application = try makeApplication(logger: logger)
+        try await application.runService()
+    }
+
+    public func makeApplication(logger: Logger) throws -> some ApplicationProtocol {
+        let data = configuration.dataURL
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let registryPath = data.appendingPathComponent("registry.sqlite").path
+        let isNew = !FileManager.default.fileExists(atPath: registryPath)
+        let registry = try Registry(path: registryPath)
+        logger.info("registry \(isNew ? "created" : "opened") at \(registryPath)")
+        if configuration.demo {
+            for line in try DemoSetup(certs: configuration.certsURL, data: data).run(registry: registry) {
+                logger.notice("DEMO SETUP: \(line)")
+            }
+        }
+        let service = DocumentService(
+            registry: registry,
+            blobs: try BlobStore(root: data.appendingPathComponent("blobs")),
+            signer: DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding),
+            types: DocumentTypeCatalog(additional: configuration.documentTypes),
+            calendar: try loadCalendar())
+        let router = Router(context: LienThongContext.self)
+        router.add(middleware: ProblemMiddleware())
+        Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes)
+            .register(on: router)
+        let configuration = self.configuration
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lienthongd"),
+            onServerRunning: { channel in
+                logger.notice("lienthongd serving on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+            },
+            logger: logger)
+    }
+
+    private func loadCalendar() throws -> WorkingDayCalendar {
+        let path = configuration.holidaysFile
+        guard FileManager.default.fileExists(atPath: path) else { return WorkingDayCalendar(overrides: .none) }
+        do {
+            return WorkingDayCalendar(overrides: try HolidayOverrides(json: Data(contentsOf: URL(fileURLWithPath: path))))
+        } catch {
+            throw ConfigurationError("\(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import LienThongCrypto
+import LienThongDomain
+
+/// The daemon's settings: `Config/lienthong.json` (or `--config FILE`), each overridable by an
+/// environment variable `LIENTHONG_…` named after it (`port` → `LIENTHONG_PORT`,
+/// `dataDirectory` → `LIENTHONG_DATA_DIRECTORY`).
+///
+/// Relative paths are resolved against the working directory the daemon was started in.
+public struct DaemonConfiguration: Codable, Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8640
+    /// The registry (`registry.sqlite`), stored files and demo tokens.
+    public var dataDirectory = "data"
+    /// Trust anchors (`trust/`) and the demo PKI (`demo/`).
+    public var certsDirectory = "Certs"
+    /// On a first start, make a demo PKI, directory and users.
+    public var demo = true
+    /// Uploads larger than this are refused with 413.
+    public var maxUploadBytes: Int64 = 512 << 20
+    public var signingDigest: DigestAlgorithm = .sha256
+    public var signingRSAPadding: RSAPadding = .pss
+    /// The per-year table of days off that the government fixes (Tết, bridge days, swaps).
+    public var holidaysFile = "Config/holidays.json"
+    /// Types beyond Decree 30's that agencies use, e.g. Kết luận (KL).
+    public var documentTypes: [DocumentType] = []
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
+        case holidaysFile, documentTypes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let defaults = DaemonConfiguration()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        host = try c.decodeIfPresent(String.self, forKey: .host) ?? defaults.host
+        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? defaults.port
+        dataDirectory = try c.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory
+        certsDirectory = try c.decodeIfPresent(String.self, forKey: .certsDirectory) ?? defaults.certsDirectory
+        demo = try c.decodeIfPresent(Bool.self, forKey: .demo) ?? defaults.demo
+        maxUploadBytes = try c.decodeIfPresent(Int64.self, forKey: .maxUploadBytes) ?? defaults.maxUploadBytes
+        signingDigest = try c.decodeIfPresent(DigestAlgorithm.self, forKey: .signingDigest) ?? defaults.signingDigest
+        signingRSAPadding = try c.decodeIfPresent(RSAPadding.self, forKey: .signingRSAPadding) ?? defaults.signingRSAPadding
+        holidaysFile = try c.decodeIfPresent(String.self, forKey: .holidaysFile) ?? defaults.holidaysFile
+        documentTypes = try c.decodeIfPresent([DocumentType].self, forKey: .documentTypes) ?? defaults.documentTypes
+    }
+
+    /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
+    public static func load(file: String?, environment: [String: String]) throws -> DaemonConfiguration {
+        let path = file ?? "Config/lienthong.json"
+        var configuration = DaemonConfiguration()
+        if file != nil || FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError("cannot read the configuration file \(path)")
+            }
+            do {
+                configuration = try JSONDecoder().decode(DaemonConfiguration.self, from: data)
+            } catch {
+                throw ConfigurationError("\(path) is not a valid configuration: \(describe(error))")
+            }
+        }
+        try configuration.apply(environment)
+        return configuration
+    }
+
+    /// The environment variable for each setting.
+    static func variable(_ key: CodingKeys) -> String {
+        "LIENTHONG_" + key.stringValue.replacing(/([a-z])([A-Z])/) { "\($0.1)_\($0.2)" }.uppercased()
+    }
+
+    mutating func apply(_ environment: [String: String]) throws {
+        func value(_ key: CodingKeys) -> String? { environment[Self.variable(key)] }
+        func parsed<T>(_ key: CodingKeys, _ parse: (String) -> T?) throws -> T? {
+            guard let text = value(key) else { return nil }
+            guard let result = parse(text) else {
+                throw ConfigurationError("\(Self.variable(key))=\(text) is not valid")
+            }
+            return result
+        }
+        host = value(.host) ?? host
+        port = try parsed(.port) { Int($0).flatMap { (1...65535).contains($0) ? $0 : nil } } ?? port
+        dataDirectory = value(.dataDirectory) ?? dataDirectory
+        certsDirectory = value(.certsDirectory) ?? certsDirectory
+        demo = try parsed(.demo) { ["1", "true", "yes"].contains($0.lowercased()) ? true : ["0", "false", "no"].contains($0.lowercased()) ? false : nil } ?? demo
+        maxUploadBytes = try parsed(.maxUploadBytes) { Int64($0).flatMap { $0 > 0 ? $0 : nil } } ?? maxUploadBytes
+        signingDigest = try parsed(.signingDigest) { DigestAlgorithm(rawValue: $0) } ?? signingDigest
+        signingRSAPadding = try parsed(.signingRSAPadding) { RSAPadding(rawValue: $0) } ?? signingRSAPadding
+        holidaysFile = value(.holidaysFile) ?? holidaysFile
+        if value(.documentTypes) != nil {
+            throw ConfigurationError("\(Self.variable(.documentTypes)) cannot be set from the environment; list agency types in the configuration file")
+        }
+    }
+
+    public var dataURL: URL { URL(fileURLWithPath: dataDirectory) }
+    public var certsURL: URL { URL(fileURLWithPath: certsDirectory) }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A decoding error as one line: where in the JSON, and what was wrong there.
+func describe(_ error: any Error) -> String {
+    func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.isEmpty ? "the document" : codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    }
+    switch error as? DecodingError {
+    case .typeMismatch(let type, let context)?:
+        return "\(path(context.codingPath)) should be \(type == String.self ? "a string" : type == Int.self || type == Int64.self ? "a number" : type == Bool.self ? "true or false" : "\(type)")"
+    case .valueNotFound(_, let context)?:
+        return "\(path(context.codingPath)) must not be null"
+    case .keyNotFound(let key, let context)?:
+        return "\(path(context.codingPath + [key])) is missing"
+    case .dataCorrupted(let context)?:
+        if context.codingPath.isEmpty { return "the body is not valid JSON" }
+        return "\(path(context.codingPath)): \(context.debugDescription)"
+    default:
+        return "\(error)"
+    }
+}

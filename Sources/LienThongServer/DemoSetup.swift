@@ -1,0 +1,147 @@
+import Foundation
+import LienThongCrypto
+import LienThongRegistry
+
+/// What a first start with the default configuration makes, so that a new user can send a signed
+/// document within minutes: a demo PKI (RSA-2048), a directory modelled on Điện Biên province, and
+/// a clerk and a signer for each agency with tokens in `data/tokens/`.
+///
+/// Nothing is ever overwritten: an existing PKI is reused, an existing registry left as it is.
+struct DemoSetup {
+    let certs: URL
+    let data: URL
+
+    struct DemoAgency {
+        let code: String
+        let name: String
+        let abbreviation: String
+        let parent: String?
+        let isActive: Bool
+        let slug: String
+        let signer: (name: String, position: String)
+        let clerk: String
+    }
+
+    /// Codes are shaped like QCVN 102 but invented for the demo. The district is kept, retired
+    /// since the two-tier reform of 1 July 2025, because older documents were sent by and to it.
+    static let agencies: [DemoAgency] = [
+        DemoAgency(code: "000.00.00.H18", name: "Ủy ban nhân dân tỉnh Điện Biên", abbreviation: "UBND", parent: nil, isActive: true,
+                   slug: "tinh-dien-bien", signer: ("Nguyễn Văn An", "Chủ tịch"), clerk: "Phạm Thị Lan"),
+        DemoAgency(code: "000.00.05.H18", name: "Sở Nội vụ tỉnh Điện Biên", abbreviation: "SNV", parent: "000.00.00.H18", isActive: true,
+                   slug: "so-noi-vu", signer: ("Trần Thị Bích", "Giám đốc"), clerk: "Hoàng Văn Minh"),
+        DemoAgency(code: "000.00.21.H18", name: "Ủy ban nhân dân huyện Điện Biên Đông", abbreviation: "UBND", parent: "000.00.00.H18", isActive: false,
+                   slug: "huyen-dien-bien-dong", signer: ("Lò Đại Nghĩa", "Chủ tịch"), clerk: "Quàng Thị Mai"),
+        DemoAgency(code: "000.01.21.H18", name: "Ủy ban nhân dân xã Na Son", abbreviation: "UBND", parent: "000.00.21.H18", isActive: true,
+                   slug: "xa-na-son", signer: ("Lò Văn Dũng", "Chủ tịch"), clerk: "Lò Thị Hương"),
+        DemoAgency(code: "000.02.21.H18", name: "Ủy ban nhân dân xã Phì Nhừ", abbreviation: "UBND", parent: "000.00.21.H18", isActive: true,
+                   slug: "xa-phi-nhu", signer: ("Giàng A Páo", "Chủ tịch"), clerk: "Vàng Thị Dua"),
+        DemoAgency(code: "000.03.21.H18", name: "Ủy ban nhân dân xã Xa Dung", abbreviation: "UBND", parent: "000.00.21.H18", isActive: true,
+                   slug: "xa-xa-dung", signer: ("Mùa A Sùng", "Chủ tịch"), clerk: "Sùng Thị Mỷ"),
+        DemoAgency(code: "000.04.21.H18", name: "Ủy ban nhân dân xã Mường Luân", abbreviation: "UBND", parent: "000.00.21.H18", isActive: true,
+                   slug: "xa-muong-luan", signer: ("Lường Thị Hoa", "Chủ tịch"), clerk: "Cà Văn Khánh"),
+    ]
+
+    var demoDirectory: URL { certs.appendingPathComponent("demo") }
+    var trustDirectory: URL { certs.appendingPathComponent("trust") }
+    var tokensDirectory: URL { data.appendingPathComponent("tokens") }
+
+    /// Makes what is missing and seeds the registry if it has no agencies. Returns a summary for the log.
+    func run(registry: Registry) throws -> [String] {
+        var said: [String] = []
+        let (intermediate, madePKI) = try loadOrMakeCAs()
+        if madePKI { said.append("made a demo PKI in \(demoDirectory.path) (root CA, an intermediate CA for agencies; RSA-2048, DEMO ONLY)") }
+        guard try registry.agencies().isEmpty else { return said }
+
+        try FileManager.default.createDirectory(at: tokensDirectory, withIntermediateDirectories: true)
+        var agencies: [AgencyRecord] = []
+        var users: [UserRecord] = []
+        for agency in Self.agencies {
+            let seal = try identity(intermediate, file: "agencies/\(agency.code)", role: .seal,
+                                    subject: [("C", "VN"), ("ST", "Điện Biên"), ("O", agency.name), ("CN", agency.name)])
+            agencies.append(AgencyRecord(code: agency.code, name: agency.name, abbreviation: agency.abbreviation, parentCode: agency.parent,
+                                         isActive: agency.isActive, sealCertificatePath: seal.certificate, sealKeyPath: seal.key))
+            let signerName = "signer.\(agency.slug)"
+            let signer = try identity(intermediate, file: "users/\(signerName)", role: .signer,
+                                      subject: [("C", "VN"), ("ST", "Điện Biên"), ("O", agency.name), ("title", agency.signer.position), ("CN", agency.signer.name)])
+            users.append(UserRecord(username: signerName, fullName: agency.signer.name, position: agency.signer.position,
+                                    agencyCode: agency.code, role: .signer, tokenSHA256: try issueToken(signerName),
+                                    certificatePath: signer.certificate, keyPath: signer.key))
+            let clerkName = "clerk.\(agency.slug)"
+            users.append(UserRecord(username: clerkName, fullName: agency.clerk, position: "Văn thư", agencyCode: agency.code,
+                                    role: .clerk, tokenSHA256: try issueToken(clerkName), certificatePath: nil, keyPath: nil))
+        }
+        try registry.seed(agencies: agencies, users: users)
+        said.append("made a demo directory of \(agencies.count) agencies of Điện Biên province and \(users.count) users")
+        said.append("demo tokens are in \(tokensDirectory.path)/<user>.token, e.g. clerk.tinh-dien-bien.token")
+        return said
+    }
+
+    /// The root and intermediate CAs, made once; the root is copied to `trust/` as an anchor.
+    private func loadOrMakeCAs() throws -> (CertificateIssuer, Bool) {
+        let fm = FileManager.default
+        let rootFiles = (demoDirectory.appendingPathComponent("root-ca.pem"), demoDirectory.appendingPathComponent("root-ca.key"))
+        let caFiles = (demoDirectory.appendingPathComponent("agency-ca.pem"), demoDirectory.appendingPathComponent("agency-ca.key"))
+        let anchor = trustDirectory.appendingPathComponent("demo-root-ca.pem")
+        try fm.createDirectory(at: trustDirectory, withIntermediateDirectories: true)
+        if fm.fileExists(atPath: caFiles.0.path) {
+            let ca = CertificateIssuer(certificate: try Certificate.load(caFiles.0)[0], key: try PrivateKey(pem: Data(contentsOf: caFiles.1)))
+            if !fm.fileExists(atPath: anchor.path) { try fm.copyItem(at: rootFiles.0, to: anchor) }
+            return (ca, false)
+        }
+        try fm.createDirectory(at: demoDirectory.appendingPathComponent("agencies"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: demoDirectory.appendingPathComponent("users"), withIntermediateDirectories: true)
+        let root = try CertificateIssuer.makeRoot(
+            subject: [("C", "VN"), ("O", "LienThong DEMO"), ("CN", "LienThong Demo Root CA (not for real documents)")],
+            key: PrivateKey.generate(.rsa(bits: 2048)))
+        let caKey = try PrivateKey.generate(.rsa(bits: 2048))
+        let ca = CertificateIssuer(
+            certificate: try root.issue(subject: [("C", "VN"), ("O", "LienThong DEMO"), ("CN", "LienThong Demo CA for agencies")],
+                                        publicKey: caKey, profile: .intermediateCA, notAfter: Date().addingTimeInterval(10 * 365 * 86_400)),
+            key: caKey)
+        try write(Data(root.certificate.pem.utf8), to: rootFiles.0)
+        try write(root.key.pemPKCS8, to: rootFiles.1, secret: true)
+        try write(Data(ca.certificate.pem.utf8), to: caFiles.0)
+        try write(ca.key.pemPKCS8, to: caFiles.1, secret: true)
+        try write(Data(root.certificate.pem.utf8), to: anchor)
+        return (ca, true)
+    }
+
+    /// A key and certificate under `demo/`, chain file = leaf then the intermediate.
+    private func identity(_ ca: CertificateIssuer, file: String, role: CertificateRole,
+                          subject: CertificateIssuer.Name) throws -> (certificate: String, key: String) {
+        let certificateURL = demoDirectory.appendingPathComponent("\(file).pem")
+        let keyURL = demoDirectory.appendingPathComponent("\(file).key")
+        if !FileManager.default.fileExists(atPath: keyURL.path) {
+            let key = try PrivateKey.generate(.rsa(bits: 2048))
+            let certificate = try ca.issue(subject: subject, publicKey: key, profile: .endEntity(role))
+            try write(key.pemPKCS8, to: keyURL, secret: true)
+            try write(Data((certificate.pem + ca.certificate.pem).utf8), to: certificateURL)
+        }
+        return (certificateURL.path, keyURL.path)
+    }
+
+    private func issueToken(_ username: String) throws -> String {
+        let token = Tokens.generate()
+        try write(Data((token + "\n").utf8), to: tokensDirectory.appendingPathComponent("\(username).token"), secret: true)
+        return Tokens.hash(token)
+    }
+
+    private func write(_ data: Data, to url: URL, secret: Bool = false) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: data,
+                                             attributes: secret ? [.posixPermissions: 0o600] : nil) else {
+            throw ConfigurationError("cannot write \(url.path)")
+        }
+    }
+}
+
+/// Bearer tokens: random, shown once, stored only as a hash.
+enum Tokens {
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "lt_" + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String { Digest.sha256(Data(token.utf8)) }
+}

@@ -1,0 +1,311 @@
+import Foundation
+import LienThongAPI
+import LienThongCrypto
+import LienThongDomain
+import LienThongRegistry
+
+/// Sending, receiving and tracking documents: the rules between the HTTP layer and the registry.
+///
+/// Every input is checked before anything is written; a send is filed in one transaction after
+/// its files and signatures are durable, so an acknowledged document is never lost and a refused
+/// one leaves no row behind.
+public struct DocumentService: Sendable {
+    let registry: Registry
+    let blobs: BlobStore
+    let keys = SigningKeys()
+    let signer: DetachedSigner
+    let types: DocumentTypeCatalog
+    let calendar: WorkingDayCalendar
+    let now: @Sendable () -> Date
+
+    public init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, types: DocumentTypeCatalog,
+                calendar: WorkingDayCalendar, now: @escaping @Sendable () -> Date = Date.init) {
+        self.registry = registry
+        self.blobs = blobs
+        self.signer = signer
+        self.types = types
+        self.calendar = calendar
+        self.now = now
+    }
+
+    /// The register outgoing documents are numbered in, until copies and advisory bodies get theirs.
+    static let mainRegister = "main"
+
+    // MARK: - Sending
+
+    public func send(_ request: SendRequest, by caller: UserRecord) throws -> DocumentView {
+        guard caller.role == .clerk else {
+            throw Problem.forbidden("only a clerk (văn thư) sends documents; \(caller.username) is a \(caller.role.rawValue)")
+        }
+        do {
+            return try sendChecked(request, by: caller)
+        } catch let error as DomainError {
+            throw Problem.domain(error)
+        }
+    }
+
+    private func sendChecked(_ request: SendRequest, by caller: UserRecord) throws -> DocumentView {
+        try Self.secrecy(request.secrecy).requireOrdinary()
+        guard let issuer = try registry.agency(caller.agencyCode) else { throw Problem.internalError }
+        let type = try types.resolve(request.type)
+        let subject = try FieldLimit.subject.check(request.subject, required: true)
+        let notes = try request.notes.map { try FieldLimit.notes.check($0) }
+        let urgency = try request.urgency.map { try Urgency(parsing: $0) } ?? .normal
+        let authority = try request.authority.map { try AuthorityPrefix(parsing: $0) }
+        if let pages = request.pageCount, pages < 1 { throw Problem.invalid("pageCount must be 1 or more") }
+        let language = request.language ?? "vi"
+        guard language.count <= 10 else { throw Problem.invalid("language is an ISO 639 code such as vi") }
+        // Validates the symbol's parts before anything is signed.
+        _ = try NumberAndSymbol(number: 1, type: type, issuerAbbreviation: issuer.abbreviation, draftingUnit: request.draftingUnit)
+
+        let recipients = try resolveRecipients(request.to, issuer: issuer)
+        let files = try resolveFiles(request.files, agency: issuer.code)
+        let signerUser = try resolveSigner(request.signer, agency: issuer)
+
+        let issuedAt = now()
+        let issueDay = CivilDate.inVietnam(issuedAt)
+        let deadline = try request.deadline.map { try DeadlineSpec(parsing: $0).dueDate(issuedOn: issueDay, calendar: calendar) }
+        if let deadline, deadline < issueDay {
+            throw Problem.domain(.invalid(field: "deadline", value: deadline.description, rule: "a reply deadline cannot be before the issue date \(issueDay)"))
+        }
+
+        let signerIdentity = try keys.signer(signerUser)
+        let sealIdentity = try keys.seal(of: issuer)
+        let id = UUID().uuidString.lowercased()
+
+        var fileRecords: [DocumentFileRecord] = []
+        var signatureBlobs: [BlobRecord] = []
+        var signatureRecords: [SignatureRecord] = []
+        for (position, file) in files.enumerated() {
+            let isMain = position == 0
+            let cms: Data
+            do {
+                cms = try signer.sign(content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil, seal: sealIdentity)
+            } catch {
+                throw Problem.signing("signing \(file.name) failed: \(error)")
+            }
+            let signatureSHA = try blobs.store(cms)
+            signatureBlobs.append(BlobRecord(sha256: signatureSHA, size: Int64(cms.count), createdAt: issuedAt))
+            fileRecords.append(DocumentFileRecord(documentID: id, position: position, name: file.name, sha256: file.blob.sha256,
+                                                  size: file.blob.size, kind: isMain ? "document" : "attachment", signatureSHA256: signatureSHA))
+            let parties = isMain ? [(CertificateRole.signer, signerIdentity), (.seal, sealIdentity)] : [(.seal, sealIdentity)]
+            for (index, (role, identity)) in parties.enumerated() {
+                signatureRecords.append(SignatureRecord(
+                    documentID: id, filePosition: position, signerIndex: index, role: role.rawValue,
+                    commonName: identity.certificate.commonName ?? identity.certificate.subject,
+                    organization: identity.certificate.organization, serialNumber: identity.certificate.serialNumber,
+                    algorithm: identity.key.isRSA ? (signer.padding == .pss ? "RSASSA-PSS" : "RSA PKCS#1 v1.5") + " with \(signer.digest.rawValue)" : "ECDSA with \(signer.digest.rawValue)",
+                    signedAt: issuedAt))
+            }
+        }
+
+        let (document, _) = try registry.file(
+            issuerCode: issuer.code, register: Self.mainRegister, year: VietnamTime.year(of: issuedAt),
+            makeDocument: { number in
+                let numbered = try NumberAndSymbol(number: number, type: type, issuerAbbreviation: issuer.abbreviation, draftingUnit: request.draftingUnit)
+                return DocumentRecord(
+                    id: id, issuerCode: issuer.code, issuerName: issuer.name, register: Self.mainRegister, year: 0,
+                    number: number, symbol: numbered.symbol, typeName: type.name, typeAbbreviation: type.abbreviation,
+                    subject: subject, language: language, pageCount: request.pageCount, notes: notes, urgency: urgency.rawValue,
+                    authorityPrefix: authority?.rawValue, signerUsername: signerUser.username, signerName: signerUser.fullName,
+                    signerPosition: signerUser.position, deadline: deadline?.description, issuedAt: issuedAt, createdBy: caller.username)
+            },
+            files: fileRecords, signatureBlobs: signatureBlobs, signatures: signatureRecords,
+            recipients: recipients, actor: caller.username, at: issuedAt)
+        return try view(document, for: issuer.code, history: false)
+    }
+
+    static func secrecy(_ text: String?) throws(DomainError) -> Secrecy {
+        guard let text else { return .none }
+        let key = text.trimmingWhitespace().nfc.lowercased()
+        let names: [String: Secrecy] = [
+            "none": .none, "thường": .none, "": .none,
+            "confidential": .confidential, "mật": .confidential, "mat": .confidential,
+            "secret": .secret, "tối mật": .secret, "toi-mat": .secret,
+            "top-secret": .topSecret, "tuyệt mật": .topSecret, "tuyet-mat": .topSecret,
+        ]
+        guard let secrecy = names[key] else {
+            throw .invalid(field: "secrecy", value: text, rule: "leave it out for an ordinary document")
+        }
+        return secrecy
+    }
+
+    private func resolveRecipients(_ codes: [String], issuer: AgencyRecord) throws -> [AgencyRecord] {
+        guard !codes.isEmpty else { throw Problem.domain(.missing(field: "recipients (to)")) }
+        guard codes.count <= 1000 else { throw Problem.invalid("at most 1000 recipients per document") }
+        var seen: Set<AgencyCode> = []
+        var recipients: [AgencyRecord] = []
+        for text in codes {
+            let code: AgencyCode
+            do { code = try AgencyCode(text) } catch { throw Problem.domain(error) }
+            guard seen.insert(code).inserted else { continue }
+            guard let agency = try registry.agency(code.rawValue) else { throw Problem.unknownAgency(code.rawValue) }
+            guard agency.isActive else { throw Problem.retiredAgency(agency.code, name: agency.name) }
+            guard agency.code != issuer.code else { throw Problem.invalid("\(agency.name) cannot send a document to itself") }
+            recipients.append(agency)
+        }
+        return recipients
+    }
+
+    private func resolveFiles(_ files: [SendRequest.File], agency: String) throws -> [(name: String, blob: BlobRecord)] {
+        guard !files.isEmpty else { throw Problem.domain(.missing(field: "files (the main document first)")) }
+        guard files.count <= 100 else { throw Problem.invalid("at most 100 files per document") }
+        var names: Set<String> = []
+        return try files.map { file in
+            let name = try FileName.check(file.name)
+            guard names.insert(name.nfc.lowercased()).inserted else {
+                throw Problem.invalid("two files are named \(name); file names must differ")
+            }
+            let sha = file.sha256.lowercased()
+            guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
+                throw Problem.invalid("\(file.sha256) is not a SHA-256 (64 hexadecimal characters)")
+            }
+            guard let blob = try registry.upload(sha256: sha, agency: agency), blobs.contains(sha) else {
+                throw Problem.fileNotUploaded(sha)
+            }
+            return (name, blob)
+        }
+    }
+
+    private func resolveSigner(_ username: String?, agency: AgencyRecord) throws -> UserRecord {
+        let signers = try registry.users(agency: agency.code, role: .signer)
+        if let username {
+            guard let user = signers.first(where: { $0.username == username }) else {
+                throw Problem.domain(.invalid(field: "signer", value: username,
+                                              rule: "not a signer of \(agency.name); signers: \(signers.map(\.username).joined(separator: ", "))"))
+            }
+            return user
+        }
+        guard signers.count == 1 else {
+            throw Problem.domain(signers.isEmpty
+                ? .missing(field: "signer (\(agency.name) has no signer with a signing certificate)")
+                : .invalid(field: "signer", value: "", rule: "\(agency.name) has several signers; name one of \(signers.map(\.username).joined(separator: ", "))"))
+        }
+        return signers[0]
+    }
+
+    // MARK: - Reading
+
+    /// The caller's agency must be the issuer or a recipient; otherwise the document does not exist for it.
+    func accessibleDocument(_ id: String, agency: String) throws -> (DocumentRecord, isIssuer: Bool) {
+        guard let document = try registry.document(id) else { throw Problem.documentNotFound }
+        if document.issuerCode == agency { return (document, true) }
+        guard let delivery = try registry.delivery(documentID: id, recipient: agency),
+              delivery.status != DeliveryStatus.recallAccepted.code else {
+            throw Problem.documentNotFound
+        }
+        return (document, false)
+    }
+
+    public func document(_ id: String, caller: UserRecord) throws -> DocumentView {
+        let (document, _) = try accessibleDocument(id, agency: caller.agencyCode)
+        return try view(document, for: caller.agencyCode, history: false)
+    }
+
+    public func track(_ id: String, caller: UserRecord) throws -> DocumentView {
+        let (document, _) = try accessibleDocument(id, agency: caller.agencyCode)
+        return try view(document, for: caller.agencyCode, history: true)
+    }
+
+    /// The stored file and its signature, for the issuer and the recipients only.
+    public func file(_ id: String, position: Int, caller: UserRecord) throws -> (DocumentFileRecord, URL, URL) {
+        _ = try accessibleDocument(id, agency: caller.agencyCode)
+        guard let file = try registry.files(of: id).first(where: { $0.position == position }) else {
+            throw Problem.notFound("the document has no file \(position)")
+        }
+        return (file, blobs.url(for: file.sha256), blobs.url(for: file.signatureSHA256))
+    }
+
+    public func inbox(caller: UserRecord) throws -> [InboxEntry] {
+        try registry.inbox(agency: caller.agencyCode).map { document, delivery in
+            let status = DeliveryStatus(rawValue: delivery.status)
+            return InboxEntry(
+                id: document.id, numberAndSymbol: Self.numberAndSymbol(document),
+                issuer: AgencyRef(code: document.issuerCode, name: document.issuerName), typeName: document.typeName,
+                subject: document.subject, urgency: (Urgency(rawValue: document.urgency) ?? .normal).vietnameseName,
+                issuedAt: document.issuedAt, deadline: document.deadline, status: delivery.status,
+                statusName: status?.vietnameseName ?? delivery.status, arrivalNumber: delivery.arrivalNumber)
+        }
+    }
+
+    // MARK: - Receiving
+
+    /// Status 03: accepted and registered, with the next arrival number (số đến).
+    public func accept(_ id: String, caller: UserRecord) throws -> RecipientStatus {
+        try report(id, .accepted, note: nil, caller: caller)
+    }
+
+    /// Status 02: returned to the sender, with a reason.
+    public func reject(_ id: String, reason: String, caller: UserRecord) throws -> RecipientStatus {
+        let checked: String
+        do { checked = try FieldLimit.reason.check(reason, required: true) } catch { throw Problem.domain(error) }
+        return try report(id, .rejected, note: checked, caller: caller)
+    }
+
+    private func report(_ id: String, _ status: DeliveryStatus, note: String?, caller: UserRecord) throws -> RecipientStatus {
+        let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
+        guard try !isIssuer || registry.delivery(documentID: id, recipient: caller.agencyCode) != nil else {
+            throw Problem.forbidden("only a recipient reports status \(status.code); your agency sent \(Self.numberAndSymbol(document))")
+        }
+        guard caller.role == .clerk else {
+            throw Problem.forbidden("only a clerk (văn thư) registers incoming documents; \(caller.username) is a \(caller.role.rawValue)")
+        }
+        do {
+            let delivery = try registry.changeStatus(documentID: id, recipient: caller.agencyCode, to: status,
+                                                     actor: caller.username, note: note, at: now())
+            return try recipientStatus(delivery, history: nil)
+        } catch let error as DomainError {
+            throw Problem.domain(error)
+        }
+    }
+
+    // MARK: - Views
+
+    static func numberAndSymbol(_ document: DocumentRecord) -> String {
+        "\(NumberAndSymbol.format(document.number))/\(document.symbol)"
+    }
+
+    func view(_ document: DocumentRecord, for agency: String, history: Bool) throws -> DocumentView {
+        let deliveries = try registry.deliveries(of: document.id).filter { document.issuerCode == agency || $0.recipientCode == agency }
+        let events = history ? try registry.history(of: deliveries.compactMap(\.id)) : [:]
+        return DocumentView(
+            id: document.id, numberAndSymbol: Self.numberAndSymbol(document), number: document.number, symbol: document.symbol,
+            issuer: AgencyRef(code: document.issuerCode, name: document.issuerName), typeName: document.typeName,
+            typeAbbreviation: document.typeAbbreviation, subject: document.subject,
+            urgency: (Urgency(rawValue: document.urgency) ?? .normal).vietnameseName, authority: document.authorityPrefix,
+            signerName: document.signerName, signerPosition: document.signerPosition, issuedAt: document.issuedAt,
+            deadline: document.deadline,
+            files: try registry.files(of: document.id).map {
+                FileInfo(position: $0.position, name: $0.name, sha256: $0.sha256, size: $0.size, kind: $0.kind, signatureSHA256: $0.signatureSHA256)
+            },
+            signatures: try registry.signatures(of: document.id).map {
+                SignatureInfo(filePosition: $0.filePosition, role: $0.role, commonName: $0.commonName, organization: $0.organization,
+                              serialNumber: $0.serialNumber, algorithm: $0.algorithm, signedAt: $0.signedAt)
+            },
+            recipients: try deliveries.map { try recipientStatus($0, history: history ? events[$0.id!] ?? [] : nil) })
+    }
+
+    func recipientStatus(_ delivery: DeliveryRecord, history: [StatusEventRecord]?) throws -> RecipientStatus {
+        RecipientStatus(
+            recipient: AgencyRef(code: delivery.recipientCode, name: delivery.recipientName), status: delivery.status,
+            statusName: DeliveryStatus(rawValue: delivery.status)?.vietnameseName ?? delivery.status,
+            arrivalNumber: delivery.arrivalNumber, updatedAt: delivery.updatedAt,
+            history: history?.map {
+                StatusEvent(status: $0.status, statusName: DeliveryStatus(rawValue: $0.status)?.vietnameseName ?? $0.status,
+                            at: $0.at, actor: $0.actor, note: $0.note)
+            })
+    }
+}
+
+/// File names as recipients will see and save them: no paths, no control characters.
+enum FileName {
+    static func check(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed != ".", trimmed != "..", trimmed.utf8.count <= 255,
+              !trimmed.contains("/"), !trimmed.contains("\\"),
+              !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw Problem.invalid("\"\(name.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined())\" is not a file name: no paths (/ or \\), no control characters, at most 255 bytes")
+        }
+        return trimmed
+    }
+}

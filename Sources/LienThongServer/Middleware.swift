@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import LienThongAPI
+import LienThongCrypto
+import LienThongRegistry
+import Logging
+
+/// Resolves `Authorization: Bearer …` to a user; the token is compared by its hash only.
+struct AuthenticationMiddleware: RouterMiddleware {
+    let registry: Registry
+
+    func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw Problem.unauthenticated
+        }
+        let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty, token.utf8.count <= 200, let user = try registry.user(tokenSHA256: Tokens.hash(token)) else {
+            throw Problem.unauthenticated
+        }
+        var context = context
+        context.caller = user
+        return try await next(request, context)
+    }
+}
+
+/// Turns every error into `application/problem+json`; nothing else ever reaches a client.
+struct ProblemMiddleware: RouterMiddleware {
+    func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return problem.response
+        } catch let error as HTTPError {
+            let problem: Problem = switch error.status {
+            case .notFound: .notFound("no such route: \(request.method) \(request.uri.path); see README.md for the API")
+            case .methodNotAllowed: Problem("method-not-allowed", status: 405, title: "Method not allowed",
+                                            detail: "\(request.method) is not allowed on \(request.uri.path)")
+            case .contentTooLarge: Problem("body-too-large", status: 413, title: "Body too large",
+                                           detail: "JSON bodies are limited to \(context.maxUploadSize) bytes; upload files with POST /v1/files")
+            default: Problem("http-\(error.status.code)", status: error.status.code, title: error.status.reasonPhrase,
+                             detail: error.body ?? error.status.reasonPhrase)
+            }
+            return problem.response
+        } catch {
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return Problem.internalError.response
+        }
+    }
+}
+
+extension Problem {
+    var response: Response {
+        let body = (try? APIJSON.encoder.encode(self)) ?? Data()
+        return Response(
+            status: .init(code: status),
+            headers: [.contentType: Problem.mediaType],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

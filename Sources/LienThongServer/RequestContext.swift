@@ -1,0 +1,23 @@
+import Hummingbird
+import LienThongAPI
+import LienThongRegistry
+
+/// Per-request state: who is calling, once the token has been checked.
+public struct LienThongContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``AuthenticationMiddleware`` on every `/v1` route.
+    public var caller: UserRecord?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        caller = nil
+    }
+
+    /// JSON bodies are small; files come through the streaming upload route instead.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    func requireCaller() throws -> UserRecord {
+        guard let caller else { throw Problem.unauthenticated }
+        return caller
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Hummingbird
+import LienThongAPI
+import LienThongCrypto
+import LienThongDomain
+import LienThongRegistry
+
+/// The `/v1` API: small route groups, each a function of the services it needs.
+struct Routes {
+    let service: DocumentService
+    let registry: Registry
+    let blobs: BlobStore
+    let maxUploadBytes: Int64
+
+    func register(on router: Router<LienThongContext>) {
+        router.get("/healthz") { _, _ in try Self.json(["status": "ok"]) }
+        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry))
+        v1.get("me", use: me)
+        v1.get("agencies", use: agencies)
+        v1.post("files", use: upload)
+        v1.post("documents", use: send)
+        v1.get("inbox") { _, context in try Self.json(service.inbox(caller: context.requireCaller())) }
+        v1.get("documents/:id") { _, context in try Self.json(service.document(context.id, caller: context.requireCaller())) }
+        v1.get("documents/:id/track") { _, context in try Self.json(service.track(context.id, caller: context.requireCaller())) }
+        v1.get("documents/:id/files/:position", use: { try await download($0, $1, signature: false) })
+        v1.get("documents/:id/files/:position/signature", use: { try await download($0, $1, signature: true) })
+        v1.post("documents/:id/ack") { _, context in try Self.json(service.accept(context.id, caller: context.requireCaller())) }
+        v1.post("documents/:id/reject") { request, context in
+            let body = try await Self.decode(RejectRequest.self, request, context)
+            return try Self.json(service.reject(context.id, reason: body.reason, caller: context.requireCaller()))
+        }
+    }
+
+    @Sendable func me(_ request: Request, _ context: LienThongContext) throws -> Response {
+        let caller = try context.requireCaller()
+        let agency = try registry.agency(caller.agencyCode)
+        return try Self.json(Caller(username: caller.username, fullName: caller.fullName, role: caller.role.rawValue,
+                                    agency: AgencyRef(code: caller.agencyCode, name: agency?.name ?? "")))
+    }
+
+    @Sendable func agencies(_ request: Request, _ context: LienThongContext) throws -> Response {
+        _ = try context.requireCaller()
+        return try Self.json(registry.agencies().map {
+            ["code": $0.code, "name": $0.name, "abbreviation": $0.abbreviation, "parent": $0.parentCode ?? "",
+             "status": $0.isActive ? "active" : "retired"]
+        })
+    }
+
+    /// Streams the body to a staging file while hashing it, then stores it under its SHA-256.
+    @Sendable func upload(_ request: Request, _ context: LienThongContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        guard caller.role == .clerk else { throw Problem.forbidden("only a clerk (văn thư) uploads files to send") }
+        if let declared = request.headers[.contentLength].flatMap(Int64.init), declared > maxUploadBytes {
+            throw Problem.tooLarge(limit: maxUploadBytes)
+        }
+        let (staged, handle) = try blobs.stagingFile()
+        var digest = StreamingDigest(.sha256)
+        var size: Int64 = 0
+        do {
+            for try await buffer in request.body {
+                size += Int64(buffer.readableBytes)
+                guard size <= maxUploadBytes else { throw Problem.tooLarge(limit: maxUploadBytes) }
+                try buffer.withUnsafeReadableBytes { bytes in
+                    digest.update(bytes)
+                    try handle.write(contentsOf: bytes)
+                }
+            }
+            guard size > 0 else { throw Problem.invalid("the file is empty: upload the document's bytes as the request body") }
+            try handle.synchronize()
+            try handle.close()
+            let sha256 = digest.finalizeHex()
+            try blobs.commit(staged, sha256: sha256)
+            try registry.recordUpload(sha256: sha256, size: size, agency: caller.agencyCode, at: Date())
+            return try Self.json(UploadedFile(sha256: sha256, size: size), status: .created)
+        } catch {
+            try? handle.close()
+            blobs.discard(staged)
+            throw error
+        }
+    }
+
+    @Sendable func send(_ request: Request, _ context: LienThongContext) async throws -> Response {
+        let body = try await Self.decode(SendRequest.self, request, context)
+        let view = try service.send(body, by: context.requireCaller())
+        var response = try Self.json(view, status: .created)
+        response.headers[.location] = "/v1/documents/\(view.id)"
+        return response
+    }
+
+    func download(_ request: Request, _ context: LienThongContext, signature: Bool) async throws -> Response {
+        guard let position = context.parameters.get("position", as: Int.self) else {
+            throw Problem.notFound("file positions are numbers, starting at 0 for the main document")
+        }
+        let (file, content, signatureURL) = try service.file(context.id, position: position, caller: context.requireCaller())
+        let url = signature ? signatureURL : content
+        let body = try await FileIO().loadFile(path: url.path, context: context)
+        let name = signature ? "\(file.name).p7s" : file.name
+        return Response(status: .ok, headers: [
+            .contentType: signature ? "application/pkcs7-signature" : "application/octet-stream",
+            .contentDisposition: "attachment; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")",
+        ], body: body)
+    }
+
+    // MARK: - JSON in and out
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try APIJSON.encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Decodes a JSON body, answering a clear problem for anything that is not the expected shape.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: LienThongContext) async throws -> T {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { throw Problem.invalid("the body is empty: send a JSON object") }
+        do {
+            return try APIJSON.decoder.decode(type, from: Data(buffer: buffer))
+        } catch {
+            throw Problem.invalid("the JSON body is not valid: \(describe(error))")
+        }
+    }
+}
+
+extension LienThongContext {
+    /// The `:id` of a document route; ids are lowercase UUIDs, anything else cannot exist.
+    var id: String {
+        get throws {
+            guard let id = parameters.get("id"), UUID(uuidString: id) != nil else { throw Problem.documentNotFound }
+            return id.lowercased()
+        }
+    }
+}
+
+extension Data {
+    init(buffer: ByteBuffer) {
+        self = buffer.withUnsafeReadableBytes { Data($0) }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import LienThongAPI
+import LienThongCrypto
+import LienThongRegistry
+import Synchronization
+
+/// Signing identities loaded from their files once and kept: a key is parsed on first use, not
+/// for every document.
+final class SigningKeys: Sendable {
+    private let cache = Mutex<[String: SigningIdentity]>([:])
+
+    func seal(of agency: AgencyRecord) throws -> SigningIdentity {
+        guard let certificate = agency.sealCertificatePath, let key = agency.sealKeyPath else {
+            throw Problem.signing("\(agency.name) has no seal certificate configured")
+        }
+        return try load("agency:\(agency.code)", certificate, key, owner: agency.name)
+    }
+
+    func signer(_ user: UserRecord) throws -> SigningIdentity {
+        guard let certificate = user.certificatePath, let key = user.keyPath else {
+            throw Problem.signing("\(user.fullName) (\(user.username)) has no signing certificate configured")
+        }
+        return try load("user:\(user.username)", certificate, key, owner: user.fullName)
+    }
+
+    private func load(_ id: String, _ certificate: String, _ key: String, owner: String) throws -> SigningIdentity {
+        if let cached = cache.withLock({ $0[id] }) { return cached }
+        do {
+            let identity = try SigningIdentity.load(certificateChain: URL(fileURLWithPath: certificate), key: URL(fileURLWithPath: key))
+            cache.withLock { $0[id] = identity }
+            return identity
+        } catch {
+            throw Problem.signing("the signing key of \(owner) cannot be loaded: \(error)")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import LienThongAPI
+
+/// Talks to lienthongd over its JSON API. FoundationNetworking (libcurl) is enough for a CLI and
+/// adds nothing to the build, unlike a second HTTP stack.
+struct Client {
+    let server: URL
+    let token: String
+
+    /// An error already worded for the person at the terminal.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
+        try await decode(type, perform(request("GET", path)))
+    }
+
+    func post<T: Decodable>(_ path: String, json body: some Encodable, as type: T.Type) async throws -> T {
+        var request = request("POST", path)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try APIJSON.encoder.encode(body)
+        return try await decode(type, perform(request))
+    }
+
+    /// Uploads a file from disk without reading it into memory first.
+    func upload(_ file: URL) async throws -> UploadedFile {
+        var request = request("POST", "/v1/files")
+        request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+        let (data, response) = try await transport { try await URLSession.shared.upload(for: request, fromFile: file) }
+        return try decode(UploadedFile.self, check(data, response))
+    }
+
+    /// Downloads to `destination`, replacing it.
+    func download(_ path: String, to destination: URL) async throws {
+        let (temporary, response) = try await transport { try await URLSession.shared.download(for: request("GET", path)) }
+        if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
+            _ = try check(try Data(contentsOf: temporary), response)
+        }
+        try? FileManager.default.removeItem(at: destination)
+        try FileManager.default.moveItem(at: temporary, to: destination)
+    }
+
+    private func request(_ method: String, _ path: String) -> URLRequest {
+        var request = URLRequest(url: URL(string: path, relativeTo: server)!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        request.timeoutInterval = 600
+        return request
+    }
+
+    private func perform(_ request: URLRequest) async throws -> Data {
+        let (data, response) = try await transport { try await URLSession.shared.data(for: request) }
+        return try check(data, response)
+    }
+
+    private func transport<T>(_ call: () async throws -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch let error as URLError {
+            throw Failure(description: "cannot reach lienthongd at \(server.absoluteString) (\(error.localizedDescription)); is it running? Start it with `swift run lienthongd`, or pass --server")
+        }
+    }
+
+    /// Non-2xx answers are problems: show their detail, the part written for people.
+    private func check(_ data: Data, _ response: URLResponse) throws -> Data {
+        guard let http = response as? HTTPURLResponse else { throw Failure(description: "no HTTP answer from \(server.absoluteString)") }
+        guard (200..<300).contains(http.statusCode) else {
+            if let problem = try? APIJSON.decoder.decode(Problem.self, from: data) {
+                throw Failure(description: "\(problem.detail) [\(problem.slug), HTTP \(problem.status)]")
+            }
+            throw Failure(description: "the server answered HTTP \(http.statusCode)")
+        }
+        return data
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        do {
+            return try APIJSON.decoder.decode(type, from: data)
+        } catch {
+            throw Failure(description: "the server's answer could not be read (\(error)); are the CLI and the daemon the same version?")
+        }
+    }
+}

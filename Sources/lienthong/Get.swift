@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import LienThongAPI
+
+struct Get: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Download a document's files, their signatures (.p7s) and a manifest: enough to verify offline.")
+    @Argument(help: "The document id.") var id: String
+    @Option(help: "The directory to write into (created if needed).") var out: String
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await reporting {
+            let client = try connection.client()
+            let document = try await client.get("/v1/documents/\(id)", as: DocumentView.self)
+            let directory = URL(fileURLWithPath: out)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var files: [ExportManifest.File] = []
+            for file in document.files {
+                // Names come from the network: never let one climb out of the directory.
+                guard !file.name.isEmpty, !file.name.contains("/"), !file.name.hasPrefix("."), file.name != "manifest.json" else {
+                    throw Client.Failure(description: "the server sent an unsafe file name \"\(file.name)\"; nothing was written for it")
+                }
+                try await client.download("/v1/documents/\(id)/files/\(file.position)", to: directory.appendingPathComponent(file.name))
+                try await client.download("/v1/documents/\(id)/files/\(file.position)/signature",
+                                          to: directory.appendingPathComponent("\(file.name).p7s"))
+                files.append(.init(name: file.name, sha256: file.sha256, size: file.size, kind: file.kind, signature: "\(file.name).p7s"))
+            }
+            let manifest = ExportManifest(document: document, files: files)
+            try APIJSON.prettyEncoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
+            if output.json { return try Output.printJSON(manifest) }
+            print("Wrote \(document.numberAndSymbol) to \(directory.path):")
+            for file in files { print("  \(file.name)  \(file.signature)") }
+            print("  manifest.json")
+            print("Verify it offline with: lienthong verify \(out)")
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import LienThongAPI
+import LienThongDomain
+
+enum Output {
+    /// A table with a header row, columns padded by characters (Vietnamese in NFC counts right).
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    static func time(_ date: Date) -> String { VietnamTime.iso8601(date) }
+
+    static func printJSON(_ value: some Encodable) throws {
+        print(String(decoding: try APIJSON.prettyEncoder.encode(value), as: UTF8.self))
+    }
+
+    /// One line on stderr: what a person needs to fix it.
+    static func fail(_ message: String) {
+        FileHandle.standardError.write(Data("lienthong: \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import LienThongAPI
+import LienThongCrypto
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a document offline: every file's integrity, the signer's signature, the agency's seal, the chain.",
+        discussion: """
+            PATH is a directory written by `lienthong get` (its manifest.json names the files), or a single file
+            with a detached CMS signature (FILE.p7s by default). Exits 0 only if everything holds (TOTAL_PASSED);
+            1 when the verdict is TOTAL_FAILED or INDETERMINATE; 2 when the input cannot be read.
+            """)
+
+    @Argument(help: "A directory from `lienthong get`, or a signed file.") var path: String
+    @Option(help: "The detached signature of FILE (default FILE.p7s).") var signature: String?
+    @Option(help: "Trust anchors (PEM/DER file or directory); repeatable. Default: Certs/trust.") var trust: [String] = []
+    @Option(help: "What a single file's signatures must be: document (signer and seal), attachment (seal) or any.")
+    var expect: SignatureExpectation = .document
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        var report: VerificationReport!
+        var manifest: ExportManifest?
+        try await reporting {
+            let environment = ProcessInfo.processInfo.environment
+            let anchors = trust.isEmpty ? [environment["LIENTHONG_TRUST"] ?? "Certs/trust"] : trust
+            let verifier = SignatureVerifier(trust: try TrustStore.load(anchors.map { URL(fileURLWithPath: $0) }))
+            let url = URL(fileURLWithPath: path)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                throw Client.Failure(description: "\(path) does not exist")
+            }
+            if isDirectory.boolValue {
+                (report, manifest) = try verifyExport(url, verifier)
+            } else {
+                let signatureURL = URL(fileURLWithPath: signature ?? path + ".p7s")
+                guard let data = FileManager.default.contents(atPath: signatureURL.path) else {
+                    throw Client.Failure(description: "cannot read the signature \(signatureURL.path); name it with --signature")
+                }
+                report = VerificationReport(files: [verifier.verify(content: url, signature: data, expecting: expect)], validationTime: Date())
+            }
+        }
+        if output.json {
+            try Output.printJSON(report)
+        } else {
+            VerificationPrinter.print(report, manifest: manifest)
+        }
+        if report.verdict.indication != .totalPassed { throw ExitCode(1) }
+    }
+
+    private func verifyExport(_ directory: URL, _ verifier: SignatureVerifier) throws -> (VerificationReport, ExportManifest) {
+        let manifestURL = directory.appendingPathComponent("manifest.json")
+        guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
+            throw Client.Failure(description: "\(directory.path) has no manifest.json: pass a directory written by `lienthong get`, or a file")
+        }
+        let manifest: ExportManifest
+        do { manifest = try APIJSON.decoder.decode(ExportManifest.self, from: data) } catch {
+            throw Client.Failure(description: "\(manifestURL.path) is not a LienThong manifest: \(error)")
+        }
+        guard !manifest.files.isEmpty else { throw Client.Failure(description: "\(manifestURL.path) lists no files") }
+        var checks: [Check] = []
+        if manifest.files.first?.kind != "document" {
+            checks.append(.failed("main-document", "the manifest does not start with the main document", .formatFailure))
+        }
+        let files = manifest.files.map { entry -> FileReport in
+            let content = directory.appendingPathComponent(entry.name)
+            let expectation: SignatureExpectation = entry.kind == "document" ? .document : .attachment
+            guard !entry.name.contains("/"), !entry.signature.contains("/"), FileManager.default.fileExists(atPath: content.path),
+                  let signature = FileManager.default.contents(atPath: directory.appendingPathComponent(entry.signature).path) else {
+                return FileReport(name: entry.name, sha256: nil, expectation: expectation, signatures: [],
+                                  checks: [.failed("file-present", "\(entry.name) or its signature \(entry.signature) is missing from the directory", .formatFailure)],
+                                  verdict: Verdict(indication: .totalFailed, subIndication: .formatFailure))
+            }
+            var report = verifier.verify(content: content, signature: signature, name: entry.name, expecting: expectation)
+            if let sha = report.sha256 {
+                report.add(sha == entry.sha256.lowercased()
+                    ? .passed("manifest-hash", "SHA-256 matches the one the sender registered")
+                    : .failed("manifest-hash", "SHA-256 \(sha) differs from the \(entry.sha256) the sender registered", .hashFailure))
+            }
+            return report
+        }
+        return (VerificationReport(files: files, checks: checks, validationTime: Date()), manifest)
+    }
+}
+
+extension SignatureExpectation: ExpressibleByArgument {}
+
+/// The report for people: a verdict per file and per signature, and every check that did not pass.
+enum VerificationPrinter {
+    static func print(_ report: VerificationReport, manifest: ExportManifest?) {
+        if let document = manifest?.document {
+            Swift.print("\(document.numberAndSymbol) — \(document.typeName): \(document.subject)")
+            Swift.print("issued by \(document.issuer.name) (\(document.issuer.code)) at \(Output.time(document.issuedAt))")
+        }
+        for check in report.checks { line(check, indent: "") }
+        for file in report.files {
+            Swift.print("\nFile \(file.name)  [\(verdict(file.verdict))]")
+            if let sha = file.sha256 { Swift.print("  sha256 \(sha)") }
+            for signature in file.signatures {
+                let role = signature.role.map { "\($0.rawValue): \($0.vietnameseName)" } ?? "signature (role not stated by the certificate)"
+                Swift.print("  \(role)  [\(verdict(signature.verdict))]")
+                Swift.print("    \(signature.commonName ?? signature.subject)" + (signature.organization.map { ", \($0)" } ?? ""))
+                Swift.print("    \(signature.signatureAlgorithm), \(signature.digestAlgorithm); serial \(signature.serialNumber)")
+                if let time = signature.claimedSigningTime { Swift.print("    signing time (claimed by the signer): \(Output.time(time))") }
+                Swift.print("    issuer: \(signature.issuer)")
+                for check in signature.checks { line(check, indent: "    ") }
+            }
+            for check in file.checks { line(check, indent: "  ") }
+        }
+        Swift.print("\nResult: \(verdict(report.verdict)) (checked at \(Output.time(report.validationTime)))")
+    }
+
+    static func verdict(_ verdict: Verdict) -> String {
+        verdict.indication.rawValue + (verdict.subIndication.map { " / \($0.rawValue)" } ?? "")
+    }
+
+    static func line(_ check: Check, indent: String) {
+        let mark = switch check.result {
+        case .passed: "ok  "
+        case .warning: "WARN"
+        case .failed: "FAIL"
+        }
+        Swift.print("\(indent)\(mark) \(check.id): \(check.detail)")
+    }
+}

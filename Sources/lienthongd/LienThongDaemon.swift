@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import LienThongServer
+import Logging
+
+/// `lienthongd`: the document-exchange daemon.
+@main
+struct LienThongDaemon: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lienthongd",
+        abstract: "Receives, numbers, signs, files and delivers official documents between agencies.",
+        discussion: """
+            Reads Config/lienthong.json (or --config FILE); every setting can be overridden by an
+            environment variable LIENTHONG_<SETTING>, e.g. LIENTHONG_PORT=8641, LIENTHONG_DATA_DIRECTORY=/srv/lienthong.
+            On a first start with the default configuration it makes a demo PKI, directory and users.
+            """)
+
+    @Option(name: .long, help: "The configuration file (JSON).")
+    var config: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "lienthongd")
+        logger.logLevel = .info
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("lienthongd: \(error)\n".utf8))
+            throw ExitCode(78) // EX_CONFIG
+        }
+        do {
+            try await Daemon(configuration: configuration).run(logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("lienthongd: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import LienThongCrypto
+
+@Suite("Detached signatures: signer, then seal")
+struct DetachedSignatureTests {
+    let pki: TestPKI
+    let content: URL
+
+    init() throws {
+        pki = try TestPKI()
+        content = try pki.write("chi-thi.pdf", Data("%PDF-1.7 Chỉ thị về cải cách hành chính năm 2026\n".utf8))
+    }
+
+    @Test func documentSignedAndSealedPassesEveryCheck() throws {
+        let signature = try DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict == .passed, "\(report.checks) \(report.signatures.map(\.checks))")
+        #expect(report.signatures.map(\.role) == [.signer, .seal])
+        #expect(report.signatures[0].commonName == "Nguyễn Văn An")
+        #expect(report.signatures.allSatisfy { $0.signatureAlgorithm == "RSASSA-PSS" && $0.digestAlgorithm == "SHA-256" })
+        #expect(report.checks.contains { $0.id == "seal-binding" && $0.result == .passed })
+        #expect(report.sha256 == (try Digest.sha256(of: content)))
+        #expect(report.signatures[0].chain.count == 3)
+    }
+
+    @Test func stockOpenSSLVerifiesOurSignature() throws {
+        let signature = try DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
+        let p7s = try pki.write("chi-thi.pdf.p7s", signature)
+        let roots = try pki.writePEM("root.pem", [pki.root.certificate])
+        let result = try run("openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.path,
+                                         "-content", content.path, "-CAfile", roots.path, "-out", "/dev/null"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("Verification successful"))
+        let printed = try run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", p7s.path])
+        #expect(printed.output.contains("id-smime-aa-signingCertificateV2"))
+        #expect(printed.output.contains("rsassaPss"))
+    }
+
+    @Test func oneChangedByteIsAHashFailure() throws {
+        let signature = try DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
+        var bytes = try Data(contentsOf: content)
+        bytes[5] ^= 0x01
+        try bytes.write(to: content)
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .hashFailure))
+    }
+
+    @Test func oneChangedByteInTheSignatureValueIsACryptoFailure() throws {
+        var signature = try DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
+        // The last bytes of the DER are the seal's signature value.
+        signature[signature.count - 10] ^= 0x01
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigCryptoFailure))
+    }
+
+    @Test func garbageIsAFormatFailure() throws {
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: Data("not a signature".utf8), expecting: .any)
+        #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .formatFailure))
+    }
+
+    @Test func aSignerOutsideTheTrustAnchorsHasNoChain() throws {
+        let stranger = try TestPKI()
+        let signature = try DetachedSigner().sign(content: content, signer: stranger.signer, seal: stranger.seal)
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .noCertificateChainFound))
+    }
+
+    @Test func aDocumentWithoutTheSealFails() throws {
+        let signature = try DetachedSigner().sign(content: content, signer: nil, seal: pki.signer)
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigConstraintsFailure))
+        #expect(report.checks.contains { $0.id == "agency-seal-present" && $0.result == .failed })
+    }
+
+    @Test func aSealAloneIsAValidAttachmentButNotADocument() throws {
+        let signature = try DetachedSigner().sign(content: content, signer: nil, seal: pki.seal)
+        let verifier = SignatureVerifier(trust: try pki.trust)
+        #expect(verifier.verify(content: content, signature: signature, expecting: .attachment).verdict == .passed)
+        let asDocument = verifier.verify(content: content, signature: signature, expecting: .document)
+        #expect(asDocument.checks.contains { $0.id == "signer-signature-present" && $0.result == .failed })
+    }
+
+    @Test func expiredSignerIsNotAPass() throws {
+        let old = try TestPKI.identity(pki.intermediate, name: "Lò Văn Cũ", role: .signer,
+                                       notBefore: Date().addingTimeInterval(-86_400 * 400), notAfter: Date().addingTimeInterval(-86_400))
+        let signature = try DetachedSigner().sign(content: content, signer: old, seal: pki.seal)
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict.indication != .totalPassed)
+        #expect(report.signatures[0].checks.contains { $0.id == "certificate-chain" && $0.detail.contains("expired") })
+    }
+
+    @Test func aCertificateNotIssuedForSigningIsRefused() throws {
+        let encipher = try TestPKI.identity(pki.intermediate, name: "Sai mục đích", role: .signer, profile: .keyEncipherment)
+        let signature = try DetachedSigner().sign(content: content, signer: nil, seal: encipher)
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .any)
+        #expect(report.signatures[0].checks.contains { $0.id == "key-usage" && $0.result == .failed })
+        #expect(report.verdict.indication != .totalPassed)
+    }
+
+    @Test(arguments: [PrivateKey.Kind.ecdsaP256, .ecdsaP384])
+    func ecdsaSignaturesVerify(kind: PrivateKey.Kind) throws {
+        let signer = try TestPKI.identity(pki.intermediate, name: "Nguyễn Thị Bình", role: .signer, kind: kind)
+        let seal = try TestPKI.identity(pki.intermediate, name: "UBND xã Na Son", role: .seal, kind: kind)
+        let signature = try DetachedSigner(digest: .sha384).sign(content: content, signer: signer, seal: seal)
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
+    }
+
+    @Test(arguments: [["-md", "sha256"], ["-md", "sha256", "-keyopt", "rsa_padding_mode:pss"]])
+    func signaturesMadeByStockOpenSSLVerify(options: [String]) throws {
+        let signerCert = try pki.writePEM("signer.pem", [pki.signer.certificate])
+        let signerKey = try pki.writeKey("signer.key", pki.signer.key)
+        let sealCert = try pki.writePEM("seal.pem", [pki.seal.certificate])
+        let sealKey = try pki.writeKey("seal.key", pki.seal.key)
+        let chain = try pki.writePEM("chain.pem", [pki.intermediate.certificate])
+        let out = pki.directory.appendingPathComponent("openssl.p7s")
+        let result = try run("openssl", ["cms", "-sign", "-binary", "-in", content.path, "-outform", "DER", "-out", out.path,
+                                         "-signer", signerCert.path, "-inkey", signerKey.path] + options +
+                                        ["-signer", sealCert.path, "-inkey", sealKey.path] + options + ["-certfile", chain.path])
+        #expect(result.status == 0, "\(result.output)")
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: try Data(contentsOf: out), expecting: .document)
+        #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
+        // No binding attribute: the order cannot be proven, and the report says so.
+        #expect(report.checks.contains { $0.id == "seal-binding" && $0.result == .warning })
+    }
+}
