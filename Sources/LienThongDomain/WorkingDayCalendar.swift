@@ -6,7 +6,7 @@ import Foundation
 /// Holidays for a range of years are computed once in `init` and stored in immutable sets,
 /// so the value is `Sendable` without locks and lookups are a hash probe. Years outside the
 /// range still work; they are computed on demand (slower, but correct).
-public struct WorkingDayCalendar: Sendable {
+public struct WorkingDayCalendar: Sendable, CustomStringConvertible {
     public let overrides: HolidayOverrides
     /// Years whose holidays were computed in `init`.
     public let precomputedYears: ClosedRange<Int>
@@ -23,8 +23,8 @@ public struct WorkingDayCalendar: Sendable {
         let workedWeekendDays: Set<Int>
     }
 
-    /// - Parameter precomputedYears: about 1 ms of work per 100 years; pick the years you
-    ///   expect deadlines in.
+    /// - Parameter precomputedYears: years to tabulate up front (the default takes a few
+    ///   milliseconds); other years are still answered, just computed on each call.
     public init(overrides: HolidayOverrides = .none, precomputedYears: ClosedRange<Int> = 1990...2100) {
         let years = precomputedYears.clamped(to: 1...9999)
         self.overrides = overrides
@@ -43,6 +43,11 @@ public struct WorkingDayCalendar: Sendable {
         self.workedWeekendDays = worked
         self.precomputedDays = CivilDate(year: years.lowerBound, month: 1, day: 1)!.julianDayNumber
             ... CivilDate(year: years.upperBound, month: 12, day: 31)!.julianDayNumber
+    }
+
+    /// Short on purpose: test failures print the value, and the tables are large.
+    public var description: String {
+        "WorkingDayCalendar(precomputed \(precomputedYears), overrides for \(overrides.years.count) year(s))"
     }
 
     /// Days off of `year` (statutory, substitutes and overrides), sorted by date.

@@ -80,7 +80,8 @@ public struct DaemonConfiguration: Codable, Sendable {
             return result
         }
         host = value(.host) ?? host
-        port = try parsed(.port) { Int($0).flatMap { (1...65535).contains($0) ? $0 : nil } } ?? port
+        // 0 asks the system for any free port; the daemon logs the one it got.
+        port = try parsed(.port) { Int($0).flatMap { (0...65535).contains($0) ? $0 : nil } } ?? port
         dataDirectory = value(.dataDirectory) ?? dataDirectory
         certsDirectory = value(.certsDirectory) ?? certsDirectory
         demo = try parsed(.demo) { ["1", "true", "yes"].contains($0.lowercased()) ? true : ["0", "false", "no"].contains($0.lowercased()) ? false : nil } ?? demo
@@ -110,7 +111,15 @@ func describe(_ error: any Error) -> String {
     }
     switch error as? DecodingError {
     case .typeMismatch(let type, let context)?:
-        return "\(path(context.codingPath)) should be \(type == String.self ? "a string" : type == Int.self || type == Int64.self ? "a number" : type == Bool.self ? "true or false" : "\(type)")"
+        let expected = switch "\(type)" {
+        case "String": "a string"
+        case "Int", "Int64": "a whole number"
+        case "Bool": "true or false"
+        case let name where name.hasPrefix("Array"): "a list"
+        case let name where name.hasPrefix("Dictionary"): "an object"
+        case let name: name
+        }
+        return "\(path(context.codingPath)) should be \(expected)"
     case .valueNotFound(_, let context)?:
         return "\(path(context.codingPath)) must not be null"
     case .keyNotFound(let key, let context)?:

@@ -64,7 +64,12 @@ public struct DocumentService: Sendable {
 
         let issuedAt = now()
         let issueDay = CivilDate.inVietnam(issuedAt)
-        let deadline = try request.deadline.map { try DeadlineSpec(parsing: $0).dueDate(issuedOn: issueDay, calendar: calendar) }
+        let deadline: CivilDate?
+        do {
+            deadline = try request.deadline.map { try DeadlineSpec(parsing: $0).dueDate(issuedOn: issueDay, calendar: calendar) }
+        } catch let error as DeadlineSpecError {
+            throw Problem("invalid-field", status: 422, title: "A field is not valid", detail: error.description)
+        }
         if let deadline, deadline < issueDay {
             throw Problem.domain(.invalid(field: "deadline", value: deadline.description, rule: "a reply deadline cannot be before the issue date \(issueDay)"))
         }

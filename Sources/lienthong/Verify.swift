@@ -100,7 +100,8 @@ enum VerificationPrinter {
             for signature in file.signatures {
                 let role = signature.role.map { "\($0.rawValue): \($0.vietnameseName)" } ?? "signature (role not stated by the certificate)"
                 Swift.print("  \(role)  [\(verdict(signature.verdict))]")
-                Swift.print("    \(signature.commonName ?? signature.subject)" + (signature.organization.map { ", \($0)" } ?? ""))
+                let organization = signature.organization.flatMap { $0 == signature.commonName ? nil : ", \($0)" } ?? ""
+                Swift.print("    \(signature.commonName ?? signature.subject)\(organization)")
                 Swift.print("    \(signature.signatureAlgorithm), \(signature.digestAlgorithm); serial \(signature.serialNumber)")
                 if let time = signature.claimedSigningTime { Swift.print("    signing time (claimed by the signer): \(Output.time(time))") }
                 Swift.print("    issuer: \(signature.issuer)")

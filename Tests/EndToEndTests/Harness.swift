@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// The built executables: next to the test bundle, where `swift build` and `swift test` put them.
+enum Binaries {
+    static let directory: URL = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".build/debug"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("lienthongd").path) }
+            ?? candidates[0]
+    }()
+
+    static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
+}
+
+struct Run {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs a program to completion with the given environment additions.
+func run(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes concurrently so neither can fill up and block the child.
+    nonisolated(unsafe) var errData = Data()
+    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+               stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// A real `lienthongd` on a free loopback port, with its own data and certificate directories.
+final class DaemonUnderTest: @unchecked Sendable {
+    let workspace: URL
+    let process = Process()
+    private(set) var port = 0
+    private let log: URL
+
+    init() throws {
+        workspace = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+        log = workspace.appendingPathComponent("daemon.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = Binaries.url("lienthongd")
+        process.currentDirectoryURL = workspace
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "LIENTHONG_PORT": "0",
+            "LIENTHONG_DATA_DIRECTORY": workspace.appendingPathComponent("data").path,
+            "LIENTHONG_CERTS_DIRECTORY": workspace.appendingPathComponent("Certs").path,
+            "LIENTHONG_HOLIDAYS_FILE": workspace.appendingPathComponent("no-holidays.json").path,
+        ]) { $1 }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        port = try waitForPort()
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: workspace)
+    }
+
+    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    private func waitForPort() throws -> Int {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let match = logText.firstMatch(of: /serving on http:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) { return port }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw DaemonFailure(log: logText)
+    }
+
+    struct DaemonFailure: Error, CustomStringConvertible {
+        let log: String
+        var description: String { "lienthongd did not start:\n\(log)" }
+    }
+
+    func token(_ user: String) -> String { workspace.appendingPathComponent("data/tokens/\(user).token").path }
+
+    var trustAnchor: String { workspace.appendingPathComponent("Certs/trust/demo-root-ca.pem").path }
+
+    /// Runs the CLI in the workspace as `user` (a demo username) against this daemon.
+    func cli(_ arguments: [String], as user: String? = nil) throws -> Run {
+        var environment = ["LIENTHONG_SERVER": "http://127.0.0.1:\(port)", "XDG_CONFIG_HOME": workspace.path]
+        if let user { environment["LIENTHONG_TOKEN_FILE"] = token(user) }
+        return try run(Binaries.url("lienthong"), arguments, in: workspace, environment: environment)
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = workspace.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    func path(_ name: String) -> String { workspace.appendingPathComponent(name).path }
+}
+
+func json(_ text: String) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(text.utf8))
+}

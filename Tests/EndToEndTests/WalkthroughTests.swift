@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+
+/// The README's five-minute walkthrough, driven through the real CLI against the real daemon:
+/// a People's Committee sends a signed directive to three communes, they verify, register or
+/// return it, and the sender tracks them.
+@Suite("End to end: one agency to three", .serialized)
+final class WalkthroughTests {
+    let daemon: DaemonUnderTest
+    let communes = ["000.01.21.H18", "000.02.21.H18", "000.03.21.H18"]
+
+    init() throws { daemon = try DaemonUnderTest() }
+
+    private func send(to recipients: [String]? = nil) throws -> [String: Any] {
+        let document = try daemon.write("chi-thi.pdf", "%PDF-1.7\nChỉ thị về tăng cường cải cách hành chính năm 2026\n")
+        let attachment = try daemon.write("ke-hoach.txt", "Kế hoạch triển khai\n")
+        let sent = try daemon.cli(["send", document, attachment, "--to", (recipients ?? communes).joined(separator: ","),
+                                   "--type", "CT", "--subject", "Về tăng cường cải cách hành chính năm 2026",
+                                   "--deadline", "10wd", "--json"], as: "clerk.tinh-dien-bien")
+        #expect(sent.status == 0, "\(sent.stderr)\n\(daemon.logText)")
+        return try #require(try json(sent.stdout) as? [String: Any])
+    }
+
+    @Test func theWalkthroughWorksAsTheReadmeShows() throws {
+        #expect(daemon.logText.contains("DEMO SETUP"))
+        let document = try send()
+        let id = try #require(document["id"] as? String)
+        #expect(document["numberAndSymbol"] as? String == "01/CT-UBND")
+        let signatures = try #require(document["signatures"] as? [[String: Any]])
+        #expect(signatures.map { $0["role"] as? String } == ["signer", "seal", "seal"])
+        #expect((document["recipients"] as? [[String: Any]])?.count == 3)
+
+        // A second send gets the next number.
+        #expect(try send()["numberAndSymbol"] as? String == "02/CT-UBND")
+
+        // Each commune sees it in its inbox with status 01.
+        for commune in ["clerk.xa-na-son", "clerk.xa-phi-nhu", "clerk.xa-xa-dung"] {
+            let inbox = try daemon.cli(["inbox"], as: commune)
+            #expect(inbox.status == 0)
+            #expect(inbox.stdout.contains("01/CT-UBND") && inbox.stdout.contains("01 Đã đến"))
+        }
+        // A commune it was not sent to sees nothing, and cannot fetch it.
+        #expect(try daemon.cli(["inbox"], as: "clerk.xa-muong-luan").stdout.contains("empty"))
+        let foreign = try daemon.cli(["get", id, "--out", daemon.path("stolen")], as: "clerk.xa-muong-luan")
+        #expect(foreign.status != 0 && foreign.stderr.contains("document-not-found"))
+        #expect(!FileManager.default.fileExists(atPath: daemon.path("stolen/chi-thi.pdf")))
+
+        // Export and verify offline, with no daemon involved.
+        let got = try daemon.cli(["get", id, "--out", daemon.path("received")], as: "clerk.xa-na-son")
+        #expect(got.status == 0, "\(got.stderr)")
+        let verified = try daemon.cli(["verify", daemon.path("received")])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("Nguyễn Văn An"))
+        #expect(verified.stdout.contains("Result: TOTAL_PASSED"))
+
+        // Stock OpenSSL agrees.
+        let openssl = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+            "cms", "-verify", "-binary", "-inform", "DER", "-in", daemon.path("received/chi-thi.pdf.p7s"),
+            "-content", daemon.path("received/chi-thi.pdf"), "-CAfile", daemon.trustAnchor, "-out", "/dev/null",
+        ], in: daemon.workspace)
+        #expect(openssl.status == 0, "\(openssl.stderr)")
+
+        // Register (03 with số đến 1), return (02 with a reason), and leave one at 01.
+        let ack = try daemon.cli(["ack", id, "--json"], as: "clerk.xa-na-son")
+        #expect(ack.status == 0, "\(ack.stderr)")
+        #expect((try json(ack.stdout) as? [String: Any])?["arrivalNumber"] as? Int == 1)
+        let again = try daemon.cli(["ack", id], as: "clerk.xa-na-son")
+        #expect(again.status != 0 && again.stderr.contains("cannot move to 03"))
+        let reject = try daemon.cli(["reject", id, "--reason", "Gửi nhầm địa chỉ"], as: "clerk.xa-phi-nhu")
+        #expect(reject.status == 0, "\(reject.stderr)")
+
+        let track = try daemon.cli(["track", id, "--json"], as: "clerk.tinh-dien-bien")
+        let recipients = try #require((try json(track.stdout) as? [String: Any])?["recipients"] as? [[String: Any]])
+        let statuses = Dictionary(uniqueKeysWithValues: recipients.map {
+            (($0["recipient"] as? [String: Any])?["code"] as? String ?? "", $0["status"] as? String ?? "")
+        })
+        #expect(statuses == ["000.01.21.H18": "03", "000.02.21.H18": "02", "000.03.21.H18": "01"])
+        let rejected = try #require(recipients.first { $0["status"] as? String == "02" })
+        let history = try #require(rejected["history"] as? [[String: Any]])
+        #expect(history.map { $0["status"] as? String } == ["01", "02"])
+        #expect(history.last?["note"] as? String == "Gửi nhầm địa chỉ")
+        #expect((history.last?["at"] as? String)?.hasSuffix("+07:00") == true)
+        let human = try daemon.cli(["track", id], as: "clerk.tinh-dien-bien")
+        #expect(human.stdout.contains("03 Đã tiếp nhận") && human.stdout.contains("02 Từ chối"))
+    }
+
+    @Test func verifyNamesWhatFailed() throws {
+        let id = try #require(try send()["id"] as? String)
+        #expect(try daemon.cli(["get", id, "--out", daemon.path("doc")], as: "clerk.xa-xa-dung").status == 0)
+        let fm = FileManager.default
+
+        // One changed byte in the document.
+        try fm.copyItem(atPath: daemon.path("doc"), toPath: daemon.path("changed"))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: daemon.path("changed/chi-thi.pdf")))
+        bytes[3] ^= 0x20
+        try bytes.write(to: URL(fileURLWithPath: daemon.path("changed/chi-thi.pdf")))
+        let changed = try daemon.cli(["verify", daemon.path("changed")])
+        #expect(changed.status == 1)
+        #expect(changed.stdout.contains("FAIL message-digest") && changed.stdout.contains("HASH_FAILURE"))
+
+        // One changed byte in the signature value (the end of the DER is the seal's signature).
+        try fm.copyItem(atPath: daemon.path("doc"), toPath: daemon.path("badsig"))
+        let p7s = URL(fileURLWithPath: daemon.path("badsig/chi-thi.pdf.p7s"))
+        var signature = try Data(contentsOf: p7s)
+        signature[signature.count - 5] ^= 0x01
+        try signature.write(to: p7s)
+        let badSignature = try daemon.cli(["verify", daemon.path("badsig"), "--json"])
+        #expect(badSignature.status == 1)
+        #expect(badSignature.stdout.contains("SIG_CRYPTO_FAILURE"))
+
+        // The attachment's seal alone does not make a document: a missing seal on the main file is named.
+        let attachmentAsDocument = try daemon.cli(["verify", daemon.path("doc/ke-hoach.txt"), "--expect", "document"])
+        #expect(attachmentAsDocument.status == 1)
+        #expect(attachmentAsDocument.stdout.contains("FAIL signer-signature-present"))
+
+        // A signature by certificates outside the trust anchors.
+        let strangerRoot = try daemon.write("other-root.pem", try strangerAnchor())
+        let untrusted = try daemon.cli(["verify", daemon.path("doc"), "--trust", strangerRoot])
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stdout.contains("NO_CERTIFICATE_CHAIN_FOUND"))
+    }
+
+    @Test func aSignatureMadeWithStockOpenSSLVerifies() throws {
+        let demo = daemon.workspace.appendingPathComponent("Certs/demo")
+        let file = try daemon.write("bao-cao.txt", "Báo cáo tình hình cải cách hành chính\n")
+        let signed = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+            "cms", "-sign", "-binary", "-md", "sha256", "-in", file, "-outform", "DER", "-out", file + ".p7s",
+            "-signer", demo.appendingPathComponent("users/signer.xa-na-son.pem").path,
+            "-inkey", demo.appendingPathComponent("users/signer.xa-na-son.key").path,
+            "-signer", demo.appendingPathComponent("agencies/000.01.21.H18.pem").path,
+            "-inkey", demo.appendingPathComponent("agencies/000.01.21.H18.key").path,
+            "-certfile", demo.appendingPathComponent("agency-ca.pem").path,
+        ], in: daemon.workspace)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let verified = try daemon.cli(["verify", file, "--trust", daemon.trustAnchor])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("Lò Văn Dũng"))
+        // Signed by a person only, with no seal: refused as a document, accepted as "any".
+        let personOnly = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+            "cms", "-sign", "-binary", "-in", file, "-outform", "DER", "-out", file + ".person.p7s",
+            "-signer", demo.appendingPathComponent("users/signer.xa-na-son.pem").path,
+            "-inkey", demo.appendingPathComponent("users/signer.xa-na-son.key").path,
+        ], in: daemon.workspace)
+        #expect(personOnly.status == 0)
+        let noSeal = try daemon.cli(["verify", file, "--signature", file + ".person.p7s", "--trust", daemon.trustAnchor])
+        #expect(noSeal.status == 1 && noSeal.stdout.contains("FAIL agency-seal-present"))
+        // That signature embeds only the signer's certificate: the verifier brings the intermediate.
+        let intermediate = demo.appendingPathComponent("agency-ca.pem").path
+        let any = try daemon.cli(["verify", file, "--signature", file + ".person.p7s", "--expect", "any",
+                                  "--trust", daemon.trustAnchor, "--trust", intermediate])
+        #expect(any.status == 0, "\(any.stdout)")
+        let withoutIntermediate = try daemon.cli(["verify", file, "--signature", file + ".person.p7s", "--expect", "any"])
+        #expect(withoutIntermediate.status == 1 && withoutIntermediate.stdout.contains("NO_CERTIFICATE_CHAIN_FOUND"))
+    }
+
+    @Test func badInputIsRefusedClearlyAndLeavesNothingBehind() throws {
+        let file = try daemon.write("cv.pdf", "%PDF-1.7 công văn\n")
+        let cases: [([String], String)] = [
+            (["send", file, "--to", "000.09.99.H18", "--type", "CT", "--subject", "x"], "unknown-agency"),
+            (["send", file, "--to", "000.00.21.H18", "--type", "CT", "--subject", "x"], "retired-agency"),
+            (["send", file, "--to", "12345", "--type", "CT", "--subject", "x"], "DDD.DD.DD.LDD"),
+            (["send", file, "--to", "000.01.21.H18", "--type", "XYZ", "--subject", "x"], "document type"),
+            (["send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject", String(repeating: "ả", count: 501)], "at most 500"),
+            (["send", file, "--to", "000.01.21.H18", "--type", "CV", "--subject", "x"], "drafting unit"),
+            (["send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject", "x", "--deadline", "soon"], "10wd"),
+            (["send", daemon.path("missing.pdf"), "--to", "000.01.21.H18", "--type", "CT", "--subject", "x"], "is not a file"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try daemon.cli(arguments, as: "clerk.tinh-dien-bien")
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderr.hasPrefix("lienthong: ") && result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "one line on stderr: \(result.stderr)")
+        }
+        // A signer cannot send; no token at all is not signed in.
+        #expect(try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject", "x"], as: "signer.tinh-dien-bien")
+            .stderr.contains("forbidden"))
+        #expect(try daemon.cli(["inbox", "--token", "lt_forged"]).stderr.contains("unauthenticated"))
+        // None of the refusals filed a document: the next send is still number 01.
+        #expect(try send()["numberAndSymbol"] as? String == "01/CT-UBND")
+    }
+
+    /// A root CA that has nothing to do with the demo PKI.
+    private func strangerAnchor() throws -> String {
+        let key = daemon.path("stranger.key"), cert = daemon.path("stranger.pem")
+        let made = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=Stranger Root", "-days", "30",
+        ], in: daemon.workspace)
+        #expect(made.status == 0)
+        return try String(contentsOfFile: cert, encoding: .utf8)
+    }
+}
