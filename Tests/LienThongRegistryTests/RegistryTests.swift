@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import LienThongDomain
+@testable import LienThongRegistry
+
+@Suite("The SQLite registry")
+struct RegistryTests {
+    let registry: Registry
+    let directory: URL
+    let issuer = AgencyRecord(code: "000.00.00.H18", name: "Ủy ban nhân dân tỉnh Điện Biên", abbreviation: "UBND",
+                              parentCode: nil, isActive: true, sealCertificatePath: nil, sealKeyPath: nil)
+    let commune = AgencyRecord(code: "000.01.21.H18", name: "Ủy ban nhân dân xã Na Son", abbreviation: "UBND",
+                               parentCode: nil, isActive: true, sealCertificatePath: nil, sealKeyPath: nil)
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-registry-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        registry = try Registry(path: directory.appendingPathComponent("registry.sqlite").path)
+        try registry.seed(agencies: [issuer, commune], users: [])
+    }
+
+    private func file(year: Int = 2026, at date: Date = Date()) throws -> DocumentRecord {
+        let id = UUID().uuidString.lowercased()
+        return try registry.file(
+            issuerCode: issuer.code, register: "main", year: year,
+            makeDocument: { number in
+                DocumentRecord(id: id, issuerCode: issuer.code, issuerName: issuer.name, register: "main", year: year, number: number,
+                               symbol: "CT-UBND", typeName: "Chỉ thị", typeAbbreviation: "CT", subject: "Thử", language: "vi",
+                               pageCount: nil, notes: nil, urgency: 0, authorityPrefix: nil, signerUsername: "s", signerName: "S",
+                               signerPosition: "Chủ tịch", deadline: nil, issuedAt: date, createdBy: "clerk")
+            },
+            files: [], signatureBlobs: [], signatures: [], recipients: [commune], actor: "clerk", at: date).0
+    }
+
+    @Test func numbersRunFromOneEachYearWithoutGaps() throws {
+        #expect(try (1...5).map { _ in try file().number } == [1, 2, 3, 4, 5])
+        #expect(try file(year: 2027).number == 1)
+        #expect(try file().number == 6)
+    }
+
+    @Test func concurrentSendsGetEachNumberExactlyOnce() async throws {
+        let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<200 { group.addTask { try file().number } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(numbers.sorted() == Array(1...200))
+    }
+
+    @Test func acceptingAssignsArrivalNumbersInTheRecipientsRegister() throws {
+        let first = try file(), second = try file()
+        let accepted = try registry.changeStatus(documentID: second.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date())
+        #expect(accepted.arrivalNumber == 1)
+        #expect(try registry.changeStatus(documentID: first.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date()).arrivalNumber == 2)
+        let delivery = try #require(try registry.delivery(documentID: first.id, recipient: commune.code))
+        #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.map(\.status) == ["01", "03"])
+    }
+
+    @Test func aRefusedTransitionChangesNothing() throws {
+        let document = try file()
+        #expect(throws: DomainError.self) {
+            try registry.changeStatus(documentID: document.id, recipient: commune.code, to: .completed, actor: "c", note: nil, at: Date())
+        }
+        let delivery = try #require(try registry.delivery(documentID: document.id, recipient: commune.code))
+        #expect(delivery.status == "01")
+        #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.count == 1)
+        #expect(throws: RegistryError.notFound) {
+            try registry.changeStatus(documentID: document.id, recipient: issuer.code, to: .accepted, actor: "c", note: nil, at: Date())
+        }
+    }
+
+    @Test func aRefusedDocumentLeavesNoRow() throws {
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try registry.file(issuerCode: issuer.code, register: "main", year: 2026, makeDocument: { _ in throw Refused() },
+                              files: [], signatureBlobs: [], signatures: [], recipients: [commune], actor: "clerk", at: Date())
+        }
+        #expect(try file().number == 1)
+    }
+}
