@@ -30,7 +30,7 @@ struct Get: AsyncParsableCommand {
             let manifest = ExportManifest(document: document, files: files)
             try APIJSON.prettyEncoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
             if output.json { return try Output.printJSON(manifest) }
-            print("Wrote \(document.numberAndSymbol) to \(directory.path):")
+            print("Wrote \(document.numberAndSymbol) to \(out):")
             for file in files { print("  \(file.name)  \(file.signature)") }
             print("  manifest.json")
             print("Verify it offline with: lienthong verify \(out)")
