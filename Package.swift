@@ -72,6 +72,7 @@ let package = Package(
             dependencies: ["LienThongRegistry", "LienThongDomain"],
             swiftSettings: strict
         ),
+        .testTarget(name: "LienThongServerTests", dependencies: ["LienThongServer", "LienThongAPI"], swiftSettings: strict),
         /// Starts the real daemon binary and drives it with the real CLI.
         .testTarget(
             name: "EndToEndTests",

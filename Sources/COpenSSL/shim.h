@@ -173,16 +173,4 @@ static inline int shim_x509_has_policy(X509 *cert, const char *oid_text) {
     return found;
 }
 
-/** Whether the certificate's extended key usage lists this purpose (-1 when it has none). */
-static inline int shim_x509_has_eku(X509 *cert, int nid) {
-    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, NULL, NULL);
-    int found = 0, i;
-    if (eku == NULL) return -1;
-    for (i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
-        if (OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i)) == nid) { found = 1; break; }
-    }
-    EXTENDED_KEY_USAGE_free(eku);
-    return found;
-}
-
 #endif

@@ -93,10 +93,6 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     public var notBefore: Date { Self.date(X509_get0_notBefore(pointer)) }
     public var notAfter: Date { Self.date(X509_get0_notAfter(pointer)) }
 
-    public var sha256Fingerprint: String { Digest.sha256(der) }
-
-    public var isCertificateAuthority: Bool { X509_check_ca(pointer) != 0 }
-
     public var isSelfSigned: Bool { X509_check_issued(pointer, pointer) == X509_V_OK }
 
     /// The key usage bits (KU_DIGITAL_SIGNATURE …), or nil when the extension is absent.
@@ -105,15 +101,6 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     }
 
     func hasPolicy(_ oid: String) -> Bool { shim_x509_has_policy(pointer, oid) == 1 }
-
-    /// Whether the extended key usage lists `nid`; nil when the certificate has no EKU at all.
-    func hasExtendedKeyUsage(_ nid: Int32) -> Bool? {
-        switch shim_x509_has_eku(pointer, nid) {
-        case -1: nil
-        case 0: false
-        default: true
-        }
-    }
 
     public var description: String { commonName ?? subject }
 

@@ -73,7 +73,7 @@ public struct SignatureVerifier: Sendable {
         CMS_SignerInfo_get0_algs(info, &publicKey, &x509, &digestAlgorithm, &signatureAlgorithm)
         var claimed = time_t()
         var report = SignatureReport(
-            role: nil, commonName: nil, organization: nil, subject: "", issuer: "", serialNumber: "",
+            role: nil, commonName: nil, organization: nil, subject: "", issuer: "", serialNumber: "", validFrom: nil, validUntil: nil,
             digestAlgorithm: Self.algorithmName(digestAlgorithm),
             signatureAlgorithm: Self.algorithmName(signatureAlgorithm),
             claimedSigningTime: shim_cms_signed_time(info, NID_pkcs9_signingTime, &claimed) == 1
@@ -92,6 +92,8 @@ public struct SignatureVerifier: Sendable {
         report.subject = certificate.subject
         report.issuer = certificate.issuer
         report.serialNumber = certificate.serialNumber
+        report.validFrom = certificate.notBefore
+        report.validUntil = certificate.notAfter
 
         var checks: [Check] = []
         checks.append(CMS_SignerInfo_verify_content(info, digestBIO) == 1

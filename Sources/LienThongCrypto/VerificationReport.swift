@@ -102,6 +102,9 @@ public struct SignatureReport: Sendable, Codable {
     public var subject: String
     public var issuer: String
     public var serialNumber: String
+    /// The signing certificate's validity period.
+    public var validFrom: Date?
+    public var validUntil: Date?
     public var digestAlgorithm: String
     public var signatureAlgorithm: String
     /// The signing-time the signer's software claims: not proof of time.

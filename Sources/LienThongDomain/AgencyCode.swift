@@ -22,9 +22,6 @@ public struct AgencyCode: Hashable, Sendable, Codable, Comparable, CustomStringC
         rawValue = candidate
     }
 
-    /// The level-1 unit, e.g. `H18` for a provincial People's Committee.
-    public var levelOne: String { String(rawValue.suffix(3)) }
-
     public var description: String { rawValue }
 
     public static func < (lhs: AgencyCode, rhs: AgencyCode) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -21,7 +21,4 @@ public enum VietnamTime {
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+07:00",
                       parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
     }
-
-    /// The date alone, `2026-11-21`, in Vietnam.
-    public static func day(_ date: Date) -> String { String(iso8601(date).prefix(10)) }
 }

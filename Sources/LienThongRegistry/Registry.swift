@@ -41,10 +41,6 @@ public final class Registry: Sendable {
         try pool.read { try UserRecord.filter(Column("tokenSHA256") == tokenSHA256).fetchOne($0) }
     }
 
-    public func user(_ username: String) throws -> UserRecord? {
-        try pool.read { try UserRecord.fetchOne($0, key: username) }
-    }
-
     public func users(agency: String, role: UserRole) throws -> [UserRecord] {
         try pool.read {
             try UserRecord.filter(Column("agencyCode") == agency && Column("role") == role.rawValue)

@@ -67,7 +67,10 @@ public struct DaemonConfiguration: Codable, Sendable {
 
     /// The environment variable for each setting.
     static func variable(_ key: CodingKeys) -> String {
-        "LIENTHONG_" + key.stringValue.replacing(/([a-z])([A-Z])/) { "\($0.1)_\($0.2)" }.uppercased()
+        "LIENTHONG_" + key.stringValue
+            .replacing(/([a-z])([A-Z])/) { "\($0.1)_\($0.2)" }
+            .replacing(/([A-Z])([A-Z][a-z])/) { "\($0.1)_\($0.2)" } // an acronym ends: RSAPadding → RSA_Padding
+            .uppercased()
     }
 
     mutating func apply(_ environment: [String: String]) throws {

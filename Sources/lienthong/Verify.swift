@@ -105,6 +105,9 @@ enum VerificationPrinter {
                 Swift.print("    \(signature.signatureAlgorithm), \(signature.digestAlgorithm); serial \(signature.serialNumber)")
                 if let time = signature.claimedSigningTime { Swift.print("    signing time (claimed by the signer): \(Output.time(time))") }
                 Swift.print("    issuer: \(signature.issuer)")
+                if let from = signature.validFrom, let until = signature.validUntil {
+                    Swift.print("    certificate valid \(Output.time(from)) to \(Output.time(until))")
+                }
                 for check in signature.checks { line(check, indent: "    ") }
             }
             for check in file.checks { line(check, indent: "  ") }

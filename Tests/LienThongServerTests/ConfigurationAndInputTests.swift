@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import LienThongAPI
+@testable import LienThongServer
+
+@Suite("Daemon configuration and input checks")
+struct ConfigurationAndInputTests {
+    func configFile(_ json: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-\(UUID().uuidString).json")
+        try Data(json.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func theFileIsReadAndTheEnvironmentWins() throws {
+        let path = try configFile(#"{"port": 9000, "dataDirectory": "/srv/lt", "signingRSAPadding": "pkcs1v15"}"#)
+        let configuration = try DaemonConfiguration.load(file: path, environment: ["LIENTHONG_PORT": "9100", "LIENTHONG_DEMO": "false"])
+        #expect(configuration.port == 9100)
+        #expect(configuration.dataDirectory == "/srv/lt")
+        #expect(configuration.signingRSAPadding == .pkcs1v15)
+        #expect(configuration.demo == false)
+        #expect(configuration.host == "127.0.0.1")
+    }
+
+    @Test func everySettingHasItsEnvironmentVariable() {
+        #expect(DaemonConfiguration.variable(.dataDirectory) == "LIENTHONG_DATA_DIRECTORY")
+        #expect(DaemonConfiguration.variable(.signingRSAPadding) == "LIENTHONG_SIGNING_RSA_PADDING")
+        #expect(DaemonConfiguration.variable(.maxUploadBytes) == "LIENTHONG_MAX_UPLOAD_BYTES")
+    }
+
+    @Test(arguments: [
+        (#"{"port": "eighty"}"#, [String: String](), "port should be a whole number"),
+        ("{", [:], "not valid JSON"),
+        ("{}", ["LIENTHONG_PORT": "70000"], "LIENTHONG_PORT=70000 is not valid"),
+        ("{}", ["LIENTHONG_SIGNING_DIGEST": "SHA-1"], "LIENTHONG_SIGNING_DIGEST=SHA-1 is not valid"),
+    ])
+    func badConfigurationSaysWhatIsWrong(json: String, environment: [String: String], expected: String) throws {
+        let path = try configFile(json)
+        #expect {
+            try DaemonConfiguration.load(file: path, environment: environment)
+        } throws: { "\($0)".contains(expected) }
+    }
+
+    @Test func aMissingNamedFileIsAnError() {
+        #expect(throws: ConfigurationError.self) { try DaemonConfiguration.load(file: "/nonexistent/lienthong.json", environment: [:]) }
+    }
+
+    @Test(arguments: ["../etc/passwd", "a/b.pdf", "a\\b.pdf", "..", "", "bad\u{0}name.pdf", "tab\tname.pdf", String(repeating: "ế", count: 100)])
+    func unsafeFileNamesAreRefused(_ name: String) {
+        #expect(throws: Problem.self) { try FileName.check(name) }
+    }
+
+    @Test func vietnameseFileNamesAreKept() throws {
+        #expect(try FileName.check("Chỉ thị 12-CT-UBND.pdf") == "Chỉ thị 12-CT-UBND.pdf")
+    }
+
+    @Test func secrecyMarksAreRecognisedInVietnamese() throws {
+        #expect(try DocumentService.secrecy("Tối mật") == .secret)
+        #expect(try DocumentService.secrecy("Mật".decomposedStringWithCanonicalMapping) == .confidential)
+        #expect(try DocumentService.secrecy(nil) == .none)
+        #expect(throws: (any Error).self) { try DocumentService.secrecy("bí mật lắm") }
+    }
+
+    @Test func tokensAreRandomAndStoredOnlyAsHashes() {
+        let a = Tokens.generate(), b = Tokens.generate()
+        #expect(a != b && a.hasPrefix("lt_") && a.count > 40)
+        #expect(Tokens.hash(a).count == 64 && Tokens.hash(a) != a)
+    }
+}
