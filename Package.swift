@@ -30,7 +30,7 @@ let package = Package(
         /// Agencies, document metadata, numbering, statuses, time: pure, no I/O.
         .target(name: "LienThongDomain", swiftSettings: strict),
         /// Signing and verification engine (CMS, X.509, demo PKI) over OpenSSL.
-        .target(name: "LienThongCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "LienThongCrypto", dependencies: ["COpenSSL", "LienThongDomain"], swiftSettings: strict),
         /// The SQLite registry: schema, migrations, records, queries.
         .target(
             name: "LienThongRegistry",

@@ -22,8 +22,17 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+#include <openssl/ts.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+static inline int shim_asn1_time_to_epoch(const ASN1_TIME *t, time_t *out) {
+    struct tm tm;
+    if (t == NULL || !ASN1_TIME_to_tm(t, &tm)) return 0;
+    *out = timegm(&tm);
+    return 1;
+}
 
 /* ---- memory and BIOs ---------------------------------------------------------------- */
 
@@ -128,17 +137,163 @@ static inline int shim_cms_signed_attribute_count(CMS_SignerInfo *si, const ASN1
     return count;
 }
 
+/* ---- RFC 3161 time stamps --------------------------------------------------------------- */
+
+static inline ASN1_INTEGER *shim_ts_random_serial(TS_RESP_CTX *ctx, void *data) {
+    BIGNUM *bn = BN_new();
+    ASN1_INTEGER *serial = NULL;
+    (void)data;
+    if (bn != NULL && BN_rand(bn, 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY)) serial = BN_to_ASN1_INTEGER(bn, NULL);
+    BN_free(bn);
+    if (serial == NULL) {
+        TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION, "could not make a serial number");
+        TS_RESP_CTX_add_failure_info(ctx, TS_INFO_ADD_INFO_NOT_AVAILABLE);
+    }
+    return serial;
+}
+
+/**
+ * A DER TimeStampReq (RFC 3161) for a digest already computed with `md`, asking for the TSA's
+ * certificate and carrying a random 64-bit nonce. Returns the length; *out is OPENSSL_malloc'ed.
+ */
+static inline int shim_ts_request(const EVP_MD *md, const unsigned char *digest, int digest_len, unsigned char **out) {
+    TS_REQ *req = TS_REQ_new();
+    TS_MSG_IMPRINT *imprint = TS_MSG_IMPRINT_new();
+    X509_ALGOR *algorithm = X509_ALGOR_new();
+    ASN1_INTEGER *nonce = NULL;
+    BIGNUM *bn = BN_new();
+    int length = -1;
+    if (req && imprint && algorithm && bn
+        && TS_REQ_set_version(req, 1)
+        && X509_ALGOR_set0(algorithm, OBJ_nid2obj(EVP_MD_get_type(md)), V_ASN1_NULL, NULL)
+        && TS_MSG_IMPRINT_set_algo(imprint, algorithm)
+        && TS_MSG_IMPRINT_set_msg(imprint, (unsigned char *)digest, digest_len)
+        && TS_REQ_set_msg_imprint(req, imprint)
+        && TS_REQ_set_cert_req(req, 1)
+        && BN_rand(bn, 64, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY)
+        && (nonce = BN_to_ASN1_INTEGER(bn, NULL)) != NULL
+        && TS_REQ_set_nonce(req, nonce)) {
+        *out = NULL;
+        length = i2d_TS_REQ(req, out);
+    }
+    ASN1_INTEGER_free(nonce);
+    BN_free(bn);
+    X509_ALGOR_free(algorithm);
+    TS_MSG_IMPRINT_free(imprint);
+    TS_REQ_free(req);
+    return length;
+}
+
+/**
+ * Answers a DER TimeStampReq as a TSA: signs with `key` (certificate `cert`, with `chain`), under
+ * `policy`, with ESSCertIDv2 over SHA-256. Returns the DER TimeStampResp, or -1; *out malloc'ed.
+ * A response is made even when the request is refused: callers read its status.
+ */
+static inline int shim_ts_respond(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain, const char *policy,
+                                  const unsigned char *request, int request_len, unsigned char **out) {
+    TS_RESP_CTX *ctx = TS_RESP_CTX_new();
+    BIO *in = BIO_new_mem_buf(request, request_len);
+    ASN1_OBJECT *policy_oid = OBJ_txt2obj(policy, 1);
+    TS_RESP *response = NULL;
+    int length = -1;
+    if (ctx && in && policy_oid
+        && TS_RESP_CTX_set_signer_cert(ctx, cert)
+        && TS_RESP_CTX_set_signer_key(ctx, key)
+        && (chain == NULL || TS_RESP_CTX_set_certs(ctx, chain))
+        && TS_RESP_CTX_set_def_policy(ctx, policy_oid)
+        && TS_RESP_CTX_add_md(ctx, EVP_sha256())
+        && TS_RESP_CTX_add_md(ctx, EVP_sha384())
+        && TS_RESP_CTX_add_md(ctx, EVP_sha512())
+        && TS_RESP_CTX_set_signer_digest(ctx, EVP_sha256())
+        && TS_RESP_CTX_set_ess_cert_id_digest(ctx, EVP_sha256())
+        && TS_RESP_CTX_set_accuracy(ctx, 1, 0, 0)) {
+        TS_RESP_CTX_set_serial_cb(ctx, shim_ts_random_serial, NULL);
+        response = TS_RESP_create_response(ctx, in);
+        if (response != NULL) { *out = NULL; length = i2d_TS_RESP(response, out); }
+    }
+    TS_RESP_free(response);
+    ASN1_OBJECT_free(policy_oid);
+    BIO_free(in);
+    TS_RESP_CTX_free(ctx);
+    return length;
+}
+
+/**
+ * Reads a DER TimeStampResp: its PKIStatus (0 granted, 1 granted with modifications), and the
+ * token it carries as DER (*out malloc'ed). Returns the token length, or -1 without a token.
+ */
+static inline int shim_ts_response_token(const unsigned char *der, long der_len, long *status, unsigned char **out) {
+    const unsigned char *p = der;
+    TS_RESP *response = d2i_TS_RESP(NULL, &p, der_len);
+    int length = -1;
+    *status = -1;
+    if (response == NULL) return -1;
+    *status = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response)));
+    if (TS_RESP_get_token(response) != NULL) { *out = NULL; length = i2d_PKCS7(TS_RESP_get_token(response), out); }
+    TS_RESP_free(response);
+    return length;
+}
+
+/**
+ * Verifies a time-stamp token (DER ContentInfo) over `data`: the TSA's signature and certificate
+ * path to `store` (the TSA certificate must carry the critical timeStamping EKU), and the message
+ * imprint against the data hashed with the token's own algorithm. Sets the token's genTime.
+ * Returns 1 when it holds, 0 when it does not, -1 when the token cannot be parsed.
+ */
+static inline int shim_ts_verify(const unsigned char *der, long der_len, X509_STORE *store, STACK_OF(X509) *untrusted,
+                                 const unsigned char *data, int data_len, time_t *gen_time, X509 **signer) {
+    const unsigned char *p = der;
+    PKCS7 *token = d2i_PKCS7(NULL, &p, der_len);
+    TS_TST_INFO *info = NULL;
+    TS_VERIFY_CTX *ctx = NULL;
+    STACK_OF(X509) *signers = NULL;
+    int ok = -1;
+    if (token == NULL) return -1;
+    info = PKCS7_to_TS_TST_INFO(token);
+    if (info == NULL || !shim_asn1_time_to_epoch(TS_TST_INFO_get_time(info), gen_time)) goto done;
+    ok = 0;
+    ctx = TS_VERIFY_CTX_new();
+    if (ctx == NULL || !X509_STORE_up_ref(store)) goto done;
+    TS_VERIFY_CTX_set_store(ctx, store);
+    if (untrusted != NULL) TS_VERIFY_CTX_set_certs(ctx, X509_chain_up_ref(untrusted));
+    TS_VERIFY_CTX_set_data(ctx, BIO_new_mem_buf(data, data_len));
+    TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_DATA);
+    ok = TS_RESP_verify_token(ctx, token) == 1;
+    signers = PKCS7_get0_signers(token, NULL, 0);
+    if (signers != NULL && sk_X509_num(signers) > 0 && signer != NULL) {
+        *signer = sk_X509_value(signers, 0);
+        X509_up_ref(*signer);
+    }
+done:
+    sk_X509_free(signers);
+    TS_VERIFY_CTX_free(ctx);
+    TS_TST_INFO_free(info);
+    PKCS7_free(token);
+    return ok;
+}
+
+/** The DER of an unsigned attribute that holds one SEQUENCE (a time-stamp token, revocation values). */
+static inline int shim_cms_unsigned_sequence(CMS_SignerInfo *si, int nid, int index, const unsigned char **data) {
+    int loc = -1, seen = 0;
+    while ((loc = CMS_unsigned_get_attr_by_NID(si, nid, loc)) >= 0) {
+        X509_ATTRIBUTE *attr = CMS_unsigned_get_attr(si, loc);
+        int i;
+        for (i = 0; attr != NULL && i < X509_ATTRIBUTE_count(attr); i++, seen++) {
+            ASN1_TYPE *type = X509_ATTRIBUTE_get0_type(attr, i);
+            if (seen == index && type != NULL && type->type == V_ASN1_SEQUENCE) {
+                *data = ASN1_STRING_get0_data(type->value.sequence);
+                return ASN1_STRING_length(type->value.sequence);
+            }
+        }
+    }
+    return -1;
+}
+
 /* ---- X.509 ----------------------------------------------------------------------------- */
 
 /** RFC 2253 names that keep UTF-8 (Vietnamese) as it is instead of escaping it. */
 static const unsigned long SHIM_XN_FLAG_RFC2253_UTF8 = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
 
-static inline int shim_asn1_time_to_epoch(const ASN1_TIME *t, time_t *out) {
-    struct tm tm;
-    if (t == NULL || !ASN1_TIME_to_tm(t, &tm)) return 0;
-    *out = timegm(&tm);
-    return 1;
-}
 
 /** Adds one extension written in openssl.cnf syntax, e.g. "critical,CA:TRUE". */
 static inline int shim_x509_add_ext(X509 *cert, X509 *issuer, int nid, const char *value) {

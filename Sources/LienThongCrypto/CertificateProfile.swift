@@ -7,6 +7,8 @@ public enum CertificateProfile: Sendable {
     case intermediateCA
     /// A person's or an agency's signing certificate.
     case endEntity(CertificateRole)
+    /// A time-stamping authority: RFC 3161 wants the timeStamping EKU, critical, and nothing else.
+    case timeStamping
     /// A certificate issued for something else entirely (encryption), to test refusals.
     case keyEncipherment
 
@@ -26,6 +28,13 @@ public enum CertificateProfile: Sendable {
                 // emailProtection keeps `openssl cms -verify` (S/MIME signing purpose) content.
                 (NID_ext_key_usage, "emailProtection"),
                 (NID_certificate_policies, role.policyOID),
+            ]
+        case .timeStamping:
+            common.append((NID_authority_key_identifier, "keyid:always"))
+            return common + [
+                (NID_basic_constraints, "critical,CA:FALSE"),
+                (NID_key_usage, "critical,digitalSignature,nonRepudiation"),
+                (NID_ext_key_usage, "critical,timeStamping"),
             ]
         case .keyEncipherment:
             common.append((NID_authority_key_identifier, "keyid:always"))

@@ -26,7 +26,8 @@ public struct DetachedSigner: Sendable {
     /// Signs `content` as a document: the signer's signature, then the seal over it.
     /// Without a signer, the agency alone seals it, as for an attachment.
     /// - Returns: the DER-encoded CMS ContentInfo.
-    public func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity) throws -> Data {
+    public func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity,
+                     timeStamper: (any TimeStamper)? = nil) async throws -> Data {
         let first = signer ?? seal
         let flags = UInt32(CMS_PARTIAL | CMS_DETACHED | CMS_BINARY)
         guard let cms = CMS_sign(nil, nil, nil, nil, flags) else { throw CryptoError.drain("starting a signature") }
@@ -41,12 +42,15 @@ public struct DetachedSigner: Sendable {
             throw CryptoError.drain("signing \(content.lastPathComponent) as \(first.certificate)")
         }
 
+        try await stamp(firstInfo, with: timeStamper)
+
         if signer != nil {
             let sealInfo = try addSignerInfo(cms, seal, reuseDigest: true)
             try bind(sealInfo, to: firstInfo)
             guard CMS_SignerInfo_sign(sealInfo) == 1, shim_cms_set_signature_algorithm(sealInfo) == 1 else {
                 throw CryptoError.drain("sealing \(content.lastPathComponent) as \(seal.certificate)")
             }
+            try await stamp(sealInfo, with: timeStamper)
         }
         return try withWriteBIO("encoding the signature") { i2d_CMS_bio($0, cms) == 1 }
     }
@@ -76,6 +80,16 @@ public struct DetachedSigner: Sendable {
             }
         }
         return info
+    }
+
+    /// Adds an RFC 3161 token over the signature value as the unsigned attribute
+    /// id-aa-signatureTimeStampToken (CAdES-T).
+    private func stamp(_ info: OpaquePointer, with timeStamper: (any TimeStamper)?) async throws {
+        guard let timeStamper, let signature = CMS_SignerInfo_get0_signature(info) else { return }
+        var token = Array(try await timeStamper.timeStampToken(for: Data(asn1: signature)))
+        guard CMS_unsigned_add1_attr_by_NID(info, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, &token, Int32(token.count)) == 1 else {
+            throw CryptoError.drain("attaching the time stamp")
+        }
     }
 
     private func bind(_ sealInfo: OpaquePointer, to signerInfo: OpaquePointer) throws {

@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import LienThongDomain
 
 /// Verifies detached CMS signatures over files: each SignerInfo on its own (digest, signature,
 /// certificate path, key usage, algorithm strength), then the rules for the set (a person's
@@ -78,6 +79,7 @@ public struct SignatureVerifier: Sendable {
             signatureAlgorithm: Self.algorithmName(signatureAlgorithm),
             claimedSigningTime: shim_cms_signed_time(info, NID_pkcs9_signingTime, &claimed) == 1
                 ? Date(timeIntervalSince1970: TimeInterval(claimed)) : nil,
+            timeStampedAt: nil, timeStampAuthority: nil, validatedAt: nil,
             chain: [], checks: [], verdict: .passed
         )
         guard let x509 else {
@@ -106,7 +108,19 @@ public struct SignatureVerifier: Sendable {
         ERR_clear_error()
         checks.append(algorithmStrength(digest: digestAlgorithm, key: publicKey, report.digestAlgorithm))
         checks.append(keyUsage(certificate))
-        let (chainCheck, chain) = validatePath(certificate, untrusted: untrusted)
+        if let (check, stamp) = verifyTimeStamp(info, untrusted: untrusted) {
+            checks.append(check)
+            if let stamp {
+                report.timeStampedAt = stamp.time
+                report.timeStampAuthority = stamp.authority
+                if let claimed = report.claimedSigningTime, abs(claimed.timeIntervalSince(stamp.time)) > 15 * 60 {
+                    checks.append(.warning("signing-time", "the signing-time the signer's software wrote differs from the time stamp by \(Int(abs(claimed.timeIntervalSince(stamp.time)) / 60)) minutes (some tools write local time as if it were UTC); the time stamp is trusted"))
+                }
+            }
+        }
+        let at = report.timeStampedAt ?? validationTime ?? Date()
+        report.validatedAt = at
+        let (chainCheck, chain) = validatePath(certificate, untrusted: untrusted, at: at, proofOfExistence: report.timeStampedAt != nil)
         checks.append(chainCheck)
         report.chain = chain
         report.checks = checks
@@ -138,36 +152,60 @@ public struct SignatureVerifier: Sendable {
         return .passed("key-usage", "issued for signing")
     }
 
-    private func validatePath(_ certificate: Certificate, untrusted: OpaquePointer) -> (Check, [String]) {
+    /// The first time stamp over the signature value, verified against the trust anchors;
+    /// nil when the signature carries none.
+    private func verifyTimeStamp(_ info: OpaquePointer, untrusted: OpaquePointer) -> (Check, (time: Date, authority: String)?)? {
+        var token: UnsafePointer<UInt8>?
+        let length = shim_cms_unsigned_sequence(info, NID_id_smime_aa_timeStampToken, 0, &token)
+        guard length > 0, let signature = CMS_SignerInfo_get0_signature(info) else { return nil }
+        var genTime = time_t()
+        var signer: OpaquePointer?
+        let result = shim_ts_verify(token, Int(length), trust.store, untrusted,
+                                    ASN1_STRING_get0_data(signature), ASN1_STRING_length(signature), &genTime, &signer)
+        let reasons = CryptoError.drain("").reasons.joined(separator: "; ")
+        let authority = signer.map { Certificate(owning: $0).description } ?? "an unknown authority"
+        let time = Date(timeIntervalSince1970: TimeInterval(genTime))
+        switch result {
+        case 1:
+            return (.passed("time-stamp", "time-stamped \(Self.iso(time)) by \(authority) (RFC 3161)"), (time, authority))
+        case 0:
+            return (.failed("time-stamp", "the time stamp by \(authority) does not hold: \(reasons.isEmpty ? "its signature, certificate or imprint is wrong" : reasons)", .sigCryptoFailure), nil)
+        default:
+            return (.failed("time-stamp", "the time stamp attribute is not an RFC 3161 token", .formatFailure), nil)
+        }
+    }
+
+    private func validatePath(_ certificate: Certificate, untrusted: OpaquePointer, at time: Date, proofOfExistence: Bool) -> (Check, [String]) {
         guard let context = X509_STORE_CTX_new() else {
             return (.failed("certificate-chain", "out of memory", .noCertificateChainFound), [])
         }
         defer { X509_STORE_CTX_free(context) }
         X509_STORE_CTX_init(context, trust.store, certificate.pointer, untrusted)
-        if let validationTime {
-            X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(context), time_t(validationTime.timeIntervalSince1970))
-        }
+        X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(context), time_t(time.timeIntervalSince1970))
         let valid = X509_verify_cert(context) == 1
         var chain: [String] = []
         if let stack = X509_STORE_CTX_get0_chain(context) {
             chain = (0..<shim_sk_X509_num(stack)).map { Certificate(borrowing: shim_sk_X509_value(stack, $0)).subject }
         }
         ERR_clear_error()
+        let when = proofOfExistence ? "at the time stamp \(Self.iso(time))" : "at \(Self.iso(time)) (no time stamp proves an earlier signing)"
         if valid {
-            return (.passed("certificate-chain", "valid up to the trust anchor \(chain.last ?? "")"), chain)
+            return (.passed("certificate-chain", "valid \(when) up to the trust anchor \(chain.last ?? "")"), chain)
         }
         let code = X509_STORE_CTX_get_error(context)
         let depth = X509_STORE_CTX_get_error_depth(context)
         let reason = String(cString: X509_verify_cert_error_string(Int(code)))
         let at = depth == 0 ? "the signer's certificate" : "certificate \(depth) of the chain"
-        return (.failed("certificate-chain", "\(at): \(reason)", Self.subIndication(forVerifyError: code)), chain)
+        return (.failed("certificate-chain", "\(at): \(reason) \(when)", Self.subIndication(forVerifyError: code, proofOfExistence: proofOfExistence)), chain)
     }
 
-    static func subIndication(forVerifyError code: Int32) -> SubIndication {
+    /// An expired certificate is a failure only when a time stamp proves the signature was made
+    /// after expiry; without one, the signature may be older than the expiry (ETSI: OUT_OF_BOUNDS_NO_POE).
+    static func subIndication(forVerifyError code: Int32, proofOfExistence: Bool) -> SubIndication {
         switch code {
-        case X509_V_ERR_CERT_HAS_EXPIRED, X509_V_ERR_CRL_HAS_EXPIRED:
-            .outOfBoundsNoPOE
-        case X509_V_ERR_CERT_NOT_YET_VALID, X509_V_ERR_CRL_NOT_YET_VALID:
+        case X509_V_ERR_CERT_HAS_EXPIRED:
+            proofOfExistence ? .expired : .outOfBoundsNoPOE
+        case X509_V_ERR_CERT_NOT_YET_VALID:
             .notYetValid
         case X509_V_ERR_CERT_REVOKED:
             .revoked
@@ -266,6 +304,8 @@ public struct SignatureVerifier: Sendable {
         BIO_free(hasher)
         return (chain, digest.prefix(Int(length)).hexString)
     }
+
+    static func iso(_ date: Date) -> String { VietnamTime.iso8601(date) }
 
     static func parse(_ signature: Data) -> OpaquePointer? {
         guard let bio = try? makeReadBIO(signature) else { return nil }

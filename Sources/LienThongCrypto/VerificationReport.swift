@@ -109,6 +109,11 @@ public struct SignatureReport: Sendable, Codable {
     public var signatureAlgorithm: String
     /// The signing-time the signer's software claims: not proof of time.
     public var claimedSigningTime: Date?
+    /// genTime of a valid RFC 3161 time stamp over the signature: proof that it existed then.
+    public var timeStampedAt: Date?
+    public var timeStampAuthority: String?
+    /// When the certificates were judged: the time stamp's genTime, or the verification time without one.
+    public var validatedAt: Date?
     /// Subjects from the signer up to the trust anchor.
     public var chain: [String]
     public var checks: [Check]

@@ -31,15 +31,23 @@ public struct Daemon {
                 logger.notice("DEMO SETUP: \(line)")
             }
         }
+        let builtinTSA = try loadTimeStampAuthority()
+        let timeStamper: any TimeStamper = if configuration.timeStampAuthority == "builtin", let builtinTSA {
+            builtinTSA
+        } else {
+            ExternalTimeStamper(url: URL(string: configuration.timeStampAuthority)!, timeout: 15)
+        }
         let service = DocumentService(
             registry: registry,
             blobs: try BlobStore(root: data.appendingPathComponent("blobs")),
             signer: DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding),
+            timeStamper: timeStamper,
             types: DocumentTypeCatalog(additional: configuration.documentTypes),
             calendar: try loadCalendar())
         let router = Router(context: LienThongContext.self)
         router.add(middleware: ProblemMiddleware())
-        Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes)
+        Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
+               timeStampAuthority: builtinTSA)
             .register(on: router)
         let configuration = self.configuration
         return Application(
@@ -49,6 +57,22 @@ public struct Daemon {
                 logger.notice("lienthongd serving on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
             },
             logger: logger)
+    }
+
+    /// The built-in TSA, when its certificate and key exist; required when it is the configured one.
+    private func loadTimeStampAuthority() throws -> TimeStampAuthority? {
+        let certificate = configuration.tsaCertificateURL, key = configuration.tsaKeyURL
+        guard FileManager.default.fileExists(atPath: key.path) else {
+            if configuration.timeStampAuthority == "builtin" {
+                throw ConfigurationError("the built-in time-stamping authority has no key at \(key.path): set tsaCertificate and tsaKey, or timeStampAuthority to an external TSA URL")
+            }
+            return nil
+        }
+        do {
+            return TimeStampAuthority(identity: try SigningIdentity.load(certificateChain: certificate, key: key))
+        } catch {
+            throw ConfigurationError("the built-in time-stamping authority cannot be loaded from \(certificate.path): \(error)")
+        }
     }
 
     private func loadCalendar() throws -> WorkingDayCalendar {

@@ -24,12 +24,18 @@ public struct DaemonConfiguration: Codable, Sendable {
     public var holidaysFile = "Config/holidays.json"
     /// Types beyond Decree 30's that agencies use, e.g. Kết luận (KL).
     public var documentTypes: [DocumentType] = []
+    /// Where every signature's RFC 3161 time stamp comes from: `builtin` (LienThong's own TSA,
+    /// also served at `POST /tsa`) or the URL of an external TSA. A send fails if none can be had.
+    public var timeStampAuthority = "builtin"
+    /// The built-in TSA's certificate chain and key; the demo setup makes them under `demo/`.
+    public var tsaCertificate: String?
+    public var tsaKey: String?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
-        case holidaysFile, documentTypes
+        case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey
     }
 
     public init(from decoder: any Decoder) throws {
@@ -45,6 +51,9 @@ public struct DaemonConfiguration: Codable, Sendable {
         signingRSAPadding = try c.decodeIfPresent(RSAPadding.self, forKey: .signingRSAPadding) ?? defaults.signingRSAPadding
         holidaysFile = try c.decodeIfPresent(String.self, forKey: .holidaysFile) ?? defaults.holidaysFile
         documentTypes = try c.decodeIfPresent([DocumentType].self, forKey: .documentTypes) ?? defaults.documentTypes
+        timeStampAuthority = try c.decodeIfPresent(String.self, forKey: .timeStampAuthority) ?? defaults.timeStampAuthority
+        tsaCertificate = try c.decodeIfPresent(String.self, forKey: .tsaCertificate)
+        tsaKey = try c.decodeIfPresent(String.self, forKey: .tsaKey)
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -92,6 +101,14 @@ public struct DaemonConfiguration: Codable, Sendable {
         signingDigest = try parsed(.signingDigest) { DigestAlgorithm(rawValue: $0) } ?? signingDigest
         signingRSAPadding = try parsed(.signingRSAPadding) { RSAPadding(rawValue: $0) } ?? signingRSAPadding
         holidaysFile = value(.holidaysFile) ?? holidaysFile
+        timeStampAuthority = value(.timeStampAuthority) ?? timeStampAuthority
+        tsaCertificate = value(.tsaCertificate) ?? tsaCertificate
+        tsaKey = value(.tsaKey) ?? tsaKey
+        if timeStampAuthority != "builtin" {
+            guard let url = URL(string: timeStampAuthority), ["http", "https"].contains(url.scheme ?? "") else {
+                throw ConfigurationError("timeStampAuthority \"\(timeStampAuthority)\" is neither builtin nor an http(s) URL")
+            }
+        }
         if value(.documentTypes) != nil {
             throw ConfigurationError("\(Self.variable(.documentTypes)) cannot be set from the environment; list agency types in the configuration file")
         }
@@ -99,6 +116,8 @@ public struct DaemonConfiguration: Codable, Sendable {
 
     public var dataURL: URL { URL(fileURLWithPath: dataDirectory) }
     public var certsURL: URL { URL(fileURLWithPath: certsDirectory) }
+    var tsaCertificateURL: URL { tsaCertificate.map { URL(fileURLWithPath: $0) } ?? certsURL.appendingPathComponent("demo/tsa.pem") }
+    var tsaKeyURL: URL { tsaKey.map { URL(fileURLWithPath: $0) } ?? certsURL.appendingPathComponent("demo/tsa.key") }
 }
 
 public struct ConfigurationError: Error, CustomStringConvertible {

@@ -50,6 +50,7 @@ struct DemoSetup {
         var said: [String] = []
         let (intermediate, madePKI) = try loadOrMakeCAs()
         if madePKI { said.append("made a demo PKI in \(demoDirectory.path) (root CA, an intermediate CA for agencies; RSA-2048, DEMO ONLY)") }
+        if try makeTimeStampAuthority(intermediate) { said.append("made a demo time-stamping authority certificate (ECDSA P-256) in \(demoDirectory.path)/tsa.pem") }
         guard try registry.agencies().isEmpty else { return said }
 
         try FileManager.default.createDirectory(at: tokensDirectory, withIntermediateDirectories: true)
@@ -104,6 +105,18 @@ struct DemoSetup {
         try write(ca.key.pemPKCS8, to: caFiles.1, secret: true)
         try write(Data(root.certificate.pem.utf8), to: anchor)
         return (ca, true)
+    }
+
+    /// The built-in TSA's certificate, ECDSA P-256 so that stamping costs little next to RSA signing.
+    private func makeTimeStampAuthority(_ ca: CertificateIssuer) throws -> Bool {
+        let keyURL = demoDirectory.appendingPathComponent("tsa.key")
+        guard !FileManager.default.fileExists(atPath: keyURL.path) else { return false }
+        let key = try PrivateKey.generate(.ecdsaP256)
+        let certificate = try ca.issue(subject: [("C", "VN"), ("O", "LienThong DEMO"), ("CN", "LienThong Demo Time-Stamping Authority")],
+                                       publicKey: key, profile: .timeStamping)
+        try write(key.pemPKCS8, to: keyURL, secret: true)
+        try write(Data((certificate.pem + ca.certificate.pem).utf8), to: demoDirectory.appendingPathComponent("tsa.pem"))
+        return true
     }
 
     /// A key and certificate under `demo/`, chain file = leaf then the intermediate.

@@ -14,15 +14,17 @@ public struct DocumentService: Sendable {
     let blobs: BlobStore
     let keys = SigningKeys()
     let signer: DetachedSigner
+    let timeStamper: (any TimeStamper)?
     let types: DocumentTypeCatalog
     let calendar: WorkingDayCalendar
     let now: @Sendable () -> Date
 
-    public init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, types: DocumentTypeCatalog,
-                calendar: WorkingDayCalendar, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?,
+                types: DocumentTypeCatalog, calendar: WorkingDayCalendar, now: @escaping @Sendable () -> Date = Date.init) {
         self.registry = registry
         self.blobs = blobs
         self.signer = signer
+        self.timeStamper = timeStamper
         self.types = types
         self.calendar = calendar
         self.now = now
@@ -33,18 +35,18 @@ public struct DocumentService: Sendable {
 
     // MARK: - Sending
 
-    public func send(_ request: SendRequest, by caller: UserRecord) throws -> DocumentView {
+    public func send(_ request: SendRequest, by caller: UserRecord) async throws -> DocumentView {
         guard caller.role == .clerk else {
             throw Problem.forbidden("only a clerk (văn thư) sends documents; \(caller.username) is a \(caller.role.rawValue)")
         }
         do {
-            return try sendChecked(request, by: caller)
+            return try await sendChecked(request, by: caller)
         } catch let error as DomainError {
             throw Problem.domain(error)
         }
     }
 
-    private func sendChecked(_ request: SendRequest, by caller: UserRecord) throws -> DocumentView {
+    private func sendChecked(_ request: SendRequest, by caller: UserRecord) async throws -> DocumentView {
         try Self.secrecy(request.secrecy).requireOrdinary()
         guard let issuer = try registry.agency(caller.agencyCode) else { throw Problem.internalError }
         let type = try types.resolve(request.type)
@@ -85,7 +87,11 @@ public struct DocumentService: Sendable {
             let isMain = position == 0
             let cms: Data
             do {
-                cms = try signer.sign(content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil, seal: sealIdentity)
+                cms = try await signer.sign(content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil,
+                                            seal: sealIdentity, timeStamper: timeStamper)
+            } catch let error as TimeStampUnavailable {
+                throw Problem("time-stamp-unavailable", status: 503, title: "The time-stamping authority cannot be reached",
+                              detail: "\(error); nothing was sent. Try again, or ask the administrator to check the TSA")
             } catch {
                 throw Problem.signing("signing \(file.name) failed: \(error)")
             }

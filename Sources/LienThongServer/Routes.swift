@@ -11,9 +11,19 @@ struct Routes {
     let registry: Registry
     let blobs: BlobStore
     let maxUploadBytes: Int64
+    let timeStampAuthority: TimeStampAuthority?
 
     func register(on router: Router<LienThongContext>) {
         router.get("/healthz") { _, _ in try Self.json(["status": "ok"]) }
+        if let timeStampAuthority {
+            // RFC 3161 over HTTP, for `openssl ts` and for other LienThong servers.
+            router.post("/tsa") { request, context in
+                let query = try await request.body.collect(upTo: 64 << 10)
+                let answer = try timeStampAuthority.respond(to: Data(buffer: query))
+                return Response(status: .ok, headers: [.contentType: "application/timestamp-reply"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+            }
+        }
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry))
         v1.get("me", use: me)
         v1.get("agencies", use: agencies)
@@ -81,7 +91,7 @@ struct Routes {
 
     @Sendable func send(_ request: Request, _ context: LienThongContext) async throws -> Response {
         let body = try await Self.decode(SendRequest.self, request, context)
-        let view = try service.send(body, by: context.requireCaller())
+        let view = try await service.send(body, by: context.requireCaller())
         var response = try Self.json(view, status: .created)
         response.headers[.location] = "/v1/documents/\(view.id)"
         return response

@@ -12,8 +12,8 @@ struct DetachedSignatureTests {
         content = try pki.write("chi-thi.pdf", Data("%PDF-1.7 Chỉ thị về cải cách hành chính năm 2026\n".utf8))
     }
 
-    @Test func documentSignedAndSealedPassesEveryCheck() throws {
-        let signature = try DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
+    @Test func documentSignedAndSealedPassesEveryCheck() async throws {
+        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
         let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == .passed, "\(report.checks) \(report.signatures.map(\.checks))")
         #expect(report.signatures.map(\.role) == [.signer, .seal])
@@ -24,8 +24,8 @@ struct DetachedSignatureTests {
         #expect(report.signatures[0].chain.count == 3)
     }
 
-    @Test func stockOpenSSLVerifiesOurSignature() throws {
-        let signature = try DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
+    @Test func stockOpenSSLVerifiesOurSignature() async throws {
+        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
         let p7s = try pki.write("chi-thi.pdf.p7s", signature)
         let roots = try pki.writePEM("root.pem", [pki.root.certificate])
         let result = try run("openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.path,
@@ -37,8 +37,8 @@ struct DetachedSignatureTests {
         #expect(printed.output.contains("rsassaPss"))
     }
 
-    @Test func oneChangedByteIsAHashFailure() throws {
-        let signature = try DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
+    @Test func oneChangedByteIsAHashFailure() async throws {
+        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
         var bytes = try Data(contentsOf: content)
         bytes[5] ^= 0x01
         try bytes.write(to: content)
@@ -46,69 +46,69 @@ struct DetachedSignatureTests {
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .hashFailure))
     }
 
-    @Test func oneChangedByteInTheSignatureValueIsACryptoFailure() throws {
-        var signature = try DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
+    @Test func oneChangedByteInTheSignatureValueIsACryptoFailure() async throws {
+        var signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
         // The last bytes of the DER are the seal's signature value.
         signature[signature.count - 10] ^= 0x01
         let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigCryptoFailure))
     }
 
-    @Test func garbageIsAFormatFailure() throws {
+    @Test func garbageIsAFormatFailure() async throws {
         let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: Data("not a signature".utf8), expecting: .any)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .formatFailure))
     }
 
-    @Test func aSignerOutsideTheTrustAnchorsHasNoChain() throws {
+    @Test func aSignerOutsideTheTrustAnchorsHasNoChain() async throws {
         let stranger = try TestPKI()
-        let signature = try DetachedSigner().sign(content: content, signer: stranger.signer, seal: stranger.seal)
+        let signature = try await DetachedSigner().sign(content: content, signer: stranger.signer, seal: stranger.seal)
         let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .noCertificateChainFound))
     }
 
-    @Test func aDocumentWithoutTheSealFails() throws {
-        let signature = try DetachedSigner().sign(content: content, signer: nil, seal: pki.signer)
+    @Test func aDocumentWithoutTheSealFails() async throws {
+        let signature = try await DetachedSigner().sign(content: content, signer: nil, seal: pki.signer)
         let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigConstraintsFailure))
         #expect(report.checks.contains { $0.id == "agency-seal-present" && $0.result == .failed })
     }
 
-    @Test func aSealAloneIsAValidAttachmentButNotADocument() throws {
-        let signature = try DetachedSigner().sign(content: content, signer: nil, seal: pki.seal)
+    @Test func aSealAloneIsAValidAttachmentButNotADocument() async throws {
+        let signature = try await DetachedSigner().sign(content: content, signer: nil, seal: pki.seal)
         let verifier = SignatureVerifier(trust: try pki.trust)
         #expect(verifier.verify(content: content, signature: signature, expecting: .attachment).verdict == .passed)
         let asDocument = verifier.verify(content: content, signature: signature, expecting: .document)
         #expect(asDocument.checks.contains { $0.id == "signer-signature-present" && $0.result == .failed })
     }
 
-    @Test func expiredSignerIsNotAPass() throws {
+    @Test func expiredSignerIsNotAPass() async throws {
         let old = try TestPKI.identity(pki.intermediate, name: "Lò Văn Cũ", role: .signer,
                                        notBefore: Date().addingTimeInterval(-86_400 * 400), notAfter: Date().addingTimeInterval(-86_400))
-        let signature = try DetachedSigner().sign(content: content, signer: old, seal: pki.seal)
+        let signature = try await DetachedSigner().sign(content: content, signer: old, seal: pki.seal)
         let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict.indication != .totalPassed)
         #expect(report.signatures[0].checks.contains { $0.id == "certificate-chain" && $0.detail.contains("expired") })
     }
 
-    @Test func aCertificateNotIssuedForSigningIsRefused() throws {
+    @Test func aCertificateNotIssuedForSigningIsRefused() async throws {
         let encipher = try TestPKI.identity(pki.intermediate, name: "Sai mục đích", role: .signer, profile: .keyEncipherment)
-        let signature = try DetachedSigner().sign(content: content, signer: nil, seal: encipher)
+        let signature = try await DetachedSigner().sign(content: content, signer: nil, seal: encipher)
         let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .any)
         #expect(report.signatures[0].checks.contains { $0.id == "key-usage" && $0.result == .failed })
         #expect(report.verdict.indication != .totalPassed)
     }
 
     @Test(arguments: [PrivateKey.Kind.ecdsaP256, .ecdsaP384])
-    func ecdsaSignaturesVerify(kind: PrivateKey.Kind) throws {
+    func ecdsaSignaturesVerify(kind: PrivateKey.Kind) async throws {
         let signer = try TestPKI.identity(pki.intermediate, name: "Nguyễn Thị Bình", role: .signer, kind: kind)
         let seal = try TestPKI.identity(pki.intermediate, name: "UBND xã Na Son", role: .seal, kind: kind)
-        let signature = try DetachedSigner(digest: .sha384).sign(content: content, signer: signer, seal: seal)
+        let signature = try await DetachedSigner(digest: .sha384).sign(content: content, signer: signer, seal: seal)
         let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
     }
 
     @Test(arguments: [["-md", "sha256"], ["-md", "sha256", "-keyopt", "rsa_padding_mode:pss"]])
-    func signaturesMadeByStockOpenSSLVerify(options: [String]) throws {
+    func signaturesMadeByStockOpenSSLVerify(options: [String]) async throws {
         let signerCert = try pki.writePEM("signer.pem", [pki.signer.certificate])
         let signerKey = try pki.writeKey("signer.key", pki.signer.key)
         let sealCert = try pki.writePEM("seal.pem", [pki.seal.certificate])

@@ -7,6 +7,7 @@ struct TestPKI {
     let intermediate: CertificateIssuer
     let signer: SigningIdentity
     let seal: SigningIdentity
+    let tsa: TimeStampAuthority
     let directory: URL
 
     init() throws {
@@ -20,6 +21,7 @@ struct TestPKI {
         )
         signer = try Self.identity(intermediate, name: "Nguyễn Văn An", role: .signer)
         seal = try Self.identity(intermediate, name: "Ủy ban nhân dân tỉnh Điện Biên", role: .seal)
+        tsa = TimeStampAuthority(identity: try Self.identity(intermediate, name: "Test TSA", role: .seal, kind: .ecdsaP256, profile: .timeStamping))
     }
 
     static func key() throws -> PrivateKey { try PrivateKey.generate(.rsa(bits: 2048)) }

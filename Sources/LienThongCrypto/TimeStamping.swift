@@ -1,0 +1,75 @@
+import COpenSSL
+import Foundation
+
+/// Something that time-stamps a signature value (RFC 3161): the built-in authority or an
+/// external TSA. The token is the signature's proof of existence (CAdES-T): certificates are
+/// judged at its genTime, not at the signing-time the signer's software claims.
+public protocol TimeStamper: Sendable {
+    /// A DER TimeStampToken (CMS ContentInfo) over `data`.
+    func timeStampToken(for data: Data) async throws -> Data
+}
+
+/// The RFC 3161 messages, as bytes, for any transport.
+public enum TimeStampProtocol {
+    /// A DER TimeStampReq for `data`, asking for the TSA's certificate, with a random nonce.
+    public static func request(for data: Data, digest: DigestAlgorithm = .sha256) throws -> Data {
+        var hasher = StreamingDigest(digest)
+        hasher.update(data)
+        var imprint = hasher.finalize()
+        var out: UnsafeMutablePointer<UInt8>?
+        let length = shim_ts_request(digest.evp, &imprint, Int32(imprint.count), &out)
+        guard length > 0, let out else { throw CryptoError.drain("building a time-stamp request") }
+        defer { shim_OPENSSL_free(out) }
+        return Data(bytes: out, count: Int(length))
+    }
+
+    /// The token in a DER TimeStampResp, if the TSA granted it.
+    public static func token(fromResponse response: Data) throws -> Data {
+        var status = -1
+        var out: UnsafeMutablePointer<UInt8>?
+        let length = response.withUnsafeBytes { raw in
+            shim_ts_response_token(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &status, &out)
+        }
+        defer { if let out { shim_OPENSSL_free(out) } }
+        guard status >= 0 else { throw CryptoError.drain("the time-stamping authority's answer is not an RFC 3161 response") }
+        guard status <= 1, length > 0, let out else {
+            throw CryptoError("the time-stamping authority refused the request (PKIStatus \(status))")
+        }
+        return Data(bytes: out, count: Int(length))
+    }
+}
+
+/// LienThong's own time-stamping authority: a certificate with the critical timeStamping EKU,
+/// answering RFC 3161 requests with OpenSSL's TS responder.
+public struct TimeStampAuthority: TimeStamper {
+    public let identity: SigningIdentity
+    /// The TSA policy named in every token.
+    public let policy: String
+
+    /// A policy OID for LienThong's built-in TSA (UUID arc, X.667).
+    public static let defaultPolicy = "2.25.310478163052837162364283541624318906177"
+
+    public init(identity: SigningIdentity, policy: String = TimeStampAuthority.defaultPolicy) {
+        self.identity = identity
+        self.policy = policy
+    }
+
+    /// Answers a DER TimeStampReq with a DER TimeStampResp (refusals included, as RFC 3161 asks).
+    public func respond(to request: Data) throws -> Data {
+        let chain = shim_sk_X509_new_null()!
+        defer { shim_sk_X509_pop_free(chain) }
+        for certificate in identity.intermediates { shim_sk_X509_push_up_ref(chain, certificate.pointer) }
+        var out: UnsafeMutablePointer<UInt8>?
+        let length = request.withUnsafeBytes { raw in
+            shim_ts_respond(identity.certificate.pointer, identity.key.pointer, chain, policy,
+                            raw.bindMemory(to: UInt8.self).baseAddress, Int32(raw.count), &out)
+        }
+        guard length > 0, let out else { throw CryptoError.drain("time-stamping") }
+        defer { shim_OPENSSL_free(out) }
+        return Data(bytes: out, count: Int(length))
+    }
+
+    public func timeStampToken(for data: Data) async throws -> Data {
+        try TimeStampProtocol.token(fromResponse: respond(to: TimeStampProtocol.request(for: data)))
+    }
+}

@@ -1,0 +1,96 @@
+import COpenSSL
+import Foundation
+import Testing
+@testable import LienThongCrypto
+
+@Suite("RFC 3161 time stamps on every signature (CAdES-T)")
+struct TimeStampTests {
+    let pki: TestPKI
+    let content: URL
+
+    init() throws {
+        pki = try TestPKI()
+        content = try pki.write("quyet-dinh.pdf", Data("%PDF-1.7 Quyết định\n".utf8))
+    }
+
+    func signStamped(signer: SigningIdentity? = nil, seal: SigningIdentity? = nil) async throws -> Data {
+        try await DetachedSigner().sign(content: content, signer: signer ?? pki.signer, seal: seal ?? pki.seal, timeStamper: pki.tsa)
+    }
+
+    @Test func everySignatureCarriesAVerifiedTimeStamp() async throws {
+        let before = Date().addingTimeInterval(-2)
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: try await signStamped(), expecting: .document)
+        #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
+        for signature in report.signatures {
+            let stamped = try #require(signature.timeStampedAt)
+            #expect(stamped >= before && stamped <= Date().addingTimeInterval(2))
+            #expect(signature.timeStampAuthority == "Test TSA")
+            #expect(signature.validatedAt == stamped)
+            #expect(signature.checks.contains { $0.id == "time-stamp" && $0.result == .passed })
+        }
+    }
+
+    @Test func stockOpenSSLVerifiesOurTimeStampTokens() async throws {
+        let signature = try await signStamped()
+        let parts = try #require(SignatureVerifier.parse(signature))
+        defer { CMS_ContentInfo_free(parts) }
+        let info = shim_sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(parts), 0)
+        var token: UnsafePointer<UInt8>?
+        let length = shim_cms_unsigned_sequence(info, NID_id_smime_aa_timeStampToken, 0, &token)
+        #expect(length > 0)
+        let tokenFile = try pki.write("token.tst", Data(bytes: token!, count: Int(length)))
+        let value = try pki.write("signature-value.bin", Data(asn1: CMS_SignerInfo_get0_signature(info)!))
+        let roots = try pki.writePEM("roots.pem", [pki.root.certificate])
+        let untrusted = try pki.writePEM("tsa-chain.pem", [pki.tsa.identity.certificate, pki.intermediate.certificate])
+        let result = try run("openssl", ["ts", "-verify", "-token_in", "-in", tokenFile.path, "-data", value.path,
+                                         "-CAfile", roots.path, "-untrusted", untrusted.path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("Verification: OK"))
+    }
+
+    @Test func theTimeStampIsProofOfExistenceYearsLater() async throws {
+        let signature = try await signStamped()
+        let tenYearsOn = Date().addingTimeInterval(10 * 365 * 86_400)
+        let later = SignatureVerifier(trust: try pki.trust, validationTime: tenYearsOn)
+            .verify(content: content, signature: signature, expecting: .document)
+        #expect(later.verdict == .passed, "\(later.signatures.map(\.checks))")
+        // Without the time stamp the same signature could have been made after expiry.
+        let unstamped = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
+        let noProof = SignatureVerifier(trust: try pki.trust, validationTime: tenYearsOn)
+            .verify(content: content, signature: unstamped, expecting: .document)
+        #expect(noProof.verdict == Verdict(indication: .indeterminate, subIndication: .outOfBoundsNoPOE))
+    }
+
+    @Test func aCertificateThatExpiredBeforeTheTimeStampFails() async throws {
+        let expired = try TestPKI.identity(pki.intermediate, name: "Lò Văn Hết Hạn", role: .signer,
+                                           notBefore: Date().addingTimeInterval(-86_400 * 30), notAfter: Date().addingTimeInterval(-60))
+        let report = SignatureVerifier(trust: try pki.trust)
+            .verify(content: content, signature: try await signStamped(signer: expired), expecting: .document)
+        #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .expired))
+    }
+
+    @Test func aCertificateNotYetValidAtTheTimeStampFails() async throws {
+        let future = try TestPKI.identity(pki.intermediate, name: "Lò Văn Chưa Đến", role: .signer,
+                                          notBefore: Date().addingTimeInterval(86_400), notAfter: Date().addingTimeInterval(86_400 * 400))
+        let report = SignatureVerifier(trust: try pki.trust)
+            .verify(content: content, signature: try await signStamped(signer: future), expecting: .document)
+        #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .notYetValid))
+    }
+
+    @Test func aTimeStampFromAnUntrustedAuthorityIsNotProof() async throws {
+        let stranger = try TestPKI()
+        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: stranger.tsa)
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.signatures.allSatisfy { $0.timeStampedAt == nil })
+        #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigCryptoFailure))
+    }
+
+    @Test func aTSACertificateWithoutTheTimeStampingEKUIsRefused() async throws {
+        let notATSA = TimeStampAuthority(identity: pki.seal)
+        await #expect(throws: CryptoError.self) { try await notATSA.timeStampToken(for: Data("x".utf8)) }
+    }
+
+    @Test func garbageIsNotATimeStampResponse() {
+        #expect(throws: CryptoError.self) { try TimeStampProtocol.token(fromResponse: Data("<html>".utf8)) }
+    }
+}
