@@ -235,10 +235,11 @@ static inline int shim_ts_response_token(const unsigned char *der, long der_len,
 }
 
 /**
- * Verifies a time-stamp token (DER ContentInfo) over `data`: the TSA's signature and certificate
- * path to `store` (the TSA certificate must carry the critical timeStamping EKU), and the message
- * imprint against the data hashed with the token's own algorithm. Sets the token's genTime.
- * Returns 1 when it holds, 0 when it does not, -1 when the token cannot be parsed.
+ * Verifies a time-stamp token (DER ContentInfo) over `data`: first the message imprint against
+ * the data hashed with the token's own algorithm, then the TSA's signature and certificate path to
+ * `store` (the TSA certificate must carry the critical timeStamping EKU). Sets the genTime.
+ * Returns 1 when it holds, 0 when the token is not over `data`, 2 when its signature or the TSA's
+ * certificate path fails, -1 when the token cannot be parsed.
  */
 static inline int shim_ts_verify(const unsigned char *der, long der_len, X509_STORE *store, STACK_OF(X509) *untrusted,
                                  const unsigned char *data, int data_len, time_t *gen_time, X509 **signer) {
@@ -257,8 +258,11 @@ static inline int shim_ts_verify(const unsigned char *der, long der_len, X509_ST
     TS_VERIFY_CTX_set_store(ctx, store);
     if (untrusted != NULL) TS_VERIFY_CTX_set_certs(ctx, X509_chain_up_ref(untrusted));
     TS_VERIFY_CTX_set_data(ctx, BIO_new_mem_buf(data, data_len));
-    TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_DATA);
-    ok = TS_RESP_verify_token(ctx, token) == 1;
+    TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_DATA);
+    if (TS_RESP_verify_token(ctx, token) == 1) {
+        TS_VERIFY_CTX_set_flags(ctx, TS_VFY_SIGNATURE);
+        ok = TS_RESP_verify_token(ctx, token) == 1 ? 1 : 2;
+    }
     signers = PKCS7_get0_signers(token, NULL, 0);
     if (signers != NULL && sk_X509_num(signers) > 0 && signer != NULL) {
         *signer = sk_X509_value(signers, 0);

@@ -169,7 +169,9 @@ public struct SignatureVerifier: Sendable {
         case 1:
             return (.passed("time-stamp", "time-stamped \(Self.iso(time)) by \(authority) (RFC 3161)"), (time, authority))
         case 0:
-            return (.failed("time-stamp", "the time stamp by \(authority) does not hold: \(reasons.isEmpty ? "its signature, certificate or imprint is wrong" : reasons)", .sigCryptoFailure), nil)
+            return (.failed("time-stamp", "the time stamp by \(authority) was not made over this signature", .sigCryptoFailure), nil)
+        case 2:
+            return (.failed("time-stamp", "the time stamp by \(authority) is not trusted, so it proves no time: \(reasons.isEmpty ? "its signature or certificate path fails" : reasons)", .noCertificateChainFound), nil)
         default:
             return (.failed("time-stamp", "the time stamp attribute is not an RFC 3161 token", .formatFailure), nil)
         }

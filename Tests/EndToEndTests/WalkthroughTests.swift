@@ -98,11 +98,13 @@ final class WalkthroughTests {
         #expect(changed.status == 1)
         #expect(changed.stdout.contains("FAIL message-digest") && changed.stdout.contains("HASH_FAILURE"))
 
-        // One changed byte in the signature value (the end of the DER is the seal's signature).
+        // One changed byte in a signed attribute: the signing-time.
         try fm.copyItem(atPath: daemon.path("doc"), toPath: daemon.path("badsig"))
         let p7s = URL(fileURLWithPath: daemon.path("badsig/chi-thi.pdf.p7s"))
         var signature = try Data(contentsOf: p7s)
-        signature[signature.count - 5] ^= 0x01
+        let signingTime: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05, 0x31, 0x0F, 0x17, 0x0D]
+        let at = try #require(signature.firstRange(of: signingTime))
+        signature[at.upperBound + 11] ^= 0x01 // a digit of the seconds
         try signature.write(to: p7s)
         let badSignature = try daemon.cli(["verify", daemon.path("badsig"), "--json"])
         #expect(badSignature.status == 1)

@@ -54,6 +54,28 @@ struct DetachedSignatureTests {
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigCryptoFailure))
     }
 
+    @Test func aTamperedSignedAttributeIsACryptoFailure() async throws {
+        var signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
+        let signingTime: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05, 0x31, 0x0F, 0x17, 0x0D]
+        let at = try #require(signature.firstRange(of: signingTime))
+        signature[at.upperBound + 2] ^= 0x01 // the month of the person's signing-time
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.signatures[0].verdict == Verdict(indication: .totalFailed, subIndication: .sigCryptoFailure))
+        #expect(report.signatures[0].checks.contains { $0.id == "message-digest" && $0.result == .passed })
+        #expect(report.signatures[1].verdict == .passed)
+    }
+
+    @Test func aBrokenChainHasNoPath() async throws {
+        // The intermediate is neither in the signature nor offered by the verifier.
+        let orphan = try SigningIdentity(certificate: pki.signer.certificate, key: pki.signer.key, intermediates: [])
+        let sealOrphan = try SigningIdentity(certificate: pki.seal.certificate, key: pki.seal.key, intermediates: [])
+        let signature = try await DetachedSigner().sign(content: content, signer: orphan, seal: sealOrphan)
+        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .noCertificateChainFound))
+        let withIntermediate = try TrustStore(anchors: [pki.root.certificate], intermediates: [pki.intermediate.certificate])
+        #expect(SignatureVerifier(trust: withIntermediate).verify(content: content, signature: signature, expecting: .document).verdict == .passed)
+    }
+
     @Test func garbageIsAFormatFailure() async throws {
         let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: Data("not a signature".utf8), expecting: .any)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .formatFailure))
