@@ -293,6 +293,129 @@ static inline int shim_cms_unsigned_sequence(CMS_SignerInfo *si, int nid, int in
     return -1;
 }
 
+/* ---- revocation: CRLs and OCSP -------------------------------------------------------------- */
+
+/** The first http(s) URI among the certificate's CRL distribution points, or NULL (free it). */
+static inline char *shim_x509_crl_url(X509 *cert) {
+    STACK_OF(DIST_POINT) *points = X509_get_ext_d2i(cert, NID_crl_distribution_points, NULL, NULL);
+    char *url = NULL;
+    int i, j;
+    for (i = 0; points != NULL && url == NULL && i < sk_DIST_POINT_num(points); i++) {
+        DIST_POINT *point = sk_DIST_POINT_value(points, i);
+        if (point->distpoint == NULL || point->distpoint->type != 0) continue;
+        for (j = 0; url == NULL && j < sk_GENERAL_NAME_num(point->distpoint->name.fullname); j++) {
+            GENERAL_NAME *name = sk_GENERAL_NAME_value(point->distpoint->name.fullname, j);
+            if (name->type == GEN_URI) url = OPENSSL_strdup((const char *)ASN1_STRING_get0_data(name->d.uniformResourceIdentifier));
+        }
+    }
+    sk_DIST_POINT_pop_free(points, DIST_POINT_free);
+    return url;
+}
+
+/** The first OCSP responder URL in the certificate's authority information access, or NULL (free it). */
+static inline char *shim_x509_ocsp_url(X509 *cert) {
+    STACK_OF(OPENSSL_STRING) *urls = X509_get1_ocsp(cert);
+    char *url = NULL;
+    if (urls != NULL && sk_OPENSSL_STRING_num(urls) > 0) url = OPENSSL_strdup(sk_OPENSSL_STRING_value(urls, 0));
+    X509_email_free(urls);
+    return url;
+}
+
+/** A DER OCSP request for `cert` issued by `issuer`, with a nonce. Returns the length; *out malloc'ed. */
+static inline int shim_ocsp_request(X509 *cert, X509 *issuer, unsigned char **out) {
+    OCSP_REQUEST *request = OCSP_REQUEST_new();
+    OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);
+    int length = -1;
+    if (request != NULL && id != NULL && OCSP_request_add0_id(request, id) != NULL) {
+        id = NULL;
+        if (OCSP_request_add1_nonce(request, NULL, -1)) { *out = NULL; length = i2d_OCSP_REQUEST(request, out); }
+    }
+    OCSP_CERTID_free(id);
+    OCSP_REQUEST_free(request);
+    return length;
+}
+
+/**
+ * The BasicOCSPResponse (DER) inside a DER OCSPResponse; *status is the responseStatus
+ * (0 successful). Returns the length or -1; *out malloc'ed.
+ */
+static inline int shim_ocsp_basic_from_response(const unsigned char *der, long der_len, int *status, unsigned char **out) {
+    const unsigned char *p = der;
+    OCSP_RESPONSE *response = d2i_OCSP_RESPONSE(NULL, &p, der_len);
+    OCSP_BASICRESP *basic = NULL;
+    int length = -1;
+    *status = -1;
+    if (response == NULL) return -1;
+    *status = OCSP_response_status(response);
+    if (*status == OCSP_RESPONSE_STATUS_SUCCESSFUL && (basic = OCSP_response_get1_basic(response)) != NULL) {
+        *out = NULL;
+        length = i2d_OCSP_BASICRESP(basic, out);
+    }
+    OCSP_BASICRESP_free(basic);
+    OCSP_RESPONSE_free(response);
+    return length;
+}
+
+/**
+ * What a BasicOCSPResponse says of `cert`: verifies the response (responder certificate path to
+ * `store`, or the issuing CA itself), then finds the certificate's status.
+ * Returns V_OCSP_CERTSTATUS_GOOD/REVOKED/UNKNOWN, -2 when the response does not verify, -3 when it
+ * does not mention the certificate, -1 when it cannot be parsed.
+ */
+static inline int shim_ocsp_status(const unsigned char *der, long der_len, X509 *cert, X509 *issuer, X509_STORE *store,
+                                   STACK_OF(X509) *untrusted, time_t *revoked_at, time_t *this_update, time_t *next_update) {
+    const unsigned char *p = der;
+    OCSP_BASICRESP *basic = d2i_OCSP_BASICRESP(NULL, &p, der_len);
+    OCSP_CERTID *id = NULL;
+    ASN1_GENERALIZEDTIME *revtime = NULL, *thisupd = NULL, *nextupd = NULL;
+    STACK_OF(X509) *certs = NULL;
+    int status = -1, reason = 0;
+    if (basic == NULL) return -1;
+    certs = untrusted != NULL ? X509_chain_up_ref(untrusted) : sk_X509_new_null();
+    if (certs != NULL) { X509_up_ref(issuer); sk_X509_push(certs, issuer); }
+    if (OCSP_basic_verify(basic, certs, store, 0) <= 0) { status = -2; goto done; }
+    id = OCSP_cert_to_id(NULL, cert, issuer);
+    if (id == NULL || !OCSP_resp_find_status(basic, id, &status, &reason, &revtime, &thisupd, &nextupd)) { status = -3; goto done; }
+    *revoked_at = 0; *this_update = 0; *next_update = 0;
+    if (revtime != NULL) shim_asn1_time_to_epoch(revtime, revoked_at);
+    if (thisupd != NULL) shim_asn1_time_to_epoch(thisupd, this_update);
+    if (nextupd != NULL) shim_asn1_time_to_epoch(nextupd, next_update);
+done:
+    OCSP_CERTID_free(id);
+    sk_X509_pop_free(certs, X509_free);
+    OCSP_BASICRESP_free(basic);
+    return status;
+}
+
+/** Makes and signs a CRL for `ca`, listing `count` certificates revoked at `revoked_at[i]`. */
+static inline X509_CRL *shim_crl_make(X509 *ca, EVP_PKEY *key, X509 **revoked, const time_t *revoked_at, int count,
+                                      time_t this_update, time_t next_update) {
+    X509_CRL *crl = X509_CRL_new();
+    ASN1_TIME *t = NULL;
+    int i, ok = crl != NULL && X509_CRL_set_version(crl, X509_CRL_VERSION_2)
+        && X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
+    if (ok) { t = ASN1_TIME_set(NULL, this_update); ok = t != NULL && X509_CRL_set1_lastUpdate(crl, t); ASN1_TIME_free(t); }
+    if (ok) { t = ASN1_TIME_set(NULL, next_update); ok = t != NULL && X509_CRL_set1_nextUpdate(crl, t); ASN1_TIME_free(t); }
+    for (i = 0; ok && i < count; i++) {
+        X509_REVOKED *entry = X509_REVOKED_new();
+        t = ASN1_TIME_set(NULL, revoked_at[i]);
+        ok = entry != NULL && t != NULL && X509_REVOKED_set_serialNumber(entry, (ASN1_INTEGER *)X509_get0_serialNumber(revoked[i]))
+            && X509_REVOKED_set_revocationDate(entry, t) && X509_CRL_add0_revoked(crl, entry);
+        ASN1_TIME_free(t);
+        if (!ok) X509_REVOKED_free(entry);
+    }
+    if (ok) ok = X509_CRL_sort(crl) && X509_CRL_sign(crl, key, EVP_sha256()) > 0;
+    if (!ok) { X509_CRL_free(crl); return NULL; }
+    return crl;
+}
+
+/** Whether `crl` lists `cert`: 1 with the revocation date, 0 when it does not. */
+static inline int shim_crl_revocation(X509_CRL *crl, X509 *cert, time_t *revoked_at) {
+    X509_REVOKED *entry = NULL;
+    if (X509_CRL_get0_by_cert(crl, &entry, cert) != 1 || entry == NULL) return 0;
+    return shim_asn1_time_to_epoch(X509_REVOKED_get0_revocationDate(entry), revoked_at);
+}
+
 /* ---- X.509 ----------------------------------------------------------------------------- */
 
 /** RFC 2253 names that keep UTF-8 (Vietnamese) as it is instead of escaping it. */

@@ -26,8 +26,11 @@ public struct DetachedSigner: Sendable {
     /// Signs `content` as a document: the signer's signature, then the seal over it.
     /// Without a signer, the agency alone seals it, as for an attachment.
     /// - Returns: the DER-encoded CMS ContentInfo.
+    /// - Parameters:
+    ///   - timeStamper: stamps every signature value (CAdES-T).
+    ///   - evidence: CRLs and OCSP responses for the certificates, kept in every SignerInfo (CAdES-LT).
     public func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity,
-                     timeStamper: (any TimeStamper)? = nil) async throws -> Data {
+                     timeStamper: (any TimeStamper)? = nil, evidence: RevocationEvidence? = nil) async throws -> Data {
         let first = signer ?? seal
         let flags = UInt32(CMS_PARTIAL | CMS_DETACHED | CMS_BINARY)
         guard let cms = CMS_sign(nil, nil, nil, nil, flags) else { throw CryptoError.drain("starting a signature") }
@@ -43,6 +46,7 @@ public struct DetachedSigner: Sendable {
         }
 
         try await stamp(firstInfo, with: timeStamper)
+        if let evidence, !evidence.isEmpty { try evidence.attach(to: firstInfo) }
 
         if signer != nil {
             let sealInfo = try addSignerInfo(cms, seal, reuseDigest: true)
@@ -51,6 +55,7 @@ public struct DetachedSigner: Sendable {
                 throw CryptoError.drain("sealing \(content.lastPathComponent) as \(seal.certificate)")
             }
             try await stamp(sealInfo, with: timeStamper)
+            if let evidence, !evidence.isEmpty { try evidence.attach(to: sealInfo) }
         }
         return try withWriteBIO("encoding the signature") { i2d_CMS_bio($0, cms) == 1 }
     }

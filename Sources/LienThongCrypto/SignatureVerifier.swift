@@ -10,12 +10,18 @@ import LienThongDomain
 /// that a clerk reads exactly which rule failed.
 public struct SignatureVerifier: Sendable {
     public let trust: TrustStore
-    /// The time at which certificates must be valid; now when nil.
+    /// The time at which certificates must be valid when no time stamp proves an earlier one; now when nil.
     public var validationTime: Date?
+    /// CRLs and OCSP responses from outside the signature (files, or fetched online).
+    public var evidence: RevocationEvidence
+    public var revocationPolicy: RevocationPolicy
 
-    public init(trust: TrustStore, validationTime: Date? = nil) {
+    public init(trust: TrustStore, validationTime: Date? = nil, evidence: RevocationEvidence = RevocationEvidence(),
+                revocationPolicy: RevocationPolicy = .require) {
         self.trust = trust
         self.validationTime = validationTime
+        self.evidence = evidence
+        self.revocationPolicy = revocationPolicy
     }
 
     /// Verifies `signature` (DER or PEM CMS) over the file at `content`.
@@ -80,7 +86,7 @@ public struct SignatureVerifier: Sendable {
             claimedSigningTime: shim_cms_signed_time(info, NID_pkcs9_signingTime, &claimed) == 1
                 ? Date(timeIntervalSince1970: TimeInterval(claimed)) : nil,
             timeStampedAt: nil, timeStampAuthority: nil, validatedAt: nil,
-            chain: [], checks: [], verdict: .passed
+            chain: [], revocation: [], checks: [], verdict: .passed
         )
         guard let x509 else {
             report.checks.append(.failed("signing-certificate", "the certificate that made this signature is neither in the signature nor among the configured intermediates", .noSigningCertificateFound))
@@ -122,7 +128,13 @@ public struct SignatureVerifier: Sendable {
         report.validatedAt = at
         let (chainCheck, chain) = validatePath(certificate, untrusted: untrusted, at: at, proofOfExistence: report.timeStampedAt != nil)
         checks.append(chainCheck)
-        report.chain = chain
+        report.chain = chain.map(\.subject)
+        if chainCheck.result == .passed {
+            let checker = RevocationChecker(evidence: RevocationEvidence.embedded(in: info) + evidence, trust: trust, untrusted: chain)
+            let (check, statuses) = checker.check(chain: chain, at: at, proofOfExistence: report.timeStampedAt != nil, policy: revocationPolicy)
+            checks.append(check)
+            report.revocation = statuses
+        }
         report.checks = checks
         report.verdict = Verdict(checks: checks)
         return report
@@ -177,7 +189,7 @@ public struct SignatureVerifier: Sendable {
         }
     }
 
-    private func validatePath(_ certificate: Certificate, untrusted: OpaquePointer, at time: Date, proofOfExistence: Bool) -> (Check, [String]) {
+    private func validatePath(_ certificate: Certificate, untrusted: OpaquePointer, at time: Date, proofOfExistence: Bool) -> (Check, [Certificate]) {
         guard let context = X509_STORE_CTX_new() else {
             return (.failed("certificate-chain", "out of memory", .noCertificateChainFound), [])
         }
@@ -185,14 +197,14 @@ public struct SignatureVerifier: Sendable {
         X509_STORE_CTX_init(context, trust.store, certificate.pointer, untrusted)
         X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(context), time_t(time.timeIntervalSince1970))
         let valid = X509_verify_cert(context) == 1
-        var chain: [String] = []
+        var chain: [Certificate] = []
         if let stack = X509_STORE_CTX_get0_chain(context) {
-            chain = (0..<shim_sk_X509_num(stack)).map { Certificate(borrowing: shim_sk_X509_value(stack, $0)).subject }
+            chain = (0..<shim_sk_X509_num(stack)).map { Certificate(borrowing: shim_sk_X509_value(stack, $0)) }
         }
         ERR_clear_error()
         let when = proofOfExistence ? "at the time stamp \(Self.iso(time))" : "at \(Self.iso(time)) (no time stamp proves an earlier signing)"
         if valid {
-            return (.passed("certificate-chain", "valid \(when) up to the trust anchor \(chain.last ?? "")"), chain)
+            return (.passed("certificate-chain", "valid \(when) up to the trust anchor \(chain.last?.subject ?? "")"), chain)
         }
         let code = X509_STORE_CTX_get_error(context)
         let depth = X509_STORE_CTX_get_error_depth(context)
@@ -217,6 +229,24 @@ public struct SignatureVerifier: Sendable {
             .noCertificateChainFound
         default:
             .chainConstraintsFailure
+        }
+    }
+
+    /// The certificate path of every SignerInfo in `signature`, leaf first, as built today; for
+    /// collecting revocation evidence before verifying or embedding it.
+    public func chains(of signature: Data) -> [[Certificate]] {
+        guard let cms = Self.parse(signature), let infos = CMS_get0_SignerInfos(cms) else { return [] }
+        defer { CMS_ContentInfo_free(cms) }
+        let untrusted = makeUntrustedStack(cms)
+        defer { shim_sk_X509_pop_free(untrusted) }
+        CMS_set1_signers_certs(cms, untrusted, 0)
+        defer { ERR_clear_error() }
+        return (0..<shim_sk_CMS_SignerInfo_num(infos)).compactMap { index in
+            var x509: OpaquePointer?
+            CMS_SignerInfo_get0_algs(shim_sk_CMS_SignerInfo_value(infos, index), nil, &x509, nil, nil)
+            guard let x509 else { return nil }
+            let (check, chain) = validatePath(Certificate(borrowing: x509), untrusted: untrusted, at: Date(), proofOfExistence: false)
+            return check.result == .passed ? chain : nil
         }
     }
 

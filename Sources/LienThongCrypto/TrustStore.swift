@@ -25,6 +25,13 @@ public final class TrustStore: @unchecked Sendable {
 
     deinit { X509_STORE_free(store) }
 
+    /// A signing identity's path: its certificate, its intermediates, and the anchor that issued the last.
+    public func chain(of identity: SigningIdentity) -> [Certificate] {
+        let path = [identity.certificate] + identity.intermediates
+        let anchor = anchors.first { X509_check_issued($0.pointer, path.last!.pointer) == X509_V_OK }
+        return path + (anchor.map { [$0] } ?? [])
+    }
+
     /// Every certificate in the given files (PEM or DER), and in the `*.pem`/`*.crt`/`*.cer`
     /// files of the given directories; self-signed ones are anchors, the rest intermediates.
     public static func load(_ locations: [URL]) throws -> TrustStore {

@@ -116,6 +116,8 @@ public struct SignatureReport: Sendable, Codable {
     public var validatedAt: Date?
     /// Subjects from the signer up to the trust anchor.
     public var chain: [String]
+    /// The revocation status of each certificate of the chain, with its source.
+    public var revocation: [RevocationStatus]
     public var checks: [Check]
     public var verdict: Verdict
 }

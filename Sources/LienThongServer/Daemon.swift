@@ -37,11 +37,18 @@ public struct Daemon {
         } else {
             ExternalTimeStamper(url: URL(string: configuration.timeStampAuthority)!, timeout: 15)
         }
+        let trust = try TrustStore.load([configuration.certsURL.appendingPathComponent("trust")])
+        let evidence = SigningEvidence(
+            trust: trust,
+            local: try RevocationEvidence.load([configuration.certsURL.appendingPathComponent("crl")]),
+            fetcher: RevocationFetcher(ocspResponder: configuration.ocspResponder.flatMap(URL.init(string:))),
+            logger: logger)
         let service = DocumentService(
             registry: registry,
             blobs: try BlobStore(root: data.appendingPathComponent("blobs")),
             signer: DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding),
             timeStamper: timeStamper,
+            evidence: evidence,
             types: DocumentTypeCatalog(additional: configuration.documentTypes),
             calendar: try loadCalendar())
         let router = Router(context: LienThongContext.self)

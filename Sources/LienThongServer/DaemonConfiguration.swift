@@ -30,12 +30,14 @@ public struct DaemonConfiguration: Codable, Sendable {
     /// The built-in TSA's certificate chain and key; the demo setup makes them under `demo/`.
     public var tsaCertificate: String?
     public var tsaKey: String?
+    /// An OCSP responder to ask about every certificate, instead of the one each certificate names.
+    public var ocspResponder: String?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
-        case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey
+        case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey, ocspResponder
     }
 
     public init(from decoder: any Decoder) throws {
@@ -54,6 +56,7 @@ public struct DaemonConfiguration: Codable, Sendable {
         timeStampAuthority = try c.decodeIfPresent(String.self, forKey: .timeStampAuthority) ?? defaults.timeStampAuthority
         tsaCertificate = try c.decodeIfPresent(String.self, forKey: .tsaCertificate)
         tsaKey = try c.decodeIfPresent(String.self, forKey: .tsaKey)
+        ocspResponder = try c.decodeIfPresent(String.self, forKey: .ocspResponder)
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -104,6 +107,7 @@ public struct DaemonConfiguration: Codable, Sendable {
         timeStampAuthority = value(.timeStampAuthority) ?? timeStampAuthority
         tsaCertificate = value(.tsaCertificate) ?? tsaCertificate
         tsaKey = value(.tsaKey) ?? tsaKey
+        ocspResponder = value(.ocspResponder) ?? ocspResponder
         if timeStampAuthority != "builtin" {
             guard let url = URL(string: timeStampAuthority), ["http", "https"].contains(url.scheme ?? "") else {
                 throw ConfigurationError("timeStampAuthority \"\(timeStampAuthority)\" is neither builtin nor an http(s) URL")

@@ -50,6 +50,7 @@ struct DemoSetup {
         var said: [String] = []
         let (intermediate, madePKI) = try loadOrMakeCAs()
         if madePKI { said.append("made a demo PKI in \(demoDirectory.path) (root CA, an intermediate CA for agencies; RSA-2048, DEMO ONLY)") }
+        if try refreshRevocationLists(intermediate) { said.append("issued the demo CAs' CRLs in \(certs.path)/crl") }
         if try makeTimeStampAuthority(intermediate) { said.append("made a demo time-stamping authority certificate (ECDSA P-256) in \(demoDirectory.path)/tsa.pem") }
         guard try registry.agencies().isEmpty else { return said }
 
@@ -105,6 +106,27 @@ struct DemoSetup {
         try write(ca.key.pemPKCS8, to: caFiles.1, secret: true)
         try write(Data(root.certificate.pem.utf8), to: anchor)
         return (ca, true)
+    }
+
+    /// The demo CAs' CRLs (nothing revoked), reissued when they have less than a week to run, so
+    /// that every signature can carry revocation evidence (CAdES-LT).
+    private func refreshRevocationLists(_ ca: CertificateIssuer) throws -> Bool {
+        let directory = certs.appendingPathComponent("crl")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let root = CertificateIssuer(certificate: try Certificate.load(demoDirectory.appendingPathComponent("root-ca.pem"))[0],
+                                     key: try PrivateKey(pem: Data(contentsOf: demoDirectory.appendingPathComponent("root-ca.key"))))
+        var issued = false
+        for (issuer, name) in [(root, "demo-root-ca.crl"), (ca, "demo-agency-ca.crl")] {
+            let url = directory.appendingPathComponent(name)
+            if let existing = try? RevocationList.load(url), (existing.nextUpdate ?? .distantPast) > Date().addingTimeInterval(7 * 86_400) {
+                continue
+            }
+            let crl = try issuer.makeRevocationList(revoked: [], nextUpdate: Date().addingTimeInterval(30 * 86_400))
+            try? FileManager.default.removeItem(at: url)
+            try write(Data(crl.pem.utf8), to: url)
+            issued = true
+        }
+        return issued
     }
 
     /// The built-in TSA's certificate, ECDSA P-256 so that stamping costs little next to RSA signing.

@@ -15,16 +15,18 @@ public struct DocumentService: Sendable {
     let keys = SigningKeys()
     let signer: DetachedSigner
     let timeStamper: (any TimeStamper)?
+    let evidence: SigningEvidence
     let types: DocumentTypeCatalog
     let calendar: WorkingDayCalendar
     let now: @Sendable () -> Date
 
-    public init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?,
-                types: DocumentTypeCatalog, calendar: WorkingDayCalendar, now: @escaping @Sendable () -> Date = Date.init) {
+    init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?, evidence: SigningEvidence,
+         types: DocumentTypeCatalog, calendar: WorkingDayCalendar, now: @escaping @Sendable () -> Date = Date.init) {
         self.registry = registry
         self.blobs = blobs
         self.signer = signer
         self.timeStamper = timeStamper
+        self.evidence = evidence
         self.types = types
         self.calendar = calendar
         self.now = now
@@ -79,6 +81,7 @@ public struct DocumentService: Sendable {
         let signerIdentity = try keys.signer(signerUser)
         let sealIdentity = try keys.seal(of: issuer)
         let id = UUID().uuidString.lowercased()
+        let revocation = try await evidence.evidence(for: [signerIdentity, sealIdentity])
 
         var fileRecords: [DocumentFileRecord] = []
         var signatureBlobs: [BlobRecord] = []
@@ -88,7 +91,7 @@ public struct DocumentService: Sendable {
             let cms: Data
             do {
                 cms = try await signer.sign(content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil,
-                                            seal: sealIdentity, timeStamper: timeStamper)
+                                            seal: sealIdentity, timeStamper: timeStamper, evidence: revocation)
             } catch let error as TimeStampUnavailable {
                 throw Problem("time-stamp-unavailable", status: 503, title: "The time-stamping authority cannot be reached",
                               detail: "\(error); nothing was sent. Try again, or ask the administrator to check the TSA")

@@ -17,6 +17,14 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "Trust anchors (PEM/DER file or directory); repeatable. Default: Certs/trust.") var trust: [String] = []
     @Option(help: "What a single file's signatures must be: document (signer and seal), attachment (seal) or any.")
     var expect: SignatureExpectation = .document
+    @Option(help: "CRL files (PEM or DER) or directories; repeatable. Default: Certs/crl, besides what the signature carries.")
+    var crl: [String] = []
+    @Option(help: "Without revocation information for a certificate: require (INDETERMINATE), if-available (a warning) or skip.")
+    var revocation: RevocationPolicy = .require
+    @Flag(help: "Fetch missing revocation information: OCSP from the responder each certificate names, CRLs from their distribution points.")
+    var online = false
+    @Option(help: "With --online: ask this OCSP responder about every certificate.")
+    var ocsp: String?
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
@@ -25,20 +33,28 @@ struct Verify: AsyncParsableCommand {
         try await reporting {
             let environment = ProcessInfo.processInfo.environment
             let anchors = trust.isEmpty ? [environment["LIENTHONG_TRUST"] ?? "Certs/trust"] : trust
-            let verifier = SignatureVerifier(trust: try TrustStore.load(anchors.map { URL(fileURLWithPath: $0) }))
+            let trustStore = try TrustStore.load(anchors.map { URL(fileURLWithPath: $0) })
+            let crlLocations = crl.isEmpty ? [URL(fileURLWithPath: "Certs/crl")] : crl.map { URL(fileURLWithPath: $0) }
+            var verifier = SignatureVerifier(trust: trustStore, evidence: try RevocationEvidence.load(crlLocations), revocationPolicy: revocation)
             let url = URL(fileURLWithPath: path)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
                 throw Client.Failure(description: "\(path) does not exist")
             }
             if isDirectory.boolValue {
-                (report, manifest) = try verifyExport(url, verifier)
+                manifest = try readManifest(url)
+            }
+            let signatures = try manifest.map { try $0.files.map { try read(url.appendingPathComponent($0.signature)) } }
+                ?? [try read(URL(fileURLWithPath: signature ?? path + ".p7s"))]
+            if online {
+                let fetcher = RevocationFetcher(ocspResponder: try ocsp.map { try Self.url($0) })
+                let chains = signatures.flatMap { verifier.chains(of: $0) }
+                verifier.evidence = verifier.evidence + (await fetcher.collect(chains: chains, known: verifier.evidence, trust: trustStore))
+            }
+            if let manifest {
+                report = verifyExport(url, manifest, signatures, verifier)
             } else {
-                let signatureURL = URL(fileURLWithPath: signature ?? path + ".p7s")
-                guard let data = FileManager.default.contents(atPath: signatureURL.path) else {
-                    throw Client.Failure(description: "cannot read the signature \(signatureURL.path); name it with --signature")
-                }
-                report = VerificationReport(files: [verifier.verify(content: url, signature: data, expecting: expect)], validationTime: Date())
+                report = VerificationReport(files: [verifier.verify(content: url, signature: signatures[0], expecting: expect)], validationTime: Date())
             }
         }
         if output.json {
@@ -49,7 +65,21 @@ struct Verify: AsyncParsableCommand {
         if report.verdict.indication != .totalPassed { throw ExitCode(1) }
     }
 
-    private func verifyExport(_ directory: URL, _ verifier: SignatureVerifier) throws -> (VerificationReport, ExportManifest) {
+    private func read(_ url: URL) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw Client.Failure(description: "cannot read the signature \(url.path); name it with --signature")
+        }
+        return data
+    }
+
+    static func url(_ text: String) throws -> URL {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
+            throw Client.Failure(description: "\(text) is not an http(s) URL")
+        }
+        return url
+    }
+
+    private func readManifest(_ directory: URL) throws -> ExportManifest {
         let manifestURL = directory.appendingPathComponent("manifest.json")
         guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
             throw Client.Failure(description: "\(directory.path) has no manifest.json: pass a directory written by `lienthong get`, or a file")
@@ -59,17 +89,23 @@ struct Verify: AsyncParsableCommand {
             throw Client.Failure(description: "\(manifestURL.path) is not a LienThong manifest: \(error)")
         }
         guard !manifest.files.isEmpty else { throw Client.Failure(description: "\(manifestURL.path) lists no files") }
+        guard manifest.files.allSatisfy({ !$0.name.contains("/") && !$0.signature.contains("/") && !$0.signature.hasPrefix("..") }) else {
+            throw Client.Failure(description: "\(manifestURL.path) names files outside its directory")
+        }
+        return manifest
+    }
+
+    private func verifyExport(_ directory: URL, _ manifest: ExportManifest, _ signatures: [Data], _ verifier: SignatureVerifier) -> VerificationReport {
         var checks: [Check] = []
         if manifest.files.first?.kind != "document" {
             checks.append(.failed("main-document", "the manifest does not start with the main document", .formatFailure))
         }
-        let files = manifest.files.map { entry -> FileReport in
+        let files = zip(manifest.files, signatures).map { entry, signature -> FileReport in
             let content = directory.appendingPathComponent(entry.name)
             let expectation: SignatureExpectation = entry.kind == "document" ? .document : .attachment
-            guard !entry.name.contains("/"), !entry.signature.contains("/"), FileManager.default.fileExists(atPath: content.path),
-                  let signature = FileManager.default.contents(atPath: directory.appendingPathComponent(entry.signature).path) else {
+            guard FileManager.default.fileExists(atPath: content.path) else {
                 return FileReport(name: entry.name, sha256: nil, expectation: expectation, signatures: [],
-                                  checks: [.failed("file-present", "\(entry.name) or its signature \(entry.signature) is missing from the directory", .formatFailure)],
+                                  checks: [.failed("file-present", "\(entry.name) is missing from the directory", .formatFailure)],
                                   verdict: Verdict(indication: .totalFailed, subIndication: .formatFailure))
             }
             var report = verifier.verify(content: content, signature: signature, name: entry.name, expecting: expectation)
@@ -80,11 +116,12 @@ struct Verify: AsyncParsableCommand {
             }
             return report
         }
-        return (VerificationReport(files: files, checks: checks, validationTime: Date()), manifest)
+        return VerificationReport(files: files, checks: checks, validationTime: Date())
     }
 }
 
 extension SignatureExpectation: ExpressibleByArgument {}
+extension RevocationPolicy: ExpressibleByArgument {}
 
 /// The report for people: a verdict per file and per signature, and every check that did not pass.
 enum VerificationPrinter {
@@ -104,6 +141,9 @@ enum VerificationPrinter {
                 Swift.print("    \(signature.commonName ?? signature.subject)\(organization)")
                 Swift.print("    \(signature.signatureAlgorithm), \(signature.digestAlgorithm); serial \(signature.serialNumber)")
                 if let time = signature.claimedSigningTime { Swift.print("    signing time (claimed by the signer): \(Output.time(time))") }
+                if let time = signature.timeStampedAt {
+                    Swift.print("    time-stamped: \(Output.time(time)) by \(signature.timeStampAuthority ?? "")")
+                }
                 Swift.print("    issuer: \(signature.issuer)")
                 if let from = signature.validFrom, let until = signature.validUntil {
                     Swift.print("    certificate valid \(Output.time(from)) to \(Output.time(until))")

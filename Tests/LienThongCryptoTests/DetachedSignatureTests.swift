@@ -14,7 +14,7 @@ struct DetachedSignatureTests {
 
     @Test func documentSignedAndSealedPassesEveryCheck() async throws {
         let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == .passed, "\(report.checks) \(report.signatures.map(\.checks))")
         #expect(report.signatures.map(\.role) == [.signer, .seal])
         #expect(report.signatures[0].commonName == "Nguyễn Văn An")
@@ -42,7 +42,7 @@ struct DetachedSignatureTests {
         var bytes = try Data(contentsOf: content)
         bytes[5] ^= 0x01
         try bytes.write(to: content)
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .hashFailure))
     }
 
@@ -50,7 +50,7 @@ struct DetachedSignatureTests {
         var signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
         // The last bytes of the DER are the seal's signature value.
         signature[signature.count - 10] ^= 0x01
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigCryptoFailure))
     }
 
@@ -59,7 +59,7 @@ struct DetachedSignatureTests {
         let signingTime: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05, 0x31, 0x0F, 0x17, 0x0D]
         let at = try #require(signature.firstRange(of: signingTime))
         signature[at.upperBound + 2] ^= 0x01 // the month of the person's signing-time
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.signatures[0].verdict == Verdict(indication: .totalFailed, subIndication: .sigCryptoFailure))
         #expect(report.signatures[0].checks.contains { $0.id == "message-digest" && $0.result == .passed })
         #expect(report.signatures[1].verdict == .passed)
@@ -70,34 +70,34 @@ struct DetachedSignatureTests {
         let orphan = try SigningIdentity(certificate: pki.signer.certificate, key: pki.signer.key, intermediates: [])
         let sealOrphan = try SigningIdentity(certificate: pki.seal.certificate, key: pki.seal.key, intermediates: [])
         let signature = try await DetachedSigner().sign(content: content, signer: orphan, seal: sealOrphan)
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .noCertificateChainFound))
         let withIntermediate = try TrustStore(anchors: [pki.root.certificate], intermediates: [pki.intermediate.certificate])
-        #expect(SignatureVerifier(trust: withIntermediate).verify(content: content, signature: signature, expecting: .document).verdict == .passed)
+        #expect(SignatureVerifier(trust: withIntermediate, evidence: try pki.crls).verify(content: content, signature: signature, expecting: .document).verdict == .passed)
     }
 
     @Test func garbageIsAFormatFailure() async throws {
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: Data("not a signature".utf8), expecting: .any)
+        let report = try pki.verifier().verify(content: content, signature: Data("not a signature".utf8), expecting: .any)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .formatFailure))
     }
 
     @Test func aSignerOutsideTheTrustAnchorsHasNoChain() async throws {
         let stranger = try TestPKI()
         let signature = try await DetachedSigner().sign(content: content, signer: stranger.signer, seal: stranger.seal)
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .noCertificateChainFound))
     }
 
     @Test func aDocumentWithoutTheSealFails() async throws {
         let signature = try await DetachedSigner().sign(content: content, signer: nil, seal: pki.signer)
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigConstraintsFailure))
         #expect(report.checks.contains { $0.id == "agency-seal-present" && $0.result == .failed })
     }
 
     @Test func aSealAloneIsAValidAttachmentButNotADocument() async throws {
         let signature = try await DetachedSigner().sign(content: content, signer: nil, seal: pki.seal)
-        let verifier = SignatureVerifier(trust: try pki.trust)
+        let verifier = try pki.verifier()
         #expect(verifier.verify(content: content, signature: signature, expecting: .attachment).verdict == .passed)
         let asDocument = verifier.verify(content: content, signature: signature, expecting: .document)
         #expect(asDocument.checks.contains { $0.id == "signer-signature-present" && $0.result == .failed })
@@ -107,7 +107,7 @@ struct DetachedSignatureTests {
         let old = try TestPKI.identity(pki.intermediate, name: "Lò Văn Cũ", role: .signer,
                                        notBefore: Date().addingTimeInterval(-86_400 * 400), notAfter: Date().addingTimeInterval(-86_400))
         let signature = try await DetachedSigner().sign(content: content, signer: old, seal: pki.seal)
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict.indication != .totalPassed)
         #expect(report.signatures[0].checks.contains { $0.id == "certificate-chain" && $0.detail.contains("expired") })
     }
@@ -115,7 +115,7 @@ struct DetachedSignatureTests {
     @Test func aCertificateNotIssuedForSigningIsRefused() async throws {
         let encipher = try TestPKI.identity(pki.intermediate, name: "Sai mục đích", role: .signer, profile: .keyEncipherment)
         let signature = try await DetachedSigner().sign(content: content, signer: nil, seal: encipher)
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .any)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .any)
         #expect(report.signatures[0].checks.contains { $0.id == "key-usage" && $0.result == .failed })
         #expect(report.verdict.indication != .totalPassed)
     }
@@ -125,7 +125,7 @@ struct DetachedSignatureTests {
         let signer = try TestPKI.identity(pki.intermediate, name: "Nguyễn Thị Bình", role: .signer, kind: kind)
         let seal = try TestPKI.identity(pki.intermediate, name: "UBND xã Na Son", role: .seal, kind: kind)
         let signature = try await DetachedSigner(digest: .sha384).sign(content: content, signer: signer, seal: seal)
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
     }
 
@@ -141,7 +141,7 @@ struct DetachedSignatureTests {
                                          "-signer", signerCert.path, "-inkey", signerKey.path] + options +
                                         ["-signer", sealCert.path, "-inkey", sealKey.path] + options + ["-certfile", chain.path])
         #expect(result.status == 0, "\(result.output)")
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: try Data(contentsOf: out), expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: try Data(contentsOf: out), expecting: .document)
         #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
         // No binding attribute: the order cannot be proven, and the report says so.
         #expect(report.checks.contains { $0.id == "seal-binding" && $0.result == .warning })

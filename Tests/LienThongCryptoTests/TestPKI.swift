@@ -39,6 +39,16 @@ struct TestPKI {
 
     var trust: TrustStore { get throws { try TrustStore(anchors: [root.certificate]) } }
 
+    /// CRLs of both CAs, nothing revoked.
+    var crls: RevocationEvidence {
+        get throws { RevocationEvidence(crls: [try root.makeRevocationList(revoked: []), try intermediate.makeRevocationList(revoked: [])]) }
+    }
+
+    /// A verifier trusting this PKI's root, with both CAs' CRLs in hand.
+    func verifier(at validationTime: Date? = nil) throws -> SignatureVerifier {
+        SignatureVerifier(trust: try trust, validationTime: validationTime, evidence: try crls)
+    }
+
     /// Writes `contents` to a file in the PKI's directory and returns its URL.
     func write(_ name: String, _ contents: Data) throws -> URL {
         let url = directory.appendingPathComponent(name)

@@ -19,7 +19,7 @@ struct TimeStampTests {
 
     @Test func everySignatureCarriesAVerifiedTimeStamp() async throws {
         let before = Date().addingTimeInterval(-2)
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: try await signStamped(), expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: try await signStamped(), expecting: .document)
         #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
         for signature in report.signatures {
             let stamped = try #require(signature.timeStampedAt)
@@ -51,12 +51,12 @@ struct TimeStampTests {
     @Test func theTimeStampIsProofOfExistenceYearsLater() async throws {
         let signature = try await signStamped()
         let tenYearsOn = Date().addingTimeInterval(10 * 365 * 86_400)
-        let later = SignatureVerifier(trust: try pki.trust, validationTime: tenYearsOn)
+        let later = try pki.verifier(at: tenYearsOn)
             .verify(content: content, signature: signature, expecting: .document)
         #expect(later.verdict == .passed, "\(later.signatures.map(\.checks))")
         // Without the time stamp the same signature could have been made after expiry.
         let unstamped = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
-        let noProof = SignatureVerifier(trust: try pki.trust, validationTime: tenYearsOn)
+        let noProof = try pki.verifier(at: tenYearsOn)
             .verify(content: content, signature: unstamped, expecting: .document)
         #expect(noProof.verdict == Verdict(indication: .indeterminate, subIndication: .outOfBoundsNoPOE))
     }
@@ -64,7 +64,7 @@ struct TimeStampTests {
     @Test func aCertificateThatExpiredBeforeTheTimeStampFails() async throws {
         let expired = try TestPKI.identity(pki.intermediate, name: "Lò Văn Hết Hạn", role: .signer,
                                            notBefore: Date().addingTimeInterval(-86_400 * 30), notAfter: Date().addingTimeInterval(-60))
-        let report = SignatureVerifier(trust: try pki.trust)
+        let report = try pki.verifier()
             .verify(content: content, signature: try await signStamped(signer: expired), expecting: .document)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .expired))
     }
@@ -72,7 +72,7 @@ struct TimeStampTests {
     @Test func aCertificateNotYetValidAtTheTimeStampFails() async throws {
         let future = try TestPKI.identity(pki.intermediate, name: "Lò Văn Chưa Đến", role: .signer,
                                           notBefore: Date().addingTimeInterval(86_400), notAfter: Date().addingTimeInterval(86_400 * 400))
-        let report = SignatureVerifier(trust: try pki.trust)
+        let report = try pki.verifier()
             .verify(content: content, signature: try await signStamped(signer: future), expecting: .document)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .notYetValid))
     }
@@ -80,7 +80,7 @@ struct TimeStampTests {
     @Test func aTimeStampFromAnUntrustedAuthorityIsNotProof() async throws {
         let stranger = try TestPKI()
         let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: stranger.tsa)
-        let report = SignatureVerifier(trust: try pki.trust).verify(content: content, signature: signature, expecting: .document)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.signatures.allSatisfy { $0.timeStampedAt == nil })
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .noCertificateChainFound))
         #expect(report.signatures[0].checks.contains { $0.id == "time-stamp" && $0.detail.contains("not trusted") })

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Just enough DER to write and read the CAdES RevocationValues structure, which OpenSSL has no
+/// type for: tag-length-value, definite lengths only.
+enum DER {
+    static func encode(tag: UInt8, _ content: Data) -> Data {
+        var out = Data([tag])
+        let count = content.count
+        if count < 0x80 {
+            out.append(UInt8(count))
+        } else {
+            let bytes = withUnsafeBytes(of: UInt32(count).bigEndian, Array.init).drop { $0 == 0 }
+            out.append(0x80 | UInt8(bytes.count))
+            out.append(contentsOf: bytes)
+        }
+        return out + content
+    }
+
+    /// The elements directly inside `data`, as (tag, whole element, content).
+    static func elements(_ data: Data) -> [(tag: UInt8, element: Data, content: Data)]? {
+        var elements: [(UInt8, Data, Data)] = []
+        var index = data.startIndex
+        while index < data.endIndex {
+            guard data.endIndex - index >= 2 else { return nil }
+            let tag = data[index]
+            var length = Int(data[index + 1])
+            var header = 2
+            if length & 0x80 != 0 {
+                let size = length & 0x7F
+                guard size >= 1, size <= 4, data.endIndex - index >= 2 + size else { return nil }
+                length = data[(index + 2)..<(index + 2 + size)].reduce(0) { $0 << 8 | Int($1) }
+                header += size
+            }
+            guard length >= 0, data.endIndex - index - header >= length else { return nil }
+            let end = index + header + length
+            elements.append((tag, data[index..<end], data[(index + header)..<end]))
+            index = end
+        }
+        return elements
+    }
+}

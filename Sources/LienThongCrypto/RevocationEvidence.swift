@@ -1,0 +1,121 @@
+import COpenSSL
+import Foundation
+
+/// CRLs and OCSP responses about the certificates of a signature. Kept inside the signature as
+/// the CAdES revocation-values attribute, so that a check ten years later, offline, reaches the
+/// same verdict as the check on the day (CAdES-LT).
+public struct RevocationEvidence: Sendable {
+    public var crls: [RevocationList]
+    /// DER BasicOCSPResponses.
+    public var ocspResponses: [Data]
+    /// Sources that could not be reached, by certificate serial number: a reason to TRY_LATER.
+    public var unreachable: [String: String]
+
+    public init(crls: [RevocationList] = [], ocspResponses: [Data] = [], unreachable: [String: String] = [:]) {
+        self.crls = crls
+        self.ocspResponses = ocspResponses
+        self.unreachable = unreachable
+    }
+
+    public var isEmpty: Bool { crls.isEmpty && ocspResponses.isEmpty }
+
+    public static func + (lhs: RevocationEvidence, rhs: RevocationEvidence) -> RevocationEvidence {
+        RevocationEvidence(crls: lhs.crls + rhs.crls, ocspResponses: lhs.ocspResponses + rhs.ocspResponses,
+                           unreachable: lhs.unreachable.merging(rhs.unreachable) { a, _ in a })
+    }
+
+    /// Every CRL file (PEM or DER, `*.crl`/`*.pem`) in the given files and directories.
+    public static func load(_ locations: [URL]) throws -> RevocationEvidence {
+        var crls: [RevocationList] = []
+        for location in locations {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: location.path, isDirectory: &isDirectory) else { continue }
+            let files = isDirectory.boolValue
+                ? try FileManager.default.contentsOfDirectory(at: location, includingPropertiesForKeys: nil)
+                    .filter { ["crl", "pem", "der"].contains($0.pathExtension.lowercased()) }.sorted { $0.path < $1.path }
+                : [location]
+            for file in files {
+                do { crls.append(try RevocationList.load(file)) } catch {
+                    throw CryptoError("\(file.path) is not a CRL: \(error)")
+                }
+            }
+        }
+        return RevocationEvidence(crls: crls)
+    }
+
+    /// RevocationValues ::= SEQUENCE { crlVals [0] SEQUENCE OF CertificateList OPTIONAL,
+    ///                                 ocspVals [1] SEQUENCE OF BasicOCSPResponse OPTIONAL }
+    /// (ETSI EN 319 122-1, explicit tags).
+    var revocationValues: Data {
+        var content = Data()
+        if !crls.isEmpty { content += DER.encode(tag: 0xA0, DER.encode(tag: 0x30, crls.reduce(Data()) { $0 + $1.der })) }
+        if !ocspResponses.isEmpty { content += DER.encode(tag: 0xA1, DER.encode(tag: 0x30, ocspResponses.reduce(Data(), +))) }
+        return DER.encode(tag: 0x30, content)
+    }
+
+    /// Reads a RevocationValues attribute value; nil if it is not one.
+    init?(revocationValues der: Data) {
+        guard let outer = DER.elements(der), outer.count == 1, outer[0].tag == 0x30,
+              let fields = DER.elements(outer[0].content) else { return nil }
+        var crls: [RevocationList] = []
+        var responses: [Data] = []
+        for field in fields {
+            guard let sequence = DER.elements(field.content), sequence.count == 1, sequence[0].tag == 0x30,
+                  let items = DER.elements(sequence[0].content) else { return nil }
+            switch field.tag {
+            case 0xA0:
+                for item in items { guard let crl = try? RevocationList(der: Data(item.element)) else { return nil }; crls.append(crl) }
+            case 0xA1:
+                responses += items.map { Data($0.element) }
+            default:
+                continue
+            }
+        }
+        self.init(crls: crls, ocspResponses: responses)
+    }
+
+    /// Whether any certificate of `chain` (leaf first, anchor last) was revoked at `time`, by this evidence.
+    public func check(chain: [Certificate], trust: TrustStore, at time: Date, policy: RevocationPolicy,
+                      proofOfExistence: Bool = false) -> (Check, [RevocationStatus]) {
+        RevocationChecker(evidence: self, trust: trust, untrusted: chain)
+            .check(chain: chain, at: time, proofOfExistence: proofOfExistence, policy: policy)
+    }
+
+    /// Adds this evidence to a SignerInfo as its revocation-values unsigned attribute.
+    func attach(to info: OpaquePointer) throws {
+        var bytes = Array(revocationValues)
+        guard CMS_unsigned_add1_attr_by_NID(info, NID_id_smime_aa_ets_revocationValues, V_ASN1_SEQUENCE, &bytes, Int32(bytes.count)) == 1 else {
+            throw CryptoError.drain("attaching revocation evidence")
+        }
+    }
+
+    /// The evidence a SignerInfo carries: its revocation-values attribute.
+    static func embedded(in info: OpaquePointer) -> RevocationEvidence {
+        var bytes: UnsafePointer<UInt8>?
+        let length = shim_cms_unsigned_sequence(info, NID_id_smime_aa_ets_revocationValues, 0, &bytes)
+        guard length > 0, let bytes else { return RevocationEvidence() }
+        return RevocationEvidence(revocationValues: Data(bytes: bytes, count: Int(length))) ?? RevocationEvidence()
+    }
+}
+
+/// What a verifier does when it has no revocation information for a certificate.
+public enum RevocationPolicy: String, Sendable, Codable, CaseIterable {
+    /// INDETERMINATE / TRY_LATER: the default, as for a document that must hold up in court.
+    case require
+    /// A warning only.
+    case ifAvailable = "if-available"
+    /// No revocation check at all (diagnostics).
+    case skip
+}
+
+/// A certificate's revocation status as a verification found it.
+public struct RevocationStatus: Sendable, Codable {
+    public enum Status: String, Sendable, Codable { case good, revoked, unknown, missing, unreachable }
+    public var certificate: String
+    public var status: Status
+    /// "OCSP" or "CRL", with who issued it.
+    public var source: String?
+    /// thisUpdate of the CRL or OCSP response used.
+    public var issuedAt: Date?
+    public var revokedAt: Date?
+}

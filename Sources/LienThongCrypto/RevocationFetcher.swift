@@ -1,0 +1,77 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+
+/// Fetches revocation information over HTTP: OCSP from the responder named in the certificate
+/// (or a configured one), CRLs from their distribution points, cached until their nextUpdate.
+public final class RevocationFetcher: Sendable {
+    /// A responder that answers for every certificate, instead of the one each certificate names.
+    public let ocspResponder: URL?
+    public let timeout: TimeInterval
+    private let crlCache = Mutex<[URL: RevocationList]>([:])
+
+    public init(ocspResponder: URL? = nil, timeout: TimeInterval = 10) {
+        self.ocspResponder = ocspResponder
+        self.timeout = timeout
+    }
+
+    /// Evidence for every certificate of `chains` (leaf first, anchor last) that `known` does not
+    /// already cover; what cannot be fetched is recorded in `unreachable`.
+    public func collect(chains: [[Certificate]], known: RevocationEvidence, trust: TrustStore) async -> RevocationEvidence {
+        var evidence = RevocationEvidence()
+        var seen: Set<String> = []
+        for chain in chains {
+            for (certificate, issuer) in zip(chain, chain.dropFirst()) where seen.insert(certificate.serialNumber).inserted {
+                let covered = RevocationChecker(evidence: known + evidence, trust: trust, untrusted: chain)
+                    .status(of: certificate, issuer: issuer, at: Date())
+                guard covered.status == .missing else { continue }
+                do {
+                    if let url = ocspResponder ?? certificate.ocspURL {
+                        let answer = try await post(OCSPProtocol.request(for: certificate, issuer: issuer), to: url)
+                        evidence.ocspResponses.append(try OCSPProtocol.basicResponse(from: answer))
+                    } else if let url = certificate.crlURL {
+                        evidence.crls.append(try await crl(url))
+                    }
+                } catch {
+                    evidence.unreachable[certificate.serialNumber] = "\(error)"
+                }
+            }
+        }
+        return evidence
+    }
+
+    private func crl(_ url: URL) async throws -> RevocationList {
+        if let cached = crlCache.withLock({ $0[url] }), (cached.nextUpdate ?? .distantPast) > Date() { return cached }
+        let (data, response) = try await URLSession.shared.data(for: URLRequest(url: url, timeoutInterval: timeout))
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw CryptoError("the CRL at \(url.absoluteString) is not available") }
+        let crl = String(decoding: data.prefix(64), as: UTF8.self).contains("-----BEGIN")
+            ? try RevocationList.load(Self.temporaryFile(data)) : try RevocationList(der: data)
+        crlCache.withLock { $0[url] = crl }
+        return crl
+    }
+
+    private func post(_ body: Data, to url: URL) async throws -> Data {
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/ocsp-request", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        let data: Data, response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw CryptoError("the OCSP responder at \(url.absoluteString) cannot be reached (\(error.localizedDescription))")
+        }
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw CryptoError("the OCSP responder at \(url.absoluteString) answered HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+        }
+        return data
+    }
+
+    private static func temporaryFile(_ data: Data) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-crl-\(UUID().uuidString)")
+        try data.write(to: url)
+        return url
+    }
+}

@@ -1,0 +1,71 @@
+import COpenSSL
+import Foundation
+
+/// A certificate revocation list, parsed once and shared.
+public final class RevocationList: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(owning pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { X509_CRL_free(pointer) }
+
+    public convenience init(der: Data) throws {
+        let parsed = der.withUnsafeBytes { raw -> OpaquePointer? in
+            var base: UnsafePointer<UInt8>? = raw.bindMemory(to: UInt8.self).baseAddress
+            return base == nil ? nil : d2i_X509_CRL(nil, &base, raw.count)
+        }
+        guard let parsed else { throw CryptoError.drain("reading a DER CRL") }
+        self.init(owning: parsed)
+    }
+
+    /// Reads a CRL file in PEM or DER.
+    public static func load(_ url: URL) throws -> RevocationList {
+        let data = try Data(contentsOf: url)
+        guard String(decoding: data.prefix(64), as: UTF8.self).contains("-----BEGIN") else { return try RevocationList(der: data) }
+        let bio = try makeReadBIO(data)
+        defer { BIO_free(bio) }
+        guard let crl = PEM_read_bio_X509_CRL(bio, nil, nil, nil) else { throw CryptoError.drain("reading the PEM CRL \(url.path)") }
+        return RevocationList(owning: crl)
+    }
+
+    public var der: Data {
+        var buffer: UnsafeMutablePointer<UInt8>?
+        let length = i2d_X509_CRL(pointer, &buffer)
+        guard length > 0, let buffer else { return Data() }
+        defer { shim_OPENSSL_free(buffer) }
+        return Data(bytes: buffer, count: Int(length))
+    }
+
+    public var pem: String {
+        String(decoding: (try? withWriteBIO("writing a CRL") { PEM_write_bio_X509_CRL($0, pointer) == 1 }) ?? Data(), as: UTF8.self)
+    }
+
+    public var issuer: String { Certificate.format(X509_CRL_get_issuer(pointer)) }
+    public var thisUpdate: Date { Certificate.date(X509_CRL_get0_lastUpdate(pointer)) }
+    public var nextUpdate: Date? { X509_CRL_get0_nextUpdate(pointer).map { Certificate.date($0) } }
+
+    /// Whether `issuer` issued and signed this list.
+    func isIssued(by issuer: Certificate) -> Bool {
+        X509_NAME_cmp(X509_CRL_get_issuer(pointer), X509_get_subject_name(issuer.pointer)) == 0
+            && X509_CRL_verify(pointer, X509_get0_pubkey(issuer.pointer)) == 1
+    }
+
+    /// When `certificate` was revoked, if this list says it was.
+    func revocationDate(of certificate: Certificate) -> Date? {
+        var revoked = time_t()
+        return shim_crl_revocation(pointer, certificate.pointer, &revoked) == 1 ? Date(timeIntervalSince1970: TimeInterval(revoked)) : nil
+    }
+}
+
+extension CertificateIssuer {
+    /// Issues a CRL listing `revoked` certificates with their revocation dates.
+    public func makeRevocationList(revoked: [(Certificate, Date)], thisUpdate: Date = Date(),
+                                   nextUpdate: Date = Date().addingTimeInterval(7 * 86_400)) throws -> RevocationList {
+        var certificates: [OpaquePointer?] = revoked.map { $0.0.pointer }
+        let dates = revoked.map { time_t($0.1.timeIntervalSince1970) }
+        guard let crl = shim_crl_make(certificate.pointer, key.pointer, &certificates, dates, Int32(revoked.count),
+                                      time_t(thisUpdate.timeIntervalSince1970), time_t(nextUpdate.timeIntervalSince1970)) else {
+            throw CryptoError.drain("issuing a CRL for \(certificate)")
+        }
+        return RevocationList(owning: crl)
+    }
+}

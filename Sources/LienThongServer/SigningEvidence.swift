@@ -1,0 +1,33 @@
+import Foundation
+import LienThongAPI
+import LienThongCrypto
+import Logging
+
+/// The revocation evidence embedded in every signature the daemon makes (CAdES-LT): CRLs from
+/// `Certs/crl/`, and OCSP responses or CRLs fetched for certificates those do not cover.
+struct SigningEvidence: Sendable {
+    let trust: TrustStore
+    let local: RevocationEvidence
+    let fetcher: RevocationFetcher
+    let logger: Logger
+
+    /// Evidence for the identities' chains. A revoked certificate refuses the send: an agency must
+    /// not sign with a key its CA has withdrawn.
+    func evidence(for identities: [SigningIdentity]) async throws -> RevocationEvidence {
+        let chains = identities.map { trust.chain(of: $0) }
+        let evidence = local + (await fetcher.collect(chains: chains, known: local, trust: trust))
+        for (identity, chain) in zip(identities, chains) {
+            let (check, _) = evidence.check(chain: chain, trust: trust, at: Date(), policy: .require)
+            switch check.subIndication {
+            case .revoked?:
+                throw Problem("certificate-revoked", status: 422, title: "Signing certificate revoked",
+                              detail: "cannot sign with the certificate of \(identity.certificate): \(check.detail)")
+            case .some:
+                logger.warning("signature will carry no complete revocation evidence", metadata: ["detail": "\(check.detail)"])
+            case nil:
+                break
+            }
+        }
+        return RevocationEvidence(crls: evidence.crls, ocspResponses: evidence.ocspResponses)
+    }
+}
