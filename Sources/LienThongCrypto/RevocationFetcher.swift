@@ -56,6 +56,8 @@ public final class RevocationFetcher: Sendable {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.setValue("application/ocsp-request", forHTTPHeaderField: "Content-Type")
+        // Many responders (openssl ocsp among them) serve one connection at a time: do not hold it open.
+        request.setValue("close", forHTTPHeaderField: "Connection")
         request.httpBody = body
         let data: Data, response: URLResponse
         do {
