@@ -38,7 +38,7 @@ let package = Package(
             swiftSettings: strict
         ),
         /// JSON wire types shared by the daemon and the CLI.
-        .target(name: "LienThongAPI", dependencies: ["LienThongDomain"], swiftSettings: strict),
+        .target(name: "LienThongAPI", dependencies: ["LienThongDomain", "LienThongCrypto"], swiftSettings: strict),
         /// The HTTP server, its configuration and the send/receive service.
         .target(
             name: "LienThongServer",

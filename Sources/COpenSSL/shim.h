@@ -440,6 +440,23 @@ static inline int shim_x509_add_ext(X509 *cert, X509 *issuer, int nid, const cha
     return ok;
 }
 
+/**
+ * Whether the certificate's extended key usage permits one of `nids` (or anyExtendedKeyUsage):
+ * 1 yes, 0 no, -1 when it has no EKU, which restricts nothing.
+ */
+static inline int shim_x509_eku_permits(X509 *cert, const int *nids, int count) {
+    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, NULL, NULL);
+    int found = 0, i, j;
+    if (eku == NULL) return -1;
+    for (i = 0; !found && i < sk_ASN1_OBJECT_num(eku); i++) {
+        int nid = OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i));
+        if (nid == NID_anyExtendedKeyUsage) found = 1;
+        for (j = 0; !found && j < count; j++) found = nid == nids[j];
+    }
+    EXTENDED_KEY_USAGE_free(eku);
+    return found;
+}
+
 /** Whether the certificate's certificatePolicies name this policy OID (dotted text). */
 static inline int shim_x509_has_policy(X509 *cert, const char *oid_text) {
     CERTIFICATEPOLICIES *policies = X509_get_ext_d2i(cert, NID_certificate_policies, NULL, NULL);

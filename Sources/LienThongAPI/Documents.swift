@@ -1,4 +1,5 @@
 import Foundation
+import LienThongCrypto
 
 /// `POST /v1/files` answers with the stored file's address.
 public struct UploadedFile: Codable, Sendable {
@@ -247,6 +248,24 @@ public struct Caller: Codable, Sendable {
         self.fullName = fullName
         self.role = role
         self.agency = agency
+    }
+}
+
+/// `POST /v1/verify`: a file and its detached signature, from anyone.
+public struct VerifyRequest: Codable, Sendable {
+    /// The file's bytes, base64.
+    public var content: String
+    /// The detached CMS signature: base64 DER, or PEM text.
+    public var signature: String
+    public var name: String?
+    /// "document" (signer and seal, the default), "attachment" (seal) or "any".
+    public var expect: SignatureExpectation?
+
+    public init(content: String, signature: String, name: String? = nil, expect: SignatureExpectation? = nil) {
+        self.content = content
+        self.signature = signature
+        self.name = name
+        self.expect = expect
     }
 }
 

@@ -24,7 +24,7 @@ public enum APIJSON {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            guard let date = parseDate(text) else {
+            guard let date = parseTime(text) else {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an ISO 8601 time")
             }
             return date
@@ -32,7 +32,8 @@ public enum APIJSON {
         return decoder
     }
 
-    static func parseDate(_ text: String) -> Date? {
+    /// An ISO 8601 time with an offset, with or without fractions of a second.
+    public static func parseTime(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions.insert(.withFractionalSeconds)

@@ -19,7 +19,7 @@ public final class RevocationList: @unchecked Sendable {
 
     /// Reads a CRL file in PEM or DER.
     public static func load(_ url: URL) throws -> RevocationList {
-        let data = try Data(contentsOf: url)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw CryptoError("cannot read \(url.path)") }
         guard String(decoding: data.prefix(64), as: UTF8.self).contains("-----BEGIN") else { return try RevocationList(der: data) }
         let bio = try makeReadBIO(data)
         defer { BIO_free(bio) }

@@ -113,7 +113,7 @@ public struct SignatureVerifier: Sendable {
             : .failed("signature-value", "the signature value does not verify with the certificate's public key: the signature or its signed attributes were altered", .sigCryptoFailure))
         ERR_clear_error()
         checks.append(algorithmStrength(digest: digestAlgorithm, key: publicKey, report.digestAlgorithm))
-        checks.append(keyUsage(certificate))
+        checks += CertificatePurpose(rawValue: report.role?.rawValue ?? "any")!.checks(certificate)
         if let (check, stamp) = verifyTimeStamp(info, untrusted: untrusted) {
             checks.append(check)
             if let stamp {
@@ -126,7 +126,7 @@ public struct SignatureVerifier: Sendable {
         }
         let at = report.timeStampedAt ?? validationTime ?? Date()
         report.validatedAt = at
-        let (chainCheck, chain) = validatePath(certificate, untrusted: untrusted, at: at, proofOfExistence: report.timeStampedAt != nil)
+        let (chainCheck, chain) = trust.validatePath(certificate, untrusted: untrusted, at: at, proofOfExistence: report.timeStampedAt != nil)
         checks.append(chainCheck)
         report.chain = chain.map(\.subject)
         if chainCheck.result == .passed {
@@ -156,14 +156,6 @@ public struct SignatureVerifier: Sendable {
         return .passed("algorithm-strength", "\(bits)-bit key, \(digestName)")
     }
 
-    private func keyUsage(_ certificate: Certificate) -> Check {
-        let signing = UInt32(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)
-        if let usage = certificate.keyUsage, usage & signing == 0 {
-            return .failed("key-usage", "the certificate of \(certificate) is not issued for signing (key usage lacks digitalSignature and nonRepudiation)", .chainConstraintsFailure)
-        }
-        return .passed("key-usage", "issued for signing")
-    }
-
     /// The first time stamp over the signature value, verified against the trust anchors;
     /// nil when the signature carries none.
     private func verifyTimeStamp(_ info: OpaquePointer, untrusted: OpaquePointer) -> (Check, (time: Date, authority: String)?)? {
@@ -189,48 +181,6 @@ public struct SignatureVerifier: Sendable {
         }
     }
 
-    private func validatePath(_ certificate: Certificate, untrusted: OpaquePointer, at time: Date, proofOfExistence: Bool) -> (Check, [Certificate]) {
-        guard let context = X509_STORE_CTX_new() else {
-            return (.failed("certificate-chain", "out of memory", .noCertificateChainFound), [])
-        }
-        defer { X509_STORE_CTX_free(context) }
-        X509_STORE_CTX_init(context, trust.store, certificate.pointer, untrusted)
-        X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(context), time_t(time.timeIntervalSince1970))
-        let valid = X509_verify_cert(context) == 1
-        var chain: [Certificate] = []
-        if let stack = X509_STORE_CTX_get0_chain(context) {
-            chain = (0..<shim_sk_X509_num(stack)).map { Certificate(borrowing: shim_sk_X509_value(stack, $0)) }
-        }
-        ERR_clear_error()
-        let when = proofOfExistence ? "at the time stamp \(Self.iso(time))" : "at \(Self.iso(time)) (no time stamp proves an earlier signing)"
-        if valid {
-            return (.passed("certificate-chain", "valid \(when) up to the trust anchor \(chain.last?.subject ?? "")"), chain)
-        }
-        let code = X509_STORE_CTX_get_error(context)
-        let depth = X509_STORE_CTX_get_error_depth(context)
-        let reason = String(cString: X509_verify_cert_error_string(Int(code)))
-        let at = depth == 0 ? "the signer's certificate" : "certificate \(depth) of the chain"
-        return (.failed("certificate-chain", "\(at): \(reason) \(when)", Self.subIndication(forVerifyError: code, proofOfExistence: proofOfExistence)), chain)
-    }
-
-    /// An expired certificate is a failure only when a time stamp proves the signature was made
-    /// after expiry; without one, the signature may be older than the expiry (ETSI: OUT_OF_BOUNDS_NO_POE).
-    static func subIndication(forVerifyError code: Int32, proofOfExistence: Bool) -> SubIndication {
-        switch code {
-        case X509_V_ERR_CERT_HAS_EXPIRED:
-            proofOfExistence ? .expired : .outOfBoundsNoPOE
-        case X509_V_ERR_CERT_NOT_YET_VALID:
-            .notYetValid
-        case X509_V_ERR_CERT_REVOKED:
-            .revoked
-        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
-             X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
-             X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, X509_V_ERR_CERT_UNTRUSTED:
-            .noCertificateChainFound
-        default:
-            .chainConstraintsFailure
-        }
-    }
 
     /// The certificate path of every SignerInfo in `signature`, leaf first, as built today; for
     /// collecting revocation evidence before verifying or embedding it.
@@ -245,7 +195,7 @@ public struct SignatureVerifier: Sendable {
             var x509: OpaquePointer?
             CMS_SignerInfo_get0_algs(shim_sk_CMS_SignerInfo_value(infos, index), nil, &x509, nil, nil)
             guard let x509 else { return nil }
-            let (check, chain) = validatePath(Certificate(borrowing: x509), untrusted: untrusted, at: Date(), proofOfExistence: false)
+            let (check, chain) = trust.validatePath(Certificate(borrowing: x509), untrusted: untrusted, at: Date(), proofOfExistence: false)
             return check.result == .passed ? chain : nil
         }
     }

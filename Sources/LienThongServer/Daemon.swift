@@ -54,7 +54,8 @@ public struct Daemon {
         let router = Router(context: LienThongContext.self)
         router.add(middleware: ProblemMiddleware())
         Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
-               timeStampAuthority: builtinTSA)
+               timeStampAuthority: builtinTSA,
+               verification: VerificationService(trust: trust, local: evidence.local, fetcher: evidence.fetcher, blobs: service.blobs))
             .register(on: router)
         let configuration = self.configuration
         return Application(

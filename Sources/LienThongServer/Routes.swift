@@ -12,6 +12,7 @@ struct Routes {
     let blobs: BlobStore
     let maxUploadBytes: Int64
     let timeStampAuthority: TimeStampAuthority?
+    let verification: VerificationService
 
     func register(on router: Router<LienThongContext>) {
         router.get("/healthz") { _, _ in try Self.json(["status": "ok"]) }
@@ -23,6 +24,15 @@ struct Routes {
                 return Response(status: .ok, headers: [.contentType: "application/timestamp-reply"],
                                 body: .init(byteBuffer: ByteBuffer(bytes: answer)))
             }
+        }
+        // Open to anyone: verifying a signature reveals nothing the caller did not send.
+        router.post("v1/verify") { request, context in
+            let buffer = try await request.body.collect(upTo: Int(min(maxUploadBytes, 64 << 20)) * 4 / 3 + 4096)
+            let body: VerifyRequest
+            do { body = try APIJSON.decoder.decode(VerifyRequest.self, from: Data(buffer: buffer)) } catch {
+                throw Problem.invalid("the JSON body is not valid: \(describe(error)); send {\"content\": base64, \"signature\": base64 or PEM}")
+            }
+            return try Self.json(await verification.verify(body))
         }
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry))
         v1.get("me", use: me)

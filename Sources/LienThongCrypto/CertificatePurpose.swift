@@ -1,0 +1,79 @@
+import COpenSSL
+import Foundation
+
+/// What a certificate must be fit for in its role: a person's signature, an agency seal, a TSA.
+public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
+    case signer, seal, tsa, any
+
+    /// Key usage, extended key usage and policy checks for this purpose.
+    func checks(_ certificate: Certificate) -> [Check] {
+        var checks: [Check] = []
+        let signing = UInt32(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)
+        if let usage = certificate.keyUsage, usage & signing == 0 {
+            checks.append(.failed("key-usage", "the certificate of \(certificate) is not issued for signing (key usage lacks digitalSignature and nonRepudiation)", .chainConstraintsFailure))
+        } else {
+            checks.append(.passed("key-usage", "issued for signing"))
+        }
+        switch self {
+        case .tsa:
+            checks.append(X509_check_purpose(certificate.pointer, X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1
+                ? .passed("extended-key-usage", "a time-stamping authority (critical timeStamping EKU)")
+                : .failed("extended-key-usage", "the certificate of \(certificate) is not a time-stamping authority's: RFC 3161 needs the critical timeStamping EKU", .chainConstraintsFailure))
+        case .signer, .seal, .any:
+            // emailProtection (S/MIME), documentSigning (RFC 9336), Microsoft and Adobe document signing.
+            var documentSigning: [Int32] = [NID_email_protect, OBJ_txt2nid("1.3.6.1.5.5.7.3.36"),
+                                            OBJ_txt2nid("1.3.6.1.4.1.311.10.3.12"), OBJ_txt2nid("1.2.840.113583.1.1.5")]
+            checks.append(shim_x509_eku_permits(certificate.pointer, &documentSigning, Int32(documentSigning.count)) == 0
+                ? .failed("extended-key-usage", "the extended key usage of \(certificate)'s certificate does not allow signing documents", .chainConstraintsFailure)
+                : .passed("extended-key-usage", "allows signing documents"))
+        }
+        if let role = CertificateRole(rawValue: rawValue) {
+            checks.append(CertificateRole.of(certificate) == role
+                ? .passed("certificate-role", "issued for \(role.vietnameseName)")
+                : .failed("certificate-role", "the certificate of \(certificate) is not issued for \(role.vietnameseName) (certificate policy \(role.policyOID) missing)", .chainConstraintsFailure))
+        }
+        return checks
+    }
+}
+
+/// The result of validating one certificate on its own (`lienthong cert verify`).
+public struct CertificateReport: Sendable, Codable {
+    public var subject: String
+    public var issuer: String
+    public var serialNumber: String
+    public var validFrom: Date
+    public var validUntil: Date
+    public var role: CertificateRole?
+    public var purpose: CertificatePurpose
+    public var validatedAt: Date
+    public var chain: [String]
+    public var revocation: [RevocationStatus]
+    public var checks: [Check]
+    public var verdict: Verdict
+}
+
+extension TrustStore {
+    /// Validates one certificate: its path to an anchor at `time`, its fitness for `purpose`, and
+    /// the revocation status of each certificate on the path from `evidence`.
+    public func validate(_ certificate: Certificate, untrusted: [Certificate] = [], at time: Date = Date(),
+                         purpose: CertificatePurpose = .any, evidence: RevocationEvidence = RevocationEvidence(),
+                         revocationPolicy: RevocationPolicy = .require) -> CertificateReport {
+        let stack = shim_sk_X509_new_null()!
+        defer { shim_sk_X509_pop_free(stack) }
+        for extra in untrusted + intermediates { shim_sk_X509_push_up_ref(stack, extra.pointer) }
+        var checks = purpose.checks(certificate)
+        let (pathCheck, chain) = validatePath(certificate, untrusted: stack, at: time, proofOfExistence: true)
+        checks.append(pathCheck)
+        var revocation: [RevocationStatus] = []
+        if pathCheck.result == .passed {
+            let (check, statuses) = evidence.check(chain: chain, trust: self, at: time, policy: revocationPolicy)
+            checks.append(check)
+            revocation = statuses
+        }
+        return CertificateReport(
+            subject: certificate.subject, issuer: certificate.issuer, serialNumber: certificate.serialNumber,
+            validFrom: certificate.notBefore, validUntil: certificate.notAfter, role: CertificateRole.of(certificate),
+            purpose: purpose, validatedAt: time, chain: chain.map(\.subject), revocation: revocation,
+            checks: checks, verdict: Verdict(checks: checks))
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import LienThongAPI
+import LienThongCrypto
+
+/// `POST /v1/verify`: anyone (a commune that received a document by e-mail) sends a file and its
+/// detached signature and gets the full report, checked online: missing revocation information
+/// is fetched from the responders and distribution points the certificates name.
+struct VerificationService: Sendable {
+    let trust: TrustStore
+    let local: RevocationEvidence
+    let fetcher: RevocationFetcher
+    let blobs: BlobStore
+
+    func verify(_ request: VerifyRequest) async throws -> FileReport {
+        guard let content = Data(base64Encoded: request.content) else {
+            throw Problem.invalid("content is not base64: send the file's bytes base64-encoded")
+        }
+        guard let signature = Data(base64Encoded: request.signature) ?? request.signature.data(using: .utf8).flatMap({
+            String(decoding: $0, as: UTF8.self).contains("-----BEGIN") ? $0 : nil
+        }) else {
+            throw Problem.invalid("signature is neither base64 DER nor PEM CMS")
+        }
+        let name = try request.name.map(FileName.check) ?? "document"
+        let (staged, handle) = try blobs.stagingFile()
+        defer { blobs.discard(staged) }
+        try handle.write(contentsOf: content)
+        try handle.close()
+        var verifier = SignatureVerifier(trust: trust, evidence: local)
+        verifier.evidence = local + (await fetcher.collect(chains: verifier.chains(of: signature), known: local, trust: trust))
+        return verifier.verify(content: staged, signature: signature, name: name, expecting: request.expect ?? .document)
+    }
+}

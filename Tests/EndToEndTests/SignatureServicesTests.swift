@@ -1,0 +1,92 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// The verification services as outsiders use them: `POST /v1/verify` without an account, the
+/// built-in TSA at `POST /tsa` queried by `openssl ts`, and `lienthong cert verify`.
+@Suite("End to end: verification and time-stamping services", .serialized)
+final class SignatureServicesTests {
+    let daemon: DaemonUnderTest
+
+    init() throws { daemon = try DaemonUnderTest() }
+
+    private func post(_ path: String, _ body: Data, contentType: String) async throws -> (Int, String, Data) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(daemon.port)\(path)")!)
+        request.httpMethod = "POST"
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        return (http.statusCode, http.value(forHTTPHeaderField: "Content-Type") ?? "", data)
+    }
+
+    private func exported() throws -> (content: Data, signature: Data) {
+        let file = try daemon.write("thong-bao.pdf", "%PDF-1.7 Thông báo\n")
+        let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Thông báo lịch họp", "--json"],
+                                  as: "clerk.so-noi-vu")
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
+        #expect(try daemon.cli(["get", id, "--out", daemon.path("tb")], as: "clerk.xa-na-son").status == 0)
+        return (try Data(contentsOf: URL(fileURLWithPath: daemon.path("tb/thong-bao.pdf"))),
+                try Data(contentsOf: URL(fileURLWithPath: daemon.path("tb/thong-bao.pdf.p7s"))))
+    }
+
+    @Test func anyoneCanVerifyAFileAndItsSignature() async throws {
+        let (content, signature) = try exported()
+        let body = try JSONSerialization.data(withJSONObject: ["content": content.base64EncodedString(),
+                                                               "signature": signature.base64EncodedString(), "name": "thong-bao.pdf"])
+        let (status, _, data) = try await post("/v1/verify", body, contentType: "application/json")
+        #expect(status == 200)
+        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect((report["verdict"] as? [String: Any])?["indication"] as? String == "TOTAL_PASSED", "\(String(decoding: data, as: UTF8.self))")
+        let signatures = try #require(report["signatures"] as? [[String: Any]])
+        #expect(signatures.map { $0["role"] as? String } == ["signer", "seal"])
+        #expect(signatures.allSatisfy { ($0["timeStampedAt"] as? String)?.hasSuffix("+07:00") == true })
+        #expect(signatures.allSatisfy { ($0["revocation"] as? [[String: Any]])?.first?["status"] as? String == "good" })
+
+        var tampered = content
+        tampered.append(0x20)
+        let changed = try JSONSerialization.data(withJSONObject: ["content": tampered.base64EncodedString(),
+                                                                  "signature": signature.base64EncodedString()])
+        let (_, _, failedData) = try await post("/v1/verify", changed, contentType: "application/json")
+        let failed = try #require(try JSONSerialization.jsonObject(with: failedData) as? [String: Any])
+        #expect((failed["verdict"] as? [String: Any])?["subIndication"] as? String == "HASH_FAILURE")
+
+        let (badStatus, badType, badData) = try await post("/v1/verify", Data("{\"content\": 1}".utf8), contentType: "application/json")
+        #expect(badStatus == 400 && badType == "application/problem+json")
+        #expect(String(decoding: badData, as: UTF8.self).contains("content should be a string"))
+    }
+
+    @Test func theBuiltInTSAAnswersOpenSSL() async throws {
+        let data = try daemon.write("data.txt", "dữ liệu cần đóng dấu thời gian")
+        let query = try run(URL(fileURLWithPath: "/usr/bin/openssl"), ["ts", "-query", "-data", data, "-sha256", "-cert", "-out", daemon.path("q.tsq")],
+                            in: daemon.workspace)
+        #expect(query.status == 0, "\(query.stderr)")
+        let (status, type, reply) = try await post("/tsa", try Data(contentsOf: URL(fileURLWithPath: daemon.path("q.tsq"))),
+                                                   contentType: "application/timestamp-query")
+        #expect(status == 200 && type == "application/timestamp-reply")
+        try reply.write(to: URL(fileURLWithPath: daemon.path("r.tsr")))
+        let verified = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+            "ts", "-verify", "-in", daemon.path("r.tsr"), "-queryfile", daemon.path("q.tsq"), "-CAfile", daemon.trustAnchor,
+            "-untrusted", daemon.workspace.appendingPathComponent("Certs/demo/tsa.pem").path,
+        ], in: daemon.workspace)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("Verification: OK"))
+    }
+
+    @Test func certVerifyChecksThePurpose() throws {
+        let tsa = daemon.workspace.appendingPathComponent("Certs/demo/tsa.pem").path
+        let asTSA = try daemon.cli(["cert", "verify", tsa, "--purpose", "tsa"])
+        #expect(asTSA.status == 0, "\(asTSA.stdout)")
+        #expect(asTSA.stdout.contains("Result: TOTAL_PASSED"))
+        let asSigner = try daemon.cli(["cert", "verify", tsa, "--purpose", "signer", "--json"])
+        #expect(asSigner.status == 1)
+        #expect(asSigner.stdout.contains("\"certificate-role\""))
+        let later = try daemon.cli(["cert", "verify", tsa, "--at", "2099-01-01"])
+        #expect(later.status == 1 && later.stdout.contains("EXPIRED"))
+        let missing = try daemon.cli(["cert", "verify", daemon.path("nope.pem")])
+        #expect(missing.status == 2 && missing.stderr.hasPrefix("lienthong: cannot read"))
+    }
+}
