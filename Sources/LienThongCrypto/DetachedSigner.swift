@@ -31,6 +31,13 @@ public struct DetachedSigner: Sendable {
     ///   - evidence: CRLs and OCSP responses for the certificates, kept in every SignerInfo (CAdES-LT).
     public func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity,
                      timeStamper: (any TimeStamper)? = nil, evidence: RevocationEvidence? = nil) async throws -> Data {
+        try await sign(content: content, signer: signer, seal: seal, timeStamper: timeStamper, evidence: evidence, sealOver: nil)
+    }
+
+    /// - Parameter sealOver: the signature value the seal binds to; the signer's own when nil.
+    ///   Anything else makes the forgery the verifier must catch: a seal lifted from elsewhere.
+    func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity, timeStamper: (any TimeStamper)?,
+              evidence: RevocationEvidence?, sealOver: Data?) async throws -> Data {
         let first = signer ?? seal
         let flags = UInt32(CMS_PARTIAL | CMS_DETACHED | CMS_BINARY)
         guard let cms = CMS_sign(nil, nil, nil, nil, flags) else { throw CryptoError.drain("starting a signature") }
@@ -50,7 +57,7 @@ public struct DetachedSigner: Sendable {
 
         if signer != nil {
             let sealInfo = try addSignerInfo(cms, seal, reuseDigest: true)
-            try bind(sealInfo, to: firstInfo)
+            try bind(sealInfo, to: sealOver ?? CMS_SignerInfo_get0_signature(firstInfo).map { Data(asn1: $0) })
             guard CMS_SignerInfo_sign(sealInfo) == 1, shim_cms_set_signature_algorithm(sealInfo) == 1 else {
                 throw CryptoError.drain("sealing \(content.lastPathComponent) as \(seal.certificate)")
             }
@@ -97,11 +104,9 @@ public struct DetachedSigner: Sendable {
         }
     }
 
-    private func bind(_ sealInfo: OpaquePointer, to signerInfo: OpaquePointer) throws {
-        guard let signature = CMS_SignerInfo_get0_signature(signerInfo) else {
-            throw CryptoError("the signer's signature is missing before sealing")
-        }
-        var hash = Digest.sha256Bytes(Data(asn1: signature))
+    private func bind(_ sealInfo: OpaquePointer, to signature: Data?) throws {
+        guard let signature else { throw CryptoError("the signer's signature is missing before sealing") }
+        var hash = Digest.sha256Bytes(signature)
         let oid = OBJ_txt2obj(SealBinding.attributeOID, 1)
         defer { ASN1_OBJECT_free(oid) }
         guard CMS_signed_add1_attr_by_OBJ(sealInfo, oid, V_ASN1_OCTET_STRING, &hash, Int32(hash.count)) == 1 else {

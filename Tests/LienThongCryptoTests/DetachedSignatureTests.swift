@@ -76,6 +76,15 @@ struct DetachedSignatureTests {
         #expect(SignatureVerifier(trust: withIntermediate, evidence: try pki.crls).verify(content: content, signature: signature, expecting: .document).verdict == .passed)
     }
 
+    @Test func aSealLiftedOntoAnotherSignatureFails() async throws {
+        let forged = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: nil,
+                                                     evidence: nil, sealOver: Data("another person's signature".utf8))
+        let report = try pki.verifier().verify(content: content, signature: forged, expecting: .document)
+        #expect(report.signatures.allSatisfy { $0.verdict == .passed })
+        #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigConstraintsFailure))
+        #expect(report.checks.contains { $0.id == "seal-binding" && $0.result == .failed && $0.detail.contains("different signature") })
+    }
+
     @Test func garbageIsAFormatFailure() async throws {
         let report = try pki.verifier().verify(content: content, signature: Data("not a signature".utf8), expecting: .any)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .formatFailure))
