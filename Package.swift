@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "lienthongd", targets: ["lienthongd"]),
         .executable(name: "lienthong", targets: ["lienthong"]),
+        .executable(name: "lienthong-bench", targets: ["lienthong-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -63,6 +64,12 @@ let package = Package(
                 "LienThongDomain", "LienThongCrypto", "LienThongAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        /// Our figures beside the limits they are bounded by, measured in one process.
+        .executableTarget(
+            name: "lienthong-bench",
+            dependencies: ["LienThongCrypto", "COpenSSL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .testTarget(name: "LienThongDomainTests", dependencies: ["LienThongDomain"], swiftSettings: strict),

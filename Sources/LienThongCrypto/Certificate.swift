@@ -59,6 +59,9 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         return [try Certificate(der: data)]
     }
 
+    /// The certificate's public key (`EVP_PKEY*`), owned by the certificate.
+    public var openSSLPublicKey: OpaquePointer { X509_get0_pubkey(pointer) }
+
     public var der: Data {
         var buffer: UnsafeMutablePointer<UInt8>?
         let length = i2d_X509(pointer, &buffer)

@@ -44,6 +44,9 @@ public final class PrivateKey: @unchecked Sendable {
         self.init(owning: key)
     }
 
+    /// The `EVP_PKEY*`, for measurements against raw OpenSSL; owned by this instance.
+    public var openSSLKey: OpaquePointer { pointer }
+
     public var isRSA: Bool { EVP_PKEY_get_base_id(pointer) == EVP_PKEY_RSA }
 
     /// The key in unencrypted PKCS#8 PEM.
