@@ -263,7 +263,7 @@ static inline int shim_ts_verify(const unsigned char *der, long der_len, X509_ST
         TS_VERIFY_CTX_set_flags(ctx, TS_VFY_SIGNATURE);
         ok = TS_RESP_verify_token(ctx, token) == 1 ? 1 : 2;
     }
-    signers = PKCS7_get0_signers(token, NULL, 0);
+    signers = PKCS7_get0_signers(token, untrusted, 0);
     if (signers != NULL && sk_X509_num(signers) > 0 && signer != NULL) {
         *signer = sk_X509_value(signers, 0);
         X509_up_ref(*signer);
@@ -441,17 +441,19 @@ static inline int shim_x509_add_ext(X509 *cert, X509 *issuer, int nid, const cha
 }
 
 /**
- * Whether the certificate's extended key usage permits one of `nids` (or anyExtendedKeyUsage):
- * 1 yes, 0 no, -1 when it has no EKU, which restricts nothing.
+ * Whether the certificate's extended key usage permits one of `oids` (dotted text) or
+ * anyExtendedKeyUsage: 1 yes, 0 no, -1 when it has no EKU, which restricts nothing.
  */
-static inline int shim_x509_eku_permits(X509 *cert, const int *nids, int count) {
+static inline int shim_x509_eku_permits(X509 *cert, const char *const *oids, int count) {
     EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, NULL, NULL);
+    char text[128];
     int found = 0, i, j;
     if (eku == NULL) return -1;
     for (i = 0; !found && i < sk_ASN1_OBJECT_num(eku); i++) {
-        int nid = OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i));
-        if (nid == NID_anyExtendedKeyUsage) found = 1;
-        for (j = 0; !found && j < count; j++) found = nid == nids[j];
+        ASN1_OBJECT *usage = sk_ASN1_OBJECT_value(eku, i);
+        if (OBJ_obj2nid(usage) == NID_anyExtendedKeyUsage) { found = 1; break; }
+        if (OBJ_obj2txt(text, sizeof(text), usage, 1) <= 0) continue;
+        for (j = 0; !found && j < count; j++) found = strcmp(text, oids[j]) == 0;
     }
     EXTENDED_KEY_USAGE_free(eku);
     return found;

@@ -9,11 +9,40 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     /// The `X509*`, owned by this instance.
     let pointer: OpaquePointer
 
+    /// SHA-256 of the DER: the key of every cache, never the pointer or the SHA-1.
+    let fingerprint: Data
+    /// The LienThong role its certificate policies name.
+    public let role: CertificateRole?
+    /// Subject as an RFC 2253 string, Vietnamese kept in UTF-8.
+    public let subject: String
+    public let issuer: String
+    /// The subject's common name: the person's or the agency's name.
+    public let commonName: String?
+    /// The subject's organisation: for a person, the agency they sign for.
+    public let organization: String?
+    /// Serial number in upper-case hexadecimal.
+    public let serialNumber: String
+    public let notBefore: Date
+    public let notAfter: Date
+
     /// Takes ownership of one reference.
     init(owning pointer: OpaquePointer) {
         self.pointer = pointer
         // Computes and caches the extensions now, while the object is still private to us.
         X509_check_purpose(pointer, -1, 0)
+        var buffer: UnsafeMutablePointer<UInt8>?
+        let length = i2d_X509(pointer, &buffer)
+        fingerprint = length > 0 && buffer != nil ? Data(Digest.sha256Bytes(Data(bytesNoCopy: buffer!, count: Int(length), deallocator: .none))) : Data()
+        if let buffer { shim_OPENSSL_free(buffer) }
+        // Read once: a cached certificate serves many verifications and their reports.
+        role = CertificateRole.allCases.first { shim_x509_has_policy(pointer, $0.policyOID) == 1 }
+        subject = Self.format(X509_get_subject_name(pointer))
+        issuer = Self.format(X509_get_issuer_name(pointer))
+        commonName = Self.attribute(NID_commonName, of: X509_get_subject_name(pointer))
+        organization = Self.attribute(NID_organizationName, of: X509_get_subject_name(pointer))
+        serialNumber = Self.serial(of: pointer)
+        notBefore = Self.date(X509_get0_notBefore(pointer))
+        notAfter = Self.date(X509_get0_notAfter(pointer))
     }
 
     /// Shares a reference owned elsewhere.
@@ -75,17 +104,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Subject as an RFC 2253 string, Vietnamese kept in UTF-8.
-    public var subject: String { Self.format(X509_get_subject_name(pointer)) }
-    public var issuer: String { Self.format(X509_get_issuer_name(pointer)) }
-
-    /// The subject's common name: the person's or the agency's name.
-    public var commonName: String? { Self.attribute(NID_commonName, of: X509_get_subject_name(pointer)) }
-    /// The subject's organisation: for a person, the agency they sign for.
-    public var organization: String? { Self.attribute(NID_organizationName, of: X509_get_subject_name(pointer)) }
-
-    /// Serial number in upper-case hexadecimal.
-    public var serialNumber: String {
+    static func serial(of pointer: OpaquePointer) -> String {
         guard let bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(pointer), nil) else { return "" }
         defer { BN_free(bn) }
         guard let hex = BN_bn2hex(bn) else { return "" }
@@ -93,17 +112,12 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         return String(cString: hex)
     }
 
-    public var notBefore: Date { Self.date(X509_get0_notBefore(pointer)) }
-    public var notAfter: Date { Self.date(X509_get0_notAfter(pointer)) }
-
     public var isSelfSigned: Bool { X509_check_issued(pointer, pointer) == X509_V_OK }
 
     /// The key usage bits (KU_DIGITAL_SIGNATURE …), or nil when the extension is absent.
     var keyUsage: UInt32? {
         X509_get_extension_flags(pointer) & UInt32(EXFLAG_KUSAGE) != 0 ? X509_get_key_usage(pointer) : nil
     }
-
-    func hasPolicy(_ oid: String) -> Bool { shim_x509_has_policy(pointer, oid) == 1 }
 
     public var description: String { commonName ?? subject }
 

@@ -5,6 +5,16 @@ import Foundation
 public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
     case signer, seal, tsa, any
 
+    /// emailProtection (S/MIME), documentSigning (RFC 9336), Microsoft and Adobe document signing.
+    static let documentSigningUsages = ["1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36", "1.3.6.1.4.1.311.10.3.12", "1.2.840.113583.1.1.5"]
+
+    static func permitsDocumentSigning(_ certificate: Certificate) -> Int32 {
+        let texts = documentSigningUsages.map { strdup($0) }
+        defer { texts.forEach { free($0) } }
+        var pointers = texts.map { UnsafePointer($0) }
+        return shim_x509_eku_permits(certificate.pointer, &pointers, Int32(pointers.count))
+    }
+
     /// Key usage, extended key usage and policy checks for this purpose.
     func checks(_ certificate: Certificate) -> [Check] {
         var checks: [Check] = []
@@ -20,15 +30,12 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
                 ? .passed("extended-key-usage", "a time-stamping authority (critical timeStamping EKU)")
                 : .failed("extended-key-usage", "the certificate of \(certificate) is not a time-stamping authority's: RFC 3161 needs the critical timeStamping EKU", .chainConstraintsFailure))
         case .signer, .seal, .any:
-            // emailProtection (S/MIME), documentSigning (RFC 9336), Microsoft and Adobe document signing.
-            var documentSigning: [Int32] = [NID_email_protect, OBJ_txt2nid("1.3.6.1.5.5.7.3.36"),
-                                            OBJ_txt2nid("1.3.6.1.4.1.311.10.3.12"), OBJ_txt2nid("1.2.840.113583.1.1.5")]
-            checks.append(shim_x509_eku_permits(certificate.pointer, &documentSigning, Int32(documentSigning.count)) == 0
+            checks.append(Self.permitsDocumentSigning(certificate) == 0
                 ? .failed("extended-key-usage", "the extended key usage of \(certificate)'s certificate does not allow signing documents", .chainConstraintsFailure)
                 : .passed("extended-key-usage", "allows signing documents"))
         }
         if let role = CertificateRole(rawValue: rawValue) {
-            checks.append(CertificateRole.of(certificate) == role
+            checks.append(certificate.role == role
                 ? .passed("certificate-role", "issued for \(role.vietnameseName)")
                 : .failed("certificate-role", "the certificate of \(certificate) is not issued for \(role.vietnameseName) (certificate policy \(role.policyOID) missing)", .chainConstraintsFailure))
         }
@@ -72,7 +79,7 @@ extension TrustStore {
         }
         return CertificateReport(
             subject: certificate.subject, issuer: certificate.issuer, serialNumber: certificate.serialNumber,
-            validFrom: certificate.notBefore, validUntil: certificate.notAfter, role: CertificateRole.of(certificate),
+            validFrom: certificate.notBefore, validUntil: certificate.notAfter, role: certificate.role,
             purpose: purpose, validatedAt: time, chain: chain.map(\.subject), revocation: revocation,
             checks: checks, verdict: Verdict(checks: checks))
     }

@@ -9,6 +9,9 @@ extension TrustStore {
     /// - Parameter proofOfExistence: whether a time stamp proves the time: it decides whether an
     ///   expired certificate is EXPIRED or only OUT_OF_BOUNDS_NO_POE.
     func validatePath(_ certificate: Certificate, untrusted: OpaquePointer, at time: Date, proofOfExistence: Bool) -> (Check, [Certificate]) {
+        if let chain = cache.validPath(for: certificate, at: time) {
+            return (.passed("certificate-chain", "valid at \(VietnamTime.iso8601(time)) up to the trust anchor \(chain.last?.subject ?? "")"), chain)
+        }
         guard let context = X509_STORE_CTX_new() else {
             return (.failed("certificate-chain", "out of memory", .noCertificateChainFound), [])
         }
@@ -23,6 +26,7 @@ extension TrustStore {
         ERR_clear_error()
         let when = "at \(VietnamTime.iso8601(time))" + (proofOfExistence ? "" : " (no time stamp proves an earlier signing)")
         if valid {
+            cache.rememberValidPath(chain)
             return (.passed("certificate-chain", "valid \(when) up to the trust anchor \(chain.last?.subject ?? "")"), chain)
         }
         let code = X509_STORE_CTX_get_error(context)

@@ -33,7 +33,7 @@ struct RevocationChecker {
             }
             return result
         }
-        for crl in evidence.crls where crl.isIssued(by: issuer) && (crl.nextUpdate ?? .distantFuture) >= time {
+        for crl in evidence.crls where trust.cache.isIssued(crl, by: issuer) && (crl.nextUpdate ?? .distantFuture) >= time {
             result.source = "CRL of \(issuer)"
             result.issuedAt = crl.thisUpdate
             if let revoked = crl.revocationDate(of: certificate) {

@@ -54,7 +54,7 @@ public struct RevocationEvidence: Sendable {
     }
 
     /// Reads a RevocationValues attribute value; nil if it is not one.
-    init?(revocationValues der: Data) {
+    init?(revocationValues der: Data, cache: VerificationCache? = nil) {
         guard let outer = DER.elements(der), outer.count == 1, outer[0].tag == 0x30,
               let fields = DER.elements(outer[0].content) else { return nil }
         var crls: [RevocationList] = []
@@ -64,7 +64,10 @@ public struct RevocationEvidence: Sendable {
                   let items = DER.elements(sequence[0].content) else { return nil }
             switch field.tag {
             case 0xA0:
-                for item in items { guard let crl = try? RevocationList(der: Data(item.element)) else { return nil }; crls.append(crl) }
+                for item in items {
+                    guard let crl = cache?.revocationList(der: Data(item.element)) ?? (try? RevocationList(der: Data(item.element))) else { return nil }
+                    crls.append(crl)
+                }
             case 0xA1:
                 responses += items.map { Data($0.element) }
             default:
@@ -90,11 +93,11 @@ public struct RevocationEvidence: Sendable {
     }
 
     /// The evidence a SignerInfo carries: its revocation-values attribute.
-    static func embedded(in info: OpaquePointer) -> RevocationEvidence {
+    static func embedded(in info: OpaquePointer, cache: VerificationCache) -> RevocationEvidence {
         var bytes: UnsafePointer<UInt8>?
         let length = shim_cms_unsigned_sequence(info, NID_id_smime_aa_ets_revocationValues, 0, &bytes)
         guard length > 0, let bytes else { return RevocationEvidence() }
-        return RevocationEvidence(revocationValues: Data(bytes: bytes, count: Int(length))) ?? RevocationEvidence()
+        return RevocationEvidence(revocationValues: Data(bytes: bytes, count: Int(length)), cache: cache) ?? RevocationEvidence()
     }
 }
 

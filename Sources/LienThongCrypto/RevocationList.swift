@@ -4,8 +4,16 @@ import Foundation
 /// A certificate revocation list, parsed once and shared.
 public final class RevocationList: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// SHA-256 of the DER.
+    let fingerprint: Data
 
-    init(owning pointer: OpaquePointer) { self.pointer = pointer }
+    init(owning pointer: OpaquePointer) {
+        self.pointer = pointer
+        var buffer: UnsafeMutablePointer<UInt8>?
+        let length = i2d_X509_CRL(pointer, &buffer)
+        fingerprint = length > 0 && buffer != nil ? Data(Digest.sha256Bytes(Data(bytesNoCopy: buffer!, count: Int(length), deallocator: .none))) : Data()
+        if let buffer { shim_OPENSSL_free(buffer) }
+    }
     deinit { X509_CRL_free(pointer) }
 
     public convenience init(der: Data) throws {

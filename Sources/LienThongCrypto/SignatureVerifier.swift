@@ -31,7 +31,7 @@ public struct SignatureVerifier: Sendable {
             signatures: [], checks: [], verdict: .passed
         )
         defer { ERR_clear_error() }
-        guard let cms = Self.parse(signature) else {
+        guard let (cms, certificates) = parseWithCachedCertificates(signature) else {
             report.add(.failed("signature-format", "the signature is not CMS SignedData in DER or PEM", .formatFailure))
             return report
         }
@@ -46,7 +46,7 @@ public struct SignatureVerifier: Sendable {
             return report
         }
 
-        let untrusted = makeUntrustedStack(cms)
+        let untrusted = makeUntrustedStack(certificates)
         defer { shim_sk_X509_pop_free(untrusted) }
         CMS_set1_signers_certs(cms, untrusted, 0)
 
@@ -62,7 +62,7 @@ public struct SignatureVerifier: Sendable {
         var signatureHashes: [[UInt8]] = []
         for index in 0..<shim_sk_CMS_SignerInfo_num(infos) {
             let info = shim_sk_CMS_SignerInfo_value(infos, index)!
-            report.signatures.append(verifySignerInfo(info, digestBIO: digestBIO, untrusted: untrusted))
+            report.signatures.append(verifySignerInfo(info, digestBIO: digestBIO, untrusted: untrusted, embedded: certificates))
             signatureHashes.append(CMS_SignerInfo_get0_signature(info).map { Digest.sha256Bytes(Data(asn1: $0)) } ?? [])
         }
         report.checks += setChecks(report.signatures, infos: infos, signatureHashes: signatureHashes, expectation)
@@ -72,7 +72,8 @@ public struct SignatureVerifier: Sendable {
 
     // MARK: - One SignerInfo
 
-    private func verifySignerInfo(_ info: OpaquePointer, digestBIO: OpaquePointer, untrusted: OpaquePointer) -> SignatureReport {
+    private func verifySignerInfo(_ info: OpaquePointer, digestBIO: OpaquePointer, untrusted: OpaquePointer,
+                                  embedded: [Certificate]) -> SignatureReport {
         var publicKey: OpaquePointer?
         var x509: OpaquePointer?
         var digestAlgorithm: UnsafeMutablePointer<X509_ALGOR>?
@@ -93,8 +94,8 @@ public struct SignatureVerifier: Sendable {
             report.verdict = Verdict(checks: report.checks)
             return report
         }
-        let certificate = Certificate(borrowing: x509)
-        report.role = CertificateRole.of(certificate)
+        let certificate = embedded.first { $0.pointer == x509 } ?? Certificate(borrowing: x509)
+        report.role = certificate.role
         report.commonName = certificate.commonName
         report.organization = certificate.organization
         report.subject = certificate.subject
@@ -130,7 +131,7 @@ public struct SignatureVerifier: Sendable {
         checks.append(chainCheck)
         report.chain = chain.map(\.subject)
         if chainCheck.result == .passed {
-            let checker = RevocationChecker(evidence: RevocationEvidence.embedded(in: info) + evidence, trust: trust, untrusted: chain)
+            let checker = RevocationChecker(evidence: RevocationEvidence.embedded(in: info, cache: trust.cache) + evidence, trust: trust, untrusted: chain)
             let (check, statuses) = checker.check(chain: chain, at: at, proofOfExistence: report.timeStampedAt != nil, policy: revocationPolicy)
             checks.append(check)
             report.revocation = statuses
@@ -161,11 +162,25 @@ public struct SignatureVerifier: Sendable {
     private func verifyTimeStamp(_ info: OpaquePointer, untrusted: OpaquePointer) -> (Check, (time: Date, authority: String)?)? {
         var token: UnsafePointer<UInt8>?
         let length = shim_cms_unsigned_sequence(info, NID_id_smime_aa_timeStampToken, 0, &token)
-        guard length > 0, let signature = CMS_SignerInfo_get0_signature(info) else { return nil }
+        guard length > 0, let token, let signature = CMS_SignerInfo_get0_signature(info) else { return nil }
+        // The token is CMS SignedData too: its TSA certificates come from the cache as well.
+        var der = Data(bytes: token, count: Int(length))
+        let stack = shim_sk_X509_new_null()!
+        defer { shim_sk_X509_pop_free(stack) }
+        if let (stripped, certificates) = Self.cuttingCertificates(der) {
+            let parsed = certificates.compactMap { trust.cache.certificate(der: $0) }
+            if parsed.count == certificates.count {
+                der = stripped
+                for certificate in parsed { shim_sk_X509_push_up_ref(stack, certificate.pointer) }
+            }
+        }
+        for index in 0..<shim_sk_X509_num(untrusted) { shim_sk_X509_push_up_ref(stack, shim_sk_X509_value(untrusted, index)) }
         var genTime = time_t()
         var signer: OpaquePointer?
-        let result = shim_ts_verify(token, Int(length), trust.store, untrusted,
-                                    ASN1_STRING_get0_data(signature), ASN1_STRING_length(signature), &genTime, &signer)
+        let result = der.withUnsafeBytes { raw in
+            shim_ts_verify(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, trust.store, stack,
+                           ASN1_STRING_get0_data(signature), ASN1_STRING_length(signature), &genTime, &signer)
+        }
         let reasons = CryptoError.drain("").reasons.joined(separator: "; ")
         let authority = signer.map { Certificate(owning: $0).description } ?? "an unknown authority"
         let time = Date(timeIntervalSince1970: TimeInterval(genTime))
@@ -185,9 +200,9 @@ public struct SignatureVerifier: Sendable {
     /// The certificate path of every SignerInfo in `signature`, leaf first, as built today; for
     /// collecting revocation evidence before verifying or embedding it.
     public func chains(of signature: Data) -> [[Certificate]] {
-        guard let cms = Self.parse(signature), let infos = CMS_get0_SignerInfos(cms) else { return [] }
+        guard let (cms, certificates) = parseWithCachedCertificates(signature), let infos = CMS_get0_SignerInfos(cms) else { return [] }
         defer { CMS_ContentInfo_free(cms) }
-        let untrusted = makeUntrustedStack(cms)
+        let untrusted = makeUntrustedStack(certificates)
         defer { shim_sk_X509_pop_free(untrusted) }
         CMS_set1_signers_certs(cms, untrusted, 0)
         defer { ERR_clear_error() }
@@ -251,14 +266,42 @@ public struct SignatureVerifier: Sendable {
     // MARK: - Helpers
 
     /// Intermediates from the signature and from the configuration, for path building.
-    private func makeUntrustedStack(_ cms: OpaquePointer) -> OpaquePointer {
+    private func makeUntrustedStack(_ embedded: [Certificate]) -> OpaquePointer {
         let stack = shim_sk_X509_new_null()!
-        if let embedded = CMS_get1_certs(cms) {
-            for index in 0..<shim_sk_X509_num(embedded) { shim_sk_X509_push_up_ref(stack, shim_sk_X509_value(embedded, index)) }
-            shim_sk_X509_pop_free(embedded)
-        }
-        for certificate in trust.intermediates { shim_sk_X509_push_up_ref(stack, certificate.pointer) }
+        for certificate in embedded + trust.intermediates { shim_sk_X509_push_up_ref(stack, certificate.pointer) }
         return stack
+    }
+
+    /// Parses a signature whose certificates come from the store's cache: the `certificates`
+    /// field is cut out of the DER before OpenSSL sees it, so each distinct certificate is decoded
+    /// once per process. Anything unusual (PEM, attribute certificates) is parsed as it is.
+    func parseWithCachedCertificates(_ signature: Data) -> (OpaquePointer, [Certificate])? {
+        if let (stripped, certificates) = Self.cuttingCertificates(signature), let cms = Self.parse(stripped) {
+            let parsed = certificates.compactMap { trust.cache.certificate(der: $0) }
+            if parsed.count == certificates.count { return (cms, parsed) }
+            CMS_ContentInfo_free(cms)
+        }
+        guard let cms = Self.parse(signature) else { return nil }
+        var embedded: [Certificate] = []
+        if let stack = CMS_get1_certs(cms) {
+            embedded = (0..<shim_sk_X509_num(stack)).map { Certificate(borrowing: shim_sk_X509_value(stack, $0)) }
+            shim_sk_X509_pop_free(stack)
+        }
+        return (cms, embedded)
+    }
+
+    /// ContentInfo { contentType, [0] SignedData { …, [0] certificates, … } } without its
+    /// certificates, and their DER; nil when the signature is not shaped so.
+    static func cuttingCertificates(_ der: Data) -> (Data, [Data])? {
+        guard let top = DER.elements(der), top.count == 1, top[0].tag == 0x30,
+              let contentInfo = DER.elements(top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
+              let wrapped = DER.elements(contentInfo[1].content), wrapped.count == 1, wrapped[0].tag == 0x30,
+              let fields = DER.elements(wrapped[0].content),
+              let field = fields.first(where: { $0.tag == 0xA0 }),
+              let certificates = DER.elements(field.content), certificates.allSatisfy({ $0.tag == 0x30 }) else { return nil }
+        let signedData = DER.encode(tag: 0x30, fields.filter { $0.tag != 0xA0 }.reduce(into: Data()) { $0 += $1.element })
+        let rebuilt = DER.encode(tag: 0x30, Data(contentInfo[0].element) + DER.encode(tag: 0xA0, signedData))
+        return (rebuilt, certificates.map { Data($0.element) })
     }
 
     /// Reads the file once through the CMS digest BIOs and a SHA-256 of its own.

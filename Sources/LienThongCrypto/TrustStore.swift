@@ -9,6 +9,8 @@ public final class TrustStore: @unchecked Sendable {
     let store: OpaquePointer
     public let anchors: [Certificate]
     public let intermediates: [Certificate]
+    /// Shared by every verification against this store.
+    let cache = VerificationCache()
 
     public init(anchors: [Certificate], intermediates: [Certificate] = []) throws {
         guard !anchors.isEmpty else {

@@ -16,9 +16,15 @@ public enum VietnamTime {
     public static func year(of date: Date) -> Int { calendar.component(.year, from: date) }
 
     /// ISO 8601 with the +07:00 offset, to the second: `2026-11-21T15:04:05+07:00`.
+    /// Plain arithmetic rather than Calendar: reports print dozens of times per document.
     public static func iso8601(_ date: Date) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+07:00",
-                      parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+        let local = Int((date.timeIntervalSince1970).rounded(.down)) + offsetSeconds
+        let (days, seconds) = local.quotientAndRemainder(dividingBy: 86_400)
+        let (day, second) = seconds < 0 ? (days - 1, seconds + 86_400) : (days, seconds)
+        let jdn = day + 2_440_588
+        guard CivilDate.julianDayNumberRange.contains(jdn) else { return "\(date)" }
+        let civil = CivilDate(julianDayNumber: jdn)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+07:00", civil.year, civil.month, civil.day,
+                      second / 3600, second / 60 % 60, second % 60)
     }
 }
