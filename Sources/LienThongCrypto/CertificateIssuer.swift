@@ -81,5 +81,10 @@ public struct CertificateIssuer: Sendable {
 }
 
 extension Date {
-    func addingYears(_ years: Int) -> Date { addingTimeInterval(Double(years) * 365.25 * 86_400) }
+    /// The same day and time, `years` calendar years on (UTC).
+    func addingYears(_ years: Int) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(byAdding: .year, value: years, to: self) ?? addingTimeInterval(Double(years) * 365.25 * 86_400)
+    }
 }
