@@ -51,7 +51,7 @@ final class DaemonUnderTest: @unchecked Sendable {
     private(set) var port = 0
     private let log: URL
 
-    init() throws {
+    init(environment extra: [String: String] = [:]) throws {
         workspace = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
         log = workspace.appendingPathComponent("daemon.log")
@@ -63,7 +63,7 @@ final class DaemonUnderTest: @unchecked Sendable {
             "LIENTHONG_DATA_DIRECTORY": workspace.appendingPathComponent("data").path,
             "LIENTHONG_CERTS_DIRECTORY": workspace.appendingPathComponent("Certs").path,
             "LIENTHONG_HOLIDAYS_FILE": workspace.appendingPathComponent("no-holidays.json").path,
-        ]) { $1 }
+        ].merging(extra) { $1 }) { $1 }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

@@ -76,6 +76,24 @@ final class SignatureServicesTests {
         #expect(verified.stdout.contains("Verification: OK"))
     }
 
+    @Test func anExternalTSAIsUsedAndASendFailsWholeWithoutOne() throws {
+        // A second daemon that takes its time stamps from the first one's TSA over HTTP.
+        let stamped = try DaemonUnderTest(environment: ["LIENTHONG_TIME_STAMP_AUTHORITY": "http://127.0.0.1:\(daemon.port)/tsa"])
+        let file = try stamped.write("bc.pdf", "%PDF-1.7 Báo cáo\n")
+        let sent = try stamped.cli(["send", file, "--to", "000.01.21.H18", "--type", "BC", "--subject", "Báo cáo", "--json"], as: "clerk.tinh-dien-bien")
+        #expect(sent.status == 0, "\(sent.stderr)\n\(stamped.logText)")
+
+        // The TSA is down: the send fails with a clear error and uses no number.
+        // Port 9 (discard) has nothing listening on loopback here.
+        let unreachable = try DaemonUnderTest(environment: ["LIENTHONG_TIME_STAMP_AUTHORITY": "http://127.0.0.1:9/tsa"])
+        let refused = try unreachable.cli(["send", try unreachable.write("bc.pdf", "x"), "--to", "000.01.21.H18", "--type", "BC",
+                                           "--subject", "Báo cáo"], as: "clerk.tinh-dien-bien")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("time-stamp-unavailable") && refused.stderr.contains("nothing was sent"), "\(refused.stderr)")
+        let inbox = try unreachable.cli(["inbox"], as: "clerk.xa-na-son")
+        #expect(inbox.stdout.contains("empty"))
+    }
+
     @Test func certVerifyChecksThePurpose() throws {
         let tsa = daemon.workspace.appendingPathComponent("Certs/demo/tsa.pem").path
         let asTSA = try daemon.cli(["cert", "verify", tsa, "--purpose", "tsa"])
