@@ -42,17 +42,23 @@ static inline long shim_BIO_get_mem_data(BIO *b, char **pp) { return BIO_get_mem
 
 static inline int shim_BIO_flush(BIO *b) { return (int)BIO_flush(b); }
 
-/** A BIO that hashes what is read through it, so one pass over a file also yields its SHA-256. */
-static inline BIO *shim_BIO_new_md(const EVP_MD *md) {
-    BIO *b = BIO_new(BIO_f_md());
-    if (b != NULL && !BIO_set_md(b, md)) { BIO_free(b); return NULL; }
-    return b;
+/** The SHA-256 a chain of digest BIOs computed, if one of them is SHA-256; the chain keeps its state. */
+static inline int shim_BIO_chain_sha256(BIO *chain, unsigned char *out, unsigned int *len) {
+    BIO *b = chain;
+    while ((b = BIO_find_type(b, BIO_TYPE_MD)) != NULL) {
+        EVP_MD_CTX *ctx = NULL, *copy;
+        int ok;
+        if (BIO_get_md_ctx(b, &ctx) > 0 && ctx != NULL && EVP_MD_is_a(EVP_MD_CTX_get0_md(ctx), "SHA256")) {
+            if ((copy = EVP_MD_CTX_new()) == NULL) return 0;
+            ok = EVP_MD_CTX_copy_ex(copy, ctx) && EVP_DigestFinal_ex(copy, out, len);
+            EVP_MD_CTX_free(copy);
+            return ok;
+        }
+        b = BIO_next(b);
+    }
+    return 0;
 }
-static inline int shim_BIO_md_final(BIO *b, unsigned char *out, unsigned int *len) {
-    EVP_MD_CTX *ctx = NULL;
-    if (BIO_get_md_ctx(b, &ctx) <= 0 || ctx == NULL) return 0;
-    return EVP_DigestFinal_ex(ctx, out, len);
-}
+
 
 /* ---- certificate stacks -------------------------------------------------------------- */
 

@@ -167,19 +167,31 @@ public struct SignatureVerifier: Sendable {
         var der = Data(bytes: token, count: Int(length))
         let stack = shim_sk_X509_new_null()!
         defer { shim_sk_X509_pop_free(stack) }
+        var authorities: [Certificate] = []
         if let (stripped, certificates) = Self.cuttingCertificates(der) {
             let parsed = certificates.compactMap { trust.cache.certificate(der: $0) }
             if parsed.count == certificates.count {
                 der = stripped
                 for certificate in parsed { shim_sk_X509_push_up_ref(stack, certificate.pointer) }
+                authorities = parsed.filter { X509_check_purpose($0.pointer, X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1 }
             }
         }
         for index in 0..<shim_sk_X509_num(untrusted) { shim_sk_X509_push_up_ref(stack, shim_sk_X509_value(untrusted, index)) }
+        // A TSA whose path holds today is trusted as itself; any other token meets the full store.
+        var store = trust.store
+        var authorityStore: VerificationCache.StoreBox?
+        if authorities.count == 1,
+           trust.validatePath(authorities[0], untrusted: stack, at: Date(), proofOfExistence: true).0.result == .passed {
+            authorityStore = trust.cache.authorityStore(for: authorities[0])
+            store = authorityStore?.store ?? store
+        }
         var genTime = time_t()
         var signer: OpaquePointer?
-        let result = der.withUnsafeBytes { raw in
-            shim_ts_verify(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, trust.store, stack,
-                           ASN1_STRING_get0_data(signature), ASN1_STRING_length(signature), &genTime, &signer)
+        let result = withExtendedLifetime(authorityStore) {
+            der.withUnsafeBytes { raw in
+                shim_ts_verify(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, store, stack,
+                               ASN1_STRING_get0_data(signature), ASN1_STRING_length(signature), &genTime, &signer)
+            }
         }
         let reasons = CryptoError.drain("").reasons.joined(separator: "; ")
         let authority = signer.map { Certificate(owning: $0).description } ?? "an unknown authority"
@@ -304,30 +316,22 @@ public struct SignatureVerifier: Sendable {
         return (rebuilt, certificates.map { Data($0.element) })
     }
 
-    /// Reads the file once through the CMS digest BIOs and a SHA-256 of its own.
+    /// Reads the file once through the CMS digest BIOs; the file's SHA-256 for the report comes
+    /// from the chain when the signature uses SHA-256, so a large document is hashed only once.
     private func digestContent(_ content: URL, _ cms: OpaquePointer) throws -> (OpaquePointer, String) {
         let file = try openFileBIO(content)
         guard let chain = CMS_dataInit(cms, file) else {
             BIO_free(file)
             throw CryptoError.drain("the signature names a digest algorithm OpenSSL cannot compute")
         }
-        guard let hasher = shim_BIO_new_md(EVP_sha256()) else {
-            BIO_free_all(chain)
-            throw CryptoError.drain("starting SHA-256")
-        }
-        BIO_push(hasher, chain)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let read = BIO_read(hasher, &buffer, Int32(buffer.count))
-            if read <= 0 { break }
-        }
+        while BIO_read(chain, &buffer, Int32(buffer.count)) > 0 {}
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        shim_BIO_md_final(hasher, &digest, &length)
-        // Detach our hasher and hand back the CMS chain, which still holds its digests.
-        BIO_pop(hasher)
-        BIO_free(hasher)
-        return (chain, digest.prefix(Int(length)).hexString)
+        if shim_BIO_chain_sha256(chain, &digest, &length) == 1 {
+            return (chain, digest.prefix(Int(length)).hexString)
+        }
+        return (chain, try Digest.sha256(of: content))
     }
 
     static func iso(_ date: Date) -> String { VietnamTime.iso8601(date) }

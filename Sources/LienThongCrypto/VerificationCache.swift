@@ -1,3 +1,4 @@
+import COpenSSL
 import Foundation
 import Synchronization
 
@@ -19,6 +20,14 @@ final class VerificationCache: Sendable {
     private let crls = Mutex<[Data: RevocationList]>([:])
     private let crlIssuers = Mutex<[Data: Bool]>([:])
     private let paths = Mutex<[Data: ValidPath]>([:])
+    private let authorityStores = Mutex<[Data: StoreBox]>([:])
+
+    /// An `X509_STORE` owned by the cache.
+    final class StoreBox: @unchecked Sendable {
+        let store: OpaquePointer
+        init(_ store: OpaquePointer) { self.store = store }
+        deinit { X509_STORE_free(store) }
+    }
     static let limit = 10_000
 
     func certificate(der: Data) -> Certificate? {
@@ -56,6 +65,19 @@ final class VerificationCache: Sendable {
         guard let leaf = chain.first else { return }
         let path = ValidPath(chain: chain, validFrom: chain.map(\.notBefore).max()!, validUntil: chain.map(\.notAfter).min()!)
         paths.withLock { Self.insert(path, for: leaf.fingerprint, into: &$0) }
+    }
+
+    /// A store in which `authority` (a TSA certificate whose path the caller has just validated)
+    /// is itself trusted, so that OpenSSL does not rebuild and re-verify the TSA's chain for every
+    /// time stamp it checks.
+    func authorityStore(for authority: Certificate) -> StoreBox? {
+        if let box = authorityStores.withLock({ $0[authority.fingerprint] }) { return box }
+        guard let store = X509_STORE_new() else { return nil }
+        let box = StoreBox(store)
+        guard X509_STORE_add_cert(store, authority.pointer) == 1,
+              X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN)) == 1 else { return nil }
+        authorityStores.withLock { Self.insert(box, for: authority.fingerprint, into: &$0) }
+        return box
     }
 
     private static func insert<Value>(_ value: Value, for key: Data, into dictionary: inout [Data: Value]) {
