@@ -14,6 +14,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Seconds per measurement.") var seconds: Double = 3
     @Option(help: "Documents in the verification batch.") var batch: Int = 200
     @Option(help: "Write the figures as JSON here.") var json: String?
+    @Option(help: "Which part to run: all, sign or verify.") var part: Part = .all
+
+    enum Part: String, ExpressibleByArgument { case all, sign, verify }
 
     func run() async throws {
         let pki = try DemoPKI()
@@ -30,6 +33,25 @@ struct Bench: AsyncParsableCommand {
         figures.append(Figure(name: "raw ECDSA P-256 verify (limit; the TSA's tokens)", perSecond: rawECDSAVerify, limit: nil))
 
         let signer = DetachedSigner()
+        if part != .verify {
+            try await measureSigning(signer, pki, content, rawSign, &figures)
+        }
+        if part != .sign {
+            try await measureVerification(signer, pki, content, rawVerify, rawECDSAVerify, &figures)
+        }
+        print(String(repeating: "-", count: 100))
+        for figure in figures {
+            let ratio = figure.limit.map { String(format: "%5.1f%%", 100 * figure.perSecond / $0) } ?? "     "
+            print(figure.name.padding(toLength: 78, withPad: " ", startingAt: 0) + String(format: "%10.0f/s ", figure.perSecond) + ratio)
+        }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(figures).write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    func measureSigning(_ signer: DetachedSigner, _ pki: DemoPKI, _ content: URL, _ rawSign: Double, _ figures: inout [Figure]) async throws {
         let oneSignature = try await asyncRate { _ = try await signer.sign(content: content, signer: nil, seal: pki.seal) }
         figures.append(Figure(name: "CMS sign, 1 signature, 10 KB", perSecond: oneSignature, limit: rawSign))
         let document = try await asyncRate { _ = try await signer.sign(content: content, signer: pki.signer, seal: pki.seal) }
@@ -38,7 +60,10 @@ struct Bench: AsyncParsableCommand {
             _ = try await signer.sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa, evidence: pki.crls)
         }
         figures.append(Figure(name: "CMS sign, signer + seal + 2 time stamps + CRLs (documents/s)", perSecond: stamped, limit: nil))
+    }
 
+    func measureVerification(_ signer: DetachedSigner, _ pki: DemoPKI, _ content: URL, _ rawVerify: Double, _ rawECDSAVerify: Double,
+                             _ figures: inout [Figure]) async throws {
         // Two RSA signature verifications per document are the irreducible public-key work; the
         // variants show what the chain, the revocation evidence and the time stamps add to it.
         // With time stamps the irreducible work adds two ECDSA verifications (one per token): the
@@ -64,17 +89,6 @@ struct Bench: AsyncParsableCommand {
                 index += 1
             }
             figures.append(Figure(name: name, perSecond: verified, limit: limit))
-        }
-
-        print(String(repeating: "-", count: 100))
-        for figure in figures {
-            let ratio = figure.limit.map { String(format: "%5.1f%%", 100 * figure.perSecond / $0) } ?? "     "
-            print(figure.name.padding(toLength: 78, withPad: " ", startingAt: 0) + String(format: "%10.0f/s ", figure.perSecond) + ratio)
-        }
-        if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(figures).write(to: URL(fileURLWithPath: json))
         }
     }
 
