@@ -17,20 +17,26 @@ public struct CertificateIssuer: Sendable {
 
     /// Makes a self-signed root CA.
     public static func makeRoot(subject: Name, key: PrivateKey, validFrom: Date = Date(), years: Int = 20) throws -> CertificateIssuer {
-        let certificate = try build(subject: subject, publicKey: key, issuer: nil, signingKey: key, profile: .rootCA,
+        let certificate = try build(subject: subject, publicKey: key, issuer: nil, signingKey: key, extensions: CertificateProfile.rootCA.extensions,
                                     notBefore: validFrom, notAfter: validFrom.addingYears(years))
         return CertificateIssuer(certificate: certificate, key: key)
     }
 
     /// Issues a certificate for `publicKey`'s holder.
+    /// - Parameters:
+    ///   - crlURL: a CRL distribution point to name in the certificate.
+    ///   - ocspURL: an OCSP responder to name in its authority information access.
     public func issue(subject: Name, publicKey: PrivateKey, profile: CertificateProfile,
-                      notBefore: Date = Date(), notAfter: Date? = nil) throws -> Certificate {
-        try Self.build(subject: subject, publicKey: publicKey, issuer: certificate, signingKey: key, profile: profile,
-                       notBefore: notBefore, notAfter: notAfter ?? notBefore.addingYears(3))
+                      notBefore: Date = Date(), notAfter: Date? = nil, crlURL: URL? = nil, ocspURL: URL? = nil) throws -> Certificate {
+        var extensions = profile.extensions
+        if let crlURL { extensions.append((NID_crl_distribution_points, "URI:\(crlURL.absoluteString)")) }
+        if let ocspURL { extensions.append((NID_info_access, "OCSP;URI:\(ocspURL.absoluteString)")) }
+        return try Self.build(subject: subject, publicKey: publicKey, issuer: certificate, signingKey: key, extensions: extensions,
+                              notBefore: notBefore, notAfter: notAfter ?? notBefore.addingYears(3))
     }
 
     private static func build(subject: Name, publicKey: PrivateKey, issuer: Certificate?, signingKey: PrivateKey,
-                              profile: CertificateProfile, notBefore: Date, notAfter: Date) throws -> Certificate {
+                              extensions: [(nid: Int32, value: String)], notBefore: Date, notAfter: Date) throws -> Certificate {
         guard let x509 = X509_new() else { throw CryptoError.drain("creating a certificate") }
         let certificate = Certificate(owning: x509)
         let name = try makeName(subject)
@@ -44,7 +50,7 @@ public struct CertificateIssuer: Sendable {
               X509_set_pubkey(x509, publicKey.pointer) == 1 else {
             throw CryptoError.drain("filling in the certificate for \(subject.last?.value ?? "")")
         }
-        for (nid, value) in profile.extensions where shim_x509_add_ext(x509, issuer?.pointer ?? x509, nid, value) != 1 {
+        for (nid, value) in extensions where shim_x509_add_ext(x509, issuer?.pointer ?? x509, nid, value) != 1 {
             throw CryptoError.drain("adding extension \(String(cString: OBJ_nid2sn(nid))) = \(value)")
         }
         guard X509_sign(x509, signingKey.pointer, EVP_sha256()) > 0 else {

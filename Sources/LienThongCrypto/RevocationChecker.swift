@@ -24,6 +24,7 @@ struct RevocationChecker {
             guard status >= 0 else { continue }
             result.source = "OCSP response for \(issuer)"
             result.issuedAt = Date(timeIntervalSince1970: TimeInterval(thisUpdate))
+            result.nextUpdate = nextUpdate > 0 ? Date(timeIntervalSince1970: TimeInterval(nextUpdate)) : nil
             switch status {
             case V_OCSP_CERTSTATUS_GOOD: result.status = .good
             case V_OCSP_CERTSTATUS_REVOKED:
@@ -36,6 +37,7 @@ struct RevocationChecker {
         for crl in evidence.crls where trust.cache.isIssued(crl, by: issuer) && (crl.nextUpdate ?? .distantFuture) >= time {
             result.source = "CRL of \(issuer)"
             result.issuedAt = crl.thisUpdate
+            result.nextUpdate = crl.nextUpdate
             if let revoked = crl.revocationDate(of: certificate) {
                 result.status = .revoked
                 result.revokedAt = revoked

@@ -77,6 +77,10 @@ public struct RevocationEvidence: Sendable {
         self.init(crls: crls, ocspResponses: responses)
     }
 
+    func checker(trust: TrustStore, chain: [Certificate]) -> RevocationChecker {
+        RevocationChecker(evidence: self, trust: trust, untrusted: chain)
+    }
+
     /// Whether any certificate of `chain` (leaf first, anchor last) was revoked at `time`, by this evidence.
     public func check(chain: [Certificate], trust: TrustStore, at time: Date, policy: RevocationPolicy,
                       proofOfExistence: Bool = false) -> (Check, [RevocationStatus]) {
@@ -120,5 +124,7 @@ public struct RevocationStatus: Sendable, Codable {
     public var source: String?
     /// thisUpdate of the CRL or OCSP response used.
     public var issuedAt: Date?
+    /// When its issuer promises fresher information.
+    public var nextUpdate: Date?
     public var revokedAt: Date?
 }

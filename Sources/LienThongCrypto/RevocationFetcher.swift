@@ -11,6 +11,8 @@ public final class RevocationFetcher: Sendable {
     public let ocspResponder: URL?
     public let timeout: TimeInterval
     private let crlCache = Mutex<[URL: RevocationList]>([:])
+    /// BasicOCSPResponses by certificate fingerprint, until their nextUpdate.
+    private let ocspCache = Mutex<[Data: (response: Data, until: Date)]>([:])
 
     public init(ocspResponder: URL? = nil, timeout: TimeInterval = 10) {
         self.ocspResponder = ocspResponder
@@ -29,8 +31,21 @@ public final class RevocationFetcher: Sendable {
                 guard covered.status == .missing else { continue }
                 do {
                     if let url = ocspResponder ?? certificate.ocspURL {
+                        if let cached = ocspCache.withLock({ $0[certificate.fingerprint] }), cached.until > Date() {
+                            evidence.ocspResponses.append(cached.response)
+                            continue
+                        }
                         let answer = try await post(OCSPProtocol.request(for: certificate, issuer: issuer), to: url)
-                        evidence.ocspResponses.append(try OCSPProtocol.basicResponse(from: answer))
+                        let basic = try OCSPProtocol.basicResponse(from: answer)
+                        evidence.ocspResponses.append(basic)
+                        let status = RevocationEvidence(ocspResponses: [basic]).checker(trust: trust, chain: chain)
+                            .status(of: certificate, issuer: issuer, at: Date())
+                        if let until = status.nextUpdate, status.status != .missing {
+                            ocspCache.withLock {
+                                if $0.count >= VerificationCache.limit { $0.removeAll() }
+                                $0[certificate.fingerprint] = (basic, until)
+                            }
+                        }
                     } else if let url = certificate.crlURL {
                         evidence.crls.append(try await crl(url))
                     }

@@ -97,6 +97,49 @@ struct RevocationTests {
         #expect(unknownReport.signatures[0].revocation.first?.status == .unknown)
     }
 
+    /// The verifier fetches what a document's certificates point to, and reports where it came from.
+    func fetchedStatus(of identity: SigningIdentity) async throws -> RevocationStatus? {
+        let signature = try await DetachedSigner().sign(content: content, signer: nil, seal: identity, timeStamper: pki.tsa)
+        let rootCRL = RevocationEvidence(crls: [try pki.root.makeRevocationList(revoked: [])])
+        var verifier = SignatureVerifier(trust: try pki.trust, evidence: rootCRL)
+        verifier.evidence = rootCRL + (await RevocationFetcher().collect(chains: verifier.chains(of: signature), known: rootCRL, trust: try pki.trust))
+        let report = verifier.verify(content: content, signature: signature, expecting: .any)
+        #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
+        return report.signatures.first?.revocation.first
+    }
+
+    @Test func aCRLDistributionPointInTheCertificateIsFetched() async throws {
+        let served = pki.directory.appendingPathComponent("served")
+        try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
+        try pki.intermediate.makeRevocationList(revoked: []).der.write(to: served.appendingPathComponent("agency-ca.crl"))
+        let web = try HTTPFileServer(directory: served)
+        defer { web.stop() }
+        let key = try PrivateKey.generate(.rsa(bits: 2048))
+        let named = try SigningIdentity(
+            certificate: pki.intermediate.issue(subject: [("CN", "Người Có CDP")], publicKey: key, profile: .endEntity(.signer),
+                                                crlURL: web.url.appendingPathComponent("agency-ca.crl")),
+            key: key, intermediates: [pki.intermediate.certificate])
+        #expect(named.certificate.crlURL == web.url.appendingPathComponent("agency-ca.crl"))
+        let status = try await fetchedStatus(of: named)
+        #expect(status?.status == .good)
+        #expect(status?.source?.hasPrefix("CRL") == true)
+    }
+
+    @Test func anOCSPResponderInTheCertificateIsAsked() async throws {
+        let port = OCSPResponder.freePort()
+        let key = try PrivateKey.generate(.rsa(bits: 2048))
+        let named = try SigningIdentity(
+            certificate: pki.intermediate.issue(subject: [("CN", "UBND có OCSP")], publicKey: key, profile: .endEntity(.seal),
+                                                ocspURL: URL(string: "http://127.0.0.1:\(port)/")!),
+            key: key, intermediates: [pki.intermediate.certificate])
+        let responder = try OCSPResponder(pki: pki, good: [named.certificate], revoked: [], port: port)
+        defer { responder.stop() }
+        #expect(named.certificate.ocspURL == responder.url)
+        let status = try await fetchedStatus(of: named)
+        #expect(status?.status == .good)
+        #expect(status?.source?.hasPrefix("OCSP") == true)
+    }
+
     @Test func aResponderThatIsDownIsTryLaterNotAPass() async throws {
         let signature = try await sign(pki.signer)
         let rootCRL = RevocationEvidence(crls: [try pki.root.makeRevocationList(revoked: [])])
@@ -109,12 +152,37 @@ struct RevocationTests {
     }
 }
 
+/// `python3 -m http.server` over a directory, on a free loopback port: a CRL distribution point.
+final class HTTPFileServer: @unchecked Sendable {
+    let process = Process()
+    let url: URL
+
+    init(directory: URL) throws {
+        let port = OCSPResponder.freePort()
+        url = URL(string: "http://127.0.0.1:\(port)")!
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-m", "http.server", "\(port)", "--bind", "127.0.0.1", "--directory", directory.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<100 {
+            if (try? Data(contentsOf: url)) != nil { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.02) }
+    }
+}
+
 /// `openssl ocsp` as the intermediate CA's responder, on a free loopback port.
 final class OCSPResponder: @unchecked Sendable {
     let process = Process()
     let url: URL
 
-    init(pki: TestPKI, good: [Certificate], revoked: [(Certificate, Date)]) throws {
+    init(pki: TestPKI, good: [Certificate], revoked: [(Certificate, Date)], port: Int = OCSPResponder.freePort()) throws {
         func line(_ status: String, _ certificate: Certificate, revokedAt: Date? = nil) -> String {
             let expiry = Self.stamp(certificate.notAfter)
             let revocation = revokedAt.map(Self.stamp) ?? ""
@@ -124,7 +192,6 @@ final class OCSPResponder: @unchecked Sendable {
         let indexFile = try pki.write("index-\(UUID().uuidString).txt", Data(index.utf8))
         let caFile = try pki.writePEM("ocsp-ca.pem", [pki.intermediate.certificate])
         let keyFile = try pki.writeKey("ocsp-ca.key", pki.intermediate.key)
-        let port = Self.freePort()
         url = URL(string: "http://127.0.0.1:\(port)/")!
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = ["ocsp", "-index", indexFile.path, "-port", "\(port)", "-rsigner", caFile.path, "-rkey", keyFile.path,
