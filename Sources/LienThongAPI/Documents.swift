@@ -85,14 +85,17 @@ public struct FileInfo: Codable, Sendable {
     /// "document" (signer and seal) or "attachment" (seal).
     public var kind: String
     public var signatureSHA256: String
+    /// Sent while the TSA was unreachable: the signature's time stamp will be added.
+    public var timeStampPending: Bool
 
-    public init(position: Int, name: String, sha256: String, size: Int64, kind: String, signatureSHA256: String) {
+    public init(position: Int, name: String, sha256: String, size: Int64, kind: String, signatureSHA256: String, timeStampPending: Bool) {
         self.position = position
         self.name = name
         self.sha256 = sha256
         self.size = size
         self.kind = kind
         self.signatureSHA256 = signatureSHA256
+        self.timeStampPending = timeStampPending
     }
 }
 

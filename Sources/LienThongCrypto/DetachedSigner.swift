@@ -52,7 +52,7 @@ public struct DetachedSigner: Sendable {
             throw CryptoError.drain("signing \(content.lastPathComponent) as \(first.certificate)")
         }
 
-        try await stamp(firstInfo, with: timeStamper)
+        try await Self.stamp(firstInfo, with: timeStamper)
         if let evidence, !evidence.isEmpty { try evidence.attach(to: firstInfo) }
 
         if signer != nil {
@@ -61,7 +61,7 @@ public struct DetachedSigner: Sendable {
             guard CMS_SignerInfo_sign(sealInfo) == 1, shim_cms_set_signature_algorithm(sealInfo) == 1 else {
                 throw CryptoError.drain("sealing \(content.lastPathComponent) as \(seal.certificate)")
             }
-            try await stamp(sealInfo, with: timeStamper)
+            try await Self.stamp(sealInfo, with: timeStamper)
             if let evidence, !evidence.isEmpty { try evidence.attach(to: sealInfo) }
         }
         return try withWriteBIO("encoding the signature") { i2d_CMS_bio($0, cms) == 1 }
@@ -94,9 +94,26 @@ public struct DetachedSigner: Sendable {
         return info
     }
 
+    /// Adds a time stamp to every SignerInfo of `signature` that has none: for signatures made
+    /// while the TSA could not be reached. Unsigned attributes only: no signature changes.
+    public static func addingTimeStamps(to signature: Data, timeStamper: any TimeStamper) async throws -> Data {
+        guard let cms = SignatureVerifier.parse(signature), let infos = CMS_get0_SignerInfos(cms) else {
+            throw CryptoError("the stored signature is not CMS")
+        }
+        defer { CMS_ContentInfo_free(cms) }
+        for index in 0..<shim_sk_CMS_SignerInfo_num(infos) {
+            let info = shim_sk_CMS_SignerInfo_value(infos, index)!
+            var token: UnsafePointer<UInt8>?
+            if shim_cms_unsigned_sequence(info, NID_id_smime_aa_timeStampToken, 0, &token) < 0 {
+                try await stamp(info, with: timeStamper)
+            }
+        }
+        return try withWriteBIO("encoding the signature") { i2d_CMS_bio($0, cms) == 1 }
+    }
+
     /// Adds an RFC 3161 token over the signature value as the unsigned attribute
     /// id-aa-signatureTimeStampToken (CAdES-T).
-    private func stamp(_ info: OpaquePointer, with timeStamper: (any TimeStamper)?) async throws {
+    private static func stamp(_ info: OpaquePointer, with timeStamper: (any TimeStamper)?) async throws {
         guard let timeStamper, let signature = CMS_SignerInfo_get0_signature(info) else { return }
         var token = Array(try await timeStamper.timeStampToken(for: Data(asn1: signature)))
         guard CMS_unsigned_add1_attr_by_NID(info, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, &token, Int32(token.count)) == 1 else {

@@ -151,8 +151,11 @@ public struct DocumentFileRecord: Codable, Sendable, FetchableRecord, Persistabl
     /// "document" for the main file (signer and seal), "attachment" (seal only).
     public var kind: String
     public var signatureSHA256: String
+    /// Signed while the TSA could not be reached: the time stamp is still to be added.
+    public var awaitingTimeStamp: Bool
 
-    public init(documentID: String, position: Int, name: String, sha256: String, size: Int64, kind: String, signatureSHA256: String) {
+    public init(documentID: String, position: Int, name: String, sha256: String, size: Int64, kind: String, signatureSHA256: String,
+                awaitingTimeStamp: Bool = false) {
         self.documentID = documentID
         self.position = position
         self.name = name
@@ -160,6 +163,7 @@ public struct DocumentFileRecord: Codable, Sendable, FetchableRecord, Persistabl
         self.size = size
         self.kind = kind
         self.signatureSHA256 = signatureSHA256
+        self.awaitingTimeStamp = awaitingTimeStamp
     }
 }
 

@@ -104,6 +104,23 @@ public final class Registry: Sendable {
         }
     }
 
+    /// Files whose signature still lacks its time stamp, oldest first.
+    public func filesAwaitingTimeStamp(limit: Int = 100) throws -> [DocumentFileRecord] {
+        try pool.read {
+            try DocumentFileRecord.filter(Column("awaitingTimeStamp") == true).order(Column("rowid")).limit(limit).fetchAll($0)
+        }
+    }
+
+    /// Replaces a file's signature with its time-stamped version (already durable as a blob).
+    public func completeTimeStamp(documentID: String, position: Int, signature: BlobRecord) throws {
+        try pool.write { db in
+            if try BlobRecord.fetchOne(db, key: signature.sha256) == nil { try signature.insert(db) }
+            try db.execute(sql: """
+                UPDATE documentFile SET signatureSHA256 = ?, awaitingTimeStamp = 0 WHERE documentID = ? AND position = ?
+                """, arguments: [signature.sha256, documentID, position])
+        }
+    }
+
     public func document(_ id: String) throws -> DocumentRecord? {
         try pool.read { try DocumentRecord.fetchOne($0, key: id) }
     }

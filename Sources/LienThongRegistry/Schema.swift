@@ -108,6 +108,13 @@ enum Schema {
             }
             try db.create(index: "statusEvent_delivery", on: "statusEvent", columns: ["deliveryID", "id"])
         }
+        migrator.registerMigration("v2: signatures awaiting their time stamp") { db in
+            try db.alter(table: "documentFile") { t in
+                t.add(column: "awaitingTimeStamp", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(index: "documentFile_awaiting", on: "documentFile", columns: ["awaitingTimeStamp"],
+                          condition: Column("awaitingTimeStamp") == true)
+        }
         return migrator
     }
 }

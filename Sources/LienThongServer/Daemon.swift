@@ -48,9 +48,11 @@ public struct Daemon {
             blobs: try BlobStore(root: data.appendingPathComponent("blobs")),
             signer: DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding),
             timeStamper: timeStamper,
+            stampLater: configuration.timeStampFallback == .later,
             evidence: evidence,
             types: DocumentTypeCatalog(additional: configuration.documentTypes),
-            calendar: try loadCalendar())
+            calendar: try loadCalendar(),
+            logger: logger)
         let router = Router(context: LienThongContext.self)
         router.add(middleware: ProblemMiddleware())
         Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
@@ -58,9 +60,12 @@ public struct Daemon {
                verification: VerificationService(trust: trust, local: evidence.local, fetcher: evidence.fetcher, blobs: service.blobs))
             .register(on: router)
         let configuration = self.configuration
+        let backfill = TimeStampBackfill(registry: registry, blobs: service.blobs, timeStamper: timeStamper,
+                                         interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lienthongd"),
+            services: configuration.timeStampFallback == .later ? [backfill] : [],
             onServerRunning: { channel in
                 logger.notice("lienthongd serving on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
             },

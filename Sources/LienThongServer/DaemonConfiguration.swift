@@ -32,12 +32,19 @@ public struct DaemonConfiguration: Codable, Sendable {
     public var tsaKey: String?
     /// An OCSP responder to ask about every certificate, instead of the one each certificate names.
     public var ocspResponder: String?
+    /// When the TSA cannot be reached: `fail` the send (the default), or send now and add the
+    /// time stamps `later`, retrying every `timeStampRetrySeconds`. Never silently without one.
+    public var timeStampFallback: TimeStampFallback = .fail
+    public var timeStampRetrySeconds = 60
+
+    public enum TimeStampFallback: String, Codable, Sendable { case fail, later }
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
         case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey, ocspResponder
+        case timeStampFallback, timeStampRetrySeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -57,6 +64,8 @@ public struct DaemonConfiguration: Codable, Sendable {
         tsaCertificate = try c.decodeIfPresent(String.self, forKey: .tsaCertificate)
         tsaKey = try c.decodeIfPresent(String.self, forKey: .tsaKey)
         ocspResponder = try c.decodeIfPresent(String.self, forKey: .ocspResponder)
+        timeStampFallback = try c.decodeIfPresent(TimeStampFallback.self, forKey: .timeStampFallback) ?? defaults.timeStampFallback
+        timeStampRetrySeconds = try c.decodeIfPresent(Int.self, forKey: .timeStampRetrySeconds) ?? defaults.timeStampRetrySeconds
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -108,6 +117,8 @@ public struct DaemonConfiguration: Codable, Sendable {
         tsaCertificate = value(.tsaCertificate) ?? tsaCertificate
         tsaKey = value(.tsaKey) ?? tsaKey
         ocspResponder = value(.ocspResponder) ?? ocspResponder
+        timeStampFallback = try parsed(.timeStampFallback) { TimeStampFallback(rawValue: $0) } ?? timeStampFallback
+        timeStampRetrySeconds = try parsed(.timeStampRetrySeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? timeStampRetrySeconds
         if timeStampAuthority != "builtin" {
             guard let url = URL(string: timeStampAuthority), ["http", "https"].contains(url.scheme ?? "") else {
                 throw ConfigurationError("timeStampAuthority \"\(timeStampAuthority)\" is neither builtin nor an http(s) URL")

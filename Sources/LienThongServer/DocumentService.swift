@@ -3,6 +3,7 @@ import LienThongAPI
 import LienThongCrypto
 import LienThongDomain
 import LienThongRegistry
+import Logging
 
 /// Sending, receiving and tracking documents: the rules between the HTTP layer and the registry.
 ///
@@ -15,20 +16,26 @@ public struct DocumentService: Sendable {
     let keys = SigningKeys()
     let signer: DetachedSigner
     let timeStamper: (any TimeStamper)?
+    /// Send without time stamps when the TSA is down, and add them later.
+    let stampLater: Bool
     let evidence: SigningEvidence
     let types: DocumentTypeCatalog
     let calendar: WorkingDayCalendar
     let now: @Sendable () -> Date
+    let logger: Logger
 
-    init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?, evidence: SigningEvidence,
-         types: DocumentTypeCatalog, calendar: WorkingDayCalendar, now: @escaping @Sendable () -> Date = Date.init) {
+    init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?, stampLater: Bool,
+         evidence: SigningEvidence,
+         types: DocumentTypeCatalog, calendar: WorkingDayCalendar, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.registry = registry
         self.blobs = blobs
         self.signer = signer
         self.timeStamper = timeStamper
+        self.stampLater = stampLater
         self.evidence = evidence
         self.types = types
         self.calendar = calendar
+        self.logger = logger
         self.now = now
     }
 
@@ -86,12 +93,21 @@ public struct DocumentService: Sendable {
         var fileRecords: [DocumentFileRecord] = []
         var signatureBlobs: [BlobRecord] = []
         var signatureRecords: [SignatureRecord] = []
+        var stamper = timeStamper
         for (position, file) in files.enumerated() {
             let isMain = position == 0
-            let cms: Data
+            var cms = Data()
             do {
-                cms = try await signer.sign(content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil,
-                                            seal: sealIdentity, timeStamper: timeStamper, evidence: revocation)
+                do {
+                    cms = try await signer.sign(content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil,
+                                                seal: sealIdentity, timeStamper: stamper, evidence: revocation)
+                } catch let error as TimeStampUnavailable where stampLater {
+                    // Sent now, stamped by the backfill as soon as the TSA answers; the file says so.
+                    logger.warning("sending without time stamps for now", metadata: ["reason": "\(error)"])
+                    stamper = nil
+                    cms = try await signer.sign(content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil,
+                                                seal: sealIdentity, timeStamper: nil, evidence: revocation)
+                }
             } catch let error as TimeStampUnavailable {
                 throw Problem("time-stamp-unavailable", status: 503, title: "The time-stamping authority cannot be reached",
                               detail: "\(error); nothing was sent. Try again, or ask the administrator to check the TSA")
@@ -101,7 +117,8 @@ public struct DocumentService: Sendable {
             let signatureSHA = try blobs.store(cms)
             signatureBlobs.append(BlobRecord(sha256: signatureSHA, size: Int64(cms.count), createdAt: issuedAt))
             fileRecords.append(DocumentFileRecord(documentID: id, position: position, name: file.name, sha256: file.blob.sha256,
-                                                  size: file.blob.size, kind: isMain ? "document" : "attachment", signatureSHA256: signatureSHA))
+                                                  size: file.blob.size, kind: isMain ? "document" : "attachment", signatureSHA256: signatureSHA,
+                                                  awaitingTimeStamp: timeStamper != nil && stamper == nil))
             let parties = isMain ? [(CertificateRole.signer, signerIdentity), (.seal, sealIdentity)] : [(.seal, sealIdentity)]
             for (index, (role, identity)) in parties.enumerated() {
                 signatureRecords.append(SignatureRecord(
@@ -290,7 +307,8 @@ public struct DocumentService: Sendable {
             signerName: document.signerName, signerPosition: document.signerPosition, issuedAt: document.issuedAt,
             deadline: document.deadline,
             files: try registry.files(of: document.id).map {
-                FileInfo(position: $0.position, name: $0.name, sha256: $0.sha256, size: $0.size, kind: $0.kind, signatureSHA256: $0.signatureSHA256)
+                FileInfo(position: $0.position, name: $0.name, sha256: $0.sha256, size: $0.size, kind: $0.kind,
+                         signatureSHA256: $0.signatureSHA256, timeStampPending: $0.awaitingTimeStamp)
             },
             signatures: try registry.signatures(of: document.id).map {
                 SignatureInfo(filePosition: $0.filePosition, role: $0.role, commonName: $0.commonName, organization: $0.organization,

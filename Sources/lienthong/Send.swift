@@ -70,6 +70,9 @@ struct Send: AsyncParsableCommand {
                 let file = document.files.first { $0.position == signature.filePosition }?.name ?? ""
                 print("  \(signature.role == "seal" ? "sealed" : "signed") \(file): \(signature.commonName), \(signature.algorithm)")
             }
+            if document.files.contains(where: \.timeStampPending) {
+                print("  time stamps pending: the TSA could not be reached; they are added as soon as it answers")
+            }
             print("  delivered to \(document.recipients.count) agencies, status 01 Đã đến:")
             for recipient in document.recipients { print("    \(recipient.recipient.code)  \(recipient.recipient.name)") }
         }

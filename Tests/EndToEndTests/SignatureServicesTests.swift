@@ -94,6 +94,36 @@ final class SignatureServicesTests {
         #expect(inbox.stdout.contains("empty"))
     }
 
+    @Test func whereConfiguredASendGoesOutAndIsTimeStampedLater() async throws {
+        // The TSA will live on this port, but nothing answers there yet.
+        let port = try freePort()
+        let sender = try DaemonUnderTest(environment: [
+            "LIENTHONG_TIME_STAMP_AUTHORITY": "http://127.0.0.1:\(port)/tsa",
+            "LIENTHONG_TIME_STAMP_FALLBACK": "later", "LIENTHONG_TIME_STAMP_RETRY_SECONDS": "1",
+        ])
+        let file = try sender.write("kh.pdf", "%PDF-1.7 Kế hoạch\n")
+        let sent = try sender.cli(["send", file, "--to", "000.01.21.H18", "--type", "KH", "--subject", "Kế hoạch", "--json"], as: "clerk.tinh-dien-bien")
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let document = try #require(try json(sent.stdout) as? [String: Any])
+        let id = try #require(document["id"] as? String)
+        #expect((document["files"] as? [[String: Any]])?.first?["timeStampPending"] as? Bool == true)
+
+        // The TSA comes up; the backfill adds the time stamps within a few retries.
+        let tsa = try DaemonUnderTest(environment: ["LIENTHONG_PORT": "\(port)"])
+        var pending = true
+        for _ in 0..<40 where pending {
+            try await Task.sleep(for: .milliseconds(250))
+            let view = try sender.cli(["track", id, "--json"], as: "clerk.tinh-dien-bien")
+            pending = (try json(view.stdout) as? [String: Any]).flatMap { ($0["files"] as? [[String: Any]])?.first?["timeStampPending"] as? Bool } ?? true
+        }
+        #expect(!pending, "\(sender.logText)")
+        #expect(try sender.cli(["get", id, "--out", sender.path("kh")], as: "clerk.xa-na-son").status == 0)
+        let verified = try sender.cli(["verify", sender.path("kh"), "--trust", sender.trustAnchor, "--trust", tsa.trustAnchor, "--json"])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("\"time-stamp\""))
+        #expect(verified.stdout.contains("timeStampedAt"))
+    }
+
     @Test func certVerifyChecksThePurpose() throws {
         let tsa = daemon.workspace.appendingPathComponent("Certs/demo/tsa.pem").path
         let asTSA = try daemon.cli(["cert", "verify", tsa, "--purpose", "tsa"])

@@ -1,0 +1,40 @@
+import Foundation
+import LienThongCrypto
+import LienThongRegistry
+import Logging
+import ServiceLifecycle
+
+/// Adds the time stamps that sends made while the TSA was down still lack, as soon as it answers
+/// again: the stored signature is replaced by one with the token in its unsigned attributes.
+struct TimeStampBackfill: Service {
+    let registry: Registry
+    let blobs: BlobStore
+    let timeStamper: any TimeStamper
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                await stampPending()
+            }
+        }
+    }
+
+    /// One pass over what is pending; stops at the first TSA failure and tries again next time.
+    func stampPending() async {
+        do {
+            for file in try registry.filesAwaitingTimeStamp() {
+                let stored = try Data(contentsOf: blobs.url(for: file.signatureSHA256))
+                let stamped = try await DetachedSigner.addingTimeStamps(to: stored, timeStamper: timeStamper)
+                let sha256 = try blobs.store(stamped)
+                try registry.completeTimeStamp(documentID: file.documentID, position: file.position,
+                                               signature: BlobRecord(sha256: sha256, size: Int64(stamped.count), createdAt: Date()))
+                logger.info("time stamp added", metadata: ["document": "\(file.documentID)", "file": "\(file.name)"])
+            }
+        } catch {
+            logger.warning("time stamps still pending", metadata: ["reason": "\(error)"])
+        }
+    }
+}
