@@ -101,7 +101,7 @@ public struct RevocationEvidence: Sendable {
         var bytes: UnsafePointer<UInt8>?
         let length = shim_cms_unsigned_sequence(info, NID_id_smime_aa_ets_revocationValues, 0, &bytes)
         guard length > 0, let bytes else { return RevocationEvidence() }
-        return RevocationEvidence(revocationValues: Data(bytes: bytes, count: Int(length)), cache: cache) ?? RevocationEvidence()
+        return cache.revocationEvidence(der: Data(bytes: bytes, count: Int(length))) ?? RevocationEvidence()
     }
 }
 

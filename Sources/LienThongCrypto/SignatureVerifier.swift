@@ -168,13 +168,10 @@ public struct SignatureVerifier: Sendable {
         let stack = shim_sk_X509_new_null()!
         defer { shim_sk_X509_pop_free(stack) }
         var authorities: [Certificate] = []
-        if let (stripped, certificates) = Self.cuttingCertificates(der) {
-            let parsed = certificates.compactMap { trust.cache.certificate(der: $0) }
-            if parsed.count == certificates.count {
-                der = stripped
-                for certificate in parsed { shim_sk_X509_push_up_ref(stack, certificate.pointer) }
-                authorities = parsed.filter { X509_check_purpose($0.pointer, X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1 }
-            }
+        if let (stripped, parsed) = cuttingCertificates(der) {
+            der = stripped
+            for certificate in parsed { shim_sk_X509_push_up_ref(stack, certificate.pointer) }
+            authorities = parsed.filter { X509_check_purpose($0.pointer, X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1 }
         }
         for index in 0..<shim_sk_X509_num(untrusted) { shim_sk_X509_push_up_ref(stack, shim_sk_X509_value(untrusted, index)) }
         // A TSA whose path holds today is trusted as itself; any other token meets the full store.
@@ -288,10 +285,8 @@ public struct SignatureVerifier: Sendable {
     /// field is cut out of the DER before OpenSSL sees it, so each distinct certificate is decoded
     /// once per process. Anything unusual (PEM, attribute certificates) is parsed as it is.
     func parseWithCachedCertificates(_ signature: Data) -> (OpaquePointer, [Certificate])? {
-        if let (stripped, certificates) = Self.cuttingCertificates(signature), let cms = Self.parse(stripped) {
-            let parsed = certificates.compactMap { trust.cache.certificate(der: $0) }
-            if parsed.count == certificates.count { return (cms, parsed) }
-            CMS_ContentInfo_free(cms)
+        if let (stripped, certificates) = cuttingCertificates(signature), let cms = Self.parse(stripped) {
+            return (cms, certificates)
         }
         guard let cms = Self.parse(signature) else { return nil }
         var embedded: [Certificate] = []
@@ -303,17 +298,21 @@ public struct SignatureVerifier: Sendable {
     }
 
     /// ContentInfo { contentType, [0] SignedData { …, [0] certificates, … } } without its
-    /// certificates, and their DER; nil when the signature is not shaped so.
-    static func cuttingCertificates(_ der: Data) -> (Data, [Data])? {
+    /// certificates, and those certificates from the cache; nil when the signature is not shaped so.
+    func cuttingCertificates(_ der: Data) -> (Data, [Certificate])? {
         guard let top = DER.elements(der), top.count == 1, top[0].tag == 0x30,
               let contentInfo = DER.elements(top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
               let wrapped = DER.elements(contentInfo[1].content), wrapped.count == 1, wrapped[0].tag == 0x30,
               let fields = DER.elements(wrapped[0].content),
               let field = fields.first(where: { $0.tag == 0xA0 }),
-              let certificates = DER.elements(field.content), certificates.allSatisfy({ $0.tag == 0x30 }) else { return nil }
-        let signedData = DER.encode(tag: 0x30, fields.filter { $0.tag != 0xA0 }.reduce(into: Data()) { $0 += $1.element })
-        let rebuilt = DER.encode(tag: 0x30, Data(contentInfo[0].element) + DER.encode(tag: 0xA0, signedData))
-        return (rebuilt, certificates.map { Data($0.element) })
+              let certificates = trust.cache.certificates(field: Data(field.content), elements: {
+                  guard let elements = DER.elements(field.content), elements.allSatisfy({ $0.tag == 0x30 }) else { return nil }
+                  return elements.map { Data($0.element) }
+              }) else { return nil }
+        var signedData = Data()
+        for element in fields where element.tag != 0xA0 { signedData.append(element.element) }
+        let rebuilt = DER.encode(tag: 0x30, Data(contentInfo[0].element) + DER.encode(tag: 0xA0, DER.encode(tag: 0x30, signedData)))
+        return (rebuilt, certificates)
     }
 
     /// Reads the file once through the CMS digest BIOs; the file's SHA-256 for the report comes
@@ -339,8 +338,9 @@ public struct SignatureVerifier: Sendable {
     static func parse(_ signature: Data) -> OpaquePointer? {
         guard let bio = try? makeReadBIO(signature) else { return nil }
         defer { BIO_free(bio) }
-        let text = String(decoding: signature.prefix(64), as: UTF8.self)
-        let cms = text.contains("-----BEGIN") ? shim_PEM_read_bio_CMS(bio) : d2i_CMS_bio(bio, nil)
+        // DER starts with a SEQUENCE tag; PEM with "-----BEGIN", perhaps after blank lines.
+        let isPEM = signature.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "-")
+        let cms = isPEM ? shim_PEM_read_bio_CMS(bio) : d2i_CMS_bio(bio, nil)
         ERR_clear_error()
         return cms
     }

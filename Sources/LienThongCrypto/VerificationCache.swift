@@ -21,6 +21,8 @@ final class VerificationCache: Sendable {
     private let crlIssuers = Mutex<[Data: Bool]>([:])
     private let paths = Mutex<[Data: ValidPath]>([:])
     private let authorityStores = Mutex<[Data: StoreBox]>([:])
+    private let evidence = Mutex<[Data: RevocationEvidence]>([:])
+    private let certificateSets = Mutex<[Data: [Certificate]]>([:])
 
     /// An `X509_STORE` owned by the cache.
     final class StoreBox: @unchecked Sendable {
@@ -35,6 +37,27 @@ final class VerificationCache: Sendable {
         if let cached = certificates.withLock({ $0[key] }) { return cached }
         guard let parsed = try? Certificate(der: der) else { return nil }
         certificates.withLock { Self.insert(parsed, for: key, into: &$0) }
+        return parsed
+    }
+
+    /// The evidence in a revocation-values attribute: every document an agency signs in a CRL
+    /// period carries the same bytes, so they are read once.
+    func revocationEvidence(der: Data) -> RevocationEvidence? {
+        let key = Data(Digest.sha256Bytes(der))
+        if let cached = evidence.withLock({ $0[key] }) { return cached }
+        guard let parsed = RevocationEvidence(revocationValues: der, cache: self) else { return nil }
+        evidence.withLock { Self.insert(parsed, for: key, into: &$0) }
+        return parsed
+    }
+
+    /// The certificates of a signature's `certificates` field (its DER content), read once per set.
+    func certificates(field: Data, elements: () -> [Data]?) -> [Certificate]? {
+        let key = Data(Digest.sha256Bytes(field))
+        if let cached = certificateSets.withLock({ $0[key] }) { return cached }
+        guard let ders = elements() else { return nil }
+        let parsed = ders.compactMap { certificate(der: $0) }
+        guard parsed.count == ders.count else { return nil }
+        certificateSets.withLock { Self.insert(parsed, for: key, into: &$0) }
         return parsed
     }
 

@@ -24,7 +24,11 @@ public enum VietnamTime {
         let jdn = day + 2_440_588
         guard CivilDate.julianDayNumberRange.contains(jdn) else { return "\(date)" }
         let civil = CivilDate(julianDayNumber: jdn)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+07:00", civil.year, civil.month, civil.day,
-                      second / 3600, second / 60 % 60, second % 60)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(civil.year, 4))-\(pad(civil.month, 2))-\(pad(civil.day, 2))T"
+            + "\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2))+07:00"
     }
 }
