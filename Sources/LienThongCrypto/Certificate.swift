@@ -24,6 +24,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     public let serialNumber: String
     public let notBefore: Date
     public let notAfter: Date
+    /// Whether the extended key usage allows signing documents: 1, 0, or -1 without EKU.
+    let documentSigningUsage: Int32
 
     /// Takes ownership of one reference.
     init(owning pointer: OpaquePointer) {
@@ -43,6 +45,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         serialNumber = Self.serial(of: pointer)
         notBefore = Self.date(X509_get0_notBefore(pointer))
         notAfter = Self.date(X509_get0_notAfter(pointer))
+        documentSigningUsage = CertificatePurpose.permitsDocumentSigning(pointer)
     }
 
     /// Shares a reference owned elsewhere.

@@ -8,11 +8,11 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
     /// emailProtection (S/MIME), documentSigning (RFC 9336), Microsoft and Adobe document signing.
     static let documentSigningUsages = ["1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36", "1.3.6.1.4.1.311.10.3.12", "1.2.840.113583.1.1.5"]
 
-    static func permitsDocumentSigning(_ certificate: Certificate) -> Int32 {
+    static func permitsDocumentSigning(_ certificate: OpaquePointer) -> Int32 {
         let texts = documentSigningUsages.map { strdup($0) }
         defer { texts.forEach { free($0) } }
         var pointers = texts.map { UnsafePointer($0) }
-        return shim_x509_eku_permits(certificate.pointer, &pointers, Int32(pointers.count))
+        return shim_x509_eku_permits(certificate, &pointers, Int32(pointers.count))
     }
 
     /// Key usage, extended key usage and policy checks for this purpose.
@@ -30,7 +30,7 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
                 ? .passed("extended-key-usage", "a time-stamping authority (critical timeStamping EKU)")
                 : .failed("extended-key-usage", "the certificate of \(certificate) is not a time-stamping authority's: RFC 3161 needs the critical timeStamping EKU", .chainConstraintsFailure))
         case .signer, .seal, .any:
-            checks.append(Self.permitsDocumentSigning(certificate) == 0
+            checks.append(certificate.documentSigningUsage == 0
                 ? .failed("extended-key-usage", "the extended key usage of \(certificate)'s certificate does not allow signing documents", .chainConstraintsFailure)
                 : .passed("extended-key-usage", "allows signing documents"))
         }

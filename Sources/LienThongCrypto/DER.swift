@@ -16,6 +16,36 @@ enum DER {
         return out + content
     }
 
+    /// An element found by `scan`: offsets into the buffer it was scanned in.
+    struct Span {
+        let tag: UInt8
+        let whole: Range<Int>
+        let content: Range<Int>
+    }
+
+    /// The elements directly inside `range` of `bytes`, without copying anything.
+    static func scan(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> [Span]? {
+        var spans: [Span] = []
+        var index = range.lowerBound
+        while index < range.upperBound {
+            guard range.upperBound - index >= 2 else { return nil }
+            let tag = bytes[index]
+            var length = Int(bytes[index + 1])
+            var header = 2
+            if length & 0x80 != 0 {
+                let size = length & 0x7F
+                guard size >= 1, size <= 4, range.upperBound - index >= 2 + size else { return nil }
+                length = (0..<size).reduce(0) { $0 << 8 | Int(bytes[index + 2 + $1]) }
+                header += size
+            }
+            guard range.upperBound - index - header >= length else { return nil }
+            let end = index + header + length
+            spans.append(Span(tag: tag, whole: index..<end, content: (index + header)..<end))
+            index = end
+        }
+        return spans
+    }
+
     /// The elements directly inside `data`, as (tag, whole element, content).
     static func elements(_ data: Data) -> [(tag: UInt8, element: Data, content: Data)]? {
         var elements: [(UInt8, Data, Data)] = []

@@ -300,19 +300,22 @@ public struct SignatureVerifier: Sendable {
     /// ContentInfo { contentType, [0] SignedData { …, [0] certificates, … } } without its
     /// certificates, and those certificates from the cache; nil when the signature is not shaped so.
     func cuttingCertificates(_ der: Data) -> (Data, [Certificate])? {
-        guard let top = DER.elements(der), top.count == 1, top[0].tag == 0x30,
-              let contentInfo = DER.elements(top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
-              let wrapped = DER.elements(contentInfo[1].content), wrapped.count == 1, wrapped[0].tag == 0x30,
-              let fields = DER.elements(wrapped[0].content),
-              let field = fields.first(where: { $0.tag == 0xA0 }),
-              let certificates = trust.cache.certificates(field: Data(field.content), elements: {
-                  guard let elements = DER.elements(field.content), elements.allSatisfy({ $0.tag == 0x30 }) else { return nil }
-                  return elements.map { Data($0.element) }
-              }) else { return nil }
-        var signedData = Data()
-        for element in fields where element.tag != 0xA0 { signedData.append(element.element) }
-        let rebuilt = DER.encode(tag: 0x30, Data(contentInfo[0].element) + DER.encode(tag: 0xA0, DER.encode(tag: 0x30, signedData)))
-        return (rebuilt, certificates)
+        der.withUnsafeBytes { bytes -> (Data, [Certificate])? in
+            guard let top = DER.scan(bytes, 0..<bytes.count), top.count == 1, top[0].tag == 0x30,
+                  let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
+                  let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1, wrapped[0].tag == 0x30,
+                  let fields = DER.scan(bytes, wrapped[0].content),
+                  let field = fields.first(where: { $0.tag == 0xA0 }),
+                  let certificates = trust.cache.certificates(field: Data(Digest.sha256Bytes(UnsafeRawBufferPointer(rebasing: bytes[field.content]))), elements: {
+                      guard let elements = DER.scan(bytes, field.content), elements.allSatisfy({ $0.tag == 0x30 }) else { return nil }
+                      return elements.map { Data(bytes[$0.whole]) }
+                  }) else { return nil }
+            // The same SignedData with the certificates field cut out, re-wrapped with fresh lengths.
+            let signedData = Data(bytes[wrapped[0].content.lowerBound..<field.whole.lowerBound])
+                + Data(bytes[field.whole.upperBound..<wrapped[0].content.upperBound])
+            let rebuilt = DER.encode(tag: 0x30, Data(bytes[contentInfo[0].whole]) + DER.encode(tag: 0xA0, DER.encode(tag: 0x30, signedData)))
+            return (rebuilt, certificates)
+        }
     }
 
     /// Reads the file once through the CMS digest BIOs; the file's SHA-256 for the report comes

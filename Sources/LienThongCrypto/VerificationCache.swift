@@ -50,9 +50,9 @@ final class VerificationCache: Sendable {
         return parsed
     }
 
-    /// The certificates of a signature's `certificates` field (its DER content), read once per set.
-    func certificates(field: Data, elements: () -> [Data]?) -> [Certificate]? {
-        let key = Data(Digest.sha256Bytes(field))
+    /// The certificates of a signature's `certificates` field (by the SHA-256 of its content),
+    /// read once per distinct set.
+    func certificates(field key: Data, elements: () -> [Data]?) -> [Certificate]? {
         if let cached = certificateSets.withLock({ $0[key] }) { return cached }
         guard let ders = elements() else { return nil }
         let parsed = ders.compactMap { certificate(der: $0) }
