@@ -60,12 +60,6 @@ extension Digest {
 
     public static func sha256(_ data: Data) -> String { sha256Bytes(data).hexString }
 
-    static func sha256Bytes(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var digest = StreamingDigest(.sha256)
-        digest.update(bytes)
-        return digest.finalize()
-    }
-
     public static func sha256Bytes(_ data: Data) -> [UInt8] {
         var digest = StreamingDigest(.sha256)
         digest.update(data)

@@ -11,6 +11,30 @@ struct RevocationChecker {
     /// OCSP first (fresher), then a CRL from the issuer that covers `time`.
     func status(of certificate: Certificate, issuer: Certificate, at time: Date) -> RevocationStatus {
         var result = RevocationStatus(certificate: certificate.description, status: .missing)
+        if !evidence.ocspResponses.isEmpty, let status = ocspStatus(of: certificate, issuer: issuer) { return status }
+        for crl in evidence.crls where trust.cache.isIssued(crl, by: issuer) && (crl.nextUpdate ?? .distantFuture) >= time {
+            result.source = "CRL of \(issuer)"
+            result.issuedAt = crl.thisUpdate
+            result.nextUpdate = crl.nextUpdate
+            if let revoked = crl.revocationDate(of: certificate) {
+                result.status = .revoked
+                result.revokedAt = revoked
+            } else {
+                result.status = .good
+            }
+            return result
+        }
+        ERR_clear_error()
+        if let reason = evidence.unreachable[certificate.serialNumber] {
+            result.status = .unreachable
+            result.source = reason
+        }
+        return result
+    }
+
+    /// The first OCSP response that verifies and speaks of `certificate`.
+    private func ocspStatus(of certificate: Certificate, issuer: Certificate) -> RevocationStatus? {
+        var result = RevocationStatus(certificate: certificate.description, status: .missing)
         let stack = shim_sk_X509_new_null()!
         defer { shim_sk_X509_pop_free(stack) }
         for extra in untrusted + trust.intermediates { shim_sk_X509_push_up_ref(stack, extra.pointer) }
@@ -34,24 +58,7 @@ struct RevocationChecker {
             }
             return result
         }
-        for crl in evidence.crls where trust.cache.isIssued(crl, by: issuer) && (crl.nextUpdate ?? .distantFuture) >= time {
-            result.source = "CRL of \(issuer)"
-            result.issuedAt = crl.thisUpdate
-            result.nextUpdate = crl.nextUpdate
-            if let revoked = crl.revocationDate(of: certificate) {
-                result.status = .revoked
-                result.revokedAt = revoked
-            } else {
-                result.status = .good
-            }
-            return result
-        }
-        ERR_clear_error()
-        if let reason = evidence.unreachable[certificate.serialNumber] {
-            result.status = .unreachable
-            result.source = reason
-        }
-        return result
+        return nil
     }
 
     /// One check over the whole chain (leaf first, anchor last; the anchor itself is not checked).

@@ -6,6 +6,8 @@ public final class RevocationList: @unchecked Sendable {
     let pointer: OpaquePointer
     /// SHA-256 of the DER.
     let fingerprint: Data
+    public let thisUpdate: Date
+    public let nextUpdate: Date?
 
     init(owning pointer: OpaquePointer) {
         self.pointer = pointer
@@ -13,6 +15,8 @@ public final class RevocationList: @unchecked Sendable {
         let length = i2d_X509_CRL(pointer, &buffer)
         fingerprint = length > 0 && buffer != nil ? Data(Digest.sha256Bytes(Data(bytesNoCopy: buffer!, count: Int(length), deallocator: .none))) : Data()
         if let buffer { shim_OPENSSL_free(buffer) }
+        thisUpdate = Certificate.date(X509_CRL_get0_lastUpdate(pointer))
+        nextUpdate = X509_CRL_get0_nextUpdate(pointer).map { Certificate.date($0) }
     }
     deinit { X509_CRL_free(pointer) }
 
@@ -48,8 +52,6 @@ public final class RevocationList: @unchecked Sendable {
     }
 
     public var issuer: String { Certificate.format(X509_CRL_get_issuer(pointer)) }
-    public var thisUpdate: Date { Certificate.date(X509_CRL_get0_lastUpdate(pointer)) }
-    public var nextUpdate: Date? { X509_CRL_get0_nextUpdate(pointer).map { Certificate.date($0) } }
 
     /// Whether `issuer` issued and signed this list.
     func isIssued(by issuer: Certificate) -> Bool {

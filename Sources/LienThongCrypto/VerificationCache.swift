@@ -30,7 +30,7 @@ final class VerificationCache: Sendable {
         init(_ store: OpaquePointer) { self.store = store }
         deinit { X509_STORE_free(store) }
     }
-    static let limit = 10_000
+    static let limit = 2_000
 
     func certificate(der: Data) -> Certificate? {
         let key = Data(Digest.sha256Bytes(der))
@@ -42,16 +42,17 @@ final class VerificationCache: Sendable {
 
     /// The evidence in a revocation-values attribute: every document an agency signs in a CRL
     /// period carries the same bytes, so they are read once.
+    /// Keyed by the bytes themselves: an exact match, and cheaper than hashing them with SHA-256.
     func revocationEvidence(der: Data) -> RevocationEvidence? {
-        let key = Data(Digest.sha256Bytes(der))
+        let key = der
         if let cached = evidence.withLock({ $0[key] }) { return cached }
         guard let parsed = RevocationEvidence(revocationValues: der, cache: self) else { return nil }
         evidence.withLock { Self.insert(parsed, for: key, into: &$0) }
         return parsed
     }
 
-    /// The certificates of a signature's `certificates` field (by the SHA-256 of its content),
-    /// read once per distinct set.
+    /// The certificates of a signature's `certificates` field (keyed by its exact bytes), read
+    /// once per distinct set.
     func certificates(field key: Data, elements: () -> [Data]?) -> [Certificate]? {
         if let cached = certificateSets.withLock({ $0[key] }) { return cached }
         guard let ders = elements() else { return nil }
