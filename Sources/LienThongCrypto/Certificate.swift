@@ -124,8 +124,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
 
     public var description: String { commonName ?? subject }
 
-    public static func == (lhs: Certificate, rhs: Certificate) -> Bool { X509_cmp(lhs.pointer, rhs.pointer) == 0 }
-    public func hash(into hasher: inout Hasher) { hasher.combine(der) }
+    public static func == (lhs: Certificate, rhs: Certificate) -> Bool { lhs.fingerprint == rhs.fingerprint }
+    public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
 
     static func format(_ name: OpaquePointer?) -> String {
         guard let name else { return "" }
