@@ -34,3 +34,12 @@ func openFileBIO(_ url: URL) throws -> OpaquePointer {
     }
     return bio
 }
+
+/// SHA-256 of what an `i2d_*` function writes: the fingerprint caches key certificates and CRLs by.
+func derFingerprint(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>) -> Int32) -> Data {
+    var buffer: UnsafeMutablePointer<UInt8>?
+    let length = encode(&buffer)
+    guard length > 0, let buffer else { return Data() }
+    defer { shim_OPENSSL_free(buffer) }
+    return Data(Digest.sha256Bytes(Data(bytesNoCopy: buffer, count: Int(length), deallocator: .none)))
+}

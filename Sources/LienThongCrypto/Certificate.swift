@@ -32,10 +32,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         self.pointer = pointer
         // Computes and caches the extensions now, while the object is still private to us.
         X509_check_purpose(pointer, -1, 0)
-        var buffer: UnsafeMutablePointer<UInt8>?
-        let length = i2d_X509(pointer, &buffer)
-        fingerprint = length > 0 && buffer != nil ? Data(Digest.sha256Bytes(Data(bytesNoCopy: buffer!, count: Int(length), deallocator: .none))) : Data()
-        if let buffer { shim_OPENSSL_free(buffer) }
+        fingerprint = derFingerprint { i2d_X509(pointer, $0) }
         // Read once: a cached certificate serves many verifications and their reports.
         role = CertificateRole.allCases.first { shim_x509_has_policy(pointer, $0.policyOID) == 1 }
         subject = Self.format(X509_get_subject_name(pointer))

@@ -48,24 +48,10 @@ enum DER {
 
     /// The elements directly inside `data`, as (tag, whole element, content).
     static func elements(_ data: Data) -> [(tag: UInt8, element: Data, content: Data)]? {
-        var elements: [(UInt8, Data, Data)] = []
-        var index = data.startIndex
-        while index < data.endIndex {
-            guard data.endIndex - index >= 2 else { return nil }
-            let tag = data[index]
-            var length = Int(data[index + 1])
-            var header = 2
-            if length & 0x80 != 0 {
-                let size = length & 0x7F
-                guard size >= 1, size <= 4, data.endIndex - index >= 2 + size else { return nil }
-                length = data[(index + 2)..<(index + 2 + size)].reduce(0) { $0 << 8 | Int($1) }
-                header += size
-            }
-            guard length >= 0, data.endIndex - index - header >= length else { return nil }
-            let end = index + header + length
-            elements.append((tag, data[index..<end], data[(index + header)..<end]))
-            index = end
+        let base = data.startIndex
+        return data.withUnsafeBytes { scan($0, 0..<$0.count) }?.map { span in
+            (span.tag, data[(base + span.whole.lowerBound)..<(base + span.whole.upperBound)],
+             data[(base + span.content.lowerBound)..<(base + span.content.upperBound)])
         }
-        return elements
     }
 }

@@ -11,10 +11,7 @@ public final class RevocationList: @unchecked Sendable {
 
     init(owning pointer: OpaquePointer) {
         self.pointer = pointer
-        var buffer: UnsafeMutablePointer<UInt8>?
-        let length = i2d_X509_CRL(pointer, &buffer)
-        fingerprint = length > 0 && buffer != nil ? Data(Digest.sha256Bytes(Data(bytesNoCopy: buffer!, count: Int(length), deallocator: .none))) : Data()
-        if let buffer { shim_OPENSSL_free(buffer) }
+        fingerprint = derFingerprint { i2d_X509_CRL(pointer, $0) }
         thisUpdate = Certificate.date(X509_CRL_get0_lastUpdate(pointer))
         nextUpdate = X509_CRL_get0_nextUpdate(pointer).map { Certificate.date($0) }
     }

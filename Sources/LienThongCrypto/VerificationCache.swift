@@ -33,50 +33,33 @@ final class VerificationCache: Sendable {
     static let limit = 2_000
 
     func certificate(der: Data) -> Certificate? {
-        let key = Data(Digest.sha256Bytes(der))
-        if let cached = certificates.withLock({ $0[key] }) { return cached }
-        guard let parsed = try? Certificate(der: der) else { return nil }
-        certificates.withLock { Self.insert(parsed, for: key, into: &$0) }
-        return parsed
+        Self.memo(certificates, Data(Digest.sha256Bytes(der))) { try? Certificate(der: der) }
     }
 
     /// The evidence in a revocation-values attribute: every document an agency signs in a CRL
-    /// period carries the same bytes, so they are read once.
-    /// Keyed by the bytes themselves: an exact match, and cheaper than hashing them with SHA-256.
+    /// period carries the same bytes, so they are read once. Keyed by the bytes themselves: an
+    /// exact match, and cheaper than hashing them with SHA-256.
     func revocationEvidence(der: Data) -> RevocationEvidence? {
-        let key = der
-        if let cached = evidence.withLock({ $0[key] }) { return cached }
-        guard let parsed = RevocationEvidence(revocationValues: der, cache: self) else { return nil }
-        evidence.withLock { Self.insert(parsed, for: key, into: &$0) }
-        return parsed
+        Self.memo(evidence, der) { RevocationEvidence(revocationValues: der, cache: self) }
     }
 
     /// The certificates of a signature's `certificates` field (keyed by its exact bytes), read
     /// once per distinct set.
     func certificates(field key: Data, elements: () -> [Data]?) -> [Certificate]? {
-        if let cached = certificateSets.withLock({ $0[key] }) { return cached }
-        guard let ders = elements() else { return nil }
-        let parsed = ders.compactMap { certificate(der: $0) }
-        guard parsed.count == ders.count else { return nil }
-        certificateSets.withLock { Self.insert(parsed, for: key, into: &$0) }
-        return parsed
+        Self.memo(certificateSets, key) {
+            guard let ders = elements() else { return nil }
+            let parsed = ders.compactMap { certificate(der: $0) }
+            return parsed.count == ders.count ? parsed : nil
+        }
     }
 
     func revocationList(der: Data) -> RevocationList? {
-        let key = Data(Digest.sha256Bytes(der))
-        if let cached = crls.withLock({ $0[key] }) { return cached }
-        guard let parsed = try? RevocationList(der: der) else { return nil }
-        crls.withLock { Self.insert(parsed, for: key, into: &$0) }
-        return parsed
+        Self.memo(crls, Data(Digest.sha256Bytes(der))) { try? RevocationList(der: der) }
     }
 
     /// Whether `issuer` signed `crl`, checked once per pair.
     func isIssued(_ crl: RevocationList, by issuer: Certificate) -> Bool {
-        let key = crl.fingerprint + issuer.fingerprint
-        if let known = crlIssuers.withLock({ $0[key] }) { return known }
-        let result = crl.isIssued(by: issuer)
-        crlIssuers.withLock { Self.insert(result, for: key, into: &$0) }
-        return result
+        Self.memo(crlIssuers, crl.fingerprint + issuer.fingerprint) { crl.isIssued(by: issuer) } ?? false
     }
 
     /// A path found valid before for `leaf`, if `time` is inside every certificate's validity.
@@ -102,6 +85,14 @@ final class VerificationCache: Sendable {
               X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN)) == 1 else { return nil }
         authorityStores.withLock { Self.insert(box, for: authority.fingerprint, into: &$0) }
         return box
+    }
+
+    /// The value under `key`, made and remembered on first use; nothing is remembered when `make` fails.
+    private static func memo<Value: Sendable>(_ table: borrowing Mutex<[Data: Value]>, _ key: Data, _ make: () -> Value?) -> Value? {
+        if let cached = table.withLock({ $0[key] }) { return cached }
+        guard let made = make() else { return nil }
+        table.withLock { insert(made, for: key, into: &$0) }
+        return made
     }
 
     private static func insert<Value>(_ value: Value, for key: Data, into dictionary: inout [Data: Value]) {
