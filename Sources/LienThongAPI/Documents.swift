@@ -127,13 +127,16 @@ public struct StatusEvent: Codable, Sendable {
     public var at: Date
     public var actor: String
     public var note: String?
+    /// For 04: the unit or person it was assigned to.
+    public var assignee: String?
 
-    public init(status: String, statusName: String, at: Date, actor: String, note: String?) {
+    public init(status: String, statusName: String, at: Date, actor: String, note: String?, assignee: String?) {
         self.status = status
         self.statusName = statusName
         self.at = at
         self.actor = actor
         self.note = note
+        self.assignee = assignee
     }
 }
 
@@ -145,15 +148,18 @@ public struct RecipientStatus: Codable, Sendable {
     /// Số đến in the recipient's incoming register, once accepted.
     public var arrivalNumber: Int?
     public var updatedAt: Date
+    /// The unit or person it is assigned to inside the recipient (04).
+    public var assignee: String?
     public var history: [StatusEvent]?
 
     public init(recipient: AgencyRef, status: String, statusName: String, arrivalNumber: Int?, updatedAt: Date,
-                history: [StatusEvent]?) {
+                assignee: String?, history: [StatusEvent]?) {
         self.recipient = recipient
         self.status = status
         self.statusName = statusName
         self.arrivalNumber = arrivalNumber
         self.updatedAt = updatedAt
+        self.assignee = assignee
         self.history = history
     }
 }
@@ -177,11 +183,13 @@ public struct DocumentView: Codable, Sendable {
     public var files: [FileInfo]
     public var signatures: [SignatureInfo]
     public var recipients: [RecipientStatus]
+    /// When a recipient accepted a recall: the sender's copy is frozen from then on.
+    public var frozenAt: Date?
 
     public init(id: String, numberAndSymbol: String, number: Int, symbol: String, issuer: AgencyRef, typeName: String,
                 typeAbbreviation: String, subject: String, urgency: String, authority: String?, signerName: String,
                 signerPosition: String, issuedAt: Date, deadline: String?, files: [FileInfo], signatures: [SignatureInfo],
-                recipients: [RecipientStatus]) {
+                recipients: [RecipientStatus], frozenAt: Date?) {
         self.id = id
         self.numberAndSymbol = numberAndSymbol
         self.number = number
@@ -199,6 +207,7 @@ public struct DocumentView: Codable, Sendable {
         self.files = files
         self.signatures = signatures
         self.recipients = recipients
+        self.frozenAt = frozenAt
     }
 }
 
@@ -230,6 +239,28 @@ public struct InboxEntry: Codable, Sendable {
         self.statusName = statusName
         self.arrivalNumber = arrivalNumber
     }
+}
+
+/// `POST /v1/documents/{id}/status`: what a recipient reports after registering.
+public struct StatusRequest: Codable, Sendable {
+    /// assigned (04), in-progress (05), completed (06), recall-accepted (15), recall-refused (16), or the code.
+    public var status: String
+    /// For assigned: the unit or person (at most 1000 characters).
+    public var to: String?
+    public var note: String?
+
+    public init(status: String, to: String?, note: String?) {
+        self.status = status
+        self.to = to
+        self.note = note
+    }
+}
+
+/// `POST /v1/documents/{id}/recall`: the sender asks every recipient to accept a recall (13).
+public struct RecallRequest: Codable, Sendable {
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
 }
 
 /// `POST /v1/documents/{id}/reject`.

@@ -45,6 +45,21 @@ public enum DeliveryStatus: String, Sendable, Codable, CaseIterable, CustomStrin
         }
     }
 
+    /// Accepts the two-digit code or the English name a clerk types: `assigned`, `in-progress` …
+    public init(parsing text: String) throws(DomainError) {
+        let key = text.trimmingWhitespace().lowercased()
+        let names: [String: DeliveryStatus] = [
+            "arrived": .arrived, "rejected": .rejected, "accepted": .accepted, "assigned": .assigned,
+            "in-progress": .inProgress, "completed": .completed, "recall-requested": .recallRequested,
+            "recall-accepted": .recallAccepted, "recall-refused": .recallRefused,
+        ]
+        guard let status = DeliveryStatus(rawValue: key) ?? names[key] else {
+            throw .invalid(field: "status", value: text,
+                           rule: "use a code 01…16 of QCVN 102 or a name: " + names.keys.sorted().joined(separator: ", "))
+        }
+        self = status
+    }
+
     /// The status after `next`, or an error naming what is allowed instead.
     public func transition(to next: DeliveryStatus) throws(DomainError) -> DeliveryStatus {
         guard allowedNext.contains(next) else {

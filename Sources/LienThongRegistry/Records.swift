@@ -115,8 +115,10 @@ public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRec
     public var deadline: String?
     public var issuedAt: Date
     public var createdBy: String
+    /// Set when a recipient first accepts a recall: the sender's copy is frozen, its record kept.
+    public var frozenAt: Date?
 
-    public init(id: String, issuerCode: String, issuerName: String, register: String, year: Int, number: Int, symbol: String, typeName: String, typeAbbreviation: String, subject: String, language: String, pageCount: Int?, notes: String?, urgency: Int, authorityPrefix: String?, signerUsername: String, signerName: String, signerPosition: String, deadline: String?, issuedAt: Date, createdBy: String) {
+    public init(id: String, issuerCode: String, issuerName: String, register: String, year: Int, number: Int, symbol: String, typeName: String, typeAbbreviation: String, subject: String, language: String, pageCount: Int?, notes: String?, urgency: Int, authorityPrefix: String?, signerUsername: String, signerName: String, signerPosition: String, deadline: String?, issuedAt: Date, createdBy: String, frozenAt: Date? = nil) {
         self.id = id
         self.issuerCode = issuerCode
         self.issuerName = issuerName
@@ -138,6 +140,7 @@ public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRec
         self.deadline = deadline
         self.issuedAt = issuedAt
         self.createdBy = createdBy
+        self.frozenAt = frozenAt
     }
 }
 
@@ -204,8 +207,11 @@ public struct DeliveryRecord: Codable, Sendable, FetchableRecord, MutablePersist
     public var arrivalNumber: Int?
     public var arrivalYear: Int?
     public var updatedAt: Date
+    /// The unit or person the document was assigned to (04), e.g. "Phòng Văn hóa – Xã hội".
+    public var assignee: String?
 
-    public init(id: Int64?, documentID: String, recipientCode: String, recipientName: String, status: String, arrivalNumber: Int?, arrivalYear: Int?, updatedAt: Date) {
+    public init(id: Int64?, documentID: String, recipientCode: String, recipientName: String, status: String, arrivalNumber: Int?, arrivalYear: Int?, updatedAt: Date,
+                assignee: String? = nil) {
         self.id = id
         self.documentID = documentID
         self.recipientCode = recipientCode
@@ -214,6 +220,7 @@ public struct DeliveryRecord: Codable, Sendable, FetchableRecord, MutablePersist
         self.arrivalNumber = arrivalNumber
         self.arrivalYear = arrivalYear
         self.updatedAt = updatedAt
+        self.assignee = assignee
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -227,14 +234,16 @@ public struct StatusEventRecord: Codable, Sendable, FetchableRecord, MutablePers
     public var at: Date
     public var actor: String
     public var note: String?
+    public var assignee: String?
 
-    public init(id: Int64?, deliveryID: Int64, status: String, at: Date, actor: String, note: String?) {
+    public init(id: Int64?, deliveryID: Int64, status: String, at: Date, actor: String, note: String?, assignee: String? = nil) {
         self.id = id
         self.deliveryID = deliveryID
         self.status = status
         self.at = at
         self.actor = actor
         self.note = note
+        self.assignee = assignee
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

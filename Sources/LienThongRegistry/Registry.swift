@@ -169,7 +169,7 @@ public final class Registry: Sendable {
     /// Moves a delivery to a new status if the current one allows it; accepting (03) assigns the
     /// next arrival number (số đến) of the recipient's incoming register for the year.
     public func changeStatus(documentID: String, recipient: String, to next: DeliveryStatus,
-                             actor: String, note: String?, at now: Date) throws -> DeliveryRecord {
+                             actor: String, note: String?, assignee: String? = nil, at now: Date) throws -> DeliveryRecord {
         try pool.write { db in
             guard var delivery = try DeliveryRecord
                 .filter(Column("documentID") == documentID && Column("recipientCode") == recipient).fetchOne(db),
@@ -186,10 +186,34 @@ public final class Registry: Sendable {
                 delivery.arrivalNumber = last + 1
                 delivery.arrivalYear = year
             }
+            if let assignee { delivery.assignee = assignee }
             try delivery.update(db)
-            var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: next.code, at: now, actor: actor, note: note)
+            var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: next.code, at: now, actor: actor, note: note,
+                                          assignee: assignee)
             try event.insert(db)
+            if next == .recallAccepted {
+                try db.execute(sql: "UPDATE document SET frozenAt = COALESCE(frozenAt, ?) WHERE id = ?", arguments: [now, documentID])
+            }
             return delivery
+        }
+    }
+
+    /// The sender asks every recipient that can still be asked to accept a recall (13), in one
+    /// transaction; deliveries already rejected, completed or recalled are left as they are.
+    public func requestRecall(documentID: String, actor: String, reason: String, at now: Date) throws -> [DeliveryRecord] {
+        try pool.write { db in
+            var changed: [DeliveryRecord] = []
+            for var delivery in try DeliveryRecord.filter(Column("documentID") == documentID).fetchAll(db) {
+                guard let current = DeliveryStatus(rawValue: delivery.status), current.allowedNext.contains(.recallRequested) else { continue }
+                delivery.status = DeliveryStatus.recallRequested.code
+                delivery.updatedAt = now
+                try delivery.update(db)
+                var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: DeliveryStatus.recallRequested.code,
+                                              at: now, actor: actor, note: reason)
+                try event.insert(db)
+                changed.append(delivery)
+            }
+            return changed
         }
     }
 }

@@ -115,6 +115,11 @@ enum Schema {
             try db.create(index: "documentFile_awaiting", on: "documentFile", columns: ["awaitingTimeStamp"],
                           condition: Column("awaitingTimeStamp") == true)
         }
+        migrator.registerMigration("v3: assignees, recalls and frozen copies") { db in
+            try db.alter(table: "delivery") { t in t.add(column: "assignee", .text) }
+            try db.alter(table: "statusEvent") { t in t.add(column: "assignee", .text) }
+            try db.alter(table: "document") { t in t.add(column: "frozenAt", .datetime) }
+        }
         return migrator
     }
 }

@@ -273,7 +273,44 @@ public struct DocumentService: Sendable {
         return try report(id, .rejected, note: checked, caller: caller)
     }
 
-    private func report(_ id: String, _ status: DeliveryStatus, note: String?, caller: UserRecord) throws -> RecipientStatus {
+    /// 04 assigned (to a unit or person), 05 in progress, 06 completed, and the answers to a recall
+    /// (15 accepted: the copy leaves the inbox; 16 refused).
+    public func report(_ id: String, status text: String, to: String?, note: String?, caller: UserRecord) throws -> RecipientStatus {
+        do {
+            let status = try DeliveryStatus(parsing: text)
+            let reportable: [DeliveryStatus] = [.assigned, .inProgress, .completed, .recallAccepted, .recallRefused]
+            guard reportable.contains(status) else {
+                throw Problem.invalid("status \(status) is not reported here: 03 with `lienthong ack`, 02 with `reject`, 13 by the sender with `recall`; here: " + reportable.map(\.description).joined(separator: ", "))
+            }
+            let assignee = try to.map { try FieldLimit.receivingUnits.check($0, required: true) }
+            if status == .assigned, assignee == nil {
+                throw Problem.domain(.missing(field: "to (the unit or person it is assigned to)"))
+            }
+            return try report(id, status, note: note.map { try FieldLimit.notes.check($0) }, assignee: assignee, caller: caller)
+        } catch let error as DomainError {
+            throw Problem.domain(error)
+        }
+    }
+
+    /// 13: the sender asks every recipient that has not finished with it to accept a recall.
+    public func recall(_ id: String, reason: String, caller: UserRecord) throws -> DocumentView {
+        let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
+        guard isIssuer else { throw Problem.forbidden("only the sender recalls a document; your agency received \(Self.numberAndSymbol(document))") }
+        guard caller.role == .clerk else { throw Problem.forbidden("only a clerk (văn thư) recalls documents") }
+        guard document.frozenAt == nil else {
+            throw Problem("document-frozen", status: 409, title: "Document frozen",
+                          detail: "\(Self.numberAndSymbol(document)) was already recalled and accepted; its record is frozen")
+        }
+        let checked: String
+        do { checked = try FieldLimit.reason.check(reason, required: true) } catch { throw Problem.domain(error) }
+        guard !(try registry.requestRecall(documentID: id, actor: caller.username, reason: checked, at: now())).isEmpty else {
+            throw Problem("nothing-to-recall", status: 409, title: "Nothing to recall",
+                          detail: "every recipient has already rejected, completed, or answered a recall of \(Self.numberAndSymbol(document))")
+        }
+        return try view(registry.document(id)!, for: caller.agencyCode, history: true)
+    }
+
+    private func report(_ id: String, _ status: DeliveryStatus, note: String?, assignee: String? = nil, caller: UserRecord) throws -> RecipientStatus {
         let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
         guard try !isIssuer || registry.delivery(documentID: id, recipient: caller.agencyCode) != nil else {
             throw Problem.forbidden("only a recipient reports status \(status.code); your agency sent \(Self.numberAndSymbol(document))")
@@ -283,7 +320,7 @@ public struct DocumentService: Sendable {
         }
         do {
             let delivery = try registry.changeStatus(documentID: id, recipient: caller.agencyCode, to: status,
-                                                     actor: caller.username, note: note, at: now())
+                                                     actor: caller.username, note: note, assignee: assignee, at: now())
             return try recipientStatus(delivery, history: nil)
         } catch let error as DomainError {
             throw Problem.domain(error)
@@ -314,17 +351,18 @@ public struct DocumentService: Sendable {
                 SignatureInfo(filePosition: $0.filePosition, role: $0.role, commonName: $0.commonName, organization: $0.organization,
                               serialNumber: $0.serialNumber, algorithm: $0.algorithm, signedAt: $0.signedAt)
             },
-            recipients: try deliveries.map { try recipientStatus($0, history: history ? events[$0.id!] ?? [] : nil) })
+            recipients: try deliveries.map { try recipientStatus($0, history: history ? events[$0.id!] ?? [] : nil) },
+            frozenAt: document.frozenAt)
     }
 
     func recipientStatus(_ delivery: DeliveryRecord, history: [StatusEventRecord]?) throws -> RecipientStatus {
         RecipientStatus(
             recipient: AgencyRef(code: delivery.recipientCode, name: delivery.recipientName), status: delivery.status,
             statusName: DeliveryStatus(rawValue: delivery.status)?.vietnameseName ?? delivery.status,
-            arrivalNumber: delivery.arrivalNumber, updatedAt: delivery.updatedAt,
+            arrivalNumber: delivery.arrivalNumber, updatedAt: delivery.updatedAt, assignee: delivery.assignee,
             history: history?.map {
                 StatusEvent(status: $0.status, statusName: DeliveryStatus(rawValue: $0.status)?.vietnameseName ?? $0.status,
-                            at: $0.at, actor: $0.actor, note: $0.note)
+                            at: $0.at, actor: $0.actor, note: $0.note, assignee: $0.assignee)
             })
     }
 }

@@ -45,6 +45,14 @@ struct Routes {
         v1.get("documents/:id/files/:position", use: { try await download($0, $1, signature: false) })
         v1.get("documents/:id/files/:position/signature", use: { try await download($0, $1, signature: true) })
         v1.post("documents/:id/ack") { _, context in try Self.json(service.accept(context.id, caller: context.requireCaller())) }
+        v1.post("documents/:id/status") { request, context in
+            let body = try await Self.decode(StatusRequest.self, request, context)
+            return try Self.json(service.report(context.id, status: body.status, to: body.to, note: body.note, caller: context.requireCaller()))
+        }
+        v1.post("documents/:id/recall") { request, context in
+            let body = try await Self.decode(RecallRequest.self, request, context)
+            return try Self.json(service.recall(context.id, reason: body.reason, caller: context.requireCaller()))
+        }
         v1.post("documents/:id/reject") { request, context in
             let body = try await Self.decode(RejectRequest.self, request, context)
             return try Self.json(service.reject(context.id, reason: body.reason, caller: context.requireCaller()))

@@ -31,14 +31,16 @@ struct Track: AsyncParsableCommand {
             let document = try await connection.client().get("/v1/documents/\(id)/track", as: DocumentView.self)
             if output.json { return try Output.printJSON(document) }
             print("\(document.numberAndSymbol) — \(document.subject)")
+            if let frozen = document.frozenAt { print("Recalled: frozen since \(Output.time(frozen)); its record is kept") }
             print(Output.table(["RECIPIENT", "NAME", "STATUS", "SỐ ĐẾN", "SINCE"], document.recipients.map {
-                [$0.recipient.code, $0.recipient.name, "\($0.status) \($0.statusName)", $0.arrivalNumber.map(String.init) ?? "-",
-                 Output.time($0.updatedAt)]
+                [$0.recipient.code, $0.recipient.name, "\($0.status) \($0.statusName)" + ($0.assignee.map { " → \($0)" } ?? ""),
+                 $0.arrivalNumber.map(String.init) ?? "-", Output.time($0.updatedAt)]
             }))
             for recipient in document.recipients {
                 print("\n\(recipient.recipient.code) \(recipient.recipient.name)")
                 for event in recipient.history ?? [] {
-                    print("  \(Output.time(event.at))  \(event.status) \(event.statusName)  by \(event.actor)" + (event.note.map { "  — \($0)" } ?? ""))
+                    print("  \(Output.time(event.at))  \(event.status) \(event.statusName)" + (event.assignee.map { " → \($0)" } ?? "")
+                          + "  by \(event.actor)" + (event.note.map { "  — \($0)" } ?? ""))
                 }
             }
         }

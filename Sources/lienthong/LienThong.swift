@@ -8,7 +8,8 @@ struct LienThong: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lienthong",
         abstract: "Send, receive, verify and track signed official documents between agencies.",
-        subcommands: [Send.self, Inbox.self, Get.self, Verify.self, Ack.self, Reject.self, Track.self, Cert.self, WhoAmI.self, Agencies.self])
+        subcommands: [Send.self, Inbox.self, Get.self, Verify.self, Ack.self, Reject.self, Status.self, Recall.self, Track.self, Cert.self,
+                      WhoAmI.self, Agencies.self])
 }
 
 /// Runs a command body and turns any failure into one line on stderr and a non-zero exit.

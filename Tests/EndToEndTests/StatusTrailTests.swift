@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// The edXML status trail after registration, and a recall, through the real CLI.
+@Suite("End to end: status trail and recall", .serialized)
+final class StatusTrailTests {
+    let daemon: DaemonUnderTest
+
+    init() throws { daemon = try DaemonUnderTest() }
+
+    private func sendToThreeCommunes() throws -> String {
+        let file = try daemon.write("kh.pdf", "%PDF-1.7 Kế hoạch\n")
+        let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18,000.02.21.H18,000.03.21.H18", "--type", "KH",
+                                   "--subject", "Kế hoạch kiểm tra công vụ", "--json"], as: "clerk.tinh-dien-bien")
+        #expect(sent.status == 0, "\(sent.stderr)")
+        return try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
+    }
+
+    private func history(_ id: String, of code: String) throws -> [[String: Any]] {
+        let track = try daemon.cli(["track", id, "--json"], as: "clerk.tinh-dien-bien")
+        let recipients = try #require((try json(track.stdout) as? [String: Any])?["recipients"] as? [[String: Any]])
+        let recipient = try #require(recipients.first { ($0["recipient"] as? [String: Any])?["code"] as? String == code })
+        return try #require(recipient["history"] as? [[String: Any]])
+    }
+
+    @Test func aReceiverReportsEachStepAndOnlySensibleOnes() throws {
+        let id = try sendToThreeCommunes()
+        // No completion before registration: the error names what is allowed.
+        let early = try daemon.cli(["status", id, "completed"], as: "clerk.xa-na-son")
+        #expect(early.status != 0 && early.stderr.contains("allowed from 01: 02 Từ chối, 03 Đã tiếp nhận, 13 Đề nghị thu hồi"), "\(early.stderr)")
+        #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)
+        let unassigned = try daemon.cli(["status", id, "assigned"], as: "clerk.xa-na-son")
+        #expect(unassigned.status != 0 && unassigned.stderr.contains("to (the unit or person"))
+        #expect(try daemon.cli(["status", id, "assigned", "--to", "Phòng Văn hóa – Xã hội"], as: "clerk.xa-na-son").status == 0)
+        #expect(try daemon.cli(["status", id, "in-progress", "--note", "Đang triển khai"], as: "clerk.xa-na-son").status == 0)
+        #expect(try daemon.cli(["status", id, "06"], as: "clerk.xa-na-son").status == 0)
+        let trail = try history(id, of: "000.01.21.H18")
+        #expect(trail.map { $0["status"] as? String } == ["01", "03", "04", "05", "06"])
+        #expect(trail[2]["assignee"] as? String == "Phòng Văn hóa – Xã hội")
+        // Completed is final; a rejected document cannot be completed; the sender reports nothing.
+        #expect(try daemon.cli(["status", id, "in-progress"], as: "clerk.xa-na-son").stderr.contains("none (final status)"))
+        #expect(try daemon.cli(["reject", id, "--reason", "Không thuộc thẩm quyền"], as: "clerk.xa-phi-nhu").status == 0)
+        #expect(try daemon.cli(["status", id, "completed"], as: "clerk.xa-phi-nhu").stderr.contains("cannot move to 06"))
+        #expect(try daemon.cli(["status", id, "completed"], as: "clerk.tinh-dien-bien").stderr.contains("forbidden"))
+        #expect(try daemon.cli(["status", id, "13"], as: "clerk.xa-xa-dung").stderr.contains("by the sender with `recall`"))
+        #expect(try daemon.cli(["status", id, "done"], as: "clerk.xa-xa-dung").stderr.contains("use a code 01…16"))
+    }
+
+    @Test func aRecallIsAnsweredByEachRecipientAndFreezesTheSendersCopy() throws {
+        let id = try sendToThreeCommunes()
+        #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)
+        for step in ["assigned", "completed"] {
+            #expect(try daemon.cli(["status", id, step] + (step == "assigned" ? ["--to", "Chủ tịch"] : []), as: "clerk.xa-na-son").status == 0)
+        }
+        #expect(try daemon.cli(["recall", id, "--reason", "x"], as: "clerk.xa-na-son").stderr.contains("only the sender"))
+        let recall = try daemon.cli(["recall", id, "--reason", "Văn bản có sai sót, sẽ ban hành văn bản thay thế"], as: "clerk.tinh-dien-bien")
+        #expect(recall.status == 0, "\(recall.stderr)")
+        #expect(recall.stdout.contains("requested from 2 recipients"))
+
+        #expect(try daemon.cli(["status", id, "recall-accepted"], as: "clerk.xa-phi-nhu").status == 0)
+        #expect(try daemon.cli(["status", id, "recall-refused", "--note", "Đã triển khai"], as: "clerk.xa-xa-dung").status == 0)
+        // The accepted copy leaves the recipient's inbox; the document no longer exists for it.
+        #expect(try daemon.cli(["inbox"], as: "clerk.xa-phi-nhu").stdout.contains("empty"))
+        #expect(try daemon.cli(["get", id, "--out", daemon.path("gone")], as: "clerk.xa-phi-nhu").stderr.contains("document-not-found"))
+        // A refused recall returns the delivery to its course.
+        #expect(try daemon.cli(["ack", id], as: "clerk.xa-xa-dung").stderr.contains("cannot move to 03"))
+        #expect(try daemon.cli(["status", id, "in-progress"], as: "clerk.xa-xa-dung").status == 0)
+        // The sender's copy is frozen, its record kept.
+        let track = try daemon.cli(["track", id], as: "clerk.tinh-dien-bien")
+        #expect(track.stdout.contains("Recalled: frozen since"))
+        #expect(track.stdout.contains("15 Đồng ý thu hồi") && track.stdout.contains("06 Hoàn thành"))
+        #expect(try history(id, of: "000.02.21.H18").map { $0["status"] as? String } == ["01", "13", "15"])
+        let again = try daemon.cli(["recall", id, "--reason", "lần nữa"], as: "clerk.tinh-dien-bien")
+        #expect(again.status != 0 && again.stderr.contains("document-frozen"))
+    }
+}
