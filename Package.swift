@@ -81,7 +81,7 @@ let package = Package(
             dependencies: ["LienThongRegistry", "LienThongDomain"],
             swiftSettings: strict
         ),
-        .testTarget(name: "LienThongServerTests", dependencies: ["LienThongServer", "LienThongAPI"], swiftSettings: strict),
+        .testTarget(name: "LienThongServerTests", dependencies: ["LienThongServer", "LienThongAPI", "LienThongDomain"], swiftSettings: strict),
         /// Starts the real daemon binary and drives it with the real CLI.
         .testTarget(
             name: "EndToEndTests",

@@ -241,6 +241,32 @@ public struct InboxEntry: Codable, Sendable {
     }
 }
 
+/// `GET /v1/overdue`: a delivery past its reply deadline, or due soon.
+public struct OverdueEntry: Codable, Sendable {
+    public var id: String
+    public var numberAndSymbol: String
+    public var subject: String
+    /// The sender (incoming) or the recipient (outgoing).
+    public var counterpart: AgencyRef
+    public var status: String
+    public var statusName: String
+    public var deadline: String
+    /// Working days past the deadline; 0 on the day, negative while still to come.
+    public var workingDaysLate: Int
+
+    public init(id: String, numberAndSymbol: String, subject: String, counterpart: AgencyRef, status: String, statusName: String,
+                deadline: String, workingDaysLate: Int) {
+        self.id = id
+        self.numberAndSymbol = numberAndSymbol
+        self.subject = subject
+        self.counterpart = counterpart
+        self.status = status
+        self.statusName = statusName
+        self.deadline = deadline
+        self.workingDaysLate = workingDaysLate
+    }
+}
+
 /// `POST /v1/documents/{id}/status`: what a recipient reports after registering.
 public struct StatusRequest: Codable, Sendable {
     /// assigned (04), in-progress (05), completed (06), recall-accepted (15), recall-refused (16), or the code.

@@ -154,6 +154,25 @@ public final class Registry: Sendable {
         }
     }
 
+    /// Deliveries with a reply deadline that are still open (not rejected, completed or recalled),
+    /// to `agency` (incoming) or of documents it issued (outgoing).
+    public func openDeliveriesWithDeadline(agency: String, incoming: Bool) throws -> [(DocumentRecord, DeliveryRecord)] {
+        try pool.read { db in
+            let closed = [DeliveryStatus.rejected, .completed, .recallAccepted].map(\.code)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT delivery.id FROM delivery JOIN document ON document.id = delivery.documentID
+                WHERE document.deadline IS NOT NULL AND delivery.status NOT IN (?, ?, ?)
+                  AND \(incoming ? "delivery.recipientCode" : "document.issuerCode") = ?
+                ORDER BY document.deadline, delivery.id
+                """, arguments: [closed[0], closed[1], closed[2], agency])
+            return try rows.compactMap { row in
+                guard let delivery = try DeliveryRecord.fetchOne(db, key: row[0] as Int64),
+                      let document = try DocumentRecord.fetchOne(db, key: delivery.documentID) else { return nil }
+                return (document, delivery)
+            }
+        }
+    }
+
     /// An agency's inbox, newest first, with each document's current status for that agency.
     public func inbox(agency: String, limit: Int = 50) throws -> [(DocumentRecord, DeliveryRecord)] {
         try pool.read { db in

@@ -327,6 +327,31 @@ public struct DocumentService: Sendable {
         }
     }
 
+    // MARK: - Deadlines
+
+    /// Open deliveries past their deadline or due within `within` working days, most late first.
+    public func overdue(within: Int, incoming: Bool, caller: UserRecord) throws -> [OverdueEntry] {
+        guard (0...365).contains(within) else { throw Problem.invalid("within is a number of working days from 0 to 365") }
+        let today = CivilDate.inVietnam(now())
+        return try registry.openDeliveriesWithDeadline(agency: caller.agencyCode, incoming: incoming).compactMap { document, delivery in
+            guard let deadline = document.deadline.flatMap(CivilDate.init(iso:)),
+                  let late = Self.workingDaysLate(deadline: deadline, today: today, within: within, calendar: calendar) else { return nil }
+            return OverdueEntry(
+                id: document.id, numberAndSymbol: Self.numberAndSymbol(document), subject: document.subject,
+                counterpart: incoming ? AgencyRef(code: document.issuerCode, name: document.issuerName)
+                                      : AgencyRef(code: delivery.recipientCode, name: delivery.recipientName),
+                status: delivery.status, statusName: DeliveryStatus(rawValue: delivery.status)?.vietnameseName ?? delivery.status,
+                deadline: deadline.description, workingDaysLate: late)
+        }.sorted { $0.workingDaysLate > $1.workingDaysLate }
+    }
+
+    /// Working days past `deadline` at `today` (negative while to come), when it is past or due
+    /// within `within` working days; nil otherwise.
+    static func workingDaysLate(deadline: CivilDate, today: CivilDate, within: Int, calendar: WorkingDayCalendar) -> Int? {
+        guard deadline <= calendar.adding(workingDays: within, to: today) else { return nil }
+        return calendar.workingDays(from: deadline, to: today)
+    }
+
     // MARK: - Views
 
     static func numberAndSymbol(_ document: DocumentRecord) -> String {

@@ -40,6 +40,13 @@ struct Routes {
         v1.post("files", use: upload)
         v1.post("documents", use: send)
         v1.get("inbox") { _, context in try Self.json(service.inbox(caller: context.requireCaller())) }
+        v1.get("overdue") { request, context in
+            let query = request.uri.queryParameters
+            guard let within = query["within"].map({ Int(String($0)) }) ?? 0 else { throw Problem.invalid("within is a number of working days") }
+            let direction = query["direction"].map(String.init) ?? "in"
+            guard ["in", "out"].contains(direction) else { throw Problem.invalid("direction is in (documents to you) or out (documents you sent)") }
+            return try Self.json(service.overdue(within: within, incoming: direction == "in", caller: context.requireCaller()))
+        }
         v1.get("documents/:id") { _, context in try Self.json(service.document(context.id, caller: context.requireCaller())) }
         v1.get("documents/:id/track") { _, context in try Self.json(service.track(context.id, caller: context.requireCaller())) }
         v1.get("documents/:id/files/:position", use: { try await download($0, $1, signature: false) })

@@ -46,6 +46,26 @@ final class StatusTrailTests {
         #expect(try daemon.cli(["status", id, "done"], as: "clerk.xa-xa-dung").stderr.contains("use a code 01…16"))
     }
 
+    @Test func overdueListsWhatIsDueInWorkingDays() throws {
+        let file = try daemon.write("bc.pdf", "%PDF-1.7 Báo cáo\n")
+        let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "CV", "--drafting-unit", "VP",
+                                   "--subject", "Đề nghị báo cáo", "--deadline", "3wd", "--json"], as: "clerk.tinh-dien-bien")
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
+        #expect(try daemon.cli(["overdue", "--within", "1"], as: "clerk.xa-na-son").stdout.contains("Nothing overdue"))
+        let soon = try daemon.cli(["overdue", "--within", "5"], as: "clerk.xa-na-son")
+        #expect(soon.stdout.contains(id) && soon.stdout.contains("in 3 wd"), "\(soon.stdout)")
+        let out = try daemon.cli(["overdue", "--within", "5", "--direction", "out", "--json"], as: "clerk.tinh-dien-bien")
+        let entries = try #require(try json(out.stdout) as? [[String: Any]])
+        #expect(entries.count == 1 && (entries[0]["counterpart"] as? [String: Any])?["code"] as? String == "000.01.21.H18")
+        #expect(entries[0]["workingDaysLate"] as? Int == -3)
+        // Done is done: a completed delivery is not overdue.
+        #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)
+        #expect(try daemon.cli(["status", id, "completed"], as: "clerk.xa-na-son").status == 0)
+        #expect(try daemon.cli(["overdue", "--within", "5"], as: "clerk.xa-na-son").stdout.contains("Nothing overdue"))
+        #expect(try daemon.cli(["overdue", "--direction", "sideways"], as: "clerk.xa-na-son").stderr.contains("direction is in"))
+    }
+
     @Test func aRecallIsAnsweredByEachRecipientAndFreezesTheSendersCopy() throws {
         let id = try sendToThreeCommunes()
         #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LienThongAPI
+import LienThongDomain
 @testable import LienThongServer
 
 @Suite("Daemon configuration and input checks")
@@ -58,6 +59,19 @@ struct ConfigurationAndInputTests {
         #expect(try DocumentService.secrecy("Mật".decomposedStringWithCanonicalMapping) == .confidential)
         #expect(try DocumentService.secrecy(nil) == .none)
         #expect(throws: (any Error).self) { try DocumentService.secrecy("bí mật lắm") }
+    }
+
+    @Test func lateIsCountedInVietnameseWorkingDays() throws {
+        let calendar = WorkingDayCalendar()
+        func late(_ deadline: String, _ today: String, within: Int = 0) -> Int? {
+            DocumentService.workingDaysLate(deadline: CivilDate(iso: deadline)!, today: CivilDate(iso: today)!, within: within, calendar: calendar)
+        }
+        #expect(late("2026-11-13", "2026-11-20") == 5)
+        #expect(late("2026-11-20", "2026-11-20") == 0)
+        #expect(late("2026-11-25", "2026-11-20", within: 2) == nil)
+        #expect(late("2026-11-25", "2026-11-20", within: 3) == -3)
+        // Tết Bính Ngọ: 16–20 February 2026 are days off, so Friday 13 is one working day late on Monday 23.
+        #expect(late("2026-02-13", "2026-02-23") == 1)
     }
 
     @Test func tokensAreRandomAndStoredOnlyAsHashes() {
