@@ -111,7 +111,7 @@ final class SignatureServicesTests {
         // The TSA comes up; the backfill adds the time stamps within a few retries.
         let tsa = try DaemonUnderTest(environment: ["LIENTHONG_PORT": "\(port)"])
         var pending = true
-        for _ in 0..<40 where pending {
+        for _ in 0..<120 where pending {
             try await Task.sleep(for: .milliseconds(250))
             let view = try sender.cli(["track", id, "--json"], as: "clerk.tinh-dien-bien")
             pending = (try json(view.stdout) as? [String: Any]).flatMap { ($0["files"] as? [[String: Any]])?.first?["timeStampPending"] as? Bool } ?? true
