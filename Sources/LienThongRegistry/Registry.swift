@@ -173,6 +173,28 @@ public final class Registry: Sendable {
         }
     }
 
+    /// The outgoing register of `issuer` for a year (Vietnam time): its documents by number, with their deliveries.
+    public func outgoingRegister(issuer: String, year: Int) throws -> [(DocumentRecord, [DeliveryRecord])] {
+        try pool.read { db in
+            try DocumentRecord.filter(Column("issuerCode") == issuer && Column("year") == year)
+                .order(Column("register"), Column("number")).fetchAll(db)
+                .map { ($0, try DeliveryRecord.filter(Column("documentID") == $0.id).order(Column("recipientCode")).fetchAll(db)) }
+        }
+    }
+
+    /// The incoming register of `recipient` for a year: registered deliveries by arrival number,
+    /// with their documents and status histories.
+    public func incomingRegister(recipient: String, year: Int) throws -> [(DocumentRecord, DeliveryRecord, [StatusEventRecord])] {
+        try pool.read { db in
+            try DeliveryRecord.filter(Column("recipientCode") == recipient && Column("arrivalYear") == year)
+                .order(Column("arrivalNumber")).fetchAll(db).compactMap { delivery in
+                    guard let document = try DocumentRecord.fetchOne(db, key: delivery.documentID) else { return nil }
+                    let events = try StatusEventRecord.filter(Column("deliveryID") == delivery.id!).order(Column("id")).fetchAll(db)
+                    return (document, delivery, events)
+                }
+        }
+    }
+
     /// An agency's inbox, newest first, with each document's current status for that agency.
     public func inbox(agency: String, limit: Int = 50) throws -> [(DocumentRecord, DeliveryRecord)] {
         try pool.read { db in

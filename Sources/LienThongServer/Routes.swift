@@ -40,6 +40,16 @@ struct Routes {
         v1.post("files", use: upload)
         v1.post("documents", use: send)
         v1.get("inbox") { _, context in try Self.json(service.inbox(caller: context.requireCaller())) }
+        v1.get("registers/:kind") { request, context in
+            guard let kind = context.parameters.get("kind"), ["in", "out"].contains(kind) else {
+                throw Problem.notFound("registers are /v1/registers/out (văn bản đi) and /v1/registers/in (văn bản đến)")
+            }
+            let year = try request.uri.queryParameters["year"].map {
+                guard let year = Int(String($0)) else { throw Problem.invalid("year is a number, e.g. 2026") }
+                return year
+            } ?? VietnamTime.year(of: Date())
+            return try Self.json(service.register(outgoing: kind == "out", year: year, caller: context.requireCaller()))
+        }
         v1.get("overdue") { request, context in
             let query = request.uri.queryParameters
             guard let within = query["within"].map({ Int(String($0)) }) ?? 0 else { throw Problem.invalid("within is a number of working days") }

@@ -66,6 +66,37 @@ final class StatusTrailTests {
         #expect(try daemon.cli(["overdue", "--direction", "sideways"], as: "clerk.xa-na-son").stderr.contains("direction is in"))
     }
 
+    @Test func theRegistersExportWithDecree30ColumnsForExcel() throws {
+        let file = try daemon.write("cv.pdf", "%PDF-1.7 Công văn\n")
+        var ids: [String] = []
+        for (type, subject, extra) in [("CT", "Về việc \"Tết sum vầy\", an toàn", [String]()), ("CV", "Đôn đốc báo cáo", ["--drafting-unit", "VP"])] {
+            let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", type, "--subject", subject, "--json"] + extra,
+                                      as: "clerk.tinh-dien-bien")
+            #expect(sent.status == 0, "\(sent.stderr)")
+            ids.append(try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String))
+        }
+        #expect(try daemon.cli(["ack", ids[1]], as: "clerk.xa-na-son").status == 0)
+        #expect(try daemon.cli(["ack", ids[0]], as: "clerk.xa-na-son").status == 0)
+        #expect(try daemon.cli(["status", ids[0], "assigned", "--to", "Công chức Văn hóa – Xã hội"], as: "clerk.xa-na-son").status == 0)
+
+        let out = try daemon.cli(["register", "out", "--format", "csv"], as: "clerk.tinh-dien-bien")
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.hasPrefix("\u{FEFF}\"Số, ký hiệu văn bản\",Ngày tháng văn bản,"))
+        let lines = out.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("01/CT-UBND,") && lines[1].contains("\"Chỉ thị: Về việc \"\"Tết sum vầy\"\", an toàn\""), "\(lines[1])")
+        #expect(lines[2].hasPrefix("02/UBND-VP,"))
+
+        let incoming = try daemon.cli(["register", "in", "--format", "json"], as: "clerk.xa-na-son")
+        let register = try #require(try json(incoming.stdout) as? [String: Any])
+        let rows = try #require(register["rows"] as? [[String]])
+        #expect(rows.map { $0[1] } == ["1", "2"])
+        #expect(rows.map { $0[3] } == ["02/UBND-VP", "01/CT-UBND"])
+        #expect(rows[1][6] == "Công chức Văn hóa – Xã hội")
+        #expect(try daemon.cli(["register", "sideways"], as: "clerk.xa-na-son").stderr.contains("out or in"))
+        #expect(try daemon.cli(["register", "in", "--year", "1999"], as: "clerk.xa-na-son").stderr.contains("out of range"))
+    }
+
     @Test func aRecallIsAnsweredByEachRecipientAndFreezesTheSendersCopy() throws {
         let id = try sendToThreeCommunes()
         #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)
