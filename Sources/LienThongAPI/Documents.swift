@@ -150,16 +150,19 @@ public struct RecipientStatus: Codable, Sendable {
     public var updatedAt: Date
     /// The unit or person it is assigned to inside the recipient (04).
     public var assignee: String?
+    /// The retired agency code the sender used, when the document went to its successor.
+    public var addressedTo: String?
     public var history: [StatusEvent]?
 
     public init(recipient: AgencyRef, status: String, statusName: String, arrivalNumber: Int?, updatedAt: Date,
-                assignee: String?, history: [StatusEvent]?) {
+                assignee: String?, addressedTo: String?, history: [StatusEvent]?) {
         self.recipient = recipient
         self.status = status
         self.statusName = statusName
         self.arrivalNumber = arrivalNumber
         self.updatedAt = updatedAt
         self.assignee = assignee
+        self.addressedTo = addressedTo
         self.history = history
     }
 }
@@ -257,6 +260,49 @@ public struct Register: Codable, Sendable {
         self.columns = columns
         self.rows = rows
     }
+}
+
+/// An agency as the directory lists it.
+public struct AgencyView: Codable, Sendable {
+    public var code: String
+    public var name: String
+    public var abbreviation: String
+    public var parent: String?
+    /// "active" or "retired".
+    public var status: String
+    public var successor: String?
+
+    public init(code: String, name: String, abbreviation: String, parent: String?, status: String, successor: String?) {
+        self.code = code
+        self.name = name
+        self.abbreviation = abbreviation
+        self.parent = parent
+        self.status = status
+        self.successor = successor
+    }
+}
+
+/// `POST /v1/agencies/import`: what each line of the CSV did.
+public struct ImportLine: Codable, Sendable {
+    public var line: Int
+    /// added, updated, unchanged or rejected.
+    public var outcome: String
+    public var code: String?
+    public var detail: String
+
+    public init(line: Int, outcome: String, code: String?, detail: String) {
+        self.line = line
+        self.outcome = outcome
+        self.code = code
+        self.detail = detail
+    }
+}
+
+/// `POST /v1/agencies/{code}/retire`.
+public struct RetireRequest: Codable, Sendable {
+    public var successor: String?
+
+    public init(successor: String?) { self.successor = successor }
 }
 
 /// `GET /v1/overdue`: a delivery past its reply deadline, or due soon.

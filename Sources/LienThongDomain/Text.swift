@@ -31,4 +31,6 @@ public struct FieldLimit: Sendable {
     public static let recipientName = FieldLimit(field: "recipient name", maximum: 200)
     public static let receivingUnits = FieldLimit(field: "receiving units or persons", maximum: 1000)
     public static let reason = FieldLimit(field: "reason", maximum: 500)
+    /// The abbreviation of an agency in symbols (UBND, SNV …); Decree 30 sets no length, 20 keeps symbols within 30.
+    public static let agencyAbbreviation = FieldLimit(field: "abbreviation", maximum: 20)
 }

@@ -12,9 +12,12 @@ public struct AgencyRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
     /// PEM chain of the agency's seal certificate (leaf first), if it can seal.
     public var sealCertificatePath: String?
     public var sealKeyPath: String?
+    /// For a retired agency (after a merger): the one that took over its duties.
+    public var successorCode: String?
+    public var retiredAt: Date?
 
     public init(code: String, name: String, abbreviation: String, parentCode: String?, isActive: Bool,
-                sealCertificatePath: String?, sealKeyPath: String?) {
+                sealCertificatePath: String?, sealKeyPath: String?, successorCode: String? = nil, retiredAt: Date? = nil) {
         self.code = code
         self.name = name
         self.abbreviation = abbreviation
@@ -22,6 +25,8 @@ public struct AgencyRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
         self.isActive = isActive
         self.sealCertificatePath = sealCertificatePath
         self.sealKeyPath = sealKeyPath
+        self.successorCode = successorCode
+        self.retiredAt = retiredAt
     }
 }
 
@@ -31,6 +36,8 @@ public enum UserRole: String, Codable, Sendable, CaseIterable, DatabaseValueConv
     case clerk
     /// A leader whose key signs documents.
     case signer
+    /// Keeps the directory, users and keys.
+    case admin
 }
 
 public struct UserRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
@@ -209,9 +216,11 @@ public struct DeliveryRecord: Codable, Sendable, FetchableRecord, MutablePersist
     public var updatedAt: Date
     /// The unit or person the document was assigned to (04), e.g. "Phòng Văn hóa – Xã hội".
     public var assignee: String?
+    /// The retired code the sender addressed, when the delivery went to its successor.
+    public var addressedTo: String?
 
     public init(id: Int64?, documentID: String, recipientCode: String, recipientName: String, status: String, arrivalNumber: Int?, arrivalYear: Int?, updatedAt: Date,
-                assignee: String? = nil) {
+                assignee: String? = nil, addressedTo: String? = nil) {
         self.id = id
         self.documentID = documentID
         self.recipientCode = recipientCode
@@ -221,6 +230,7 @@ public struct DeliveryRecord: Codable, Sendable, FetchableRecord, MutablePersist
         self.arrivalYear = arrivalYear
         self.updatedAt = updatedAt
         self.assignee = assignee
+        self.addressedTo = addressedTo
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

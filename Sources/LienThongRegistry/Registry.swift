@@ -33,6 +33,62 @@ public final class Registry: Sendable {
         try pool.read { try AgencyRecord.fetchOne($0, key: code) }
     }
 
+    /// What importing one agency did.
+    public enum ImportOutcome: String, Sendable { case added, updated, unchanged }
+
+    /// Adds or updates an agency's name, abbreviation and parent; keys and retirement stay as they are.
+    public func importAgency(code: String, name: String, abbreviation: String, parentCode: String?) throws -> ImportOutcome {
+        try pool.write { db in
+            if let parentCode, try AgencyRecord.fetchOne(db, key: parentCode) == nil {
+                throw RegistryError.unknownAgency(parentCode)
+            }
+            guard var agency = try AgencyRecord.fetchOne(db, key: code) else {
+                try AgencyRecord(code: code, name: name, abbreviation: abbreviation, parentCode: parentCode, isActive: true,
+                                 sealCertificatePath: nil, sealKeyPath: nil).insert(db)
+                return .added
+            }
+            guard agency.name != name || agency.abbreviation != abbreviation || agency.parentCode != parentCode else { return .unchanged }
+            agency.name = name
+            agency.abbreviation = abbreviation
+            agency.parentCode = parentCode
+            try agency.update(db)
+            return .updated
+        }
+    }
+
+    /// Retires an agency; documents addressed to it go to `successor` from now on.
+    public func retire(_ code: String, successor: String?, at now: Date) throws -> AgencyRecord {
+        try pool.write { db in
+            guard var agency = try AgencyRecord.fetchOne(db, key: code) else { throw RegistryError.unknownAgency(code) }
+            if let successor {
+                guard successor != code, let next = try AgencyRecord.fetchOne(db, key: successor) else {
+                    throw RegistryError.unknownAgency(successor)
+                }
+                guard next.isActive else { throw RegistryError.retiredSuccessor(successor) }
+            }
+            agency.isActive = false
+            agency.successorCode = successor
+            agency.retiredAt = agency.retiredAt ?? now
+            try agency.update(db)
+            return agency
+        }
+    }
+
+    /// The agency that now answers for `code`: itself if active, else its successor's successor …
+    /// Returns the codes passed through; nil when the chain ends at a retired agency.
+    public func resolve(_ code: String) throws -> (agency: AgencyRecord, via: [String])? {
+        try pool.read { db in
+            var via: [String] = []
+            var current = try AgencyRecord.fetchOne(db, key: code)
+            while let agency = current, !agency.isActive {
+                guard let next = agency.successorCode, !via.contains(agency.code), via.count < 16 else { return nil }
+                via.append(agency.code)
+                current = try AgencyRecord.fetchOne(db, key: next)
+            }
+            return current.map { ($0, via) }
+        }
+    }
+
     public func agencies() throws -> [AgencyRecord] {
         try pool.read { try AgencyRecord.order(Column("code")).fetchAll($0) }
     }
@@ -77,7 +133,7 @@ public final class Registry: Sendable {
         issuerCode: String, register: String, year: Int,
         makeDocument: (Int) throws -> DocumentRecord,
         files: [DocumentFileRecord], signatureBlobs: [BlobRecord], signatures: [SignatureRecord],
-        recipients: [AgencyRecord], actor: String, at now: Date
+        recipients: [(agency: AgencyRecord, addressedTo: String?)], actor: String, at now: Date
     ) throws -> (DocumentRecord, [DeliveryRecord]) {
         try pool.write { db in
             let last = try Int.fetchOne(db, sql: """
@@ -90,10 +146,10 @@ public final class Registry: Sendable {
             for file in files { try file.insert(db) }
             for signature in signatures { try signature.insert(db) }
             var deliveries: [DeliveryRecord] = []
-            for recipient in recipients {
+            for (recipient, addressedTo) in recipients {
                 var delivery = DeliveryRecord(id: nil, documentID: document.id, recipientCode: recipient.code,
                                               recipientName: recipient.name, status: DeliveryStatus.arrived.code,
-                                              arrivalNumber: nil, arrivalYear: nil, updatedAt: now)
+                                              arrivalNumber: nil, arrivalYear: nil, updatedAt: now, addressedTo: addressedTo)
                 try delivery.insert(db)
                 var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: DeliveryStatus.arrived.code,
                                               at: now, actor: actor, note: nil)
@@ -261,4 +317,6 @@ public final class Registry: Sendable {
 
 public enum RegistryError: Error, Equatable {
     case notFound
+    case unknownAgency(String)
+    case retiredSuccessor(String)
 }

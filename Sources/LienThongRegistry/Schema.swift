@@ -120,6 +120,13 @@ enum Schema {
             try db.alter(table: "statusEvent") { t in t.add(column: "assignee", .text) }
             try db.alter(table: "document") { t in t.add(column: "frozenAt", .datetime) }
         }
+        migrator.registerMigration("v4: retired agencies and their successors") { db in
+            try db.alter(table: "agency") { t in
+                t.add(column: "successorCode", .text).references("agency")
+                t.add(column: "retiredAt", .datetime)
+            }
+            try db.alter(table: "delivery") { t in t.add(column: "addressedTo", .text) }
+        }
         return migrator
     }
 }

@@ -72,6 +72,10 @@ struct DemoSetup {
             users.append(UserRecord(username: clerkName, fullName: agency.clerk, position: "Văn thư", agencyCode: agency.code,
                                     role: .clerk, tokenSHA256: try issueToken(clerkName), certificatePath: nil, keyPath: nil))
         }
+        // One administrator, for the directory.
+        users.append(UserRecord(username: "admin.tinh-dien-bien", fullName: "Quản trị hệ thống", position: "Quản trị",
+                                agencyCode: Self.agencies[0].code, role: .admin, tokenSHA256: try issueToken("admin.tinh-dien-bien"),
+                                certificatePath: nil, keyPath: nil))
         try registry.seed(agencies: agencies, users: users)
         said.append("made a demo directory of \(agencies.count) agencies of Điện Biên province and \(users.count) users")
         said.append("demo tokens are in \(tokensDirectory.path)/<user>.token, e.g. clerk.tinh-dien-bien.token")

@@ -161,19 +161,21 @@ public struct DocumentService: Sendable {
         return secrecy
     }
 
-    private func resolveRecipients(_ codes: [String], issuer: AgencyRecord) throws -> [AgencyRecord] {
+    /// The agencies the document goes to: a retired code goes to its successor, which the
+    /// delivery records; an agency named twice (or twice through successors) gets one copy.
+    private func resolveRecipients(_ codes: [String], issuer: AgencyRecord) throws -> [(agency: AgencyRecord, addressedTo: String?)] {
         guard !codes.isEmpty else { throw Problem.domain(.missing(field: "recipients (to)")) }
         guard codes.count <= 1000 else { throw Problem.invalid("at most 1000 recipients per document") }
-        var seen: Set<AgencyCode> = []
-        var recipients: [AgencyRecord] = []
+        var seen: Set<String> = []
+        var recipients: [(agency: AgencyRecord, addressedTo: String?)] = []
         for text in codes {
             let code: AgencyCode
             do { code = try AgencyCode(text) } catch { throw Problem.domain(error) }
-            guard seen.insert(code).inserted else { continue }
-            guard let agency = try registry.agency(code.rawValue) else { throw Problem.unknownAgency(code.rawValue) }
-            guard agency.isActive else { throw Problem.retiredAgency(agency.code, name: agency.name) }
+            guard let named = try registry.agency(code.rawValue) else { throw Problem.unknownAgency(code.rawValue) }
+            guard let (agency, via) = try registry.resolve(named.code) else { throw Problem.retiredAgency(named.code, name: named.name) }
             guard agency.code != issuer.code else { throw Problem.invalid("\(agency.name) cannot send a document to itself") }
-            recipients.append(agency)
+            guard seen.insert(agency.code).inserted else { continue }
+            recipients.append((agency, via.first))
         }
         return recipients
     }
@@ -385,6 +387,7 @@ public struct DocumentService: Sendable {
             recipient: AgencyRef(code: delivery.recipientCode, name: delivery.recipientName), status: delivery.status,
             statusName: DeliveryStatus(rawValue: delivery.status)?.vietnameseName ?? delivery.status,
             arrivalNumber: delivery.arrivalNumber, updatedAt: delivery.updatedAt, assignee: delivery.assignee,
+            addressedTo: delivery.addressedTo,
             history: history?.map {
                 StatusEvent(status: $0.status, statusName: DeliveryStatus(rawValue: $0.status)?.vietnameseName ?? $0.status,
                             at: $0.at, actor: $0.actor, note: $0.note, assignee: $0.assignee)

@@ -27,7 +27,7 @@ extension Problem {
 
     static func retiredAgency(_ code: String, name: String) -> Problem {
         Problem("retired-agency", status: 422, title: "Retired agency",
-                detail: "\(name) (\(code)) no longer exists; address the document to the agency that took over its duties")
+                detail: "\(name) (\(code)) no longer exists and the directory names no successor; address the document to the agency that took over its duties, or have an administrator record it with `lienthong agencies retire \(code) --successor CODE`")
     }
 
     static let unauthenticated = Problem(

@@ -37,6 +37,20 @@ struct Routes {
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry))
         v1.get("me", use: me)
         v1.get("agencies", use: agencies)
+        v1.get("agencies/:code") { _, context in
+            _ = try context.requireCaller()
+            return try Self.json(Directory(registry: registry).show(context.parameters.get("code") ?? ""))
+        }
+        v1.post("agencies/import") { request, context in
+            let body = try await request.body.collect(upTo: 8 << 20)
+            return try Self.json(Directory(registry: registry).importCSV(String(decoding: Data(buffer: body), as: UTF8.self),
+                                                                        caller: context.requireCaller()))
+        }
+        v1.post("agencies/:code/retire") { request, context in
+            let body = try await Self.decode(RetireRequest.self, request, context)
+            return try Self.json(Directory(registry: registry).retire(context.parameters.get("code") ?? "", successor: body.successor,
+                                                                     caller: context.requireCaller()))
+        }
         v1.post("files", use: upload)
         v1.post("documents", use: send)
         v1.get("inbox") { _, context in try Self.json(service.inbox(caller: context.requireCaller())) }
@@ -85,10 +99,7 @@ struct Routes {
 
     @Sendable func agencies(_ request: Request, _ context: LienThongContext) throws -> Response {
         _ = try context.requireCaller()
-        return try Self.json(registry.agencies().map {
-            ["code": $0.code, "name": $0.name, "abbreviation": $0.abbreviation, "parent": $0.parentCode ?? "",
-             "status": $0.isActive ? "active" : "retired"]
-        })
+        return try Self.json(Directory(registry: registry).list())
     }
 
     /// Streams the body to a staging file while hashing it, then stores it under its SHA-256.

@@ -20,9 +20,13 @@ struct Client {
     }
 
     func post<T: Decodable>(_ path: String, json body: some Encodable, as type: T.Type) async throws -> T {
+        try await post(path, body: APIJSON.encoder.encode(body), contentType: "application/json", as: type)
+    }
+
+    func post<T: Decodable>(_ path: String, body: Data, contentType: String, as type: T.Type) async throws -> T {
         var request = request("POST", path)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try APIJSON.encoder.encode(body)
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
         return try await decode(type, perform(request))
     }
 

@@ -40,19 +40,3 @@ struct WhoAmI: AsyncParsableCommand {
         }
     }
 }
-
-struct Agencies: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "agencies", abstract: "List the directory of agencies.")
-    @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var output: OutputOptions
-
-    func run() async throws {
-        try await reporting {
-            let agencies = try await connection.client().get("/v1/agencies", as: [[String: String]].self)
-            if output.json { return try Output.printJSON(agencies) }
-            print(Output.table(["CODE", "ABBR", "STATUS", "NAME"], agencies.map {
-                [$0["code"] ?? "", $0["abbreviation"] ?? "", $0["status"] ?? "", $0["name"] ?? ""]
-            }))
-        }
-    }
-}

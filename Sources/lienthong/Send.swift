@@ -74,7 +74,10 @@ struct Send: AsyncParsableCommand {
                 print("  time stamps pending: the TSA could not be reached; they are added as soon as it answers")
             }
             print("  delivered to \(document.recipients.count) agencies, status 01 Đã đến:")
-            for recipient in document.recipients { print("    \(recipient.recipient.code)  \(recipient.recipient.name)") }
+            for recipient in document.recipients {
+                print("    \(recipient.recipient.code)  \(recipient.recipient.name)"
+                      + (recipient.addressedTo.map { "  (addressed to \($0), which it succeeds)" } ?? ""))
+            }
         }
     }
 }

@@ -97,6 +97,39 @@ final class StatusTrailTests {
         #expect(try daemon.cli(["register", "in", "--year", "1999"], as: "clerk.xa-na-son").stderr.contains("out of range"))
     }
 
+    @Test func theDirectoryIsImportedAndARetiredCodeGoesToItsSuccessor() throws {
+        let csv = "\u{FEFF}code,name,abbreviation,parent\r\n"
+            + "000.05.21.H18,\"Ủy ban nhân dân xã Mường Nhé, mới\",UBND,000.00.00.H18\r\n"
+            + "000.01.21.H18,Ủy ban nhân dân xã Na Son,UBND,000.00.21.H18\r\n"
+            + "12345,Sai mã,UBND,\r\n"
+            + "000.06.21.H18,Xã không có cha,UBND,000.99.99.H18\r\n"
+        let file = try daemon.write("agencies.csv", csv)
+        let imported = try daemon.cli(["agencies", "import", file], as: "admin.tinh-dien-bien")
+        #expect(imported.status == 1, "a rejected line is a non-zero exit: \(imported.stdout)\(imported.stderr)")
+        #expect(imported.stdout.contains("line 2: added 000.05.21.H18"))
+        #expect(imported.stdout.contains("line 3: unchanged 000.01.21.H18"))
+        #expect(imported.stdout.contains("line 4: rejected") && imported.stdout.contains("DDD.DD.DD.LDD"))
+        #expect(imported.stdout.contains("line 5: rejected") && imported.stdout.contains("parent 000.99.99.H18"))
+        #expect(imported.stdout.contains("1 added, 0 updated, 1 unchanged, 2 rejected"))
+        let again = try daemon.cli(["agencies", "import", file], as: "admin.tinh-dien-bien")
+        #expect(again.stdout.contains("0 added, 0 updated, 2 unchanged, 2 rejected"), "importing twice changes nothing")
+        #expect(try daemon.cli(["agencies", "import", file], as: "clerk.tinh-dien-bien").stderr.contains("forbidden"))
+
+        #expect(try daemon.cli(["agencies", "retire", "000.04.21.H18", "--successor", "000.09.09.H18"], as: "admin.tinh-dien-bien")
+            .stderr.contains("unknown-agency"))
+        let retired = try daemon.cli(["agencies", "retire", "000.04.21.H18", "--successor", "000.05.21.H18"], as: "admin.tinh-dien-bien")
+        #expect(retired.status == 0, "\(retired.stderr)")
+        #expect(try daemon.cli(["agencies", "show", "000.04.21.H18"], as: "clerk.xa-na-son").stdout.contains("retired, succeeded by 000.05.21.H18"))
+
+        let document = try daemon.write("tb.pdf", "%PDF-1.7 Thông báo\n")
+        let sent = try daemon.cli(["send", document, "--to", "000.04.21.H18,000.05.21.H18", "--type", "TB", "--subject", "Thông báo"],
+                                  as: "clerk.tinh-dien-bien")
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(sent.stdout.contains("000.05.21.H18  Ủy ban nhân dân xã Mường Nhé, mới  (addressed to 000.04.21.H18, which it succeeds)"),
+                "one copy for the successor, named once: \(sent.stdout)")
+        #expect(sent.stdout.contains("delivered to 1 agencies"))
+    }
+
     @Test func aRecallIsAnsweredByEachRecipientAndFreezesTheSendersCopy() throws {
         let id = try sendToThreeCommunes()
         #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)

@@ -29,7 +29,7 @@ struct RegistryTests {
                                pageCount: nil, notes: nil, urgency: 0, authorityPrefix: nil, signerUsername: "s", signerName: "S",
                                signerPosition: "Chủ tịch", deadline: nil, issuedAt: date, createdBy: "clerk")
             },
-            files: [], signatureBlobs: [], signatures: [], recipients: [commune], actor: "clerk", at: date).0
+            files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], actor: "clerk", at: date).0
     }
 
     @Test func numbersRunFromOneEachYearWithoutGaps() throws {
@@ -72,7 +72,7 @@ struct RegistryTests {
         struct Refused: Error {}
         #expect(throws: Refused.self) {
             try registry.file(issuerCode: issuer.code, register: "main", year: 2026, makeDocument: { _ in throw Refused() },
-                              files: [], signatureBlobs: [], signatures: [], recipients: [commune], actor: "clerk", at: Date())
+                              files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], actor: "clerk", at: Date())
         }
         #expect(try file().number == 1)
     }
