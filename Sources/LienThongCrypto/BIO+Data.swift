@@ -43,3 +43,9 @@ func derFingerprint(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?
     defer { shim_OPENSSL_free(buffer) }
     return Data(Digest.sha256Bytes(Data(bytesNoCopy: buffer, count: Int(length), deallocator: .none)))
 }
+
+/// Whether bytes are PEM rather than DER. DER here always opens with a SEQUENCE (0x30); PEM may
+/// carry text (bag attributes, comments) before its `-----BEGIN` line.
+public func isPEM(_ data: Data) -> Bool {
+    data.first != 0x30 && data.prefix(4096).firstRange(of: Array("-----BEGIN".utf8)) != nil
+}

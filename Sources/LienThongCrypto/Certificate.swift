@@ -82,9 +82,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     /// Reads certificates from a file in PEM or DER.
     public static func load(_ url: URL) throws -> [Certificate] {
         guard let data = FileManager.default.contents(atPath: url.path) else { throw CryptoError("cannot read \(url.path)") }
-        if data.starts(with: Array("-----".utf8)) || String(decoding: data.prefix(4096), as: UTF8.self).contains("-----BEGIN") {
-            return try parsePEM(data)
-        }
+        if isPEM(data) { return try parsePEM(data) }
         return [try Certificate(der: data)]
     }
 

@@ -20,9 +20,6 @@ public enum CertificateRole: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// The role a certificate was issued for, if it names one of ours.
-    public static func of(_ certificate: Certificate) -> CertificateRole? { certificate.role }
-
     /// Vietnamese name, as a clerk reads it in a report.
     public var vietnameseName: String {
         switch self {

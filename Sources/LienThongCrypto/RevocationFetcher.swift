@@ -61,8 +61,7 @@ public final class RevocationFetcher: Sendable {
         if let cached = crlCache.withLock({ $0[url] }), (cached.nextUpdate ?? .distantPast) > Date() { return cached }
         let (data, response) = try await URLSession.shared.data(for: URLRequest(url: url, timeoutInterval: timeout))
         guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw CryptoError("the CRL at \(url.absoluteString) is not available") }
-        let crl = String(decoding: data.prefix(64), as: UTF8.self).contains("-----BEGIN")
-            ? try RevocationList.load(Self.temporaryFile(data)) : try RevocationList(der: data)
+        let crl = try RevocationList.parse(data)
         crlCache.withLock { $0[url] = crl }
         return crl
     }
@@ -84,11 +83,5 @@ public final class RevocationFetcher: Sendable {
             throw CryptoError("the OCSP responder at \(url.absoluteString) answered HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)")
         }
         return data
-    }
-
-    private static func temporaryFile(_ data: Data) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-crl-\(UUID().uuidString)")
-        try data.write(to: url)
-        return url
     }
 }

@@ -26,14 +26,19 @@ public final class RevocationList: @unchecked Sendable {
         self.init(owning: parsed)
     }
 
+    /// Parses a CRL in PEM or DER, as files and distribution points serve them.
+    public static func parse(_ data: Data) throws -> RevocationList {
+        guard isPEM(data) else { return try RevocationList(der: data) }
+        let bio = try makeReadBIO(data)
+        defer { BIO_free(bio) }
+        guard let crl = PEM_read_bio_X509_CRL(bio, nil, nil, nil) else { throw CryptoError.drain("reading a PEM CRL") }
+        return RevocationList(owning: crl)
+    }
+
     /// Reads a CRL file in PEM or DER.
     public static func load(_ url: URL) throws -> RevocationList {
         guard let data = FileManager.default.contents(atPath: url.path) else { throw CryptoError("cannot read \(url.path)") }
-        guard String(decoding: data.prefix(64), as: UTF8.self).contains("-----BEGIN") else { return try RevocationList(der: data) }
-        let bio = try makeReadBIO(data)
-        defer { BIO_free(bio) }
-        guard let crl = PEM_read_bio_X509_CRL(bio, nil, nil, nil) else { throw CryptoError.drain("reading the PEM CRL \(url.path)") }
-        return RevocationList(owning: crl)
+        return try parse(data)
     }
 
     public var der: Data {

@@ -195,7 +195,7 @@ public struct SignatureVerifier: Sendable {
         let time = Date(timeIntervalSince1970: TimeInterval(genTime))
         switch result {
         case 1:
-            return (.passed("time-stamp", "time-stamped \(Self.iso(time)) by \(authority) (RFC 3161)"), (time, authority))
+            return (.passed("time-stamp", "time-stamped \(VietnamTime.iso8601(time)) by \(authority) (RFC 3161)"), (time, authority))
         case 0:
             return (.failed("time-stamp", "the time stamp by \(authority) was not made over this signature", .sigCryptoFailure), nil)
         case 2:
@@ -336,14 +336,10 @@ public struct SignatureVerifier: Sendable {
         return (chain, try Digest.sha256(of: content))
     }
 
-    static func iso(_ date: Date) -> String { VietnamTime.iso8601(date) }
-
     static func parse(_ signature: Data) -> OpaquePointer? {
         guard let bio = try? makeReadBIO(signature) else { return nil }
         defer { BIO_free(bio) }
-        // DER starts with a SEQUENCE tag; PEM with "-----BEGIN", perhaps after blank lines.
-        let isPEM = signature.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "-")
-        let cms = isPEM ? shim_PEM_read_bio_CMS(bio) : d2i_CMS_bio(bio, nil)
+        let cms = isPEM(signature) ? shim_PEM_read_bio_CMS(bio) : d2i_CMS_bio(bio, nil)
         ERR_clear_error()
         return cms
     }

@@ -27,11 +27,9 @@ struct Routes {
         }
         // Open to anyone: verifying a signature reveals nothing the caller did not send.
         router.post("v1/verify") { request, context in
-            let buffer = try await request.body.collect(upTo: Int(min(maxUploadBytes, 64 << 20)) * 4 / 3 + 4096)
-            let body: VerifyRequest
-            do { body = try APIJSON.decoder.decode(VerifyRequest.self, from: Data(buffer: buffer)) } catch {
-                throw Problem.invalid("the JSON body is not valid: \(describe(error)); send {\"content\": base64, \"signature\": base64 or PEM}")
-            }
+            // The file travels base64-encoded inside the JSON: allow for that, up to 64 MiB of file.
+            let body = try await Self.decode(VerifyRequest.self, request, context,
+                                             limit: Int(min(maxUploadBytes, 64 << 20)) * 4 / 3 + 4096)
             return try Self.json(await verification.verify(body))
         }
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry))
@@ -166,8 +164,8 @@ struct Routes {
     }
 
     /// Decodes a JSON body, answering a clear problem for anything that is not the expected shape.
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: LienThongContext) async throws -> T {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: LienThongContext, limit: Int? = nil) async throws -> T {
+        let buffer = try await request.body.collect(upTo: limit ?? context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw Problem.invalid("the body is empty: send a JSON object") }
         do {
             return try APIJSON.decoder.decode(type, from: Data(buffer: buffer))

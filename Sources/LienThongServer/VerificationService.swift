@@ -15,9 +15,8 @@ struct VerificationService: Sendable {
         guard let content = Data(base64Encoded: request.content) else {
             throw Problem.invalid("content is not base64: send the file's bytes base64-encoded")
         }
-        guard let signature = Data(base64Encoded: request.signature) ?? request.signature.data(using: .utf8).flatMap({
-            String(decoding: $0, as: UTF8.self).contains("-----BEGIN") ? $0 : nil
-        }) else {
+        let text = Data(request.signature.utf8)
+        guard let signature = Data(base64Encoded: request.signature) ?? (isPEM(text) ? text : nil) else {
             throw Problem.invalid("signature is neither base64 DER nor PEM CMS")
         }
         let name = try request.name.map(FileName.check) ?? "document"
