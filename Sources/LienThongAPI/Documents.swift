@@ -47,10 +47,17 @@ public struct SendRequest: Codable, Sendable {
     public var pageCount: Int?
     public var notes: String?
     public var language: String?
+    /// The number series: main (default), copy[:SY|SL|TS], or advisory:ABBREVIATION.
+    public var series: String?
+    /// The id of a document of the same agency that this one replaces.
+    public var replaces: String?
+    /// The id of a document the agency received and this one answers.
+    public var inReplyTo: String?
 
     public init(files: [File], to: [String], type: String, subject: String, signer: String? = nil,
                 urgency: String? = nil, secrecy: String? = nil, deadline: String? = nil, draftingUnit: String? = nil,
-                authority: String? = nil, pageCount: Int? = nil, notes: String? = nil, language: String? = nil) {
+                authority: String? = nil, pageCount: Int? = nil, notes: String? = nil, language: String? = nil,
+                series: String? = nil, replaces: String? = nil, inReplyTo: String? = nil) {
         self.files = files
         self.to = to
         self.type = type
@@ -64,6 +71,9 @@ public struct SendRequest: Codable, Sendable {
         self.pageCount = pageCount
         self.notes = notes
         self.language = language
+        self.series = series
+        self.replaces = replaces
+        self.inReplyTo = inReplyTo
     }
 }
 
@@ -188,11 +198,19 @@ public struct DocumentView: Codable, Sendable {
     public var recipients: [RecipientStatus]
     /// When a recipient accepted a recall: the sender's copy is frozen from then on.
     public var frozenAt: Date?
+    /// main, copy or advisory:ABBREVIATION: the series the number comes from.
+    public var series: String
+    /// electronic, or paper for a paper document in the register.
+    public var medium: String
+    /// Documents this one replaces or answers, and those that replace or answer it, among the ones
+    /// the caller's agency may see.
+    public var links: [DocumentLink]
 
     public init(id: String, numberAndSymbol: String, number: Int, symbol: String, issuer: AgencyRef, typeName: String,
                 typeAbbreviation: String, subject: String, urgency: String, authority: String?, signerName: String,
                 signerPosition: String, issuedAt: Date, deadline: String?, files: [FileInfo], signatures: [SignatureInfo],
-                recipients: [RecipientStatus], frozenAt: Date?) {
+                recipients: [RecipientStatus], frozenAt: Date?, series: String = "main", medium: String = "electronic",
+                links: [DocumentLink] = []) {
         self.id = id
         self.numberAndSymbol = numberAndSymbol
         self.number = number
@@ -211,6 +229,25 @@ public struct DocumentView: Codable, Sendable {
         self.signatures = signatures
         self.recipients = recipients
         self.frozenAt = frozenAt
+        self.series = series
+        self.medium = medium
+        self.links = links
+    }
+}
+
+/// A link between two documents.
+public struct DocumentLink: Codable, Sendable, Equatable {
+    /// replaces, replaced-by, in-reply-to or answered-by.
+    public var relation: String
+    public var id: String
+    public var numberAndSymbol: String
+    public var issuer: AgencyRef
+
+    public init(relation: String, id: String, numberAndSymbol: String, issuer: AgencyRef) {
+        self.relation = relation
+        self.id = id
+        self.numberAndSymbol = numberAndSymbol
+        self.issuer = issuer
     }
 }
 

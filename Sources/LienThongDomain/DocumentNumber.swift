@@ -6,12 +6,17 @@ public struct NumberAndSymbol: Hashable, Sendable, Codable, CustomStringConverti
     public let symbol: String
 
     /// Forms the symbol: type abbreviation then issuer (`BC-UBND`); for a Công văn the issuer then
-    /// the drafting unit (`UBND-TTr`). No spaces.
-    public init(number: Int, type: DocumentType, issuerAbbreviation: String, draftingUnit: String? = nil) throws(DomainError) {
+    /// the drafting unit (`UBND-TTr`). A copy names its form instead of the type (`SY-UBND`); an
+    /// advisory body stands in for the issuer (`QĐ-HĐTĐ`). No spaces.
+    public init(number: Int, type: DocumentType, issuerAbbreviation: String, draftingUnit: String? = nil,
+                series: NumberSeries = .main) throws(DomainError) {
         guard number >= 1 else { throw .invalid(field: "number", value: String(number), rule: "numbers start at 01") }
-        let issuer = try Self.part("issuer abbreviation", issuerAbbreviation)
+        var issuer = try Self.part("issuer abbreviation", issuerAbbreviation)
+        if case .advisory(let body) = series { issuer = try Self.part("advisory body", body) }
         let symbol: String
-        if type.isOfficialLetter {
+        if case .copy(let form) = series {
+            symbol = "\(form.rawValue)-\(issuer)"
+        } else if type.isOfficialLetter {
             guard let draftingUnit, !draftingUnit.trimmingWhitespace().isEmpty else {
                 throw .missing(field: "drafting unit (a Công văn's symbol is issuer-unit, e.g. UBND-TTr)")
             }

@@ -124,8 +124,22 @@ public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRec
     public var createdBy: String
     /// Set when a recipient first accepts a recall: the sender's copy is frozen, its record kept.
     public var frozenAt: Date?
+    /// ``Medium/electronic``, or ``Medium/paper`` for a paper document registered for the record.
+    public var medium: Medium
+    /// Nơi nhận of a paper document, as written on it.
+    public var paperRecipients: String?
+    /// The document this one replaces (văn bản thay thế).
+    public var replacesID: String?
+    /// The document this one answers.
+    public var repliesToID: String?
 
-    public init(id: String, issuerCode: String, issuerName: String, register: String, year: Int, number: Int, symbol: String, typeName: String, typeAbbreviation: String, subject: String, language: String, pageCount: Int?, notes: String?, urgency: Int, authorityPrefix: String?, signerUsername: String, signerName: String, signerPosition: String, deadline: String?, issuedAt: Date, createdBy: String, frozenAt: Date? = nil) {
+    /// How a document travelled.
+    public enum Medium: String, Codable, Sendable, DatabaseValueConvertible {
+        case electronic, paper
+    }
+
+    public init(id: String, issuerCode: String, issuerName: String, register: String, year: Int, number: Int, symbol: String, typeName: String, typeAbbreviation: String, subject: String, language: String, pageCount: Int?, notes: String?, urgency: Int, authorityPrefix: String?, signerUsername: String, signerName: String, signerPosition: String, deadline: String?, issuedAt: Date, createdBy: String, frozenAt: Date? = nil,
+                medium: Medium = .electronic, paperRecipients: String? = nil, replacesID: String? = nil, repliesToID: String? = nil) {
         self.id = id
         self.issuerCode = issuerCode
         self.issuerName = issuerName
@@ -148,6 +162,10 @@ public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRec
         self.issuedAt = issuedAt
         self.createdBy = createdBy
         self.frozenAt = frozenAt
+        self.medium = medium
+        self.paperRecipients = paperRecipients
+        self.replacesID = replacesID
+        self.repliesToID = repliesToID
     }
 }
 
@@ -254,6 +272,47 @@ public struct StatusEventRecord: Codable, Sendable, FetchableRecord, MutablePers
         self.actor = actor
         self.note = note
         self.assignee = assignee
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A paper document received and entered in the incoming register (số đến from the same series as
+/// electronic ones), so that the registers and the ratios have their true denominator.
+public struct PaperArrivalRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "paperArrival"
+    public var id: Int64?
+    public var recipientCode: String
+    public var arrivalYear: Int
+    public var arrivalNumber: Int
+    public var receivedAt: Date
+    /// Tác giả: the issuing agency as written on the paper.
+    public var senderName: String
+    public var numberAndSymbol: String
+    /// Ngày tháng văn bản (YYYY-MM-DD).
+    public var issuedOn: String
+    public var typeName: String
+    public var subject: String
+    public var urgency: Int
+    public var assignee: String?
+    public var notes: String?
+    public var registeredBy: String
+
+    public init(recipientCode: String, receivedAt: Date, senderName: String, numberAndSymbol: String, issuedOn: String,
+                typeName: String, subject: String, urgency: Int, assignee: String?, notes: String?, registeredBy: String) {
+        self.recipientCode = recipientCode
+        self.arrivalYear = 0
+        self.arrivalNumber = 0
+        self.receivedAt = receivedAt
+        self.senderName = senderName
+        self.numberAndSymbol = numberAndSymbol
+        self.issuedOn = issuedOn
+        self.typeName = typeName
+        self.subject = subject
+        self.urgency = urgency
+        self.assignee = assignee
+        self.notes = notes
+        self.registeredBy = registeredBy
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

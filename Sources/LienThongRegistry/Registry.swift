@@ -145,8 +145,19 @@ public final class Registry: Sendable {
             for blob in signatureBlobs where try BlobRecord.fetchOne(db, key: blob.sha256) == nil { try blob.insert(db) }
             for file in files { try file.insert(db) }
             for signature in signatures { try signature.insert(db) }
+            let day = Figures.day(document.issuedAt)
+            switch document.medium {
+            case .paper:
+                try Figures.add(db, agency: issuerCode, day: day, .outgoingPaper)
+            case .electronic:
+                try Figures.add(db, agency: issuerCode, day: day, .outgoingElectronic)
+                let roles = Set(signatures.filter { $0.filePosition == 0 }.map(\.role))
+                if roles.contains("seal") { try Figures.add(db, agency: issuerCode, day: day, roles.contains("signer") ? .signerAndSeal : .sealOnly) }
+            }
             var deliveries: [DeliveryRecord] = []
             for (recipient, addressedTo) in recipients {
+                try Figures.add(db, agency: recipient.code, day: day, .incomingElectronic)
+                if let deadline = document.deadline { try Figures.add(db, agency: recipient.code, day: deadline, .due) }
                 var delivery = DeliveryRecord(id: nil, documentID: document.id, recipientCode: recipient.code,
                                               recipientName: recipient.name, status: DeliveryStatus.arrived.code,
                                               arrivalNumber: nil, arrivalYear: nil, updatedAt: now, addressedTo: addressedTo)
@@ -277,12 +288,10 @@ public final class Registry: Sendable {
             delivery.updatedAt = now
             if next == .accepted {
                 let year = VietnamTime.year(of: now)
-                let last = try Int.fetchOne(db, sql: """
-                    SELECT MAX(arrivalNumber) FROM delivery WHERE recipientCode = ? AND arrivalYear = ?
-                    """, arguments: [recipient, year]) ?? 0
-                delivery.arrivalNumber = last + 1
+                delivery.arrivalNumber = try Self.nextArrivalNumber(db, recipient: recipient, year: year)
                 delivery.arrivalYear = year
             }
+            try countOnTime(db, delivery, next, at: now)
             if let assignee { delivery.assignee = assignee }
             try delivery.update(db)
             var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: next.code, at: now, actor: actor, note: note,
@@ -293,6 +302,73 @@ public final class Registry: Sendable {
             }
             return delivery
         }
+    }
+
+    /// Số đến: electronic and paper documents share one series per recipient and year.
+    static func nextArrivalNumber(_ db: Database, recipient: String, year: Int) throws -> Int {
+        try Int.fetchOne(db, sql: """
+            SELECT MAX(n) FROM (
+                SELECT MAX(arrivalNumber) AS n FROM delivery WHERE recipientCode = ?1 AND arrivalYear = ?2
+                UNION ALL SELECT MAX(arrivalNumber) FROM paperArrival WHERE recipientCode = ?1 AND arrivalYear = ?2)
+            """, arguments: [recipient, year]).map { $0 + 1 } ?? 1
+    }
+
+    /// Keeps the on-time figures of a delivery with a deadline: registering (03) or completing
+    /// (06) on or before it counts; an accepted recall takes the delivery out of them again.
+    private func countOnTime(_ db: Database, _ delivery: DeliveryRecord, _ next: DeliveryStatus, at now: Date) throws {
+        guard let deadline = try String.fetchOne(db, sql: "SELECT deadline FROM document WHERE id = ?", arguments: [delivery.documentID]) else { return }
+        let agency = delivery.recipientCode
+        switch next {
+        case .accepted where Figures.day(now) <= deadline:
+            try Figures.add(db, agency: agency, day: deadline, .registeredOnTime)
+        case .completed where Figures.day(now) <= deadline:
+            try Figures.add(db, agency: agency, day: deadline, .completedOnTime)
+        case .recallAccepted:
+            try Figures.add(db, agency: agency, day: deadline, .due, -1)
+            let registered = try Date.fetchOne(db, sql: "SELECT at FROM statusEvent WHERE deliveryID = ? AND status = ?",
+                                               arguments: [delivery.id, DeliveryStatus.accepted.code])
+            if let registered, Figures.day(registered) <= deadline {
+                try Figures.add(db, agency: agency, day: deadline, .registeredOnTime, -1)
+            }
+        default:
+            break
+        }
+    }
+
+    // MARK: - Paper, links and figures
+
+    /// Enters a paper document received by `record.recipientCode` in its incoming register, with
+    /// the next arrival number of the year it arrived in.
+    public func registerPaperArrival(_ record: PaperArrivalRecord) throws -> PaperArrivalRecord {
+        try pool.write { db in
+            var record = record
+            record.arrivalYear = VietnamTime.year(of: record.receivedAt)
+            record.arrivalNumber = try Self.nextArrivalNumber(db, recipient: record.recipientCode, year: record.arrivalYear)
+            try record.insert(db)
+            try Figures.add(db, agency: record.recipientCode, day: Figures.day(record.receivedAt), .incomingPaper)
+            return record
+        }
+    }
+
+    public func paperArrivals(recipient: String, year: Int) throws -> [PaperArrivalRecord] {
+        try pool.read {
+            try PaperArrivalRecord.filter(Column("recipientCode") == recipient && Column("arrivalYear") == year)
+                .order(Column("arrivalNumber")).fetchAll($0)
+        }
+    }
+
+    /// The documents that replace or answer `id`.
+    public func documents(replacing id: String) throws -> [DocumentRecord] {
+        try pool.read { try DocumentRecord.filter(Column("replacesID") == id).order(Column("issuedAt")).fetchAll($0) }
+    }
+
+    public func documents(answering id: String) throws -> [DocumentRecord] {
+        try pool.read { try DocumentRecord.filter(Column("repliesToID") == id).order(Column("issuedAt")).fetchAll($0) }
+    }
+
+    /// Summed daily figures of `agencies` between two days in Vietnam (YYYY-MM-DD, inclusive).
+    public func figures(agencies: [String], from: String, to: String, by grouping: FigureGrouping) throws -> [(String, DocumentFigures)] {
+        try pool.read { try Figures.sum($0, agencies: agencies, from: from, to: to, by: grouping) }
     }
 
     /// The sender asks every recipient that can still be asked to accept a recall (13), in one

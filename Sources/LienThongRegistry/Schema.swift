@@ -127,6 +127,43 @@ enum Schema {
             }
             try db.alter(table: "delivery") { t in t.add(column: "addressedTo", .text) }
         }
+        migrator.registerMigration("v5: paper documents, replacement and reply links, daily figures") { db in
+            try db.alter(table: "document") { t in
+                t.add(column: "medium", .text).notNull().defaults(to: "electronic")
+                t.add(column: "paperRecipients", .text)
+                t.add(column: "replacesID", .text).references("document")
+                t.add(column: "repliesToID", .text).references("document")
+            }
+            try db.create(index: "document_replaces", on: "document", columns: ["replacesID"], condition: Column("replacesID") != nil)
+            try db.create(index: "document_repliesTo", on: "document", columns: ["repliesToID"], condition: Column("repliesToID") != nil)
+            try db.create(table: "paperArrival") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("recipientCode", .text).notNull().references("agency")
+                t.column("arrivalYear", .integer).notNull()
+                t.column("arrivalNumber", .integer).notNull()
+                t.column("receivedAt", .datetime).notNull()
+                t.column("senderName", .text).notNull()
+                t.column("numberAndSymbol", .text).notNull()
+                t.column("issuedOn", .text).notNull()
+                t.column("typeName", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("urgency", .integer).notNull()
+                t.column("assignee", .text)
+                t.column("notes", .text)
+                t.column("registeredBy", .text).notNull()
+                t.uniqueKey(["recipientCode", "arrivalYear", "arrivalNumber"])
+            }
+            // One row per agency and day (Vietnam), kept in the transaction that changes what it
+            // counts, so that a province's year is a sum over a few hundred thousand small rows
+            // instead of a scan of millions of documents and deliveries.
+            try db.create(table: "figure") { t in
+                t.column("agencyCode", .text).notNull()
+                t.column("day", .text).notNull()
+                for counter in FigureCounter.allCases { t.column(counter.rawValue, .integer).notNull().defaults(to: 0) }
+                t.primaryKey(["agencyCode", "day"])
+            }
+            try Figures.rebuild(db)
+        }
         return migrator
     }
 }

@@ -52,6 +52,7 @@ public struct Daemon {
             evidence: evidence,
             types: DocumentTypeCatalog(additional: configuration.documentTypes),
             calendar: try loadCalendar(),
+            ratios: configuration.ratioDefinitions,
             logger: logger)
         let router = Router(context: LienThongContext.self)
         router.add(middleware: ProblemMiddleware())

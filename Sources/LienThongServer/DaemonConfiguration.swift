@@ -36,6 +36,8 @@ public struct DaemonConfiguration: Codable, Sendable {
     /// time stamps `later`, retrying every `timeStampRetrySeconds`. Never silently without one.
     public var timeStampFallback: TimeStampFallback = .fail
     public var timeStampRetrySeconds = 60
+    /// How the district's ratios are defined (`lienthong stats`); each output names the one it used.
+    public var ratioDefinitions = RatioDefinitions()
 
     public enum TimeStampFallback: String, Codable, Sendable { case fail, later }
 
@@ -44,7 +46,7 @@ public struct DaemonConfiguration: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
         case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey, ocspResponder
-        case timeStampFallback, timeStampRetrySeconds
+        case timeStampFallback, timeStampRetrySeconds, ratioDefinitions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +68,7 @@ public struct DaemonConfiguration: Codable, Sendable {
         ocspResponder = try c.decodeIfPresent(String.self, forKey: .ocspResponder)
         timeStampFallback = try c.decodeIfPresent(TimeStampFallback.self, forKey: .timeStampFallback) ?? defaults.timeStampFallback
         timeStampRetrySeconds = try c.decodeIfPresent(Int.self, forKey: .timeStampRetrySeconds) ?? defaults.timeStampRetrySeconds
+        ratioDefinitions = try c.decodeIfPresent(RatioDefinitions.self, forKey: .ratioDefinitions) ?? defaults.ratioDefinitions
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -124,8 +127,8 @@ public struct DaemonConfiguration: Codable, Sendable {
                 throw ConfigurationError("timeStampAuthority \"\(timeStampAuthority)\" is neither builtin nor an http(s) URL")
             }
         }
-        if value(.documentTypes) != nil {
-            throw ConfigurationError("\(Self.variable(.documentTypes)) cannot be set from the environment; list agency types in the configuration file")
+        for key in [CodingKeys.documentTypes, .ratioDefinitions] where value(key) != nil {
+            throw ConfigurationError("\(Self.variable(key)) cannot be set from the environment; set \(key.stringValue) in the configuration file")
         }
     }
 

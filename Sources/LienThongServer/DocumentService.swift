@@ -21,12 +21,14 @@ public struct DocumentService: Sendable {
     let evidence: SigningEvidence
     let types: DocumentTypeCatalog
     let calendar: WorkingDayCalendar
+    let ratios: RatioDefinitions
     let now: @Sendable () -> Date
     let logger: Logger
 
     init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?, stampLater: Bool,
          evidence: SigningEvidence,
-         types: DocumentTypeCatalog, calendar: WorkingDayCalendar, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+         types: DocumentTypeCatalog, calendar: WorkingDayCalendar, ratios: RatioDefinitions = RatioDefinitions(), logger: Logger,
+         now: @escaping @Sendable () -> Date = Date.init) {
         self.registry = registry
         self.blobs = blobs
         self.signer = signer
@@ -35,12 +37,10 @@ public struct DocumentService: Sendable {
         self.evidence = evidence
         self.types = types
         self.calendar = calendar
+        self.ratios = ratios
         self.logger = logger
         self.now = now
     }
-
-    /// The register outgoing documents are numbered in, until copies and advisory bodies get theirs.
-    static let mainRegister = "main"
 
     // MARK: - Sending
 
@@ -66,8 +66,11 @@ public struct DocumentService: Sendable {
         if let pages = request.pageCount, pages < 1 { throw Problem.invalid("pageCount must be 1 or more") }
         let language = request.language ?? "vi"
         guard language.count <= 10 else { throw Problem.invalid("language is an ISO 639 code such as vi") }
+        let series = try request.series.map { try NumberSeries(parsing: $0) } ?? .main
         // Validates the symbol's parts before anything is signed.
-        _ = try NumberAndSymbol(number: 1, type: type, issuerAbbreviation: issuer.abbreviation, draftingUnit: request.draftingUnit)
+        _ = try NumberAndSymbol(number: 1, type: type, issuerAbbreviation: issuer.abbreviation, draftingUnit: request.draftingUnit, series: series)
+        let replaces = try request.replaces.map { try linkedDocument($0, field: "replaces", issuer: issuer.code, issuedByCaller: true) }
+        let inReplyTo = try request.inReplyTo.map { try linkedDocument($0, field: "inReplyTo", issuer: issuer.code, issuedByCaller: false) }
 
         let recipients = try resolveRecipients(request.to, issuer: issuer)
         let files = try resolveFiles(request.files, agency: issuer.code)
@@ -131,15 +134,17 @@ public struct DocumentService: Sendable {
         }
 
         let (document, _) = try registry.file(
-            issuerCode: issuer.code, register: Self.mainRegister, year: VietnamTime.year(of: issuedAt),
+            issuerCode: issuer.code, register: series.register, year: VietnamTime.year(of: issuedAt),
             makeDocument: { number in
-                let numbered = try NumberAndSymbol(number: number, type: type, issuerAbbreviation: issuer.abbreviation, draftingUnit: request.draftingUnit)
+                let numbered = try NumberAndSymbol(number: number, type: type, issuerAbbreviation: issuer.abbreviation,
+                                                   draftingUnit: request.draftingUnit, series: series)
                 return DocumentRecord(
-                    id: id, issuerCode: issuer.code, issuerName: issuer.name, register: Self.mainRegister, year: 0,
+                    id: id, issuerCode: issuer.code, issuerName: issuer.name, register: series.register, year: 0,
                     number: number, symbol: numbered.symbol, typeName: type.name, typeAbbreviation: type.abbreviation,
                     subject: subject, language: language, pageCount: request.pageCount, notes: notes, urgency: urgency.rawValue,
                     authorityPrefix: authority?.rawValue, signerUsername: signerUser.username, signerName: signerUser.fullName,
-                    signerPosition: signerUser.position, deadline: deadline?.description, issuedAt: issuedAt, createdBy: caller.username)
+                    signerPosition: signerUser.position, deadline: deadline?.description, issuedAt: issuedAt, createdBy: caller.username,
+                    replacesID: replaces?.id, repliesToID: inReplyTo?.id)
             },
             files: fileRecords, signatureBlobs: signatureBlobs, signatures: signatureRecords,
             recipients: recipients, actor: caller.username, at: issuedAt)
@@ -215,6 +220,17 @@ public struct DocumentService: Sendable {
                 : .invalid(field: "signer", value: "", rule: "\(agency.name) has several signers; name one of \(signers.map(\.username).joined(separator: ", "))"))
         }
         return signers[0]
+    }
+
+    /// The document a new one replaces (issued by the same agency) or answers (received by it);
+    /// any other id is answered as unknown, so that a link cannot probe for other agencies' documents.
+    private func linkedDocument(_ id: String, field: String, issuer: String, issuedByCaller: Bool) throws -> DocumentRecord {
+        let unknown = Problem.domain(.invalid(field: field, value: id, rule: issuedByCaller
+            ? "no document of your agency has this id; a document replaces one its own agency issued"
+            : "no document your agency received has this id; a reply answers a document sent to your agency"))
+        guard UUID(uuidString: id) != nil, let (document, isIssuer) = try? accessibleDocument(id.lowercased(), agency: issuer),
+              isIssuer == issuedByCaller else { throw unknown }
+        return document
     }
 
     // MARK: - Reading
@@ -379,7 +395,23 @@ public struct DocumentService: Sendable {
                               serialNumber: $0.serialNumber, algorithm: $0.algorithm, signedAt: $0.signedAt)
             },
             recipients: try deliveries.map { try recipientStatus($0, history: history ? events[$0.id!] ?? [] : nil) },
-            frozenAt: document.frozenAt)
+            frozenAt: document.frozenAt, series: document.register, medium: document.medium.rawValue,
+            links: try links(of: document, for: agency))
+    }
+
+    /// Links to and from `document`, keeping only the documents `agency` may see.
+    private func links(of document: DocumentRecord, for agency: String) throws -> [DocumentLink] {
+        var linked: [(String, DocumentRecord?)] = [
+            ("replaces", try document.replacesID.flatMap { try registry.document($0) }),
+            ("in-reply-to", try document.repliesToID.flatMap { try registry.document($0) }),
+        ]
+        linked += try registry.documents(replacing: document.id).map { ("replaced-by", $0) }
+        linked += try registry.documents(answering: document.id).map { ("answered-by", $0) }
+        return linked.compactMap { relation, other in
+            guard let other, (try? accessibleDocument(other.id, agency: agency)) != nil else { return nil }
+            return DocumentLink(relation: relation, id: other.id, numberAndSymbol: Self.numberAndSymbol(other),
+                                issuer: AgencyRef(code: other.issuerCode, name: other.issuerName))
+        }
     }
 
     func recipientStatus(_ delivery: DeliveryRecord, history: [StatusEventRecord]?) throws -> RecipientStatus {

@@ -60,7 +60,19 @@ struct Routes {
                 guard let year = Int(String($0)) else { throw Problem.invalid("year is a number, e.g. 2026") }
                 return year
             } ?? VietnamTime.year(of: Date())
-            return try Self.json(service.register(outgoing: kind == "out", year: year, caller: context.requireCaller()))
+            return try Self.json(service.register(outgoing: kind == "out", year: year, agency: request.uri.queryParameters["agency"].map(String.init),
+                                                  caller: context.requireCaller()))
+        }
+        v1.post("paper") { request, context in
+            let body = try await Self.decode(PaperRequest.self, request, context)
+            return try Self.json(service.registerPaper(body, caller: context.requireCaller()), status: .created)
+        }
+        v1.get("stats") { request, context in
+            let query = request.uri.queryParameters
+            let subtree = query["subtree"].map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
+            return try Self.json(service.stats(agency: query["agency"].map(String.init), subtree: subtree,
+                                               from: query["from"].map(String.init), to: query["to"].map(String.init),
+                                               by: query["by"].map(String.init), caller: context.requireCaller()))
         }
         v1.get("overdue") { request, context in
             let query = request.uri.queryParameters

@@ -19,6 +19,13 @@ struct Client {
         try await decode(type, perform(request("GET", path)))
     }
 
+    /// GET with a query string made of the parameters that have a value, percent-encoded.
+    func get<T: Decodable>(_ path: String, query: KeyValuePairs<String, String?>, as type: T.Type) async throws -> T {
+        var components = URLComponents()
+        components.queryItems = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        return try await get(path + (components.queryItems!.isEmpty ? "" : components.url?.absoluteString ?? ""), as: type)
+    }
+
     func post<T: Decodable>(_ path: String, json body: some Encodable, as type: T.Type) async throws -> T {
         try await post(path, body: APIJSON.encoder.encode(body), contentType: "application/json", as: type)
     }

@@ -31,6 +31,7 @@ struct Track: AsyncParsableCommand {
             let document = try await connection.client().get("/v1/documents/\(id)/track", as: DocumentView.self)
             if output.json { return try Output.printJSON(document) }
             print("\(document.numberAndSymbol) — \(document.subject)")
+            Output.printLinks(document.links)
             if let frozen = document.frozenAt { print("Recalled: frozen since \(Output.time(frozen)); its record is kept") }
             print(Output.table(["RECIPIENT", "NAME", "STATUS", "SỐ ĐẾN", "SINCE"], document.recipients.map {
                 [$0.recipient.code, $0.recipient.name, "\($0.status) \($0.statusName)" + ($0.assignee.map { " → \($0)" } ?? ""),

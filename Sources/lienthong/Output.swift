@@ -24,4 +24,20 @@ enum Output {
     static func fail(_ message: String) {
         FileHandle.standardError.write(Data("lienthong: \(message)\n".utf8))
     }
+
+    /// "replaces 12/QĐ-UBND (id)", one line per link.
+    static func printLinks(_ links: [DocumentLink]) {
+        let words = ["replaces": "replaces", "replaced-by": "replaced by", "in-reply-to": "in reply to", "answered-by": "answered by"]
+        for link in links {
+            print("  \(words[link.relation] ?? link.relation) \(link.numberAndSymbol) of \(link.issuer.name)  id \(link.id)")
+        }
+    }
+
+    /// RFC 4180 with a byte-order mark and CRLF lines: what Excel opens as UTF-8.
+    static func csv(_ header: [String], _ rows: [[String]]) -> String {
+        func field(_ value: String) -> String {
+            value.contains(where: { [",", "\"", "\n", "\r"].contains($0) }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+        }
+        return "\u{FEFF}" + ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
+    }
 }

@@ -37,6 +37,15 @@ struct Send: AsyncParsableCommand {
     @Option(help: "Notes (at most 500 characters).")
     var notes: String?
 
+    @Option(help: "Number series: main (default), copy[:SY|SL|TS] for a copy, advisory:ABBREVIATION for an advisory body.")
+    var series: String?
+
+    @Option(help: "The id of a document of your agency that this one replaces.")
+    var replaces: String?
+
+    @Option(help: "The id of a document your agency received that this one answers.")
+    var inReplyTo: String?
+
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
@@ -59,11 +68,12 @@ struct Send: AsyncParsableCommand {
             let request = SendRequest(
                 files: uploaded, to: to.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
                 type: type, subject: subject, signer: signer, urgency: urgency, deadline: deadline,
-                draftingUnit: draftingUnit, authority: authority, notes: notes)
+                draftingUnit: draftingUnit, authority: authority, notes: notes, series: series, replaces: replaces, inReplyTo: inReplyTo)
             let document = try await client.post("/v1/documents", json: request, as: DocumentView.self)
             if output.json { return try Output.printJSON(document) }
             print("Sent \(document.numberAndSymbol)  id \(document.id)")
             print("  \(document.typeName): \(document.subject)")
+            Output.printLinks(document.links)
             print("  issued \(Output.time(document.issuedAt)) by \(document.issuer.name)"
                   + (document.deadline.map { ", reply by \($0)" } ?? ""))
             for signature in document.signatures {
