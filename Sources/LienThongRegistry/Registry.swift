@@ -276,6 +276,7 @@ public final class Registry: Sendable {
 
     /// Moves a delivery to a new status if the current one allows it; accepting (03) assigns the
     /// next arrival number (số đến) of the recipient's incoming register for the year.
+    @discardableResult
     public func changeStatus(documentID: String, recipient: String, to next: DeliveryStatus,
                              actor: String, note: String?, assignee: String? = nil, at now: Date) throws -> DeliveryRecord {
         try pool.write { db in
