@@ -71,7 +71,8 @@ let package = Package(
         /// Our figures beside the limits they are bounded by, measured in one process.
         .executableTarget(
             name: "lienthong-bench",
-            dependencies: ["LienThongCrypto", "COpenSSL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["LienThongCrypto", "LienThongRegistry", "LienThongDomain", "COpenSSL",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .testTarget(name: "LienThongDomainTests", dependencies: ["LienThongDomain"], swiftSettings: strict),

@@ -317,3 +317,17 @@ public struct PaperArrivalRecord: Codable, Sendable, FetchableRecord, MutablePer
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+/// A document with its signatures and its deliveries, each with its status history, as
+/// ``Registry/importHistory(_:)`` files it.
+public struct HistoricalDocument: Sendable {
+    public var document: DocumentRecord
+    public var signatures: [SignatureRecord]
+    public var deliveries: [(DeliveryRecord, [StatusEventRecord])]
+
+    public init(document: DocumentRecord, signatures: [SignatureRecord], deliveries: [(DeliveryRecord, [StatusEventRecord])]) {
+        self.document = document
+        self.signatures = signatures
+        self.deliveries = deliveries
+    }
+}

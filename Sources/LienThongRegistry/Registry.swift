@@ -372,6 +372,38 @@ public final class Registry: Sendable {
         try pool.read { try Figures.sum($0, agencies: agencies, from: from, to: to, by: grouping) }
     }
 
+    // MARK: - History brought in from elsewhere
+
+    /// Files documents as another system recorded them, numbers and histories included, in one
+    /// transaction: for bringing an earlier register over, and for generating benchmark registries.
+    /// The daily figures are left as they were; call ``rebuildFigures()`` after the last batch.
+    public func importHistory(_ batch: [HistoricalDocument]) throws {
+        try pool.write { db in
+            for entry in batch {
+                try entry.document.insert(db)
+                for signature in entry.signatures { try signature.insert(db) }
+                for (delivery, events) in entry.deliveries {
+                    var delivery = delivery
+                    try delivery.insert(db)
+                    for event in events {
+                        var event = event
+                        event.deliveryID = delivery.id!
+                        try event.insert(db)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Counts the daily figures again from the documents, deliveries and status events.
+    public func rebuildFigures() throws {
+        try pool.write { try Figures.rebuild($0) }
+    }
+
+    public func documentCount() throws -> Int {
+        try pool.read { try DocumentRecord.fetchCount($0) }
+    }
+
     /// The sender asks every recipient that can still be asked to accept a recall (13), in one
     /// transaction; deliveries already rejected, completed or recalled are left as they are.
     public func requestRecall(documentID: String, actor: String, reason: String, at now: Date) throws -> [DeliveryRecord] {

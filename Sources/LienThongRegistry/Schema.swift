@@ -136,6 +136,8 @@ enum Schema {
             }
             try db.create(index: "document_replaces", on: "document", columns: ["replacesID"], condition: Column("replacesID") != nil)
             try db.create(index: "document_repliesTo", on: "document", columns: ["repliesToID"], condition: Column("repliesToID") != nil)
+            // An inbox page is the newest deliveries of one agency: read in index order, not sorted.
+            try db.create(index: "delivery_recipient_id", on: "delivery", columns: ["recipientCode", "id"])
             try db.create(table: "paperArrival") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("recipientCode", .text).notNull().references("agency")

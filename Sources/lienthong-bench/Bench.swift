@@ -14,11 +14,18 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Seconds per measurement.") var seconds: Double = 3
     @Option(help: "Documents in the verification batch.") var batch: Int = 200
     @Option(help: "Write the figures as JSON here.") var json: String?
-    @Option(help: "Which part to run: all, sign or verify.") var part: Part = .all
+    @Option(help: "Which part to run: all, sign, verify or registry.") var part: Part = .all
+    @Option(help: "Documents in the generated registry.") var documents = 1_000_000
+    @Option(help: "Where the generated registry is kept between runs.") var registry: String?
 
-    enum Part: String, ExpressibleByArgument { case all, sign, verify }
+    enum Part: String, ExpressibleByArgument { case all, sign, verify, registry }
 
     func run() async throws {
+        var latencies: [RegistryBench.Latency] = []
+        if part == .all || part == .registry {
+            let path = registry ?? FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-\(documents).sqlite").path
+            latencies = try RegistryBench(documents: documents, path: path).run { print($0) }
+        }
         let pki = try DemoPKI()
         let content = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).pdf")
         try Data((0..<10_240).map { UInt8(truncatingIfNeeded: $0) }).write(to: content)
@@ -34,7 +41,7 @@ struct Bench: AsyncParsableCommand {
         figures.append(Figure(name: "raw RSA-2048-PSS verify, reused context (openssl speed)", perSecond: try rate { try RawRSA.verifyReusingContext(pki.signer) }, limit: nil))
         figures.append(Figure(name: "raw ECDSA P-256 verify (the TSA's tokens)", perSecond: try rate(rawECDSAVerify), limit: nil))
 
-        if part != .verify {
+        if part == .all || part == .sign {
             try await figures.append(Figure(name: "CMS sign, 1 signature, 10 KB", paired(rawSign) {
                 _ = try await signer.sign(content: content, signer: nil, seal: pki.seal)
             }))
@@ -46,7 +53,7 @@ struct Bench: AsyncParsableCommand {
                 _ = try await signer.sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa, evidence: pki.crls)
             }, bounded: false))
         }
-        if part != .sign {
+        if part == .all || part == .verify {
             // Two RSA verifications per document are the irreducible public-key work; the variants
             // show what the chain, the revocation evidence and the time stamps add to it. With time
             // stamps the irreducible work adds two ECDSA verifications, one per token.
@@ -76,10 +83,18 @@ struct Bench: AsyncParsableCommand {
             let ratio = figure.limit.map { String(format: "%5.1f%%", 100 * figure.perSecond / $0) } ?? "     "
             print(figure.name.padding(toLength: 80, withPad: " ", startingAt: 0) + String(format: "%10.0f/s ", figure.perSecond) + ratio)
         }
+        for latency in latencies {
+            print(latency.name.padding(toLength: 80, withPad: " ", startingAt: 0)
+                  + String(format: "p50 %7.2f ms  p99 %7.2f ms", latency.p50Milliseconds, latency.p99Milliseconds))
+        }
         if let json {
+            struct Results: Encodable {
+                let rates: [Figure]
+                let registry: [RegistryBench.Latency]
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(figures).write(to: URL(fileURLWithPath: json))
+            try encoder.encode(Results(rates: figures, registry: latencies)).write(to: URL(fileURLWithPath: json))
         }
     }
 
