@@ -268,9 +268,9 @@ public final class Registry: Sendable {
             let deliveries = try DeliveryRecord.filter(Column("recipientCode") == agency)
                 .filter(Column("status") != DeliveryStatus.recallAccepted.code)
                 .order(Column("id").desc).limit(limit).fetchAll(db)
-            return try deliveries.compactMap { delivery in
-                try DocumentRecord.fetchOne(db, key: delivery.documentID).map { ($0, delivery) }
-            }
+            let documents = try DocumentRecord.fetchAll(db, keys: deliveries.map(\.documentID))
+            let byID = Dictionary(documents.map { ($0.id, $0) }) { first, _ in first }
+            return deliveries.compactMap { delivery in byID[delivery.documentID].map { ($0, delivery) } }
         }
     }
 
@@ -367,8 +367,8 @@ public final class Registry: Sendable {
         try pool.read { try DocumentRecord.filter(Column("repliesToID") == id).order(Column("issuedAt")).fetchAll($0) }
     }
 
-    /// Summed daily figures of `agencies` between two days in Vietnam (YYYY-MM-DD, inclusive).
-    public func figures(agencies: [String], from: String, to: String, by grouping: FigureGrouping) throws -> [(String, DocumentFigures)] {
+    /// Summed figures of `agencies` between two days in Vietnam, inclusive.
+    public func figures(agencies: [String], from: CivilDate, to: CivilDate, by grouping: FigureGrouping) throws -> [(String, DocumentFigures)] {
         try pool.read { try Figures.sum($0, agencies: agencies, from: from, to: to, by: grouping) }
     }
 

@@ -158,11 +158,14 @@ enum Schema {
             // One row per agency and day (Vietnam), kept in the transaction that changes what it
             // counts, so that a province's year is a sum over a few hundred thousand small rows
             // instead of a scan of millions of documents and deliveries.
-            try db.create(table: "figure") { t in
-                t.column("agencyCode", .text).notNull()
-                t.column("day", .text).notNull()
-                for counter in FigureCounter.allCases { t.column(counter.rawValue, .integer).notNull().defaults(to: 0) }
-                t.primaryKey(["agencyCode", "day"])
+            // The same counts per month, so that a year is twelve rows per agency, not 365.
+            for (table, period) in [("figure", "day"), ("figureMonth", "month")] {
+                try db.create(table: table) { t in
+                    t.column("agencyCode", .text).notNull()
+                    t.column(period, .text).notNull()
+                    for counter in FigureCounter.allCases { t.column(counter.rawValue, .integer).notNull().defaults(to: 0) }
+                    t.primaryKey(["agencyCode", period])
+                }
             }
             try Figures.rebuild(db)
         }

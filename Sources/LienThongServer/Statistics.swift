@@ -18,7 +18,7 @@ extension DocumentService {
             throw Problem.invalid("by is month or agency (or total, the default)")
         }
         let agencies = subtree ? Self.subtree(of: agency.code, in: directory) : [agency.code]
-        let rows = try registry.figures(agencies: agencies.sorted(), from: start.description, to: end.description, by: grouping)
+        let rows = try registry.figures(agencies: agencies.sorted(), from: start, to: end, by: grouping)
         let names = Dictionary(uniqueKeysWithValues: directory.map { ($0.code, $0.name) })
         let total = rows.reduce(DocumentFigures()) { $0 + $1.1 }
         return StatsReport(

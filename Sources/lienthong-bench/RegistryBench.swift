@@ -58,11 +58,12 @@ struct RegistryBench {
             _ = try registry.outgoingRegister(issuer: agencies.randomElement()!.code, year: 2026)
         })
         let codes = agencies.map(\.code)
+        let (first, last) = (CivilDate(year: 2026, month: 1, day: 1)!, CivilDate(year: 2026, month: 12, day: 31)!)
         latencies.append(try measure("province-year stats, subtree of \(codes.count) agencies", runs: 50) {
-            _ = try registry.figures(agencies: codes, from: "2026-01-01", to: "2026-12-31", by: .total)
+            _ = try registry.figures(agencies: codes, from: first, to: last, by: .total)
         })
         latencies.append(try measure("province-year stats by month", runs: 50) {
-            _ = try registry.figures(agencies: codes, from: "2026-01-01", to: "2026-12-31", by: .month)
+            _ = try registry.figures(agencies: codes, from: first, to: last, by: .month)
         })
         return latencies
     }

@@ -38,6 +38,8 @@ struct FiguresTests {
         }
     }
 
+    func day(_ iso: String) -> CivilDate { CivilDate(iso: iso)! }
+
     /// 05:00 in Vietnam on day `n` of 2026 (0-based), plus `hours`.
     func time(day n: Int, hours: Double = 0) -> Date {
         Date(timeIntervalSince1970: 1_767_200_400 + Double(n) * 86_400 + 5 * 3600 + hours * 3600)
@@ -117,18 +119,31 @@ struct FiguresTests {
         }
 
         let codes = all.map(\.code)
-        let everything = try registry.figures(agencies: codes, from: "2026-01-01", to: "2026-12-31", by: .agency)
+        let everything = try registry.figures(agencies: codes, from: day("2026-01-01"), to: day("2026-12-31"), by: .agency)
         for (code, figures) in everything { #expect(figures == truth[code] ?? DocumentFigures(), "figures of \(code)") }
         #expect(Set(everything.map(\.0)) == Set(truth.keys))
-        let total = try registry.figures(agencies: codes, from: "2026-01-01", to: "2026-12-31", by: .total)
+        let total = try registry.figures(agencies: codes, from: day("2026-01-01"), to: day("2026-12-31"), by: .total)
         #expect(total.map(\.1) == [truth.values.reduce(DocumentFigures(), +)])
-        #expect(try registry.figures(agencies: codes, from: "2026-01-01", to: "2026-12-31", by: .month).count == 12)
+        #expect(try registry.figures(agencies: codes, from: day("2026-01-01"), to: day("2026-12-31"), by: .month).count == 12)
         // Documents from 2025 or 2027 would not be in 2026; nothing outside the year is counted.
-        #expect(try registry.figures(agencies: codes, from: "2027-01-01", to: "2027-12-31", by: .total).isEmpty)
+        #expect(try registry.figures(agencies: codes, from: day("2027-01-01"), to: day("2027-12-31"), by: .total).isEmpty)
+
+        // Any period, cut into whole months and the days around them, sums what the daily rows hold.
+        for (first, last) in [("2026-01-01", "2026-12-31"), ("2026-02-10", "2026-07-20"), ("2026-03-01", "2026-03-31"),
+                              ("2026-03-05", "2026-03-05"), ("2026-04-30", "2026-06-01"), ("2026-11-15", "2027-01-10")] {
+            let daily = try registry.pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT " + FigureCounter.allCases.map { "TOTAL(\($0.rawValue))" }.joined(separator: ", ")
+                                 + " FROM figure WHERE day BETWEEN ? AND ?", arguments: [first, last])!
+            }
+            let summed = try registry.figures(agencies: codes, from: day(first), to: day(last), by: .total).first?.1 ?? DocumentFigures()
+            for (index, counter) in FigureCounter.allCases.enumerated() {
+                #expect(summed[keyPath: counter.keyPath] == Int(daily[index] as Double), "\(counter) from \(first) to \(last)")
+            }
+        }
 
         // What the transactions kept is what the rows say (a recall can leave a row of zeros behind).
         let rows = { try registry.pool.read { db in
-            try Set(Row.fetchAll(db, sql: "SELECT * FROM figure").filter { row in FigureCounter.allCases.contains { row[$0.rawValue] != 0 } }
+            try Set(Row.fetchAll(db, sql: "SELECT 'day', * FROM figure UNION ALL SELECT 'month', * FROM figureMonth").filter { row in FigureCounter.allCases.contains { row[$0.rawValue] != 0 } }
                 .map(\.description))
         } }
         let kept = try rows()
@@ -141,8 +156,8 @@ struct FiguresTests {
         // 2026-12-31T17:30Z is 2027-01-01 00:30 in Vietnam.
         let at = Date(timeIntervalSince1970: 1_798_738_200)
         try file(province, at: at, year: 2027, paper: true)
-        #expect(try registry.figures(agencies: [province.code], from: "2026-01-01", to: "2026-12-31", by: .total).isEmpty)
-        #expect(try registry.figures(agencies: [province.code], from: "2027-01-01", to: "2027-01-01", by: .total).first?.1.outgoingPaper == 1)
+        #expect(try registry.figures(agencies: [province.code], from: day("2026-01-01"), to: day("2026-12-31"), by: .total).isEmpty)
+        #expect(try registry.figures(agencies: [province.code], from: day("2027-01-01"), to: day("2027-01-01"), by: .total).first?.1.outgoingPaper == 1)
     }
 
     @Test func paperAndElectronicDocumentsShareOneSeriesOfArrivalNumbers() throws {
