@@ -133,22 +133,34 @@ public struct DocumentService: Sendable {
             }
         }
 
-        let (document, _) = try registry.file(
-            issuerCode: issuer.code, register: series.register, year: VietnamTime.year(of: issuedAt),
-            makeDocument: { number in
-                let numbered = try NumberAndSymbol(number: number, type: type, issuerAbbreviation: issuer.abbreviation,
-                                                   draftingUnit: request.draftingUnit, series: series)
-                return DocumentRecord(
+        let document = try fileNumbered(
+            issuer: issuer, series: series, type: type, draftingUnit: request.draftingUnit, issuedAt: issuedAt,
+            files: fileRecords, signatureBlobs: signatureBlobs, signatures: signatureRecords, recipients: recipients, actor: caller.username,
+            record: { number, symbol in
+                DocumentRecord(
                     id: id, issuerCode: issuer.code, issuerName: issuer.name, register: series.register, year: 0,
-                    number: number, symbol: numbered.symbol, typeName: type.name, typeAbbreviation: type.abbreviation,
+                    number: number, symbol: symbol, typeName: type.name, typeAbbreviation: type.abbreviation,
                     subject: subject, language: language, pageCount: request.pageCount, notes: notes, urgency: urgency.rawValue,
                     authorityPrefix: authority?.rawValue, signerUsername: signerUser.username, signerName: signerUser.fullName,
                     signerPosition: signerUser.position, deadline: deadline?.description, issuedAt: issuedAt, createdBy: caller.username,
                     replacesID: replaces?.id, repliesToID: inReplyTo?.id)
-            },
-            files: fileRecords, signatureBlobs: signatureBlobs, signatures: signatureRecords,
-            recipients: recipients, actor: caller.username, at: issuedAt)
+            })
         return try view(document, for: issuer.code, history: false)
+    }
+
+    /// Files a document under the next number of its series, with the symbol formed for that number.
+    func fileNumbered(issuer: AgencyRecord, series: NumberSeries, type: DocumentType, draftingUnit: String?, issuedAt: Date,
+                      files: [DocumentFileRecord] = [], signatureBlobs: [BlobRecord] = [], signatures: [SignatureRecord] = [],
+                      recipients: [(agency: AgencyRecord, addressedTo: String?)] = [], actor: String,
+                      record: (_ number: Int, _ symbol: String) -> DocumentRecord) throws -> DocumentRecord {
+        try registry.file(
+            issuerCode: issuer.code, register: series.register, year: VietnamTime.year(of: issuedAt),
+            makeDocument: { number in
+                let numbered = try NumberAndSymbol(number: number, type: type, issuerAbbreviation: issuer.abbreviation,
+                                                   draftingUnit: draftingUnit, series: series)
+                return record(number, numbered.symbol)
+            },
+            files: files, signatureBlobs: signatureBlobs, signatures: signatures, recipients: recipients, actor: actor, at: issuedAt).0
     }
 
     static func secrecy(_ text: String?) throws(DomainError) -> Secrecy {

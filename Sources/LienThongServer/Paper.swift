@@ -41,19 +41,16 @@ extension DocumentService {
         if let pages = request.pageCount, pages < 1 { throw DomainError.invalid(field: "pageCount", value: String(pages), rule: "1 or more") }
         _ = try NumberAndSymbol(number: 1, type: type, issuerAbbreviation: agency.abbreviation, draftingUnit: request.draftingUnit, series: series)
         let issuedAt = now()
-        let (document, _) = try registry.file(
-            issuerCode: agency.code, register: series.register, year: VietnamTime.year(of: issuedAt),
-            makeDocument: { number in
-                let numbered = try NumberAndSymbol(number: number, type: type, issuerAbbreviation: agency.abbreviation,
-                                                   draftingUnit: request.draftingUnit, series: series)
-                return DocumentRecord(
+        let document = try fileNumbered(
+            issuer: agency, series: series, type: type, draftingUnit: request.draftingUnit, issuedAt: issuedAt, actor: caller.username,
+            record: { number, symbol in
+                DocumentRecord(
                     id: UUID().uuidString.lowercased(), issuerCode: agency.code, issuerName: agency.name, register: series.register,
-                    year: 0, number: number, symbol: numbered.symbol, typeName: type.name, typeAbbreviation: type.abbreviation,
+                    year: 0, number: number, symbol: symbol, typeName: type.name, typeAbbreviation: type.abbreviation,
                     subject: subject, language: "vi", pageCount: request.pageCount, notes: notes, urgency: urgency.rawValue,
                     authorityPrefix: authority?.rawValue, signerUsername: "", signerName: signerName, signerPosition: position,
                     deadline: nil, issuedAt: issuedAt, createdBy: caller.username, medium: .paper, paperRecipients: recipients)
-            },
-            files: [], signatureBlobs: [], signatures: [], recipients: [], actor: caller.username, at: issuedAt)
+            })
         return PaperRegistration(direction: "out", numberAndSymbol: Self.numberAndSymbol(document), id: document.id,
                                  arrivalNumber: nil, year: document.year, subject: subject)
     }
