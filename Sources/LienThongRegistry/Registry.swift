@@ -243,9 +243,14 @@ public final class Registry: Sendable {
     /// The outgoing register of `issuer` for a year (Vietnam time): its documents by number, with their deliveries.
     public func outgoingRegister(issuer: String, year: Int) throws -> [(DocumentRecord, [DeliveryRecord])] {
         try pool.read { db in
-            try DocumentRecord.filter(Column("issuerCode") == issuer && Column("year") == year)
+            let documents = try DocumentRecord.filter(Column("issuerCode") == issuer && Column("year") == year)
                 .order(Column("register"), Column("number")).fetchAll(db)
-                .map { ($0, try DeliveryRecord.filter(Column("documentID") == $0.id).order(Column("recipientCode")).fetchAll(db)) }
+            let deliveries = try DeliveryRecord.fetchAll(db, sql: """
+                SELECT delivery.* FROM delivery JOIN document ON document.id = delivery.documentID
+                WHERE document.issuerCode = ? AND document.year = ? ORDER BY delivery.recipientCode
+                """, arguments: [issuer, year])
+            let byDocument = Dictionary(grouping: deliveries, by: \.documentID)
+            return documents.map { ($0, byDocument[$0.id] ?? []) }
         }
     }
 
@@ -253,12 +258,16 @@ public final class Registry: Sendable {
     /// with their documents and status histories.
     public func incomingRegister(recipient: String, year: Int) throws -> [(DocumentRecord, DeliveryRecord, [StatusEventRecord])] {
         try pool.read { db in
-            try DeliveryRecord.filter(Column("recipientCode") == recipient && Column("arrivalYear") == year)
-                .order(Column("arrivalNumber")).fetchAll(db).compactMap { delivery in
-                    guard let document = try DocumentRecord.fetchOne(db, key: delivery.documentID) else { return nil }
-                    let events = try StatusEventRecord.filter(Column("deliveryID") == delivery.id!).order(Column("id")).fetchAll(db)
-                    return (document, delivery, events)
-                }
+            let deliveries = try DeliveryRecord.filter(Column("recipientCode") == recipient && Column("arrivalYear") == year)
+                .order(Column("arrivalNumber")).fetchAll(db)
+            let documents = Dictionary(try DocumentRecord.fetchAll(db, keys: deliveries.map(\.documentID)).map { ($0.id, $0) }) { first, _ in first }
+            let events = Dictionary(grouping: try StatusEventRecord.fetchAll(db, sql: """
+                SELECT statusEvent.* FROM statusEvent JOIN delivery ON delivery.id = statusEvent.deliveryID
+                WHERE delivery.recipientCode = ? AND delivery.arrivalYear = ? ORDER BY statusEvent.id
+                """, arguments: [recipient, year]), by: \.deliveryID)
+            return deliveries.compactMap { delivery in
+                documents[delivery.documentID].map { ($0, delivery, events[delivery.id!] ?? []) }
+            }
         }
     }
 
