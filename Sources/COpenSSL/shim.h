@@ -84,29 +84,39 @@ static inline CMS_SignerInfo *shim_sk_CMS_SignerInfo_value(STACK_OF(CMS_SignerIn
 }
 
 /**
- * Sets a SignerInfo's signatureAlgorithm from its key context, as OpenSSL does internally when
- * it signs through CMS_final. Needed for a SignerInfo signed with CMS_SignerInfo_sign after
- * CMS_REUSE_DIGEST | CMS_KEY_PARAM, where OpenSSL leaves the identifier unset (RSA-PSS, ECDSA).
+ * Signs a digest already computed with `md`: RSASSA-PSS (salt as long as the digest) when `pss`,
+ * else PKCS#1 v1.5 for RSA; ECDSA for EC keys. Writes the signature and the DER AlgorithmIdentifier
+ * a CMS SignerInfo labels it with (rsaEncryption for PKCS#1 v1.5, as OpenSSL's CMS does).
+ * Returns 1, or 0 on failure.
  */
-static inline int shim_cms_set_signature_algorithm(CMS_SignerInfo *si) {
-    EVP_PKEY_CTX *pctx = CMS_SignerInfo_get0_pkey_ctx(si);
-    X509_ALGOR *alg = NULL;
-    unsigned char aid[256];
-    const unsigned char *pp = aid;
+static inline int shim_sign_digest(EVP_PKEY *key, const EVP_MD *md, int pss, const unsigned char *digest, size_t digest_len,
+                                   unsigned char *sig, size_t *sig_len, unsigned char *aid, size_t *aid_len) {
+    static const unsigned char rsa_encryption[] = {
+        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00 };
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(key, NULL);
+    int rsa = EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA, ok = 0;
     OSSL_PARAM params[2];
-    int pad = RSA_PKCS1_PADDING;
-    if (pctx == NULL) return 0;
-    CMS_SignerInfo_get0_algs(si, NULL, NULL, NULL, &alg);
-    if (alg == NULL) return 0;
-    if (EVP_PKEY_CTX_get_rsa_padding(pctx, &pad) > 0 && pad == RSA_PKCS1_PADDING) {
-        /* CMS names PKCS#1 v1.5 by the key algorithm, as OpenSSL's own signer does. */
-        return X509_ALGOR_set0(alg, OBJ_nid2obj(NID_rsaEncryption), V_ASN1_NULL, NULL);
+    if (ctx == NULL) return 0;
+    if (EVP_PKEY_sign_init(ctx) <= 0) goto done;
+    if (rsa && EVP_PKEY_CTX_set_rsa_padding(ctx, pss ? RSA_PKCS1_PSS_PADDING : RSA_PKCS1_PADDING) <= 0) goto done;
+    if (EVP_PKEY_CTX_set_signature_md(ctx, md) <= 0) goto done;
+    if (rsa && pss && EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_DIGEST) <= 0) goto done;
+    if (EVP_PKEY_sign(ctx, sig, sig_len, digest, digest_len) <= 0) goto done;
+    if (rsa && !pss) {
+        if (*aid_len < sizeof(rsa_encryption)) goto done;
+        memcpy(aid, rsa_encryption, sizeof(rsa_encryption));
+        *aid_len = sizeof(rsa_encryption);
+        ok = 1;
+        goto done;
     }
-    ERR_clear_error();
-    params[0] = OSSL_PARAM_construct_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, aid, sizeof(aid));
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, aid, *aid_len);
     params[1] = OSSL_PARAM_construct_end();
-    if (EVP_PKEY_CTX_get_params(pctx, params) <= 0 || params[0].return_size == 0) return 0;
-    return d2i_X509_ALGOR(&alg, &pp, (long)params[0].return_size) != NULL;
+    if (EVP_PKEY_CTX_get_params(ctx, params) <= 0 || params[0].return_size == 0) goto done;
+    *aid_len = params[0].return_size;
+    ok = 1;
+done:
+    EVP_PKEY_CTX_free(ctx);
+    return ok;
 }
 
 /** Reads a signed attribute that holds a time (signing-time) as seconds since the epoch. */

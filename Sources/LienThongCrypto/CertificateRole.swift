@@ -1,3 +1,4 @@
+import COpenSSL
 /// What a certificate is for in LienThong, read from its certificate policies.
 ///
 /// Decree 30 gives an electronic document the legal value of the original only when it carries
@@ -35,4 +36,6 @@ public enum CertificateRole: String, Sendable, Codable, CaseIterable {
 /// signature no longer matches, and the seal's own signature makes it impossible to re-point.
 enum SealBinding {
     static let attributeOID = "2.25.20068070127336472965295140397043183195"
+    /// Parsed once: a 128-bit arc costs OpenSSL a bignum conversion each time. Read-only, never freed.
+    nonisolated(unsafe) static let object: OpaquePointer = OBJ_txt2obj(attributeOID, 1)!
 }

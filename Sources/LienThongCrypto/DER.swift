@@ -1,10 +1,12 @@
+import COpenSSL
 import Foundation
 
 /// Just enough DER to write and read the CAdES RevocationValues structure, which OpenSSL has no
 /// type for: tag-length-value, definite lengths only.
 enum DER {
     static func encode(tag: UInt8, _ content: Data) -> Data {
-        var out = Data([tag])
+        var out = Data(capacity: content.count + 6)
+        out.append(tag)
         let count = content.count
         if count < 0x80 {
             out.append(UInt8(count))
@@ -13,7 +15,15 @@ enum DER {
             out.append(0x80 | UInt8(bytes.count))
             out.append(contentsOf: bytes)
         }
-        return out + content
+        out.append(content)
+        return out
+    }
+
+    /// The elements one after another, in one allocation.
+    static func concatenate(_ elements: [Data]) -> Data {
+        var out = Data(capacity: elements.reduce(0) { $0 + $1.count })
+        for element in elements { out.append(element) }
+        return out
     }
 
     /// An element found by `scan`: offsets into the buffer it was scanned in.
@@ -53,5 +63,39 @@ enum DER {
             (span.tag, data[(base + span.whole.lowerBound)..<(base + span.whole.upperBound)],
              data[(base + span.content.lowerBound)..<(base + span.content.upperBound)])
         }
+    }
+}
+
+extension DER {
+    static func sequence(_ elements: Data...) -> Data { encode(tag: 0x30, concatenate(elements)) }
+
+    /// A SET OF in DER: its elements sorted by their encodings (X.690 11.6).
+    static func set(_ elements: [Data], tag: UInt8 = 0x31) -> Data {
+        encode(tag: tag, concatenate(elements.count < 2 ? elements : elements.sorted { $0.lexicographicallyPrecedes($1) }))
+    }
+
+    static func octetString(_ bytes: some Sequence<UInt8>) -> Data { encode(tag: 0x04, Data(bytes)) }
+
+    static func integer(_ value: UInt8) -> Data { Data([0x02, 0x01, value]) }
+
+    /// The encoding of a dotted object identifier, as OpenSSL writes it.
+    static func objectIdentifier(_ dotted: String) -> Data {
+        guard let object = OBJ_txt2obj(dotted, 1) else { preconditionFailure("\(dotted) is not an OID") }
+        defer { ASN1_OBJECT_free(object) }
+        var buffer: UnsafeMutablePointer<UInt8>?
+        let length = i2d_ASN1_OBJECT(object, &buffer)
+        guard length > 0, let buffer else { preconditionFailure("cannot encode \(dotted)") }
+        defer { shim_OPENSSL_free(buffer) }
+        return Data(bytes: buffer, count: Int(length))
+    }
+
+    /// UTCTime (YYMMDDHHMMSSZ), which CMS requires for signing-time from 1950 to 2049.
+    static func utcTime(_ date: Date) -> Data {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let fields = [parts.tm_year % 100, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec]
+        let text = fields.map { $0 < 10 ? "0\($0)" : String($0) }.joined() + "Z"
+        return encode(tag: 0x17, Data(text.utf8))
     }
 }

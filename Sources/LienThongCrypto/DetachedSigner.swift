@@ -38,60 +38,61 @@ public struct DetachedSigner: Sendable {
     ///   Anything else makes the forgery the verifier must catch: a seal lifted from elsewhere.
     func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity, timeStamper: (any TimeStamper)?,
               evidence: RevocationEvidence?, sealOver: Data?) async throws -> Data {
-        let first = signer ?? seal
-        let flags = UInt32(CMS_PARTIAL | CMS_DETACHED | CMS_BINARY)
-        guard let cms = CMS_sign(nil, nil, nil, nil, flags) else { throw CryptoError.drain("starting a signature") }
-        defer { CMS_ContentInfo_free(cms) }
-
-        try addCertificates(of: [first] + (signer == nil ? [] : [seal]), to: cms)
-        let firstInfo = try addSignerInfo(cms, first, reuseDigest: false)
-
-        let data = try openFileBIO(content)
-        defer { BIO_free(data) }
-        guard CMS_final(cms, data, nil, UInt32(CMS_DETACHED | CMS_BINARY)) == 1 else {
-            throw CryptoError.drain("signing \(content.lastPathComponent) as \(first.certificate)")
+        let messageDigest: [UInt8]
+        do {
+            messageDigest = try Digest.bytes(of: content, digest)
+        } catch {
+            throw CryptoError("cannot read \(content.lastPathComponent) to sign it: \(error.localizedDescription)")
         }
-
-        try await Self.stamp(firstInfo, with: timeStamper)
-        if let evidence, !evidence.isEmpty { try evidence.attach(to: firstInfo) }
-
+        let signingTime = Date()
+        var first = try signerInfo(signer ?? seal, messageDigest, at: signingTime)
+        try await complete(&first, timeStamper: timeStamper, evidence: evidence)
+        var signers = [first]
         if signer != nil {
-            let sealInfo = try addSignerInfo(cms, seal, reuseDigest: true)
-            try bind(sealInfo, to: sealOver ?? CMS_SignerInfo_get0_signature(firstInfo).map { Data(asn1: $0) })
-            guard CMS_SignerInfo_sign(sealInfo) == 1, shim_cms_set_signature_algorithm(sealInfo) == 1 else {
-                throw CryptoError.drain("sealing \(content.lastPathComponent) as \(seal.certificate)")
-            }
-            try await Self.stamp(sealInfo, with: timeStamper)
-            if let evidence, !evidence.isEmpty { try evidence.attach(to: sealInfo) }
+            // The seal covers the same content and, as a signed attribute, the hash of the signature it seals.
+            let binding = SignedDataEncoder.attribute(SignedDataEncoder.OID.sealBinding,
+                                                      DER.octetString(Digest.sha256Bytes(sealOver ?? first.signature)))
+            var sealInfo = try signerInfo(seal, messageDigest, at: signingTime, extra: [binding])
+            try await complete(&sealInfo, timeStamper: timeStamper, evidence: evidence)
+            signers.append(sealInfo)
         }
-        return try withWriteBIO("encoding the signature") { i2d_CMS_bio($0, cms) == 1 }
+        var seen: Set<Data> = []
+        let certificates = [signer, seal].compactMap { $0 }.flatMap(\.chainDER).filter { seen.insert($0).inserted }
+        return SignedDataEncoder.encode(digestAlgorithm: digest.algorithmIdentifier, certificates: certificates, signers: signers)
     }
 
-    /// Adds every identity's certificate and intermediates once each.
-    private func addCertificates(of identities: [SigningIdentity], to cms: OpaquePointer) throws {
-        var added: Set<Certificate> = []
-        for certificate in identities.flatMap({ [$0.certificate] + $0.intermediates }) where added.insert(certificate).inserted {
-            guard CMS_add1_cert(cms, certificate.pointer) == 1 else {
-                throw CryptoError.drain("embedding the certificate of \(certificate)")
-            }
-        }
-    }
-
-    private func addSignerInfo(_ cms: OpaquePointer, _ identity: SigningIdentity, reuseDigest: Bool) throws -> OpaquePointer {
-        var flags = CMS_KEY_PARAM | CMS_CADES | CMS_NOSMIMECAP | CMS_BINARY | CMS_NOCERTS
-        if reuseDigest { flags |= CMS_REUSE_DIGEST }
-        guard let info = CMS_add1_signer(cms, identity.certificate.pointer, identity.key.pointer, digest.evp, UInt32(flags)) else {
-            throw CryptoError.drain("preparing the signature of \(identity.certificate)")
-        }
-        if identity.key.isRSA {
-            let context = CMS_SignerInfo_get0_pkey_ctx(info)
-            let mode = padding == .pss ? RSA_PKCS1_PSS_PADDING : RSA_PKCS1_PADDING
-            guard EVP_PKEY_CTX_set_rsa_padding(context, mode) == 1,
-                  padding != .pss || EVP_PKEY_CTX_set_rsa_pss_saltlen(context, RSA_PSS_SALTLEN_DIGEST) == 1 else {
-                throw CryptoError.drain("choosing RSA \(padding.rawValue) for \(identity.certificate)")
-            }
+    /// A SignerInfo with the signed attributes content-type, signing-time, message-digest and ESS
+    /// signing-certificate-v2 (CAdES-BES), signed with the identity's key.
+    private func signerInfo(_ identity: SigningIdentity, _ messageDigest: [UInt8], at time: Date, extra: [Data] = []) throws -> SignedDataEncoder.Signer {
+        typealias OID = SignedDataEncoder.OID
+        var info = SignedDataEncoder.Signer(
+            identifier: identity.encoding.identifier, digestAlgorithm: digest.algorithmIdentifier,
+            signedAttributes: [
+                SignedDataEncoder.attribute(OID.contentType, OID.data),
+                SignedDataEncoder.attribute(OID.signingTime, DER.utcTime(time)),
+                SignedDataEncoder.attribute(OID.messageDigest, DER.octetString(messageDigest)),
+                identity.encoding.signingCertificate,
+            ] + extra)
+        var hasher = StreamingDigest(digest)
+        hasher.update(info.signedContent)
+        do {
+            (info.signature, info.signatureAlgorithm) = try identity.key.sign(digest: hasher.finalize(), algorithm: digest, padding: padding)
+        } catch {
+            throw CryptoError("signing as \(identity.certificate) failed: \(error)")
         }
         return info
+    }
+
+    /// The unsigned attributes: an RFC 3161 token over the signature value (CAdES-T) and the
+    /// revocation evidence for the certificates (CAdES-LT).
+    private func complete(_ info: inout SignedDataEncoder.Signer, timeStamper: (any TimeStamper)?, evidence: RevocationEvidence?) async throws {
+        if let timeStamper {
+            info.unsignedAttributes.append(SignedDataEncoder.attribute(
+                SignedDataEncoder.OID.timeStampToken, try await timeStamper.timeStampToken(for: info.signature)))
+        }
+        if let evidence, !evidence.isEmpty {
+            info.unsignedAttributes.append(SignedDataEncoder.attribute(SignedDataEncoder.OID.revocationValues, evidence.revocationValues))
+        }
     }
 
     /// Adds a time stamp to every SignerInfo of `signature` that has none: for signatures made
@@ -118,16 +119,6 @@ public struct DetachedSigner: Sendable {
         var token = Array(try await timeStamper.timeStampToken(for: Data(asn1: signature)))
         guard CMS_unsigned_add1_attr_by_NID(info, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, &token, Int32(token.count)) == 1 else {
             throw CryptoError.drain("attaching the time stamp")
-        }
-    }
-
-    private func bind(_ sealInfo: OpaquePointer, to signature: Data?) throws {
-        guard let signature else { throw CryptoError("the signer's signature is missing before sealing") }
-        var hash = Digest.sha256Bytes(signature)
-        let oid = OBJ_txt2obj(SealBinding.attributeOID, 1)
-        defer { ASN1_OBJECT_free(oid) }
-        guard CMS_signed_add1_attr_by_OBJ(sealInfo, oid, V_ASN1_OCTET_STRING, &hash, Int32(hash.count)) == 1 else {
-            throw CryptoError.drain("binding the seal to the signer's signature")
         }
     }
 }

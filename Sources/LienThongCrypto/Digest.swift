@@ -14,6 +14,17 @@ public enum DigestAlgorithm: String, Sendable, Codable, CaseIterable {
         case .sha512: EVP_sha512()
         }
     }
+
+    /// AlgorithmIdentifier without parameters, as RFC 5754 asks for the SHA-2 family.
+    var algorithmIdentifier: Data {
+        switch self {
+        case .sha256: Self.identifiers[0]
+        case .sha384: Self.identifiers[1]
+        case .sha512: Self.identifiers[2]
+        }
+    }
+
+    private static let identifiers = (1...3).map { DER.sequence(DER.objectIdentifier("2.16.840.1.101.3.4.2.\($0)")) }
 }
 
 /// A streaming hash, fed in chunks so that a 1 GB document never sits in memory.
@@ -49,13 +60,28 @@ public struct StreamingDigest: ~Copyable {
 extension Digest {
     /// SHA-256 of a file, read in 1 MiB chunks.
     public static func sha256(of url: URL) throws -> String {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        var digest = StreamingDigest(.sha256)
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            digest.update(chunk)
+        try bytes(of: url, .sha256).hexString
+    }
+
+    /// The digest of a file, read in 64 KiB chunks into one buffer: a large document never sits in
+    /// memory, and a small one costs no allocation beyond the buffer.
+    static func bytes(of url: URL, _ algorithm: DigestAlgorithm) throws -> [UInt8] {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw CocoaError.error(.fileReadNoSuchFile, url: url) }
+        defer { close(descriptor) }
+        var digest = StreamingDigest(algorithm)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            if count == 0 { break }
+            guard count > 0 else {
+                if errno == EINTR { continue }
+                throw CocoaError.error(.fileReadUnknown, url: url)
+            }
+            digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
-        return digest.finalizeHex()
+        return digest.finalize()
     }
 
     public static func sha256(_ data: Data) -> String { sha256Bytes(data).hexString }

@@ -49,6 +49,20 @@ public final class PrivateKey: @unchecked Sendable {
 
     public var isRSA: Bool { EVP_PKEY_get_base_id(pointer) == EVP_PKEY_RSA }
 
+    /// Signs a digest made with `algorithm`; answers the signature and the DER AlgorithmIdentifier
+    /// that names it in a SignerInfo.
+    func sign(digest: [UInt8], algorithm: DigestAlgorithm, padding: RSAPadding) throws -> (signature: Data, algorithm: Data) {
+        var signature = [UInt8](repeating: 0, count: Int(EVP_PKEY_get_size(pointer)))
+        var signatureLength = signature.count
+        var identifier = [UInt8](repeating: 0, count: 128)
+        var identifierLength = identifier.count
+        guard shim_sign_digest(pointer, algorithm.evp, padding == .pss ? 1 : 0, digest, digest.count,
+                               &signature, &signatureLength, &identifier, &identifierLength) == 1 else {
+            throw CryptoError.drain("signing with the private key")
+        }
+        return (Data(signature.prefix(signatureLength)), Data(identifier.prefix(identifierLength)))
+    }
+
     /// The key in unencrypted PKCS#8 PEM.
     public var pemPKCS8: Data {
         (try? withWriteBIO("writing a private key") {
@@ -63,6 +77,10 @@ public struct SigningIdentity: Sendable {
     public let certificate: Certificate
     public let key: PrivateKey
     public let intermediates: [Certificate]
+    /// The certificate's part of every SignerInfo this identity makes.
+    let encoding: SignerCertificateEncoding
+    /// The certificate and its intermediates as DER, for the signature's certificate set.
+    let chainDER: [Data]
 
     public init(certificate: Certificate, key: PrivateKey, intermediates: [Certificate]) throws {
         guard X509_check_private_key(certificate.pointer, key.pointer) == 1 else {
@@ -71,6 +89,8 @@ public struct SigningIdentity: Sendable {
         self.certificate = certificate
         self.key = key
         self.intermediates = intermediates
+        encoding = try SignerCertificateEncoding(certificate)
+        chainDER = [encoding.certificate] + intermediates.map(\.der)
     }
 
     /// Loads a certificate chain file (leaf first, then intermediates) and its key file.

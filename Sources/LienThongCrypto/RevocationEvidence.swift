@@ -88,14 +88,6 @@ public struct RevocationEvidence: Sendable {
             .check(chain: chain, at: time, proofOfExistence: proofOfExistence, policy: policy)
     }
 
-    /// Adds this evidence to a SignerInfo as its revocation-values unsigned attribute.
-    func attach(to info: OpaquePointer) throws {
-        var bytes = Array(revocationValues)
-        guard CMS_unsigned_add1_attr_by_NID(info, NID_id_smime_aa_ets_revocationValues, V_ASN1_SEQUENCE, &bytes, Int32(bytes.count)) == 1 else {
-            throw CryptoError.drain("attaching revocation evidence")
-        }
-    }
-
     /// The evidence a SignerInfo carries: its revocation-values attribute.
     static func embedded(in info: OpaquePointer, cache: VerificationCache) -> RevocationEvidence {
         var bytes: UnsafePointer<UInt8>?

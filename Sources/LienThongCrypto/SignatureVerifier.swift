@@ -141,11 +141,12 @@ public struct SignatureVerifier: Sendable {
         return report
     }
 
+    private static let strongDigests: Set<Int32> = [NID_sha256, NID_sha384, NID_sha512, NID_sha3_256, NID_sha3_384, NID_sha3_512]
+
     private func algorithmStrength(digest: UnsafeMutablePointer<X509_ALGOR>?, key: OpaquePointer?, _ digestName: String) -> Check {
-        let strongDigests: Set<Int32> = [NID_sha256, NID_sha384, NID_sha512, NID_sha3_256, NID_sha3_384, NID_sha3_512]
         var object: OpaquePointer?
         X509_ALGOR_get0(&object, nil, nil, digest)
-        guard strongDigests.contains(OBJ_obj2nid(object)) else {
+        guard Self.strongDigests.contains(OBJ_obj2nid(object)) else {
             return .failed("algorithm-strength", "digest \(digestName) is weaker than SHA-256, which Circular 15/2025/TT-BKHCN requires", .cryptoConstraintsFailure)
         }
         guard let key else { return .passed("algorithm-strength", digestName) }
@@ -230,13 +231,11 @@ public struct SignatureVerifier: Sendable {
         var checks: [Check] = []
         let signers = signatures.indices.filter { signatures[$0].role == .signer }
         let seals = signatures.indices.filter { signatures[$0].role == .seal }
-        let bindingOID = OBJ_txt2obj(SealBinding.attributeOID, 1)
-        defer { ASN1_OBJECT_free(bindingOID) }
 
         for seal in seals {
             let info = shim_sk_CMS_SignerInfo_value(infos, Int32(seal))
             var bytes: UnsafePointer<UInt8>?
-            let length = shim_cms_signed_octets(info, bindingOID, &bytes)
+            let length = shim_cms_signed_octets(info, SealBinding.object, &bytes)
             let who = signatures[seal].commonName ?? signatures[seal].subject
             if length < 0 {
                 if !signers.isEmpty {

@@ -21,8 +21,19 @@ final class VerificationCache: Sendable {
     private let crlIssuers = Mutex<[Data: Bool]>([:])
     private let paths = Mutex<[Data: ValidPath]>([:])
     private let authorityStores = Mutex<[Data: StoreBox]>([:])
-    private let evidence = Mutex<[Data: RevocationEvidence]>([:])
-    private let certificateSets = Mutex<[Data: [Certificate]]>([:])
+    private let evidence = Mutex<[Bytes: RevocationEvidence]>([:])
+    private let certificateSets = Mutex<[Bytes: [Certificate]]>([:])
+
+    /// Bytes as a dictionary key hashed by their length and last 32 bytes (a signature's, for the
+    /// certificates and CRLs kept here) and compared in full: hashing kilobytes for every lookup
+    /// cost more than the lookup saved.
+    struct Bytes: Hashable, Sendable {
+        let data: Data
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(data.count)
+            hasher.combine(data.suffix(32))
+        }
+    }
 
     /// An `X509_STORE` owned by the cache.
     final class StoreBox: @unchecked Sendable {
@@ -40,13 +51,13 @@ final class VerificationCache: Sendable {
     /// period carries the same bytes, so they are read once. Keyed by the bytes themselves: an
     /// exact match, and cheaper than hashing them with SHA-256.
     func revocationEvidence(der: Data) -> RevocationEvidence? {
-        Self.memo(evidence, der) { RevocationEvidence(revocationValues: der, cache: self) }
+        Self.memo(evidence, Bytes(data: der)) { RevocationEvidence(revocationValues: der, cache: self) }
     }
 
     /// The certificates of a signature's `certificates` field (keyed by its exact bytes), read
     /// once per distinct set.
     func certificates(field key: Data, elements: () -> [Data]?) -> [Certificate]? {
-        Self.memo(certificateSets, key) {
+        Self.memo(certificateSets, Bytes(data: key)) {
             guard let ders = elements() else { return nil }
             let parsed = ders.compactMap { certificate(der: $0) }
             return parsed.count == ders.count ? parsed : nil
@@ -88,14 +99,14 @@ final class VerificationCache: Sendable {
     }
 
     /// The value under `key`, made and remembered on first use; nothing is remembered when `make` fails.
-    private static func memo<Value: Sendable>(_ table: borrowing Mutex<[Data: Value]>, _ key: Data, _ make: () -> Value?) -> Value? {
+    private static func memo<Key: Hashable & Sendable, Value: Sendable>(_ table: borrowing Mutex<[Key: Value]>, _ key: Key, _ make: () -> Value?) -> Value? {
         if let cached = table.withLock({ $0[key] }) { return cached }
         guard let made = make() else { return nil }
         table.withLock { insert(made, for: key, into: &$0) }
         return made
     }
 
-    private static func insert<Value>(_ value: Value, for key: Data, into dictionary: inout [Data: Value]) {
+    private static func insert<Key: Hashable & Sendable, Value>(_ value: Value, for key: Key, into dictionary: inout [Key: Value]) {
         if dictionary.count >= limit { dictionary.removeAll(keepingCapacity: true) }
         dictionary[key] = value
     }

@@ -37,6 +37,25 @@ struct DetachedSignatureTests {
         #expect(printed.output.contains("rsassaPss"))
     }
 
+    /// Our SignedData is written by hand: stock OpenSSL must verify it in every mode, and re-encoding
+    /// it must give the same bytes, which holds only for canonical DER (sorted SETs, minimal lengths).
+    @Test(arguments: [(DigestAlgorithm.sha256, RSAPadding.pss, PrivateKey.Kind.rsa(bits: 2048)), (.sha384, .pkcs1v15, .rsa(bits: 3072)),
+                      (.sha512, .pss, .rsa(bits: 2048)), (.sha256, .pss, .ecdsaP256), (.sha384, .pss, .ecdsaP384)])
+    func everyModeIsCanonicalDERThatOpenSSLVerifies(digest: DigestAlgorithm, padding: RSAPadding, kind: PrivateKey.Kind) async throws {
+        let signer = try TestPKI.identity(pki.intermediate, name: "Nguyễn Văn Mode", role: .signer, kind: kind)
+        let seal = try TestPKI.identity(pki.intermediate, name: "UBND Mode", role: .seal, kind: kind)
+        let signature = try await DetachedSigner(digest: digest, padding: padding).sign(content: content, signer: signer, seal: seal)
+        let p7s = try pki.write("mode.p7s", signature)
+        let roots = try pki.writePEM("root.pem", [pki.root.certificate])
+        let verified = try run("openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.path,
+                                           "-content", content.path, "-CAfile", roots.path, "-out", "/dev/null"])
+        #expect(verified.status == 0 && verified.output.contains("Verification successful"), "\(verified.output)")
+        let reencoded = pki.directory.appendingPathComponent("mode-again.p7s")
+        #expect(try run("openssl", ["cms", "-cmsout", "-inform", "DER", "-in", p7s.path, "-outform", "DER", "-out", reencoded.path]).status == 0)
+        #expect(try Data(contentsOf: reencoded) == signature)
+        #expect(try pki.verifier().verify(content: content, signature: signature, expecting: .document).verdict == .passed)
+    }
+
     @Test func oneChangedByteIsAHashFailure() async throws {
         let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
         var bytes = try Data(contentsOf: content)
