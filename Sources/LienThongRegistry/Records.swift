@@ -132,6 +132,9 @@ public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRec
     public var replacesID: String?
     /// The document this one answers.
     public var repliesToID: String?
+    /// The sender's Idempotency-Key (hashed with the user) and the SHA-256 of its request.
+    public var requestKey: String?
+    public var requestSHA256: String?
 
     /// How a document travelled.
     public enum Medium: String, Codable, Sendable, DatabaseValueConvertible {
@@ -139,7 +142,8 @@ public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRec
     }
 
     public init(id: String, issuerCode: String, issuerName: String, register: String, year: Int, number: Int, symbol: String, typeName: String, typeAbbreviation: String, subject: String, language: String, pageCount: Int?, notes: String?, urgency: Int, authorityPrefix: String?, signerUsername: String, signerName: String, signerPosition: String, deadline: String?, issuedAt: Date, createdBy: String, frozenAt: Date? = nil,
-                medium: Medium = .electronic, paperRecipients: String? = nil, replacesID: String? = nil, repliesToID: String? = nil) {
+                medium: Medium = .electronic, paperRecipients: String? = nil, replacesID: String? = nil, repliesToID: String? = nil,
+                requestKey: String? = nil, requestSHA256: String? = nil) {
         self.id = id
         self.issuerCode = issuerCode
         self.issuerName = issuerName
@@ -166,6 +170,8 @@ public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRec
         self.paperRecipients = paperRecipients
         self.replacesID = replacesID
         self.repliesToID = repliesToID
+        self.requestKey = requestKey
+        self.requestSHA256 = requestSHA256
     }
 }
 
@@ -329,5 +335,27 @@ public struct HistoricalDocument: Sendable {
         self.document = document
         self.signatures = signatures
         self.deliveries = deliveries
+    }
+}
+
+/// The answer to a POST made with an Idempotency-Key.
+public struct IdempotentResponseRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "idempotentResponse"
+    /// SHA-256 of the user and the key: keys are the client's, unique per user.
+    public var requestKey: String
+    /// SHA-256 of the method, path and body: the same key with another request is refused.
+    public var requestSHA256: String
+    public var status: Int
+    public var contentType: String
+    public var body: Data
+    public var createdAt: Date
+
+    public init(requestKey: String, requestSHA256: String, status: Int, contentType: String, body: Data, createdAt: Date) {
+        self.requestKey = requestKey
+        self.requestSHA256 = requestSHA256
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.createdAt = createdAt
     }
 }

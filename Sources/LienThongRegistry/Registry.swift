@@ -381,6 +381,22 @@ public final class Registry: Sendable {
         try pool.read { try Figures.sum($0, agencies: agencies, from: from, to: to, by: grouping) }
     }
 
+    // MARK: - Idempotency
+
+    public func idempotentResponse(requestKey: String) throws -> IdempotentResponseRecord? {
+        try pool.read { try IdempotentResponseRecord.fetchOne($0, key: requestKey) }
+    }
+
+    /// Keeps an answer for replay; the first answer stays if two requests raced to store one.
+    public func storeIdempotentResponse(_ record: IdempotentResponseRecord) throws {
+        try pool.write { try record.insert($0, onConflict: .ignore) }
+    }
+
+    /// The document a send with this key filed, if any.
+    public func document(requestKey: String) throws -> DocumentRecord? {
+        try pool.read { try DocumentRecord.filter(Column("requestKey") == requestKey).fetchOne($0) }
+    }
+
     // MARK: - History brought in from elsewhere
 
     /// Files documents as another system recorded them, numbers and histories included, in one

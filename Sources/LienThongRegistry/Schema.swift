@@ -169,6 +169,25 @@ enum Schema {
             }
             try Figures.rebuild(db)
         }
+        migrator.registerMigration("v6: idempotency keys") { db in
+            // The answer to each POST made with an Idempotency-Key, replayed when the client retries.
+            try db.create(table: "idempotentResponse") { t in
+                t.primaryKey("requestKey", .text)
+                t.column("requestSHA256", .text).notNull()
+                t.column("status", .integer).notNull()
+                t.column("contentType", .text).notNull()
+                t.column("body", .blob).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            // A send's key is filed with the document, in the same transaction: a retry after a crash
+            // between filing and answering finds the document and sends nothing twice.
+            try db.alter(table: "document") { t in
+                t.add(column: "requestKey", .text)
+                t.add(column: "requestSHA256", .text)
+            }
+            try db.create(index: "document_requestKey", on: "document", columns: ["requestKey"], unique: true,
+                          condition: Column("requestKey") != nil)
+        }
         return migrator
     }
 }

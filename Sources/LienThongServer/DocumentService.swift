@@ -44,18 +44,24 @@ public struct DocumentService: Sendable {
 
     // MARK: - Sending
 
-    public func send(_ request: SendRequest, by caller: UserRecord) async throws -> DocumentView {
+    /// - Parameter idempotency: the request's Idempotency-Key: filed with the document, and a
+    ///   document already filed under it is answered instead of sending again.
+    public func send(_ request: SendRequest, by caller: UserRecord, idempotency: Idempotency? = nil) async throws -> DocumentView {
         guard caller.role == .clerk else {
             throw Problem.forbidden("only a clerk (văn thư) sends documents; \(caller.username) is a \(caller.role.rawValue)")
         }
+        if let idempotency, let filed = try registry.document(requestKey: idempotency.requestKey) {
+            try idempotency.requireSameRequest(as: filed.requestSHA256)
+            return try view(filed, for: caller.agencyCode, history: false)
+        }
         do {
-            return try await sendChecked(request, by: caller)
+            return try await sendChecked(request, by: caller, idempotency: idempotency)
         } catch let error as DomainError {
             throw Problem.domain(error)
         }
     }
 
-    private func sendChecked(_ request: SendRequest, by caller: UserRecord) async throws -> DocumentView {
+    private func sendChecked(_ request: SendRequest, by caller: UserRecord, idempotency: Idempotency?) async throws -> DocumentView {
         try Self.secrecy(request.secrecy).requireOrdinary()
         guard let issuer = try registry.agency(caller.agencyCode) else { throw Problem.internalError }
         let type = try types.resolve(request.type)
@@ -143,7 +149,8 @@ public struct DocumentService: Sendable {
                     subject: subject, language: language, pageCount: request.pageCount, notes: notes, urgency: urgency.rawValue,
                     authorityPrefix: authority?.rawValue, signerUsername: signerUser.username, signerName: signerUser.fullName,
                     signerPosition: signerUser.position, deadline: deadline?.description, issuedAt: issuedAt, createdBy: caller.username,
-                    replacesID: replaces?.id, repliesToID: inReplyTo?.id)
+                    replacesID: replaces?.id, repliesToID: inReplyTo?.id,
+                    requestKey: idempotency?.requestKey, requestSHA256: idempotency?.requestSHA256)
             })
         return try view(document, for: issuer.code, history: false)
     }

@@ -7,10 +7,13 @@ public struct LienThongContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AuthenticationMiddleware`` on every `/v1` route.
     public var caller: UserRecord?
+    /// Set by ``IdempotencyMiddleware`` when a POST carries an Idempotency-Key.
+    public var idempotency: Idempotency?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         caller = nil
+        idempotency = nil
     }
 
     /// JSON bodies are small; files come through the streaming upload route instead.

@@ -33,6 +33,7 @@ struct Routes {
             return try Self.json(await verification.verify(body))
         }
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry))
+            .add(middleware: IdempotencyMiddleware(registry: registry))
         v1.get("me", use: me)
         v1.get("agencies", use: agencies)
         v1.get("agencies/:code") { _, context in
@@ -147,7 +148,7 @@ struct Routes {
 
     @Sendable func send(_ request: Request, _ context: LienThongContext) async throws -> Response {
         let body = try await Self.decode(SendRequest.self, request, context)
-        let view = try await service.send(body, by: context.requireCaller())
+        let view = try await service.send(body, by: context.requireCaller(), idempotency: context.idempotency)
         var response = try Self.json(view, status: .created)
         response.headers[.location] = "/v1/documents/\(view.id)"
         return response

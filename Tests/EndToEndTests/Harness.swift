@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -108,6 +111,24 @@ final class DaemonUnderTest: @unchecked Sendable {
         var environment = ["LIENTHONG_SERVER": "http://127.0.0.1:\(port)", "XDG_CONFIG_HOME": workspace.path]
         if let user { environment["LIENTHONG_TOKEN_FILE"] = token(user) }
         return try run(Binaries.url("lienthong"), arguments, in: workspace, environment: environment)
+    }
+
+    /// One HTTP request to this daemon as `user` (a demo username), or without a token.
+    func http(_ method: String, _ path: String, body: Data? = nil, as user: String? = nil,
+              headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: Data) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.httpBody = body
+        request.timeoutInterval = 120
+        if let user {
+            let token = try String(contentsOfFile: token(user), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        let fields = Dictionary(http.allHeaderFields.map { ("\($0.key)".lowercased(), "\($0.value)") }) { first, _ in first }
+        return (http.statusCode, fields, data)
     }
 
     func write(_ name: String, _ text: String) throws -> String {

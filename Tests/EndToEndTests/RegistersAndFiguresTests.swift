@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 
 /// Number series, links between documents, paper documents and the district's figures, through
@@ -131,17 +128,11 @@ final class RegistersAndFiguresTests {
     /// Several hundred sends at once over HTTP from one agency: each number 01…N exactly once.
     @Test func concurrentSendsOverHTTPGetEveryNumberOnce() async throws {
         let count = 300
-        let token = try String(contentsOfFile: daemon.token(province), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let base = URL(string: "http://127.0.0.1:\(daemon.port)/v1/")!
-        func call(_ path: String, _ body: Data) async throws -> [String: Any] {
-            var request = URLRequest(url: base.appendingPathComponent(path))
-            request.httpMethod = "POST"
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-            request.httpBody = body
-            request.timeoutInterval = 120
-            let (data, response) = try await URLSession.shared.data(for: request)
-            #expect((response as? HTTPURLResponse)?.statusCode == 201, "\(String(decoding: data, as: UTF8.self))")
-            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let (daemon, province) = (self.daemon, self.province)
+        @Sendable func call(_ path: String, _ body: Data) async throws -> [String: Any] {
+            let answer = try await daemon.http("POST", "/v1/" + path, body: body, as: province)
+            #expect(answer.status == 201, "\(String(decoding: answer.body, as: UTF8.self))")
+            return try #require(try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])
         }
         let uploaded = try await call("files", Data("%PDF-1.7 Thông báo\n".utf8))
         let sha = try #require(uploaded["sha256"] as? String)

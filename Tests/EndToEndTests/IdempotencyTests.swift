@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// Nothing twice: `Idempotency-Key` on the POSTs of a real daemon.
+@Suite("End to end: idempotency keys", .serialized)
+final class IdempotencyTests {
+    let daemon: DaemonUnderTest
+    let clerk = "clerk.tinh-dien-bien"
+
+    init() throws { daemon = try DaemonUnderTest() }
+
+    private func sendBody(subject: String) async throws -> Data {
+        let upload = try await daemon.http("POST", "/v1/files", body: Data("%PDF-1.7 \(subject)\n".utf8), as: clerk)
+        let sha = try #require((try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"] as? String)
+        return try JSONSerialization.data(withJSONObject: [
+            "files": [["sha256": sha, "name": "cv.pdf"]], "to": ["000.01.21.H18"], "type": "CV", "draftingUnit": "VP", "subject": subject,
+        ])
+    }
+
+    private func object(_ data: Data) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    private func documentCount() throws -> Int {
+        let register = try json(daemon.cli(["register", "out", "--format", "json"], as: clerk).stdout) as? [String: Any]
+        return (register?["rows"] as? [[String]])?.count ?? -1
+    }
+
+    @Test func aRetriedSendReturnsTheSameDocumentAndAnotherRequestWithTheKeyIsRefused() async throws {
+        let body = try await sendBody(subject: "Công văn gửi lại")
+        let key = ["Idempotency-Key": UUID().uuidString]
+        let first = try await daemon.http("POST", "/v1/documents", body: body, as: clerk, headers: key)
+        #expect(first.status == 201 && first.headers["idempotent-replayed"] == nil)
+        let again = try await daemon.http("POST", "/v1/documents", body: body, as: clerk, headers: key)
+        #expect(again.status == 201 && again.headers["idempotent-replayed"] == "true")
+        #expect(try object(again.body)["id"] as? String == object(first.body)["id"] as? String)
+        #expect(try documentCount() == 1)
+
+        let other = try await sendBody(subject: "Một công văn khác")
+        let reused = try await daemon.http("POST", "/v1/documents", body: other, as: clerk, headers: key)
+        #expect(reused.status == 422 && String(decoding: reused.body, as: UTF8.self).contains("idempotency-key-reused"))
+        // Keys are each user's own: another clerk's same key is another request.
+        let elsewhere = try await daemon.http("POST", "/v1/documents/\(try object(first.body)["id"] as! String)/ack", as: "clerk.xa-na-son", headers: key)
+        #expect(elsewhere.status == 200)
+        #expect(try documentCount() == 1)
+    }
+
+    @Test func concurrentRetriesFileOneDocument() async throws {
+        let body = try await sendBody(subject: "Gửi đồng thời")
+        let key = ["Idempotency-Key": UUID().uuidString]
+        let (daemon, clerk) = (self.daemon, self.clerk)
+        let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    let answer = try await daemon.http("POST", "/v1/documents", body: body, as: clerk, headers: key)
+                    return (answer.status, (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["id"] as? String)
+                }
+            }
+            return try await group.reduce(into: [(Int, String?)]()) { $0.append($1) }
+        }
+        // Each answer is the document, or "still in progress" for a retry that raced the first.
+        #expect(answers.allSatisfy { $0.0 == 201 || $0.0 == 409 })
+        #expect(Set(answers.filter { $0.0 == 201 }.compactMap(\.1)).count == 1)
+        #expect(try documentCount() == 1)
+    }
+
+    @Test func aRetriedStatusReportIsAnsweredAsTheFirstWasAndAFailureIsNotKept() async throws {
+        let sent = try await daemon.http("POST", "/v1/documents", body: try await sendBody(subject: "Tiếp nhận"), as: clerk)
+        let id = try #require(try object(sent.body)["id"] as? String)
+        let key = ["Idempotency-Key": "ack-\(id)"]
+        let first = try await daemon.http("POST", "/v1/documents/\(id)/ack", as: "clerk.xa-na-son", headers: key)
+        let again = try await daemon.http("POST", "/v1/documents/\(id)/ack", as: "clerk.xa-na-son", headers: key)
+        #expect(first.status == 200 && again.status == 200 && again.headers["idempotent-replayed"] == "true")
+        #expect(try object(again.body)["arrivalNumber"] as? Int == 1)
+        // Without the key, a second acceptance is a refused transition, as it should be.
+        #expect(try await daemon.http("POST", "/v1/documents/\(id)/ack", as: "clerk.xa-na-son").status == 409)
+        // A failed request keeps nothing: the same key works once the request is right.
+        let statusKey = ["Idempotency-Key": "status-\(id)"]
+        let wrong = try await daemon.http("POST", "/v1/documents/\(id)/status", body: Data(#"{"status": "assigned"}"#.utf8),
+                                          as: "clerk.xa-na-son", headers: statusKey)
+        #expect(wrong.status == 422)
+        let right = try await daemon.http("POST", "/v1/documents/\(id)/status", body: Data(#"{"status": "assigned", "to": "Văn phòng"}"#.utf8),
+                                          as: "clerk.xa-na-son", headers: statusKey)
+        #expect(right.status == 200, "\(String(decoding: right.body, as: UTF8.self))")
+        for bad in ["", String(repeating: "k", count: 256), "khóa có dấu"] {
+            let refused = try await daemon.http("POST", "/v1/documents/\(id)/ack", as: "clerk.xa-na-son", headers: ["Idempotency-Key": bad])
+            #expect(refused.status == 400 || (bad.isEmpty && refused.status == 409), "\(bad): \(refused.status)")
+        }
+    }
+}
