@@ -37,7 +37,7 @@ let package = Package(
         /// The SQLite registry: schema, migrations, records, queries.
         .target(
             name: "LienThongRegistry",
-            dependencies: ["LienThongDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LienThongDomain", "LienThongCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         /// JSON wire types shared by the daemon and the CLI.

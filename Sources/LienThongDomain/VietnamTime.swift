@@ -15,10 +15,11 @@ public enum VietnamTime {
     /// The calendar year in Vietnam at `date`: 23:30 on 31 December +07:00 is still the old year.
     public static func year(of date: Date) -> Int { calendar.component(.year, from: date) }
 
-    /// ISO 8601 with the +07:00 offset, to the second: `2026-11-21T15:04:05+07:00`.
+    /// ISO 8601 with the +07:00 offset, to the second: `2026-11-21T15:04:05+07:00`; or in UTC,
+    /// as stored, `2026-11-21T08:04:05Z`.
     /// Plain arithmetic rather than Calendar: reports print dozens of times per document.
-    public static func iso8601(_ date: Date) -> String {
-        let local = Int((date.timeIntervalSince1970).rounded(.down)) + offsetSeconds
+    public static func iso8601(_ date: Date, utc: Bool = false) -> String {
+        let local = Int((date.timeIntervalSince1970).rounded(.down)) + (utc ? 0 : offsetSeconds)
         let (days, seconds) = local.quotientAndRemainder(dividingBy: 86_400)
         let (day, second) = seconds < 0 ? (days - 1, seconds + 86_400) : (days, seconds)
         let jdn = day + 2_440_588
@@ -29,6 +30,6 @@ public enum VietnamTime {
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
         return "\(pad(civil.year, 4))-\(pad(civil.month, 2))-\(pad(civil.day, 2))T"
-            + "\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2))+07:00"
+            + "\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2))" + (utc ? "Z" : "+07:00")
     }
 }

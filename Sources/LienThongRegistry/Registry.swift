@@ -24,8 +24,19 @@ public final class Registry: Sendable {
     /// Inserts agencies and users that are not there yet; never changes existing rows.
     public func seed(agencies: [AgencyRecord], users: [UserRecord]) throws {
         try pool.write { db in
-            for agency in agencies where try AgencyRecord.fetchOne(db, key: agency.code) == nil { try agency.insert(db) }
-            for user in users where try UserRecord.fetchOne(db, key: user.username) == nil { try user.insert(db) }
+            var added: [String] = []
+            for agency in agencies where try AgencyRecord.fetchOne(db, key: agency.code) == nil {
+                try agency.insert(db)
+                added.append(agency.code)
+            }
+            for user in users where try UserRecord.fetchOne(db, key: user.username) == nil {
+                try user.insert(db)
+                added.append(user.username)
+            }
+            if !added.isEmpty {
+                try AuditLog.append(db, actor: "setup", agency: "", action: "directory.seeded", subject: "\(added.count) agencies and users",
+                                    detail: added.joined(separator: ", "), at: Date())
+            }
         }
     }
 
@@ -37,27 +48,36 @@ public final class Registry: Sendable {
     public enum ImportOutcome: String, Sendable { case added, updated, unchanged }
 
     /// Adds or updates an agency's name, abbreviation and parent; keys and retirement stay as they are.
-    public func importAgency(code: String, name: String, abbreviation: String, parentCode: String?) throws -> ImportOutcome {
+    public func importAgency(code: String, name: String, abbreviation: String, parentCode: String?, actor: String) throws -> ImportOutcome {
         try pool.write { db in
-            if let parentCode, try AgencyRecord.fetchOne(db, key: parentCode) == nil {
-                throw RegistryError.unknownAgency(parentCode)
+            let outcome = try importAgency(db, code: code, name: name, abbreviation: abbreviation, parentCode: parentCode)
+            if outcome != .unchanged {
+                try AuditLog.append(db, actor: actor, agency: code, action: "agency.\(outcome.rawValue)", subject: code,
+                                    detail: "\(name) (\(abbreviation)), parent \(parentCode ?? "none")", at: Date())
             }
-            guard var agency = try AgencyRecord.fetchOne(db, key: code) else {
-                try AgencyRecord(code: code, name: name, abbreviation: abbreviation, parentCode: parentCode, isActive: true,
-                                 sealCertificatePath: nil, sealKeyPath: nil).insert(db)
-                return .added
-            }
-            guard agency.name != name || agency.abbreviation != abbreviation || agency.parentCode != parentCode else { return .unchanged }
-            agency.name = name
-            agency.abbreviation = abbreviation
-            agency.parentCode = parentCode
-            try agency.update(db)
-            return .updated
+            return outcome
         }
     }
 
+    private func importAgency(_ db: Database, code: String, name: String, abbreviation: String, parentCode: String?) throws -> ImportOutcome {
+        if let parentCode, try AgencyRecord.fetchOne(db, key: parentCode) == nil {
+            throw RegistryError.unknownAgency(parentCode)
+        }
+        guard var agency = try AgencyRecord.fetchOne(db, key: code) else {
+            try AgencyRecord(code: code, name: name, abbreviation: abbreviation, parentCode: parentCode, isActive: true,
+                             sealCertificatePath: nil, sealKeyPath: nil).insert(db)
+            return .added
+        }
+        guard agency.name != name || agency.abbreviation != abbreviation || agency.parentCode != parentCode else { return .unchanged }
+        agency.name = name
+        agency.abbreviation = abbreviation
+        agency.parentCode = parentCode
+        try agency.update(db)
+        return .updated
+    }
+
     /// Retires an agency; documents addressed to it go to `successor` from now on.
-    public func retire(_ code: String, successor: String?, at now: Date) throws -> AgencyRecord {
+    public func retire(_ code: String, successor: String?, actor: String, at now: Date) throws -> AgencyRecord {
         try pool.write { db in
             guard var agency = try AgencyRecord.fetchOne(db, key: code) else { throw RegistryError.unknownAgency(code) }
             if let successor {
@@ -70,6 +90,8 @@ public final class Registry: Sendable {
             agency.successorCode = successor
             agency.retiredAt = agency.retiredAt ?? now
             try agency.update(db)
+            try AuditLog.append(db, actor: actor, agency: code, action: "agency.retired", subject: code,
+                                detail: "successor \(successor ?? "none")", at: now)
             return agency
         }
     }
@@ -154,6 +176,10 @@ public final class Registry: Sendable {
                 let roles = Set(signatures.filter { $0.filePosition == 0 }.map(\.role))
                 if roles.contains("seal") { try Figures.add(db, agency: issuerCode, day: day, roles.contains("signer") ? .signerAndSeal : .sealOnly) }
             }
+            try AuditLog.append(db, actor: actor, agency: issuerCode, action: "document.filed", subject: document.id,
+                                detail: "\(NumberAndSymbol.format(document.number))/\(document.symbol), \(document.medium.rawValue), "
+                                    + "\(files.count) files" + (recipients.isEmpty ? "" : ", to " + recipients.map(\.agency.code).joined(separator: " ")),
+                                at: now)
             var deliveries: [DeliveryRecord] = []
             for (recipient, addressedTo) in recipients {
                 try Figures.add(db, agency: recipient.code, day: day, .incomingElectronic)
@@ -185,6 +211,8 @@ public final class Registry: Sendable {
             try db.execute(sql: """
                 UPDATE documentFile SET signatureSHA256 = ?, awaitingTimeStamp = 0 WHERE documentID = ? AND position = ?
                 """, arguments: [signature.sha256, documentID, position])
+            try AuditLog.append(db, actor: "lienthongd", agency: "", action: "signature.time-stamped", subject: documentID,
+                                detail: "file \(position), signature \(signature.sha256)", at: Date())
         }
     }
 
@@ -307,6 +335,9 @@ public final class Registry: Sendable {
             var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: next.code, at: now, actor: actor, note: note,
                                           assignee: assignee)
             try event.insert(db)
+            try AuditLog.append(db, actor: actor, agency: recipient, action: "delivery.status", subject: documentID,
+                                detail: "\(current.code) → \(next.code)" + (delivery.arrivalNumber.map { ", số đến \($0)" } ?? "")
+                                    + (assignee.map { ", to \($0)" } ?? "") + (note.map { ": \($0)" } ?? ""), at: now)
             if next == .recallAccepted {
                 try db.execute(sql: "UPDATE document SET frozenAt = COALESCE(frozenAt, ?) WHERE id = ?", arguments: [now, documentID])
             }
@@ -356,6 +387,9 @@ public final class Registry: Sendable {
             record.arrivalNumber = try Self.nextArrivalNumber(db, recipient: record.recipientCode, year: record.arrivalYear)
             try record.insert(db)
             try Figures.add(db, agency: record.recipientCode, day: Figures.day(record.receivedAt), .incomingPaper)
+            try AuditLog.append(db, actor: record.registeredBy, agency: record.recipientCode, action: "paper.received",
+                                subject: "\(record.arrivalYear)/\(record.arrivalNumber)", detail: "\(record.numberAndSymbol) from \(record.senderName)",
+                                at: record.receivedAt)
             return record
         }
     }
@@ -397,6 +431,18 @@ public final class Registry: Sendable {
         try pool.read { try DocumentRecord.filter(Column("requestKey") == requestKey).fetchOne($0) }
     }
 
+    // MARK: - Audit
+
+    /// Checks the whole audit chain and names the first entry that does not hold.
+    public func verifyAudit() throws -> AuditVerification {
+        try pool.read { try AuditLog.verify($0) }
+    }
+
+    /// The newest audit entries, newest first.
+    public func auditEntries(limit: Int) throws -> [AuditEntryRecord] {
+        try pool.read { try AuditEntryRecord.order(Column("id").desc).limit(limit).fetchAll($0) }
+    }
+
     // MARK: - History brought in from elsewhere
 
     /// Files documents as another system recorded them, numbers and histories included, in one
@@ -417,6 +463,8 @@ public final class Registry: Sendable {
                     }
                 }
             }
+            try AuditLog.append(db, actor: "import", agency: "", action: "history.imported", subject: "\(batch.count) documents",
+                                detail: batch.first.map { "from \($0.document.id)" } ?? "", at: Date())
         }
     }
 
@@ -443,6 +491,10 @@ public final class Registry: Sendable {
                                               at: now, actor: actor, note: reason)
                 try event.insert(db)
                 changed.append(delivery)
+            }
+            if !changed.isEmpty {
+                try AuditLog.append(db, actor: actor, agency: "", action: "document.recall-requested", subject: documentID,
+                                    detail: "to " + changed.map(\.recipientCode).joined(separator: " ") + ": \(reason)", at: now)
             }
             return changed
         }

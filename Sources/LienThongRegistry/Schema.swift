@@ -188,6 +188,25 @@ enum Schema {
             try db.create(index: "document_requestKey", on: "document", columns: ["requestKey"], unique: true,
                           condition: Column("requestKey") != nil)
         }
+        migrator.registerMigration("v7: the audit log") { db in
+            try db.create(table: "auditEntry") { t in
+                t.primaryKey("id", .integer)
+                t.column("at", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("agencyCode", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("previousHash", .text).notNull()
+                t.column("hash", .text).notNull()
+            }
+            // Append-only from this program's side too: an UPDATE or DELETE is refused by SQLite.
+            // (Someone with the file can drop the triggers; the hash chain is what catches them.)
+            try db.execute(sql: """
+                CREATE TRIGGER auditEntry_no_update BEFORE UPDATE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER auditEntry_no_delete BEFORE DELETE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -38,7 +38,7 @@ struct Directory: Sendable {
                 let name = try FieldLimit.issuerName.check(value("name"), required: true)
                 let abbreviation = try FieldLimit.agencyAbbreviation.check(value("abbreviation"), required: true)
                 let parent = value("parent").isEmpty ? nil : try AgencyCode(value("parent")).rawValue
-                let outcome = try registry.importAgency(code: code.rawValue, name: name, abbreviation: abbreviation, parentCode: parent)
+                let outcome = try registry.importAgency(code: code.rawValue, name: name, abbreviation: abbreviation, parentCode: parent, actor: caller.username)
                 return ImportLine(line: record.line, outcome: outcome.rawValue, code: code.rawValue, detail: name)
             } catch let error as DomainError {
                 return ImportLine(line: record.line, outcome: "rejected", code: nil, detail: error.description)
@@ -56,7 +56,7 @@ struct Directory: Sendable {
         do {
             let code = try AgencyCode(text).rawValue
             let next = try successor.map { try AgencyCode($0).rawValue }
-            return Self.view(try registry.retire(code, successor: next, at: Date()))
+            return Self.view(try registry.retire(code, successor: next, actor: caller.username, at: Date()))
         } catch let error as DomainError {
             throw Problem.domain(error)
         } catch RegistryError.unknownAgency(let code) {

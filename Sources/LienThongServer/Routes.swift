@@ -50,6 +50,20 @@ struct Routes {
             return try Self.json(Directory(registry: registry).retire(context.parameters.get("code") ?? "", successor: body.successor,
                                                                      caller: context.requireCaller()))
         }
+        v1.get("admin/audit/verify") { _, context in
+            try Self.requireAdmin(context)
+            let check = try registry.verifyAudit()
+            return try Self.json(AuditCheck(entries: check.entries, headHash: check.headHash, firstBroken: check.firstBroken, problem: check.problem))
+        }
+        v1.get("admin/audit") { request, context in
+            try Self.requireAdmin(context)
+            let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 50
+            guard (1...10_000).contains(limit) else { throw Problem.invalid("limit is a number of entries from 1 to 10000") }
+            return try Self.json(registry.auditEntries(limit: limit).map {
+                AuditEntry(id: $0.id ?? 0, at: $0.at, actor: $0.actor, agency: $0.agencyCode, action: $0.action, subject: $0.subject,
+                           detail: $0.detail, hash: $0.hash)
+            })
+        }
         v1.post("files", use: upload)
         v1.post("documents", use: send)
         v1.get("inbox") { _, context in try Self.json(service.inbox(caller: context.requireCaller())) }
@@ -98,6 +112,13 @@ struct Routes {
         v1.post("documents/:id/reject") { request, context in
             let body = try await Self.decode(RejectRequest.self, request, context)
             return try Self.json(service.reject(context.id, reason: body.reason, caller: context.requireCaller()))
+        }
+    }
+
+    static func requireAdmin(_ context: LienThongContext) throws {
+        let caller = try context.requireCaller()
+        guard caller.role == .admin else {
+            throw Problem.forbidden("only an administrator reads the audit log; \(caller.username) is a \(caller.role.rawValue)")
         }
     }
 

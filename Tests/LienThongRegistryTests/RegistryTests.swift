@@ -77,3 +77,55 @@ struct RegistryTests {
         #expect(try file().number == 1)
     }
 }
+
+@Suite("The audit chain")
+struct AuditChainTests {
+    let registry: Registry
+    let path: String
+
+    init() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-audit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent("registry.sqlite").path
+        registry = try Registry(path: path)
+        try registry.seed(agencies: [AgencyRecord(code: "000.00.00.H18", name: "Tỉnh", abbreviation: "UBND", parentCode: nil, isActive: true,
+                                                  sealCertificatePath: nil, sealKeyPath: nil)], users: [])
+        for (index, name) in ["Xã A", "Xã B", "Xã C"].enumerated() {
+            _ = try registry.importAgency(code: "000.0\(index + 1).21.H18", name: name, abbreviation: "UBND", parentCode: "000.00.00.H18", actor: "admin")
+        }
+        _ = try registry.retire("000.03.21.H18", successor: "000.02.21.H18", actor: "admin", at: Date())
+    }
+
+    @Test func everyChangeIsChainedAndTheChainHolds() throws {
+        let check = try registry.verifyAudit()
+        #expect(check.entries == 5 && check.firstBroken == nil)
+        let entries = try registry.auditEntries(limit: 10)
+        #expect(entries.map(\.action) == ["agency.retired", "agency.added", "agency.added", "agency.added", "directory.seeded"])
+        #expect(zip(entries, entries.dropFirst()).allSatisfy { $0.previousHash == $1.hash })
+        // Importing the same line again changes nothing and records nothing.
+        #expect(try registry.importAgency(code: "000.01.21.H18", name: "Xã A", abbreviation: "UBND", parentCode: "000.00.00.H18", actor: "admin") == .unchanged)
+        #expect(try registry.verifyAudit().entries == 5)
+    }
+
+    @Test func theProgramCannotRewriteTheLog() throws {
+        #expect(throws: (any Error).self) { try registry.pool.write { try $0.execute(sql: "UPDATE auditEntry SET actor = 'x' WHERE id = 2") } }
+        #expect(throws: (any Error).self) { try registry.pool.write { try $0.execute(sql: "DELETE FROM auditEntry WHERE id = 2") } }
+        #expect(try registry.verifyAudit().firstBroken == nil)
+    }
+
+    /// Someone with the file drops the triggers and edits, deletes or inserts rows by hand.
+    @Test(arguments: [
+        ("UPDATE auditEntry SET detail = 'successor none' WHERE id = 5", Int64(5), "was changed after it was written"),
+        ("DELETE FROM auditEntry WHERE id = 3", 3, "entry 3 is missing"),
+        ("UPDATE auditEntry SET previousHash = hash, hash = previousHash WHERE id = 2", 2, "entry 2"),
+    ])
+    func anEditByHandIsFoundAndNamed(sql: String, broken: Int64, problem: String) throws {
+        try registry.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER auditEntry_no_update; DROP TRIGGER auditEntry_no_delete")
+            try db.execute(sql: sql)
+        }
+        let check = try registry.verifyAudit()
+        #expect(check.firstBroken == broken, "\(check)")
+        #expect(check.problem?.contains(problem) == true, "\(check.problem ?? "")")
+    }
+}

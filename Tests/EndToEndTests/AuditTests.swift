@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// A record nobody can rewrite: the audit chain of a real daemon, edited by hand with `sqlite3`.
+@Suite("End to end: the audit log", .serialized)
+final class AuditTests {
+    let daemon: DaemonUnderTest
+
+    init() throws { daemon = try DaemonUnderTest() }
+
+    @Test func anEditOfTheSQLiteFileByHandIsFound() throws {
+        let file = try daemon.write("qd.pdf", "%PDF-1.7 Quyết định\n")
+        let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "QĐ", "--subject", "Quyết định", "--json"], as: "clerk.tinh-dien-bien")
+        let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
+        #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)
+
+        let holds = try daemon.cli(["admin", "audit", "verify"], as: "admin.tinh-dien-bien")
+        #expect(holds.status == 0 && holds.stdout.contains("The audit log holds"), "\(holds.stdout)\(holds.stderr)")
+        let list = try daemon.cli(["admin", "audit", "list", "--json"], as: "admin.tinh-dien-bien")
+        let entries = try #require(try json(list.stdout) as? [[String: Any]])
+        #expect(entries.prefix(2).compactMap { $0["action"] as? String } == ["delivery.status", "document.filed"])
+        #expect(entries.first?["actor"] as? String == "clerk.xa-na-son")
+        let clerk = try daemon.cli(["admin", "audit", "verify"], as: "clerk.tinh-dien-bien")
+        #expect(clerk.status != 0 && clerk.stderr.contains("only an administrator"))
+
+        // Someone with the file makes the acceptance look as if it were by another clerk.
+        let statusEntry = try #require(entries.first?["id"] as? Int)
+        let edit = try run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [
+            daemon.path("data/registry.sqlite"),
+            "DROP TRIGGER auditEntry_no_update; UPDATE auditEntry SET actor = 'clerk.xa-phi-nhu' WHERE id = \(statusEntry);",
+        ], in: daemon.workspace)
+        #expect(edit.status == 0, "\(edit.stderr)")
+        let broken = try daemon.cli(["admin", "audit", "verify"], as: "admin.tinh-dien-bien")
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("BROKEN at entry \(statusEntry)") && broken.stdout.contains("was changed after it was written"), "\(broken.stdout)")
+    }
+}
