@@ -138,6 +138,11 @@ public final class Registry: Sendable {
         }
     }
 
+    /// Every stored file the registry knows of.
+    public func blobHashes() throws -> Set<String> {
+        try pool.read { try Set(String.fetchAll($0, sql: "SELECT sha256 FROM blob")) }
+    }
+
     public func upload(sha256: String, agency: String) throws -> BlobRecord? {
         try pool.read { db in
             guard try UploadRecord.fetchOne(db, key: ["sha256": sha256, "agencyCode": agency]) != nil else { return nil }

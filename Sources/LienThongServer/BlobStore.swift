@@ -67,6 +67,26 @@ public struct BlobStore: Sendable {
         return sha256
     }
 
+    /// Removes what a crash can leave behind: half-written staging files, and stored files that no
+    /// registry row names (a signature made for a send that was never filed). Run before serving.
+    /// - Returns: how many files were removed.
+    public func removeOrphans(keeping known: Set<String>) throws -> Int {
+        var removed = 0
+        let manager = FileManager.default
+        for name in try manager.contentsOfDirectory(atPath: staging.path) {
+            try manager.removeItem(at: staging.appendingPathComponent(name))
+            removed += 1
+        }
+        for prefix in try manager.contentsOfDirectory(atPath: root.path) where prefix.count == 2 {
+            let directory = root.appendingPathComponent(prefix)
+            for name in try manager.contentsOfDirectory(atPath: directory.path) where !known.contains(name) {
+                try manager.removeItem(at: directory.appendingPathComponent(name))
+                removed += 1
+            }
+        }
+        return removed
+    }
+
     static func syncDirectory(_ directory: URL) throws {
         let descriptor = open(directory.path, O_RDONLY)
         guard descriptor >= 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: directory.path]) }

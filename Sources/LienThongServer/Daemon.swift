@@ -43,9 +43,12 @@ public struct Daemon {
             local: try RevocationEvidence.load([configuration.certsURL.appendingPathComponent("crl")]),
             fetcher: RevocationFetcher(ocspResponder: configuration.ocspResponder.flatMap(URL.init(string:))),
             logger: logger)
+        let blobs = try BlobStore(root: data.appendingPathComponent("blobs"))
+        let orphans = try blobs.removeOrphans(keeping: registry.blobHashes())
+        if orphans > 0 { logger.notice("removed \(orphans) files left by an interrupted request") }
         let service = DocumentService(
             registry: registry,
-            blobs: try BlobStore(root: data.appendingPathComponent("blobs")),
+            blobs: blobs,
             signer: DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding),
             timeStamper: timeStamper,
             stampLater: configuration.timeStampFallback == .later,
