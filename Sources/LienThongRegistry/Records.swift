@@ -30,14 +30,21 @@ public struct AgencyRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
     }
 }
 
-/// What a user may do. Issue-level roles; each user belongs to one agency.
+/// What a user may do. Each user belongs to one agency.
 public enum UserRole: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     /// Văn thư: sends, receives, registers.
     case clerk
-    /// A leader whose key signs documents.
+    /// A leader whose key signs documents; reads the agency's documents.
     case signer
-    /// Keeps the directory, users and keys.
+    /// Reads the agency's documents and registers, changes nothing.
+    case viewer
+    /// The figures of the agency and the agencies under it, never a document's contents.
+    case statistician
+    /// Keeps the directory, users and keys; reads the audit log.
     case admin
+
+    /// Who may read documents, their files and the registers of their agency.
+    public var readsDocuments: Bool { [.clerk, .signer, .viewer].contains(self) }
 }
 
 public struct UserRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
@@ -48,22 +55,39 @@ public struct UserRecord: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var position: String
     public var agencyCode: String
     public var role: UserRole
-    /// SHA-256 of the bearer token: the token itself is never stored.
-    public var tokenSHA256: String
     public var certificatePath: String?
     public var keyPath: String?
 
     public init(username: String, fullName: String, position: String, agencyCode: String, role: UserRole,
-                tokenSHA256: String, certificatePath: String?, keyPath: String?) {
+                certificatePath: String?, keyPath: String?) {
         self.username = username
         self.fullName = fullName
         self.position = position
         self.agencyCode = agencyCode
         self.role = role
-        self.tokenSHA256 = tokenSHA256
         self.certificatePath = certificatePath
         self.keyPath = keyPath
     }
+}
+
+/// A bearer token of a user: only its SHA-256 is kept. It expires, and can be revoked.
+public struct TokenRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "token"
+    public var sha256: String
+    public var username: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var revokedAt: Date?
+
+    public init(sha256: String, username: String, createdAt: Date, expiresAt: Date, revokedAt: Date? = nil) {
+        self.sha256 = sha256
+        self.username = username
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+    }
+
+    public func isValid(at date: Date) -> Bool { revokedAt == nil && expiresAt > date }
 }
 
 /// A stored file, named by the SHA-256 of its bytes.

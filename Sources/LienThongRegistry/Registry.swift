@@ -21,8 +21,8 @@ public final class Registry: Sendable {
 
     // MARK: - Directory and users
 
-    /// Inserts agencies and users that are not there yet; never changes existing rows.
-    public func seed(agencies: [AgencyRecord], users: [UserRecord]) throws {
+    /// Inserts agencies, users and tokens that are not there yet; never changes existing rows.
+    public func seed(agencies: [AgencyRecord], users: [UserRecord], tokens: [TokenRecord] = []) throws {
         try pool.write { db in
             var added: [String] = []
             for agency in agencies where try AgencyRecord.fetchOne(db, key: agency.code) == nil {
@@ -33,6 +33,7 @@ public final class Registry: Sendable {
                 try user.insert(db)
                 added.append(user.username)
             }
+            for token in tokens where try TokenRecord.fetchOne(db, key: token.sha256) == nil { try token.insert(db) }
             if !added.isEmpty {
                 try AuditLog.append(db, actor: "setup", agency: "", action: "directory.seeded", subject: "\(added.count) agencies and users",
                                     detail: added.joined(separator: ", "), at: Date())
@@ -115,8 +116,53 @@ public final class Registry: Sendable {
         try pool.read { try AgencyRecord.order(Column("code")).fetchAll($0) }
     }
 
-    public func user(tokenSHA256: String) throws -> UserRecord? {
-        try pool.read { try UserRecord.filter(Column("tokenSHA256") == tokenSHA256).fetchOne($0) }
+    /// The user a token belongs to, if the token is known, unrevoked and unexpired at `date`.
+    public func user(tokenSHA256: String, at date: Date) throws -> UserRecord? {
+        try pool.read { db in
+            guard let token = try TokenRecord.fetchOne(db, key: tokenSHA256), token.isValid(at: date) else { return nil }
+            return try UserRecord.fetchOne(db, key: token.username)
+        }
+    }
+
+    public func user(_ username: String) throws -> UserRecord? {
+        try pool.read { try UserRecord.fetchOne($0, key: username) }
+    }
+
+    /// Users of the given agencies with their tokens, by username.
+    public func users(agencies: Set<String>) throws -> [(UserRecord, [TokenRecord])] {
+        try pool.read { db in
+            let users = try UserRecord.filter(agencies.contains(Column("agencyCode"))).order(Column("username")).fetchAll(db)
+            let tokens = Dictionary(grouping: try TokenRecord.filter(users.map(\.username).contains(Column("username")))
+                .order(Column("createdAt")).fetchAll(db), by: \.username)
+            return users.map { ($0, tokens[$0.username] ?? []) }
+        }
+    }
+
+    /// Adds a user with a first token, or only the token for an existing user (a new one beside the others).
+    public func addUser(_ user: UserRecord?, token: TokenRecord, actor: String) throws {
+        try pool.write { db in
+            if let user {
+                try user.insert(db)
+                try AuditLog.append(db, actor: actor, agency: user.agencyCode, action: "user.added", subject: user.username,
+                                    detail: "\(user.fullName), \(user.position), \(user.role.rawValue)", at: token.createdAt)
+            }
+            guard let owner = try UserRecord.fetchOne(db, key: token.username) else { throw RegistryError.notFound }
+            try token.insert(db)
+            try AuditLog.append(db, actor: actor, agency: owner.agencyCode, action: "token.issued", subject: token.username,
+                                detail: "expires \(VietnamTime.iso8601(token.expiresAt, utc: true)), hash \(token.sha256.prefix(12))…", at: token.createdAt)
+        }
+    }
+
+    /// Revokes every valid token of a user. Returns how many.
+    public func revokeTokens(of username: String, actor: String, at now: Date) throws -> Int {
+        try pool.write { db in
+            guard let owner = try UserRecord.fetchOne(db, key: username) else { throw RegistryError.notFound }
+            let count = try TokenRecord.filter(Column("username") == username && Column("revokedAt") == nil)
+                .updateAll(db, Column("revokedAt").set(to: now))
+            try AuditLog.append(db, actor: actor, agency: owner.agencyCode, action: "token.revoked", subject: username,
+                                detail: "\(count) tokens", at: now)
+            return count
+        }
     }
 
     public func users(agency: String, role: UserRole) throws -> [UserRecord] {

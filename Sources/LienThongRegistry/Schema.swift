@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The registry's schema, one migration per change, next to the records it describes.
@@ -206,6 +207,36 @@ enum Schema {
                 CREATE TRIGGER auditEntry_no_update BEFORE UPDATE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 CREATE TRIGGER auditEntry_no_delete BEFORE DELETE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
+        }
+        migrator.registerMigration("v8: expiring, revocable tokens apart from users") { db in
+            let tokens = try Row.fetchAll(db, sql: "SELECT username, tokenSHA256 FROM user")
+            try db.create(table: "userWithoutToken") { t in
+                t.primaryKey("username", .text)
+                t.column("fullName", .text).notNull()
+                t.column("position", .text).notNull()
+                t.column("agencyCode", .text).notNull().references("agency")
+                t.column("role", .text).notNull()
+                t.column("certificatePath", .text)
+                t.column("keyPath", .text)
+            }
+            try db.execute(sql: """
+                INSERT INTO userWithoutToken SELECT username, fullName, position, agencyCode, role, certificatePath, keyPath FROM user;
+                DROP TABLE user;
+                ALTER TABLE userWithoutToken RENAME TO user;
+                """)
+            try db.create(table: "token") { t in
+                t.primaryKey("sha256", .text)
+                t.column("username", .text).notNull().references("user")
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+                t.column("revokedAt", .datetime)
+            }
+            try db.create(index: "token_user", on: "token", columns: ["username"])
+            let now = Date()
+            for row in tokens {
+                try TokenRecord(sha256: row["tokenSHA256"], username: row["username"], createdAt: now,
+                                expiresAt: now.addingTimeInterval(365 * 86_400)).insert(db)
+            }
         }
         return migrator
     }

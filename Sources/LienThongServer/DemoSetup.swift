@@ -57,6 +57,7 @@ struct DemoSetup {
         try FileManager.default.createDirectory(at: tokensDirectory, withIntermediateDirectories: true)
         var agencies: [AgencyRecord] = []
         var users: [UserRecord] = []
+        var tokens: [TokenRecord] = []
         for agency in Self.agencies {
             let seal = try identity(intermediate, file: "agencies/\(agency.code)", role: .seal,
                                     subject: [("C", "VN"), ("ST", "Điện Biên"), ("O", agency.name), ("CN", agency.name)])
@@ -66,17 +67,22 @@ struct DemoSetup {
             let signer = try identity(intermediate, file: "users/\(signerName)", role: .signer,
                                       subject: [("C", "VN"), ("ST", "Điện Biên"), ("O", agency.name), ("title", agency.signer.position), ("CN", agency.signer.name)])
             users.append(UserRecord(username: signerName, fullName: agency.signer.name, position: agency.signer.position,
-                                    agencyCode: agency.code, role: .signer, tokenSHA256: try issueToken(signerName),
-                                    certificatePath: signer.certificate, keyPath: signer.key))
-            let clerkName = "clerk.\(agency.slug)"
-            users.append(UserRecord(username: clerkName, fullName: agency.clerk, position: "Văn thư", agencyCode: agency.code,
-                                    role: .clerk, tokenSHA256: try issueToken(clerkName), certificatePath: nil, keyPath: nil))
+                                    agencyCode: agency.code, role: .signer, certificatePath: signer.certificate, keyPath: signer.key))
+            users.append(UserRecord(username: "clerk.\(agency.slug)", fullName: agency.clerk, position: "Văn thư", agencyCode: agency.code,
+                                    role: .clerk, certificatePath: nil, keyPath: nil))
         }
-        // One administrator, for the directory.
-        users.append(UserRecord(username: "admin.tinh-dien-bien", fullName: "Quản trị hệ thống", position: "Quản trị",
-                                agencyCode: Self.agencies[0].code, role: .admin, tokenSHA256: try issueToken("admin.tinh-dien-bien"),
-                                certificatePath: nil, keyPath: nil))
-        try registry.seed(agencies: agencies, users: users)
+        // For the province: an administrator (directory, users, audit), a viewer and a statistician.
+        let province = Self.agencies[0].code
+        users += [
+            UserRecord(username: "admin.tinh-dien-bien", fullName: "Quản trị hệ thống", position: "Quản trị", agencyCode: province,
+                       role: .admin, certificatePath: nil, keyPath: nil),
+            UserRecord(username: "viewer.tinh-dien-bien", fullName: "Lãnh đạo Văn phòng", position: "Chánh Văn phòng", agencyCode: province,
+                       role: .viewer, certificatePath: nil, keyPath: nil),
+            UserRecord(username: "statistician.tinh-dien-bien", fullName: "Phòng Tổng hợp", position: "Chuyên viên", agencyCode: province,
+                       role: .statistician, certificatePath: nil, keyPath: nil),
+        ]
+        for user in users { tokens.append(try issueToken(user.username)) }
+        try registry.seed(agencies: agencies, users: users, tokens: tokens)
         said.append("made a demo directory of \(agencies.count) agencies of Điện Biên province and \(users.count) users")
         said.append("demo tokens are in \(tokensDirectory.path)/<user>.token, e.g. clerk.tinh-dien-bien.token")
         return said
@@ -159,10 +165,11 @@ struct DemoSetup {
         return (certificateURL.path, keyURL.path)
     }
 
-    private func issueToken(_ username: String) throws -> String {
+    /// A token valid for a year, written where the demo's users find it.
+    private func issueToken(_ username: String) throws -> TokenRecord {
         let token = Tokens.generate()
         try write(Data((token + "\n").utf8), to: tokensDirectory.appendingPathComponent("\(username).token"), secret: true)
-        return Tokens.hash(token)
+        return TokenRecord(sha256: Tokens.hash(token), username: username, createdAt: Date(), expiresAt: Date().addingTimeInterval(365 * 86_400))
     }
 
     private func write(_ data: Data, to url: URL, secret: Bool = false) throws {

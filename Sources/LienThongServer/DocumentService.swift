@@ -265,18 +265,29 @@ public struct DocumentService: Sendable {
         return (document, false)
     }
 
+    /// Documents, files and registers are read by clerks, signers and viewers; a statistician sees
+    /// figures only and an administrator the directory, users and audit log.
+    static func requireReader(_ caller: UserRecord) throws {
+        guard caller.role.readsDocuments else {
+            throw Problem.forbidden("a \(caller.role.rawValue) does not read documents; clerks, signers and viewers do")
+        }
+    }
+
     public func document(_ id: String, caller: UserRecord) throws -> DocumentView {
+        try Self.requireReader(caller)
         let (document, _) = try accessibleDocument(id, agency: caller.agencyCode)
         return try view(document, for: caller.agencyCode, history: false)
     }
 
     public func track(_ id: String, caller: UserRecord) throws -> DocumentView {
+        try Self.requireReader(caller)
         let (document, _) = try accessibleDocument(id, agency: caller.agencyCode)
         return try view(document, for: caller.agencyCode, history: true)
     }
 
     /// The stored file and its signature, for the issuer and the recipients only.
     public func file(_ id: String, position: Int, caller: UserRecord) throws -> (DocumentFileRecord, URL, URL) {
+        try Self.requireReader(caller)
         _ = try accessibleDocument(id, agency: caller.agencyCode)
         guard let file = try registry.files(of: id).first(where: { $0.position == position }) else {
             throw Problem.notFound("the document has no file \(position)")
@@ -285,7 +296,8 @@ public struct DocumentService: Sendable {
     }
 
     public func inbox(caller: UserRecord) throws -> [InboxEntry] {
-        try registry.inbox(agency: caller.agencyCode).map { document, delivery in
+        try Self.requireReader(caller)
+        return try registry.inbox(agency: caller.agencyCode).map { document, delivery in
             let status = DeliveryStatus(rawValue: delivery.status)
             return InboxEntry(
                 id: document.id, numberAndSymbol: Self.numberAndSymbol(document),
@@ -368,6 +380,7 @@ public struct DocumentService: Sendable {
 
     /// Open deliveries past their deadline or due within `within` working days, most late first.
     public func overdue(within: Int, incoming: Bool, caller: UserRecord) throws -> [OverdueEntry] {
+        try Self.requireReader(caller)
         guard (0...365).contains(within) else { throw Problem.invalid("within is a number of working days from 0 to 365") }
         let today = CivilDate.inVietnam(now())
         return try registry.openDeliveriesWithDeadline(agency: caller.agencyCode, incoming: incoming).compactMap { document, delivery in

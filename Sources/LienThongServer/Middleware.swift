@@ -5,7 +5,8 @@ import LienThongCrypto
 import LienThongRegistry
 import Logging
 
-/// Resolves `Authorization: Bearer …` to a user; the token is compared by its hash only.
+/// Resolves `Authorization: Bearer …` to a user; the token is compared by its hash only, and an
+/// expired or revoked one is as good as none.
 struct AuthenticationMiddleware: RouterMiddleware {
     let registry: Registry
 
@@ -14,7 +15,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw Problem.unauthenticated
         }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, token.utf8.count <= 200, let user = try registry.user(tokenSHA256: Tokens.hash(token)) else {
+        guard !token.isEmpty, token.utf8.count <= 200, let user = try registry.user(tokenSHA256: Tokens.hash(token), at: Date()) else {
             throw Problem.unauthenticated
         }
         var context = context

@@ -17,6 +17,7 @@ extension DocumentService {
 
     /// - Parameter agency: the caller's own when nil; or an agency under it.
     public func register(outgoing: Bool, year: Int, agency code: String? = nil, caller: UserRecord) throws -> Register {
+        try Self.requireReader(caller)
         guard (2000...2100).contains(year) else { throw Problem.invalid("year \(year) is out of range (2000–2100)") }
         let agency = try Self.agencyInView(code, of: caller, in: registry.agencies())
         let day = { (date: Date) in String(VietnamTime.iso8601(date).prefix(10)) }

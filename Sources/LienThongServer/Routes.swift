@@ -64,6 +64,21 @@ struct Routes {
                            detail: $0.detail, hash: $0.hash)
             })
         }
+        let users = Users(registry: registry, now: Date.init)
+        v1.get("admin/users") { _, context in try Self.json(users.list(caller: context.requireCaller())) }
+        v1.post("admin/users") { request, context in
+            let body = try await Self.decode(NewUserRequest.self, request, context)
+            return try Self.json(users.add(body, caller: context.requireCaller()), status: .created)
+        }
+        v1.post("admin/users/:username/tokens") { request, context in
+            let days = request.uri.queryParameters["days"].map { Int(String($0)) ?? 0 }
+            return try Self.json(users.issueToken(context.parameters.get("username") ?? "", days: days, caller: context.requireCaller()),
+                                 status: .created)
+        }
+        v1.post("admin/users/:username/revoke") { _, context in
+            let count = try users.revoke(context.parameters.get("username") ?? "", caller: context.requireCaller())
+            return try Self.json(["revoked": count])
+        }
         v1.post("files", use: upload)
         v1.post("documents", use: send)
         v1.get("inbox") { _, context in try Self.json(service.inbox(caller: context.requireCaller())) }

@@ -7,6 +7,9 @@ import LienThongRegistry
 extension DocumentService {
     public func stats(agency code: String?, subtree: Bool, from: String?, to: String?, by grouping: String?,
                       caller: UserRecord) throws -> StatsReport {
+        guard caller.role != .admin else {
+            throw Problem.forbidden("the figures are for statisticians, clerks, signers and viewers; an administrator keeps the directory and users")
+        }
         let directory = try registry.agencies()
         let agency = try Self.agencyInView(code, of: caller, in: directory)
         let today = CivilDate.inVietnam(now())

@@ -4,8 +4,87 @@ import LienThongAPI
 
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Administration: the audit log.",
-        subcommands: [Audit.self])
+        abstract: "Administration: users and their tokens, the audit log.",
+        subcommands: [User.self, Audit.self])
+
+    struct User: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Users of your agency and the agencies under it; tokens are shown once and kept only as a hash.",
+            subcommands: [Add.self, Token.self, Revoke.self, List.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Add a user and print a first token, once.")
+            @Argument(help: "The username, e.g. clerk.xa-na-son.") var username: String
+            @Option(help: "Full name.") var name: String
+            @Option(help: "Position (chức vụ).") var position: String?
+            @Option(help: "The agency code.") var agency: String
+            @Option(help: "clerk, signer, viewer, statistician or admin.") var role: String
+            @Option(help: "Days until the token expires (1–730).") var days = 90
+            @OptionGroup var connection: ConnectionOptions
+            @OptionGroup var output: OutputOptions
+
+            func run() async throws {
+                try await reporting {
+                    let issued = try await connection.client().post(
+                        "/v1/admin/users", json: NewUserRequest(username: username, fullName: name, position: position, agency: agency, role: role, days: days),
+                        as: IssuedToken.self)
+                    try Admin.show(issued, json: output.json)
+                }
+            }
+        }
+
+        struct Token: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Issue another token for a user, printed once (the others stay valid until revoked).")
+            @Argument(help: "The username.") var username: String
+            @Option(help: "Days until the token expires (1–730).") var days = 90
+            @OptionGroup var connection: ConnectionOptions
+            @OptionGroup var output: OutputOptions
+
+            func run() async throws {
+                try await reporting {
+                    let issued = try await connection.client().post("/v1/admin/users/\(username)/tokens?days=\(days)", json: [String: String](),
+                                                                    as: IssuedToken.self)
+                    try Admin.show(issued, json: output.json)
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke every token of a user at once.")
+            @Argument(help: "The username.") var username: String
+            @OptionGroup var connection: ConnectionOptions
+
+            func run() async throws {
+                try await reporting {
+                    let answer = try await connection.client().post("/v1/admin/users/\(username)/revoke", json: [String: String](), as: [String: Int].self)
+                    print("Revoked \(answer["revoked"] ?? 0) tokens of \(username)")
+                }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Users and the state of their tokens.")
+            @OptionGroup var connection: ConnectionOptions
+            @OptionGroup var output: OutputOptions
+
+            func run() async throws {
+                try await reporting {
+                    let users = try await connection.client().get("/v1/admin/users", as: [UserView].self)
+                    if output.json { return try Output.printJSON(users) }
+                    print(Output.table(["USERNAME", "NAME", "AGENCY", "ROLE", "TOKENS"], users.map { user in
+                        [user.username, user.fullName, user.agency, user.role,
+                         Dictionary(grouping: user.tokens, by: \.status).sorted { $0.key > $1.key }.map { "\($0.value.count) \($0.key)" }.joined(separator: ", ")]
+                    }))
+                }
+            }
+        }
+    }
+
+    static func show(_ issued: IssuedToken, json: Bool) throws {
+        if json { return try Output.printJSON(issued) }
+        print("Token for \(issued.username), valid until \(Output.time(issued.expiresAt)). It is shown only this once:")
+        print(issued.token)
+    }
 
     struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -43,10 +43,15 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     static func storedConfiguration(_ environment: [String: String]) -> Stored? {
+        guard let data = FileManager.default.contents(atPath: configurationFile(environment).path) else { return nil }
+        return try? JSONDecoder().decode(Stored.self, from: data)
+    }
+
+    /// `$XDG_CONFIG_HOME/lienthong/config.json`, or `~/.config/lienthong/config.json`.
+    static func configurationFile(_ environment: [String: String]) -> URL {
         let base = environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
-        guard let data = FileManager.default.contents(atPath: base.appendingPathComponent("lienthong/config.json").path) else { return nil }
-        return try? JSONDecoder().decode(Stored.self, from: data)
+        return base.appendingPathComponent("lienthong/config.json")
     }
 }
 

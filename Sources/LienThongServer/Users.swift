@@ -1,0 +1,86 @@
+import Foundation
+import LienThongAPI
+import LienThongCrypto
+import LienThongDomain
+import LienThongRegistry
+
+/// Users and their tokens, kept by administrators for the agencies under their own.
+struct Users {
+    let registry: Registry
+    let now: @Sendable () -> Date
+
+    func add(_ request: NewUserRequest, caller: UserRecord) throws -> IssuedToken {
+        let agencies = try administered(by: caller)
+        let username = request.username.trimmingWhitespace()
+        guard (3...64).contains(username.count),
+              username.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0) }) else {
+            throw Problem.invalid("a username is 3 to 64 lowercase letters, digits, dots, hyphens or underscores, e.g. clerk.xa-na-son")
+        }
+        guard let role = UserRole(rawValue: request.role) else {
+            throw Problem.invalid("role is one of \(UserRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard agencies.contains(request.agency) else {
+            throw Problem.forbidden("\(request.agency) is not your agency or one under it")
+        }
+        guard try registry.user(username) == nil else {
+            throw Problem("user-exists", status: 409, title: "The user exists", detail: "\(username) already exists; issue a new token with `lienthong admin user token \(username)`")
+        }
+        let user: UserRecord
+        do {
+            user = UserRecord(username: username, fullName: try FieldLimit.signerName.check(request.fullName, required: true),
+                              position: try FieldLimit.signerPosition.check(request.position ?? ""), agencyCode: request.agency, role: role,
+                              certificatePath: nil, keyPath: nil)
+        } catch {
+            throw Problem.domain(error)
+        }
+        return try issue(for: user, days: request.days, newUser: true, caller: caller)
+    }
+
+    func issueToken(_ username: String, days: Int?, caller: UserRecord) throws -> IssuedToken {
+        try issue(for: administeredUser(username, caller: caller), days: days, newUser: false, caller: caller)
+    }
+
+    func revoke(_ username: String, caller: UserRecord) throws -> Int {
+        let user = try administeredUser(username, caller: caller)
+        return try registry.revokeTokens(of: user.username, actor: caller.username, at: now())
+    }
+
+    func list(caller: UserRecord) throws -> [UserView] {
+        let at = now()
+        return try registry.users(agencies: administered(by: caller)).map { user, tokens in
+            UserView(username: user.username, fullName: user.fullName, position: user.position, agency: user.agencyCode, role: user.role.rawValue,
+                     tokens: tokens.map {
+                         UserView.Token(id: String($0.sha256.prefix(12)), createdAt: $0.createdAt, expiresAt: $0.expiresAt,
+                                        status: $0.revokedAt != nil ? "revoked" : $0.isValid(at: at) ? "valid" : "expired")
+                     })
+        }
+    }
+
+    private func issue(for user: UserRecord, days: Int?, newUser: Bool, caller: UserRecord) throws -> IssuedToken {
+        let days = days ?? 90
+        guard (1...730).contains(days) else { throw Problem.invalid("days is how long the token lives, from 1 to 730") }
+        let token = Tokens.generate()
+        let created = now()
+        let record = TokenRecord(sha256: Tokens.hash(token), username: user.username, createdAt: created,
+                                 expiresAt: created.addingTimeInterval(Double(days) * 86_400))
+        try registry.addUser(newUser ? user : nil, token: record, actor: caller.username)
+        return IssuedToken(username: user.username, token: token, expiresAt: record.expiresAt)
+    }
+
+    /// The agencies an administrator keeps: their own and those under it.
+    private func administered(by caller: UserRecord) throws -> Set<String> {
+        guard caller.role == .admin else {
+            throw Problem.forbidden("only an administrator manages users; \(caller.username) is a \(caller.role.rawValue)")
+        }
+        return DocumentService.subtree(of: caller.agencyCode, in: try registry.agencies())
+    }
+
+    /// A user the caller administers; any other is answered as unknown.
+    private func administeredUser(_ username: String, caller: UserRecord) throws -> UserRecord {
+        let agencies = try administered(by: caller)
+        guard let user = try registry.user(username), agencies.contains(user.agencyCode) else {
+            throw Problem.notFound("no user \(username) in your agency or those under it; `lienthong admin user list` shows them")
+        }
+        return user
+    }
+}
