@@ -51,12 +51,12 @@ struct Routes {
                                                                      caller: context.requireCaller()))
         }
         v1.get("admin/audit/verify") { _, context in
-            try Self.requireAdmin(context)
+            try requireAuditor(context)
             let check = try registry.verifyAudit()
             return try Self.json(AuditCheck(entries: check.entries, headHash: check.headHash, firstBroken: check.firstBroken, problem: check.problem))
         }
         v1.get("admin/audit") { request, context in
-            try Self.requireAdmin(context)
+            try requireAuditor(context)
             let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 50
             guard (1...10_000).contains(limit) else { throw Problem.invalid("limit is a number of entries from 1 to 10000") }
             return try Self.json(registry.auditEntries(limit: limit).map {
@@ -130,10 +130,11 @@ struct Routes {
         }
     }
 
-    static func requireAdmin(_ context: LienThongContext) throws {
+    /// The audit log spans every agency: it is read by the administrators of a top-level agency only.
+    func requireAuditor(_ context: LienThongContext) throws {
         let caller = try context.requireCaller()
-        guard caller.role == .admin else {
-            throw Problem.forbidden("only an administrator reads the audit log; \(caller.username) is a \(caller.role.rawValue)")
+        guard caller.role == .admin, try registry.agency(caller.agencyCode)?.parentCode == nil else {
+            throw Problem.forbidden("only an administrator of a top-level agency reads the audit log; \(caller.username) is a \(caller.role.rawValue) of \(caller.agencyCode)")
         }
     }
 

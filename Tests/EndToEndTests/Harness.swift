@@ -114,15 +114,14 @@ final class DaemonUnderTest: @unchecked Sendable {
     }
 
     /// One HTTP request to this daemon as `user` (a demo username), or without a token.
-    func http(_ method: String, _ path: String, body: Data? = nil, as user: String? = nil,
+    func http(_ method: String, _ path: String, body: Data? = nil, as user: String? = nil, token: String? = nil,
               headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: Data) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.httpBody = body
         request.timeoutInterval = 120
-        if let user {
-            let token = try String(contentsOfFile: token(user), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        if let bearer = try token ?? user.map({ try String(contentsOfFile: self.token($0), encoding: .utf8) }) {
+            request.setValue("Bearer \(bearer.trimmingCharacters(in: .whitespacesAndNewlines))", forHTTPHeaderField: "Authorization")
         }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
