@@ -494,6 +494,30 @@ public final class Registry: Sendable {
         try pool.read { try AuditEntryRecord.order(Column("id").desc).limit(limit).fetchAll($0) }
     }
 
+    // MARK: - Backup
+
+    /// Copies the registry as of one moment into a new SQLite file, while requests keep writing.
+    /// - Returns: the copy's document count and the stored files it names.
+    public func backup(to path: String) throws -> (documents: Int, files: Set<String>, auditHead: String) {
+        let copy = try DatabaseQueue(path: path)
+        try pool.backup(to: copy)
+        defer { try? copy.close() }
+        return try copy.read { db in
+            (try DocumentRecord.fetchCount(db), try Set(String.fetchAll(db, sql: "SELECT sha256 FROM blob")),
+             try String.fetchOne(db, sql: "SELECT hash FROM auditEntry ORDER BY id DESC LIMIT 1") ?? AuditLog.genesis)
+        }
+    }
+
+    /// Which documents use a stored file, as "number/symbol (id)", for reports about that file.
+    public func documents(using sha256: String) throws -> [String] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT DISTINCT d.id, d.number, d.symbol FROM documentFile f JOIN document d ON d.id = f.documentID
+                WHERE f.sha256 = ?1 OR f.signatureSHA256 = ?1
+                """, arguments: [sha256]).map { "\(NumberAndSymbol.format($0["number"]))/\($0["symbol"] as String) (\($0["id"] as String))" }
+        }
+    }
+
     // MARK: - History brought in from elsewhere
 
     /// Files documents as another system recorded them, numbers and histories included, in one

@@ -64,6 +64,16 @@ struct Routes {
                            detail: $0.detail, hash: $0.hash)
             })
         }
+        let maintenance = Maintenance(registry: registry, blobs: blobs)
+        v1.post("admin/backup") { request, context in
+            try requireAuditor(context)
+            let body = try await Self.decode(BackupRequest.self, request, context)
+            return try Self.json(maintenance.backup(to: body.directory), status: .created)
+        }
+        v1.get("admin/check") { _, context in
+            try requireAuditor(context)
+            return try Self.json(maintenance.check())
+        }
         let users = Users(registry: registry, now: Date.init)
         v1.get("admin/users") { _, context in try Self.json(users.list(caller: context.requireCaller())) }
         v1.post("admin/users") { request, context in
@@ -130,11 +140,11 @@ struct Routes {
         }
     }
 
-    /// The audit log spans every agency: it is read by the administrators of a top-level agency only.
+    /// The audit log, backups and checks span every agency: for the administrators of a top-level agency only.
     func requireAuditor(_ context: LienThongContext) throws {
         let caller = try context.requireCaller()
         guard caller.role == .admin, try registry.agency(caller.agencyCode)?.parentCode == nil else {
-            throw Problem.forbidden("only an administrator of a top-level agency reads the audit log; \(caller.username) is a \(caller.role.rawValue) of \(caller.agencyCode)")
+            throw Problem.forbidden("only an administrator of a top-level agency reads the audit log, makes backups and checks; \(caller.username) is a \(caller.role.rawValue) of \(caller.agencyCode)")
         }
     }
 

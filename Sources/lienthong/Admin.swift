@@ -4,8 +4,50 @@ import LienThongAPI
 
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Administration: users and their tokens, the audit log.",
-        subcommands: [User.self, Audit.self])
+        abstract: "Administration: users and their tokens, the audit log, backups and checks.",
+        subcommands: [User.self, Audit.self, Backup.self, Check.self])
+
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a consistent copy of the registry and its files while the daemon serves.",
+            discussion: "DIR is a new or empty directory on the daemon's machine; it can be served as it is with LIENTHONG_DATA_DIRECTORY=DIR.")
+        @Argument(help: "An absolute path on the daemon's machine.") var directory: String
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            try await reporting {
+                let report = try await connection.client().post("/v1/admin/backup", json: BackupRequest(directory: directory), as: BackupReport.self)
+                if output.json { return try Output.printJSON(report) }
+                print("Backed up \(report.documents) documents and \(report.files) files (\(report.bytes) bytes) to \(report.directory)")
+                print("  as of \(Output.time(report.createdAt)); audit head \(report.auditHead)")
+            }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Hash every stored file again and check the audit chain; exits 1 if anything does not hold.")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            try await reporting {
+                let report = try await connection.client().get("/v1/admin/check", as: CheckReport.self)
+                if output.json {
+                    try Output.printJSON(report)
+                } else {
+                    print("\(report.files) stored files (\(report.bytes) bytes) hashed again: \(report.problems.isEmpty ? "all match" : "\(report.problems.count) do not")")
+                    for problem in report.problems {
+                        print("  \(problem.kind.uppercased()) \(problem.sha256)" + (problem.documents.isEmpty ? "" : ", used by " + problem.documents.joined(separator: ", ")))
+                    }
+                    print(report.audit.firstBroken.map { "audit log BROKEN at entry \($0): \(report.audit.problem ?? "")" }
+                          ?? "audit log holds: \(report.audit.entries) entries")
+                }
+                if !report.problems.isEmpty || report.audit.firstBroken != nil { throw ExitCode(1) }
+            }
+        }
+    }
 
     struct User: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

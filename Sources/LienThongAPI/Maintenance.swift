@@ -1,0 +1,57 @@
+import Foundation
+
+/// `POST /v1/admin/backup`: a consistent copy of the registry and its files, made while serving.
+public struct BackupRequest: Codable, Sendable {
+    /// An absolute path on the daemon's machine, absent or empty.
+    public var directory: String
+
+    public init(directory: String) { self.directory = directory }
+}
+
+public struct BackupReport: Codable, Sendable {
+    public var directory: String
+    public var documents: Int
+    public var files: Int
+    public var bytes: Int64
+    /// The audit chain's head in the copy.
+    public var auditHead: String
+    public var createdAt: Date
+
+    public init(directory: String, documents: Int, files: Int, bytes: Int64, auditHead: String, createdAt: Date) {
+        self.directory = directory
+        self.documents = documents
+        self.files = files
+        self.bytes = bytes
+        self.auditHead = auditHead
+        self.createdAt = createdAt
+    }
+}
+
+/// `GET /v1/admin/check`: every stored file hashed again, and the audit chain.
+public struct CheckReport: Codable, Sendable {
+    public struct Problem: Codable, Sendable {
+        public var sha256: String
+        /// missing or changed.
+        public var kind: String
+        /// The documents that use the file.
+        public var documents: [String]
+
+        public init(sha256: String, kind: String, documents: [String]) {
+            self.sha256 = sha256
+            self.kind = kind
+            self.documents = documents
+        }
+    }
+
+    public var files: Int
+    public var bytes: Int64
+    public var problems: [Problem]
+    public var audit: AuditCheck
+
+    public init(files: Int, bytes: Int64, problems: [Problem], audit: AuditCheck) {
+        self.files = files
+        self.bytes = bytes
+        self.problems = problems
+        self.audit = audit
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import LienThongAPI
+import LienThongCrypto
+import LienThongRegistry
+
+/// Backups and integrity checks, for the administrators of a top-level agency.
+struct Maintenance {
+    let registry: Registry
+    let blobs: BlobStore
+
+    /// Copies the registry (SQLite's online backup, one consistent moment) and every file it names
+    /// into `directory`, which then serves as a data directory: `LIENTHONG_DATA_DIRECTORY=DIR lienthongd`.
+    /// Stored files never change once written, so copying them after the snapshot is consistent.
+    func backup(to path: String) throws -> BackupReport {
+        guard path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+            throw Problem.invalid("the backup directory is an absolute path on the daemon's machine, without ..")
+        }
+        let directory = URL(fileURLWithPath: path)
+        let manager = FileManager.default
+        if manager.fileExists(atPath: path) {
+            guard (try? manager.contentsOfDirectory(atPath: path))?.isEmpty == true else {
+                throw Problem("backup-directory-not-empty", status: 409, title: "The backup directory is not empty",
+                              detail: "\(path) exists and is not an empty directory; choose a new one so that no backup is overwritten")
+            }
+        }
+        let createdAt = Date()
+        do {
+            try manager.createDirectory(at: directory.appendingPathComponent("blobs"), withIntermediateDirectories: true)
+            let copy = try registry.backup(to: directory.appendingPathComponent("registry.sqlite").path)
+            let target = try BlobStore(root: directory.appendingPathComponent("blobs"))
+            var bytes: Int64 = 0
+            for sha in copy.files {
+                let destination = target.url(for: sha)
+                try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                // A hard link where the file system allows it: the same immutable bytes, no copy.
+                if link(blobs.url(for: sha).path, destination.path) != 0 {
+                    try manager.copyItem(at: blobs.url(for: sha), to: destination)
+                }
+                bytes += Int64((try manager.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value ?? 0)
+            }
+            return BackupReport(directory: path, documents: copy.documents, files: copy.files.count, bytes: bytes,
+                                auditHead: copy.auditHead, createdAt: createdAt)
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem("backup-failed", status: 500, title: "The backup could not be made", detail: "writing \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Hashes every stored file again and checks the audit chain.
+    func check() throws -> CheckReport {
+        var problems: [CheckReport.Problem] = []
+        var bytes: Int64 = 0
+        let files = try registry.blobHashes().sorted()
+        for sha in files {
+            let url = blobs.url(for: sha)
+            let actual = try? Digest.sha256(of: url)
+            if actual != sha {
+                problems.append(CheckReport.Problem(sha256: sha, kind: actual == nil ? "missing" : "changed", documents: try registry.documents(using: sha)))
+            }
+            bytes += Int64((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+        let audit = try registry.verifyAudit()
+        return CheckReport(files: files.count, bytes: bytes, problems: problems,
+                           audit: AuditCheck(entries: audit.entries, headHash: audit.headHash, firstBroken: audit.firstBroken, problem: audit.problem))
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// `lienthong admin backup` while the daemon serves, a second daemon on the copy, and `admin check`
+/// finding a stored file changed on disk.
+@Suite("End to end: backup and check", .serialized)
+final class MaintenanceTests {
+    let daemon: DaemonUnderTest
+    let admin = "admin.tinh-dien-bien"
+
+    init() throws { daemon = try DaemonUnderTest() }
+
+    private func send(_ n: Int) throws -> String {
+        let file = try daemon.write("tb-\(n).pdf", "%PDF-1.7 Thông báo \(n)\n")
+        let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Thông báo \(n)", "--json"],
+                                  as: "clerk.tinh-dien-bien")
+        return try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
+    }
+
+    @Test func aBackupTakenWhileSendingIsADataDirectoryThatServesAndChecks() async throws {
+        let first = try send(0)
+        let backupDirectory = daemon.path("backup")
+        // Sends go on while the backup is made; the copy holds one consistent moment.
+        let sending = Task.detached { [daemon] in
+            for n in 1...6 {
+                let file = try daemon.write("tb-\(n).pdf", "%PDF-1.7 Thông báo \(n)\n")
+                _ = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Thông báo \(n)"], as: "clerk.tinh-dien-bien")
+            }
+        }
+        let backup = try daemon.cli(["admin", "backup", backupDirectory, "--json"], as: admin)
+        try await sending.value
+        #expect(backup.status == 0, "\(backup.stderr)")
+        let report = try #require(try json(backup.stdout) as? [String: Any])
+        let documents = try #require(report["documents"] as? Int)
+        #expect(documents >= 1)
+        let again = try daemon.cli(["admin", "backup", backupDirectory], as: admin)
+        #expect(again.status != 0 && again.stderr.contains("not an empty directory"), "\(again.stderr)")
+        #expect(try daemon.cli(["admin", "backup", "relative/dir"], as: admin).stderr.contains("absolute path"))
+        #expect(try daemon.cli(["admin", "backup", daemon.path("b2")], as: "clerk.tinh-dien-bien").status != 0)
+
+        // A second daemon serves the copy as it is, with the same certificates and tokens.
+        let restored = try DaemonUnderTest(environment: [
+            "LIENTHONG_DATA_DIRECTORY": backupDirectory, "LIENTHONG_CERTS_DIRECTORY": daemon.path("Certs"), "LIENTHONG_DEMO": "false",
+        ])
+        let token = try String(contentsOfFile: daemon.token("clerk.tinh-dien-bien"), encoding: .utf8)
+        let register = try await restored.http("GET", "/v1/registers/out", token: token)
+        let rows = try #require((try JSONSerialization.jsonObject(with: register.body) as? [String: Any])?["rows"] as? [[String]])
+        #expect(rows.count == documents)
+        let adminToken = try String(contentsOfFile: daemon.token(admin), encoding: .utf8)
+        let check = try await restored.http("GET", "/v1/admin/check", token: adminToken)
+        let checked = try #require(try JSONSerialization.jsonObject(with: check.body) as? [String: Any])
+        #expect((checked["problems"] as? [Any])?.isEmpty == true && (checked["audit"] as? [String: Any])?["firstBroken"] == nil, "\(checked)")
+        #expect(checked["files"] as? Int == report["files"] as? Int)
+        let document = try await restored.http("GET", "/v1/documents/\(first)", token: token)
+        #expect(document.status == 200)
+    }
+
+    @Test func aStoredFileChangedOnDiskIsFoundWithTheDocumentsUsingIt() throws {
+        let id = try send(1)
+        #expect(try daemon.cli(["admin", "check"], as: admin).status == 0)
+        let view = try #require(try json(daemon.cli(["track", id, "--json"], as: "clerk.tinh-dien-bien").stdout) as? [String: Any])
+        let sha = try #require((view["files"] as? [[String: Any]])?.first?["sha256"] as? String)
+        let stored = daemon.path("data/blobs/\(sha.prefix(2))/\(sha)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored)
+        try Data("%PDF-1.7 Thông báo đã bị sửa\n".utf8).write(to: URL(fileURLWithPath: stored))
+        let check = try daemon.cli(["admin", "check"], as: admin)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("CHANGED \(sha)") && check.stdout.contains("01/TB-UBND (\(id))"), "\(check.stdout)")
+    }
+}
