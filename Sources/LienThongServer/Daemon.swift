@@ -58,10 +58,13 @@ public struct Daemon {
             ratios: configuration.ratioDefinitions,
             logger: logger)
         let router = Router(context: LienThongContext.self)
+        let metrics = ServerMetrics()
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
         Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
                timeStampAuthority: builtinTSA,
-               verification: VerificationService(trust: trust, local: evidence.local, fetcher: evidence.fetcher, blobs: service.blobs))
+               verification: VerificationService(trust: trust, local: evidence.local, fetcher: evidence.fetcher, blobs: service.blobs),
+               metrics: metrics)
             .register(on: router)
         let configuration = self.configuration
         let backfill = TimeStampBackfill(registry: registry, blobs: service.blobs, timeStamper: timeStamper,

@@ -13,9 +13,26 @@ struct Routes {
     let maxUploadBytes: Int64
     let timeStampAuthority: TimeStampAuthority?
     let verification: VerificationService
+    let metrics: ServerMetrics
 
     func register(on router: Router<LienThongContext>) {
         router.get("/healthz") { _, _ in try Self.json(["status": "ok"]) }
+        // Ready when the registry answers and the file store takes a write.
+        router.get("/readyz") { _, _ in
+            do {
+                _ = try registry.documentCount()
+                let (staged, handle) = try blobs.stagingFile()
+                try handle.close()
+                blobs.discard(staged)
+            } catch {
+                throw Problem("not-ready", status: 503, title: "Not ready", detail: "the registry or the file store does not answer: \(error)")
+            }
+            return try Self.json(["status": "ready"])
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: try metrics.exposition(registry: registry))))
+        }
         if let timeStampAuthority {
             // RFC 3161 over HTTP, for `openssl ts` and for other LienThong servers.
             router.post("/tsa") { request, context in
@@ -30,7 +47,9 @@ struct Routes {
             // The file travels base64-encoded inside the JSON: allow for that, up to 64 MiB of file.
             let body = try await Self.decode(VerifyRequest.self, request, context,
                                              limit: Int(min(maxUploadBytes, 64 << 20)) * 4 / 3 + 4096)
-            return try Self.json(await verification.verify(body))
+            let report = try await verification.verify(body)
+            metrics.verified(report.verdict.indication.rawValue)
+            return try Self.json(report)
         }
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry))
             .add(middleware: IdempotencyMiddleware(registry: registry))
@@ -196,6 +215,7 @@ struct Routes {
     @Sendable func send(_ request: Request, _ context: LienThongContext) async throws -> Response {
         let body = try await Self.decode(SendRequest.self, request, context)
         let view = try await service.send(body, by: context.requireCaller(), idempotency: context.idempotency)
+        metrics.documentSent()
         var response = try Self.json(view, status: .created)
         response.headers[.location] = "/v1/documents/\(view.id)"
         return response
