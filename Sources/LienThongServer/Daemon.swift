@@ -64,7 +64,7 @@ public struct Daemon {
         Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
                timeStampAuthority: builtinTSA,
                verification: VerificationService(trust: trust, local: evidence.local, fetcher: evidence.fetcher, blobs: service.blobs),
-               metrics: metrics)
+               metrics: metrics, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst))
             .register(on: router)
         let configuration = self.configuration
         let backfill = TimeStampBackfill(registry: registry, blobs: service.blobs, timeStamper: timeStamper,

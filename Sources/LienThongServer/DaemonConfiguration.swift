@@ -36,6 +36,9 @@ public struct DaemonConfiguration: Codable, Sendable {
     /// time stamps `later`, retrying every `timeStampRetrySeconds`. Never silently without one.
     public var timeStampFallback: TimeStampFallback = .fail
     public var timeStampRetrySeconds = 60
+    /// Requests a second each user (or, before signing in, each address) may make on average, and at once.
+    public var rateLimitPerSecond = 100.0
+    public var rateLimitBurst = 500
     /// How the district's ratios are defined (`lienthong stats`); each output names the one it used.
     public var ratioDefinitions = RatioDefinitions()
 
@@ -46,7 +49,7 @@ public struct DaemonConfiguration: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
         case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey, ocspResponder
-        case timeStampFallback, timeStampRetrySeconds, ratioDefinitions
+        case timeStampFallback, timeStampRetrySeconds, ratioDefinitions, rateLimitPerSecond, rateLimitBurst
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +72,8 @@ public struct DaemonConfiguration: Codable, Sendable {
         timeStampFallback = try c.decodeIfPresent(TimeStampFallback.self, forKey: .timeStampFallback) ?? defaults.timeStampFallback
         timeStampRetrySeconds = try c.decodeIfPresent(Int.self, forKey: .timeStampRetrySeconds) ?? defaults.timeStampRetrySeconds
         ratioDefinitions = try c.decodeIfPresent(RatioDefinitions.self, forKey: .ratioDefinitions) ?? defaults.ratioDefinitions
+        rateLimitPerSecond = try c.decodeIfPresent(Double.self, forKey: .rateLimitPerSecond) ?? defaults.rateLimitPerSecond
+        rateLimitBurst = try c.decodeIfPresent(Int.self, forKey: .rateLimitBurst) ?? defaults.rateLimitBurst
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -122,6 +127,8 @@ public struct DaemonConfiguration: Codable, Sendable {
         ocspResponder = value(.ocspResponder) ?? ocspResponder
         timeStampFallback = try parsed(.timeStampFallback) { TimeStampFallback(rawValue: $0) } ?? timeStampFallback
         timeStampRetrySeconds = try parsed(.timeStampRetrySeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? timeStampRetrySeconds
+        rateLimitPerSecond = try parsed(.rateLimitPerSecond) { Double($0).flatMap { $0 > 0 ? $0 : nil } } ?? rateLimitPerSecond
+        rateLimitBurst = try parsed(.rateLimitBurst) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? rateLimitBurst
         if timeStampAuthority != "builtin" {
             guard let url = URL(string: timeStampAuthority), ["http", "https"].contains(url.scheme ?? "") else {
                 throw ConfigurationError("timeStampAuthority \"\(timeStampAuthority)\" is neither builtin nor an http(s) URL")

@@ -14,6 +14,7 @@ struct Routes {
     let timeStampAuthority: TimeStampAuthority?
     let verification: VerificationService
     let metrics: ServerMetrics
+    let limiter: RateLimiter
 
     func register(on router: Router<LienThongContext>) {
         router.get("/healthz") { _, _ in try Self.json(["status": "ok"]) }
@@ -43,7 +44,7 @@ struct Routes {
             }
         }
         // Open to anyone: verifying a signature reveals nothing the caller did not send.
-        router.post("v1/verify") { request, context in
+        router.group("v1/verify").add(middleware: RateLimitMiddleware(limiter: limiter)).post { request, context in
             // The file travels base64-encoded inside the JSON: allow for that, up to 64 MiB of file.
             let body = try await Self.decode(VerifyRequest.self, request, context,
                                              limit: Int(min(maxUploadBytes, 64 << 20)) * 4 / 3 + 4096)
@@ -52,6 +53,7 @@ struct Routes {
             return try Self.json(report)
         }
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry))
+            .add(middleware: RateLimitMiddleware(limiter: limiter))
             .add(middleware: IdempotencyMiddleware(registry: registry))
         v1.get("me", use: me)
         v1.get("agencies", use: agencies)

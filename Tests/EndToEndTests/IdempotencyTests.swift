@@ -88,3 +88,30 @@ final class IdempotencyTests {
         }
     }
 }
+
+/// A client that sends too fast is slowed: 429 with Retry-After, for that client alone.
+@Suite("End to end: rate limits")
+struct RateLimitTests {
+    @Test func aClientThatSendsTooFastIsToldToWaitAndOthersAreNot() async throws {
+        let daemon = try DaemonUnderTest(environment: ["LIENTHONG_RATE_LIMIT_PER_SECOND": "1", "LIENTHONG_RATE_LIMIT_BURST": "3"])
+        var statuses: [Int] = []
+        var retryAfter: String?
+        for _ in 0..<6 {
+            let answer = try await daemon.http("GET", "/v1/me", as: "clerk.xa-na-son")
+            statuses.append(answer.status)
+            if answer.status == 429 {
+                retryAfter = answer.headers["retry-after"]
+                #expect(String(decoding: answer.body, as: UTF8.self).contains("too-many-requests"))
+            }
+        }
+        #expect(statuses.prefix(3) == [200, 200, 200] && statuses.contains(429), "\(statuses)")
+        #expect(retryAfter.flatMap(Int.init).map { $0 >= 1 } == true)
+        #expect(try await daemon.http("GET", "/v1/me", as: "clerk.xa-phi-nhu").status == 200)
+        let verify = #"{"content": "AA==", "signature": "AA=="}"#
+        var anonymous: [Int] = []
+        for _ in 0..<5 { anonymous.append(try await daemon.http("POST", "/v1/verify", body: Data(verify.utf8)).status) }
+        #expect(anonymous.contains(429), "\(anonymous)")
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await daemon.http("GET", "/v1/me", as: "clerk.xa-na-son").status == 200)
+    }
+}
