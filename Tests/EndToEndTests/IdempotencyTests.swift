@@ -94,23 +94,24 @@ final class IdempotencyTests {
 struct RateLimitTests {
     @Test func aClientThatSendsTooFastIsToldToWaitAndOthersAreNot() async throws {
         let daemon = try DaemonUnderTest(environment: ["LIENTHONG_RATE_LIMIT_PER_SECOND": "1", "LIENTHONG_RATE_LIMIT_BURST": "3"])
-        var statuses: [Int] = []
-        var retryAfter: String?
-        for _ in 0..<6 {
-            let answer = try await daemon.http("GET", "/v1/me", as: "clerk.xa-na-son")
-            statuses.append(answer.status)
-            if answer.status == 429 {
-                retryAfter = answer.headers["retry-after"]
-                #expect(String(decoding: answer.body, as: UTF8.self).contains("too-many-requests"))
+        // All at once, so that the bucket cannot refill between them however slow the machine.
+        func burst(_ count: Int, _ method: String, _ path: String, body: Data? = nil, as user: String? = nil) async throws
+            -> [(status: Int, headers: [String: String], body: Data)] {
+            try await withThrowingTaskGroup(of: (status: Int, headers: [String: String], body: Data).self) { group in
+                for _ in 0..<count { group.addTask { try await daemon.http(method, path, body: body, as: user) } }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
         }
-        #expect(statuses.prefix(3) == [200, 200, 200] && statuses.contains(429), "\(statuses)")
-        #expect(retryAfter.flatMap(Int.init).map { $0 >= 1 } == true)
+        let answers = try await burst(6, "GET", "/v1/me", as: "clerk.xa-na-son")
+        // Three at once pass; a slow machine may let one more through as the bucket refills.
+        #expect((3...4).contains(answers.filter { $0.status == 200 }.count) && answers.allSatisfy { [200, 429].contains($0.status) },
+                "\(answers.map(\.status))")
+        let refused = try #require(answers.first { $0.status == 429 })
+        #expect(String(decoding: refused.body, as: UTF8.self).contains("too-many-requests"))
+        #expect(refused.headers["retry-after"].flatMap(Int.init).map { $0 >= 1 } == true)
         #expect(try await daemon.http("GET", "/v1/me", as: "clerk.xa-phi-nhu").status == 200)
-        let verify = #"{"content": "AA==", "signature": "AA=="}"#
-        var anonymous: [Int] = []
-        for _ in 0..<5 { anonymous.append(try await daemon.http("POST", "/v1/verify", body: Data(verify.utf8)).status) }
-        #expect(anonymous.contains(429), "\(anonymous)")
+        let anonymous = try await burst(5, "POST", "/v1/verify", body: Data(#"{"content": "AA==", "signature": "AA=="}"#.utf8))
+        #expect(anonymous.contains { $0.status == 429 }, "\(anonymous.map(\.status))")
         try await Task.sleep(for: .seconds(2))
         #expect(try await daemon.http("GET", "/v1/me", as: "clerk.xa-na-son").status == 200)
     }
