@@ -1,0 +1,38 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// SIGTERM drains: a send in flight when the daemon is told to stop is answered and filed, and the
+/// daemon exits cleanly.
+@Suite("End to end: stopping")
+struct LifecycleTests {
+    @Test func aSendInFlightAtSIGTERMIsAnsweredAndFiledAndTheDaemonExitsCleanly() async throws {
+        let daemon = try DaemonUnderTest()
+        let upload = try await daemon.http("POST", "/v1/files", body: Data("%PDF-1.7 Phụ lục\n".utf8), as: "clerk.tinh-dien-bien")
+        let sha = try #require((try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"] as? String)
+        // A hundred attachments: a send that takes a while, each file sealed and time-stamped.
+        let body = try JSONSerialization.data(withJSONObject: [
+            "files": (0..<100).map { ["sha256": sha, "name": "phu-luc-\($0).pdf"] }, "to": ["000.01.21.H18"], "type": "KH", "subject": "Kế hoạch",
+        ])
+        let sending = Task { try await daemon.http("POST", "/v1/documents", body: body, as: "clerk.tinh-dien-bien") }
+        try await Task.sleep(for: .milliseconds(60))
+        kill(daemon.process.processIdentifier, SIGTERM)
+        let answer = try await sending.value
+        #expect(answer.status == 201, "\(String(decoding: answer.body, as: UTF8.self))")
+        let deadline = Date().addingTimeInterval(30)
+        while daemon.process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!daemon.process.isRunning)
+        #expect(daemon.process.terminationStatus == 0, "\(daemon.logText.suffix(2000))")
+
+        let again = try DaemonUnderTest(environment: [
+            "LIENTHONG_DATA_DIRECTORY": daemon.path("data"), "LIENTHONG_CERTS_DIRECTORY": daemon.path("Certs"),
+        ])
+        let id = try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["id"] as? String)
+        let token = try String(contentsOfFile: daemon.token("clerk.xa-na-son"), encoding: .utf8)
+        let filed = try await again.http("GET", "/v1/documents/\(id)", token: token)
+        #expect(filed.status == 200)
+        #expect(((try JSONSerialization.jsonObject(with: filed.body) as? [String: Any])?["files"] as? [Any])?.count == 100)
+    }
+}
