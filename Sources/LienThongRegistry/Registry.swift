@@ -489,6 +489,11 @@ public final class Registry: Sendable {
         try pool.read { try AuditLog.verify($0) }
     }
 
+    /// Records an event that changes no row of its own (a configuration reload).
+    public func recordAudit(actor: String, action: String, detail: String) throws {
+        try pool.write { try AuditLog.append($0, actor: actor, agency: "", action: action, subject: "", detail: detail, at: Date()) }
+    }
+
     /// The newest audit entries, newest first.
     public func auditEntries(limit: Int) throws -> [AuditEntryRecord] {
         try pool.read { try AuditEntryRecord.order(Column("id").desc).limit(limit).fetchAll($0) }

@@ -8,9 +8,12 @@ import Logging
 /// The daemon assembled from its configuration: registry, stores, demo setup and HTTP server.
 public struct Daemon {
     public let configuration: DaemonConfiguration
+    /// Read again on SIGHUP; the default file when nil.
+    public let configurationFile: String?
 
-    public init(configuration: DaemonConfiguration) {
+    public init(configuration: DaemonConfiguration, file: String? = nil) {
         self.configuration = configuration
+        configurationFile = file
     }
 
     /// Opens or creates everything, then serves until SIGTERM or SIGINT.
@@ -37,12 +40,8 @@ public struct Daemon {
         } else {
             ExternalTimeStamper(url: URL(string: configuration.timeStampAuthority)!, timeout: 15)
         }
-        let trust = try TrustStore.load([configuration.certsURL.appendingPathComponent("trust")])
-        let evidence = SigningEvidence(
-            trust: trust,
-            local: try RevocationEvidence.load([configuration.certsURL.appendingPathComponent("crl")]),
-            fetcher: RevocationFetcher(ocspResponder: configuration.ocspResponder.flatMap(URL.init(string:))),
-            logger: logger)
+        let settings = LiveSettings(try Settings.load(configuration))
+        let fetcher = RevocationFetcher(ocspResponder: configuration.ocspResponder.flatMap(URL.init(string:)))
         let blobs = try BlobStore(root: data.appendingPathComponent("blobs"))
         let orphans = try blobs.removeOrphans(keeping: registry.blobHashes())
         if orphans > 0 { logger.notice("removed \(orphans) files left by an interrupted request") }
@@ -52,10 +51,8 @@ public struct Daemon {
             signer: DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding),
             timeStamper: timeStamper,
             stampLater: configuration.timeStampFallback == .later,
-            evidence: evidence,
-            types: DocumentTypeCatalog(additional: configuration.documentTypes),
-            calendar: try loadCalendar(),
-            ratios: configuration.ratioDefinitions,
+            evidence: SigningEvidence(settings: settings, fetcher: fetcher, logger: logger),
+            settings: settings,
             logger: logger)
         let router = Router(context: LienThongContext.self)
         let metrics = ServerMetrics()
@@ -63,7 +60,7 @@ public struct Daemon {
         router.add(middleware: ProblemMiddleware())
         Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
                timeStampAuthority: builtinTSA,
-               verification: VerificationService(trust: trust, local: evidence.local, fetcher: evidence.fetcher, blobs: service.blobs),
+               verification: VerificationService(settings: settings, fetcher: fetcher, blobs: service.blobs),
                metrics: metrics, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst))
             .register(on: router)
         let configuration = self.configuration
@@ -72,7 +69,8 @@ public struct Daemon {
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lienthongd"),
-            services: configuration.timeStampFallback == .later ? [backfill] : [],
+            services: [ConfigurationReloader(file: configurationFile, live: settings, registry: registry, logger: logger)]
+                + (configuration.timeStampFallback == .later ? [backfill] : []),
             onServerRunning: { channel in
                 logger.notice("lienthongd serving on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
             },
@@ -92,16 +90,6 @@ public struct Daemon {
             return TimeStampAuthority(identity: try SigningIdentity.load(certificateChain: certificate, key: key))
         } catch {
             throw ConfigurationError("the built-in time-stamping authority cannot be loaded from \(certificate.path): \(error)")
-        }
-    }
-
-    private func loadCalendar() throws -> WorkingDayCalendar {
-        let path = configuration.holidaysFile
-        guard FileManager.default.fileExists(atPath: path) else { return WorkingDayCalendar(overrides: .none) }
-        do {
-            return WorkingDayCalendar(overrides: try HolidayOverrides(json: Data(contentsOf: URL(fileURLWithPath: path))))
-        } catch {
-            throw ConfigurationError("\(path): \(error)")
         }
     }
 }

@@ -19,30 +19,28 @@ public struct DocumentService: Sendable {
     /// Send without time stamps when the TSA is down, and add them later.
     let stampLater: Bool
     let evidence: SigningEvidence
-    let types: DocumentTypeCatalog
-    let calendar: WorkingDayCalendar
-    let ratios: RatioDefinitions
+    let settings: LiveSettings
     let now: @Sendable () -> Date
     let logger: Logger
 
     init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?, stampLater: Bool,
-         evidence: SigningEvidence,
-         types: DocumentTypeCatalog, calendar: WorkingDayCalendar, ratios: RatioDefinitions = RatioDefinitions(), logger: Logger,
-         now: @escaping @Sendable () -> Date = Date.init) {
+         evidence: SigningEvidence, settings: LiveSettings, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.registry = registry
         self.blobs = blobs
         self.signer = signer
         self.timeStamper = timeStamper
         self.stampLater = stampLater
         self.evidence = evidence
-        self.types = types
-        self.calendar = calendar
-        self.ratios = ratios
+        self.settings = settings
         self.logger = logger
         self.now = now
     }
 
     // MARK: - Sending
+
+    var types: DocumentTypeCatalog { settings.current.types }
+    var calendar: WorkingDayCalendar { settings.current.calendar }
+    var ratios: RatioDefinitions { settings.current.ratios }
 
     /// - Parameter idempotency: the request's Idempotency-Key: filed with the document, and a
     ///   document already filed under it is answered instead of sending again.

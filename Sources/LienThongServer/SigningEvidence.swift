@@ -6,14 +6,15 @@ import Logging
 /// The revocation evidence embedded in every signature the daemon makes (CAdES-LT): CRLs from
 /// `Certs/crl/`, and OCSP responses or CRLs fetched for certificates those do not cover.
 struct SigningEvidence: Sendable {
-    let trust: TrustStore
-    let local: RevocationEvidence
+    let settings: LiveSettings
     let fetcher: RevocationFetcher
     let logger: Logger
 
     /// Evidence for the identities' chains. A revoked certificate refuses the send: an agency must
     /// not sign with a key its CA has withdrawn.
     func evidence(for identities: [SigningIdentity]) async throws -> RevocationEvidence {
+        let current = settings.current
+        let (trust, local) = (current.trust, current.crls)
         let chains = identities.map { trust.chain(of: $0) }
         let evidence = local + (await fetcher.collect(chains: chains, known: local, trust: trust))
         for (identity, chain) in zip(identities, chains) {

@@ -6,8 +6,7 @@ import LienThongCrypto
 /// detached signature and gets the full report, checked online: missing revocation information
 /// is fetched from the responders and distribution points the certificates name.
 struct VerificationService: Sendable {
-    let trust: TrustStore
-    let local: RevocationEvidence
+    let settings: LiveSettings
     let fetcher: RevocationFetcher
     let blobs: BlobStore
 
@@ -24,6 +23,8 @@ struct VerificationService: Sendable {
         defer { blobs.discard(staged) }
         try handle.write(contentsOf: content)
         try handle.close()
+        let current = settings.current
+        let (trust, local) = (current.trust, current.crls)
         var verifier = SignatureVerifier(trust: trust, evidence: local)
         verifier.evidence = local + (await fetcher.collect(chains: verifier.chains(of: signature), known: local, trust: trust))
         return verifier.verify(content: staged, signature: signature, name: name, expecting: request.expect ?? .document)

@@ -13,6 +13,8 @@ struct LienThongDaemon: AsyncParsableCommand {
             Reads Config/lienthong.json (or --config FILE); every setting can be overridden by an
             environment variable LIENTHONG_<SETTING>, e.g. LIENTHONG_PORT=8641, LIENTHONG_DATA_DIRECTORY=/srv/lienthong.
             On a first start with the default configuration it makes a demo PKI, directory and users.
+            SIGTERM stops it after the requests in flight; SIGHUP reloads trust anchors, CRLs, document types,
+            the holiday table and the ratio definitions.
             """)
 
     @Option(name: .long, help: "The configuration file (JSON).")
@@ -30,7 +32,7 @@ struct LienThongDaemon: AsyncParsableCommand {
             throw ExitCode(78) // EX_CONFIG
         }
         do {
-            try await Daemon(configuration: configuration).run(logger: logger)
+            try await Daemon(configuration: configuration, file: config).run(logger: logger)
         } catch {
             FileHandle.standardError.write(Data("lienthongd: \(error)\n".utf8))
             throw ExitCode.failure

@@ -35,4 +35,32 @@ struct LifecycleTests {
         #expect(filed.status == 200)
         #expect(((try JSONSerialization.jsonObject(with: filed.body) as? [String: Any])?["files"] as? [Any])?.count == 100)
     }
+
+    @Test func SIGHUPReloadsTheConfigurationAndABrokenFileChangesNothing() async throws {
+        let daemon = try DaemonUnderTest()
+        let file = try daemon.write("tt.pdf", "%PDF-1.7 Tờ trình\n")
+        let send = { try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "QCPH", "--subject", "Quy chế phối hợp", "--json"], as: "clerk.tinh-dien-bien") }
+        let unknown = try send()
+        #expect(unknown.status != 0 && unknown.stderr.contains("QCPH"), "\(unknown.stderr)")
+
+        try FileManager.default.createDirectory(atPath: daemon.path("Config"), withIntermediateDirectories: true)
+        _ = try daemon.write("Config/lienthong.json", #"{"documentTypes": [{"name": "Quy chế phối hợp", "abbreviation": "QCPH"}]}"#)
+        func hangUpAndWait(for line: String) async throws {
+            let before = daemon.logText.components(separatedBy: line).count
+            kill(daemon.process.processIdentifier, SIGHUP)
+            let deadline = Date().addingTimeInterval(20)
+            while daemon.logText.components(separatedBy: line).count == before, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(daemon.logText.components(separatedBy: line).count > before, "\(daemon.logText.suffix(1500))")
+        }
+        try await hangUpAndWait(for: "configuration reloaded on SIGHUP")
+        let known = try send()
+        #expect(known.status == 0 && known.stdout.contains("01/QCPH-UBND"), "\(known.stderr)")
+
+        _ = try daemon.write("Config/lienthong.json", #"{"documentTypes": "#)
+        try await hangUpAndWait(for: "configuration NOT reloaded on SIGHUP")
+        #expect(try send().status == 0, "the running settings stay when the file is broken")
+        #expect(daemon.process.isRunning)
+        let audit = try daemon.cli(["admin", "audit", "list", "--json"], as: "admin.tinh-dien-bien")
+        #expect(audit.stdout.contains("configuration.reloaded"))
+    }
 }

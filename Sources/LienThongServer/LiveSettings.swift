@@ -1,0 +1,74 @@
+import Foundation
+import LienThongCrypto
+import LienThongDomain
+import LienThongRegistry
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// What a running daemon can take again from its files without stopping: trust anchors and CRLs,
+/// agency-defined document types, the holiday table, the ratio definitions. Read once per request.
+struct Settings: Sendable {
+    var trust: TrustStore
+    var crls: RevocationEvidence
+    var types: DocumentTypeCatalog
+    var calendar: WorkingDayCalendar
+    var ratios: RatioDefinitions
+
+    /// Reads them from the files `configuration` names.
+    static func load(_ configuration: DaemonConfiguration) throws -> Settings {
+        Settings(
+            trust: try TrustStore.load([configuration.certsURL.appendingPathComponent("trust")]),
+            crls: try RevocationEvidence.load([configuration.certsURL.appendingPathComponent("crl")]),
+            types: DocumentTypeCatalog(additional: configuration.documentTypes),
+            calendar: try calendar(configuration.holidaysFile),
+            ratios: configuration.ratioDefinitions)
+    }
+
+    private static func calendar(_ path: String) throws -> WorkingDayCalendar {
+        guard FileManager.default.fileExists(atPath: path) else { return WorkingDayCalendar(overrides: .none) }
+        do {
+            return WorkingDayCalendar(overrides: try HolidayOverrides(json: Data(contentsOf: URL(fileURLWithPath: path))))
+        } catch {
+            throw ConfigurationError("\(path): \(error)")
+        }
+    }
+}
+
+/// The current ``Settings``, swapped whole on a reload so that a request never sees half of each.
+final class LiveSettings: Sendable {
+    private let settings: Mutex<Settings>
+
+    init(_ settings: Settings) { self.settings = Mutex(settings) }
+
+    var current: Settings { settings.withLock { $0 } }
+
+    func replace(with settings: Settings) { self.settings.withLock { $0 = settings } }
+}
+
+/// SIGHUP reloads the configuration file and what it names; a file that does not load leaves the
+/// running settings as they were, and says why in the log. Each reload is in the audit log.
+struct ConfigurationReloader: Service {
+    let file: String?
+    let live: LiveSettings
+    let registry: Registry
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: UnixSignal.sighup).cancelOnGracefulShutdown() {
+            do {
+                let configuration = try DaemonConfiguration.load(file: file, environment: ProcessInfo.processInfo.environment)
+                let settings = try Settings.load(configuration)
+                live.replace(with: settings)
+                try registry.recordAudit(actor: "lienthongd", action: "configuration.reloaded",
+                                         detail: "\(settings.trust.anchors.count) trust anchors, \(settings.crls.crls.count) CRLs, \(settings.types.types.count) document types")
+                logger.notice("configuration reloaded on SIGHUP", metadata: [
+                    "anchors": "\(settings.trust.anchors.count)", "crls": "\(settings.crls.crls.count)", "types": "\(settings.types.types.count)",
+                ])
+            } catch {
+                logger.error("configuration NOT reloaded on SIGHUP; the running settings stay as they were", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+}
