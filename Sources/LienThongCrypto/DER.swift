@@ -33,11 +33,12 @@ enum DER {
         let content: Range<Int>
     }
 
-    /// The elements directly inside `range` of `bytes`, without copying anything.
-    static func scan(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> [Span]? {
+    /// The elements directly inside `range` of `bytes`, without copying anything; with `limit`,
+    /// only the first ones, whatever follows them.
+    static func scan(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, limit: Int = .max) -> [Span]? {
         var spans: [Span] = []
         var index = range.lowerBound
-        while index < range.upperBound {
+        while index < range.upperBound, spans.count < limit {
             guard range.upperBound - index >= 2 else { return nil }
             let tag = bytes[index]
             var length = Int(bytes[index + 1])
@@ -54,6 +55,11 @@ enum DER {
             index = end
         }
         return spans
+    }
+
+    /// The elements directly inside `data`, as whole elements.
+    static func scan(_ data: Data) -> [Data]? {
+        elements(data)?.map { Data($0.element) }
     }
 
     /// The elements directly inside `data`, as (tag, whole element, content).
@@ -99,3 +105,26 @@ extension DER {
         return encode(tag: 0x17, Data(text.utf8))
     }
 }
+
+extension DER {
+    /// Whether the elements in `range` are canonical DER: minimal lengths, definite, the elements
+    /// of every SET sorted (X.690 11.6), all the way down. What a signature covers must be read as
+    /// it was signed; a lenient parser re-encoding a variant would let changed bytes pass.
+    static func isCanonical(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, sorted: Bool = false) -> Bool {
+        guard let elements = scan(bytes, range) else { return false }
+        var previous: Range<Int>?
+        for element in elements {
+            let header = element.content.lowerBound - element.whole.lowerBound
+            let length = element.content.count
+            let minimalHeader = 1 + (length < 0x80 ? 1 : 1 + (length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4))
+            guard header == minimalHeader, element.tag & 0x1F != 0x1F else { return false }
+            if sorted, let previous, !bytes[previous].lexicographicallyPrecedes(bytes[element.whole]) && !bytes[previous].elementsEqual(bytes[element.whole]) {
+                return false
+            }
+            if element.tag & 0x20 != 0, !isCanonical(bytes, element.content, sorted: element.tag == 0x31) { return false }
+            previous = element.whole
+        }
+        return true
+    }
+}
+

@@ -31,6 +31,14 @@ public struct SignatureVerifier: Sendable {
             signatures: [], checks: [], verdict: .passed
         )
         defer { ERR_clear_error() }
+        if let extra = Self.trailingBytes(signature) {
+            report.add(.failed("signature-format", "the signature has \(extra) bytes after its CMS structure: it was changed or joined to something else", .formatFailure))
+            return report
+        }
+        guard Self.signedAttributesAreCanonical(signature) else {
+            report.add(.failed("signature-format", "the signed attributes are not in canonical DER: the signature was changed after it was made", .formatFailure))
+            return report
+        }
         guard let (cms, certificates) = parseWithCachedCertificates(signature) else {
             report.add(.failed("signature-format", "the signature is not CMS SignedData in DER or PEM", .formatFailure))
             return report
@@ -62,7 +70,8 @@ public struct SignatureVerifier: Sendable {
         var signatureHashes: [[UInt8]] = []
         for index in 0..<shim_sk_CMS_SignerInfo_num(infos) {
             let info = shim_sk_CMS_SignerInfo_value(infos, index)!
-            report.signatures.append(verifySignerInfo(info, digestBIO: digestBIO, untrusted: untrusted, embedded: certificates))
+            report.signatures.append(verifySignerInfo(info, contentType: CMS_get0_eContentType(cms), digestBIO: digestBIO, untrusted: untrusted,
+                                                      embedded: certificates))
             signatureHashes.append(CMS_SignerInfo_get0_signature(info).map { Digest.sha256Bytes(Data(asn1: $0)) } ?? [])
         }
         report.checks += setChecks(report.signatures, infos: infos, signatureHashes: signatureHashes, expectation)
@@ -72,7 +81,7 @@ public struct SignatureVerifier: Sendable {
 
     // MARK: - One SignerInfo
 
-    private func verifySignerInfo(_ info: OpaquePointer, digestBIO: OpaquePointer, untrusted: OpaquePointer,
+    private func verifySignerInfo(_ info: OpaquePointer, contentType: OpaquePointer?, digestBIO: OpaquePointer, untrusted: OpaquePointer,
                                   embedded: [Certificate]) -> SignatureReport {
         var publicKey: OpaquePointer?
         var x509: OpaquePointer?
@@ -109,11 +118,17 @@ public struct SignatureVerifier: Sendable {
             ? .passed("message-digest", "the file is exactly the one that was signed")
             : .failed("message-digest", "the file was changed after it was signed (its \(report.digestAlgorithm) digest does not match)", .hashFailure))
         ERR_clear_error()
+        // RFC 5652 11.1: the signed content-type must be the content's; eContentType itself is not signed.
+        if let signed = CMS_signed_get0_data_by_OBJ(info, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT),
+           OBJ_cmp(OpaquePointer(signed), contentType) != 0 {
+            checks.append(.failed("content-type", "the signed content type differs from the content type the signature declares: the signature was changed", .formatFailure))
+        }
         checks.append(CMS_SignerInfo_verify(info) == 1
             ? .passed("signature-value", "the \(report.signatureAlgorithm) signature over the signed attributes is valid")
             : .failed("signature-value", "the signature value does not verify with the certificate's public key: the signature or its signed attributes were altered", .sigCryptoFailure))
         ERR_clear_error()
         checks.append(algorithmStrength(digest: digestAlgorithm, key: publicKey, report.digestAlgorithm))
+        if let check = Self.signingCertificateCheck(info, certificate) { checks.append(check) }
         checks += CertificatePurpose(rawValue: report.role?.rawValue ?? "any")!.checks(certificate)
         if let (check, stamp) = verifyTimeStamp(info, untrusted: untrusted) {
             checks.append(check)
@@ -163,7 +178,13 @@ public struct SignatureVerifier: Sendable {
     private func verifyTimeStamp(_ info: OpaquePointer, untrusted: OpaquePointer) -> (Check, (time: Date, authority: String)?)? {
         var token: UnsafePointer<UInt8>?
         let length = shim_cms_unsigned_sequence(info, NID_id_smime_aa_timeStampToken, 0, &token)
-        guard length > 0, let token, let signature = CMS_SignerInfo_get0_signature(info) else { return nil }
+        guard length > 0, let token, let signature = CMS_SignerInfo_get0_signature(info) else {
+            // Present but unreadable is not the same as absent: it must not pass for a signature without one.
+            guard CMS_unsigned_get_attr_by_NID(info, NID_id_smime_aa_timeStampToken, -1) < 0 else {
+                return (.failed("time-stamp", "the time stamp attribute is not an RFC 3161 token", .formatFailure), nil)
+            }
+            return nil
+        }
         // The token is CMS SignedData too: its TSA certificates come from the cache as well.
         var der = Data(bytes: token, count: Int(length))
         let stack = shim_sk_X509_new_null()!
@@ -333,6 +354,66 @@ public struct SignatureVerifier: Sendable {
             return (chain, digest.prefix(Int(length)).hexString)
         }
         return (chain, try Digest.sha256(of: content))
+    }
+
+    /// Whether the signed attributes of every SignerInfo are canonical DER as received. OpenSSL
+    /// verifies a re-encoding of what it parsed, so a variant its parser tolerates would otherwise pass.
+    /// A signature of another shape (BER from a streaming signer, PEM) is left to OpenSSL's parser.
+    static func signedAttributesAreCanonical(_ signature: Data) -> Bool {
+        guard !isPEM(signature) else { return true }
+        return signature.withUnsafeBytes { bytes in
+            guard let top = DER.scan(bytes, 0..<bytes.count), top.count == 1,
+                  let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2,
+                  let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
+                  let fields = DER.scan(bytes, wrapped[0].content), let signerInfos = fields.last, signerInfos.tag == 0x31,
+                  let infos = DER.scan(bytes, signerInfos.content) else { return true }
+            return infos.allSatisfy { info in
+                (DER.scan(bytes, info.content) ?? []).filter { $0.tag == 0xA0 }.allSatisfy { DER.isCanonical(bytes, $0.content, sorted: true) }
+            }
+        }
+    }
+
+    /// The ESS signing-certificate-v2 attribute, when present, must name the certificate that made
+    /// the signature: otherwise another certificate with the same key was put in its place.
+    static func signingCertificateCheck(_ info: OpaquePointer, _ certificate: Certificate) -> Check? {
+        guard let value = CMS_signed_get0_data_by_OBJ(info, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), -3, V_ASN1_SEQUENCE) else {
+            return nil
+        }
+        let attribute = Data(asn1: value.assumingMemoryBound(to: ASN1_STRING.self))
+        // SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 { hashAlgorithm DEFAULT sha256, certHash, … }, … }
+        let named: (algorithm: DigestAlgorithm?, hash: [UInt8])? = attribute.withUnsafeBytes { bytes in
+            guard let top = DER.scan(bytes, 0..<bytes.count), top.count == 1, let certs = DER.scan(bytes, top[0].content)?.first,
+                  let first = DER.scan(bytes, certs.content)?.first, let fields = DER.scan(bytes, first.content),
+                  let hash = fields.first(where: { $0.tag == 0x04 }) else { return nil }
+            guard fields[0].tag == 0x30 else { return (.sha256, Array(bytes[hash.content])) }
+            let oid = DER.scan(bytes, fields[0].content)?.first.map { Data(bytes[$0.whole]) }
+            let known = DigestAlgorithm.allCases.first { algorithm in
+                DER.elements(algorithm.algorithmIdentifier)?.first.flatMap { DER.scan($0.content)?.first } == oid
+            }
+            return (known, Array(bytes[hash.content]))
+        }
+        guard let named else {
+            return .failed("signing-certificate", "the ESS signing-certificate-v2 attribute cannot be read", .formatFailure)
+        }
+        guard let algorithm = named.algorithm else {
+            return .warning("signing-certificate", "the ESS signing-certificate-v2 attribute hashes the certificate with an algorithm LienThong does not check")
+        }
+        var digest = StreamingDigest(algorithm)
+        digest.update(certificate.der)
+        return digest.finalize() == named.hash
+            ? .passed("signing-certificate", "the signed attributes name this certificate (ESS signing-certificate-v2)")
+            : .failed("signing-certificate", "the signed attributes name another certificate than \(certificate)'s: it was put in place of the one that signed",
+                      .noSigningCertificateFound)
+    }
+
+    /// How many bytes follow the one DER element a signature must be; nil when none (or for PEM).
+    static func trailingBytes(_ signature: Data) -> Int? {
+        guard !isPEM(signature) else { return nil }
+        return signature.withUnsafeBytes { bytes -> Int? in
+            guard bytes.count >= 2, let first = DER.scan(bytes, 0..<bytes.count, limit: 1)?.first else { return nil }
+            let extra = bytes.count - first.whole.upperBound
+            return extra > 0 ? extra : nil
+        }
     }
 
     static func parse(_ signature: Data) -> OpaquePointer? {

@@ -17,7 +17,14 @@ struct LifecycleTests {
             "files": (0..<100).map { ["sha256": sha, "name": "phu-luc-\($0).pdf"] }, "to": ["000.01.21.H18"], "type": "KH", "subject": "Kế hoạch",
         ])
         let sending = Task { try await daemon.http("POST", "/v1/documents", body: body, as: "clerk.tinh-dien-bien") }
-        try await Task.sleep(for: .milliseconds(60))
+        // Wait until the send is being handled: the metrics count it, beside the scrape itself.
+        let waiting = Date().addingTimeInterval(30)
+        while Date() < waiting {
+            let metrics = String(decoding: try await daemon.http("GET", "/metrics").body, as: UTF8.self)
+            if let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix("lienthong_requests_in_flight ") }),
+               let value = Double(line.split(separator: " ")[1]), value >= 2 { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
         kill(daemon.process.processIdentifier, SIGTERM)
         let answer = try await sending.value
         #expect(answer.status == 201, "\(String(decoding: answer.body, as: UTF8.self))")
