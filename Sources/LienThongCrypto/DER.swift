@@ -117,7 +117,8 @@ extension DER {
             let header = element.content.lowerBound - element.whole.lowerBound
             let length = element.content.count
             let minimalHeader = 1 + (length < 0x80 ? 1 : 1 + (length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4))
-            guard header == minimalHeader, element.tag & 0x1F != 0x1F else { return false }
+            // SEQUENCE and SET are always constructed; a high tag number is not used in CMS.
+            guard header == minimalHeader, element.tag & 0x1F != 0x1F, element.tag != 0x10, element.tag != 0x11 else { return false }
             if sorted, let previous, !bytes[previous].lexicographicallyPrecedes(bytes[element.whole]) && !bytes[previous].elementsEqual(bytes[element.whole]) {
                 return false
             }

@@ -34,11 +34,22 @@ public final class PrivateKey: @unchecked Sendable {
         return PrivateKey(owning: key)
     }
 
-    /// Reads a PEM private key (PKCS#8 or traditional).
-    public convenience init(pem: Data) throws {
+    /// Reads a PEM private key (PKCS#8, encrypted PKCS#8 or traditional). An encrypted key needs its
+    /// passphrase; without one it is refused, never asked for on a terminal.
+    public convenience init(pem: Data, passphrase: String? = nil) throws {
         let bio = try makeReadBIO(pem)
         defer { BIO_free(bio) }
-        guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
+        let key: OpaquePointer? = if let passphrase {
+            passphrase.withCString { PEM_read_bio_PrivateKey(bio, nil, nil, UnsafeMutableRawPointer(mutating: $0)) }
+        } else {
+            PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil)
+        }
+        guard let key else {
+            if String(decoding: pem.prefix(64), as: UTF8.self).contains("ENCRYPTED") {
+                _ = CryptoError.drain("")
+                throw CryptoError(passphrase == nil ? "the key is encrypted and no passphrase was given (keyPassphraseFile)"
+                                                    : "the key is encrypted and the passphrase does not open it")
+            }
             throw CryptoError.drain("reading a PEM private key")
         }
         self.init(owning: key)
@@ -63,11 +74,14 @@ public final class PrivateKey: @unchecked Sendable {
         return (Data(signature.prefix(signatureLength)), Data(identifier.prefix(identifierLength)))
     }
 
-    /// The key in unencrypted PKCS#8 PEM.
-    public var pemPKCS8: Data {
-        (try? withWriteBIO("writing a private key") {
-            PEM_write_bio_PrivateKey($0, pointer, nil, nil, 0, nil, nil) == 1
-        }) ?? Data()
+    /// The key in PKCS#8 PEM, encrypted with AES-256-CBC under a key derived from `passphrase`
+    /// (PBES2 with PBKDF2-HMAC-SHA256, OpenSSL's default): keys are never at rest in clear.
+    public func pemPKCS8(encryptedWith passphrase: String) throws -> Data {
+        try withWriteBIO("encrypting a private key") { bio in
+            passphrase.withCString {
+                PEM_write_bio_PKCS8PrivateKey(bio, pointer, EVP_aes_256_cbc(), nil, 0, nil, UnsafeMutableRawPointer(mutating: $0)) == 1
+            }
+        }
     }
 }
 
@@ -94,11 +108,17 @@ public struct SigningIdentity: Sendable {
     }
 
     /// Loads a certificate chain file (leaf first, then intermediates) and its key file.
-    public static func load(certificateChain: URL, key: URL) throws -> SigningIdentity {
+    public static func load(certificateChain: URL, key: URL, passphrase: String? = nil) throws -> SigningIdentity {
         let chain = try Certificate.load(certificateChain)
+        let privateKey: PrivateKey
+        do {
+            privateKey = try PrivateKey(pem: Data(contentsOf: key), passphrase: passphrase)
+        } catch let error as CryptoError {
+            throw CryptoError("\(key.path): \(error)")
+        }
         return try SigningIdentity(
             certificate: chain[0],
-            key: PrivateKey(pem: Data(contentsOf: key)),
+            key: privateKey,
             intermediates: chain.dropFirst().filter { !$0.isSelfSigned }
         )
     }

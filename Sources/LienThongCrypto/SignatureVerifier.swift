@@ -367,8 +367,23 @@ public struct SignatureVerifier: Sendable {
                   let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
                   let fields = DER.scan(bytes, wrapped[0].content), let signerInfos = fields.last, signerInfos.tag == 0x31,
                   let infos = DER.scan(bytes, signerInfos.content) else { return true }
+            // Each Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }.
+            func isAttribute(_ span: DER.Span) -> Bool {
+                guard span.tag == 0x30, let parts = DER.scan(bytes, span.content) else { return false }
+                return parts.map(\.tag) == [0x06, 0x31]
+            }
+            // SignerInfo ::= SEQUENCE { version, sid (IssuerAndSerialNumber or [0] key id), digestAlgorithm,
+            //   [0] signedAttrs OPTIONAL, signatureAlgorithm, signature OCTET STRING, [1] unsignedAttrs OPTIONAL }
             return infos.allSatisfy { info in
-                (DER.scan(bytes, info.content) ?? []).filter { $0.tag == 0xA0 }.allSatisfy { DER.isCanonical(bytes, $0.content, sorted: true) }
+                guard let fields = DER.scan(bytes, info.content) else { return false }
+                var tags = fields.map(\.tag)
+                guard tags.count >= 5, tags[0] == 0x02, [0x30, 0x80].contains(tags[1]), tags[2] == 0x30 else { return false }
+                tags.removeFirst(3)
+                if tags.last == 0xA1 { tags.removeLast() }
+                guard tags == [0xA0, 0x30, 0x04] || tags == [0x30, 0x04] else { return false }
+                return fields.filter { $0.tag == 0xA0 }.allSatisfy { field in
+                    DER.isCanonical(bytes, field.content, sorted: true) && (DER.scan(bytes, field.content) ?? []).allSatisfy(isAttribute)
+                }
             }
         }
     }

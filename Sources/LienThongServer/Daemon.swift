@@ -29,12 +29,13 @@ public struct Daemon {
         let isNew = !FileManager.default.fileExists(atPath: registryPath)
         let registry = try Registry(path: registryPath)
         logger.info("registry \(isNew ? "created" : "opened") at \(registryPath)")
+        let passphrase = try keyPassphrase()
         if configuration.demo {
-            for line in try DemoSetup(certs: configuration.certsURL, data: data).run(registry: registry) {
+            for line in try DemoSetup(certs: configuration.certsURL, data: data, passphrase: passphrase).run(registry: registry) {
                 logger.notice("DEMO SETUP: \(line)")
             }
         }
-        let builtinTSA = try loadTimeStampAuthority()
+        let builtinTSA = try loadTimeStampAuthority(passphrase: passphrase)
         let timeStamper: any TimeStamper = if configuration.timeStampAuthority == "builtin", let builtinTSA {
             builtinTSA
         } else {
@@ -53,6 +54,7 @@ public struct Daemon {
             stampLater: configuration.timeStampFallback == .later,
             evidence: SigningEvidence(settings: settings, fetcher: fetcher, logger: logger),
             settings: settings,
+            keyPassphrase: passphrase,
             logger: logger)
         let router = Router(context: LienThongContext.self)
         let metrics = ServerMetrics()
@@ -77,8 +79,28 @@ public struct Daemon {
             logger: logger)
     }
 
+    /// The passphrase of the signing keys: its file's first line. A demo makes one at random.
+    private func keyPassphrase() throws -> String {
+        let url = configuration.keyPassphraseURL
+        if !FileManager.default.fileExists(atPath: url.path) {
+            guard configuration.demo else {
+                throw ConfigurationError("no key passphrase at \(url.path): the signing keys are encrypted with it; set keyPassphraseFile")
+            }
+            var generator = SystemRandomNumberGenerator()
+            let random = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
+            guard FileManager.default.createFile(atPath: url.path, contents: Data((random + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ConfigurationError("cannot write the key passphrase file \(url.path)")
+            }
+        }
+        guard let text = try? String(contentsOf: url, encoding: .utf8),
+              let line = text.split(whereSeparator: \.isNewline).first.map(String.init), !line.isEmpty else {
+            throw ConfigurationError("the key passphrase file \(url.path) is empty or unreadable")
+        }
+        return line
+    }
+
     /// The built-in TSA, when its certificate and key exist; required when it is the configured one.
-    private func loadTimeStampAuthority() throws -> TimeStampAuthority? {
+    private func loadTimeStampAuthority(passphrase: String) throws -> TimeStampAuthority? {
         let certificate = configuration.tsaCertificateURL, key = configuration.tsaKeyURL
         guard FileManager.default.fileExists(atPath: key.path) else {
             if configuration.timeStampAuthority == "builtin" {
@@ -87,7 +109,7 @@ public struct Daemon {
             return nil
         }
         do {
-            return TimeStampAuthority(identity: try SigningIdentity.load(certificateChain: certificate, key: key))
+            return TimeStampAuthority(identity: try SigningIdentity.load(certificateChain: certificate, key: key, passphrase: passphrase))
         } catch {
             throw ConfigurationError("the built-in time-stamping authority cannot be loaded from \(certificate.path): \(error)")
         }

@@ -36,6 +36,9 @@ public struct DaemonConfiguration: Codable, Sendable {
     /// time stamps `later`, retrying every `timeStampRetrySeconds`. Never silently without one.
     public var timeStampFallback: TimeStampFallback = .fail
     public var timeStampRetrySeconds = 60
+    /// The file whose first line is the passphrase that encrypts every signing key (seals, signers,
+    /// the TSA) at rest; `<dataDirectory>/key-passphrase` when not set, which the demo setup makes.
+    public var keyPassphraseFile: String?
     /// Requests a second each user (or, before signing in, each address) may make on average, and at once.
     public var rateLimitPerSecond = 100.0
     public var rateLimitBurst = 500
@@ -49,7 +52,7 @@ public struct DaemonConfiguration: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
         case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey, ocspResponder
-        case timeStampFallback, timeStampRetrySeconds, ratioDefinitions, rateLimitPerSecond, rateLimitBurst
+        case timeStampFallback, timeStampRetrySeconds, ratioDefinitions, rateLimitPerSecond, rateLimitBurst, keyPassphraseFile
     }
 
     public init(from decoder: any Decoder) throws {
@@ -74,6 +77,7 @@ public struct DaemonConfiguration: Codable, Sendable {
         ratioDefinitions = try c.decodeIfPresent(RatioDefinitions.self, forKey: .ratioDefinitions) ?? defaults.ratioDefinitions
         rateLimitPerSecond = try c.decodeIfPresent(Double.self, forKey: .rateLimitPerSecond) ?? defaults.rateLimitPerSecond
         rateLimitBurst = try c.decodeIfPresent(Int.self, forKey: .rateLimitBurst) ?? defaults.rateLimitBurst
+        keyPassphraseFile = try c.decodeIfPresent(String.self, forKey: .keyPassphraseFile)
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -129,6 +133,7 @@ public struct DaemonConfiguration: Codable, Sendable {
         timeStampRetrySeconds = try parsed(.timeStampRetrySeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? timeStampRetrySeconds
         rateLimitPerSecond = try parsed(.rateLimitPerSecond) { Double($0).flatMap { $0 > 0 ? $0 : nil } } ?? rateLimitPerSecond
         rateLimitBurst = try parsed(.rateLimitBurst) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? rateLimitBurst
+        keyPassphraseFile = value(.keyPassphraseFile) ?? keyPassphraseFile
         if timeStampAuthority != "builtin" {
             guard let url = URL(string: timeStampAuthority), ["http", "https"].contains(url.scheme ?? "") else {
                 throw ConfigurationError("timeStampAuthority \"\(timeStampAuthority)\" is neither builtin nor an http(s) URL")
@@ -140,6 +145,7 @@ public struct DaemonConfiguration: Codable, Sendable {
     }
 
     public var dataURL: URL { URL(fileURLWithPath: dataDirectory) }
+    var keyPassphraseURL: URL { keyPassphraseFile.map { URL(fileURLWithPath: $0) } ?? dataURL.appendingPathComponent("key-passphrase") }
     public var certsURL: URL { URL(fileURLWithPath: certsDirectory) }
     var tsaCertificateURL: URL { tsaCertificate.map { URL(fileURLWithPath: $0) } ?? certsURL.appendingPathComponent("demo/tsa.pem") }
     var tsaKeyURL: URL { tsaKey.map { URL(fileURLWithPath: $0) } ?? certsURL.appendingPathComponent("demo/tsa.key") }

@@ -10,6 +10,8 @@ import LienThongRegistry
 struct DemoSetup {
     let certs: URL
     let data: URL
+    /// Every key is written encrypted with it.
+    let passphrase: String
 
     struct DemoAgency {
         let code: String
@@ -96,7 +98,7 @@ struct DemoSetup {
         let anchor = trustDirectory.appendingPathComponent("demo-root-ca.pem")
         try fm.createDirectory(at: trustDirectory, withIntermediateDirectories: true)
         if fm.fileExists(atPath: caFiles.0.path) {
-            let ca = CertificateIssuer(certificate: try Certificate.load(caFiles.0)[0], key: try PrivateKey(pem: Data(contentsOf: caFiles.1)))
+            let ca = CertificateIssuer(certificate: try Certificate.load(caFiles.0)[0], key: try PrivateKey(pem: Data(contentsOf: caFiles.1), passphrase: passphrase))
             if !fm.fileExists(atPath: anchor.path) { try fm.copyItem(at: rootFiles.0, to: anchor) }
             return (ca, false)
         }
@@ -111,9 +113,9 @@ struct DemoSetup {
                                         publicKey: caKey, profile: .intermediateCA, notAfter: Date().addingTimeInterval(10 * 365 * 86_400)),
             key: caKey)
         try write(Data(root.certificate.pem.utf8), to: rootFiles.0)
-        try write(root.key.pemPKCS8, to: rootFiles.1, secret: true)
+        try write(root.key.pemPKCS8(encryptedWith: passphrase), to: rootFiles.1, secret: true)
         try write(Data(ca.certificate.pem.utf8), to: caFiles.0)
-        try write(ca.key.pemPKCS8, to: caFiles.1, secret: true)
+        try write(ca.key.pemPKCS8(encryptedWith: passphrase), to: caFiles.1, secret: true)
         try write(Data(root.certificate.pem.utf8), to: anchor)
         return (ca, true)
     }
@@ -124,7 +126,7 @@ struct DemoSetup {
         let directory = certs.appendingPathComponent("crl")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let root = CertificateIssuer(certificate: try Certificate.load(demoDirectory.appendingPathComponent("root-ca.pem"))[0],
-                                     key: try PrivateKey(pem: Data(contentsOf: demoDirectory.appendingPathComponent("root-ca.key"))))
+                                     key: try PrivateKey(pem: Data(contentsOf: demoDirectory.appendingPathComponent("root-ca.key")), passphrase: passphrase))
         var issued = false
         for (issuer, name) in [(root, "demo-root-ca.crl"), (ca, "demo-agency-ca.crl")] {
             let url = directory.appendingPathComponent(name)
@@ -146,7 +148,7 @@ struct DemoSetup {
         let key = try PrivateKey.generate(.ecdsaP256)
         let certificate = try ca.issue(subject: [("C", "VN"), ("O", "LienThong DEMO"), ("CN", "LienThong Demo Time-Stamping Authority")],
                                        publicKey: key, profile: .timeStamping)
-        try write(key.pemPKCS8, to: keyURL, secret: true)
+        try write(key.pemPKCS8(encryptedWith: passphrase), to: keyURL, secret: true)
         try write(Data((certificate.pem + ca.certificate.pem).utf8), to: demoDirectory.appendingPathComponent("tsa.pem"))
         return true
     }
@@ -159,7 +161,7 @@ struct DemoSetup {
         if !FileManager.default.fileExists(atPath: keyURL.path) {
             let key = try PrivateKey.generate(.rsa(bits: 2048))
             let certificate = try ca.issue(subject: subject, publicKey: key, profile: .endEntity(role))
-            try write(key.pemPKCS8, to: keyURL, secret: true)
+            try write(key.pemPKCS8(encryptedWith: passphrase), to: keyURL, secret: true)
             try write(Data((certificate.pem + ca.certificate.pem).utf8), to: certificateURL)
         }
         return (certificateURL.path, keyURL.path)

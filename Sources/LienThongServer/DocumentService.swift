@@ -13,7 +13,7 @@ import Logging
 public struct DocumentService: Sendable {
     let registry: Registry
     let blobs: BlobStore
-    let keys = SigningKeys()
+    let keys: SigningKeys
     let signer: DetachedSigner
     let timeStamper: (any TimeStamper)?
     /// Send without time stamps when the TSA is down, and add them later.
@@ -24,7 +24,9 @@ public struct DocumentService: Sendable {
     let logger: Logger
 
     init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?, stampLater: Bool,
-         evidence: SigningEvidence, settings: LiveSettings, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+         evidence: SigningEvidence, settings: LiveSettings, keyPassphrase: String?, logger: Logger,
+         now: @escaping @Sendable () -> Date = Date.init) {
+        keys = SigningKeys(passphrase: keyPassphrase)
         self.registry = registry
         self.blobs = blobs
         self.signer = signer

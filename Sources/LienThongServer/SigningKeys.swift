@@ -8,6 +8,10 @@ import Synchronization
 /// for every document.
 final class SigningKeys: Sendable {
     private let cache = Mutex<[String: SigningIdentity]>([:])
+    /// Opens the encrypted key files.
+    private let passphrase: String?
+
+    init(passphrase: String?) { self.passphrase = passphrase }
 
     func seal(of agency: AgencyRecord) throws -> SigningIdentity {
         guard let certificate = agency.sealCertificatePath, let key = agency.sealKeyPath else {
@@ -26,7 +30,8 @@ final class SigningKeys: Sendable {
     private func load(_ id: String, _ certificate: String, _ key: String, owner: String) throws -> SigningIdentity {
         if let cached = cache.withLock({ $0[id] }) { return cached }
         do {
-            let identity = try SigningIdentity.load(certificateChain: URL(fileURLWithPath: certificate), key: URL(fileURLWithPath: key))
+            let identity = try SigningIdentity.load(certificateChain: URL(fileURLWithPath: certificate), key: URL(fileURLWithPath: key),
+                                                    passphrase: passphrase)
             cache.withLock { $0[id] = identity }
             return identity
         } catch {

@@ -70,4 +70,35 @@ struct LifecycleTests {
         let audit = try daemon.cli(["admin", "audit", "list", "--json"], as: "admin.tinh-dien-bien")
         #expect(audit.stdout.contains("configuration.reloaded"))
     }
+
+    @Test func signingKeysAreEncryptedAtRestAndAWrongPassphraseStopsTheStartWithTheReason() throws {
+        let daemon = try DaemonUnderTest()
+        let demo = daemon.path("Certs/demo")
+        let keys = try FileManager.default.subpathsOfDirectory(atPath: demo).filter { $0.hasSuffix(".key") }
+        #expect(keys.count >= 10)
+        for key in keys {
+            let text = try String(contentsOfFile: demo + "/" + key, encoding: .utf8)
+            #expect(text.hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----"), "\(key)")
+        }
+        let passphrase = try FileManager.default.attributesOfItem(atPath: daemon.path("data/key-passphrase"))
+        #expect((passphrase[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let registry = try Data(contentsOf: URL(fileURLWithPath: daemon.path("data/registry.sqlite")))
+        #expect(registry.range(of: Data("PRIVATE KEY".utf8)) == nil)
+
+        _ = try daemon.write("wrong-passphrase", "not the passphrase\n")
+        #expect(throws: DaemonUnderTest.DaemonFailure.self) {
+            _ = try DaemonUnderTest(environment: [
+                "LIENTHONG_DATA_DIRECTORY": daemon.path("data"), "LIENTHONG_CERTS_DIRECTORY": daemon.path("Certs"),
+                "LIENTHONG_KEY_PASSPHRASE_FILE": daemon.path("wrong-passphrase"),
+            ])
+        }
+        do {
+            _ = try DaemonUnderTest(environment: [
+                "LIENTHONG_DATA_DIRECTORY": daemon.path("data"), "LIENTHONG_CERTS_DIRECTORY": daemon.path("Certs"),
+                "LIENTHONG_KEY_PASSPHRASE_FILE": daemon.path("wrong-passphrase"),
+            ])
+        } catch let failure as DaemonUnderTest.DaemonFailure {
+            #expect(failure.log.contains("the passphrase does not open it"), "\(failure.log.suffix(500))")
+        }
+    }
 }

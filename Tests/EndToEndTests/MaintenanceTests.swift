@@ -41,6 +41,7 @@ final class MaintenanceTests {
         // A second daemon serves the copy as it is, with the same certificates and tokens.
         let restored = try DaemonUnderTest(environment: [
             "LIENTHONG_DATA_DIRECTORY": backupDirectory, "LIENTHONG_CERTS_DIRECTORY": daemon.path("Certs"), "LIENTHONG_DEMO": "false",
+            "LIENTHONG_KEY_PASSPHRASE_FILE": daemon.path("data/key-passphrase"),
         ])
         let token = try String(contentsOfFile: daemon.token("clerk.tinh-dien-bien"), encoding: .utf8)
         let register = try await restored.http("GET", "/v1/registers/out", token: token)

@@ -131,7 +131,7 @@ final class WalkthroughTests {
             "-inkey", demo.appendingPathComponent("users/signer.xa-na-son.key").path,
             "-signer", demo.appendingPathComponent("agencies/000.01.21.H18.pem").path,
             "-inkey", demo.appendingPathComponent("agencies/000.01.21.H18.key").path,
-            "-certfile", demo.appendingPathComponent("agency-ca.pem").path,
+            "-certfile", demo.appendingPathComponent("agency-ca.pem").path, "-passin", "file:" + daemon.path("data/key-passphrase"),
         ], in: daemon.workspace)
         #expect(signed.status == 0, "\(signed.stderr)")
         let verified = try daemon.cli(["verify", file, "--trust", daemon.trustAnchor])
@@ -141,7 +141,7 @@ final class WalkthroughTests {
         let personOnly = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
             "cms", "-sign", "-binary", "-in", file, "-outform", "DER", "-out", file + ".person.p7s",
             "-signer", demo.appendingPathComponent("users/signer.xa-na-son.pem").path,
-            "-inkey", demo.appendingPathComponent("users/signer.xa-na-son.key").path,
+            "-inkey", demo.appendingPathComponent("users/signer.xa-na-son.key").path, "-passin", "file:" + daemon.path("data/key-passphrase"),
         ], in: daemon.workspace)
         #expect(personOnly.status == 0)
         let noSeal = try daemon.cli(["verify", file, "--signature", file + ".person.p7s", "--trust", daemon.trustAnchor])

@@ -167,7 +167,8 @@ struct DetachedSignatureTests {
         let out = pki.directory.appendingPathComponent("openssl.p7s")
         let result = try run("openssl", ["cms", "-sign", "-binary", "-in", content.path, "-outform", "DER", "-out", out.path,
                                          "-signer", signerCert.path, "-inkey", signerKey.path] + options +
-                                        ["-signer", sealCert.path, "-inkey", sealKey.path] + options + ["-certfile", chain.path])
+                                        ["-signer", sealCert.path, "-inkey", sealKey.path] + options + ["-certfile", chain.path,
+                                         "-passin", "pass:\(TestPKI.passphrase)"])
         #expect(result.status == 0, "\(result.output)")
         let report = try pki.verifier().verify(content: content, signature: try Data(contentsOf: out), expecting: .document)
         #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")

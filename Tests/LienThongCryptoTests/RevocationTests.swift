@@ -194,7 +194,7 @@ final class OCSPResponder: @unchecked Sendable {
         let keyFile = try pki.writeKey("ocsp-ca.key", pki.intermediate.key)
         url = URL(string: "http://127.0.0.1:\(port)/")!
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["ocsp", "-index", indexFile.path, "-port", "\(port)", "-rsigner", caFile.path, "-rkey", keyFile.path,
+        process.arguments = ["ocsp", "-index", indexFile.path, "-port", "\(port)", "-rsigner", caFile.path, "-rkey", keyFile.path, "-passin", "pass:\(TestPKI.passphrase)",
                              "-CA", caFile.path, "-nmin", "60"]
         let log = try pki.write("ocsp-\(port).log", Data())
         process.standardOutput = try FileHandle(forWritingTo: log)

@@ -60,7 +60,10 @@ struct TestPKI {
         try write(name, Data(certificates.map(\.pem).joined().utf8))
     }
 
-    func writeKey(_ name: String, _ key: PrivateKey) throws -> URL { try write(name, key.pemPKCS8) }
+    /// Keys are written encrypted, as LienThong keeps them; `openssl` reads them with `-passin pass:…`.
+    static let passphrase = "lienthong-test"
+
+    func writeKey(_ name: String, _ key: PrivateKey) throws -> URL { try write(name, key.pemPKCS8(encryptedWith: Self.passphrase)) }
 }
 
 /// Runs a command line tool and returns its exit status and combined output.
