@@ -60,6 +60,7 @@ public struct Daemon {
         let metrics = ServerMetrics()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: DeadlineMiddleware(limit: .seconds(configuration.requestTimeoutSeconds)))
         Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
                timeStampAuthority: builtinTSA,
                verification: VerificationService(settings: settings, fetcher: fetcher, blobs: service.blobs),
@@ -70,6 +71,7 @@ public struct Daemon {
                                          interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lienthongd"),
             services: [ConfigurationReloader(file: configurationFile, live: settings, registry: registry, logger: logger)]
                 + (configuration.timeStampFallback == .later ? [backfill] : []),

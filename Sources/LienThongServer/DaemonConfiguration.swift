@@ -39,6 +39,10 @@ public struct DaemonConfiguration: Codable, Sendable {
     /// The file whose first line is the passphrase that encrypts every signing key (seals, signers,
     /// the TSA) at rest; `<dataDirectory>/key-passphrase` when not set, which the demo setup makes.
     public var keyPassphraseFile: String?
+    /// A connection that sends nothing for this long is closed; a request whose body has not arrived
+    /// within `requestTimeoutSeconds` (a client trickling it, say) gets 408.
+    public var idleTimeoutSeconds = 60
+    public var requestTimeoutSeconds = 600
     /// Requests a second each user (or, before signing in, each address) may make on average, and at once.
     public var rateLimitPerSecond = 100.0
     public var rateLimitBurst = 500
@@ -53,6 +57,7 @@ public struct DaemonConfiguration: Codable, Sendable {
         case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
         case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey, ocspResponder
         case timeStampFallback, timeStampRetrySeconds, ratioDefinitions, rateLimitPerSecond, rateLimitBurst, keyPassphraseFile
+        case idleTimeoutSeconds, requestTimeoutSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -78,6 +83,8 @@ public struct DaemonConfiguration: Codable, Sendable {
         rateLimitPerSecond = try c.decodeIfPresent(Double.self, forKey: .rateLimitPerSecond) ?? defaults.rateLimitPerSecond
         rateLimitBurst = try c.decodeIfPresent(Int.self, forKey: .rateLimitBurst) ?? defaults.rateLimitBurst
         keyPassphraseFile = try c.decodeIfPresent(String.self, forKey: .keyPassphraseFile)
+        idleTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .idleTimeoutSeconds) ?? defaults.idleTimeoutSeconds
+        requestTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .requestTimeoutSeconds) ?? defaults.requestTimeoutSeconds
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -134,6 +141,8 @@ public struct DaemonConfiguration: Codable, Sendable {
         rateLimitPerSecond = try parsed(.rateLimitPerSecond) { Double($0).flatMap { $0 > 0 ? $0 : nil } } ?? rateLimitPerSecond
         rateLimitBurst = try parsed(.rateLimitBurst) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? rateLimitBurst
         keyPassphraseFile = value(.keyPassphraseFile) ?? keyPassphraseFile
+        idleTimeoutSeconds = try parsed(.idleTimeoutSeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? idleTimeoutSeconds
+        requestTimeoutSeconds = try parsed(.requestTimeoutSeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? requestTimeoutSeconds
         if timeStampAuthority != "builtin" {
             guard let url = URL(string: timeStampAuthority), ["http", "https"].contains(url.scheme ?? "") else {
                 throw ConfigurationError("timeStampAuthority \"\(timeStampAuthority)\" is neither builtin nor an http(s) URL")

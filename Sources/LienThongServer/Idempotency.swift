@@ -30,7 +30,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         }
         let caller = try context.requireCaller()
         let requestKey = Digest.sha256(Data("\(caller.username)\n\(key)".utf8))
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = try await context.body(of: request, limit: context.maxUploadSize)
         var hasher = StreamingDigest(.sha256)
         hasher.update(Data("POST \(request.uri.path)\n".utf8))
         body.withUnsafeReadableBytes { hasher.update($0) }

@@ -58,3 +58,16 @@ extension Problem {
             body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
+
+/// Gives every request a deadline by which its body must have arrived. A client trickling its body
+/// byte by byte is answered 408 once it passes; one that sends nothing at all is closed earlier by
+/// the server's idle timeout.
+struct DeadlineMiddleware: RouterMiddleware {
+    let limit: Duration
+
+    func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
+        var context = context
+        context.deadline = .now + limit
+        return try await next(request, context)
+    }
+}

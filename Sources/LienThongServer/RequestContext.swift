@@ -12,16 +12,43 @@ public struct LienThongContext: RequestContext, RemoteAddressRequestContext {
     public var idempotency: Idempotency?
     /// The client's address, for limits before a token is known.
     public let remoteAddress: SocketAddress?
+    /// Set by ``DeadlineMiddleware``: when the body must have arrived.
+    public var deadline: ContinuousClock.Instant?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         caller = nil
         idempotency = nil
         remoteAddress = source.channel.remoteAddress
+        deadline = nil
     }
 
     /// JSON bodies are small; files come through the streaming upload route instead.
     public var maxUploadSize: Int { 1 << 20 }
+
+    /// The request body, chunk by chunk, refused once larger than `limit` or later than the deadline.
+    func chunks(of request: Request, limit: Int64, each: (ByteBuffer) throws -> Void) async throws {
+        var size: Int64 = 0
+        for try await chunk in request.body {
+            if let deadline, ContinuousClock.now > deadline {
+                throw Problem("request-timeout", status: 408, title: "Request took too long",
+                              detail: "the body did not arrive in time; send it again on a faster connection, or in smaller parts")
+            }
+            size += Int64(chunk.readableBytes)
+            guard size <= limit else { throw Problem.tooLarge(limit: limit) }
+            try each(chunk)
+        }
+    }
+
+    /// The whole request body (JSON, CSV, a time-stamp query: small), within `limit` and the deadline.
+    func body(of request: Request, limit: Int) async throws -> ByteBuffer {
+        var buffer = ByteBuffer()
+        try await chunks(of: request, limit: Int64(limit)) { chunk in
+            var chunk = chunk
+            buffer.writeBuffer(&chunk)
+        }
+        return buffer
+    }
 
     func requireCaller() throws -> UserRecord {
         guard let caller else { throw Problem.unauthenticated }

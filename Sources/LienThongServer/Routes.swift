@@ -37,7 +37,7 @@ struct Routes {
         if let timeStampAuthority {
             // RFC 3161 over HTTP, for `openssl ts` and for other LienThong servers.
             router.post("/tsa") { request, context in
-                let query = try await request.body.collect(upTo: 64 << 10)
+                let query = try await context.body(of: request, limit: 64 << 10)
                 let answer = try timeStampAuthority.respond(to: Data(buffer: query))
                 return Response(status: .ok, headers: [.contentType: "application/timestamp-reply"],
                                 body: .init(byteBuffer: ByteBuffer(bytes: answer)))
@@ -62,7 +62,7 @@ struct Routes {
             return try Self.json(Directory(registry: registry).show(context.parameters.get("code") ?? ""))
         }
         v1.post("agencies/import") { request, context in
-            let body = try await request.body.collect(upTo: 8 << 20)
+            let body = try await context.body(of: request, limit: 8 << 20)
             return try Self.json(Directory(registry: registry).importCSV(String(decoding: Data(buffer: body), as: UTF8.self),
                                                                         caller: context.requireCaller()))
         }
@@ -192,9 +192,8 @@ struct Routes {
         var digest = StreamingDigest(.sha256)
         var size: Int64 = 0
         do {
-            for try await buffer in request.body {
+            try await context.chunks(of: request, limit: maxUploadBytes) { buffer in
                 size += Int64(buffer.readableBytes)
-                guard size <= maxUploadBytes else { throw Problem.tooLarge(limit: maxUploadBytes) }
                 try buffer.withUnsafeReadableBytes { bytes in
                     digest.update(bytes)
                     try handle.write(contentsOf: bytes)
@@ -247,7 +246,7 @@ struct Routes {
 
     /// Decodes a JSON body, answering a clear problem for anything that is not the expected shape.
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: LienThongContext, limit: Int? = nil) async throws -> T {
-        let buffer = try await request.body.collect(upTo: limit ?? context.maxUploadSize)
+        let buffer = try await context.body(of: request, limit: limit ?? context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw Problem.invalid("the body is empty: send a JSON object") }
         do {
             return try APIJSON.decoder.decode(type, from: Data(buffer: buffer))

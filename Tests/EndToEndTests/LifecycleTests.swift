@@ -101,4 +101,58 @@ struct LifecycleTests {
             #expect(failure.log.contains("the passphrase does not open it"), "\(failure.log.suffix(500))")
         }
     }
+
+    /// A raw TCP connection to the daemon, for clients no HTTP library would imitate.
+    final class RawConnection {
+        let socket: Int32
+
+        init(port: Int) throws {
+            socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit { close(socket) }
+
+        func send(_ text: String) { _ = text.withCString { Glibc.send(socket, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
+
+        /// Everything until the server closes the connection (or 10 s pass).
+        func readAll() -> String {
+            var received = Data()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = recv(socket, &buffer, buffer.count, 0)
+                guard count > 0 else { break }
+                received.append(contentsOf: buffer.prefix(count))
+            }
+            return String(decoding: received, as: UTF8.self)
+        }
+    }
+
+    @Test func aSilentConnectionIsClosedAndATricklingBodyGets408() async throws {
+        let daemon = try DaemonUnderTest(environment: ["LIENTHONG_IDLE_TIMEOUT_SECONDS": "1", "LIENTHONG_REQUEST_TIMEOUT_SECONDS": "2"])
+        let silent = try RawConnection(port: daemon.port)
+        let started = Date()
+        #expect(silent.readAll().isEmpty)
+        #expect(Date().timeIntervalSince(started) < 8, "the idle connection was closed by the server, not by the read timeout")
+
+        let token = try String(contentsOfFile: daemon.token("clerk.tinh-dien-bien"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let trickle = try RawConnection(port: daemon.port)
+        trickle.send("POST /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Length: 100\r\n\r\n")
+        for _ in 0..<8 {
+            trickle.send("x")
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let answer = trickle.readAll()
+        #expect(answer.hasPrefix("HTTP/1.1 408") && answer.contains("request-timeout"), "\(answer.prefix(300))")
+        #expect(try await daemon.http("GET", "/healthz").status == 200)
+    }
 }
