@@ -124,8 +124,10 @@ struct LifecycleTests {
 
         func send(_ text: String) { _ = text.withCString { Glibc.send(socket, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
 
-        /// Everything until the server closes the connection (or 6 s pass with nothing).
-        func readAll() -> String {
+        /// Everything until the server closes the connection (or `seconds` pass with nothing).
+        func readAll(waiting seconds: Int = 6) -> String {
+            var timeout = timeval(tv_sec: seconds, tv_usec: seconds == 0 ? 200_000 : 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             var received = Data()
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
@@ -149,12 +151,13 @@ struct LifecycleTests {
         let token = try String(contentsOfFile: daemon.token("clerk.tinh-dien-bien"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let trickle = try RawConnection(port: daemon.port)
         trickle.send("POST /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Length: 100\r\n\r\n")
+        // A byte every 200 ms, as a slow-loris client does, until the daemon answers (or 30 s pass).
+        var answer = ""
         let trickling = Date()
-        while Date().timeIntervalSince(trickling) < 4 {
+        while answer.isEmpty, Date().timeIntervalSince(trickling) < 30 {
             trickle.send("x")
-            try await Task.sleep(for: .milliseconds(250))
+            answer = trickle.readAll(waiting: 0)
         }
-        let answer = trickle.readAll()
         #expect(answer.hasPrefix("HTTP/1.1 408") && answer.contains("request-timeout"), "\(answer.prefix(300))")
         #expect(try await daemon.http("GET", "/healthz").status == 200)
     }
