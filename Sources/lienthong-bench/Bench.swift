@@ -14,11 +14,11 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Seconds per measurement.") var seconds: Double = 3
     @Option(help: "Documents in the verification batch.") var batch: Int = 200
     @Option(help: "Write the figures as JSON here.") var json: String?
-    @Option(help: "Which part to run: all, sign, verify or registry.") var part: Part = .all
+    @Option(help: "Which part to run: all, sign, verify, store or registry.") var part: Part = .all
     @Option(help: "Documents in the generated registry.") var documents = 1_000_000
     @Option(help: "Where the generated registry is kept between runs.") var registry: String?
 
-    enum Part: String, ExpressibleByArgument { case all, sign, verify, registry }
+    enum Part: String, ExpressibleByArgument { case all, sign, verify, store, registry }
 
     func run() async throws {
         var latencies: [RegistryBench.Latency] = []
@@ -27,8 +27,11 @@ struct Bench: AsyncParsableCommand {
             latencies = try RegistryBench(documents: documents, path: path).run { print($0) }
         }
         var figures: [Figure] = []
-        if part != .registry {
+        if [.all, .sign, .verify].contains(part) {
             try await measureCrypto(&figures)
+        }
+        if part == .all || part == .store {
+            figures += try StoreBench(seconds: seconds).run()
         }
         print(String(repeating: "-", count: 100))
         for figure in figures {
