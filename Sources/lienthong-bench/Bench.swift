@@ -14,11 +14,11 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Seconds per measurement.") var seconds: Double = 3
     @Option(help: "Documents in the verification batch.") var batch: Int = 200
     @Option(help: "Write the figures as JSON here.") var json: String?
-    @Option(help: "Which part to run: all, sign, verify, store or registry.") var part: Part = .all
+    @Option(help: "Which part to run: all, sign, verify, store, http or registry.") var part: Part = .all
     @Option(help: "Documents in the generated registry.") var documents = 1_000_000
     @Option(help: "Where the generated registry is kept between runs.") var registry: String?
 
-    enum Part: String, ExpressibleByArgument { case all, sign, verify, store, registry }
+    enum Part: String, ExpressibleByArgument { case all, sign, verify, store, http, registry }
 
     func run() async throws {
         var latencies: [RegistryBench.Latency] = []
@@ -32,6 +32,15 @@ struct Bench: AsyncParsableCommand {
         }
         if part == .all || part == .store {
             figures += try StoreBench(seconds: seconds).run()
+        }
+        if part == .http || (part == .all && HTTPBench.daemonIsBuilt) {
+            let pki = try DemoPKI()
+            let (http, httpLatencies) = try await HTTPBench(seconds: seconds, rawSignRate: try rate { try RawRSA.sign(pki.signer.key) }).run()
+            figures += http
+            latencies += httpLatencies
+        }
+        if part == .all && !HTTPBench.daemonIsBuilt {
+            print("(the HTTP part needs lienthongd beside this binary: swift build -c release --product lienthongd)")
         }
         print(String(repeating: "-", count: 100))
         for figure in figures {
