@@ -48,12 +48,17 @@ enum AuditLog {
 
     /// Appends an entry in the caller's transaction, so that it commits with the change it records.
     static func append(_ db: Database, actor: String, agency: String, action: String, subject: String, detail: String, at date: Date) throws {
-        let previous = try String.fetchOne(db, sql: "SELECT hash FROM auditEntry ORDER BY id DESC LIMIT 1") ?? genesis
-        let next = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM auditEntry") ?? 0) + 1
-        var entry = AuditEntryRecord(id: next, at: VietnamTime.iso8601(date, utc: true), actor: actor, agencyCode: agency, action: action,
-                                     subject: subject, detail: detail, previousHash: previous, hash: "")
+        let previous = try head(db)
+        var entry = AuditEntryRecord(id: previous.id + 1, at: VietnamTime.iso8601(date, utc: true), actor: actor, agencyCode: agency, action: action,
+                                     subject: subject, detail: detail, previousHash: previous.hash, hash: "")
         entry.hash = entry.computedHash
         try entry.insert(db)
+    }
+
+    /// The last entry's id and hash; 0 and the genesis hash while the log is empty.
+    static func head(_ db: Database) throws -> (id: Int64, hash: String) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, hash FROM auditEntry ORDER BY id DESC LIMIT 1") else { return (0, genesis) }
+        return (row["id"], row["hash"])
     }
 
     /// Walks the chain from the first entry: ids without gaps, each linked to the one before, each

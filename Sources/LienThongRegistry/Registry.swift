@@ -186,7 +186,11 @@ public final class Registry: Sendable {
 
     /// Every stored file the registry knows of.
     public func blobHashes() throws -> Set<String> {
-        try pool.read { try Set(String.fetchAll($0, sql: "SELECT sha256 FROM blob")) }
+        try pool.read { try Self.blobHashes($0) }
+    }
+
+    private static func blobHashes(_ db: Database) throws -> Set<String> {
+        try Set(String.fetchAll(db, sql: "SELECT sha256 FROM blob"))
     }
 
     public func upload(sha256: String, agency: String) throws -> BlobRecord? {
@@ -305,17 +309,14 @@ public final class Registry: Sendable {
     public func openDeliveriesWithDeadline(agency: String, incoming: Bool) throws -> [(DocumentRecord, DeliveryRecord)] {
         try pool.read { db in
             let closed = [DeliveryStatus.rejected, .completed, .recallAccepted].map(\.code)
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT delivery.id FROM delivery JOIN document ON document.id = delivery.documentID
+            let deliveries = try DeliveryRecord.fetchAll(db, sql: """
+                SELECT delivery.* FROM delivery JOIN document ON document.id = delivery.documentID
                 WHERE document.deadline IS NOT NULL AND delivery.status NOT IN (?, ?, ?)
                   AND \(incoming ? "delivery.recipientCode" : "document.issuerCode") = ?
                 ORDER BY document.deadline, delivery.id
                 """, arguments: [closed[0], closed[1], closed[2], agency])
-            return try rows.compactMap { row in
-                guard let delivery = try DeliveryRecord.fetchOne(db, key: row[0] as Int64),
-                      let document = try DocumentRecord.fetchOne(db, key: delivery.documentID) else { return nil }
-                return (document, delivery)
-            }
+            let documents = try Self.documents(db, of: deliveries)
+            return deliveries.compactMap { delivery in documents[delivery.documentID].map { ($0, delivery) } }
         }
     }
 
@@ -339,7 +340,7 @@ public final class Registry: Sendable {
         try pool.read { db in
             let deliveries = try DeliveryRecord.filter(Column("recipientCode") == recipient && Column("arrivalYear") == year)
                 .order(Column("arrivalNumber")).fetchAll(db)
-            let documents = Dictionary(try DocumentRecord.fetchAll(db, keys: deliveries.map(\.documentID)).map { ($0.id, $0) }) { first, _ in first }
+            let documents = try Self.documents(db, of: deliveries)
             let events = Dictionary(grouping: try StatusEventRecord.fetchAll(db, sql: """
                 SELECT statusEvent.* FROM statusEvent JOIN delivery ON delivery.id = statusEvent.deliveryID
                 WHERE delivery.recipientCode = ? AND delivery.arrivalYear = ? ORDER BY statusEvent.id
@@ -350,15 +351,19 @@ public final class Registry: Sendable {
         }
     }
 
+    /// The documents of `deliveries` by id, in one query instead of one per delivery.
+    private static func documents(_ db: Database, of deliveries: [DeliveryRecord]) throws -> [String: DocumentRecord] {
+        Dictionary(try DocumentRecord.fetchAll(db, keys: Set(deliveries.map(\.documentID))).map { ($0.id, $0) }) { first, _ in first }
+    }
+
     /// An agency's inbox, newest first, with each document's current status for that agency.
     public func inbox(agency: String, limit: Int = 50) throws -> [(DocumentRecord, DeliveryRecord)] {
         try pool.read { db in
             let deliveries = try DeliveryRecord.filter(Column("recipientCode") == agency)
                 .filter(Column("status") != DeliveryStatus.recallAccepted.code)
                 .order(Column("id").desc).limit(limit).fetchAll(db)
-            let documents = try DocumentRecord.fetchAll(db, keys: deliveries.map(\.documentID))
-            let byID = Dictionary(documents.map { ($0.id, $0) }) { first, _ in first }
-            return deliveries.compactMap { delivery in byID[delivery.documentID].map { ($0, delivery) } }
+            let documents = try Self.documents(db, of: deliveries)
+            return deliveries.compactMap { delivery in documents[delivery.documentID].map { ($0, delivery) } }
         }
     }
 
@@ -508,8 +513,7 @@ public final class Registry: Sendable {
         try pool.backup(to: copy)
         defer { try? copy.close() }
         return try copy.read { db in
-            (try DocumentRecord.fetchCount(db), try Set(String.fetchAll(db, sql: "SELECT sha256 FROM blob")),
-             try String.fetchOne(db, sql: "SELECT hash FROM auditEntry ORDER BY id DESC LIMIT 1") ?? AuditLog.genesis)
+            (try DocumentRecord.fetchCount(db), try Self.blobHashes(db), try AuditLog.head(db).hash)
         }
     }
 
