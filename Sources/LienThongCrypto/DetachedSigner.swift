@@ -73,10 +73,9 @@ public struct DetachedSigner: Sendable {
                 SignedDataEncoder.attribute(OID.messageDigest, DER.octetString(messageDigest)),
                 identity.encoding.signingCertificate,
             ] + extra)
-        var hasher = StreamingDigest(digest)
-        hasher.update(info.signedContent)
         do {
-            (info.signature, info.signatureAlgorithm) = try identity.key.sign(digest: hasher.finalize(), algorithm: digest, padding: padding)
+            (info.signature, info.signatureAlgorithm) = try identity.key.sign(digest: Digest.bytes(info.signedContent, digest),
+                                                                              algorithm: digest, padding: padding)
         } catch {
             throw CryptoError("signing as \(identity.certificate) failed: \(error)")
         }

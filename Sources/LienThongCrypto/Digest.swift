@@ -58,7 +58,7 @@ public struct StreamingDigest: ~Copyable {
 }
 
 extension Digest {
-    /// SHA-256 of a file, read in 1 MiB chunks.
+    /// SHA-256 of a file, as lowercase hexadecimal.
     public static func sha256(of url: URL) throws -> String {
         try bytes(of: url, .sha256).hexString
     }
@@ -86,8 +86,11 @@ extension Digest {
 
     public static func sha256(_ data: Data) -> String { sha256Bytes(data).hexString }
 
-    public static func sha256Bytes(_ data: Data) -> [UInt8] {
-        var digest = StreamingDigest(.sha256)
+    public static func sha256Bytes(_ data: Data) -> [UInt8] { bytes(data, .sha256) }
+
+    /// The digest of bytes held in memory.
+    static func bytes(_ data: Data, _ algorithm: DigestAlgorithm) -> [UInt8] {
+        var digest = StreamingDigest(algorithm)
         digest.update(data)
         return digest.finalize()
     }

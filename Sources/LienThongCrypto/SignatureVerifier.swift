@@ -414,11 +414,7 @@ public struct SignatureVerifier: Sendable {
             return .warning("signing-certificate", "the ESS signing-certificate-v2 attribute hashes the certificate with an algorithm LienThong does not check")
         }
         // The certificate's SHA-256 is its fingerprint, already at hand.
-        let actual: [UInt8] = if algorithm == .sha256 {
-            Array(certificate.fingerprint)
-        } else {
-            { var digest = StreamingDigest(algorithm); digest.update(certificate.der); return digest.finalize() }()
-        }
+        let actual = algorithm == .sha256 ? Array(certificate.fingerprint) : Digest.bytes(certificate.der, algorithm)
         return actual == named.hash
             ? .passed("signing-certificate", "the signed attributes name this certificate (ESS signing-certificate-v2)")
             : .failed("signing-certificate", "the signed attributes name another certificate than \(certificate)'s: it was put in place of the one that signed",

@@ -13,9 +13,7 @@ public protocol TimeStamper: Sendable {
 public enum TimeStampProtocol {
     /// A DER TimeStampReq for `data`, asking for the TSA's certificate, with a random nonce.
     public static func request(for data: Data, digest: DigestAlgorithm = .sha256) throws -> Data {
-        var hasher = StreamingDigest(digest)
-        hasher.update(data)
-        var imprint = hasher.finalize()
+        var imprint = Digest.bytes(data, digest)
         var out: UnsafeMutablePointer<UInt8>?
         let length = shim_ts_request(digest.evp, &imprint, Int32(imprint.count), &out)
         guard length > 0, let out else { throw CryptoError.drain("building a time-stamp request") }
