@@ -71,10 +71,10 @@ struct Routes {
             return try Self.json(Directory(registry: registry).retire(context.parameters.get("code") ?? "", successor: body.successor,
                                                                      caller: context.requireCaller()))
         }
+        let maintenance = Maintenance(registry: registry, blobs: blobs)
         v1.get("admin/audit/verify") { _, context in
             try requireAuditor(context)
-            let check = try registry.verifyAudit()
-            return try Self.json(AuditCheck(entries: check.entries, headHash: check.headHash, firstBroken: check.firstBroken, problem: check.problem))
+            return try Self.json(maintenance.auditCheck())
         }
         v1.get("admin/audit") { request, context in
             try requireAuditor(context)
@@ -85,7 +85,6 @@ struct Routes {
                            detail: $0.detail, hash: $0.hash)
             })
         }
-        let maintenance = Maintenance(registry: registry, blobs: blobs)
         v1.post("admin/backup") { request, context in
             try requireAuditor(context)
             let body = try await Self.decode(BackupRequest.self, request, context)
