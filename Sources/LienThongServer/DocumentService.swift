@@ -62,12 +62,9 @@ public struct DocumentService: Sendable {
     }
 
     private func sendChecked(_ request: SendRequest, by caller: UserRecord, idempotency: Idempotency?) async throws -> DocumentView {
-        try Self.secrecy(request.secrecy).requireOrdinary()
+        let (type, subject, notes, urgency) = try metadata(type: request.type, subject: request.subject, notes: request.notes,
+                                                           urgency: request.urgency, secrecy: request.secrecy)
         guard let issuer = try registry.agency(caller.agencyCode) else { throw Problem.internalError }
-        let type = try types.resolve(request.type)
-        let subject = try FieldLimit.subject.check(request.subject, required: true)
-        let notes = try request.notes.map { try FieldLimit.notes.check($0) }
-        let urgency = try request.urgency.map { try Urgency(parsing: $0) } ?? .normal
         let authority = try request.authority.map { try AuthorityPrefix(parsing: $0) }
         if let pages = request.pageCount, pages < 1 { throw Problem.invalid("pageCount must be 1 or more") }
         let language = request.language ?? "vi"
@@ -168,6 +165,15 @@ public struct DocumentService: Sendable {
                 return record(number, numbered.symbol)
             },
             files: files, signatureBlobs: signatureBlobs, signatures: signatures, recipients: recipients, actor: actor, at: issuedAt).0
+    }
+
+    /// What every document carries, electronic or paper, checked alike: not secret, a known type,
+    /// the subject (trích yếu) and notes within Decree 30's lengths, an urgency.
+    func metadata(type: String, subject: String, notes: String?, urgency: String?, secrecy: String?) throws
+        -> (DocumentType, subject: String, notes: String?, Urgency) {
+        try Self.secrecy(secrecy).requireOrdinary()
+        return (try types.resolve(type), try FieldLimit.subject.check(subject, required: true), try notes.map { try FieldLimit.notes.check($0) },
+                try urgency.map { try Urgency(parsing: $0) } ?? .normal)
     }
 
     static func secrecy(_ text: String?) throws(DomainError) -> Secrecy {

@@ -13,11 +13,8 @@ extension DocumentService {
         }
         guard let agency = try registry.agency(caller.agencyCode) else { throw Problem.internalError }
         do {
-            try Self.secrecy(request.secrecy).requireOrdinary()
-            let type = try types.resolve(request.type)
-            let subject = try FieldLimit.subject.check(request.subject, required: true)
-            let notes = try request.notes.map { try FieldLimit.notes.check($0) }
-            let urgency = try request.urgency.map { try Urgency(parsing: $0) } ?? .normal
+            let (type, subject, notes, urgency) = try metadata(type: request.type, subject: request.subject, notes: request.notes,
+                                                               urgency: request.urgency, secrecy: request.secrecy)
             switch request.direction.lowercased() {
             case "out":
                 return try registerPaperOutgoing(request, agency: agency, type: type, subject: subject, notes: notes, urgency: urgency, caller: caller)
@@ -39,7 +36,7 @@ extension DocumentService {
         let authority = try request.authority.map { try AuthorityPrefix(parsing: $0) }
         let recipients = try FieldLimit.receivingUnits.check(request.recipients ?? "", required: true)
         if let pages = request.pageCount, pages < 1 { throw DomainError.invalid(field: "pageCount", value: String(pages), rule: "1 or more") }
-        _ = try NumberAndSymbol(number: 1, type: type, issuerAbbreviation: agency.abbreviation, draftingUnit: request.draftingUnit, series: series)
+        // The symbol's parts are checked as it is formed, inside the filing transaction: a refusal files nothing.
         let issuedAt = now()
         let document = try fileNumbered(
             issuer: agency, series: series, type: type, draftingUnit: request.draftingUnit, issuedAt: issuedAt, actor: caller.username,
