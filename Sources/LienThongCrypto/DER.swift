@@ -57,11 +57,6 @@ enum DER {
         return spans
     }
 
-    /// The elements directly inside `data`, as whole elements.
-    static func scan(_ data: Data) -> [Data]? {
-        elements(data)?.map { Data($0.element) }
-    }
-
     /// The elements directly inside `data`, as (tag, whole element, content).
     static func elements(_ data: Data) -> [(tag: UInt8, element: Data, content: Data)]? {
         let base = data.startIndex

@@ -16,15 +16,21 @@ public enum DigestAlgorithm: String, Sendable, Codable, CaseIterable {
     }
 
     /// AlgorithmIdentifier without parameters, as RFC 5754 asks for the SHA-2 family.
-    var algorithmIdentifier: Data {
+    var algorithmIdentifier: Data { Self.algorithmIdentifiers[index] }
+
+    /// The algorithm's OBJECT IDENTIFIER, DER.
+    var objectIdentifier: Data { Self.identifiers[index] }
+
+    private var index: Int {
         switch self {
-        case .sha256: Self.identifiers[0]
-        case .sha384: Self.identifiers[1]
-        case .sha512: Self.identifiers[2]
+        case .sha256: 0
+        case .sha384: 1
+        case .sha512: 2
         }
     }
 
-    private static let identifiers = (1...3).map { DER.sequence(DER.objectIdentifier("2.16.840.1.101.3.4.2.\($0)")) }
+    private static let identifiers = (1...3).map { DER.objectIdentifier("2.16.840.1.101.3.4.2.\($0)") }
+    private static let algorithmIdentifiers = identifiers.map { DER.sequence($0) }
 }
 
 /// A streaming hash, fed in chunks so that a 1 GB document never sits in memory.

@@ -402,10 +402,7 @@ public struct SignatureVerifier: Sendable {
                   let hash = fields.first(where: { $0.tag == 0x04 }) else { return nil }
             guard fields[0].tag == 0x30 else { return (.sha256, Array(bytes[hash.content])) }
             let oid = DER.scan(bytes, fields[0].content)?.first.map { Data(bytes[$0.whole]) }
-            let known = DigestAlgorithm.allCases.first { algorithm in
-                DER.elements(algorithm.algorithmIdentifier)?.first.flatMap { DER.scan($0.content)?.first } == oid
-            }
-            return (known, Array(bytes[hash.content]))
+            return (DigestAlgorithm.allCases.first { $0.objectIdentifier == oid }, Array(bytes[hash.content]))
         }
         guard let named else {
             return .failed("signing-certificate", "the ESS signing-certificate-v2 attribute cannot be read", .formatFailure)
