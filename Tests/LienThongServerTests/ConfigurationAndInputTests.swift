@@ -26,6 +26,12 @@ struct ConfigurationAndInputTests {
         #expect(DaemonConfiguration.variable(.dataDirectory) == "LIENTHONG_DATA_DIRECTORY")
         #expect(DaemonConfiguration.variable(.signingRSAPadding) == "LIENTHONG_SIGNING_RSA_PADDING")
         #expect(DaemonConfiguration.variable(.maxUploadBytes) == "LIENTHONG_MAX_UPLOAD_BYTES")
+        #expect(DaemonConfiguration.variable(.keyPassphraseFile) == "LIENTHONG_KEY_PASSPHRASE_FILE")
+    }
+
+    @Test func ratioDefinitionsKeepTheirDefaultsForKeysLeftOut() throws {
+        let configuration = try DaemonConfiguration.load(file: try configFile(#"{"ratioDefinitions": {"onTime": "registered"}}"#), environment: [:])
+        #expect(configuration.ratioDefinitions == RatioDefinitions(onTime: .registered))
     }
 
     @Test(arguments: [
@@ -33,6 +39,13 @@ struct ConfigurationAndInputTests {
         ("{", [:], "not valid JSON"),
         ("{}", ["LIENTHONG_PORT": "70000"], "LIENTHONG_PORT=70000 is not valid"),
         ("{}", ["LIENTHONG_SIGNING_DIGEST": "SHA-1"], "LIENTHONG_SIGNING_DIGEST=SHA-1 is not valid"),
+        (#"{"ratioDefinitions": {"electronic": "sideways"}}"#, [:], "ratioDefinitions.electronic"),
+        ("{}", ["LIENTHONG_RATIO_DEFINITIONS": "x"], "set ratioDefinitions in the configuration file"),
+        ("{}", ["LIENTHONG_RATE_LIMIT_PER_SECOND": "0"], "LIENTHONG_RATE_LIMIT_PER_SECOND=0 is not valid"),
+        ("{}", ["LIENTHONG_RATE_LIMIT_BURST": "many"], "LIENTHONG_RATE_LIMIT_BURST=many is not valid"),
+        ("{}", ["LIENTHONG_IDLE_TIMEOUT_SECONDS": "-1"], "LIENTHONG_IDLE_TIMEOUT_SECONDS=-1 is not valid"),
+        ("{}", ["LIENTHONG_REQUEST_TIMEOUT_SECONDS": "soon"], "LIENTHONG_REQUEST_TIMEOUT_SECONDS=soon is not valid"),
+        (#"{"keyPassphraseFile": 7}"#, [:], "keyPassphraseFile should be a string"),
     ])
     func badConfigurationSaysWhatIsWrong(json: String, environment: [String: String], expected: String) throws {
         let path = try configFile(json)
