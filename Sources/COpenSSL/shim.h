@@ -119,6 +119,82 @@ done:
     return ok;
 }
 
+/**
+ * Verifies a SignerInfo's signature over its signed attributes as received: `attrs` is the whole
+ * [0] IMPLICIT element, hashed with the SET OF tag in its place (RFC 5652 5.4), so the bytes
+ * checked are the bytes sent, not a re-encoding. `md` is the SignerInfo's digest algorithm; the
+ * rest comes from its signature AlgorithmIdentifier. Returns 1 when the signature is valid, 0 when
+ * it is not (or the key is of another kind than the algorithm), and -1 when the algorithm is none
+ * of RSASSA-PSS with MGF1 and trailer 1, RSA PKCS#1 v1.5 or ECDSA, each over `md`.
+ */
+static inline int shim_cms_verify_signed_attributes(EVP_PKEY *key, const EVP_MD *md, const X509_ALGOR *sig_alg,
+                                                    const unsigned char *attrs, size_t attrs_len,
+                                                    const unsigned char *sig, size_t sig_len) {
+    static const unsigned char set_tag = 0x31;
+    const EVP_MD *mgf1 = NULL;
+    int sig_nid = OBJ_obj2nid(sig_alg->algorithm), md_nid = EVP_MD_get_type(md), hash_nid = NID_undef, key_nid = NID_undef;
+    int padding = 0, saltlen = -1, ok = 0, count = 0;
+    unsigned char hash[EVP_MAX_MD_SIZE];
+    unsigned int hash_len = 0;
+    OSSL_PARAM params[5];
+    EVP_MD_CTX *mctx;
+    EVP_PKEY_CTX *ctx;
+    if (attrs_len < 2) return -1;
+    if (sig_nid == NID_rsassaPss) {
+        RSA_PSS_PARAMS *pss = sig_alg->parameter && sig_alg->parameter->type == V_ASN1_SEQUENCE
+            ? ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS), sig_alg->parameter) : NULL;
+        X509_ALGOR *mask_hash = NULL;
+        int valid = pss != NULL
+            && (pss->hashAlgorithm ? OBJ_obj2nid(pss->hashAlgorithm->algorithm) : NID_sha1) == md_nid;
+        if (valid && pss->maskGenAlgorithm) {
+            valid = OBJ_obj2nid(pss->maskGenAlgorithm->algorithm) == NID_mgf1 && pss->maskGenAlgorithm->parameter
+                && pss->maskGenAlgorithm->parameter->type == V_ASN1_SEQUENCE
+                && (mask_hash = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR), pss->maskGenAlgorithm->parameter)) != NULL
+                && (mgf1 = EVP_get_digestbyobj(mask_hash->algorithm)) != NULL;
+        } else if (valid) {
+            mgf1 = EVP_sha1();
+        }
+        if (valid) {
+            long salt = pss->saltLength ? ASN1_INTEGER_get(pss->saltLength) : 20;
+            valid = salt >= 0 && salt <= 1024 && (pss->trailerField == NULL || ASN1_INTEGER_get(pss->trailerField) == 1);
+            saltlen = (int)salt;
+        }
+        X509_ALGOR_free(mask_hash);
+        RSA_PSS_PARAMS_free(pss);
+        if (!valid) return -1;
+        key_nid = NID_rsaEncryption;
+        padding = RSA_PKCS1_PSS_PADDING;
+    } else if (sig_nid == NID_rsaEncryption || sig_nid == NID_X9_62_id_ecPublicKey) {
+        key_nid = sig_nid;
+    } else if (!OBJ_find_sigid_algs(sig_nid, &hash_nid, &key_nid) || hash_nid != md_nid
+               || (key_nid != NID_rsaEncryption && key_nid != NID_X9_62_id_ecPublicKey)) {
+        return -1;
+    }
+    if (key_nid == NID_rsaEncryption && padding == 0) padding = RSA_PKCS1_PADDING;
+    if (EVP_PKEY_get_base_id(key) != (key_nid == NID_rsaEncryption ? EVP_PKEY_RSA : EVP_PKEY_EC)) return 0;
+
+    if ((mctx = EVP_MD_CTX_new()) == NULL) return 0;
+    if (EVP_DigestInit_ex(mctx, md, NULL) <= 0 || EVP_DigestUpdate(mctx, &set_tag, 1) <= 0
+        || EVP_DigestUpdate(mctx, attrs + 1, attrs_len - 1) <= 0 || EVP_DigestFinal_ex(mctx, hash, &hash_len) <= 0) {
+        EVP_MD_CTX_free(mctx);
+        return 0;
+    }
+    EVP_MD_CTX_free(mctx);
+    /* One set of parameters rather than a ctrl call each: every ctrl is translated to one. */
+    if (padding) params[count++] = OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PAD_MODE, &padding);
+    params[count++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
+    if (padding == RSA_PKCS1_PSS_PADDING) {
+        params[count++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_MGF1_DIGEST, (char *)EVP_MD_get0_name(mgf1), 0);
+        params[count++] = OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PSS_SALTLEN, &saltlen);
+    }
+    params[count] = OSSL_PARAM_construct_end();
+    if ((ctx = EVP_PKEY_CTX_new(key, NULL)) == NULL) return 0;
+    if (EVP_PKEY_verify_init_ex(ctx, params) > 0)
+        ok = EVP_PKEY_verify(ctx, sig, sig_len, hash, hash_len) == 1;
+    EVP_PKEY_CTX_free(ctx);
+    return ok;
+}
+
 /** Reads a signed attribute that holds a time (signing-time) as seconds since the epoch. */
 static inline int shim_cms_signed_time(CMS_SignerInfo *si, int nid, time_t *out) {
     int loc = CMS_signed_get_attr_by_NID(si, nid, -1);

@@ -6,17 +6,21 @@ import Foundation
 enum DER {
     static func encode(tag: UInt8, _ content: Data) -> Data {
         var out = Data(capacity: content.count + 6)
-        out.append(tag)
-        let count = content.count
-        if count < 0x80 {
-            out.append(UInt8(count))
-        } else {
-            let bytes = withUnsafeBytes(of: UInt32(count).bigEndian, Array.init).drop { $0 == 0 }
-            out.append(0x80 | UInt8(bytes.count))
-            out.append(contentsOf: bytes)
-        }
+        out.append(contentsOf: header(tag: tag, length: content.count))
         out.append(content)
         return out
+    }
+
+    /// The tag and definite length that open an element of `length` content bytes.
+    static func header(tag: UInt8, length: Int) -> [UInt8] {
+        guard length >= 0x80 else { return [tag, UInt8(length)] }
+        let bytes = withUnsafeBytes(of: UInt32(length).bigEndian, Array.init).drop { $0 == 0 }
+        return [tag, 0x80 | UInt8(bytes.count)] + bytes
+    }
+
+    /// How many bytes `header(tag:length:)` writes for `length`.
+    static func headerLength(_ length: Int) -> Int {
+        length < 0x80 ? 2 : length < 0x100 ? 3 : length < 0x10000 ? 4 : length < 0x1000000 ? 5 : 6
     }
 
     /// The elements one after another, in one allocation.

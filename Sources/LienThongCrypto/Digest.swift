@@ -7,11 +7,16 @@ public enum DigestAlgorithm: String, Sendable, Codable, CaseIterable {
     case sha384 = "SHA-384"
     case sha512 = "SHA-512"
 
-    var evp: OpaquePointer {
-        switch self {
-        case .sha256: EVP_sha256()
-        case .sha384: EVP_sha384()
-        case .sha512: EVP_sha512()
+    /// Fetched once: given a built-in EVP_MD, OpenSSL 3 looks its implementation up again on every use.
+    var evp: OpaquePointer { Self.fetched[index] }
+
+    /// The algorithm OpenSSL numbers `nid`, if it is one of these.
+    init?(nid: Int32) {
+        switch nid {
+        case NID_sha256: self = .sha256
+        case NID_sha384: self = .sha384
+        case NID_sha512: self = .sha512
+        default: return nil
         }
     }
 
@@ -29,6 +34,7 @@ public enum DigestAlgorithm: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    nonisolated(unsafe) private static let fetched = ["SHA2-256", "SHA2-384", "SHA2-512"].map { (name: String) in EVP_MD_fetch(nil, name, nil)! }
     private static let identifiers = (1...3).map { DER.objectIdentifier("2.16.840.1.101.3.4.2.\($0)") }
     private static let algorithmIdentifiers = identifiers.map { DER.sequence($0) }
 }
@@ -72,10 +78,21 @@ extension Digest {
     /// The digest of a file, read in 64 KiB chunks into one buffer: a large document never sits in
     /// memory, and a small one costs no allocation beyond the buffer.
     static func bytes(of url: URL, _ algorithm: DigestAlgorithm) throws -> [UInt8] {
+        try bytes(of: url, [algorithm])[algorithm]!
+    }
+
+    /// The file's digest with each of `algorithms`, in one pass over it.
+    static func bytes(of url: URL, _ algorithms: [DigestAlgorithm]) throws -> [DigestAlgorithm: [UInt8]] {
         let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw CocoaError.error(.fileReadNoSuchFile, url: url) }
         defer { close(descriptor) }
-        var digest = StreamingDigest(algorithm)
+        let algorithms = Array(Set(algorithms))
+        let contexts = algorithms.map { algorithm in
+            let context = EVP_MD_CTX_new()!
+            EVP_DigestInit_ex(context, algorithm.evp, nil)
+            return context
+        }
+        defer { contexts.forEach(EVP_MD_CTX_free) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { buffer.deallocate() }
         while true {
@@ -85,9 +102,16 @@ extension Digest {
                 if errno == EINTR { continue }
                 throw CocoaError.error(.fileReadUnknown, url: url)
             }
-            digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            for context in contexts { EVP_DigestUpdate(context, buffer.baseAddress, count) }
         }
-        return digest.finalize()
+        var digests: [DigestAlgorithm: [UInt8]] = [:]
+        for (algorithm, context) in zip(algorithms, contexts) {
+            var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+            var length: UInt32 = 0
+            EVP_DigestFinal_ex(context, &output, &length)
+            digests[algorithm] = Array(output.prefix(Int(length)))
+        }
+        return digests
     }
 
     public static func sha256(_ data: Data) -> String { sha256Bytes(data).hexString }

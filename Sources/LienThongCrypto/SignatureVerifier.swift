@@ -31,21 +31,29 @@ public struct SignatureVerifier: Sendable {
             signatures: [], checks: [], verdict: .passed
         )
         defer { ERR_clear_error() }
-        if let extra = Self.trailingBytes(signature) {
+        guard let der = isPEM(signature) ? Self.der(fromPEM: signature) : signature else {
+            report.add(.failed("signature-format", "the signature is PEM but holds no CMS or PKCS7 block", .formatFailure))
+            return report
+        }
+        if let extra = SignedDataLayout.trailingBytes(der) {
             report.add(.failed("signature-format", "the signature has \(extra) bytes after its CMS structure: it was changed or joined to something else", .formatFailure))
             return report
         }
-        guard Self.signedAttributesAreCanonical(signature) else {
-            report.add(.failed("signature-format", "the signed attributes are not in canonical DER: the signature was changed after it was made", .formatFailure))
+        let layout: SignedDataLayout?
+        do {
+            layout = try SignedDataLayout.read(der)
+        } catch {
+            report.add(.failed("signature-format", error.reason, .formatFailure))
             return report
         }
-        guard let (cms, certificates) = parseWithCachedCertificates(signature) else {
+        guard let (cms, certificates) = parseWithCachedCertificates(der) else {
             report.add(.failed("signature-format", "the signature is not CMS SignedData in DER or PEM", .formatFailure))
             return report
         }
         defer { CMS_ContentInfo_free(cms) }
         guard OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_signed,
-              let infos = CMS_get0_SignerInfos(cms), shim_sk_CMS_SignerInfo_num(infos) > 0 else {
+              let infos = CMS_get0_SignerInfos(cms), shim_sk_CMS_SignerInfo_num(infos) > 0,
+              layout.map({ $0.signedAttributes.count == shim_sk_CMS_SignerInfo_num(infos) }) ?? true else {
             report.add(.failed("signature-format", "the CMS structure holds no signature (no SignerInfo)", .formatFailure))
             return report
         }
@@ -58,20 +66,23 @@ public struct SignatureVerifier: Sendable {
         defer { shim_sk_X509_pop_free(untrusted) }
         CMS_set1_signers_certs(cms, untrusted, 0)
 
-        let digestBIO: OpaquePointer
+        let digests: [DigestAlgorithm: [UInt8]]
         do {
-            (digestBIO, report.sha256) = try digestContent(content, cms)
+            digests = try Self.digestContent(content, for: (0..<shim_sk_CMS_SignerInfo_num(infos)).compactMap {
+                Self.digestAlgorithm(of: shim_sk_CMS_SignerInfo_value(infos, $0))
+            })
         } catch {
             report.add(.failed("content-readable", "\(error)", .formatFailure))
             return report
         }
-        defer { BIO_free_all(digestBIO) }
+        report.sha256 = digests[.sha256]?.hexString
 
         var signatureHashes: [[UInt8]] = []
         for index in 0..<shim_sk_CMS_SignerInfo_num(infos) {
             let info = shim_sk_CMS_SignerInfo_value(infos, index)!
-            report.signatures.append(verifySignerInfo(info, contentType: CMS_get0_eContentType(cms), digestBIO: digestBIO, untrusted: untrusted,
-                                                      embedded: certificates))
+            let signedAttributes = layout?.signedAttributes[Int(index)].map { der[der.startIndex + $0.lowerBound..<der.startIndex + $0.upperBound] }
+            report.signatures.append(verifySignerInfo(info, contentType: CMS_get0_eContentType(cms), digests: digests, untrusted: untrusted,
+                                                      embedded: certificates, signedAttributes: signedAttributes))
             signatureHashes.append(CMS_SignerInfo_get0_signature(info).map { Digest.sha256Bytes(Data(asn1: $0)) } ?? [])
         }
         report.checks += setChecks(report.signatures, infos: infos, signatureHashes: signatureHashes, expectation)
@@ -81,8 +92,9 @@ public struct SignatureVerifier: Sendable {
 
     // MARK: - One SignerInfo
 
-    private func verifySignerInfo(_ info: OpaquePointer, contentType: OpaquePointer?, digestBIO: OpaquePointer, untrusted: OpaquePointer,
-                                  embedded: [Certificate]) -> SignatureReport {
+    /// `signedAttributes` is the SignerInfo's [0] element as received, when the signature is DER.
+    private func verifySignerInfo(_ info: OpaquePointer, contentType: OpaquePointer?, digests: [DigestAlgorithm: [UInt8]], untrusted: OpaquePointer,
+                                  embedded: [Certificate], signedAttributes: Data?) -> SignatureReport {
         var publicKey: OpaquePointer?
         var x509: OpaquePointer?
         var digestAlgorithm: UnsafeMutablePointer<X509_ALGOR>?
@@ -114,19 +126,14 @@ public struct SignatureVerifier: Sendable {
         report.validUntil = certificate.notAfter
 
         var checks: [Check] = []
-        checks.append(CMS_SignerInfo_verify_content(info, digestBIO) == 1
-            ? .passed("message-digest", "the file is exactly the one that was signed")
-            : .failed("message-digest", "the file was changed after it was signed (its \(report.digestAlgorithm) digest does not match)", .hashFailure))
-        ERR_clear_error()
+        checks.append(Self.messageDigestCheck(info, digests, report.digestAlgorithm))
         // RFC 5652 11.1: the signed content-type must be the content's; eContentType itself is not signed.
         if let signed = CMS_signed_get0_data_by_OBJ(info, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT),
            OBJ_cmp(OpaquePointer(signed), contentType) != 0 {
             checks.append(.failed("content-type", "the signed content type differs from the content type the signature declares: the signature was changed", .formatFailure))
         }
-        checks.append(CMS_SignerInfo_verify(info) == 1
-            ? .passed("signature-value", "the \(report.signatureAlgorithm) signature over the signed attributes is valid")
-            : .failed("signature-value", "the signature value does not verify with the certificate's public key: the signature or its signed attributes were altered", .sigCryptoFailure))
-        ERR_clear_error()
+        checks.append(Self.signatureValueCheck(info, key: publicKey, algorithm: signatureAlgorithm,
+                                               signedAttributes: signedAttributes, report.signatureAlgorithm))
         checks.append(algorithmStrength(digest: digestAlgorithm, key: publicKey, report.digestAlgorithm))
         if let check = Self.signingCertificateCheck(info, certificate) { checks.append(check) }
         checks += CertificatePurpose(rawValue: report.role?.rawValue ?? "any")!.checks(certificate)
@@ -331,61 +338,49 @@ public struct SignatureVerifier: Sendable {
                       return elements.map { Data(bytes[$0.whole]) }
                   }) else { return nil }
             // The same SignedData with the certificates field cut out, re-wrapped with fresh lengths.
-            let signedData = Data(bytes[wrapped[0].content.lowerBound..<field.whole.lowerBound])
-                + Data(bytes[field.whole.upperBound..<wrapped[0].content.upperBound])
-            let rebuilt = DER.encode(tag: 0x30, Data(bytes[contentInfo[0].whole]) + DER.encode(tag: 0xA0, DER.encode(tag: 0x30, signedData)))
+            let inner = wrapped[0].content.count - field.whole.count
+            let sequence = DER.headerLength(inner) + inner
+            let outer = contentInfo[0].whole.count + DER.headerLength(sequence) + sequence
+            var rebuilt = Data(capacity: DER.headerLength(outer) + outer)
+            rebuilt.append(contentsOf: DER.header(tag: 0x30, length: outer))
+            rebuilt.append(contentsOf: bytes[contentInfo[0].whole])
+            rebuilt.append(contentsOf: DER.header(tag: 0xA0, length: sequence))
+            rebuilt.append(contentsOf: DER.header(tag: 0x30, length: inner))
+            rebuilt.append(contentsOf: bytes[wrapped[0].content.lowerBound..<field.whole.lowerBound])
+            rebuilt.append(contentsOf: bytes[field.whole.upperBound..<wrapped[0].content.upperBound])
             return (rebuilt, certificates)
         }
     }
 
-    /// Reads the file once through the CMS digest BIOs; the file's SHA-256 for the report comes
-    /// from the chain when the signature uses SHA-256, so a large document is hashed only once.
-    private func digestContent(_ content: URL, _ cms: OpaquePointer) throws -> (OpaquePointer, String) {
-        let file = try openFileBIO(content)
-        guard let chain = CMS_dataInit(cms, file) else {
-            BIO_free(file)
-            throw CryptoError.drain("the signature names a digest algorithm OpenSSL cannot compute")
+    /// The file's digest with each algorithm the SignerInfos name, and SHA-256 for the report,
+    /// reading the file once so that a large document is read and hashed in one pass.
+    private static func digestContent(_ content: URL, for algorithms: [DigestAlgorithm]) throws -> [DigestAlgorithm: [UInt8]] {
+        do {
+            return try Digest.bytes(of: content, algorithms + [.sha256])
+        } catch {
+            throw CryptoError("opening \(content.lastPathComponent)")
         }
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while BIO_read(chain, &buffer, Int32(buffer.count)) > 0 {}
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        if shim_BIO_chain_sha256(chain, &digest, &length) == 1 {
-            return (chain, digest.prefix(Int(length)).hexString)
-        }
-        return (chain, try Digest.sha256(of: content))
     }
 
-    /// Whether the signed attributes of every SignerInfo are canonical DER as received. OpenSSL
-    /// verifies a re-encoding of what it parsed, so a variant its parser tolerates would otherwise pass.
-    /// A signature of another shape (BER from a streaming signer, PEM) is left to OpenSSL's parser.
-    static func signedAttributesAreCanonical(_ signature: Data) -> Bool {
-        guard !isPEM(signature) else { return true }
-        return signature.withUnsafeBytes { bytes in
-            guard let top = DER.scan(bytes, 0..<bytes.count), top.count == 1,
-                  let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2,
-                  let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
-                  let fields = DER.scan(bytes, wrapped[0].content), let signerInfos = fields.last, signerInfos.tag == 0x31,
-                  let infos = DER.scan(bytes, signerInfos.content) else { return true }
-            // Each Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }.
-            func isAttribute(_ span: DER.Span) -> Bool {
-                guard span.tag == 0x30, let parts = DER.scan(bytes, span.content) else { return false }
-                return parts.map(\.tag) == [0x06, 0x31]
-            }
-            // SignerInfo ::= SEQUENCE { version, sid (IssuerAndSerialNumber or [0] key id), digestAlgorithm,
-            //   [0] signedAttrs OPTIONAL, signatureAlgorithm, signature OCTET STRING, [1] unsignedAttrs OPTIONAL }
-            return infos.allSatisfy { info in
-                guard let fields = DER.scan(bytes, info.content) else { return false }
-                var tags = fields.map(\.tag)
-                guard tags.count >= 5, tags[0] == 0x02, [0x30, 0x80].contains(tags[1]), tags[2] == 0x30 else { return false }
-                tags.removeFirst(3)
-                if tags.last == 0xA1 { tags.removeLast() }
-                guard tags == [0xA0, 0x30, 0x04] || tags == [0x30, 0x04] else { return false }
-                return fields.filter { $0.tag == 0xA0 }.allSatisfy { field in
-                    DER.isCanonical(bytes, field.content, sorted: true) && (DER.scan(bytes, field.content) ?? []).allSatisfy(isAttribute)
-                }
-            }
+    private static func digestAlgorithm(of info: OpaquePointer) -> DigestAlgorithm? {
+        var digest: UnsafeMutablePointer<X509_ALGOR>?
+        CMS_SignerInfo_get0_algs(info, nil, nil, &digest, nil)
+        var object: OpaquePointer?
+        X509_ALGOR_get0(&object, nil, nil, digest)
+        return DigestAlgorithm(nid: OBJ_obj2nid(object))
+    }
+
+    /// The message-digest the signer signed against the file's digest with the same algorithm.
+    private static func messageDigestCheck(_ info: OpaquePointer, _ digests: [DigestAlgorithm: [UInt8]], _ name: String) -> Check {
+        guard let algorithm = digestAlgorithm(of: info), let digest = digests[algorithm] else {
+            return .failed("message-digest", "the file cannot be compared with what was signed: LienThong does not compute \(name) digests", .cryptoConstraintsFailure)
         }
+        guard let signed = CMS_signed_get0_data_by_OBJ(info, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING) else {
+            return .failed("message-digest", "the signed attributes hold no message-digest, so nothing ties the signature to a file", .formatFailure)
+        }
+        return Data(asn1: signed.assumingMemoryBound(to: ASN1_STRING.self)).elementsEqual(digest)
+            ? .passed("message-digest", "the file is exactly the one that was signed")
+            : .failed("message-digest", "the file was changed after it was signed (its \(name) digest does not match)", .hashFailure)
     }
 
     /// The ESS signing-certificate-v2 attribute, when present, must name the certificate that made
@@ -418,14 +413,45 @@ public struct SignatureVerifier: Sendable {
                       .noSigningCertificateFound)
     }
 
-    /// How many bytes follow the one DER element a signature must be; nil when none (or for PEM).
-    static func trailingBytes(_ signature: Data) -> Int? {
-        guard !isPEM(signature) else { return nil }
-        return signature.withUnsafeBytes { bytes -> Int? in
-            guard bytes.count >= 2, let first = DER.scan(bytes, 0..<bytes.count, limit: 1)?.first else { return nil }
-            let extra = bytes.count - first.whole.upperBound
-            return extra > 0 ? extra : nil
+    /// The signature value over the signed attributes: over the bytes as received when the
+    /// signature is DER, else over OpenSSL's DER re-encoding of what it parsed.
+    private static func signatureValueCheck(_ info: OpaquePointer, key: OpaquePointer?, algorithm: UnsafeMutablePointer<X509_ALGOR>?,
+                                            signedAttributes: Data?, _ name: String) -> Check {
+        defer { ERR_clear_error() }
+        let result: Int32
+        if let signedAttributes, let key, let digest = digestAlgorithm(of: info), let algorithm, let value = CMS_SignerInfo_get0_signature(info) {
+            result = signedAttributes.withUnsafeBytes { attributes in
+                shim_cms_verify_signed_attributes(key, digest.evp, algorithm, attributes.bindMemory(to: UInt8.self).baseAddress, attributes.count,
+                                                  ASN1_STRING_get0_data(value), Int(ASN1_STRING_length(value)))
+            }
+        } else {
+            result = CMS_SignerInfo_verify(info)
         }
+        switch result {
+        case 1: return .passed("signature-value", "the \(name) signature over the signed attributes is valid")
+        case -1 where signedAttributes != nil:
+            return .failed("signature-value", "the signature algorithm \(name) or its parameters are not ones LienThong verifies (RSASSA-PSS with MGF1, RSA PKCS#1 v1.5, ECDSA, each with the SignerInfo's digest)", .cryptoConstraintsFailure)
+        default:
+            return .failed("signature-value", "the signature value does not verify with the certificate's public key: the signature or its signed attributes were altered", .sigCryptoFailure)
+        }
+    }
+
+    /// The DER inside the first CMS or PKCS7 PEM block.
+    static func der(fromPEM pem: Data) -> Data? {
+        guard let bio = try? makeReadBIO(pem) else { return nil }
+        defer { BIO_free(bio) }
+        var name: UnsafeMutablePointer<CChar>?
+        var header: UnsafeMutablePointer<CChar>?
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        guard PEM_read_bio(bio, &name, &header, &bytes, &length) == 1 else { return nil }
+        defer {
+            shim_OPENSSL_free(name)
+            shim_OPENSSL_free(header)
+            shim_OPENSSL_free(bytes)
+        }
+        guard let name, ["CMS", "PKCS7"].contains(String(cString: name)), let bytes else { return nil }
+        return Data(bytes: bytes, count: length)
     }
 
     static func parse(_ signature: Data) -> OpaquePointer? {

@@ -25,11 +25,32 @@ public enum VietnamTime {
         let jdn = day + 2_440_588
         guard CivilDate.julianDayNumberRange.contains(jdn) else { return "\(date)" }
         let civil = CivilDate(julianDayNumber: jdn)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        let suffix = utc ? "Z" : "+07:00"
+        return String(unsafeUninitializedCapacity: 19 + suffix.utf8.count) { buffer in
+            var index = 0
+            func put(_ value: Int, _ width: Int, _ separator: UInt8?) {
+                var value = value
+                for position in stride(from: index + width - 1, through: index, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                index += width
+                if let separator {
+                    buffer[index] = separator
+                    index += 1
+                }
+            }
+            put(civil.year, 4, UInt8(ascii: "-"))
+            put(civil.month, 2, UInt8(ascii: "-"))
+            put(civil.day, 2, UInt8(ascii: "T"))
+            put(second / 3600, 2, UInt8(ascii: ":"))
+            put(second / 60 % 60, 2, UInt8(ascii: ":"))
+            put(second % 60, 2, nil)
+            for byte in suffix.utf8 {
+                buffer[index] = byte
+                index += 1
+            }
+            return index
         }
-        return "\(pad(civil.year, 4))-\(pad(civil.month, 2))-\(pad(civil.day, 2))T"
-            + "\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2))" + (utc ? "Z" : "+07:00")
     }
 }

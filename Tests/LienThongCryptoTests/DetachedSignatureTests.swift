@@ -157,22 +157,50 @@ struct DetachedSignatureTests {
         #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
     }
 
-    @Test(arguments: [["-md", "sha256"], ["-md", "sha256", "-keyopt", "rsa_padding_mode:pss"]])
-    func signaturesMadeByStockOpenSSLVerify(options: [String]) async throws {
-        let signerCert = try pki.writePEM("signer.pem", [pki.signer.certificate])
-        let signerKey = try pki.writeKey("signer.key", pki.signer.key)
-        let sealCert = try pki.writePEM("seal.pem", [pki.seal.certificate])
-        let sealKey = try pki.writeKey("seal.key", pki.seal.key)
+    /// Every algorithm and parameter set a stock signer writes: PKCS#1 v1.5, RSA-PSS with its
+    /// default and with explicit salt lengths and digests, ECDSA; in DER and in PEM.
+    @Test(arguments: [
+        (["-md", "sha256"], PrivateKey.Kind?.none, "DER"),
+        (["-md", "sha256", "-keyopt", "rsa_padding_mode:pss"], nil, "DER"),
+        (["-md", "sha384", "-keyopt", "rsa_padding_mode:pss", "-keyopt", "rsa_pss_saltlen:20"], nil, "DER"),
+        (["-md", "sha512", "-keyopt", "rsa_padding_mode:pss", "-keyopt", "rsa_pss_saltlen:max"], nil, "PEM"),
+        (["-md", "sha256"], .ecdsaP256, "DER"),
+        (["-md", "sha384"], .ecdsaP384, "PEM"),
+    ])
+    func signaturesMadeByStockOpenSSLVerify(options: [String], ecdsa: PrivateKey.Kind?, format: String) async throws {
+        let signer = try ecdsa.map { try TestPKI.identity(pki.intermediate, name: "Nguyễn Thị Bình", role: .signer, kind: $0) } ?? pki.signer
+        let seal = try ecdsa.map { try TestPKI.identity(pki.intermediate, name: "UBND xã Na Son", role: .seal, kind: $0) } ?? pki.seal
+        let signature = try opensslSign(signer: signer, seal: seal, options: options, format: format)
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
+        // No binding attribute: the order cannot be proven, and the report says so.
+        #expect(report.checks.contains { $0.id == "seal-binding" && $0.result == .warning })
+    }
+
+    /// The PSS parameters are part of what is verified: a salt length changed in the
+    /// AlgorithmIdentifier (24 to 32, its value byte rewritten) no longer verifies.
+    @Test func changedPSSParametersAreACryptoFailure() async throws {
+        let options = ["-md", "sha256", "-keyopt", "rsa_padding_mode:pss", "-keyopt", "rsa_pss_saltlen:24"]
+        var signature = try opensslSign(signer: pki.signer, seal: pki.seal, options: options, format: "DER")
+        // saltLength [2] EXPLICIT INTEGER 24: A2 03 02 01 18.
+        let salt = try #require(signature.firstRange(of: Data([0xA2, 0x03, 0x02, 0x01, 0x18])))
+        signature[salt.upperBound - 1] = 0x20
+        let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict.subIndication == .sigCryptoFailure, "\(report.signatures.map(\.checks))")
+    }
+
+    private func opensslSign(signer: SigningIdentity, seal: SigningIdentity, options: [String], format: String) throws -> Data {
+        let signerCert = try pki.writePEM("signer.pem", [signer.certificate])
+        let signerKey = try pki.writeKey("signer.key", signer.key)
+        let sealCert = try pki.writePEM("seal.pem", [seal.certificate])
+        let sealKey = try pki.writeKey("seal.key", seal.key)
         let chain = try pki.writePEM("chain.pem", [pki.intermediate.certificate])
         let out = pki.directory.appendingPathComponent("openssl.p7s")
-        let result = try run("openssl", ["cms", "-sign", "-binary", "-in", content.path, "-outform", "DER", "-out", out.path,
+        let result = try run("openssl", ["cms", "-sign", "-binary", "-in", content.path, "-outform", format, "-out", out.path,
                                          "-signer", signerCert.path, "-inkey", signerKey.path] + options +
                                         ["-signer", sealCert.path, "-inkey", sealKey.path] + options + ["-certfile", chain.path,
                                          "-passin", "pass:\(TestPKI.passphrase)"])
         #expect(result.status == 0, "\(result.output)")
-        let report = try pki.verifier().verify(content: content, signature: try Data(contentsOf: out), expecting: .document)
-        #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
-        // No binding attribute: the order cannot be proven, and the report says so.
-        #expect(report.checks.contains { $0.id == "seal-binding" && $0.result == .warning })
+        return try Data(contentsOf: out)
     }
 }

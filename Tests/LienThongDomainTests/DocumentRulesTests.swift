@@ -93,4 +93,19 @@ struct DocumentRulesTests {
         #expect(VietnamTime.year(of: firstMinuteOfYear) == 2027)
         #expect(VietnamTime.iso8601(lastMinuteOfYear) == "2026-12-31T23:30:00+07:00")
     }
+
+    /// The hand-written formatter agrees with Foundation's at every kind of moment: before 1970,
+    /// single digits, the last second of a day, in UTC and in +07:00.
+    @Test func timesAreWrittenAsFoundationWritesThem() {
+        let utc = ISO8601DateFormatter()
+        let vietnam = ISO8601DateFormatter()
+        vietnam.timeZone = VietnamTime.zone
+        var random = SystemRandomNumberGenerator()
+        let moments = [-2_208_988_800, -1, 0, 86_399, 1_798_736_399, 4_102_444_799] + (0..<500).map { _ in Int.random(in: -2_208_988_800...4_102_444_799, using: &random) }
+        for seconds in moments {
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            #expect(VietnamTime.iso8601(date, utc: true) == utc.string(from: date))
+            #expect(VietnamTime.iso8601(date) == vietnam.string(from: date))
+        }
+    }
 }
