@@ -41,24 +41,34 @@ enum DER {
     /// only the first ones, whatever follows them.
     static func scan(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, limit: Int = .max) -> [Span]? {
         var spans: [Span] = []
+        let whole = forEach(bytes, range) { span in
+            spans.append(span)
+            return spans.count < limit
+        }
+        return whole || spans.count == limit ? spans : nil
+    }
+
+    /// Calls `body` with each element directly inside `range`, in order, allocating nothing. False
+    /// when the bytes are not whole definite-length elements, or when `body` returned false to stop.
+    static func forEach(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ body: (Span) -> Bool) -> Bool {
         var index = range.lowerBound
-        while index < range.upperBound, spans.count < limit {
-            guard range.upperBound - index >= 2 else { return nil }
+        while index < range.upperBound {
+            guard range.upperBound - index >= 2 else { return false }
             let tag = bytes[index]
             var length = Int(bytes[index + 1])
             var header = 2
             if length & 0x80 != 0 {
                 let size = length & 0x7F
-                guard size >= 1, size <= 4, range.upperBound - index >= 2 + size else { return nil }
+                guard size >= 1, size <= 4, range.upperBound - index >= 2 + size else { return false }
                 length = (0..<size).reduce(0) { $0 << 8 | Int(bytes[index + 2 + $1]) }
                 header += size
             }
-            guard range.upperBound - index - header >= length else { return nil }
+            guard range.upperBound - index - header >= length else { return false }
             let end = index + header + length
-            spans.append(Span(tag: tag, whole: index..<end, content: (index + header)..<end))
+            guard body(Span(tag: tag, whole: index..<end, content: (index + header)..<end)) else { return false }
             index = end
         }
-        return spans
+        return true
     }
 
     /// The elements directly inside `data`, as (tag, whole element, content).
@@ -110,9 +120,8 @@ extension DER {
     /// of every SET sorted (X.690 11.6), all the way down. What a signature covers must be read as
     /// it was signed; a lenient parser re-encoding a variant would let changed bytes pass.
     static func isCanonical(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, sorted: Bool = false) -> Bool {
-        guard let elements = scan(bytes, range) else { return false }
         var previous: Range<Int>?
-        for element in elements {
+        return forEach(bytes, range) { element in
             let header = element.content.lowerBound - element.whole.lowerBound
             let length = element.content.count
             let minimalHeader = 1 + (length < 0x80 ? 1 : 1 + (length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4))
@@ -123,8 +132,7 @@ extension DER {
             }
             if element.tag & 0x20 != 0, !isCanonical(bytes, element.content, sorted: element.tag == 0x31) { return false }
             previous = element.whole
+            return true
         }
-        return true
     }
 }
-

@@ -75,7 +75,7 @@ extension Digest {
         try bytes(of: url, .sha256).hexString
     }
 
-    /// The digest of a file, read in 64 KiB chunks into one buffer: a large document never sits in
+    /// The digest of a file, read in chunks into one buffer: a large document never sits in
     /// memory, and a small one costs no allocation beyond the buffer.
     static func bytes(of url: URL, _ algorithm: DigestAlgorithm) throws -> [UInt8] {
         try bytes(of: url, [algorithm])[algorithm]!
@@ -93,7 +93,8 @@ extension Digest {
             return context
         }
         defer { contexts.forEach(EVP_MD_CTX_free) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        // Just under 64 KiB: glibc consolidates its whole heap whenever a block that large is freed.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: (1 << 16) - 4096, alignment: 16)
         defer { buffer.deallocate() }
         while true {
             let count = read(descriptor, buffer.baseAddress, buffer.count)

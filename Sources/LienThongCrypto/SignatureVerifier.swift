@@ -333,7 +333,7 @@ public struct SignatureVerifier: Sendable {
                   let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1, wrapped[0].tag == 0x30,
                   let fields = DER.scan(bytes, wrapped[0].content),
                   let field = fields.first(where: { $0.tag == 0xA0 }),
-                  let certificates = trust.cache.certificates(field: Data(bytes[field.content]), elements: {
+                  let certificates = trust.cache.certificates(field: UnsafeRawBufferPointer(rebasing: bytes[field.content]), elements: {
                       guard let elements = DER.scan(bytes, field.content), elements.allSatisfy({ $0.tag == 0x30 }) else { return nil }
                       return elements.map { Data(bytes[$0.whole]) }
                   }) else { return nil }

@@ -62,14 +62,26 @@ struct SignedDataLayout {
         var seen: [(type: Range<Int>, values: Int)] = []
         for attribute in attributes {
             // Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }
-            guard attribute.tag == 0x30, let parts = DER.scan(bytes, attribute.content), parts.map(\.tag) == [0x06, 0x31],
-                  let values = DER.scan(bytes, parts[1].content), !values.isEmpty else {
+            var type: Range<Int>?
+            var valueSet: Range<Int>?
+            var parts = 0
+            let shaped = attribute.tag == 0x30 && DER.forEach(bytes, attribute.content) { part in
+                parts += 1
+                switch (parts, part.tag) {
+                case (1, 0x06): type = part.whole
+                case (2, 0x31): valueSet = part.content
+                default: return false
+                }
+                return true
+            }
+            var values = 0
+            guard shaped, parts == 2, let type, let valueSet, DER.forEach(bytes, valueSet, { _ in values += 1; return true }), values > 0 else {
                 throw Malformed(reason: "a signed attribute is not a type with a set of values")
             }
-            guard !seen.contains(where: { bytes[$0.type].elementsEqual(bytes[parts[0].whole]) }) else {
+            guard !seen.contains(where: { bytes[$0.type].elementsEqual(bytes[type]) }) else {
                 throw Malformed(reason: "the signed attributes name one attribute type twice")
             }
-            seen.append((parts[0].whole, values.count))
+            seen.append((type, values))
         }
         func values(of type: [UInt8]) -> Int? { seen.first { bytes[$0.type].elementsEqual(type) }?.values }
         for (type, name) in [(contentType, "content-type"), (messageDigest, "message-digest")] where values(of: type) != 1 {

@@ -18,7 +18,7 @@ final class VerificationCache: Sendable {
 
     private let certificates = Mutex<[Data: Certificate]>([:])
     private let crls = Mutex<[Data: RevocationList]>([:])
-    private let crlIssuers = Mutex<[Data: Bool]>([:])
+    private let crlIssuers = Mutex<[FingerprintPair: Bool]>([:])
     private let paths = Mutex<[Data: ValidPath]>([:])
     private let authorityStores = Mutex<[Data: StoreBox]>([:])
     private let evidence = Mutex<[Bytes: RevocationEvidence]>([:])
@@ -32,6 +32,18 @@ final class VerificationCache: Sendable {
         func hash(into hasher: inout Hasher) {
             hasher.combine(data.count)
             hasher.combine(data.suffix(32))
+        }
+    }
+
+    /// Two SHA-256 fingerprints as one key, compared in full. Digests are uniform, so eight bytes
+    /// of each hash them as well as all of them; asked four times a document, it must be cheap.
+    struct FingerprintPair: Hashable, Sendable {
+        let first: Data
+        let second: Data
+        func hash(into hasher: inout Hasher) {
+            for data in [first, second] {
+                hasher.combine(data.withUnsafeBytes { $0.count >= 8 ? $0.loadUnaligned(as: UInt64.self) : 0 })
+            }
         }
     }
 
@@ -55,13 +67,17 @@ final class VerificationCache: Sendable {
     }
 
     /// The certificates of a signature's `certificates` field (keyed by its exact bytes), read
-    /// once per distinct set.
-    func certificates(field key: Data, elements: () -> [Data]?) -> [Certificate]? {
-        Self.memo(certificateSets, Bytes(data: key)) {
-            guard let ders = elements() else { return nil }
-            let parsed = ders.compactMap { certificate(der: $0) }
-            return parsed.count == ders.count ? parsed : nil
-        }
+    /// once per distinct set. The bytes are looked up where they lie and copied only to be
+    /// remembered: a copy of kilobytes per document showed in the profile.
+    func certificates(field: UnsafeRawBufferPointer, elements: () -> [Data]?) -> [Certificate]? {
+        let borrowed = Bytes(data: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: field.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
+                                        count: field.count, deallocator: .none))
+        if let cached = certificateSets.withLock({ $0[borrowed] }) { return cached }
+        guard let ders = elements() else { return nil }
+        let parsed = ders.compactMap { certificate(der: $0) }
+        guard parsed.count == ders.count else { return nil }
+        certificateSets.withLock { Self.insert(parsed, for: Bytes(data: Data(field)), into: &$0) }
+        return parsed
     }
 
     func revocationList(der: Data) -> RevocationList? {
@@ -70,7 +86,7 @@ final class VerificationCache: Sendable {
 
     /// Whether `issuer` signed `crl`, checked once per pair.
     func isIssued(_ crl: RevocationList, by issuer: Certificate) -> Bool {
-        Self.memo(crlIssuers, crl.fingerprint + issuer.fingerprint) { crl.isIssued(by: issuer) } ?? false
+        Self.memo(crlIssuers, FingerprintPair(first: crl.fingerprint, second: issuer.fingerprint)) { crl.isIssued(by: issuer) } ?? false
     }
 
     /// A path found valid before for `leaf`, if `time` is inside every certificate's validity.
