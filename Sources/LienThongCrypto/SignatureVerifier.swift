@@ -206,10 +206,14 @@ public struct SignatureVerifier: Sendable {
         // A TSA whose path holds today is trusted as itself; any other token meets the full store.
         var store = trust.store
         var authorityStore: VerificationCache.StoreBox?
-        if authorities.count == 1,
-           trust.validatePath(authorities[0], untrusted: stack, at: Date(), proofOfExistence: true).0.result == .passed {
-            authorityStore = trust.cache.authorityStore(for: authorities[0])
-            store = authorityStore?.store ?? store
+        var authorityChain: [Certificate] = []
+        if authorities.count == 1 {
+            let (check, chain) = trust.validatePath(authorities[0], untrusted: stack, at: Date(), proofOfExistence: true)
+            if check.result == .passed {
+                authorityStore = trust.cache.authorityStore(for: authorities[0])
+                store = authorityStore?.store ?? store
+                authorityChain = chain
+            }
         }
         var genTime = time_t()
         var signer: OpaquePointer?
@@ -224,7 +228,20 @@ public struct SignatureVerifier: Sendable {
         let time = Date(timeIntervalSince1970: TimeInterval(genTime))
         switch result {
         case 1:
-            return (.passed("time-stamp", "time-stamped \(VietnamTime.iso8601(time)) by \(authority) (RFC 3161)"), (time, authority))
+            let stamped = "time-stamped \(VietnamTime.iso8601(time)) by \(authority) (RFC 3161)"
+            guard !authorityChain.isEmpty, revocationPolicy != .skip else { return (.passed("time-stamp", stamped), (time, authority)) }
+            // The authority's certificate must not have been revoked when it stamped; a time stamp
+            // whose certificate was revoked before then proves nothing.
+            let checker = RevocationChecker(evidence: RevocationEvidence.embedded(in: info, cache: trust.cache) + evidence, trust: trust, untrusted: authorityChain)
+            let (revocation, _) = checker.check(chain: authorityChain, at: time, proofOfExistence: true, policy: .require)
+            switch (revocation.result, revocation.subIndication) {
+            case (.passed, _):
+                return (.passed("time-stamp", "\(stamped); the authority's certificate \(revocation.detail)"), (time, authority))
+            case (.failed, .revoked?):
+                return (.failed("time-stamp", "the time stamp by \(authority) proves no time: \(revocation.detail)", .revoked), nil)
+            default:
+                return (.warning("time-stamp", "\(stamped); the authority's own revocation status is unknown: \(revocation.detail)"), (time, authority))
+            }
         case 0:
             return (.failed("time-stamp", "the time stamp by \(authority) was not made over this signature", .sigCryptoFailure), nil)
         case 2:

@@ -86,6 +86,27 @@ struct TimeStampTests {
         #expect(report.signatures[0].checks.contains { $0.id == "time-stamp" && $0.detail.contains("not trusted") })
     }
 
+    /// The TSA's own certificate is checked for revocation at the time it stamped: revoked
+    /// before then, its tokens prove no time; with no CRL for it, the report says so.
+    @Test func aTimeStampByARevokedAuthorityProvesNoTime() async throws {
+        let signature = try await signStamped()
+        let revoked = RevocationEvidence(crls: [try pki.root.makeRevocationList(revoked: []),
+                                                try pki.intermediate.makeRevocationList(revoked: [(pki.tsa.identity.certificate, Date().addingTimeInterval(-600))])])
+        let report = SignatureVerifier(trust: try pki.trust, evidence: revoked).verify(content: content, signature: signature, expecting: .document)
+        #expect(report.signatures.allSatisfy { $0.timeStampedAt == nil })
+        #expect(report.signatures[0].checks.contains { $0.id == "time-stamp" && $0.result == .failed && $0.subIndication == .revoked })
+
+        let good = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
+        #expect(good.signatures[0].checks.contains { $0.id == "time-stamp" && $0.result == .passed && $0.detail.contains("not revoked") })
+
+        // Only the root's CRL: the TSA's issuer says nothing, so the stamp stands with a warning.
+        let partial = RevocationEvidence(crls: [try pki.root.makeRevocationList(revoked: [])])
+        let unknown = SignatureVerifier(trust: try pki.trust, evidence: partial, revocationPolicy: .ifAvailable)
+            .verify(content: content, signature: signature, expecting: .document)
+        #expect(unknown.signatures.allSatisfy { $0.timeStampedAt != nil })
+        #expect(unknown.signatures[0].checks.contains { $0.id == "time-stamp" && $0.result == .warning })
+    }
+
     @Test func aTSACertificateWithoutTheTimeStampingEKUIsRefused() async throws {
         let notATSA = TimeStampAuthority(identity: pki.seal)
         await #expect(throws: CryptoError.self) { try await notATSA.timeStampToken(for: Data("x".utf8)) }
