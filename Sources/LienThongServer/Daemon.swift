@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import LienThongCrypto
 import LienThongDomain
 import LienThongRegistry
@@ -64,19 +66,23 @@ public struct Daemon {
         Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
                timeStampAuthority: builtinTSA,
                verification: VerificationService(settings: settings, fetcher: fetcher, blobs: service.blobs),
-               metrics: metrics, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst))
+               metrics: metrics, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst),
+               clientCertificates: configuration.tlsClientCA != nil)
             .register(on: router)
         let configuration = self.configuration
         let backfill = TimeStampBackfill(registry: registry, blobs: service.blobs, timeStamper: timeStamper,
                                          interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
+        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
+        let tls = try TLSSetup.configuration(configuration, passphrase: passphrase)
+        let scheme = tls == nil ? "http" : "https"
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+            server: try tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lienthongd"),
             services: [ConfigurationReloader(file: configurationFile, live: settings, registry: registry, logger: logger)]
                 + (configuration.timeStampFallback == .later ? [backfill] : []),
             onServerRunning: { channel in
-                logger.notice("lienthongd serving on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+                logger.notice("lienthongd serving on \(scheme)://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
             },
             logger: logger)
     }

@@ -48,6 +48,16 @@ public struct DaemonConfiguration: Codable, Sendable {
     public var rateLimitBurst = 500
     /// How the district's ratios are defined (`lienthong stats`); each output names the one it used.
     public var ratioDefinitions = RatioDefinitions()
+    /// HTTPS: the server's certificate chain and key (PEM; the key may be encrypted with the key
+    /// passphrase). With `tlsClientCA`, a client certificate issued under that CA is a second way
+    /// in besides tokens: its subject CN names the user.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    public var tlsClientCA: String?
+    /// `text` for people at a terminal, `json` (one object a line) for a log collector.
+    public var logFormat: LogFormat = .text
+
+    public enum LogFormat: String, Codable, Sendable { case text, json }
 
     public enum TimeStampFallback: String, Codable, Sendable { case fail, later }
 
@@ -57,7 +67,7 @@ public struct DaemonConfiguration: Codable, Sendable {
         case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
         case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey, ocspResponder
         case timeStampFallback, timeStampRetrySeconds, ratioDefinitions, rateLimitPerSecond, rateLimitBurst, keyPassphraseFile
-        case idleTimeoutSeconds, requestTimeoutSeconds
+        case idleTimeoutSeconds, requestTimeoutSeconds, tlsCertificate, tlsKey, tlsClientCA, logFormat
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,6 +95,10 @@ public struct DaemonConfiguration: Codable, Sendable {
         keyPassphraseFile = try c.decodeIfPresent(String.self, forKey: .keyPassphraseFile)
         idleTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .idleTimeoutSeconds) ?? defaults.idleTimeoutSeconds
         requestTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .requestTimeoutSeconds) ?? defaults.requestTimeoutSeconds
+        tlsCertificate = try c.decodeIfPresent(String.self, forKey: .tlsCertificate)
+        tlsKey = try c.decodeIfPresent(String.self, forKey: .tlsKey)
+        tlsClientCA = try c.decodeIfPresent(String.self, forKey: .tlsClientCA)
+        logFormat = try c.decodeIfPresent(LogFormat.self, forKey: .logFormat) ?? defaults.logFormat
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -143,6 +157,16 @@ public struct DaemonConfiguration: Codable, Sendable {
         keyPassphraseFile = value(.keyPassphraseFile) ?? keyPassphraseFile
         idleTimeoutSeconds = try parsed(.idleTimeoutSeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? idleTimeoutSeconds
         requestTimeoutSeconds = try parsed(.requestTimeoutSeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? requestTimeoutSeconds
+        tlsCertificate = value(.tlsCertificate) ?? tlsCertificate
+        tlsKey = value(.tlsKey) ?? tlsKey
+        tlsClientCA = value(.tlsClientCA) ?? tlsClientCA
+        logFormat = try parsed(.logFormat) { LogFormat(rawValue: $0) } ?? logFormat
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ConfigurationError("tlsCertificate and tlsKey go together: set both for HTTPS, or neither")
+        }
+        guard tlsClientCA == nil || tlsCertificate != nil else {
+            throw ConfigurationError("tlsClientCA needs HTTPS: set tlsCertificate and tlsKey too")
+        }
         if timeStampAuthority != "builtin" {
             guard let url = URL(string: timeStampAuthority), ["http", "https"].contains(url.scheme ?? "") else {
                 throw ConfigurationError("timeStampAuthority \"\(timeStampAuthority)\" is neither builtin nor an http(s) URL")

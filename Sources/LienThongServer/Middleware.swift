@@ -6,20 +6,26 @@ import LienThongRegistry
 import Logging
 
 /// Resolves `Authorization: Bearer …` to a user; the token is compared by its hash only, and an
-/// expired or revoked one is as good as none.
+/// expired or revoked one is as good as none. Without a token, a TLS client certificate verified
+/// against the configured client CA names the user instead; a token, when sent, always decides.
 struct AuthenticationMiddleware: RouterMiddleware {
     let registry: Registry
+    let clientCertificates: Bool
 
     func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw Problem.unauthenticated
-        }
-        let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, token.utf8.count <= 200, let user = try registry.user(tokenSHA256: Tokens.hash(token), at: Date()) else {
-            throw Problem.unauthenticated
-        }
         var context = context
-        context.caller = user
+        if let header = request.headers[.authorization] {
+            guard header.hasPrefix("Bearer ") else { throw Problem.unauthenticated }
+            let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+            guard !token.isEmpty, token.utf8.count <= 200, let user = try registry.user(tokenSHA256: Tokens.hash(token), at: Date()) else {
+                throw Problem.unauthenticated
+            }
+            context.caller = user
+        } else if clientCertificates, let user = try await TLSSetup.user(on: context.channel, registry: registry) {
+            context.caller = user
+        } else {
+            throw Problem.unauthenticated
+        }
         return try await next(request, context)
     }
 }

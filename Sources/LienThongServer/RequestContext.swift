@@ -14,6 +14,8 @@ public struct LienThongContext: RequestContext, RemoteAddressRequestContext {
     public let remoteAddress: SocketAddress?
     /// Set by ``DeadlineMiddleware``: when the body must have arrived.
     public var deadline: ContinuousClock.Instant?
+    /// The connection, for its TLS client certificate.
+    let channel: any Channel
 
     public init(source: Source) {
         coreContext = .init(source: source)
@@ -21,6 +23,7 @@ public struct LienThongContext: RequestContext, RemoteAddressRequestContext {
         idempotency = nil
         remoteAddress = source.channel.remoteAddress
         deadline = nil
+        channel = source.channel
     }
 
     /// JSON bodies are small; files come through the streaming upload route instead.

@@ -15,6 +15,8 @@ struct Routes {
     let verification: VerificationService
     let metrics: ServerMetrics
     let limiter: RateLimiter
+    /// Whether a TLS client certificate can stand for a token.
+    let clientCertificates: Bool
 
     func register(on router: Router<LienThongContext>) {
         router.get("/healthz") { _, _ in try Self.json(["status": "ok"]) }
@@ -52,7 +54,7 @@ struct Routes {
             metrics.verified(report.verdict.indication.rawValue)
             return try Self.json(report)
         }
-        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry))
+        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry, clientCertificates: clientCertificates))
             .add(middleware: RateLimitMiddleware(limiter: limiter))
             .add(middleware: IdempotencyMiddleware(registry: registry))
         v1.get("me", use: me)

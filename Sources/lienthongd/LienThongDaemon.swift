@@ -21,9 +21,6 @@ struct LienThongDaemon: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        var logger = Logger(label: "lienthongd")
-        logger.logLevel = .info
         let configuration: DaemonConfiguration
         do {
             configuration = try DaemonConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
@@ -31,6 +28,12 @@ struct LienThongDaemon: AsyncParsableCommand {
             FileHandle.standardError.write(Data("lienthongd: \(error)\n".utf8))
             throw ExitCode(78) // EX_CONFIG
         }
+        switch configuration.logFormat {
+        case .text: LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        case .json: LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        }
+        var logger = Logger(label: "lienthongd")
+        logger.logLevel = .info
         do {
             try await Daemon(configuration: configuration, file: config).run(logger: logger)
         } catch {

@@ -90,7 +90,7 @@ final class DaemonUnderTest: @unchecked Sendable {
     private func waitForPort() throws -> Int {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if let match = logText.firstMatch(of: /serving on http:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) { return port }
+            if let match = logText.firstMatch(of: /serving on https?:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) { return port }
             guard process.isRunning else { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
