@@ -14,11 +14,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Seconds per measurement.") var seconds: Double = 3
     @Option(help: "Documents in the verification batch.") var batch: Int = 200
     @Option(help: "Write the figures as JSON here.") var json: String?
-    @Option(help: "Which part to run: all, sign, verify, store, http or registry.") var part: Part = .all
+    @Option(help: "Which part to run: all, sign, verify, store, large, http or registry.") var part: Part = .all
+    @Option(help: "Size of the large document, in MB.") var megabytes = 1024
     @Option(help: "Documents in the generated registry.") var documents = 1_000_000
     @Option(help: "Where the generated registry is kept between runs.") var registry: String?
 
-    enum Part: String, ExpressibleByArgument { case all, sign, verify, store, http, registry }
+    enum Part: String, ExpressibleByArgument { case all, sign, verify, store, large, http, registry }
 
     func run() async throws {
         var latencies: [RegistryBench.Latency] = []
@@ -32,6 +33,12 @@ struct Bench: AsyncParsableCommand {
         }
         if part == .all || part == .store {
             figures += try StoreBench(seconds: seconds).run()
+        }
+        var memory: [String: Double] = [:]
+        if part == .all || part == .large {
+            let large = try await LargeDocumentBench(megabytes: megabytes).run()
+            figures += large.figures
+            memory = ["peakResidentMB": large.peakResidentMB, "residentBeforeMB": large.baselineResidentMB]
         }
         if part == .http || (part == .all && HTTPBench.daemonIsBuilt) {
             let pki = try DemoPKI()
@@ -47,6 +54,10 @@ struct Bench: AsyncParsableCommand {
             let ratio = figure.limit.map { String(format: "%5.1f%%", 100 * figure.perSecond / $0) } ?? "     "
             print(figure.name.padding(toLength: 80, withPad: " ", startingAt: 0) + String(format: "%10.0f/s ", figure.perSecond) + ratio)
         }
+        if let peak = memory["peakResidentMB"], let before = memory["residentBeforeMB"] {
+            print("peak resident memory signing and verifying the \(megabytes) MB document (limit 150 MB)".padding(toLength: 80, withPad: " ", startingAt: 0)
+                  + String(format: "%7.1f MB (%.1f MB before)", peak, before))
+        }
         for latency in latencies {
             print(latency.name.padding(toLength: 80, withPad: " ", startingAt: 0)
                   + String(format: "p50 %7.2f ms  p99 %7.2f ms", latency.p50Milliseconds, latency.p99Milliseconds))
@@ -55,10 +66,11 @@ struct Bench: AsyncParsableCommand {
             struct Results: Encodable {
                 let rates: [Figure]
                 let registry: [RegistryBench.Latency]
+                let memory: [String: Double]
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(Results(rates: figures, registry: latencies)).write(to: URL(fileURLWithPath: json))
+            try encoder.encode(Results(rates: figures, registry: latencies, memory: memory)).write(to: URL(fileURLWithPath: json))
         }
     }
 
