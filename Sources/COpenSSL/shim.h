@@ -42,24 +42,6 @@ static inline long shim_BIO_get_mem_data(BIO *b, char **pp) { return BIO_get_mem
 
 static inline int shim_BIO_flush(BIO *b) { return (int)BIO_flush(b); }
 
-/** The SHA-256 a chain of digest BIOs computed, if one of them is SHA-256; the chain keeps its state. */
-static inline int shim_BIO_chain_sha256(BIO *chain, unsigned char *out, unsigned int *len) {
-    BIO *b = chain;
-    while ((b = BIO_find_type(b, BIO_TYPE_MD)) != NULL) {
-        EVP_MD_CTX *ctx = NULL, *copy;
-        int ok;
-        if (BIO_get_md_ctx(b, &ctx) > 0 && ctx != NULL && EVP_MD_is_a(EVP_MD_CTX_get0_md(ctx), "SHA256")) {
-            if ((copy = EVP_MD_CTX_new()) == NULL) return 0;
-            ok = EVP_MD_CTX_copy_ex(copy, ctx) && EVP_DigestFinal_ex(copy, out, len);
-            EVP_MD_CTX_free(copy);
-            return ok;
-        }
-        b = BIO_next(b);
-    }
-    return 0;
-}
-
-
 /* ---- certificate stacks -------------------------------------------------------------- */
 
 static inline STACK_OF(X509) *shim_sk_X509_new_null(void) { return sk_X509_new_null(); }
@@ -221,12 +203,6 @@ static inline int shim_cms_signed_octets(CMS_SignerInfo *si, const ASN1_OBJECT *
     if (os == NULL) return -1;
     *data = ASN1_STRING_get0_data(os);
     return ASN1_STRING_length(os);
-}
-
-static inline int shim_cms_signed_attribute_count(CMS_SignerInfo *si, const ASN1_OBJECT *oid) {
-    int count = 0, loc = -1;
-    while ((loc = CMS_signed_get_attr_by_OBJ(si, oid, loc)) >= 0) count++;
-    return count;
 }
 
 /* ---- RFC 3161 time stamps --------------------------------------------------------------- */
@@ -512,7 +488,6 @@ static inline int shim_crl_revocation(X509_CRL *crl, X509 *cert, time_t *revoked
 
 /** RFC 2253 names that keep UTF-8 (Vietnamese) as it is instead of escaping it. */
 static const unsigned long SHIM_XN_FLAG_RFC2253_UTF8 = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
-
 
 /** Adds one extension written in openssl.cnf syntax, e.g. "critical,CA:TRUE". */
 static inline int shim_x509_add_ext(X509 *cert, X509 *issuer, int nid, const char *value) {

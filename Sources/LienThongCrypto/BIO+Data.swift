@@ -27,14 +27,6 @@ func withWriteBIO(_ operation: String, _ write: (OpaquePointer) -> Bool) throws 
     return Data(bytes: pointer, count: length)
 }
 
-/// Opens a file for reading as a BIO, so that large documents are streamed, never loaded whole.
-func openFileBIO(_ url: URL) throws -> OpaquePointer {
-    guard let bio = BIO_new_file(url.path, "rb") else {
-        throw CryptoError.drain("opening \(url.lastPathComponent)")
-    }
-    return bio
-}
-
 /// SHA-256 of what an `i2d_*` function writes: the fingerprint caches key certificates and CRLs by.
 func derFingerprint(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>) -> Int32) -> Data {
     var buffer: UnsafeMutablePointer<UInt8>?

@@ -22,7 +22,9 @@ struct LargeDocumentBench {
         defer { try? FileManager.default.removeItem(at: directory) }
         let chunk = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 9) })
         let file = directory.appendingPathComponent("tai-lieu-lon.pdf")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+            throw ValidationError("cannot write the large document in \(directory.path)")
+        }
         let handle = try FileHandle(forWritingTo: file)
         for _ in 0..<megabytes { try handle.write(contentsOf: chunk) }
         try handle.close()
