@@ -125,19 +125,23 @@ public struct SignatureVerifier: Sendable {
         report.validFrom = certificate.notBefore
         report.validUntil = certificate.notAfter
 
+        let digest = Self.digestAlgorithm(digestAlgorithm)
         var checks: [Check] = []
-        checks.append(Self.messageDigestCheck(info, digests, report.digestAlgorithm))
+        checks.append(Self.messageDigestCheck(info, digest, digests, report.digestAlgorithm))
         // RFC 5652 11.1: the signed content-type must be the content's; eContentType itself is not signed.
         if let signed = CMS_signed_get0_data_by_OBJ(info, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT),
            OBJ_cmp(OpaquePointer(signed), contentType) != 0 {
             checks.append(.failed("content-type", "the signed content type differs from the content type the signature declares: the signature was changed", .formatFailure))
         }
-        checks.append(Self.signatureValueCheck(info, key: publicKey, algorithm: signatureAlgorithm,
+        checks.append(Self.signatureValueCheck(info, key: publicKey, digest: digest, algorithm: signatureAlgorithm,
                                                signedAttributes: signedAttributes, report.signatureAlgorithm))
         checks.append(algorithmStrength(digest: digestAlgorithm, key: publicKey, report.digestAlgorithm))
         if let check = Self.signingCertificateCheck(info, certificate) { checks.append(check) }
         checks += CertificatePurpose(rawValue: report.role?.rawValue ?? "any")!.checks(certificate)
-        if let (check, stamp) = verifyTimeStamp(info, untrusted: untrusted) {
+        // The CRLs and OCSP responses kept in the signature, with those from outside: for the
+        // time-stamping authority's certificate and for the signer's chain alike.
+        let revocationEvidence = RevocationEvidence.embedded(in: info, cache: trust.cache) + evidence
+        if let (check, stamp) = verifyTimeStamp(info, untrusted: untrusted, evidence: revocationEvidence) {
             checks.append(check)
             if let stamp {
                 report.timeStampedAt = stamp.time
@@ -153,7 +157,7 @@ public struct SignatureVerifier: Sendable {
         checks.append(chainCheck)
         report.chain = chain.map(\.subject)
         if chainCheck.result == .passed {
-            let checker = RevocationChecker(evidence: RevocationEvidence.embedded(in: info, cache: trust.cache) + evidence, trust: trust, untrusted: chain)
+            let checker = RevocationChecker(evidence: revocationEvidence, trust: trust, untrusted: chain)
             let (check, statuses) = checker.check(chain: chain, at: at, proofOfExistence: report.timeStampedAt != nil, policy: revocationPolicy)
             checks.append(check)
             report.revocation = statuses
@@ -182,7 +186,7 @@ public struct SignatureVerifier: Sendable {
 
     /// The first time stamp over the signature value, verified against the trust anchors;
     /// nil when the signature carries none.
-    private func verifyTimeStamp(_ info: OpaquePointer, untrusted: OpaquePointer) -> (Check, (time: Date, authority: String)?)? {
+    private func verifyTimeStamp(_ info: OpaquePointer, untrusted: OpaquePointer, evidence: RevocationEvidence) -> (Check, (time: Date, authority: String)?)? {
         var token: UnsafePointer<UInt8>?
         let length = shim_cms_unsigned_sequence(info, NID_id_smime_aa_timeStampToken, 0, &token)
         guard length > 0, let token, let signature = CMS_SignerInfo_get0_signature(info) else {
@@ -232,7 +236,7 @@ public struct SignatureVerifier: Sendable {
             guard !authorityChain.isEmpty, revocationPolicy != .skip else { return (.passed("time-stamp", stamped), (time, authority)) }
             // The authority's certificate must not have been revoked when it stamped; a time stamp
             // whose certificate was revoked before then proves nothing.
-            let checker = RevocationChecker(evidence: RevocationEvidence.embedded(in: info, cache: trust.cache) + evidence, trust: trust, untrusted: authorityChain)
+            let checker = RevocationChecker(evidence: evidence, trust: trust, untrusted: authorityChain)
             let (revocation, _) = checker.check(chain: authorityChain, at: time, proofOfExistence: true, policy: .require)
             switch (revocation.result, revocation.subIndication) {
             case (.passed, _):
@@ -382,14 +386,19 @@ public struct SignatureVerifier: Sendable {
     private static func digestAlgorithm(of info: OpaquePointer) -> DigestAlgorithm? {
         var digest: UnsafeMutablePointer<X509_ALGOR>?
         CMS_SignerInfo_get0_algs(info, nil, nil, &digest, nil)
+        return digestAlgorithm(digest)
+    }
+
+    private static func digestAlgorithm(_ algorithm: UnsafeMutablePointer<X509_ALGOR>?) -> DigestAlgorithm? {
         var object: OpaquePointer?
-        X509_ALGOR_get0(&object, nil, nil, digest)
+        X509_ALGOR_get0(&object, nil, nil, algorithm)
         return DigestAlgorithm(nid: OBJ_obj2nid(object))
     }
 
     /// The message-digest the signer signed against the file's digest with the same algorithm.
-    private static func messageDigestCheck(_ info: OpaquePointer, _ digests: [DigestAlgorithm: [UInt8]], _ name: String) -> Check {
-        guard let algorithm = digestAlgorithm(of: info), let digest = digests[algorithm] else {
+    private static func messageDigestCheck(_ info: OpaquePointer, _ algorithm: DigestAlgorithm?, _ digests: [DigestAlgorithm: [UInt8]],
+                                           _ name: String) -> Check {
+        guard let algorithm, let digest = digests[algorithm] else {
             return .failed("message-digest", "the file cannot be compared with what was signed: LienThong does not compute \(name) digests", .cryptoConstraintsFailure)
         }
         guard let signed = CMS_signed_get0_data_by_OBJ(info, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING) else {
@@ -432,11 +441,11 @@ public struct SignatureVerifier: Sendable {
 
     /// The signature value over the signed attributes: over the bytes as received when the
     /// signature is DER, else over OpenSSL's DER re-encoding of what it parsed.
-    private static func signatureValueCheck(_ info: OpaquePointer, key: OpaquePointer?, algorithm: UnsafeMutablePointer<X509_ALGOR>?,
+    private static func signatureValueCheck(_ info: OpaquePointer, key: OpaquePointer?, digest: DigestAlgorithm?, algorithm: UnsafeMutablePointer<X509_ALGOR>?,
                                             signedAttributes: Data?, _ name: String) -> Check {
         defer { ERR_clear_error() }
         let result: Int32
-        if let signedAttributes, let key, let digest = digestAlgorithm(of: info), let algorithm, let value = CMS_SignerInfo_get0_signature(info) {
+        if let signedAttributes, let key, let digest, let algorithm, let value = CMS_SignerInfo_get0_signature(info) {
             result = signedAttributes.withUnsafeBytes { attributes in
                 shim_cms_verify_signed_attributes(key, digest.evp, algorithm, attributes.bindMemory(to: UInt8.self).baseAddress, attributes.count,
                                                   ASN1_STRING_get0_data(value), Int(ASN1_STRING_length(value)))
