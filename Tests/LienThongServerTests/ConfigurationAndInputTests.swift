@@ -46,6 +46,9 @@ struct ConfigurationAndInputTests {
         ("{}", ["LIENTHONG_IDLE_TIMEOUT_SECONDS": "-1"], "LIENTHONG_IDLE_TIMEOUT_SECONDS=-1 is not valid"),
         ("{}", ["LIENTHONG_REQUEST_TIMEOUT_SECONDS": "soon"], "LIENTHONG_REQUEST_TIMEOUT_SECONDS=soon is not valid"),
         (#"{"keyPassphraseFile": 7}"#, [:], "keyPassphraseFile should be a string"),
+        ("{}", ["LIENTHONG_LOG_FORMAT": "xml"], "LIENTHONG_LOG_FORMAT=xml is not valid"),
+        (#"{"tlsKey": "server.key"}"#, [:], "tlsCertificate and tlsKey go together"),
+        ("{}", ["LIENTHONG_TLS_CLIENT_CA": "client-ca.pem"], "tlsClientCA needs HTTPS"),
     ])
     func badConfigurationSaysWhatIsWrong(json: String, environment: [String: String], expected: String) throws {
         let path = try configFile(json)
