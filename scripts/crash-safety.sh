@@ -18,6 +18,7 @@ cd "$work"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export LIENTHONG_PORT=$port LIENTHONG_DATA_DIRECTORY=$work/data LIENTHONG_CERTS_DIRECTORY=$work/Certs
 export LIENTHONG_HOLIDAYS_FILE=$work/none.json LIENTHONG_SERVER=http://127.0.0.1:$port
+export LIENTHONG_SIGNER_APPROVAL=optional  # the clerks name the signer; approvals are tested in SignerApprovalTests
 fail() { echo "crash-safety: FAIL: $*" >&2; exit 1; }
 
 daemon=""

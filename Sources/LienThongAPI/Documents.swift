@@ -33,8 +33,11 @@ public struct SendRequest: Codable, Sendable {
     public var type: String
     /// Trích yếu.
     public var subject: String
-    /// The username of the person who signs; the agency's only signer when absent.
+    /// The username of the person who signs; the approval's signer, or the agency's only signer, when absent.
     public var signer: String?
+    /// The id of the signer's approval of the main document (`lienthong approve`); required unless
+    /// the daemon runs with `signerApproval: optional`.
+    public var approval: String?
     public var urgency: String?
     /// Refused unless absent or "none": secret documents do not travel here.
     public var secrecy: String?
@@ -57,8 +60,9 @@ public struct SendRequest: Codable, Sendable {
     public init(files: [File], to: [String], type: String, subject: String, signer: String? = nil,
                 urgency: String? = nil, secrecy: String? = nil, deadline: String? = nil, draftingUnit: String? = nil,
                 authority: String? = nil, pageCount: Int? = nil, notes: String? = nil, language: String? = nil,
-                series: String? = nil, replaces: String? = nil, inReplyTo: String? = nil) {
+                series: String? = nil, replaces: String? = nil, inReplyTo: String? = nil, approval: String? = nil) {
         self.files = files
+        self.approval = approval
         self.to = to
         self.type = type
         self.subject = subject

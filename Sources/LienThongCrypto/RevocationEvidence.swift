@@ -19,6 +19,15 @@ public struct RevocationEvidence: Sendable {
 
     public var isEmpty: Bool { crls.isEmpty && ocspResponses.isEmpty }
 
+    /// When `certificate` was revoked, by any CRL here that `issuer` signed, whatever the CRL's
+    /// dates: a revocation once published stays true. Nil when none lists it.
+    public func revocationDate(of certificate: Certificate, issuedBy issuer: Certificate) -> Date? {
+        crls.lazy.filter { $0.isIssued(by: issuer) }.compactMap { $0.revocationDate(of: certificate) }.first
+    }
+
+    /// Whether any CRL here was signed by `issuer`.
+    public func covers(issuer: Certificate) -> Bool { crls.contains { $0.isIssued(by: issuer) } }
+
     public static func + (lhs: RevocationEvidence, rhs: RevocationEvidence) -> RevocationEvidence {
         RevocationEvidence(crls: lhs.crls + rhs.crls, ocspResponses: lhs.ocspResponses + rhs.ocspResponses,
                            unreachable: lhs.unreachable.merging(rhs.unreachable) { a, _ in a })

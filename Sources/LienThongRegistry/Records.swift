@@ -57,9 +57,12 @@ public struct UserRecord: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var role: UserRole
     public var certificatePath: String?
     public var keyPath: String?
+    /// Set by `lienthong admin user revoke`: no client certificate gets in, and a signer's key signs
+    /// nothing, until an administrator issues the user a new token.
+    public var accessRevokedAt: Date?
 
     public init(username: String, fullName: String, position: String, agencyCode: String, role: UserRole,
-                certificatePath: String?, keyPath: String?) {
+                certificatePath: String?, keyPath: String?, accessRevokedAt: Date? = nil) {
         self.username = username
         self.fullName = fullName
         self.position = position
@@ -67,6 +70,7 @@ public struct UserRecord: Codable, Sendable, Hashable, FetchableRecord, Persista
         self.role = role
         self.certificatePath = certificatePath
         self.keyPath = keyPath
+        self.accessRevokedAt = accessRevokedAt
     }
 }
 

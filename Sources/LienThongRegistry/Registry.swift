@@ -148,19 +148,23 @@ public final class Registry: Sendable {
             }
             guard let owner = try UserRecord.fetchOne(db, key: token.username) else { throw RegistryError.notFound }
             try token.insert(db)
+            // A new token gives back what a revocation took.
+            try UserRecord.filter(key: owner.username).updateAll(db, Column("accessRevokedAt").set(to: nil))
             try AuditLog.append(db, actor: actor, agency: owner.agencyCode, action: "token.issued", subject: token.username,
                                 detail: "expires \(VietnamTime.iso8601(token.expiresAt, utc: true)), hash \(token.sha256.prefix(12))…", at: token.createdAt)
         }
     }
 
-    /// Revokes every valid token of a user. Returns how many.
+    /// Revokes every valid token of a user, and the user's access by client certificate and
+    /// signing key, until a new token is issued. Returns how many tokens.
     public func revokeTokens(of username: String, actor: String, at now: Date) throws -> Int {
         try pool.write { db in
             guard let owner = try UserRecord.fetchOne(db, key: username) else { throw RegistryError.notFound }
             let count = try TokenRecord.filter(Column("username") == username && Column("revokedAt") == nil)
                 .updateAll(db, Column("revokedAt").set(to: now))
+            try UserRecord.filter(key: username).updateAll(db, Column("accessRevokedAt").set(to: now))
             try AuditLog.append(db, actor: actor, agency: owner.agencyCode, action: "token.revoked", subject: username,
-                                detail: "\(count) tokens", at: now)
+                                detail: "\(count) tokens; certificate access and signing key suspended", at: now)
             return count
         }
     }
@@ -210,7 +214,7 @@ public final class Registry: Sendable {
         issuerCode: String, register: String, year: Int,
         makeDocument: (Int) throws -> DocumentRecord,
         files: [DocumentFileRecord], signatureBlobs: [BlobRecord], signatures: [SignatureRecord],
-        recipients: [(agency: AgencyRecord, addressedTo: String?)], actor: String, at now: Date
+        recipients: [(agency: AgencyRecord, addressedTo: String?)], approval: String? = nil, actor: String, at now: Date
     ) throws -> (DocumentRecord, [DeliveryRecord]) {
         try pool.write { db in
             let last = try Int.fetchOne(db, sql: """
@@ -219,6 +223,7 @@ public final class Registry: Sendable {
             var document = try makeDocument(last + 1)
             document.year = year
             try document.insert(db)
+            if let approval { try Self.consumeApproval(db, id: approval, documentID: document.id, at: now) }
             for blob in signatureBlobs where try BlobRecord.fetchOne(db, key: blob.sha256) == nil { try blob.insert(db) }
             for file in files { try file.insert(db) }
             for signature in signatures { try signature.insert(db) }
@@ -589,4 +594,6 @@ public enum RegistryError: Error, Equatable {
     case notFound
     case unknownAgency(String)
     case retiredSuccessor(String)
+    /// A signer approval used, withdrawn or expired while a send was being signed.
+    case approvalUsed(String)
 }

@@ -238,6 +238,22 @@ enum Schema {
                                 expiresAt: now.addingTimeInterval(365 * 86_400)).insert(db)
             }
         }
+        migrator.registerMigration("v9: signer approvals, revoked access") { db in
+            try db.create(table: "signerApproval") { t in
+                t.primaryKey("id", .text)
+                t.column("agencyCode", .text).notNull().references("agency")
+                t.column("signerUsername", .text).notNull().references("user")
+                t.column("sha256", .text).notNull()
+                t.column("note", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+                t.column("withdrawnAt", .datetime)
+                // The document it was used for: an approval signs once.
+                t.column("documentID", .text).unique()
+            }
+            try db.create(index: "signerApproval_agency", on: "signerApproval", columns: ["agencyCode", "expiresAt"])
+            try db.alter(table: "user") { t in t.add(column: "accessRevokedAt", .datetime) }
+        }
         return migrator
     }
 }

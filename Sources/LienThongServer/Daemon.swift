@@ -57,7 +57,12 @@ public struct Daemon {
             evidence: SigningEvidence(settings: settings, fetcher: fetcher, logger: logger),
             settings: settings,
             keyPassphrase: passphrase,
+            approvalRequired: configuration.signerApproval == .required,
             logger: logger)
+        let clientCertificates = try configuration.tlsClientCA.map { try ClientCertificates(clientCA: $0, settings: settings) }
+        for authority in clientCertificates?.uncovered ?? [] {
+            logger.warning("client certificates of \(authority) are not checked for revocation: put its CRL in \(configuration.certsDirectory)/crl")
+        }
         let router = Router(context: LienThongContext.self)
         let metrics = ServerMetrics()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -67,7 +72,7 @@ public struct Daemon {
                timeStampAuthority: builtinTSA,
                verification: VerificationService(settings: settings, fetcher: fetcher, blobs: service.blobs),
                metrics: metrics, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst),
-               clientCertificates: configuration.tlsClientCA != nil)
+               clientCertificates: clientCertificates)
             .register(on: router)
         let configuration = self.configuration
         let backfill = TimeStampBackfill(registry: registry, blobs: service.blobs, timeStamper: timeStamper,

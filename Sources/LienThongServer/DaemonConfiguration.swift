@@ -56,8 +56,14 @@ public struct DaemonConfiguration: Codable, Sendable {
     public var tlsClientCA: String?
     /// `text` for people at a terminal, `json` (one object a line) for a log collector.
     public var logFormat: LogFormat = .text
+    /// `required`: a signer's key signs only a file that signer approved (`lienthong approve`).
+    /// `optional`: a clerk may also name the signer alone, for an agency whose leaders sign through
+    /// the clerk by their own internal rule; an approval, when given, is still checked.
+    public var signerApproval: SignerApproval = .required
 
     public enum LogFormat: String, Codable, Sendable { case text, json }
+
+    public enum SignerApproval: String, Codable, Sendable { case required, optional }
 
     public enum TimeStampFallback: String, Codable, Sendable { case fail, later }
 
@@ -67,7 +73,7 @@ public struct DaemonConfiguration: Codable, Sendable {
         case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
         case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey, ocspResponder
         case timeStampFallback, timeStampRetrySeconds, ratioDefinitions, rateLimitPerSecond, rateLimitBurst, keyPassphraseFile
-        case idleTimeoutSeconds, requestTimeoutSeconds, tlsCertificate, tlsKey, tlsClientCA, logFormat
+        case idleTimeoutSeconds, requestTimeoutSeconds, tlsCertificate, tlsKey, tlsClientCA, logFormat, signerApproval
     }
 
     public init(from decoder: any Decoder) throws {
@@ -99,6 +105,7 @@ public struct DaemonConfiguration: Codable, Sendable {
         tlsKey = try c.decodeIfPresent(String.self, forKey: .tlsKey)
         tlsClientCA = try c.decodeIfPresent(String.self, forKey: .tlsClientCA)
         logFormat = try c.decodeIfPresent(LogFormat.self, forKey: .logFormat) ?? defaults.logFormat
+        signerApproval = try c.decodeIfPresent(SignerApproval.self, forKey: .signerApproval) ?? defaults.signerApproval
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -161,6 +168,7 @@ public struct DaemonConfiguration: Codable, Sendable {
         tlsKey = value(.tlsKey) ?? tlsKey
         tlsClientCA = value(.tlsClientCA) ?? tlsClientCA
         logFormat = try parsed(.logFormat) { LogFormat(rawValue: $0) } ?? logFormat
+        signerApproval = try parsed(.signerApproval) { SignerApproval(rawValue: $0) } ?? signerApproval
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ConfigurationError("tlsCertificate and tlsKey go together: set both for HTTPS, or neither")
         }

@@ -20,13 +20,16 @@ public struct DocumentService: Sendable {
     let stampLater: Bool
     let evidence: SigningEvidence
     let settings: LiveSettings
+    /// Whether a signer's key signs only what the signer approved (`signerApproval: required`).
+    let approvalRequired: Bool
     let now: @Sendable () -> Date
     let logger: Logger
 
     init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?, stampLater: Bool,
-         evidence: SigningEvidence, settings: LiveSettings, keyPassphrase: String?, logger: Logger,
+         evidence: SigningEvidence, settings: LiveSettings, keyPassphrase: String?, approvalRequired: Bool, logger: Logger,
          now: @escaping @Sendable () -> Date = Date.init) {
         keys = SigningKeys(passphrase: keyPassphrase)
+        self.approvalRequired = approvalRequired
         self.registry = registry
         self.blobs = blobs
         self.signer = signer
@@ -77,7 +80,6 @@ public struct DocumentService: Sendable {
 
         let recipients = try resolveRecipients(request.to, issuer: issuer)
         let files = try resolveFiles(request.files, agency: issuer.code)
-        let signerUser = try resolveSigner(request.signer, agency: issuer)
 
         let issuedAt = now()
         let issueDay = CivilDate.inVietnam(issuedAt)
@@ -91,6 +93,9 @@ public struct DocumentService: Sendable {
             throw Problem.domain(.invalid(field: "deadline", value: deadline.description, rule: "a reply deadline cannot be before the issue date \(issueDay)"))
         }
 
+        // Last of the checks: a clerk hears of every other mistake before asking the signer again.
+        let (signerUser, approval) = try approvals.signer(for: request, mainFile: files[0].blob.sha256, agency: issuer,
+                                                          required: approvalRequired) { try resolveSigner($0, agency: issuer) }
         let signerIdentity = try keys.signer(signerUser)
         let sealIdentity = try keys.seal(of: issuer)
         let id = UUID().uuidString.lowercased()
@@ -138,7 +143,8 @@ public struct DocumentService: Sendable {
 
         let document = try fileNumbered(
             issuer: issuer, series: series, type: type, draftingUnit: request.draftingUnit, issuedAt: issuedAt,
-            files: fileRecords, signatureBlobs: signatureBlobs, signatures: signatureRecords, recipients: recipients, actor: caller.username,
+            files: fileRecords, signatureBlobs: signatureBlobs, signatures: signatureRecords, recipients: recipients,
+            approval: approval?.id, actor: caller.username,
             record: { number, symbol in
                 DocumentRecord(
                     id: id, issuerCode: issuer.code, issuerName: issuer.name, register: series.register, year: 0,
@@ -155,16 +161,22 @@ public struct DocumentService: Sendable {
     /// Files a document under the next number of its series, with the symbol formed for that number.
     func fileNumbered(issuer: AgencyRecord, series: NumberSeries, type: DocumentType, draftingUnit: String?, issuedAt: Date,
                       files: [DocumentFileRecord] = [], signatureBlobs: [BlobRecord] = [], signatures: [SignatureRecord] = [],
-                      recipients: [(agency: AgencyRecord, addressedTo: String?)] = [], actor: String,
+                      recipients: [(agency: AgencyRecord, addressedTo: String?)] = [], approval: String? = nil, actor: String,
                       record: (_ number: Int, _ symbol: String) -> DocumentRecord) throws -> DocumentRecord {
-        try registry.file(
-            issuerCode: issuer.code, register: series.register, year: VietnamTime.year(of: issuedAt),
-            makeDocument: { number in
-                let numbered = try NumberAndSymbol(number: number, type: type, issuerAbbreviation: issuer.abbreviation,
-                                                   draftingUnit: draftingUnit, series: series)
-                return record(number, numbered.symbol)
-            },
-            files: files, signatureBlobs: signatureBlobs, signatures: signatures, recipients: recipients, actor: actor, at: issuedAt).0
+        do {
+            return try registry.file(
+                issuerCode: issuer.code, register: series.register, year: VietnamTime.year(of: issuedAt),
+                makeDocument: { number in
+                    let numbered = try NumberAndSymbol(number: number, type: type, issuerAbbreviation: issuer.abbreviation,
+                                                       draftingUnit: draftingUnit, series: series)
+                    return record(number, numbered.symbol)
+                },
+                files: files, signatureBlobs: signatureBlobs, signatures: signatures, recipients: recipients, approval: approval,
+                actor: actor, at: issuedAt).0
+        } catch RegistryError.approvalUsed(let id) {
+            throw Problem("approval-unusable", status: 409, title: "The approval cannot be used",
+                          detail: "approval \(id) was used, withdrawn or expired while this document was being signed; nothing was sent")
+        }
     }
 
     /// What every document carries, electronic or paper, checked alike: not secret, a known type,
@@ -230,8 +242,11 @@ public struct DocumentService: Sendable {
         }
     }
 
+    var approvals: SignerApprovals { SignerApprovals(registry: registry, now: now) }
+
+    /// A signer named by the clerk, or the agency's only one; a signer whose access was revoked signs nothing.
     private func resolveSigner(_ username: String?, agency: AgencyRecord) throws -> UserRecord {
-        let signers = try registry.users(agency: agency.code, role: .signer)
+        let signers = try registry.users(agency: agency.code, role: .signer).filter { $0.accessRevokedAt == nil }
         if let username {
             guard let user = signers.first(where: { $0.username == username }) else {
                 throw Problem.domain(.invalid(field: "signer", value: username,

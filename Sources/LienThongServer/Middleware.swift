@@ -10,7 +10,7 @@ import Logging
 /// against the configured client CA names the user instead; a token, when sent, always decides.
 struct AuthenticationMiddleware: RouterMiddleware {
     let registry: Registry
-    let clientCertificates: Bool
+    let clientCertificates: ClientCertificates?
 
     func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -21,7 +21,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 throw Problem.unauthenticated
             }
             context.caller = user
-        } else if clientCertificates, let user = try await TLSSetup.user(on: context.channel, registry: registry) {
+        } else if let clientCertificates, let user = try await clientCertificates.user(on: context.channel, registry: registry) {
             context.caller = user
         } else {
             throw Problem.unauthenticated

@@ -15,8 +15,8 @@ struct Routes {
     let verification: VerificationService
     let metrics: ServerMetrics
     let limiter: RateLimiter
-    /// Whether a TLS client certificate can stand for a token.
-    let clientCertificates: Bool
+    /// When set, a TLS client certificate can stand for a token.
+    let clientCertificates: ClientCertificates?
 
     func register(on router: Router<LienThongContext>) {
         router.get("/healthz") { _, _ in try Self.json(["status": "ok"]) }
@@ -110,6 +110,14 @@ struct Routes {
         v1.post("admin/users/:username/revoke") { _, context in
             let count = try users.revoke(context.parameters.get("username") ?? "", caller: context.requireCaller())
             return try Self.json(["revoked": count])
+        }
+        v1.post("approvals") { request, context in
+            let body = try await Self.decode(ApprovalRequest.self, request, context)
+            return try Self.json(service.approvals.grant(body, caller: context.requireCaller()), status: .created)
+        }
+        v1.get("approvals") { _, context in try Self.json(service.approvals.open(caller: context.requireCaller())) }
+        v1.post("approvals/:approval/withdraw") { _, context in
+            try Self.json(service.approvals.withdraw(context.parameters.get("approval") ?? "", caller: context.requireCaller()))
         }
         v1.post("files", use: upload)
         v1.post("documents", use: send)

@@ -1,5 +1,7 @@
 import Foundation
+import LienThongAPI
 import LienThongCrypto
+import LienThongDomain
 import LienThongRegistry
 import NIOCore
 import NIOSSL
@@ -28,12 +30,44 @@ enum TLSSetup {
                                      + (configuration.tlsClientCA.map { " and tlsClientCA \($0)" } ?? "") + ": \(error)")
         }
     }
+}
 
-    /// The user the connection's verified client certificate names, if it has one and that user exists.
-    static func user(on channel: any Channel, registry: Registry) async throws -> UserRecord? {
+/// The users that client certificates stand for. The handshake has already verified the
+/// certificate against `authorities`; this adds what TLS does not know: the CA's CRLs in
+/// `Certs/crl` (reloaded with SIGHUP), and an administrator's `lienthong admin user revoke`.
+struct ClientCertificates: Sendable {
+    /// The client CAs (`tlsClientCA`).
+    let authorities: [Certificate]
+    let settings: LiveSettings
+
+    init(clientCA path: String, settings: LiveSettings) throws {
+        do {
+            authorities = try Certificate.load(URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigurationError("tlsClientCA \(path) cannot be read: \(error)")
+        }
+        self.settings = settings
+    }
+
+    /// The client CAs that no CRL in `Certs/crl` covers: their certificates cannot be revoked.
+    var uncovered: [Certificate] {
+        let crls = settings.current.crls
+        return authorities.filter { !crls.covers(issuer: $0) }
+    }
+
+    /// The user the connection's verified client certificate names, if it has one and that user
+    /// exists and was not revoked; a revoked certificate is refused with its date.
+    func user(on channel: any Channel, registry: Registry) async throws -> UserRecord? {
         guard let peer = try? await channel.nioSSL_peerCertificate().get() else { return nil }
         let certificate = try Certificate(der: Data(try peer.toDERBytes()))
-        guard let name = certificate.commonName else { return nil }
-        return try registry.user(name)
+        let crls = settings.current.crls
+        for authority in authorities {
+            if let revoked = crls.revocationDate(of: certificate, issuedBy: authority), revoked <= Date() {
+                throw Problem("certificate-revoked", status: 401, title: "Client certificate revoked",
+                              detail: "the client certificate \(certificate) was revoked on \(VietnamTime.iso8601(revoked)); ask the administrator for a new one, or sign in with a token")
+            }
+        }
+        guard let name = certificate.commonName, let user = try registry.user(name), user.accessRevokedAt == nil else { return nil }
+        return user
     }
 }

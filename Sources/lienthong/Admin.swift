@@ -76,7 +76,7 @@ struct Admin: AsyncParsableCommand {
         }
 
         struct Token: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Issue another token for a user, printed once (the others stay valid until revoked).")
+            static let configuration = CommandConfiguration(abstract: "Issue another token for a user, printed once (the others stay valid until revoked); gives back a revoked user's access.")
             @Argument(help: "The username.") var username: String
             @Option(help: "Days until the token expires (1–730).") var days = 90
             @OptionGroup var connection: ConnectionOptions
@@ -92,14 +92,14 @@ struct Admin: AsyncParsableCommand {
         }
 
         struct Revoke: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Revoke every token of a user at once.")
+            static let configuration = CommandConfiguration(abstract: "Revoke every token of a user at once, and their client certificates' and signing key's use, until a new token.")
             @Argument(help: "The username.") var username: String
             @OptionGroup var connection: ConnectionOptions
 
             func run() async throws {
                 try await reporting {
                     let answer = try await connection.client().post("/v1/admin/users/\(username)/revoke", json: [String: String](), as: [String: Int].self)
-                    print("Revoked \(answer["revoked"] ?? 0) tokens of \(username)")
+                    print("Revoked \(answer["revoked"] ?? 0) tokens of \(username); no client certificate gets in and no signature is made in their name until `lienthong admin user token \(username)`")
                 }
             }
         }

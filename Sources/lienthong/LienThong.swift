@@ -8,7 +8,7 @@ struct LienThong: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lienthong",
         abstract: "Send, receive, verify and track signed official documents between agencies.",
-        subcommands: [Send.self, Inbox.self, Get.self, Verify.self, Ack.self, Reject.self, Status.self, Recall.self, Track.self, Overdue.self, RegisterCommand.self, RegisterPaper.self, Stats.self, Cert.self, Admin.self, Login.self,
+        subcommands: [Approve.self, Approvals.self, Send.self, Inbox.self, Get.self, Verify.self, Ack.self, Reject.self, Status.self, Recall.self, Track.self, Overdue.self, RegisterCommand.self, RegisterPaper.self, Stats.self, Cert.self, Admin.self, Login.self,
                       WhoAmI.self, Agencies.self])
 }
 

@@ -19,7 +19,10 @@ struct Send: AsyncParsableCommand {
     @Option(help: "The subject (trích yếu).")
     var subject: String
 
-    @Option(help: "Username of the signer; the agency's only signer when left out.")
+    @Option(help: "The signer's approval of the document (`lienthong approve`, run by the signer).")
+    var approval: String?
+
+    @Option(help: "Username of the signer; the approval's signer, or the agency's only signer, when left out.")
     var signer: String?
 
     @Option(help: "normal, urgent (Khẩn), very-urgent (Thượng khẩn) or flash (Hỏa tốc).")
@@ -68,7 +71,8 @@ struct Send: AsyncParsableCommand {
             let request = SendRequest(
                 files: uploaded, to: to.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
                 type: type, subject: subject, signer: signer, urgency: urgency, deadline: deadline,
-                draftingUnit: draftingUnit, authority: authority, notes: notes, series: series, replaces: replaces, inReplyTo: inReplyTo)
+                draftingUnit: draftingUnit, authority: authority, notes: notes, series: series, replaces: replaces, inReplyTo: inReplyTo,
+                approval: approval)
             let document = try await client.post("/v1/documents", json: request, as: DocumentView.self)
             if output.json { return try Output.printJSON(document) }
             print("Sent \(document.numberAndSymbol)  id \(document.id)")

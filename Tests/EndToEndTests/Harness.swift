@@ -69,6 +69,9 @@ final class DaemonUnderTest: @unchecked Sendable {
             "LIENTHONG_DATA_DIRECTORY": workspace.appendingPathComponent("data").path,
             "LIENTHONG_CERTS_DIRECTORY": workspace.appendingPathComponent("Certs").path,
             "LIENTHONG_HOLIDAYS_FILE": workspace.appendingPathComponent("no-holidays.json").path,
+            // The suites about other things send as a clerk naming the signer; SignerApprovalTests
+            // and the walkthrough run with the default, `required`.
+            "LIENTHONG_SIGNER_APPROVAL": "optional",
         ].merging(extra) { $1 }) { $1 }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
@@ -86,6 +89,15 @@ final class DaemonUnderTest: @unchecked Sendable {
     }
 
     var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Sends SIGHUP and waits until the log shows `line` once more.
+    func hangUp(waitingFor line: String) async throws {
+        let before = logText.components(separatedBy: line).count
+        kill(process.processIdentifier, SIGHUP)
+        let deadline = Date().addingTimeInterval(20)
+        while logText.components(separatedBy: line).count == before, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(logText.components(separatedBy: line).count > before, "\(logText.suffix(1500))")
+    }
 
     private func waitForPort() throws -> Int {
         let deadline = Date().addingTimeInterval(60)

@@ -30,7 +30,12 @@ final class IsolationTests {
     }
 
     @Test func noForeignRoleAndNoAnonymousCallerLearnsAnythingOfADocument() async throws {
-        let (id, markers) = try await sendSecretlessDirective()
+        let (id, documentMarkers) = try await sendSecretlessDirective()
+        var markers = documentMarkers
+        // The province's signer approves the file for a second signature: its id is the approval's marker.
+        let granted = try await daemon.http("POST", "/v1/approvals", body: Data(#"{"sha256": "\#(markers[1])"}"#.utf8), as: "signer.tinh-dien-bien")
+        let approval = try #require(try object(granted.body)["id"] as? String)
+        markers.append(approval)
         // Phì Nhừ has a clerk and a signer; the province's administrator gives it the other roles.
         var tokens: [String: String] = [:]
         for role in ["viewer", "statistician", "admin"] {
@@ -63,21 +68,27 @@ final class IsolationTests {
             ("POST", "/v1/documents", #"{"files": [], "to": ["000.00.00.H18"], "type": "BC", "subject": "x", "inReplyTo": "{id}"}"#),
             ("POST", "/v1/documents", #"{"files": [], "to": ["000.00.00.H18"], "type": "BC", "subject": "x", "replaces": "{id}"}"#),
             ("GET", "/v1/me", nil),
+            ("GET", "/v1/approvals", nil), ("POST", "/v1/approvals/{approval}/withdraw", nil),
+            ("POST", "/v1/documents", #"{"files": [{"sha256": "{sha}", "name": "lay.pdf"}], "to": ["000.03.21.H18"], "type": "CT", "subject": "x", "approval": "{approval}"}"#),
         ]
-        let never = (id: UUID().uuidString.lowercased(), sha: String(repeating: "ab", count: 32))
+        let never = (id: UUID().uuidString.lowercased(), sha: String(repeating: "ab", count: 32), approval: UUID().uuidString.lowercased())
         for (role, token) in tokens.sorted(by: { $0.key < $1.key }).map({ ($0.key, Optional($0.value)) }) + [("no token", nil)] {
             for (method, template, body) in routes {
-                func call(_ id: String, _ sha: String) async throws -> (Int, String) {
-                    let fill = { (text: String) in text.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{sha}", with: sha) }
+                func call(_ id: String, _ sha: String, _ approval: String) async throws -> (Int, String) {
+                    let fill = { (text: String) in
+                        text.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{sha}", with: sha)
+                            .replacingOccurrences(of: "{approval}", with: approval)
+                    }
                     let answer = try await daemon.http(method, fill(template), body: body.map { Data(fill($0).utf8) }, token: token)
                     let text = String(decoding: answer.body, as: UTF8.self)
-                    return (answer.status, text.replacingOccurrences(of: id, with: "{id}").replacingOccurrences(of: sha, with: "{sha}"))
+                    return (answer.status, text.replacingOccurrences(of: id, with: "{id}").replacingOccurrences(of: sha, with: "{sha}")
+                        .replacingOccurrences(of: approval, with: "{approval}"))
                 }
-                let (status, text) = try await call(id, markers[1])
+                let (status, text) = try await call(id, markers[1], approval)
                 let where_ = "\(role) \(method) \(template) → \(status)"
                 for marker in markers { #expect(!text.contains(marker), "\(where_) leaks \(marker): \(text.prefix(300))") }
-                if template.contains("{id}") || (body ?? "").contains("{id}") || (body ?? "").contains("{sha}") {
-                    let (neverStatus, neverText) = try await call(never.id, never.sha)
+                if ["{id}", "{sha}", "{approval}"].contains(where: { template.contains($0) || (body ?? "").contains($0) }) {
+                    let (neverStatus, neverText) = try await call(never.id, never.sha, never.approval)
                     #expect(status == neverStatus && text == neverText, "\(where_): \(text.prefix(200)) differs from a document that never existed: \(neverText.prefix(200))")
                 }
                 if token == nil { #expect(status == 401, "no token: \(where_)") }
@@ -92,6 +103,8 @@ final class IsolationTests {
         let track = try object(try await daemon.http("GET", "/v1/documents/\(id)/track", as: "clerk.tinh-dien-bien").body)
         #expect((track["recipients"] as? [[String: Any]])?.map { $0["status"] as? String } == ["03"])
         #expect(try await daemon.http("GET", "/v1/me", as: "clerk.xa-na-son").status == 200)
+        // And the approval is still open for the province.
+        #expect(String(decoding: try await daemon.http("GET", "/v1/approvals", as: "clerk.tinh-dien-bien").body, as: UTF8.self).contains(approval))
     }
 
     @Test func rolesOfTheSameAgencyDoOnlyTheirWork() async throws {

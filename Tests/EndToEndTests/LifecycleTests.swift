@@ -52,19 +52,12 @@ struct LifecycleTests {
 
         try FileManager.default.createDirectory(atPath: daemon.path("Config"), withIntermediateDirectories: true)
         _ = try daemon.write("Config/lienthong.json", #"{"documentTypes": [{"name": "Quy chế phối hợp", "abbreviation": "QCPH"}]}"#)
-        func hangUpAndWait(for line: String) async throws {
-            let before = daemon.logText.components(separatedBy: line).count
-            kill(daemon.process.processIdentifier, SIGHUP)
-            let deadline = Date().addingTimeInterval(20)
-            while daemon.logText.components(separatedBy: line).count == before, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-            #expect(daemon.logText.components(separatedBy: line).count > before, "\(daemon.logText.suffix(1500))")
-        }
-        try await hangUpAndWait(for: "configuration reloaded on SIGHUP")
+        try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
         let known = try send()
         #expect(known.status == 0 && known.stdout.contains("01/QCPH-UBND"), "\(known.stderr)")
 
         _ = try daemon.write("Config/lienthong.json", #"{"documentTypes": "#)
-        try await hangUpAndWait(for: "configuration NOT reloaded on SIGHUP")
+        try await daemon.hangUp(waitingFor: "configuration NOT reloaded on SIGHUP")
         #expect(try send().status == 0, "the running settings stay when the file is broken")
         #expect(daemon.process.isRunning)
         let audit = try daemon.cli(["admin", "audit", "list", "--json"], as: "admin.tinh-dien-bien")

@@ -19,8 +19,20 @@ struct MutualTLSTests {
             try ca("client-ca")
             try issue("clerk", by: "client-ca", subject: "/O=UBND tỉnh Điện Biên/CN=clerk.tinh-dien-bien", extensions: "extendedKeyUsage=clientAuth")
             try issue("nobody", by: "client-ca", subject: "/CN=nobody.unknown", extensions: "extendedKeyUsage=clientAuth")
+            try issue("clerk-new", by: "client-ca", subject: "/CN=clerk.tinh-dien-bien", extensions: "extendedKeyUsage=clientAuth")
             try ca("stranger-ca")
             try issue("impostor", by: "stranger-ca", subject: "/CN=clerk.tinh-dien-bien", extensions: "extendedKeyUsage=clientAuth")
+        }
+
+        /// Revokes a certificate with `openssl ca` and writes the client CA's CRL to `crl`.
+        func revoke(_ name: String, crl: String) throws {
+            try "".write(toFile: path("index.txt"), atomically: true, encoding: .utf8)
+            try "01\n".write(toFile: path("crlnumber"), atomically: true, encoding: .utf8)
+            try "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\ndefault_crl_days = 2\n"
+                .write(toFile: path("ca.cnf"), atomically: true, encoding: .utf8)
+            let ca = ["-config", path("ca.cnf"), "-keyfile", path("client-ca.key"), "-cert", path("client-ca.pem")]
+            try openssl(["ca"] + ca + ["-revoke", path("\(name).pem")])
+            try openssl(["ca"] + ca + ["-gencrl", "-out", crl])
         }
 
         private func openssl(_ arguments: [String]) throws {
@@ -42,8 +54,9 @@ struct MutualTLSTests {
         }
     }
 
-    func curl(_ daemon: DaemonUnderTest, _ keys: Keys, _ route: String, certificate: String? = nil, token: String? = nil) throws -> Run {
-        var arguments = ["-sS", "--cacert", keys.path("server-ca.pem"), "-w", "\n%{http_code}"]
+    func curl(_ daemon: DaemonUnderTest, _ keys: Keys, _ route: String, method: String = "GET", certificate: String? = nil,
+              token: String? = nil) throws -> Run {
+        var arguments = ["-sS", "-X", method, "--cacert", keys.path("server-ca.pem"), "-w", "\n%{http_code}"]
         if let certificate { arguments += ["--cert", keys.path("\(certificate).pem"), "--key", keys.path("\(certificate).key")] }
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         return try run(URL(fileURLWithPath: "/usr/bin/curl"), arguments + ["https://127.0.0.1:\(daemon.port)\(route)"], in: keys.directory)
@@ -89,6 +102,35 @@ struct MutualTLSTests {
             #expect(object?["level"] != nil && object?["message"] != nil && object?["time"]?.hasSuffix("Z") == true, "\(line)")
         }
         #expect(!daemon.logText.contains(token))
+    }
+
+    @Test func aRevokedCertificateOrUserGetsNoFurther() async throws {
+        let keys = try Keys()
+        defer { try? FileManager.default.removeItem(at: keys.directory) }
+        let daemon = try DaemonUnderTest(environment: [
+            "LIENTHONG_TLS_CERTIFICATE": keys.path("server.pem"), "LIENTHONG_TLS_KEY": keys.path("server.key"),
+            "LIENTHONG_TLS_CLIENT_CA": keys.path("client-ca.pem"),
+        ])
+        #expect(daemon.logText.contains("of client-ca are not checked for revocation"), "\(daemon.logText)")
+        #expect(try curl(daemon, keys, "/v1/me", certificate: "clerk").stdout.hasSuffix("\n200"))
+
+        // The CA revokes the clerk's certificate; after a reload its CRL is in force.
+        try keys.revoke("clerk", crl: daemon.path("Certs/crl/client-ca.crl"))
+        try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
+        let revoked = try curl(daemon, keys, "/v1/inbox", certificate: "clerk")
+        #expect(revoked.stdout.hasSuffix("\n401") && revoked.stdout.contains("certificate-revoked"), "\(revoked.stdout)")
+        // The user's other certificate, which the CA did not revoke, still gets in.
+        #expect(try curl(daemon, keys, "/v1/me", certificate: "clerk-new").stdout.hasSuffix("\n200"))
+
+        // An administrator revokes the user: no certificate gets in either, until a new token is issued.
+        let admin = try String(contentsOfFile: daemon.token("admin.tinh-dien-bien"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let revoke = try curl(daemon, keys, "/v1/admin/users/clerk.tinh-dien-bien/revoke", method: "POST", token: admin)
+        #expect(revoke.stdout.hasSuffix("\n200"), "\(revoke.stdout)")
+        let afterRevoke = try curl(daemon, keys, "/v1/me", certificate: "clerk-new")
+        #expect(afterRevoke.stdout.hasSuffix("\n401") && afterRevoke.stdout.contains("unauthenticated"), "\(afterRevoke.stdout)")
+        let reinstated = try curl(daemon, keys, "/v1/admin/users/clerk.tinh-dien-bien/tokens", method: "POST", token: admin)
+        #expect(reinstated.stdout.hasSuffix("\n201"), "\(reinstated.stdout)")
+        #expect(try curl(daemon, keys, "/v1/me", certificate: "clerk-new").stdout.hasSuffix("\n200"))
     }
 
     @Test func halfATLSConfigurationIsRefusedAtStart() throws {

@@ -9,14 +9,17 @@ final class WalkthroughTests {
     let daemon: DaemonUnderTest
     let communes = ["000.01.21.H18", "000.02.21.H18", "000.03.21.H18"]
 
-    init() throws { daemon = try DaemonUnderTest() }
+    init() throws { daemon = try DaemonUnderTest(environment: ["LIENTHONG_SIGNER_APPROVAL": "required"]) }
 
     private func send(to recipients: [String]? = nil) throws -> [String: Any] {
         let document = try daemon.write("chi-thi.pdf", "%PDF-1.7\nChỉ thị về tăng cường cải cách hành chính năm 2026\n")
         let attachment = try daemon.write("ke-hoach.txt", "Kế hoạch triển khai\n")
+        // The chairman approves the directive for his signature; the clerk sends it with that approval.
+        let approved = try daemon.cli(["approve", document, "--json"], as: "signer.tinh-dien-bien")
+        let approval = try #require((try json(approved.stdout) as? [String: Any])?["id"] as? String, "\(approved.stderr)")
         let sent = try daemon.cli(["send", document, attachment, "--to", (recipients ?? communes).joined(separator: ","),
                                    "--type", "CT", "--subject", "Về tăng cường cải cách hành chính năm 2026",
-                                   "--deadline", "10wd", "--json"], as: "clerk.tinh-dien-bien")
+                                   "--deadline", "10wd", "--approval", approval, "--json"], as: "clerk.tinh-dien-bien")
         #expect(sent.status == 0, "\(sent.stderr)\n\(daemon.logText)")
         return try #require(try json(sent.stdout) as? [String: Any])
     }

@@ -19,7 +19,7 @@ struct RegistryTests {
         try registry.seed(agencies: [issuer, commune], users: [])
     }
 
-    private func file(year: Int = 2026, at date: Date = Date()) throws -> DocumentRecord {
+    private func file(year: Int = 2026, at date: Date = Date(), approval: String? = nil) throws -> DocumentRecord {
         let id = UUID().uuidString.lowercased()
         return try registry.file(
             issuerCode: issuer.code, register: "main", year: year,
@@ -29,7 +29,7 @@ struct RegistryTests {
                                pageCount: nil, notes: nil, urgency: 0, authorityPrefix: nil, signerUsername: "s", signerName: "S",
                                signerPosition: "Chủ tịch", deadline: nil, issuedAt: date, createdBy: "clerk")
             },
-            files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], actor: "clerk", at: date).0
+            files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], approval: approval, actor: "clerk", at: date).0
     }
 
     @Test func numbersRunFromOneEachYearWithoutGaps() throws {
@@ -75,6 +75,34 @@ struct RegistryTests {
                               files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], actor: "clerk", at: Date())
         }
         #expect(try file().number == 1)
+    }
+
+    @Test func anApprovalIsUsedOnceAndNeverAfterItExpiresOrIsWithdrawn() throws {
+        let signer = UserRecord(username: "signer.tinh", fullName: "Chủ tịch", position: "Chủ tịch", agencyCode: issuer.code, role: .signer,
+                                certificatePath: nil, keyPath: nil)
+        try registry.seed(agencies: [], users: [signer])
+        let now = Date()
+        func grant(expiresIn seconds: TimeInterval) throws -> String {
+            let approval = SignerApprovalRecord(id: UUID().uuidString.lowercased(), agencyCode: issuer.code, signerUsername: signer.username,
+                                                sha256: String(repeating: "0", count: 64), note: nil, createdAt: now.addingTimeInterval(-7200),
+                                                expiresAt: now.addingTimeInterval(seconds))
+            try registry.grantApproval(approval)
+            return approval.id
+        }
+        let open = try grant(expiresIn: 3600), expired = try grant(expiresIn: -1), withdrawn = try grant(expiresIn: 3600)
+        #expect(try registry.openApprovals(agency: issuer.code, at: now).map(\.id).sorted() == [open, withdrawn].sorted())
+        #expect(try registry.withdrawApproval(withdrawn, actor: signer.username, at: now)?.withdrawnAt != nil)
+        #expect(try registry.withdrawApproval(withdrawn, actor: signer.username, at: now) == nil)
+
+        let document = try file(at: now, approval: open)
+        #expect(try registry.approval(open)?.documentID == document.id)
+        for unusable in [open, expired, withdrawn] {
+            #expect(throws: RegistryError.approvalUsed(unusable)) { try file(at: now, approval: unusable) }
+        }
+        // The refused sends left no document and no gap: the next number follows the first.
+        #expect(try file().number == 2)
+        #expect(try registry.openApprovals(agency: issuer.code, at: now).isEmpty)
+        #expect(try registry.approval(expired)?.unusable(at: now)?.contains("expired") == true)
     }
 }
 

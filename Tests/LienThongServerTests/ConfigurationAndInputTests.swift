@@ -29,6 +29,12 @@ struct ConfigurationAndInputTests {
         #expect(DaemonConfiguration.variable(.keyPassphraseFile) == "LIENTHONG_KEY_PASSPHRASE_FILE")
     }
 
+    @Test func theDefaultsAreTheSafeOnes() throws {
+        let configuration = try DaemonConfiguration.load(file: try configFile("{}"), environment: [:])
+        #expect(configuration.signerApproval == .required)
+        #expect(configuration.timeStampFallback == .fail)
+    }
+
     @Test func ratioDefinitionsKeepTheirDefaultsForKeysLeftOut() throws {
         let configuration = try DaemonConfiguration.load(file: try configFile(#"{"ratioDefinitions": {"onTime": "registered"}}"#), environment: [:])
         #expect(configuration.ratioDefinitions == RatioDefinitions(onTime: .registered))
@@ -47,6 +53,8 @@ struct ConfigurationAndInputTests {
         ("{}", ["LIENTHONG_REQUEST_TIMEOUT_SECONDS": "soon"], "LIENTHONG_REQUEST_TIMEOUT_SECONDS=soon is not valid"),
         (#"{"keyPassphraseFile": 7}"#, [:], "keyPassphraseFile should be a string"),
         ("{}", ["LIENTHONG_LOG_FORMAT": "xml"], "LIENTHONG_LOG_FORMAT=xml is not valid"),
+        ("{}", ["LIENTHONG_SIGNER_APPROVAL": "sometimes"], "LIENTHONG_SIGNER_APPROVAL=sometimes is not valid"),
+        (#"{"signerApproval": "never"}"#, [:], "signerApproval"),
         (#"{"tlsKey": "server.key"}"#, [:], "tlsCertificate and tlsKey go together"),
         ("{}", ["LIENTHONG_TLS_CLIENT_CA": "client-ca.pem"], "tlsClientCA needs HTTPS"),
     ])
