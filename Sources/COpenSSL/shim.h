@@ -287,22 +287,6 @@ static inline int shim_ts_respond(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *cha
 }
 
 /**
- * Reads a DER TimeStampResp: its PKIStatus (0 granted, 1 granted with modifications), and the
- * token it carries as DER (*out malloc'ed). Returns the token length, or -1 without a token.
- */
-static inline int shim_ts_response_token(const unsigned char *der, long der_len, long *status, unsigned char **out) {
-    const unsigned char *p = der;
-    TS_RESP *response = d2i_TS_RESP(NULL, &p, der_len);
-    int length = -1;
-    *status = -1;
-    if (response == NULL) return -1;
-    *status = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response)));
-    if (TS_RESP_get_token(response) != NULL) { *out = NULL; length = i2d_PKCS7(TS_RESP_get_token(response), out); }
-    TS_RESP_free(response);
-    return length;
-}
-
-/**
  * Verifies a time-stamp token (DER ContentInfo) over `data`: first the message imprint against
  * the data hashed with the token's own algorithm, then the TSA's signature and certificate path to
  * `store` (the TSA certificate must carry the critical timeStamping EKU). Sets the genTime.

@@ -24,19 +24,22 @@ public struct BlobStore: Sendable {
     public func contains(_ sha256: String) -> Bool { FileManager.default.fileExists(atPath: url(for: sha256).path) }
 
     /// A file to write into before `commit`; removed by `discard` when anything goes wrong.
+    /// (`open(2)` directly: FileManager's `createFile` writes an empty file atomically through a
+    /// temporary one of its own, which was an eighth of a send's time.)
     public func stagingFile() throws -> (URL, FileHandle) {
         let url = staging.appendingPathComponent(UUID().uuidString)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
-        return (url, try FileHandle(forWritingTo: url))
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+        return (url, FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
     }
 
     /// Makes a fully written staging file durable under its hash.
     public func commit(_ staged: URL, sha256: String) throws {
         let target = url(for: sha256)
         let directory = target.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        guard mkdir(directory.path, 0o755) == 0 || errno == EEXIST else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory.path])
+        }
         if FileManager.default.fileExists(atPath: target.path) {
             // Same hash, same bytes: the stored copy is already durable.
             try? FileManager.default.removeItem(at: staged)

@@ -13,6 +13,7 @@ import Logging
 public struct DocumentService: Sendable {
     let registry: Registry
     let blobs: BlobStore
+    let disk: DiskWork
     let keys: SigningKeys
     let signer: DetachedSigner
     let timeStamper: (any TimeStamper)?
@@ -29,6 +30,7 @@ public struct DocumentService: Sendable {
          evidence: SigningEvidence, settings: LiveSettings, keyPassphrase: String?, approvalRequired: Bool, logger: Logger,
          now: @escaping @Sendable () -> Date = Date.init) {
         keys = SigningKeys(passphrase: keyPassphrase)
+        disk = DiskWork()
         self.approvalRequired = approvalRequired
         self.registry = registry
         self.blobs = blobs
@@ -125,7 +127,7 @@ public struct DocumentService: Sendable {
             } catch {
                 throw Problem.signing("signing \(file.name) failed: \(error)")
             }
-            let signatureSHA = try blobs.store(cms)
+            let signatureSHA = try await disk.run { [blobs, cms] in try blobs.store(cms) }
             signatureBlobs.append(BlobRecord(sha256: signatureSHA, size: Int64(cms.count), createdAt: issuedAt))
             fileRecords.append(DocumentFileRecord(documentID: id, position: position, name: file.name, sha256: file.blob.sha256,
                                                   size: file.blob.size, kind: isMain ? "document" : "attachment", signatureSHA256: signatureSHA,
@@ -141,7 +143,7 @@ public struct DocumentService: Sendable {
             }
         }
 
-        let document = try fileNumbered(
+        let (document, deliveries) = try await disk.run { [self, fileRecords, signatureBlobs, signatureRecords] in try fileNumbered(
             issuer: issuer, series: series, type: type, draftingUnit: request.draftingUnit, issuedAt: issuedAt,
             files: fileRecords, signatureBlobs: signatureBlobs, signatures: signatureRecords, recipients: recipients,
             approval: approval?.id, actor: caller.username,
@@ -155,14 +157,21 @@ public struct DocumentService: Sendable {
                     replacesID: replaces?.id, repliesToID: inReplyTo?.id,
                     requestKey: idempotency?.requestKey, requestSHA256: idempotency?.requestSHA256)
             })
-        return try view(document, for: issuer.code, history: false)
+        }
+        // Answered from what was just filed: a new document has no history, and links only to
+        // what it replaces or answers, both of which its issuer may see.
+        let links = [("replaces", replaces), ("in-reply-to", inReplyTo)].compactMap { relation, other in
+            other.map { Self.link(relation, $0) }
+        }
+        return try view(document, files: fileRecords, signatures: signatureRecords,
+                        deliveries: deliveries.sorted { $0.recipientCode < $1.recipientCode }, events: nil, links: links)
     }
 
     /// Files a document under the next number of its series, with the symbol formed for that number.
     func fileNumbered(issuer: AgencyRecord, series: NumberSeries, type: DocumentType, draftingUnit: String?, issuedAt: Date,
                       files: [DocumentFileRecord] = [], signatureBlobs: [BlobRecord] = [], signatures: [SignatureRecord] = [],
                       recipients: [(agency: AgencyRecord, addressedTo: String?)] = [], approval: String? = nil, actor: String,
-                      record: (_ number: Int, _ symbol: String) -> DocumentRecord) throws -> DocumentRecord {
+                      record: @Sendable (_ number: Int, _ symbol: String) -> DocumentRecord) throws -> (DocumentRecord, [DeliveryRecord]) {
         do {
             return try registry.file(
                 issuerCode: issuer.code, register: series.register, year: VietnamTime.year(of: issuedAt),
@@ -172,7 +181,7 @@ public struct DocumentService: Sendable {
                     return record(number, numbered.symbol)
                 },
                 files: files, signatureBlobs: signatureBlobs, signatures: signatures, recipients: recipients, approval: approval,
-                actor: actor, at: issuedAt).0
+                actor: actor, at: issuedAt)
         } catch RegistryError.approvalUsed(let id) {
             throw Problem("approval-unusable", status: 409, title: "The approval cannot be used",
                           detail: "approval \(id) was used, withdrawn or expired while this document was being signed; nothing was sent")
@@ -213,8 +222,10 @@ public struct DocumentService: Sendable {
         for text in codes {
             let code: AgencyCode
             do { code = try AgencyCode(text) } catch { throw Problem.domain(error) }
-            guard let named = try registry.agency(code.rawValue) else { throw Problem.unknownAgency(code.rawValue) }
-            guard let (agency, via) = try registry.resolve(named.code) else { throw Problem.retiredAgency(named.code, name: named.name) }
+            guard let (agency, via) = try registry.resolve(code.rawValue) else {
+                guard let named = try registry.agency(code.rawValue) else { throw Problem.unknownAgency(code.rawValue) }
+                throw Problem.retiredAgency(named.code, name: named.name)
+            }
             guard agency.code != issuer.code else { throw Problem.invalid("\(agency.name) cannot send a document to itself") }
             guard seen.insert(agency.code).inserted else { continue }
             recipients.append((agency, via.first))
@@ -431,25 +442,32 @@ public struct DocumentService: Sendable {
 
     func view(_ document: DocumentRecord, for agency: String, history: Bool) throws -> DocumentView {
         let deliveries = try registry.deliveries(of: document.id).filter { document.issuerCode == agency || $0.recipientCode == agency }
-        let events = history ? try registry.history(of: deliveries.compactMap(\.id)) : [:]
-        return DocumentView(
+        return try view(document, files: registry.files(of: document.id), signatures: registry.signatures(of: document.id),
+                        deliveries: deliveries, events: history ? try registry.history(of: deliveries.compactMap(\.id)) : nil,
+                        links: try links(of: document, for: agency))
+    }
+
+    /// - Parameter events: status histories by delivery id; nil for a view without them.
+    private func view(_ document: DocumentRecord, files: [DocumentFileRecord], signatures: [SignatureRecord], deliveries: [DeliveryRecord],
+                      events: [Int64: [StatusEventRecord]]?, links: [DocumentLink]) throws -> DocumentView {
+        DocumentView(
             id: document.id, numberAndSymbol: Self.numberAndSymbol(document), number: document.number, symbol: document.symbol,
             issuer: AgencyRef(code: document.issuerCode, name: document.issuerName), typeName: document.typeName,
             typeAbbreviation: document.typeAbbreviation, subject: document.subject,
             urgency: (Urgency(rawValue: document.urgency) ?? .normal).vietnameseName, authority: document.authorityPrefix,
             signerName: document.signerName, signerPosition: document.signerPosition, issuedAt: document.issuedAt,
             deadline: document.deadline,
-            files: try registry.files(of: document.id).map {
+            files: files.map {
                 FileInfo(position: $0.position, name: $0.name, sha256: $0.sha256, size: $0.size, kind: $0.kind,
                          signatureSHA256: $0.signatureSHA256, timeStampPending: $0.awaitingTimeStamp)
             },
-            signatures: try registry.signatures(of: document.id).map {
+            signatures: signatures.map {
                 SignatureInfo(filePosition: $0.filePosition, role: $0.role, commonName: $0.commonName, organization: $0.organization,
                               serialNumber: $0.serialNumber, algorithm: $0.algorithm, signedAt: $0.signedAt)
             },
-            recipients: try deliveries.map { try recipientStatus($0, history: history ? events[$0.id!] ?? [] : nil) },
+            recipients: try deliveries.map { delivery in try recipientStatus(delivery, history: events.map { $0[delivery.id ?? 0] ?? [] }) },
             frozenAt: document.frozenAt, series: document.register, medium: document.medium.rawValue,
-            links: try links(of: document, for: agency))
+            links: links)
     }
 
     /// Links to and from `document`, keeping only the documents `agency` may see.
@@ -462,9 +480,13 @@ public struct DocumentService: Sendable {
         linked += try registry.documents(answering: document.id).map { ("answered-by", $0) }
         return linked.compactMap { relation, other in
             guard let other, (try? accessibleDocument(other.id, agency: agency)) != nil else { return nil }
-            return DocumentLink(relation: relation, id: other.id, numberAndSymbol: Self.numberAndSymbol(other),
-                                issuer: AgencyRef(code: other.issuerCode, name: other.issuerName))
+            return Self.link(relation, other)
         }
+    }
+
+    static func link(_ relation: String, _ other: DocumentRecord) -> DocumentLink {
+        DocumentLink(relation: relation, id: other.id, numberAndSymbol: numberAndSymbol(other),
+                     issuer: AgencyRef(code: other.issuerCode, name: other.issuerName))
     }
 
     func recipientStatus(_ delivery: DeliveryRecord, history: [StatusEventRecord]?) throws -> RecipientStatus {

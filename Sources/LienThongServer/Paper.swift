@@ -38,7 +38,7 @@ extension DocumentService {
         if let pages = request.pageCount, pages < 1 { throw DomainError.invalid(field: "pageCount", value: String(pages), rule: "1 or more") }
         // The symbol's parts are checked as it is formed, inside the filing transaction: a refusal files nothing.
         let issuedAt = now()
-        let document = try fileNumbered(
+        let (document, _) = try fileNumbered(
             issuer: agency, series: series, type: type, draftingUnit: request.draftingUnit, issuedAt: issuedAt, actor: caller.username,
             record: { number, symbol in
                 DocumentRecord(

@@ -209,11 +209,13 @@ struct Routes {
                 }
             }
             guard size > 0 else { throw Problem.invalid("the file is empty: upload the document's bytes as the request body") }
-            try handle.synchronize()
-            try handle.close()
             let sha256 = digest.finalizeHex()
-            try blobs.commit(staged, sha256: sha256)
-            try registry.recordUpload(sha256: sha256, size: size, agency: caller.agencyCode, at: Date())
+            try await service.disk.run { [blobs, registry, size] in
+                try handle.synchronize()
+                try handle.close()
+                try blobs.commit(staged, sha256: sha256)
+                try registry.recordUpload(sha256: sha256, size: size, agency: caller.agencyCode, at: Date())
+            }
             return try Self.json(UploadedFile(sha256: sha256, size: size), status: .created)
         } catch {
             try? handle.close()

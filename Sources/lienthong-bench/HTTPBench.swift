@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import Synchronization
 
 /// End to end over HTTP on loopback: the real `lienthongd` (built beside this binary) on a free
 /// port, and 1, 8 and 64 clients sending documents to three communes: each send two signatures,
@@ -31,44 +29,41 @@ struct HTTPBench {
             daemon.process.waitUntilExit()
             try? FileManager.default.removeItem(at: daemon.directory)
         }
-        let base = URL(string: "http://127.0.0.1:\(daemon.port)/v1/")!
-        var upload = URLRequest(url: base.appendingPathComponent("files"))
-        upload.httpMethod = "POST"
-        upload.setValue("Bearer \(daemon.token)", forHTTPHeaderField: "Authorization")
-        upload.httpBody = Data((0..<10_240).map { UInt8(truncatingIfNeeded: $0) })
-        let (uploaded, _) = try await URLSession.shared.data(for: upload)
-        guard let sha = (try JSONSerialization.jsonObject(with: uploaded) as? [String: Any])?["sha256"] as? String else {
-            throw BenchFailure("the daemon did not take the upload: \(String(decoding: uploaded, as: UTF8.self))")
+        let uploader = try LoopbackClient(port: daemon.port)
+        let uploaded = try uploader.send("POST", "/v1/files", token: daemon.token, body: (0..<10_240).map { UInt8(truncatingIfNeeded: $0) })
+        guard uploaded.status == 201, let sha = (try JSONSerialization.jsonObject(with: Data(uploaded.body)) as? [String: Any])?["sha256"] as? String else {
+            throw BenchFailure("the daemon did not take the upload: \(String(decoding: uploaded.body, as: UTF8.self))")
         }
-        var send = URLRequest(url: base.appendingPathComponent("documents"))
-        send.httpMethod = "POST"
-        send.setValue("Bearer \(daemon.token)", forHTTPHeaderField: "Authorization")
-        send.httpBody = try JSONSerialization.data(withJSONObject: [
+        let send = Array(try JSONSerialization.data(withJSONObject: [
             "files": [["sha256": sha, "name": "thong-bao.pdf"]], "to": ["000.01.21.H18", "000.02.21.H18", "000.03.21.H18"],
             "type": "TB", "subject": "Thông báo lịch họp",
-        ])
-        let request = send
+        ]))
+        let (port, token, duration) = (daemon.port, daemon.token, max(seconds, 2))
         var figures: [Bench.Figure] = []
         var latencies: [RegistryBench.Latency] = []
         for clients in [1, 8, 64] {
             let start = Date()
-            let times = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for _ in 0..<clients {
-                    group.addTask {
+            // Each client is a thread with its own connection, sending one document after another.
+            let results = Mutex<[Result<[Double], any Error>]>([])
+            let threads = (0..<clients).map { _ in
+                Thread {
+                    let result = Result { () throws -> [Double] in
+                        let client = try LoopbackClient(port: port)
                         var times: [Double] = []
-                        while Date().timeIntervalSince(start) < max(seconds, 2) {
+                        while Date().timeIntervalSince(start) < duration {
                             let began = DispatchTime.now().uptimeNanoseconds
-                            let (body, response) = try await URLSession.shared.data(for: request)
-                            guard (response as? HTTPURLResponse)?.statusCode == 201 else {
-                                throw BenchFailure("a send failed: \(String(decoding: body, as: UTF8.self))")
-                            }
+                            let answer = try client.send("POST", "/v1/documents", token: token, body: send)
+                            guard answer.status == 201 else { throw BenchFailure("a send failed: \(String(decoding: answer.body, as: UTF8.self))") }
                             times.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6)
                         }
                         return times
                     }
+                    results.withLock { $0.append(result) }
                 }
-                return try await group.reduce(into: [Double]()) { $0 += $1 }
-            }.sorted()
+            }
+            threads.forEach { $0.start() }
+            while results.withLock({ $0.count }) < clients { try await Task.sleep(for: .milliseconds(20)) }
+            let times = try results.withLock { try $0.flatMap { try $0.get() } }.sorted()
             let elapsed = Date().timeIntervalSince(start)
             figures.append(Bench.Figure(name: "HTTP send, \(clients) client\(clients == 1 ? "" : "s") (documents/s; limit 2 cores signing)",
                                         perSecond: Double(times.count) / elapsed, limit: rawSignRate))

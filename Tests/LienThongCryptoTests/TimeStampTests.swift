@@ -112,7 +112,20 @@ struct TimeStampTests {
         await #expect(throws: CryptoError.self) { try await notATSA.timeStampToken(for: Data("x".utf8)) }
     }
 
-    @Test func garbageIsNotATimeStampResponse() {
-        #expect(throws: CryptoError.self) { try TimeStampProtocol.token(fromResponse: Data("<html>".utf8)) }
+    @Test func theTokenIsTakenFromTheResponseAsSentAndARefusalSaysSo() throws {
+        let response = try pki.tsa.respond(to: TimeStampProtocol.request(for: Data("x".utf8)))
+        let token = try TimeStampProtocol.token(fromResponse: response)
+        // The token is the response's last element, byte for byte.
+        #expect(response.suffix(token.count) == token && token.count > 100)
+
+        func message(_ der: [UInt8]) -> String {
+            do { _ = try TimeStampProtocol.token(fromResponse: Data(der)); return "accepted" } catch { return "\(error)" }
+        }
+        #expect(message([0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x02]).contains("refused the request (PKIStatus 2)"))
+        #expect(message([0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x00]).contains("sent no token"))
+        // A granted status with something other than a SignedData ContentInfo after it.
+        #expect(message([0x30, 0x09, 0x30, 0x03, 0x02, 0x01, 0x00, 0x30, 0x02, 0x05, 0x00]).contains("not an RFC 3161 response"))
+        #expect(message(Array("<html>".utf8)).contains("not an RFC 3161 response"))
+        #expect(message(Array(response.dropLast())).contains("not an RFC 3161 response"))
     }
 }
