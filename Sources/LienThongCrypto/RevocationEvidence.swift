@@ -20,13 +20,14 @@ public struct RevocationEvidence: Sendable {
     public var isEmpty: Bool { crls.isEmpty && ocspResponses.isEmpty }
 
     /// When `certificate` was revoked, by any CRL here that `issuer` signed, whatever the CRL's
-    /// dates: a revocation once published stays true. Nil when none lists it.
-    public func revocationDate(of certificate: Certificate, issuedBy issuer: Certificate) -> Date? {
-        crls.lazy.filter { $0.isIssued(by: issuer) }.compactMap { $0.revocationDate(of: certificate) }.first
+    /// dates: a revocation once published stays true. Nil when none lists it. Which CRL `issuer`
+    /// signed is remembered in `trust`'s cache, as for the verifier's own revocation checks.
+    public func revocationDate(of certificate: Certificate, issuedBy issuer: Certificate, trust: TrustStore) -> Date? {
+        crls.lazy.filter { trust.cache.isIssued($0, by: issuer) }.compactMap { $0.revocationDate(of: certificate) }.first
     }
 
     /// Whether any CRL here was signed by `issuer`.
-    public func covers(issuer: Certificate) -> Bool { crls.contains { $0.isIssued(by: issuer) } }
+    public func covers(issuer: Certificate, trust: TrustStore) -> Bool { crls.contains { trust.cache.isIssued($0, by: issuer) } }
 
     public static func + (lhs: RevocationEvidence, rhs: RevocationEvidence) -> RevocationEvidence {
         RevocationEvidence(crls: lhs.crls + rhs.crls, ocspResponses: lhs.ocspResponses + rhs.ocspResponses,

@@ -38,7 +38,7 @@ public enum TimeStampProtocol {
         guard fields.count == 2 else { throw CryptoError("the time-stamping authority granted the request (PKIStatus \(code)) but sent no token") }
         // ContentInfo { contentType id-signedData, content [0] EXPLICIT SignedData }
         guard fields[1].tag == 0x30, let contentInfo = DER.elements(fields[1].content), contentInfo.count == 2,
-              contentInfo[0].element == DER.objectIdentifier("1.2.840.113549.1.7.2"), contentInfo[1].tag == 0xA0 else { throw notRFC3161 }
+              contentInfo[0].element == SignedDataEncoder.OID.signedData, contentInfo[1].tag == 0xA0 else { throw notRFC3161 }
         return Data(fields[1].element)
     }
 }

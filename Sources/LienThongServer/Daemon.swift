@@ -51,6 +51,7 @@ public struct Daemon {
         let service = DocumentService(
             registry: registry,
             blobs: blobs,
+            disk: DiskWork(),
             signer: DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding),
             timeStamper: timeStamper,
             stampLater: configuration.timeStampFallback == .later,

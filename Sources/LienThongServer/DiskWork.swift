@@ -10,7 +10,7 @@ import NIOPosix
 struct DiskWork: Sendable {
     let pool: NIOThreadPool
 
-    /// Started here; it lives as long as the daemon.
+    /// Started here; made once by the daemon, it lives as long as the daemon.
     init(threads: Int = 8) {
         pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()

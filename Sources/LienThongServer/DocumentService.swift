@@ -26,11 +26,11 @@ public struct DocumentService: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    init(registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?, stampLater: Bool,
+    init(registry: Registry, blobs: BlobStore, disk: DiskWork, signer: DetachedSigner, timeStamper: (any TimeStamper)?, stampLater: Bool,
          evidence: SigningEvidence, settings: LiveSettings, keyPassphrase: String?, approvalRequired: Bool, logger: Logger,
          now: @escaping @Sendable () -> Date = Date.init) {
         keys = SigningKeys(passphrase: keyPassphrase)
-        disk = DiskWork()
+        self.disk = disk
         self.approvalRequired = approvalRequired
         self.registry = registry
         self.blobs = blobs

@@ -51,8 +51,8 @@ struct ClientCertificates: Sendable {
 
     /// The client CAs that no CRL in `Certs/crl` covers: their certificates cannot be revoked.
     var uncovered: [Certificate] {
-        let crls = settings.current.crls
-        return authorities.filter { !crls.covers(issuer: $0) }
+        let current = settings.current
+        return authorities.filter { !current.crls.covers(issuer: $0, trust: current.trust) }
     }
 
     /// The user the connection's verified client certificate names, if it has one and that user
@@ -60,9 +60,9 @@ struct ClientCertificates: Sendable {
     func user(on channel: any Channel, registry: Registry) async throws -> UserRecord? {
         guard let peer = try? await channel.nioSSL_peerCertificate().get() else { return nil }
         let certificate = try Certificate(der: Data(try peer.toDERBytes()))
-        let crls = settings.current.crls
+        let current = settings.current
         for authority in authorities {
-            if let revoked = crls.revocationDate(of: certificate, issuedBy: authority), revoked <= Date() {
+            if let revoked = current.crls.revocationDate(of: certificate, issuedBy: authority, trust: current.trust), revoked <= Date() {
                 throw Problem("certificate-revoked", status: 401, title: "Client certificate revoked",
                               detail: "the client certificate \(certificate) was revoked on \(VietnamTime.iso8601(revoked)); ask the administrator for a new one, or sign in with a token")
             }
