@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "LienThongCryptoTests", dependencies: ["LienThongCrypto"], swiftSettings: strict),
         .testTarget(
             name: "LienThongRegistryTests",
-            dependencies: ["LienThongRegistry", "LienThongDomain"],
+            dependencies: ["LienThongRegistry", "LienThongDomain", "LienThongCrypto"],
             swiftSettings: strict
         ),
         .testTarget(name: "LienThongServerTests", dependencies: ["LienThongServer", "LienThongAPI", "LienThongDomain"], swiftSettings: strict),

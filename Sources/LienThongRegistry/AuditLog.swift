@@ -57,7 +57,7 @@ enum AuditLog {
 
     /// The last entry's id and hash; 0 and the genesis hash while the log is empty.
     static func head(_ db: Database) throws -> (id: Int64, hash: String) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, hash FROM auditEntry ORDER BY id DESC LIMIT 1") else { return (0, genesis) }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash FROM auditEntry ORDER BY id DESC LIMIT 1")) else { return (0, genesis) }
         return (row["id"], row["hash"])
     }
 

@@ -29,10 +29,10 @@ enum Figures {
     static func add(_ db: Database, agency: String, day: String, _ counter: FigureCounter, _ delta: Int = 1) throws {
         let column = counter.rawValue
         for (table, period, key) in [("figure", "day", day), ("figureMonth", "month", String(day.prefix(7)))] {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO \(table) (agencyCode, \(period), \(column)) VALUES (?, ?, ?)
                 ON CONFLICT (agencyCode, \(period)) DO UPDATE SET \(column) = \(column) + excluded.\(column)
-                """, arguments: [agency, key, delta])
+                """).execute(arguments: [agency, key, delta])
         }
     }
 

@@ -100,11 +100,15 @@ public struct BlobRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var sha256: String
     public var size: Int64
     public var createdAt: Date
+    /// The bytes themselves when the registry holds them (a signature, made durable by the
+    /// filing's commit); nil for a file under `blobs/`.
+    public var bytes: Data?
 
-    public init(sha256: String, size: Int64, createdAt: Date) {
+    public init(sha256: String, size: Int64, createdAt: Date, bytes: Data? = nil) {
         self.sha256 = sha256
         self.size = size
         self.createdAt = createdAt
+        self.bytes = bytes
     }
 }
 

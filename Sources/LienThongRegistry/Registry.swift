@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LienThongCrypto
 import LienThongDomain
 
 /// The SQLite registry: the legal record of what was sent, to whom, and what each recipient said.
@@ -7,7 +8,11 @@ import LienThongDomain
 /// WAL with `synchronous = FULL`: a transaction that returned has reached the disk, so a send
 /// acknowledged after its commit survives a crash or a power cut.
 public final class Registry: Sendable {
+    /// Lookups of one row per statement use `unsafeRead`, without a snapshot: each statement is
+    /// atomic by itself, and the BEGIN and COMMIT around it cost more than the lookup.
     let pool: DatabasePool
+    /// Filings, committed in groups: concurrent sends share one durable commit.
+    private let filings: GroupCommit
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -16,6 +21,7 @@ public final class Registry: Sendable {
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
+        filings = GroupCommit(pool: pool)
         try Schema.migrator.migrate(pool)
     }
 
@@ -25,15 +31,15 @@ public final class Registry: Sendable {
     public func seed(agencies: [AgencyRecord], users: [UserRecord], tokens: [TokenRecord] = []) throws {
         try pool.write { db in
             var added: [String] = []
-            for agency in agencies where try AgencyRecord.fetchOne(db, key: agency.code) == nil {
+            for agency in agencies where try AgencyRecord.lookUp(db, agency.code) == nil {
                 try agency.insert(db)
                 added.append(agency.code)
             }
-            for user in users where try UserRecord.fetchOne(db, key: user.username) == nil {
+            for user in users where try UserRecord.lookUp(db, user.username) == nil {
                 try user.insert(db)
                 added.append(user.username)
             }
-            for token in tokens where try TokenRecord.fetchOne(db, key: token.sha256) == nil { try token.insert(db) }
+            for token in tokens where try TokenRecord.lookUp(db, token.sha256) == nil { try token.insert(db) }
             if !added.isEmpty {
                 try AuditLog.append(db, actor: "setup", agency: "", action: "directory.seeded", subject: "\(added.count) agencies and users",
                                     detail: added.joined(separator: ", "), at: Date())
@@ -42,7 +48,7 @@ public final class Registry: Sendable {
     }
 
     public func agency(_ code: String) throws -> AgencyRecord? {
-        try pool.read { try AgencyRecord.fetchOne($0, key: code) }
+        try pool.unsafeRead { try AgencyRecord.lookUp($0, code) }
     }
 
     /// What importing one agency did.
@@ -61,10 +67,10 @@ public final class Registry: Sendable {
     }
 
     private func importAgency(_ db: Database, code: String, name: String, abbreviation: String, parentCode: String?) throws -> ImportOutcome {
-        if let parentCode, try AgencyRecord.fetchOne(db, key: parentCode) == nil {
+        if let parentCode, try AgencyRecord.lookUp(db, parentCode) == nil {
             throw RegistryError.unknownAgency(parentCode)
         }
-        guard var agency = try AgencyRecord.fetchOne(db, key: code) else {
+        guard var agency = try AgencyRecord.lookUp(db, code) else {
             try AgencyRecord(code: code, name: name, abbreviation: abbreviation, parentCode: parentCode, isActive: true,
                              sealCertificatePath: nil, sealKeyPath: nil).insert(db)
             return .added
@@ -80,9 +86,9 @@ public final class Registry: Sendable {
     /// Retires an agency; documents addressed to it go to `successor` from now on.
     public func retire(_ code: String, successor: String?, actor: String, at now: Date) throws -> AgencyRecord {
         try pool.write { db in
-            guard var agency = try AgencyRecord.fetchOne(db, key: code) else { throw RegistryError.unknownAgency(code) }
+            guard var agency = try AgencyRecord.lookUp(db, code) else { throw RegistryError.unknownAgency(code) }
             if let successor {
-                guard successor != code, let next = try AgencyRecord.fetchOne(db, key: successor) else {
+                guard successor != code, let next = try AgencyRecord.lookUp(db, successor) else {
                     throw RegistryError.unknownAgency(successor)
                 }
                 guard next.isActive else { throw RegistryError.retiredSuccessor(successor) }
@@ -100,13 +106,15 @@ public final class Registry: Sendable {
     /// The agency that now answers for `code`: itself if active, else its successor's successor …
     /// Returns the codes passed through; nil when the chain ends at a retired agency.
     public func resolve(_ code: String) throws -> (agency: AgencyRecord, via: [String])? {
-        try pool.read { db in
+        // Without a snapshot: a retirement is never undone, so a successor read after a merger
+        // committed only takes the chain further along.
+        try pool.unsafeRead { db in
             var via: [String] = []
-            var current = try AgencyRecord.fetchOne(db, key: code)
+            var current = try AgencyRecord.lookUp(db, code)
             while let agency = current, !agency.isActive {
                 guard let next = agency.successorCode, !via.contains(agency.code), via.count < 16 else { return nil }
                 via.append(agency.code)
-                current = try AgencyRecord.fetchOne(db, key: next)
+                current = try AgencyRecord.lookUp(db, next)
             }
             return current.map { ($0, via) }
         }
@@ -118,14 +126,14 @@ public final class Registry: Sendable {
 
     /// The user a token belongs to, if the token is known, unrevoked and unexpired at `date`.
     public func user(tokenSHA256: String, at date: Date) throws -> UserRecord? {
-        try pool.read { db in
-            guard let token = try TokenRecord.fetchOne(db, key: tokenSHA256), token.isValid(at: date) else { return nil }
-            return try UserRecord.fetchOne(db, key: token.username)
+        try pool.unsafeRead { db in
+            guard let token = try TokenRecord.lookUp(db, tokenSHA256), token.isValid(at: date) else { return nil }
+            return try UserRecord.lookUp(db, token.username)
         }
     }
 
     public func user(_ username: String) throws -> UserRecord? {
-        try pool.read { try UserRecord.fetchOne($0, key: username) }
+        try pool.unsafeRead { try UserRecord.lookUp($0, username) }
     }
 
     /// Users of the given agencies with their tokens, by username.
@@ -146,7 +154,7 @@ public final class Registry: Sendable {
                 try AuditLog.append(db, actor: actor, agency: user.agencyCode, action: "user.added", subject: user.username,
                                     detail: "\(user.fullName), \(user.position), \(user.role.rawValue)", at: token.createdAt)
             }
-            guard let owner = try UserRecord.fetchOne(db, key: token.username) else { throw RegistryError.notFound }
+            guard let owner = try UserRecord.lookUp(db, token.username) else { throw RegistryError.notFound }
             try token.insert(db)
             // A new token gives back what a revocation took.
             try UserRecord.filter(key: owner.username).updateAll(db, Column("accessRevokedAt").set(to: nil))
@@ -159,7 +167,7 @@ public final class Registry: Sendable {
     /// signing key, until a new token is issued. Returns how many tokens.
     public func revokeTokens(of username: String, actor: String, at now: Date) throws -> Int {
         try pool.write { db in
-            guard let owner = try UserRecord.fetchOne(db, key: username) else { throw RegistryError.notFound }
+            guard let owner = try UserRecord.lookUp(db, username) else { throw RegistryError.notFound }
             let count = try TokenRecord.filter(Column("username") == username && Column("revokedAt") == nil)
                 .updateAll(db, Column("revokedAt").set(to: now))
             try UserRecord.filter(key: username).updateAll(db, Column("accessRevokedAt").set(to: now))
@@ -170,9 +178,9 @@ public final class Registry: Sendable {
     }
 
     public func users(agency: String, role: UserRole) throws -> [UserRecord] {
-        try pool.read {
-            try UserRecord.filter(Column("agencyCode") == agency && Column("role") == role.rawValue)
-                .order(Column("username")).fetchAll($0)
+        try pool.unsafeRead {
+            try UserRecord.fetchAll($0.cachedStatement(sql: "SELECT * FROM user WHERE agencyCode = ? AND role = ? ORDER BY username"),
+                                    arguments: [agency, role.rawValue])
         }
     }
 
@@ -181,26 +189,48 @@ public final class Registry: Sendable {
     /// Records a blob that is already durable on disk, and that `agency` uploaded it.
     public func recordUpload(sha256: String, size: Int64, agency: String, at now: Date) throws {
         try pool.write { db in
-            if try BlobRecord.fetchOne(db, key: sha256) == nil {
+            if try BlobRecord.lookUp(db, sha256) == nil {
                 try BlobRecord(sha256: sha256, size: size, createdAt: now).insert(db)
             }
             try UploadRecord(sha256: sha256, agencyCode: agency, uploadedAt: now).insert(db, onConflict: .ignore)
         }
     }
 
-    /// Every stored file the registry knows of.
+    /// Every file under `blobs/` the registry knows of (not the blobs it holds itself).
     public func blobHashes() throws -> Set<String> {
         try pool.read { try Self.blobHashes($0) }
     }
 
     private static func blobHashes(_ db: Database) throws -> Set<String> {
-        try Set(String.fetchAll(db, sql: "SELECT sha256 FROM blob"))
+        try Set(String.fetchAll(db, sql: "SELECT sha256 FROM blob WHERE bytes IS NULL"))
+    }
+
+    /// The bytes of a blob the registry holds itself (a signature); nil for a file on disk.
+    public func heldBytes(_ sha256: String) throws -> Data? {
+        try pool.unsafeRead { try Data.fetchOne($0.cachedStatement(sql: "SELECT bytes FROM blob WHERE sha256 = ?"), arguments: [sha256]) }
+    }
+
+    /// Hashes again every blob the registry holds.
+    /// - Returns: how many there are, their size, and those whose bytes no longer match their hash.
+    public func checkHeldBlobs() throws -> (count: Int, bytes: Int64, changed: [String]) {
+        try pool.read { db in
+            var result = (count: 0, bytes: Int64(0), changed: [String]())
+            let rows = try Row.fetchCursor(db, sql: "SELECT sha256, bytes FROM blob WHERE bytes IS NOT NULL ORDER BY sha256")
+            while let row = try rows.next() {
+                let sha256: String = row["sha256"], bytes: Data = row["bytes"]
+                result.count += 1
+                result.bytes += Int64(bytes.count)
+                if Digest.sha256(bytes) != sha256 { result.changed.append(sha256) }
+            }
+            return result
+        }
     }
 
     public func upload(sha256: String, agency: String) throws -> BlobRecord? {
-        try pool.read { db in
-            guard try UploadRecord.fetchOne(db, key: ["sha256": sha256, "agencyCode": agency]) != nil else { return nil }
-            return try BlobRecord.fetchOne(db, key: sha256)
+        try pool.unsafeRead { db in
+            try BlobRecord.fetchOne(db.cachedStatement(sql: """
+                SELECT blob.* FROM upload JOIN blob USING (sha256) WHERE upload.sha256 = ? AND upload.agencyCode = ?
+                """), arguments: [sha256, agency])
         }
     }
 
@@ -209,22 +239,25 @@ public final class Registry: Sendable {
     /// Files a signed document in one transaction: its number (the next in its issuer's register
     /// for the year), its files, signatures, and a delivery in status 01 for each recipient.
     ///
+    /// Sends filed at the same moment share one commit (``GroupCommit``); each returns once its
+    /// filing is durable.
+    ///
     /// - Parameter makeDocument: builds the record once the number is known; throws to refuse.
     public func file(
         issuerCode: String, register: String, year: Int,
-        makeDocument: (Int) throws -> DocumentRecord,
+        makeDocument: @escaping @Sendable (Int) throws -> DocumentRecord,
         files: [DocumentFileRecord], signatureBlobs: [BlobRecord], signatures: [SignatureRecord],
         recipients: [(agency: AgencyRecord, addressedTo: String?)], approval: String? = nil, actor: String, at now: Date
     ) throws -> (DocumentRecord, [DeliveryRecord]) {
-        try pool.write { db in
-            let last = try Int.fetchOne(db, sql: """
+        try filings.write { db in
+            let last = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT MAX(number) FROM document WHERE issuerCode = ? AND register = ? AND year = ?
-                """, arguments: [issuerCode, register, year]) ?? 0
+                """), arguments: [issuerCode, register, year]) ?? 0
             var document = try makeDocument(last + 1)
             document.year = year
             try document.insert(db)
             if let approval { try Self.consumeApproval(db, id: approval, documentID: document.id, at: now) }
-            for blob in signatureBlobs where try BlobRecord.fetchOne(db, key: blob.sha256) == nil { try blob.insert(db) }
+            for blob in signatureBlobs { try blob.insert(db, onConflict: .ignore) }
             for file in files { try file.insert(db) }
             for signature in signatures { try signature.insert(db) }
             let day = Figures.day(document.issuedAt)
@@ -264,10 +297,10 @@ public final class Registry: Sendable {
         }
     }
 
-    /// Replaces a file's signature with its time-stamped version (already durable as a blob).
+    /// Replaces a file's signature with its time-stamped version, held in the registry like the first.
     public func completeTimeStamp(documentID: String, position: Int, signature: BlobRecord) throws {
         try pool.write { db in
-            if try BlobRecord.fetchOne(db, key: signature.sha256) == nil { try signature.insert(db) }
+            try signature.insert(db, onConflict: .ignore)
             try db.execute(sql: """
                 UPDATE documentFile SET signatureSHA256 = ?, awaitingTimeStamp = 0 WHERE documentID = ? AND position = ?
                 """, arguments: [signature.sha256, documentID, position])
@@ -277,7 +310,7 @@ public final class Registry: Sendable {
     }
 
     public func document(_ id: String) throws -> DocumentRecord? {
-        try pool.read { try DocumentRecord.fetchOne($0, key: id) }
+        try pool.unsafeRead { try DocumentRecord.lookUp($0, id) }
     }
 
     public func files(of documentID: String) throws -> [DocumentFileRecord] {
@@ -479,7 +512,7 @@ public final class Registry: Sendable {
     // MARK: - Idempotency
 
     public func idempotentResponse(requestKey: String) throws -> IdempotentResponseRecord? {
-        try pool.read { try IdempotentResponseRecord.fetchOne($0, key: requestKey) }
+        try pool.read { try IdempotentResponseRecord.lookUp($0, requestKey) }
     }
 
     /// Keeps an answer for replay; the first answer stays if two requests raced to store one.
@@ -512,13 +545,15 @@ public final class Registry: Sendable {
     // MARK: - Backup
 
     /// Copies the registry as of one moment into a new SQLite file, while requests keep writing.
-    /// - Returns: the copy's document count and the stored files it names.
-    public func backup(to path: String) throws -> (documents: Int, files: Set<String>, auditHead: String) {
+    /// - Returns: the copy's document count, the files under `blobs/` it names, the blobs it holds
+    ///   itself (count and bytes), and its audit head.
+    public func backup(to path: String) throws -> (documents: Int, files: Set<String>, held: (count: Int, bytes: Int64), auditHead: String) {
         let copy = try DatabaseQueue(path: path)
         try pool.backup(to: copy)
         defer { try? copy.close() }
         return try copy.read { db in
-            (try DocumentRecord.fetchCount(db), try Self.blobHashes(db), try AuditLog.head(db).hash)
+            let held = try Row.fetchOne(db, sql: "SELECT COUNT(*), IFNULL(SUM(length(bytes)), 0) FROM blob WHERE bytes IS NOT NULL")
+            return (try DocumentRecord.fetchCount(db), try Self.blobHashes(db), (held?[0] ?? 0, held?[1] ?? 0), try AuditLog.head(db).hash)
         }
     }
 

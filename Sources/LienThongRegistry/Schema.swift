@@ -254,6 +254,11 @@ enum Schema {
             try db.create(index: "signerApproval_agency", on: "signerApproval", columns: ["agencyCode", "expiresAt"])
             try db.alter(table: "user") { t in t.add(column: "accessRevokedAt", .datetime) }
         }
+        migrator.registerMigration("v10: signatures held in the registry") { db in
+            // A signature is a few kilobytes. Kept in its row, it is made durable by the filing's
+            // own commit, instead of by a file, its directory and two fsyncs of its own.
+            try db.alter(table: "blob") { t in t.add(column: "bytes", .blob) }
+        }
         return migrator
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import LienThongCrypto
+import LienThongRegistry
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,21 +53,11 @@ public struct BlobStore: Sendable {
 
     public func discard(_ staged: URL) { try? FileManager.default.removeItem(at: staged) }
 
-    /// Stores bytes held in memory (signatures, which are small).
-    public func store(_ data: Data) throws -> String {
-        let sha256 = Digest.sha256(data)
-        if contains(sha256) { return sha256 }
-        let (url, handle) = try stagingFile()
-        do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            try commit(url, sha256: sha256)
-        } catch {
-            discard(url)
-            throw error
-        }
-        return sha256
+    /// The bytes of a blob the registry holds (a signature), or else of the file stored here (a
+    /// signature filed before the registry held them).
+    public func bytes(of sha256: String, heldBy registry: Registry) throws -> Data {
+        if let held = try registry.heldBytes(sha256) { return held }
+        return try Data(contentsOf: url(for: sha256))
     }
 
     /// Removes what a crash can leave behind: half-written staging files, and stored files that no

@@ -7,9 +7,9 @@ import Logging
 
 /// Sending, receiving and tracking documents: the rules between the HTTP layer and the registry.
 ///
-/// Every input is checked before anything is written; a send is filed in one transaction after
-/// its files and signatures are durable, so an acknowledged document is never lost and a refused
-/// one leaves no row behind.
+/// Every input is checked before anything is written; a send's files are durable before it is
+/// filed, and it is filed, signatures included, in one durable transaction, so an acknowledged
+/// document is never lost and a refused one leaves no row behind.
 public struct DocumentService: Sendable {
     let registry: Registry
     let blobs: BlobStore
@@ -127,8 +127,8 @@ public struct DocumentService: Sendable {
             } catch {
                 throw Problem.signing("signing \(file.name) failed: \(error)")
             }
-            let signatureSHA = try await disk.run { [blobs, cms] in try blobs.store(cms) }
-            signatureBlobs.append(BlobRecord(sha256: signatureSHA, size: Int64(cms.count), createdAt: issuedAt))
+            let signatureSHA = Digest.sha256(cms)
+            signatureBlobs.append(BlobRecord(sha256: signatureSHA, size: Int64(cms.count), createdAt: issuedAt, bytes: cms))
             fileRecords.append(DocumentFileRecord(documentID: id, position: position, name: file.name, sha256: file.blob.sha256,
                                                   size: file.blob.size, kind: isMain ? "document" : "attachment", signatureSHA256: signatureSHA,
                                                   awaitingTimeStamp: timeStamper != nil && stamper == nil))
@@ -171,7 +171,7 @@ public struct DocumentService: Sendable {
     func fileNumbered(issuer: AgencyRecord, series: NumberSeries, type: DocumentType, draftingUnit: String?, issuedAt: Date,
                       files: [DocumentFileRecord] = [], signatureBlobs: [BlobRecord] = [], signatures: [SignatureRecord] = [],
                       recipients: [(agency: AgencyRecord, addressedTo: String?)] = [], approval: String? = nil, actor: String,
-                      record: @Sendable (_ number: Int, _ symbol: String) -> DocumentRecord) throws -> (DocumentRecord, [DeliveryRecord]) {
+                      record: @escaping @Sendable (_ number: Int, _ symbol: String) -> DocumentRecord) throws -> (DocumentRecord, [DeliveryRecord]) {
         do {
             return try registry.file(
                 issuerCode: issuer.code, register: series.register, year: VietnamTime.year(of: issuedAt),
@@ -318,13 +318,13 @@ public struct DocumentService: Sendable {
     }
 
     /// The stored file and its signature, for the issuer and the recipients only.
-    public func file(_ id: String, position: Int, caller: UserRecord) throws -> (DocumentFileRecord, URL, URL) {
+    public func file(_ id: String, position: Int, caller: UserRecord) throws -> (DocumentFileRecord, content: URL, signature: Data) {
         try Self.requireReader(caller)
         _ = try accessibleDocument(id, agency: caller.agencyCode)
         guard let file = try registry.files(of: id).first(where: { $0.position == position }) else {
             throw Problem.notFound("the document has no file \(position)")
         }
-        return (file, blobs.url(for: file.sha256), blobs.url(for: file.signatureSHA256))
+        return (file, blobs.url(for: file.sha256), try blobs.bytes(of: file.signatureSHA256, heldBy: registry))
     }
 
     public func inbox(caller: UserRecord) throws -> [InboxEntry] {

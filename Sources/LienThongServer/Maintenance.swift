@@ -28,7 +28,7 @@ struct Maintenance {
             try manager.createDirectory(at: directory.appendingPathComponent("blobs"), withIntermediateDirectories: true)
             let copy = try registry.backup(to: directory.appendingPathComponent("registry.sqlite").path)
             let target = try BlobStore(root: directory.appendingPathComponent("blobs"))
-            var bytes: Int64 = 0
+            var bytes = copy.held.bytes
             for sha in copy.files {
                 let destination = target.url(for: sha)
                 try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -38,7 +38,7 @@ struct Maintenance {
                 }
                 bytes += Int64((try manager.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value ?? 0)
             }
-            return BackupReport(directory: path, documents: copy.documents, files: copy.files.count, bytes: bytes,
+            return BackupReport(directory: path, documents: copy.documents, files: copy.files.count + copy.held.count, bytes: bytes,
                                 auditHead: copy.auditHead, createdAt: createdAt)
         } catch let problem as Problem {
             throw problem
@@ -47,10 +47,11 @@ struct Maintenance {
         }
     }
 
-    /// Hashes every stored file again and checks the audit chain.
+    /// Hashes every stored file and every signature the registry holds again, and checks the audit chain.
     func check() throws -> CheckReport {
-        var problems: [CheckReport.Problem] = []
-        var bytes: Int64 = 0
+        let held = try registry.checkHeldBlobs()
+        var problems = try held.changed.map { CheckReport.Problem(sha256: $0, kind: "changed", documents: try registry.documents(using: $0)) }
+        var bytes = held.bytes
         let files = try registry.blobHashes().sorted()
         for sha in files {
             let url = blobs.url(for: sha)
@@ -60,7 +61,7 @@ struct Maintenance {
             }
             bytes += Int64((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0)
         }
-        return CheckReport(files: files.count, bytes: bytes, problems: problems, audit: try auditCheck())
+        return CheckReport(files: files.count + held.count, bytes: bytes, problems: problems, audit: try auditCheck())
     }
 
     /// The whole audit chain checked, as the API says it.

@@ -237,9 +237,9 @@ struct Routes {
         guard let position = context.parameters.get("position", as: Int.self) else {
             throw Problem.notFound("file positions are numbers, starting at 0 for the main document")
         }
-        let (file, content, signatureURL) = try service.file(context.id, position: position, caller: context.requireCaller())
-        let url = signature ? signatureURL : content
-        let body = try await FileIO().loadFile(path: url.path, context: context)
+        let (file, content, signatureBytes) = try service.file(context.id, position: position, caller: context.requireCaller())
+        let body = signature ? ResponseBody(byteBuffer: ByteBuffer(bytes: signatureBytes))
+                             : try await FileIO().loadFile(path: content.path, context: context)
         let name = signature ? "\(file.name).p7s" : file.name
         return Response(status: .ok, headers: [
             .contentType: signature ? "application/pkcs7-signature" : "application/octet-stream",

@@ -26,11 +26,11 @@ struct TimeStampBackfill: Service {
     func stampPending() async {
         do {
             for file in try registry.filesAwaitingTimeStamp() {
-                let stored = try Data(contentsOf: blobs.url(for: file.signatureSHA256))
+                let stored = try blobs.bytes(of: file.signatureSHA256, heldBy: registry)
                 let stamped = try await DetachedSigner.addingTimeStamps(to: stored, timeStamper: timeStamper)
-                let sha256 = try blobs.store(stamped)
                 try registry.completeTimeStamp(documentID: file.documentID, position: file.position,
-                                               signature: BlobRecord(sha256: sha256, size: Int64(stamped.count), createdAt: Date()))
+                                               signature: BlobRecord(sha256: Digest.sha256(stamped), size: Int64(stamped.count),
+                                                                     createdAt: Date(), bytes: stamped))
                 logger.info("time stamp added", metadata: ["document": "\(file.documentID)", "file": "\(file.name)"])
             }
         } catch {

@@ -42,9 +42,11 @@ struct Bench: AsyncParsableCommand {
         }
         if part == .http || (part == .all && HTTPBench.daemonIsBuilt) {
             let pki = try DemoPKI()
-            let (http, httpLatencies) = try await HTTPBench(seconds: seconds, rawSignRate: try rate { try RawRSA.sign(pki.signer.key) }).run()
-            figures += http
-            latencies += httpLatencies
+            let http = try await HTTPBench(seconds: seconds, rawSignRate: try rate { try RawRSA.sign(pki.signer.key) }, megabytes: megabytes).run()
+            figures += http.figures
+            latencies += http.latencies
+            memory["daemonPeakResidentMB"] = http.daemonPeakResidentMB
+            memory["daemonResidentBeforeMB"] = http.daemonResidentBeforeMB
         }
         if part == .all && !HTTPBench.daemonIsBuilt {
             print("(the HTTP part needs lienthongd beside this binary: swift build -c release --product lienthongd)")
@@ -56,6 +58,10 @@ struct Bench: AsyncParsableCommand {
         }
         if let peak = memory["peakResidentMB"], let before = memory["residentBeforeMB"] {
             print("peak resident memory signing and verifying the \(megabytes) MB document (limit 150 MB)".padding(toLength: 80, withPad: " ", startingAt: 0)
+                  + String(format: "%7.1f MB (%.1f MB before)", peak, before))
+        }
+        if let peak = memory["daemonPeakResidentMB"], let before = memory["daemonResidentBeforeMB"] {
+            print("lienthongd's peak resident memory taking and sending it (limit 150 MB)".padding(toLength: 80, withPad: " ", startingAt: 0)
                   + String(format: "%7.1f MB (%.1f MB before)", peak, before))
         }
         for latency in latencies {

@@ -8,6 +8,8 @@ import Synchronization
 struct HTTPBench {
     let seconds: Double
     let rawSignRate: Double
+    /// The large document then uploaded and sent through the same daemon, in MB.
+    let megabytes: Int
 
     static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lienthongd")
@@ -22,7 +24,15 @@ struct HTTPBench {
         let directory: URL
     }
 
-    func run() async throws -> ([Bench.Figure], [RegistryBench.Latency]) {
+    struct Outcome {
+        let figures: [Bench.Figure]
+        let latencies: [RegistryBench.Latency]
+        /// The daemon's peak resident set while it took and sent the large document, and before.
+        let daemonPeakResidentMB: Double
+        let daemonResidentBeforeMB: Double
+    }
+
+    func run() async throws -> Outcome {
         let daemon = try start()
         defer {
             daemon.process.terminate()
@@ -43,6 +53,7 @@ struct HTTPBench {
         var latencies: [RegistryBench.Latency] = []
         for clients in [1, 8, 64] {
             let start = Date()
+            let daemonCPUBefore = try Self.cpuSeconds(of: daemon.process.processIdentifier)
             // Each client is a thread with its own connection, sending one document after another.
             let results = Mutex<[Result<[Double], any Error>]>([])
             let threads = (0..<clients).map { _ in
@@ -65,12 +76,60 @@ struct HTTPBench {
             while results.withLock({ $0.count }) < clients { try await Task.sleep(for: .milliseconds(20)) }
             let times = try results.withLock { try $0.flatMap { try $0.get() } }.sorted()
             let elapsed = Date().timeIntervalSince(start)
+            let daemonCPU = try Self.cpuSeconds(of: daemon.process.processIdentifier) - daemonCPUBefore
             figures.append(Bench.Figure(name: "HTTP send, \(clients) client\(clients == 1 ? "" : "s") (documents/s; limit 2 cores signing)",
                                         perSecond: Double(times.count) / elapsed, limit: rawSignRate))
+            // What a send costs the daemon, whatever the clients and the host's steal left it.
+            figures.append(Bench.Figure(name: "  per CPU-second of the daemon (limit 1 core signing)",
+                                        perSecond: Double(times.count) / daemonCPU, limit: rawSignRate / 2))
             latencies.append(RegistryBench.Latency(name: "HTTP send latency, \(clients) client\(clients == 1 ? "" : "s")", runs: times.count,
                                                    p50Milliseconds: times[times.count / 2], p99Milliseconds: times[min(times.count - 1, times.count * 99 / 100)]))
         }
-        return (figures, latencies)
+        let (large, peak, before) = try largeDocument(daemon)
+        return Outcome(figures: figures + large, latencies: latencies, daemonPeakResidentMB: peak, daemonResidentBeforeMB: before)
+    }
+
+    /// The large document uploaded (streamed to disk and hashed as it arrives) and sent (hashed
+    /// again and signed), beside raw SHA-256, with the daemon's peak resident memory.
+    private func largeDocument(_ daemon: Daemon) throws -> ([Bench.Figure], peakMB: Double, beforeMB: Double) {
+        let chunk = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 9) }
+        var body: [UInt8] = []
+        body.reserveCapacity(megabytes << 20)
+        for _ in 0..<megabytes { body += chunk }
+        let raw = LargeDocumentBench.rawSHA256(chunk: Data(chunk), megabytes: megabytes)
+        let process = "\(daemon.process.processIdentifier)"
+        LargeDocumentBench.resetPeakResident(of: process)
+        let before = LargeDocumentBench.residentMB("VmHWM", of: process)
+        let client = try LoopbackClient(port: daemon.port)
+        let uploadStart = Date()
+        let uploaded = try client.send("POST", "/v1/files", token: daemon.token, body: body)
+        let uploadSeconds = Date().timeIntervalSince(uploadStart)
+        body = []
+        guard uploaded.status == 201, let sha = (try JSONSerialization.jsonObject(with: Data(uploaded.body)) as? [String: Any])?["sha256"] as? String else {
+            throw BenchFailure("the daemon did not take the \(megabytes) MB upload: \(String(decoding: uploaded.body, as: UTF8.self))")
+        }
+        let send = Array(try JSONSerialization.data(withJSONObject: [
+            "files": [["sha256": sha, "name": "ho-so-lon.pdf"]], "to": ["000.01.21.H18"], "type": "TB", "subject": "Hồ sơ lớn",
+        ]))
+        let sendStart = Date()
+        let sent = try client.send("POST", "/v1/documents", token: daemon.token, body: send)
+        let sendSeconds = Date().timeIntervalSince(sendStart)
+        guard sent.status == 201 else { throw BenchFailure("the \(megabytes) MB send failed: \(String(decoding: sent.body, as: UTF8.self))") }
+        return ([
+            Bench.Figure(name: "HTTP upload of the \(megabytes) MB document, stored durably (MB/s)", perSecond: Double(megabytes) / uploadSeconds, limit: raw),
+            Bench.Figure(name: "HTTP send of it: hashed, signed, filed (MB/s)", perSecond: Double(megabytes) / sendSeconds, limit: raw),
+        ], LargeDocumentBench.residentMB("VmHWM", of: process), before)
+    }
+
+    /// User and system CPU time a process has used, from `/proc/<pid>/stat`.
+    static func cpuSeconds(of pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            throw BenchFailure("cannot read the CPU time of process \(pid)")
+        }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     private func start() throws -> Daemon {
@@ -92,6 +151,7 @@ struct HTTPBench {
             "LIENTHONG_RATE_LIMIT_PER_SECOND": "1000000", "LIENTHONG_RATE_LIMIT_BURST": "1000000",
             // The send itself is measured; a signer's approval is another person's earlier request.
             "LIENTHONG_SIGNER_APPROVAL": "optional",
+            "LIENTHONG_MAX_UPLOAD_BYTES": "\((megabytes + 1) << 20)",
         ]) { $1 }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle

@@ -29,13 +29,7 @@ struct LargeDocumentBench {
         for _ in 0..<megabytes { try handle.write(contentsOf: chunk) }
         try handle.close()
 
-        // The limit: SHA-256 over bytes already in memory, as many as the document holds (at most 256 MB).
-        let rawStart = Date()
-        let rawMegabytes = min(megabytes, 256)
-        var digest = StreamingDigest(.sha256)
-        for _ in 0..<rawMegabytes { digest.update(chunk) }
-        _ = digest.finalize()
-        let raw = Double(rawMegabytes) / Date().timeIntervalSince(rawStart)
+        let raw = Self.rawSHA256(chunk: chunk, megabytes: megabytes)
 
         let pki = try DemoPKI()
         Self.resetPeakResident()
@@ -54,13 +48,23 @@ struct LargeDocumentBench {
         ], peakResidentMB: Self.residentMB("VmHWM"), baselineResidentMB: baseline)
     }
 
-    /// Linux resets the peak resident set when "5" is written to clear_refs.
-    private static func resetPeakResident() {
-        try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/self/clear_refs"))
+    /// The limit: SHA-256 over bytes already in memory, as many as the document holds (at most 256 MB), in MB/s.
+    static func rawSHA256(chunk: Data, megabytes: Int) -> Double {
+        let start = Date()
+        let rawMegabytes = min(megabytes, 256)
+        var digest = StreamingDigest(.sha256)
+        for _ in 0..<rawMegabytes { digest.update(chunk) }
+        _ = digest.finalize()
+        return Double(rawMegabytes) / Date().timeIntervalSince(start)
     }
 
-    private static func residentMB(_ field: String) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    /// Linux resets the peak resident set when "5" is written to clear_refs.
+    static func resetPeakResident(of process: String = "self") {
+        try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/\(process)/clear_refs"))
+    }
+
+    static func residentMB(_ field: String, of process: String = "self") -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
               let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
         return kilobytes / 1024

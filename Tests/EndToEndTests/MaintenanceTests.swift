@@ -1,4 +1,5 @@
 import Foundation
+import LienThongCrypto
 import Testing
 
 /// `lienthong admin backup` while the daemon serves, a second daemon on the copy, and `admin check`
@@ -67,6 +68,24 @@ final class MaintenanceTests {
         let check = try daemon.cli(["admin", "check"], as: admin)
         #expect(check.status == 1)
         #expect(check.stdout.contains("CHANGED \(sha)") && check.stdout.contains("01/TB-UBND (\(id))"), "\(check.stdout)")
+    }
+
+    @Test func aSignatureChangedInTheRegistryIsFoundLikeAChangedFile() async throws {
+        let id = try send(3)
+        let view = try #require(try json(daemon.cli(["track", id, "--json"], as: "clerk.tinh-dien-bien").stdout) as? [String: Any])
+        let signature = try #require((view["files"] as? [[String: Any]])?.first?["signatureSHA256"] as? String)
+        // The signature is held in the registry, not under blobs/, and served as it was filed.
+        #expect(!FileManager.default.fileExists(atPath: daemon.path("data/blobs/\(signature.prefix(2))/\(signature)")))
+        let served = try await daemon.http("GET", "/v1/documents/\(id)/files/0/signature", as: "clerk.xa-na-son")
+        #expect(served.status == 200 && Digest.sha256(served.body) == signature)
+
+        let edit = try run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [
+            daemon.path("data/registry.sqlite"), "UPDATE blob SET bytes = zeroblob(length(bytes)) WHERE sha256 = '\(signature)';",
+        ], in: daemon.workspace)
+        #expect(edit.status == 0, "\(edit.stderr)")
+        let check = try daemon.cli(["admin", "check"], as: admin)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("CHANGED \(signature)") && check.stdout.contains("(\(id))"), "\(check.stdout)")
     }
 
     @Test func healthReadinessAndMetricsSayWhatHappenedWithoutDocumentIds() async throws {

@@ -1,5 +1,7 @@
 import Foundation
+import Synchronization
 import Testing
+import LienThongCrypto
 import LienThongDomain
 @testable import LienThongRegistry
 
@@ -19,7 +21,8 @@ struct RegistryTests {
         try registry.seed(agencies: [issuer, commune], users: [])
     }
 
-    private func file(year: Int = 2026, at date: Date = Date(), approval: String? = nil) throws -> DocumentRecord {
+    private func file(year: Int = 2026, at date: Date = Date(), approval: String? = nil, signatureBlobs: [BlobRecord] = [],
+                      to recipient: AgencyRecord? = nil) throws -> DocumentRecord {
         let id = UUID().uuidString.lowercased()
         return try registry.file(
             issuerCode: issuer.code, register: "main", year: year,
@@ -29,7 +32,22 @@ struct RegistryTests {
                                pageCount: nil, notes: nil, urgency: 0, authorityPrefix: nil, signerUsername: "s", signerName: "S",
                                signerPosition: "Chủ tịch", deadline: nil, issuedAt: date, createdBy: "clerk")
             },
-            files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], approval: approval, actor: "clerk", at: date).0
+            files: [], signatureBlobs: signatureBlobs, signatures: [], recipients: [(recipient ?? commune, nil)], approval: approval, actor: "clerk", at: date).0
+    }
+
+    @Test func signaturesAreHeldInTheRegistryAndOnlyFilesOnDiskAreListedAsFiles() throws {
+        let upload = String(repeating: "a", count: 64)
+        try registry.recordUpload(sha256: upload, size: 10, agency: issuer.code, at: Date())
+        let cms = Data("chữ ký số".utf8)
+        let held = BlobRecord(sha256: Digest.sha256(cms), size: Int64(cms.count), createdAt: Date(), bytes: cms)
+        _ = try file(signatureBlobs: [held])
+        // The same bytes filed again (a document signed twice alike) are kept once.
+        _ = try file(signatureBlobs: [held])
+        #expect(try registry.heldBytes(held.sha256) == cms)
+        #expect(try registry.heldBytes(upload) == nil)
+        #expect(try registry.blobHashes() == [upload])
+        let check = try registry.checkHeldBlobs()
+        #expect(check.count == 1 && check.bytes == Int64(cms.count) && check.changed.isEmpty)
     }
 
     @Test func numbersRunFromOneEachYearWithoutGaps() throws {
@@ -44,6 +62,30 @@ struct RegistryTests {
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(numbers.sorted() == Array(1...200))
+    }
+
+    @Test func filingsCommittedTogetherFailAloneAndLeaveNothingBehind() throws {
+        // Not in the directory: the delivery's foreign key refuses it after the document row and
+        // the figures were written, so only the filing's own savepoint can take those back.
+        let unknown = AgencyRecord(code: "000.99.99.H18", name: "Không có", abbreviation: "X", parentCode: nil, isActive: true,
+                                   sealCertificatePath: nil, sealKeyPath: nil)
+        let auditBefore = try registry.verifyAudit().entries
+        let outcomes = Mutex<[Result<Int, any Error>]>([])
+        let threads = (0..<40).map { n in
+            Thread { [self] in
+                let outcome = Result { try file(to: n % 5 == 0 ? unknown : commune).number }
+                outcomes.withLock { $0.append(outcome) }
+            }
+        }
+        threads.forEach { $0.start() }
+        while outcomes.withLock({ $0.count }) < threads.count { Thread.sleep(forTimeInterval: 0.01) }
+        let numbers = outcomes.withLock { $0.compactMap { try? $0.get() } }
+        #expect(numbers.sorted() == Array(1...32))
+        #expect(try registry.documentCount() == 32)
+        #expect(try registry.inbox(agency: commune.code).count == 32)
+        let audit = try registry.verifyAudit()
+        #expect(audit.problem == nil)
+        #expect(audit.entries == auditBefore + 32)
     }
 
     @Test func acceptingAssignsArrivalNumbersInTheRecipientsRegister() throws {
