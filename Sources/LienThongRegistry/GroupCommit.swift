@@ -10,7 +10,8 @@ import GRDB
 /// commits at once, and whoever arrives during that commit is in the next one.
 ///
 /// Callers block (SQLite's writer does anyway), so they should be threads made for waiting on the
-/// disk, not Swift's cooperative threads.
+/// disk, not Swift's cooperative threads; and a job must not write through the registry itself,
+/// which would wait for the commit it is part of.
 final class GroupCommit: @unchecked Sendable {
     private let pool: DatabasePool
     /// Guards `pending`, `committing` and every job's `result`.
@@ -58,9 +59,18 @@ final class GroupCommit: @unchecked Sendable {
         }
         // Filings are rarely refused at this point. All at once first; only if one throws is
         // the batch run again with a savepoint around each, which costs two statements apiece.
-        if let values = try? pool.write({ db in try batch.map { try $0.work(db) } }) {
+        var refused = false
+        do {
+            let values = try pool.write { db in
+                try batch.map { job in
+                    do { return try job.work(db) } catch { refused = true; throw error }
+                }
+            }
             return values.map { .success($0) }
-        }
+        } catch where !refused {
+            // The commit failed: nothing of the batch was written.
+            return batch.map { _ in .failure(error) }
+        } catch {}
         var results: [Result<any Sendable, any Error>] = []
         do {
             try pool.write { db in

@@ -189,9 +189,11 @@ public final class Registry: Sendable {
     /// Records a blob that is already durable on disk, and that `agency` uploaded it.
     public func recordUpload(sha256: String, size: Int64, agency: String, at now: Date) throws {
         try pool.write { db in
-            if try BlobRecord.lookUp(db, sha256) == nil {
-                try BlobRecord(sha256: sha256, size: size, createdAt: now).insert(db)
-            }
+            // A file with the bytes of a signature the registry holds (a .p7s forwarded as an
+            // attachment) is on disk now: the row says so, or it would be removed as an orphan.
+            try db.execute(sql: """
+                INSERT INTO blob (sha256, size, createdAt) VALUES (?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET bytes = NULL
+                """, arguments: [sha256, size, now])
             try UploadRecord(sha256: sha256, agencyCode: agency, uploadedAt: now).insert(db, onConflict: .ignore)
         }
     }

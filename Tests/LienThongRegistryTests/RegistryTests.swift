@@ -48,6 +48,12 @@ struct RegistryTests {
         #expect(try registry.blobHashes() == [upload])
         let check = try registry.checkHeldBlobs()
         #expect(check.count == 1 && check.bytes == Int64(cms.count) && check.changed.isEmpty)
+        // The same bytes uploaded as a file (a .p7s forwarded as an attachment) are a file on disk
+        // from then on: listed, so that a start does not remove them as an orphan.
+        try registry.recordUpload(sha256: held.sha256, size: held.size, agency: issuer.code, at: Date())
+        #expect(try registry.blobHashes() == [upload, held.sha256])
+        #expect(try registry.heldBytes(held.sha256) == nil)
+        #expect(try registry.upload(sha256: held.sha256, agency: issuer.code)?.sha256 == held.sha256)
     }
 
     @Test func numbersRunFromOneEachYearWithoutGaps() throws {
