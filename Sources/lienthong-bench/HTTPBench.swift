@@ -92,11 +92,11 @@ struct HTTPBench {
     /// The large document uploaded (streamed to disk and hashed as it arrives) and sent (hashed
     /// again and signed), beside raw SHA-256, with the daemon's peak resident memory.
     private func largeDocument(_ daemon: Daemon) throws -> ([Bench.Figure], peakMB: Double, beforeMB: Double) {
-        let chunk = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 9) }
+        let chunk = LargeDocumentBench.chunk
         var body: [UInt8] = []
         body.reserveCapacity(megabytes << 20)
         for _ in 0..<megabytes { body += chunk }
-        let raw = LargeDocumentBench.rawSHA256(chunk: Data(chunk), megabytes: megabytes)
+        let raw = LargeDocumentBench.rawSHA256(chunk: chunk, megabytes: megabytes)
         let process = "\(daemon.process.processIdentifier)"
         LargeDocumentBench.resetPeakResident(of: process)
         let before = LargeDocumentBench.residentMB("VmHWM", of: process)
