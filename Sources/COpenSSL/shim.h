@@ -456,16 +456,23 @@ static inline X509_CRL *shim_crl_make(X509 *ca, EVP_PKEY *key, X509 **revoked, c
         ASN1_TIME_free(t);
         if (!ok) X509_REVOKED_free(entry);
     }
+    /* RFC 5280 §5.2: the CRL number, here the issue time, and the key that signed it. */
+    if (ok) {
+        ASN1_INTEGER *number = ASN1_INTEGER_new();
+        ok = number != NULL && ASN1_INTEGER_set_int64(number, (int64_t)this_update)
+            && X509_CRL_add1_ext_i2d(crl, NID_crl_number, number, 0, X509V3_ADD_DEFAULT) == 1;
+        ASN1_INTEGER_free(number);
+    }
+    if (ok) {
+        AUTHORITY_KEYID *akid = AUTHORITY_KEYID_new();
+        const ASN1_OCTET_STRING *skid = X509_get0_subject_key_id(ca);
+        ok = akid != NULL && (skid == NULL || (akid->keyid = ASN1_OCTET_STRING_dup(skid)) != NULL)
+            && X509_CRL_add1_ext_i2d(crl, NID_authority_key_identifier, akid, 0, X509V3_ADD_DEFAULT) == 1;
+        AUTHORITY_KEYID_free(akid);
+    }
     if (ok) ok = X509_CRL_sort(crl) && X509_CRL_sign(crl, key, EVP_sha256()) > 0;
     if (!ok) { X509_CRL_free(crl); return NULL; }
     return crl;
-}
-
-/** Whether `crl` lists `cert`: 1 with the revocation date, 0 when it does not. */
-static inline int shim_crl_revocation(X509_CRL *crl, X509 *cert, time_t *revoked_at) {
-    X509_REVOKED *entry = NULL;
-    if (X509_CRL_get0_by_cert(crl, &entry, cert) != 1 || entry == NULL) return 0;
-    return shim_asn1_time_to_epoch(X509_REVOKED_get0_revocationDate(entry), revoked_at);
 }
 
 /* ---- X.509 ----------------------------------------------------------------------------- */

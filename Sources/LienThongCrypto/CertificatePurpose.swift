@@ -15,8 +15,26 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
         return shim_x509_eku_permits(certificate, &pointers, Int32(pointers.count))
     }
 
-    /// Key usage, extended key usage and policy checks for this purpose.
+    /// Key usage, extended key usage and policy checks for this purpose; none for `any`, which
+    /// asks only for a valid, unrevoked path.
     func checks(_ certificate: Certificate) -> [Check] {
+        switch self {
+        case .any: return []
+        case .tsa: return Self.usageChecks(certificate, timeStamping: true)
+        case .signer, .seal:
+            let role = CertificateRole(rawValue: rawValue)!
+            return Self.usageChecks(certificate, timeStamping: false) + [certificate.role == role
+                ? .passed("certificate-role", "issued for \(role.vietnameseName)")
+                : .failed("certificate-role", "the certificate of \(certificate) is not issued for \(role.vietnameseName) (certificate policy \(role.policyOID) missing)", .chainConstraintsFailure)]
+        }
+    }
+
+    /// What a certificate that signs a document must allow, whatever its role.
+    static func documentSigningChecks(_ certificate: Certificate) -> [Check] {
+        usageChecks(certificate, timeStamping: false)
+    }
+
+    private static func usageChecks(_ certificate: Certificate, timeStamping: Bool) -> [Check] {
         var checks: [Check] = []
         let signing = UInt32(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)
         if let usage = certificate.keyUsage, usage & signing == 0 {
@@ -24,20 +42,14 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
         } else {
             checks.append(.passed("key-usage", "issued for signing"))
         }
-        switch self {
-        case .tsa:
+        if timeStamping {
             checks.append(X509_check_purpose(certificate.pointer, X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1
                 ? .passed("extended-key-usage", "a time-stamping authority (critical timeStamping EKU)")
                 : .failed("extended-key-usage", "the certificate of \(certificate) is not a time-stamping authority's: RFC 3161 needs the critical timeStamping EKU", .chainConstraintsFailure))
-        case .signer, .seal, .any:
+        } else {
             checks.append(certificate.documentSigningUsage == 0
                 ? .failed("extended-key-usage", "the extended key usage of \(certificate)'s certificate does not allow signing documents", .chainConstraintsFailure)
                 : .passed("extended-key-usage", "allows signing documents"))
-        }
-        if let role = CertificateRole(rawValue: rawValue) {
-            checks.append(certificate.role == role
-                ? .passed("certificate-role", "issued for \(role.vietnameseName)")
-                : .failed("certificate-role", "the certificate of \(certificate) is not issued for \(role.vietnameseName) (certificate policy \(role.policyOID) missing)", .chainConstraintsFailure))
         }
         return checks
     }

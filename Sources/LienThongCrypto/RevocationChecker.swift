@@ -2,81 +2,176 @@ import COpenSSL
 import Foundation
 import LienThongDomain
 
-/// Decides, from evidence in hand, whether each certificate of a chain was revoked at a time.
+/// Decides, from all the evidence in hand, whether each certificate of a chain was revoked at a
+/// time: the proof-of-existence time a time stamp gives, else the validation time.
+///
+/// - Evidence counts only when authentic (RFC 5280 §6.3.3): a CRL signed by the certificate's
+///   issuer, or by a certificate of the same name that may sign CRLs and has a valid path to the
+///   same anchor (a separate CRL key, a CA key after rollover); an OCSP response that verifies.
+///   A CRL with a critical extension this verifier cannot process is not used at all (§5.2, §5.3),
+///   and one whose issuing distribution point leaves the certificate out does not speak of it.
+/// - A revocation no later than the time, in any authentic evidence, wins over every "good":
+///   evidence cannot be rolled back by adding an older CRL, and the order of files does not matter.
+/// - "Not revoked" needs complete evidence fresh at the time: issued at or after it, or current at
+///   it (ETSI EN 319 102-1 §5.2.5, with nextUpdate as the freshness bound). The freshest decides,
+///   and the status says which it was and how fresh.
 struct RevocationChecker {
     let evidence: RevocationEvidence
     let trust: TrustStore
-    let untrusted: [Certificate]
+    /// The path being checked, leaf first, anchor last.
+    let chain: [Certificate]
+    /// Other certificates at hand (a signature's, the configured intermediates): where a
+    /// CRL-signing certificate other than the issuer may be found.
+    var certificates: [Certificate] = []
 
-    /// OCSP first (fresher), then a CRL from the issuer that covers `time`.
+    /// OCSP responses without a nextUpdate are taken as current this long after their thisUpdate.
+    static let ocspWithoutNextUpdate: TimeInterval = 24 * 3600
+
     func status(of certificate: Certificate, issuer: Certificate, at time: Date) -> RevocationStatus {
-        var result = RevocationStatus(certificate: certificate.description, status: .missing)
-        if !evidence.ocspResponses.isEmpty, let status = ocspStatus(of: certificate, issuer: issuer) { return status }
-        for crl in evidence.crls where trust.cache.isIssued(crl, by: issuer) && (crl.nextUpdate ?? .distantFuture) >= time {
-            result.source = "CRL of \(issuer)"
-            result.issuedAt = crl.thisUpdate
-            result.nextUpdate = crl.nextUpdate
-            if let revoked = crl.revocationDate(of: certificate) {
-                result.status = .revoked
-                result.revokedAt = revoked
-            } else {
-                result.status = .good
+        var revocations: [RevocationStatus] = []
+        var clearances: [RevocationStatus] = []
+        var unknown: RevocationStatus?
+        var defects: [String] = []
+        let blank = RevocationStatus(certificate: certificate.description, status: .missing)
+
+        for crl in evidence.crls where crl.isNamed(by: issuer) {
+            guard let signer = crlSigner(crl, issuer: issuer, at: time) else { continue }
+            let which = "the CRL of \(issuer) issued \(VietnamTime.iso8601(crl.thisUpdate))"
+            if let usage = signer.keyUsage, usage & UInt32(KU_CRL_SIGN) == 0 {
+                defects.append("\(which) is signed by a certificate whose key usage lacks cRLSign (RFC 5280 6.3.3 f)")
+                continue
             }
-            return result
+            if let reason = crl.unusableReason {
+                defects.append("\(which) cannot be used: \(reason)")
+                continue
+            }
+            guard crl.covers(certificate) else { continue }
+            var status = blank
+            status.status = .good
+            status.issuedAt = crl.thisUpdate
+            status.nextUpdate = crl.nextUpdate
+            status.source = "CRL of \(issuer)" + (signer == issuer ? "" : " signed by its CRL key \(signer)")
+                + Self.freshness(issued: crl.thisUpdate, next: crl.nextUpdate, at: time)
+            if let revoked = crl.revocationDate(of: certificate) {
+                status.status = .revoked
+                status.revokedAt = revoked
+                if revoked <= time {
+                    revocations.append(status)
+                    continue
+                }
+            }
+            if let reason = crl.incompleteReason {
+                defects.append("\(which) cannot show that \(certificate) was not revoked: \(reason)")
+                continue
+            }
+            if Self.isFresh(issued: crl.thisUpdate, next: crl.nextUpdate, at: time) { clearances.append(status) }
         }
-        ERR_clear_error()
-        if let reason = evidence.unreachable[certificate.serialNumber] {
+
+        for status in ocspStatuses(of: certificate, issuer: issuer, at: time) {
+            switch status.status {
+            case .revoked where (status.revokedAt ?? .distantPast) <= time: revocations.append(status)
+            case .good, .revoked:
+                let next = status.nextUpdate ?? status.issuedAt.map { $0.addingTimeInterval(Self.ocspWithoutNextUpdate) }
+                if let issued = status.issuedAt, Self.isFresh(issued: issued, next: next, at: time) { clearances.append(status) }
+            default: unknown = unknown ?? status
+            }
+        }
+
+        if let first = revocations.min(by: { ($0.revokedAt ?? .distantPast) < ($1.revokedAt ?? .distantPast) }) { return first }
+        if let freshest = clearances.max(by: { ($0.issuedAt ?? .distantPast) < ($1.issuedAt ?? .distantPast) }) { return freshest }
+        if let unknown { return unknown }
+        var result = blank
+        if let defect = defects.first {
+            result.status = .unusable
+            result.source = defect
+        } else if let reason = evidence.unreachable[certificate.serialNumber] {
             result.status = .unreachable
             result.source = reason
         }
         return result
     }
 
-    /// The first OCSP response that verifies and speaks of `certificate`.
-    private func ocspStatus(of certificate: Certificate, issuer: Certificate) -> RevocationStatus? {
-        var result = RevocationStatus(certificate: certificate.description, status: .missing)
-        let stack = shim_sk_X509_new_null()!
-        defer { shim_sk_X509_pop_free(stack) }
-        for extra in untrusted + trust.intermediates { shim_sk_X509_push_up_ref(stack, extra.pointer) }
-        for response in evidence.ocspResponses {
-            var revoked = time_t(), thisUpdate = time_t(), nextUpdate = time_t()
-            let status = response.withUnsafeBytes { raw in
-                shim_ocsp_status(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, certificate.pointer, issuer.pointer,
-                                 trust.store, stack, &revoked, &thisUpdate, &nextUpdate)
-            }
-            ERR_clear_error()
-            guard status >= 0 else { continue }
-            result.source = "OCSP response for \(issuer)"
-            result.issuedAt = Date(timeIntervalSince1970: TimeInterval(thisUpdate))
-            result.nextUpdate = nextUpdate > 0 ? Date(timeIntervalSince1970: TimeInterval(nextUpdate)) : nil
-            switch status {
-            case V_OCSP_CERTSTATUS_GOOD: result.status = .good
-            case V_OCSP_CERTSTATUS_REVOKED:
-                result.status = .revoked
-                result.revokedAt = Date(timeIntervalSince1970: TimeInterval(revoked))
-            default: result.status = .unknown
-            }
-            return result
+    static func isFresh(issued: Date, next: Date?, at time: Date) -> Bool {
+        issued >= time || (next.map { issued <= time && time <= $0 } ?? false)
+    }
+
+    private static func freshness(issued: Date, next: Date?, at time: Date) -> String {
+        let hours = { (interval: TimeInterval) in interval < 7200 ? "\(Int(interval / 60)) min" : "\(Int(interval / 3600)) h" }
+        if issued >= time { return ", issued \(VietnamTime.iso8601(issued)), \(hours(issued.timeIntervalSince(time))) after the time checked" }
+        return ", issued \(VietnamTime.iso8601(issued))" + (next.map { ", current until \(VietnamTime.iso8601($0))" } ?? "")
+    }
+
+    /// The certificate whose key signed `crl` for `issuer`'s certificates: the issuer itself, or a
+    /// certificate of the same name on a valid path to the same anchor (RFC 5280 §6.3.3 f).
+    private func crlSigner(_ crl: RevocationList, issuer: Certificate, at time: Date) -> Certificate? {
+        if trust.cache.isIssued(crl, by: issuer) { return issuer }
+        guard let anchor = chain.last else { return nil }
+        let known = certificates + chain + trust.intermediates + trust.anchors
+        for candidate in known where candidate != issuer && crl.isNamed(by: candidate) && trust.cache.isIssued(crl, by: candidate) {
+            let stack = shim_sk_X509_new_null()!
+            defer { shim_sk_X509_pop_free(stack) }
+            for other in known { shim_sk_X509_push_up_ref(stack, other.pointer) }
+            let (check, path) = trust.validatePath(candidate, untrusted: stack, at: time, proofOfExistence: true)
+            if check.result == .passed, path.last == anchor { return candidate }
         }
         return nil
     }
 
+    /// What each OCSP response that verifies says of `certificate`.
+    private func ocspStatuses(of certificate: Certificate, issuer: Certificate, at time: Date) -> [RevocationStatus] {
+        guard !evidence.ocspResponses.isEmpty else { return [] }
+        let stack = shim_sk_X509_new_null()!
+        defer { shim_sk_X509_pop_free(stack) }
+        for extra in certificates + chain + trust.intermediates { shim_sk_X509_push_up_ref(stack, extra.pointer) }
+        return evidence.ocspResponses.compactMap { response in
+            var revoked = time_t(), thisUpdate = time_t(), nextUpdate = time_t()
+            let code = response.withUnsafeBytes { raw in
+                shim_ocsp_status(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, certificate.pointer, issuer.pointer,
+                                 trust.store, stack, &revoked, &thisUpdate, &nextUpdate)
+            }
+            ERR_clear_error()
+            guard code >= 0 else { return nil }
+            let issued = Date(timeIntervalSince1970: TimeInterval(thisUpdate))
+            let next = nextUpdate > 0 ? Date(timeIntervalSince1970: TimeInterval(nextUpdate)) : nil
+            var status = RevocationStatus(certificate: certificate.description, status: .unknown)
+            status.source = "OCSP response for \(issuer)" + Self.freshness(issued: issued, next: next, at: time)
+            status.issuedAt = issued
+            status.nextUpdate = next
+            switch code {
+            case V_OCSP_CERTSTATUS_GOOD: status.status = .good
+            case V_OCSP_CERTSTATUS_REVOKED:
+                status.status = .revoked
+                status.revokedAt = Date(timeIntervalSince1970: TimeInterval(revoked))
+            default: break
+            }
+            return status
+        }
+    }
+
     /// One check over the whole chain (leaf first, anchor last; the anchor itself is not checked).
-    func check(chain: [Certificate], at time: Date, proofOfExistence: Bool, policy: RevocationPolicy) -> (Check, [RevocationStatus]) {
+    func check(at time: Date, proofOfExistence: Bool, policy: RevocationPolicy) -> (Check, [RevocationStatus]) {
         guard policy != .skip else { return (.warning("revocation", "revocation was not checked (--revocation skip)"), []) }
         let statuses = zip(chain, chain.dropFirst()).map { status(of: $0, issuer: $1, at: time) }
         let at = VietnamTime.iso8601(time)
         if let revoked = statuses.first(where: { $0.status == .revoked && ($0.revokedAt ?? .distantPast) <= time }) {
-            return (.failed("revocation", "\(revoked.certificate) was revoked on \(VietnamTime.iso8601(revoked.revokedAt ?? time)), before \(proofOfExistence ? "the time stamp" : "now") (\(at)); source: \(revoked.source ?? "")", .revoked), statuses)
+            let before = proofOfExistence ? "the time stamp" : "the time checked"
+            return (.failed("revocation", "\(revoked.certificate) was revoked on \(VietnamTime.iso8601(revoked.revokedAt ?? time)), "
+                + "before \(before) (\(at)); source: \(revoked.source ?? "")", .revoked), statuses)
         }
         if let unknown = statuses.first(where: { $0.status == .unknown }) {
             return (.failed("revocation", "the OCSP responder does not know \(unknown.certificate)", .tryLater), statuses)
         }
+        if let unusable = statuses.first(where: { $0.status == .unusable }) {
+            return (.failed("revocation", "no usable revocation status for \(unusable.certificate): \(unusable.source ?? "")", .tryLater),
+                    statuses)
+        }
         if let unreachable = statuses.first(where: { $0.status == .unreachable }) {
-            return (.failed("revocation", "no revocation status for \(unreachable.certificate): \(unreachable.source ?? "")", .tryLater), statuses)
+            return (.failed("revocation", "no revocation status for \(unreachable.certificate): \(unreachable.source ?? "")", .tryLater),
+                    statuses)
         }
         if let missing = statuses.first(where: { $0.status == .missing }) {
-            let detail = "no CRL or OCSP response covers \(missing.certificate) at \(at): put the CA's CRL in Certs/crl or pass --crl FILE"
+            let detail = "no CRL or OCSP response fresh at \(at) covers \(missing.certificate): "
+                + "put the CA's CRL in Certs/crl or pass --crl FILE"
             return (policy == .require ? .failed("revocation", detail, .tryLater) : .warning("revocation", detail), statuses)
         }
         let later = statuses.filter { $0.status == .revoked }

@@ -45,7 +45,7 @@ public struct RevocationEvidence: Sendable {
                     .filter { ["crl", "pem", "der"].contains($0.pathExtension.lowercased()) }.sorted { $0.path < $1.path }
                 : [location]
             for file in files {
-                do { crls.append(try RevocationList.load(file)) } catch {
+                do { crls += try RevocationList.load(file) } catch {
                     throw CryptoError("\(file.path) is not a CRL: \(error)")
                 }
             }
@@ -87,15 +87,15 @@ public struct RevocationEvidence: Sendable {
         self.init(crls: crls, ocspResponses: responses)
     }
 
-    func checker(trust: TrustStore, chain: [Certificate]) -> RevocationChecker {
-        RevocationChecker(evidence: self, trust: trust, untrusted: chain)
+    func checker(trust: TrustStore, chain: [Certificate], certificates: [Certificate] = []) -> RevocationChecker {
+        RevocationChecker(evidence: self, trust: trust, chain: chain, certificates: certificates)
     }
 
-    /// Whether any certificate of `chain` (leaf first, anchor last) was revoked at `time`, by this evidence.
+    /// Whether any certificate of `chain` (leaf first, anchor last) was revoked at `time`, by this
+    /// evidence; `certificates` are others at hand that may have signed a CRL.
     public func check(chain: [Certificate], trust: TrustStore, at time: Date, policy: RevocationPolicy,
-                      proofOfExistence: Bool = false) -> (Check, [RevocationStatus]) {
-        RevocationChecker(evidence: self, trust: trust, untrusted: chain)
-            .check(chain: chain, at: time, proofOfExistence: proofOfExistence, policy: policy)
+                      proofOfExistence: Bool = false, certificates: [Certificate] = []) -> (Check, [RevocationStatus]) {
+        checker(trust: trust, chain: chain, certificates: certificates).check(at: time, proofOfExistence: proofOfExistence, policy: policy)
     }
 
     /// The evidence a SignerInfo carries: its revocation-values attribute.
@@ -119,10 +119,12 @@ public enum RevocationPolicy: String, Sendable, Codable, CaseIterable {
 
 /// A certificate's revocation status as a verification found it.
 public struct RevocationStatus: Sendable, Codable {
-    public enum Status: String, Sendable, Codable { case good, revoked, unknown, missing, unreachable }
+    /// `unusable`: the only evidence is authentic but RFC 5280 forbids relying on it (a critical
+    /// extension not understood, no cRLSign, a delta or partial CRL alone).
+    public enum Status: String, Sendable, Codable { case good, revoked, unknown, missing, unreachable, unusable }
     public var certificate: String
     public var status: Status
-    /// "OCSP" or "CRL", with who issued it.
+    /// "OCSP" or "CRL", with who issued it and how fresh it was; or why the evidence cannot be used.
     public var source: String?
     /// thisUpdate of the CRL or OCSP response used.
     public var issuedAt: Date?

@@ -10,7 +10,7 @@ public final class RevocationFetcher: Sendable {
     /// A responder that answers for every certificate, instead of the one each certificate names.
     public let ocspResponder: URL?
     public let timeout: TimeInterval
-    private let crlCache = Mutex<[URL: RevocationList]>([:])
+    private let crlCache = Mutex<[URL: [RevocationList]]>([:])
     /// BasicOCSPResponses by certificate fingerprint, until their nextUpdate.
     private let ocspCache = Mutex<[Data: (response: Data, until: Date)]>([:])
 
@@ -26,9 +26,8 @@ public final class RevocationFetcher: Sendable {
         var seen: Set<String> = []
         for chain in chains {
             for (certificate, issuer) in zip(chain, chain.dropFirst()) where seen.insert(certificate.serialNumber).inserted {
-                let covered = RevocationChecker(evidence: known + evidence, trust: trust, untrusted: chain)
-                    .status(of: certificate, issuer: issuer, at: Date())
-                guard covered.status == .missing else { continue }
+                let covered = (known + evidence).checker(trust: trust, chain: chain).status(of: certificate, issuer: issuer, at: Date())
+                guard covered.status == .missing || covered.status == .unusable else { continue }
                 do {
                     if let url = ocspResponder ?? certificate.ocspURL {
                         if let cached = ocspCache.withLock({ $0[certificate.fingerprint] }), cached.until > Date() {
@@ -47,7 +46,7 @@ public final class RevocationFetcher: Sendable {
                             }
                         }
                     } else if let url = certificate.crlURL {
-                        evidence.crls.append(try await crl(url))
+                        evidence.crls += try await crls(url)
                     }
                 } catch {
                     evidence.unreachable[certificate.serialNumber] = "\(error)"
@@ -57,13 +56,14 @@ public final class RevocationFetcher: Sendable {
         return evidence
     }
 
-    private func crl(_ url: URL) async throws -> RevocationList {
-        if let cached = crlCache.withLock({ $0[url] }), (cached.nextUpdate ?? .distantPast) > Date() { return cached }
+    /// The CRLs a distribution point serves (one, or a PEM bundle).
+    private func crls(_ url: URL) async throws -> [RevocationList] {
+        if let cached = crlCache.withLock({ $0[url] }), cached.allSatisfy({ ($0.nextUpdate ?? .distantPast) > Date() }) { return cached }
         let (data, response) = try await URLSession.shared.data(for: URLRequest(url: url, timeoutInterval: timeout))
         guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw CryptoError("the CRL at \(url.absoluteString) is not available") }
-        let crl = try RevocationList.parse(data)
-        crlCache.withLock { $0[url] = crl }
-        return crl
+        let crls = try RevocationList.parseAll(data)
+        crlCache.withLock { $0[url] = crls }
+        return crls
     }
 
     private func post(_ body: Data, to url: URL) async throws -> Data {

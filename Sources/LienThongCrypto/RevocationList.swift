@@ -8,12 +8,15 @@ public final class RevocationList: @unchecked Sendable {
     let fingerprint: Data
     public let thisUpdate: Date
     public let nextUpdate: Date?
+    /// What its extensions say of its scope and its conformance (RFC 5280 §5), read once.
+    let profile: Profile
 
     init(owning pointer: OpaquePointer) {
         self.pointer = pointer
         fingerprint = derFingerprint { i2d_X509_CRL(pointer, $0) }
         thisUpdate = Certificate.date(X509_CRL_get0_lastUpdate(pointer))
         nextUpdate = X509_CRL_get0_nextUpdate(pointer).map { Certificate.date($0) }
+        profile = Profile(rawValue: shim_crl_profile(pointer))
     }
     deinit { X509_CRL_free(pointer) }
 
@@ -26,19 +29,26 @@ public final class RevocationList: @unchecked Sendable {
         self.init(owning: parsed)
     }
 
-    /// Parses a CRL in PEM or DER, as files and distribution points serve them.
-    public static func parse(_ data: Data) throws -> RevocationList {
-        guard isPEM(data) else { return try RevocationList(der: data) }
+    /// Parses a CRL in DER, or every CRL of a PEM file: CAs and administrators publish bundles.
+    public static func parseAll(_ data: Data) throws -> [RevocationList] {
+        guard isPEM(data) else { return [try RevocationList(der: data)] }
         let bio = try makeReadBIO(data)
         defer { BIO_free(bio) }
-        guard let crl = PEM_read_bio_X509_CRL(bio, nil, nil, nil) else { throw CryptoError.drain("reading a PEM CRL") }
-        return RevocationList(owning: crl)
+        var crls: [RevocationList] = []
+        while let crl = PEM_read_bio_X509_CRL(bio, nil, nil, nil) { crls.append(RevocationList(owning: crl)) }
+        // The loop ends on "no start line" after the last block; anything else is a broken block.
+        let error = ERR_peek_last_error()
+        guard !crls.isEmpty, ERR_GET_REASON(error) == PEM_R_NO_START_LINE || error == 0 else {
+            throw CryptoError.drain(crls.isEmpty ? "reading a PEM CRL" : "reading PEM CRL number \(crls.count + 1)")
+        }
+        ERR_clear_error()
+        return crls
     }
 
-    /// Reads a CRL file in PEM or DER.
-    public static func load(_ url: URL) throws -> RevocationList {
+    /// Reads every CRL of a file in PEM or DER.
+    public static func load(_ url: URL) throws -> [RevocationList] {
         guard let data = FileManager.default.contents(atPath: url.path) else { throw CryptoError("cannot read \(url.path)") }
-        return try parse(data)
+        return try parseAll(data)
     }
 
     public var der: Data {
@@ -55,16 +65,72 @@ public final class RevocationList: @unchecked Sendable {
 
     public var issuer: String { Certificate.format(X509_CRL_get_issuer(pointer)) }
 
-    /// Whether `issuer` issued and signed this list.
-    func isIssued(by issuer: Certificate) -> Bool {
-        X509_NAME_cmp(X509_CRL_get_issuer(pointer), X509_get_subject_name(issuer.pointer)) == 0
-            && X509_CRL_verify(pointer, X509_get0_pubkey(issuer.pointer)) == 1
+    /// Whether this list names `certificate` as its issuer.
+    func isNamed(by certificate: Certificate) -> Bool {
+        X509_NAME_cmp(X509_CRL_get_issuer(pointer), X509_get_subject_name(certificate.pointer)) == 0
     }
 
-    /// When `certificate` was revoked, if this list says it was.
+    /// Whether `issuer` issued and signed this list.
+    func isIssued(by issuer: Certificate) -> Bool {
+        isNamed(by: issuer) && X509_CRL_verify(pointer, X509_get0_pubkey(issuer.pointer)) == 1
+    }
+
+    /// When `certificate` was revoked, if this list says it was. An entry a delta CRL removes
+    /// (removeFromCRL) revokes nothing.
     func revocationDate(of certificate: Certificate) -> Date? {
         var revoked = time_t()
-        return shim_crl_revocation(pointer, certificate.pointer, &revoked) == 1 ? Date(timeIntervalSince1970: TimeInterval(revoked)) : nil
+        return shim_crl_entry(pointer, certificate.pointer, &revoked) == 1 ? Date(timeIntervalSince1970: TimeInterval(revoked)) : nil
+    }
+
+    /// Whether this list speaks of `certificate` at all (RFC 5280 §6.3.3 b): its issuing
+    /// distribution point's partitions and names. Attribute-certificate CRLs speak of none.
+    func covers(_ certificate: Certificate) -> Bool {
+        let isCA = X509_get_extension_flags(certificate.pointer) & UInt32(EXFLAG_CA) != 0
+        if profile.contains(.onlyAttributeCertificates) || profile.contains(.malformedDistributionPoint) { return false }
+        if profile.contains(.onlyUserCertificates) && isCA { return false }
+        if profile.contains(.onlyCACertificates) && !isCA { return false }
+        return !profile.contains(.namedDistributionPoint) || shim_crl_point_matches(pointer, certificate.pointer) == 1
+    }
+
+    /// Why RFC 5280 forbids using this list at all (§5.2, §5.3: a critical extension this
+    /// verifier cannot process), or nil.
+    var unusableReason: String? {
+        if profile.contains(.unknownCriticalExtension) { return "it has a critical extension LienThong does not know (RFC 5280 5.2)" }
+        if profile.contains(.unknownCriticalEntryExtension) {
+            return "one of its entries has a critical extension LienThong does not know (RFC 5280 5.3)"
+        }
+        return nil
+    }
+
+    /// Why this list, though authentic, cannot show that a certificate is not revoked, or nil: a
+    /// delta or partial list lacks the rest, and a list that breaks the profile is not complete
+    /// evidence of anything (RFC 5280 §5.2.3, §5.2.4, §5.2.5).
+    public var incompleteReason: String? {
+        if profile.contains(.notVersion2) { return "it is not a version 2 CRL (RFC 5280 5.1.2.1)" }
+        if profile.contains(.missingNumber) { return "it has no CRL number (RFC 5280 5.2.3)" }
+        if profile.contains(.criticalNumber) { return "its CRL number is marked critical (RFC 5280 5.2.3)" }
+        if profile.contains(.delta) { return "it is a delta CRL, which lists only the changes since a base CRL" }
+        if profile.contains(.someReasons) { return "it lists revocations for some reasons only (onlySomeReasons)" }
+        if profile.contains(.indirect) { return "it is an indirect CRL, which LienThong does not take as complete evidence" }
+        return nil
+    }
+
+    /// The flags of `shim_crl_profile`.
+    struct Profile: OptionSet, Sendable {
+        let rawValue: Int32
+        static let unknownCriticalExtension = Profile(rawValue: Int32(SHIM_CRL_UNKNOWN_CRITICAL))
+        static let unknownCriticalEntryExtension = Profile(rawValue: Int32(SHIM_CRL_ENTRY_UNKNOWN_CRITICAL))
+        static let missingNumber = Profile(rawValue: Int32(SHIM_CRL_NO_NUMBER))
+        static let criticalNumber = Profile(rawValue: Int32(SHIM_CRL_NUMBER_CRITICAL))
+        static let delta = Profile(rawValue: Int32(SHIM_CRL_DELTA))
+        static let onlyUserCertificates = Profile(rawValue: Int32(SHIM_CRL_ONLY_USER))
+        static let onlyCACertificates = Profile(rawValue: Int32(SHIM_CRL_ONLY_CA))
+        static let onlyAttributeCertificates = Profile(rawValue: Int32(SHIM_CRL_ONLY_ATTRIBUTE))
+        static let someReasons = Profile(rawValue: Int32(SHIM_CRL_SOME_REASONS))
+        static let indirect = Profile(rawValue: Int32(SHIM_CRL_INDIRECT))
+        static let namedDistributionPoint = Profile(rawValue: Int32(SHIM_CRL_NAMED_POINT))
+        static let malformedDistributionPoint = Profile(rawValue: Int32(SHIM_CRL_BAD_IDP))
+        static let notVersion2 = Profile(rawValue: Int32(SHIM_CRL_NOT_V2))
     }
 }
 

@@ -137,7 +137,8 @@ public struct SignatureVerifier: Sendable {
                                                signedAttributes: signedAttributes, report.signatureAlgorithm))
         checks.append(algorithmStrength(digest: digestAlgorithm, key: publicKey, report.digestAlgorithm))
         if let check = Self.signingCertificateCheck(info, certificate) { checks.append(check) }
-        checks += CertificatePurpose(rawValue: report.role?.rawValue ?? "any")!.checks(certificate)
+        checks += report.role.map { CertificatePurpose(rawValue: $0.rawValue)!.checks(certificate) }
+            ?? CertificatePurpose.documentSigningChecks(certificate)
         // The CRLs and OCSP responses kept in the signature, with those from outside: for the
         // time-stamping authority's certificate and for the signer's chain alike.
         let revocationEvidence = RevocationEvidence.embedded(in: info, cache: trust.cache) + evidence
@@ -157,8 +158,8 @@ public struct SignatureVerifier: Sendable {
         checks.append(chainCheck)
         report.chain = chain.map(\.subject)
         if chainCheck.result == .passed {
-            let checker = RevocationChecker(evidence: revocationEvidence, trust: trust, untrusted: chain)
-            let (check, statuses) = checker.check(chain: chain, at: at, proofOfExistence: report.timeStampedAt != nil, policy: revocationPolicy)
+            let (check, statuses) = revocationEvidence.check(chain: chain, trust: trust, at: at, policy: revocationPolicy,
+                                                             proofOfExistence: report.timeStampedAt != nil, certificates: embedded)
             checks.append(check)
             report.revocation = statuses
         }
@@ -236,8 +237,7 @@ public struct SignatureVerifier: Sendable {
             guard !authorityChain.isEmpty, revocationPolicy != .skip else { return (.passed("time-stamp", stamped), (time, authority)) }
             // The authority's certificate must not have been revoked when it stamped; a time stamp
             // whose certificate was revoked before then proves nothing.
-            let checker = RevocationChecker(evidence: evidence, trust: trust, untrusted: authorityChain)
-            let (revocation, _) = checker.check(chain: authorityChain, at: time, proofOfExistence: true, policy: .require)
+            let (revocation, _) = evidence.check(chain: authorityChain, trust: trust, at: time, policy: .require, proofOfExistence: true)
             switch (revocation.result, revocation.subIndication) {
             case (.passed, _):
                 return (.passed("time-stamp", "\(stamped); the authority's certificate \(revocation.detail)"), (time, authority))

@@ -14,12 +14,14 @@ public final class TrustStore: @unchecked Sendable {
 
     public init(anchors: [Certificate], intermediates: [Certificate] = []) throws {
         guard !anchors.isEmpty else {
-            throw CryptoError("no trust anchors: put the root CA certificates (PEM) in Certs/trust/ or pass --trust FILE")
+            throw CryptoError("no trust anchors: put the CA certificates to trust (PEM) in Certs/trust/ or pass --trust FILE")
         }
         guard let store = X509_STORE_new() else { throw CryptoError.drain("creating a certificate store") }
         self.store = store
         self.anchors = anchors
         self.intermediates = intermediates
+        // Time stamps and OCSP responses verified against this store follow the same rules as paths.
+        X509_STORE_set_flags(store, Self.verifyFlags)
         for anchor in anchors where X509_STORE_add_cert(store, anchor.pointer) != 1 {
             throw CryptoError.drain("adding the trust anchor \(anchor)")
         }
@@ -35,7 +37,9 @@ public final class TrustStore: @unchecked Sendable {
     }
 
     /// Every certificate in the given files (PEM or DER), and in the `*.pem`/`*.crt`/`*.cer`
-    /// files of the given directories; self-signed ones are anchors, the rest intermediates.
+    /// files of the given directories. Each is a trust anchor unless another of them issued it:
+    /// an agency may trust the government CA's intermediate without its root (RFC 5280 §6.1.1 d
+    /// takes any CA as an anchor), and an intermediate beside its root only helps build paths.
     public static func load(_ locations: [URL]) throws -> TrustStore {
         var certificates: [Certificate] = []
         for location in locations {
@@ -56,9 +60,9 @@ public final class TrustStore: @unchecked Sendable {
                 }
             }
         }
-        return try TrustStore(
-            anchors: certificates.filter(\.isSelfSigned),
-            intermediates: certificates.filter { !$0.isSelfSigned }
-        )
+        let issuedByAnother = { (certificate: Certificate) in
+            !certificate.isSelfSigned && certificates.contains { $0 != certificate && X509_check_issued($0.pointer, certificate.pointer) == X509_V_OK }
+        }
+        return try TrustStore(anchors: certificates.filter { !issuedByAnother($0) }, intermediates: certificates.filter(issuedByAnother))
     }
 }

@@ -120,8 +120,9 @@ struct DemoSetup {
         return (ca, true)
     }
 
-    /// The demo CAs' CRLs (nothing revoked), reissued when they have less than a week to run, so
-    /// that every signature can carry revocation evidence (CAdES-LT).
+    /// The demo CAs' CRLs (nothing revoked), reissued when they have less than a week to run or
+    /// are not complete evidence (made before CRLs carried their number), so that every signature
+    /// can carry revocation evidence (CAdES-LT).
     private func refreshRevocationLists(_ ca: CertificateIssuer) throws -> Bool {
         let directory = certs.appendingPathComponent("crl")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -130,7 +131,8 @@ struct DemoSetup {
         var issued = false
         for (issuer, name) in [(root, "demo-root-ca.crl"), (ca, "demo-agency-ca.crl")] {
             let url = directory.appendingPathComponent(name)
-            if let existing = try? RevocationList.load(url), (existing.nextUpdate ?? .distantPast) > Date().addingTimeInterval(7 * 86_400) {
+            if let existing = try? RevocationList.load(url), existing.count == 1, existing[0].incompleteReason == nil,
+               (existing[0].nextUpdate ?? .distantPast) > Date().addingTimeInterval(7 * 86_400) {
                 continue
             }
             let crl = try issuer.makeRevocationList(revoked: [], nextUpdate: Date().addingTimeInterval(30 * 86_400))
