@@ -439,9 +439,13 @@ done:
     return status;
 }
 
-/** Makes and signs a CRL for `ca`, listing `count` certificates revoked at `revoked_at[i]`. */
+/**
+ * Makes and signs a CRL for `ca`, listing `count` certificates revoked at `revoked_at[i]`, with
+ * `extra` more extensions in openssl.cnf syntax (`names[i]` = `values[i]`).
+ */
 static inline X509_CRL *shim_crl_make(X509 *ca, EVP_PKEY *key, X509 **revoked, const time_t *revoked_at, int count,
-                                      time_t this_update, time_t next_update) {
+                                      time_t this_update, time_t next_update,
+                                      const char *const *names, const char *const *values, int extra) {
     X509_CRL *crl = X509_CRL_new();
     ASN1_TIME *t = NULL;
     int i, ok = crl != NULL && X509_CRL_set_version(crl, X509_CRL_VERSION_2)
@@ -469,6 +473,14 @@ static inline X509_CRL *shim_crl_make(X509 *ca, EVP_PKEY *key, X509 **revoked, c
         ok = akid != NULL && (skid == NULL || (akid->keyid = ASN1_OCTET_STRING_dup(skid)) != NULL)
             && X509_CRL_add1_ext_i2d(crl, NID_authority_key_identifier, akid, 0, X509V3_ADD_DEFAULT) == 1;
         AUTHORITY_KEYID_free(akid);
+    }
+    for (i = 0; ok && i < extra; i++) {
+        X509V3_CTX ctx;
+        X509_EXTENSION *ext;
+        X509V3_set_ctx(&ctx, ca, NULL, NULL, crl, 0);
+        ext = X509V3_EXT_nconf(NULL, &ctx, names[i], values[i]);
+        ok = ext != NULL && X509_CRL_add_ext(crl, ext, -1);
+        X509_EXTENSION_free(ext);
     }
     if (ok) ok = X509_CRL_sort(crl) && X509_CRL_sign(crl, key, EVP_sha256()) > 0;
     if (!ok) { X509_CRL_free(crl); return NULL; }

@@ -26,9 +26,12 @@ public struct CertificateIssuer: Sendable {
     /// - Parameters:
     ///   - crlURL: a CRL distribution point to name in the certificate.
     ///   - ocspURL: an OCSP responder to name in its authority information access.
+    ///   - additionalExtensions: more extensions in openssl.cnf syntax (policy constraints, name
+    ///     constraints…), each in place of the profile's own of the same kind.
     public func issue(subject: Name, publicKey: PrivateKey, profile: CertificateProfile,
-                      notBefore: Date = Date(), notAfter: Date? = nil, crlURL: URL? = nil, ocspURL: URL? = nil) throws -> Certificate {
-        var extensions = profile.extensions
+                      notBefore: Date = Date(), notAfter: Date? = nil, crlURL: URL? = nil, ocspURL: URL? = nil,
+                      additionalExtensions: [(nid: Int32, value: String)] = []) throws -> Certificate {
+        var extensions = profile.extensions.filter { own in !additionalExtensions.contains { $0.nid == own.nid } } + additionalExtensions
         if let crlURL { extensions.append((NID_crl_distribution_points, "URI:\(crlURL.absoluteString)")) }
         if let ocspURL { extensions.append((NID_info_access, "OCSP;URI:\(ocspURL.absoluteString)")) }
         return try Self.build(subject: subject, publicKey: publicKey, issuer: certificate, signingKey: key, extensions: extensions,

@@ -11,6 +11,8 @@ public enum CertificateProfile: Sendable {
     case timeStamping
     /// A certificate issued for something else entirely (encryption), to test refusals.
     case keyEncipherment
+    /// A key that signs its CA's CRLs only, under the CA's name (RFC 5280 §6.3.3 f).
+    case revocationListSigner
 
     var extensions: [(nid: Int32, value: String)] {
         var common: [(Int32, String)] = [(NID_subject_key_identifier, "hash")]
@@ -39,6 +41,9 @@ public enum CertificateProfile: Sendable {
         case .keyEncipherment:
             common.append((NID_authority_key_identifier, "keyid:always"))
             return common + [(NID_basic_constraints, "critical,CA:FALSE"), (NID_key_usage, "critical,keyEncipherment")]
+        case .revocationListSigner:
+            common.append((NID_authority_key_identifier, "keyid:always"))
+            return common + [(NID_basic_constraints, "critical,CA:FALSE"), (NID_key_usage, "critical,cRLSign")]
         }
     }
 }

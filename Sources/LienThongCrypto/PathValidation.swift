@@ -70,6 +70,8 @@ extension TrustStore {
         let parameters = X509_STORE_CTX_get0_param(context)
         X509_VERIFY_PARAM_set_flags(parameters, Self.verifyFlags)
         X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970))
+        // RFC 5280 §6.1.1 c: the user-initial-policy-set is any-policy (OpenSSL's default is empty).
+        X509_VERIFY_PARAM_add0_policy(parameters, OBJ_txt2obj("2.5.29.32.0", 1))
         shim_rfc5280_set_verify_cb(context)
         let valid = X509_verify_cert(context) == 1
         var chain: [Certificate] = []

@@ -135,13 +135,20 @@ public final class RevocationList: @unchecked Sendable {
 }
 
 extension CertificateIssuer {
-    /// Issues a CRL listing `revoked` certificates with their revocation dates.
+    /// Issues a CRL listing `revoked` certificates with their revocation dates; `extensions` are
+    /// more CRL extensions in openssl.cnf syntax, e.g. `("issuingDistributionPoint", "critical,onlyCA:TRUE")`.
     public func makeRevocationList(revoked: [(Certificate, Date)], thisUpdate: Date = Date(),
-                                   nextUpdate: Date = Date().addingTimeInterval(7 * 86_400)) throws -> RevocationList {
+                                   nextUpdate: Date = Date().addingTimeInterval(7 * 86_400),
+                                   extensions: [(name: String, value: String)] = []) throws -> RevocationList {
         var certificates: [OpaquePointer?] = revoked.map { $0.0.pointer }
         let dates = revoked.map { time_t($0.1.timeIntervalSince1970) }
+        let texts = extensions.flatMap { [strdup($0.name), strdup($0.value)] }
+        defer { texts.forEach { free($0) } }
+        let names = stride(from: 0, to: texts.count, by: 2).map { UnsafePointer(texts[$0]) }
+        let values = stride(from: 1, to: texts.count, by: 2).map { UnsafePointer(texts[$0]) }
         guard let crl = shim_crl_make(certificate.pointer, key.pointer, &certificates, dates, Int32(revoked.count),
-                                      time_t(thisUpdate.timeIntervalSince1970), time_t(nextUpdate.timeIntervalSince1970)) else {
+                                      time_t(thisUpdate.timeIntervalSince1970), time_t(nextUpdate.timeIntervalSince1970),
+                                      names, values, Int32(extensions.count)) else {
             throw CryptoError.drain("issuing a CRL for \(certificate)")
         }
         return RevocationList(owning: crl)

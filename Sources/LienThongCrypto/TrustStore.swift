@@ -60,9 +60,14 @@ public final class TrustStore: @unchecked Sendable {
                 }
             }
         }
+        return try TrustStore(trusting: certificates)
+    }
+
+    /// A store trusting `certificates`: each is an anchor unless another of them issued it.
+    public convenience init(trusting certificates: [Certificate]) throws {
         let issuedByAnother = { (certificate: Certificate) in
             !certificate.isSelfSigned && certificates.contains { $0 != certificate && X509_check_issued($0.pointer, certificate.pointer) == X509_V_OK }
         }
-        return try TrustStore(anchors: certificates.filter { !issuedByAnother($0) }, intermediates: certificates.filter(issuedByAnother))
+        try self.init(anchors: certificates.filter { !issuedByAnother($0) }, intermediates: certificates.filter(issuedByAnother))
     }
 }
