@@ -15,6 +15,8 @@ public struct SignatureVerifier: Sendable {
     /// CRLs and OCSP responses from outside the signature (files, or fetched online).
     public var evidence: RevocationEvidence
     public var revocationPolicy: RevocationPolicy
+    /// How much one signature may ask of this verifier.
+    public var limits = VerificationLimits.standard
 
     public init(trust: TrustStore, validationTime: Date? = nil, evidence: RevocationEvidence = RevocationEvidence(),
                 revocationPolicy: RevocationPolicy = .require) {
@@ -37,6 +39,10 @@ public struct SignatureVerifier: Sendable {
         }
         if let extra = SignedDataLayout.trailingBytes(der) {
             report.add(.failed("signature-format", "the signature has \(extra) bytes after its CMS structure: it was changed or joined to something else", .formatFailure))
+            return report
+        }
+        if let violation = limits.violation(in: der) {
+            report.add(.failed("signature-format", violation, .formatFailure))
             return report
         }
         let layout: SignedDataLayout?
@@ -88,6 +94,12 @@ public struct SignatureVerifier: Sendable {
         report.checks += setChecks(report.signatures, infos: infos, signatureHashes: signatureHashes, expectation)
         report.conclude()
         return report
+    }
+
+    /// Why `signature` (PEM or DER) asks more than `limits` allow, or nil: for callers that
+    /// refuse such a signature before spending anything on it.
+    public func limitViolation(in signature: Data) -> String? {
+        (isPEM(signature) ? Self.der(fromPEM: signature) : signature).flatMap(limits.violation(in:))
     }
 
     // MARK: - One SignerInfo

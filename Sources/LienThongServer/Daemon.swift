@@ -71,7 +71,7 @@ public struct Daemon {
         router.add(middleware: DeadlineMiddleware(limit: .seconds(configuration.requestTimeoutSeconds)))
         Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
                timeStampAuthority: builtinTSA,
-               verification: VerificationService(settings: settings, fetcher: fetcher, blobs: service.blobs),
+               verification: VerificationService(settings: settings, fetcher: fetcher, blobs: service.blobs, gate: VerificationGate()),
                metrics: metrics, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst),
                clientCertificates: clientCertificates)
             .register(on: router)

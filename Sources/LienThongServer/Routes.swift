@@ -50,7 +50,7 @@ struct Routes {
             // The file travels base64-encoded inside the JSON: allow for that, up to 64 MiB of file.
             let body = try await Self.decode(VerifyRequest.self, request, context,
                                              limit: Int(min(maxUploadBytes, 64 << 20)) * 4 / 3 + 4096)
-            let report = try await verification.verify(body)
+            let report = try await verification.verify(body, from: context.remoteAddress?.ipAddress ?? "unknown")
             metrics.verified(report.verdict.indication.rawValue)
             return try Self.json(report)
         }

@@ -9,8 +9,10 @@ struct VerificationService: Sendable {
     let settings: LiveSettings
     let fetcher: RevocationFetcher
     let blobs: BlobStore
+    let gate: VerificationGate
 
-    func verify(_ request: VerifyRequest) async throws -> FileReport {
+    /// `address`: the caller's, for the per-address bound.
+    func verify(_ request: VerifyRequest, from address: String) async throws -> FileReport {
         guard let content = Data(base64Encoded: request.content) else {
             throw Problem.invalid("content is not base64: send the file's bytes base64-encoded")
         }
@@ -19,14 +21,21 @@ struct VerificationService: Sendable {
             throw Problem.invalid("signature is neither base64 DER nor PEM CMS")
         }
         let name = try request.name.map(FileName.check) ?? "document"
-        let (staged, handle) = try blobs.stagingFile()
-        defer { blobs.discard(staged) }
-        try handle.write(contentsOf: content)
-        try handle.close()
         let current = settings.current
         let (trust, local) = (current.trust, current.crls)
         var verifier = SignatureVerifier(trust: trust, evidence: local)
+        if let violation = verifier.limitViolation(in: signature) {
+            throw Problem("signature-refused", status: 422, title: "Signature refused before verification",
+                          detail: "\(violation); send the detached signature exactly as the sender's system made it")
+        }
         verifier.evidence = local + (await fetcher.collect(chains: verifier.chains(of: signature), known: local, trust: trust))
-        return verifier.verify(content: staged, signature: signature, name: name, expecting: request.expect ?? .document)
+        let (checked, expectation, blobs) = (verifier, request.expect ?? .document, blobs)
+        return try await gate.run(for: address) {
+            let (staged, handle) = try blobs.stagingFile()
+            defer { blobs.discard(staged) }
+            try handle.write(contentsOf: content)
+            try handle.close()
+            return checked.verify(content: staged, signature: signature, name: name, expecting: expectation)
+        }
     }
 }

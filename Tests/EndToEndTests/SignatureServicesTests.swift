@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+@testable import LienThongCrypto
 
 /// The verification services as outsiders use them: `POST /v1/verify` without an account, the
 /// built-in TSA at `POST /tsa` queried by `openssl ts`, and `lienthong cert verify`.
@@ -57,6 +58,31 @@ final class SignatureServicesTests {
         let (badStatus, badType, badData) = try await post("/v1/verify", Data("{\"content\": 1}".utf8), contentType: "application/json")
         #expect(badStatus == 400 && badType == "application/problem+json")
         #expect(String(decoding: badData, as: UTF8.self).contains("content should be a string"))
+    }
+
+    @Test func aSignatureThatAsksForUnboundedWorkIsRefusedAsAProblem() async throws {
+        let (content, signature) = try exported()
+        // The seal's SignerInfo repeated 200 times, as an attacker would to make the daemon verify it 200 times:
+        // ContentInfo { oid, [0] { SignedData { …, signerInfos SET } } }.
+        let outer = try #require(DER.elements(signature)?.first)
+        let contentInfo = try #require(DER.elements(outer.content))
+        let wrapped = try #require(DER.elements(contentInfo[1].content)?.first)
+        var fields = try #require(DER.elements(wrapped.content)).map(\.element)
+        let infos = try #require(DER.elements(fields.removeLast())?.first.flatMap { DER.elements($0.content) }).map(\.element)
+        let flood = DER.encode(tag: 0x31, DER.concatenate(infos + Array(repeating: infos[infos.count - 1], count: 200)))
+        let rebuilt = DER.sequence(contentInfo[0].element, DER.encode(tag: 0xA0, DER.sequence(DER.concatenate(fields + [flood]))))
+        let body = try JSONSerialization.data(withJSONObject: ["content": content.base64EncodedString(),
+                                                               "signature": Data(rebuilt).base64EncodedString()])
+        let (status, type, data) = try await post("/v1/verify", body, contentType: "application/json")
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(status == 422 && type == "application/problem+json", "\(status) \(text)")
+        #expect(text.contains("more than 8 SignerInfos"), "\(text)")
+        // The same signature offline: refused by the same rule, nothing verified.
+        try Data(rebuilt).write(to: URL(fileURLWithPath: daemon.path("flood.p7s")))
+        try content.write(to: URL(fileURLWithPath: daemon.path("flood.pdf")))
+        let offline = try daemon.cli(["verify", daemon.path("flood.pdf"), "--signature", daemon.path("flood.p7s")])
+        #expect(offline.status != 0)
+        #expect(offline.stdout.contains("more than 8 SignerInfos"), "\(offline.stdout)\(offline.stderr)")
     }
 
     @Test func theBuiltInTSAAnswersOpenSSL() async throws {

@@ -1,0 +1,56 @@
+import Foundation
+
+/// How much one signature may ask of the verifier. A document needs a person's signature and the
+/// agency's seal, each with a short chain and a time stamp; a signature that asks for thousands
+/// of SignerInfos or certificates is an attack on the verifier, not a document, and is refused
+/// before any cryptography runs.
+public struct VerificationLimits: Sendable {
+    /// The whole CMS structure, with the CRLs it keeps (a government CA's CRL runs to megabytes).
+    public var signatureBytes = 32 << 20
+    /// Signatures and seals over one file.
+    public var signerInfos = 8
+    /// Certificates in the signature's certificate set.
+    public var certificates = 64
+
+    public init() {}
+
+    public static let standard = VerificationLimits()
+
+    /// Why `der` (ContentInfo with SignedData) asks more than these limits allow or repeats a
+    /// SignerInfo, or nil. Reads only the DER framing; what it cannot frame, the parser judges.
+    public func violation(in der: Data) -> String? {
+        guard der.count <= signatureBytes else {
+            return "the signature is \(der.count) bytes, more than the \(signatureBytes) a document's signature may take"
+        }
+        return der.withUnsafeBytes { bytes -> String? in
+            // ContentInfo { contentType, [0] { SignedData { version, digestAlgorithms, encapContentInfo,
+            //   [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos } } }
+            guard let top = DER.scan(bytes, 0..<bytes.count), top.count == 1,
+                  let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
+                  let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
+                  let fields = DER.scan(bytes, wrapped[0].content), let last = fields.last, last.tag == 0x31 else { return nil }
+            if let set = fields.first(where: { $0.tag == 0xA0 }) {
+                var count = 0
+                guard DER.forEach(bytes, set.content, { _ in count += 1; return count <= certificates }) else {
+                    return count > certificates ? "the signature carries more than \(certificates) certificates" : nil
+                }
+            }
+            var signatureValues: [Data] = []
+            let whole = DER.forEach(bytes, last.content) { info in
+                // SignerInfo's one OCTET STRING at its top level is the signature value.
+                let value = DER.scan(bytes, info.content)?.first { $0.tag == 0x04 }
+                signatureValues.append(value.map { Data(bytes[$0.content]) } ?? Data(bytes[info.whole]))
+                return signatureValues.count <= signerInfos
+            }
+            if !whole && signatureValues.count > signerInfos {
+                return "the signature holds more than \(signerInfos) SignerInfos; a document has a signature and a seal"
+            }
+            for (index, value) in signatureValues.enumerated() {
+                if let first = signatureValues[..<index].firstIndex(of: value) {
+                    return "SignerInfo \(index + 1) repeats SignerInfo \(first + 1): one signature counts once"
+                }
+            }
+            return nil
+        }
+    }
+}
