@@ -391,3 +391,20 @@ public struct IdempotentResponseRecord: Codable, Sendable, FetchableRecord, Pers
         self.createdAt = createdAt
     }
 }
+
+/// The issuing agency's seal over a document's identity (`DocumentIdentity`): the exact JSON
+/// bytes sealed and the detached CMS over them. Written once per document, never changed.
+public struct SealedIdentityRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "sealedIdentity"
+    public var documentID: String
+    public var identity: Data
+    public var signature: Data
+    public var sealedAt: Date
+
+    public init(documentID: String, identity: Data, signature: Data, sealedAt: Date) {
+        self.documentID = documentID
+        self.identity = identity
+        self.signature = signature
+        self.sealedAt = sealedAt
+    }
+}

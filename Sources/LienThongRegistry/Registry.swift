@@ -311,6 +311,40 @@ public final class Registry: Sendable {
         }
     }
 
+    /// Keeps a document's sealed identity; a second one for the same document is ignored, as
+    /// the first is the one recipients may already hold.
+    public func saveSealedIdentity(_ record: SealedIdentityRecord) throws {
+        try pool.write { db in
+            try record.insert(db, onConflict: .ignore)
+            guard db.changesCount > 0 else { return }
+            try AuditLog.append(db, actor: "lienthongd", agency: "", action: "identity.sealed", subject: record.documentID,
+                                detail: "identity \(Digest.sha256(record.identity))", at: record.sealedAt)
+        }
+    }
+
+    public func sealedIdentity(of documentID: String) throws -> SealedIdentityRecord? {
+        try pool.unsafeRead { try SealedIdentityRecord.fetchOne($0, key: documentID) }
+    }
+
+    /// Electronic documents filed after `rowid` (after identities began to be sealed, when nil)
+    /// without their sealed identity, oldest first; and where the next look may start, read in
+    /// the same snapshot, so that a document filed meanwhile is not passed over.
+    public func documentsAwaitingSealedIdentity(after rowid: Int64?, limit: Int = 100) throws
+        -> (documents: [DocumentRecord], nextAfter: Int64) {
+        try pool.read { db in
+            let start = try rowid ?? Int64.fetchOne(db, sql: "SELECT afterRowid FROM identitySealingStart") ?? 0
+            let last = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(rowid), 0) FROM document") ?? 0
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT rowid AS documentRowid, * FROM document
+                WHERE rowid > ? AND medium = 'electronic'
+                  AND NOT EXISTS (SELECT 1 FROM sealedIdentity WHERE documentID = document.id)
+                ORDER BY rowid LIMIT ?
+                """, arguments: [start, limit])
+            let first: Int64? = rows.first?["documentRowid"]
+            return (try rows.map { try DocumentRecord(row: $0) }, first.map { $0 - 1 } ?? max(start, last))
+        }
+    }
+
     public func document(_ id: String) throws -> DocumentRecord? {
         try pool.unsafeRead { try DocumentRecord.lookUp($0, id) }
     }

@@ -259,6 +259,20 @@ enum Schema {
             // own commit, instead of by a file, its directory and two fsyncs of its own.
             try db.alter(table: "blob") { t in t.add(column: "bytes", .blob) }
         }
+        migrator.registerMigration("v11: sealed document identities") { db in
+            // The issuer's seal over the document's identity and files (SealedIdentityRecord),
+            // made once its number is known, right after filing.
+            try db.create(table: "sealedIdentity") { t in
+                t.primaryKey("documentID", .text).references("document")
+                t.column("identity", .blob).notNull()
+                t.column("signature", .blob).notNull()
+                t.column("sealedAt", .datetime).notNull()
+            }
+            // Documents filed before identities were sealed keep their exports as they were
+            // (verified with a warning); the backfill looks only after this row.
+            try db.create(table: "identitySealingStart") { t in t.column("afterRowid", .integer).notNull() }
+            try db.execute(sql: "INSERT INTO identitySealingStart SELECT IFNULL(MAX(rowid), 0) FROM document")
+        }
         return migrator
     }
 }

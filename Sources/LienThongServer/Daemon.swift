@@ -78,6 +78,7 @@ public struct Daemon {
         let configuration = self.configuration
         let backfill = TimeStampBackfill(registry: registry, blobs: service.blobs, timeStamper: timeStamper,
                                          interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
+        let identities = IdentityBackfill(service: service, interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
         let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
         let tls = try TLSSetup.configuration(configuration, passphrase: passphrase)
         let scheme = tls == nil ? "http" : "https"
@@ -85,7 +86,7 @@ public struct Daemon {
             router: router,
             server: try tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lienthongd"),
-            services: [ConfigurationReloader(file: configurationFile, live: settings, registry: registry, logger: logger)]
+            services: [ConfigurationReloader(file: configurationFile, live: settings, registry: registry, logger: logger), identities]
                 + (configuration.timeStampFallback == .later ? [backfill] : []),
             onServerRunning: { channel in
                 logger.notice("lienthongd serving on \(scheme)://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")

@@ -158,6 +158,14 @@ public struct DocumentService: Sendable {
                     requestKey: idempotency?.requestKey, requestSHA256: idempotency?.requestSHA256)
             })
         }
+        // The identity its exports carry, sealed now that its number exists. The send is filed and
+        // acknowledged whatever happens here: IdentityBackfill seals what this could not.
+        do {
+            try await sealDocumentIdentity(of: document, files: fileRecords, deliveries: deliveries, seal: sealIdentity,
+                                           evidence: revocation, stamper: stamper)
+        } catch {
+            logger.warning("identity not sealed yet", metadata: ["document": "\(id)", "reason": "\(error)"])
+        }
         // Answered from what was just filed: a new document has no history, and links only to
         // what it replaces or answers, both of which its issuer may see.
         let links = [("replaces", replaces), ("in-reply-to", inReplyTo)].compactMap { relation, other in

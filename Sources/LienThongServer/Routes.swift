@@ -155,6 +155,8 @@ struct Routes {
         v1.get("documents/:id/track") { _, context in try Self.json(service.track(context.id, caller: context.requireCaller())) }
         v1.get("documents/:id/files/:position", use: { try await download($0, $1, signature: false) })
         v1.get("documents/:id/files/:position/signature", use: { try await download($0, $1, signature: true) })
+        v1.get("documents/:id/identity", use: { try identity($0, $1, signature: false) })
+        v1.get("documents/:id/identity/signature", use: { try identity($0, $1, signature: true) })
         v1.post("documents/:id/ack") { _, context in try Self.json(service.accept(context.id, caller: context.requireCaller())) }
         v1.post("documents/:id/status") { request, context in
             let body = try await Self.decode(StatusRequest.self, request, context)
@@ -245,6 +247,13 @@ struct Routes {
             .contentType: signature ? "application/pkcs7-signature" : "application/octet-stream",
             .contentDisposition: "attachment; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")",
         ], body: body)
+    }
+
+    /// The sealed identity's exact bytes, or the seal over them.
+    func identity(_ request: Request, _ context: LienThongContext, signature: Bool) throws -> Response {
+        let record = try service.sealedIdentity(context.id, caller: context.requireCaller())
+        return Response(status: .ok, headers: [.contentType: signature ? "application/pkcs7-signature" : "application/json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: signature ? record.signature : record.identity)))
     }
 
     // MARK: - JSON in and out

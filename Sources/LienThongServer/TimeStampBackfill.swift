@@ -13,11 +13,12 @@ struct TimeStampBackfill: Service {
     let interval: Duration
     let logger: Logger
 
+    /// Returns, without an error, when the daemon shuts down (an error would make its exit status 1).
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                await stampPending()
+                try? await Task.sleep(for: interval)
+                if !Task.isCancelled { await stampPending() }
             }
         }
     }

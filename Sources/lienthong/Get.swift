@@ -19,7 +19,8 @@ struct Get: AsyncParsableCommand {
             var files: [ExportManifest.File] = []
             for file in document.files {
                 // Names come from the network: never let one climb out of the directory.
-                guard !file.name.isEmpty, !file.name.contains("/"), !file.name.hasPrefix("."), file.name != "manifest.json" else {
+                let reserved = ["manifest.json", DocumentIdentity.fileName, DocumentIdentity.signatureName]
+                guard !file.name.isEmpty, !file.name.contains("/"), !file.name.hasPrefix("."), !reserved.contains(file.name) else {
                     throw Client.Failure(description: "the server sent an unsafe file name \"\(file.name)\"; nothing was written for it")
                 }
                 try await client.download("/v1/documents/\(id)/files/\(file.position)", to: directory.appendingPathComponent(file.name))
@@ -27,12 +28,25 @@ struct Get: AsyncParsableCommand {
                                           to: directory.appendingPathComponent("\(file.name).p7s"))
                 files.append(.init(name: file.name, sha256: file.sha256, size: file.size, kind: file.kind, signature: "\(file.name).p7s"))
             }
+            // The issuer's seal over the document's identity: what `verify` believes.
+            do {
+                try await client.download("/v1/documents/\(id)/identity", to: directory.appendingPathComponent(DocumentIdentity.fileName))
+                try await client.download("/v1/documents/\(id)/identity/signature",
+                                          to: directory.appendingPathComponent(DocumentIdentity.signatureName))
+            } catch {
+                try? FileManager.default.removeItem(at: directory.appendingPathComponent(DocumentIdentity.fileName))
+                FileHandle.standardError.write(Data("lienthong: warning: no sealed identity for this document (\(error)); "
+                    .utf8) + Data("verify will say so\n".utf8))
+            }
             let manifest = ExportManifest(document: document, files: files)
             try APIJSON.prettyEncoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
             if output.json { return try Output.printJSON(manifest) }
             print("Wrote \(document.numberAndSymbol) to \(out):")
             for file in files { print("  \(file.name)  \(file.signature)") }
             print("  manifest.json")
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(DocumentIdentity.fileName).path) {
+                print("  \(DocumentIdentity.fileName)  \(DocumentIdentity.signatureName)")
+            }
             print("Verify it offline with: lienthong verify \(out)")
         }
     }

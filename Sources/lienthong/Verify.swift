@@ -29,7 +29,7 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         var report: VerificationReport!
-        var manifest: ExportManifest?
+        var export: ExportCheck?
         try await reporting {
             let environment = ProcessInfo.processInfo.environment
             let anchors = trust.isEmpty ? [environment["LIENTHONG_TRUST"] ?? "Certs/trust"] : trust
@@ -42,17 +42,17 @@ struct Verify: AsyncParsableCommand {
                 throw Client.Failure(description: "\(path) does not exist")
             }
             if isDirectory.boolValue {
-                manifest = try readManifest(url)
+                export = try ExportCheck(directory: url)
             }
-            let signatures = try manifest.map { try $0.files.map { try read(url.appendingPathComponent($0.signature)) } }
-                ?? [try read(URL(fileURLWithPath: signature ?? path + ".p7s"))]
+            let signatures = try export.map { $0.signatures() } ?? [try read(URL(fileURLWithPath: signature ?? path + ".p7s"))]
             if online {
                 let fetcher = RevocationFetcher(ocspResponder: try ocsp.map { try Self.url($0) })
                 let chains = signatures.flatMap { verifier.chains(of: $0) }
                 verifier.evidence = verifier.evidence + (await fetcher.collect(chains: chains, known: verifier.evidence, trust: trustStore))
             }
-            if let manifest {
-                report = verifyExport(url, manifest, signatures, verifier)
+            if var check = export {
+                report = check.verify(with: verifier)
+                export = check
             } else {
                 report = VerificationReport(files: [verifier.verify(content: url, signature: signatures[0], expecting: expect)], validationTime: Date())
             }
@@ -60,7 +60,7 @@ struct Verify: AsyncParsableCommand {
         if output.json {
             try Output.printJSON(report)
         } else {
-            VerificationPrinter.print(report, manifest: manifest)
+            VerificationPrinter.print(report, identity: export?.identity, unsealed: export?.identity == nil ? export?.manifest : nil)
         }
         if report.verdict.indication != .totalPassed { throw ExitCode(1) }
     }
@@ -79,45 +79,6 @@ struct Verify: AsyncParsableCommand {
         return url
     }
 
-    private func readManifest(_ directory: URL) throws -> ExportManifest {
-        let manifestURL = directory.appendingPathComponent("manifest.json")
-        guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
-            throw Client.Failure(description: "\(directory.path) has no manifest.json: pass a directory written by `lienthong get`, or a file")
-        }
-        let manifest: ExportManifest
-        do { manifest = try APIJSON.decoder.decode(ExportManifest.self, from: data) } catch {
-            throw Client.Failure(description: "\(manifestURL.path) is not a LienThong manifest: \(error)")
-        }
-        guard !manifest.files.isEmpty else { throw Client.Failure(description: "\(manifestURL.path) lists no files") }
-        guard manifest.files.allSatisfy({ !$0.name.contains("/") && !$0.signature.contains("/") && !$0.signature.hasPrefix("..") }) else {
-            throw Client.Failure(description: "\(manifestURL.path) names files outside its directory")
-        }
-        return manifest
-    }
-
-    private func verifyExport(_ directory: URL, _ manifest: ExportManifest, _ signatures: [Data], _ verifier: SignatureVerifier) -> VerificationReport {
-        var checks: [Check] = []
-        if manifest.files.first?.kind != "document" {
-            checks.append(.failed("main-document", "the manifest does not start with the main document", .formatFailure))
-        }
-        let files = zip(manifest.files, signatures).map { entry, signature -> FileReport in
-            let content = directory.appendingPathComponent(entry.name)
-            let expectation: SignatureExpectation = entry.kind == "document" ? .document : .attachment
-            guard FileManager.default.fileExists(atPath: content.path) else {
-                return FileReport(name: entry.name, sha256: nil, expectation: expectation, signatures: [],
-                                  checks: [.failed("file-present", "\(entry.name) is missing from the directory", .formatFailure)],
-                                  verdict: Verdict(indication: .totalFailed, subIndication: .formatFailure))
-            }
-            var report = verifier.verify(content: content, signature: signature, name: entry.name, expecting: expectation)
-            if let sha = report.sha256 {
-                report.add(sha == entry.sha256.lowercased()
-                    ? .passed("manifest-hash", "SHA-256 matches the one the sender registered")
-                    : .failed("manifest-hash", "SHA-256 \(sha) differs from the \(entry.sha256) the sender registered", .hashFailure))
-            }
-            return report
-        }
-        return VerificationReport(files: files, checks: checks, validationTime: Date())
-    }
 }
 
 extension SignatureExpectation: ExpressibleByArgument {}
@@ -125,9 +86,14 @@ extension RevocationPolicy: ExpressibleByArgument {}
 
 /// The report for people: a verdict per file and per signature, and every check that did not pass.
 enum VerificationPrinter {
-    static func print(_ report: VerificationReport, manifest: ExportManifest?) {
-        if let document = manifest?.document {
-            Swift.print("\(document.numberAndSymbol) — \(document.typeName): \(document.subject)")
+    /// `identity`: what the issuer's seal covers; `unsealed`: an older export's manifest, shown as such.
+    static func print(_ report: VerificationReport, identity: DocumentIdentity?, unsealed: ExportManifest?) {
+        if let identity {
+            Swift.print("\(identity.numberAndSymbol) — \(identity.typeName): \(identity.subject)")
+            Swift.print("issued by \(identity.issuer.name) (\(identity.issuer.code)) at \(Output.time(identity.issuedAt)); sealed identity")
+            Swift.print("to \(identity.recipients.map(\.name).joined(separator: "; "))")
+        } else if let document = unsealed?.document {
+            Swift.print("\(document.numberAndSymbol) — \(document.typeName): \(document.subject)  (NOT SEALED: from manifest.json)")
             Swift.print("issued by \(document.issuer.name) (\(document.issuer.code)) at \(Output.time(document.issuedAt))")
         }
         for check in report.checks { line(check, indent: "") }

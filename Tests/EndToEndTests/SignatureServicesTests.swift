@@ -85,6 +85,30 @@ final class SignatureServicesTests {
         #expect(offline.stdout.contains("more than 8 SignerInfos"), "\(offline.stdout)\(offline.stderr)")
     }
 
+    @Test func aNewerCRLRevokingTheSealStopsSealingAfterSIGHUP() async throws {
+        // The demo CA's newer CRL, revoking the province's seal since yesterday, under a name sorted
+        // after the older demo-agency-ca.crl: whatever the file order, the revocation wins.
+        let demo = daemon.workspace.appendingPathComponent("Certs/demo")
+        let passphrase = try String(contentsOf: daemon.workspace.appendingPathComponent("data/key-passphrase"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let ca = CertificateIssuer(certificate: try Certificate.load(demo.appendingPathComponent("agency-ca.pem"))[0],
+                                   key: try PrivateKey(pem: Data(contentsOf: demo.appendingPathComponent("agency-ca.key")), passphrase: passphrase))
+        let seal = try Certificate.load(demo.appendingPathComponent("agencies/000.00.00.H18.pem"))[0]
+        let crl = try ca.makeRevocationList(revoked: [(seal, Date().addingTimeInterval(-86_400))])
+        try Data(crl.pem.utf8).write(to: daemon.workspace.appendingPathComponent("Certs/crl/zz-new.crl"))
+        try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
+
+        let file = try daemon.write("cong-van.pdf", "%PDF-1.7 Công văn\n")
+        let refused = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Sau khi thu hồi"],
+                                     as: "clerk.tinh-dien-bien")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("certificate-revoked"), "\(refused.stderr)")
+        // Another agency's seal is not revoked: it still sends.
+        let other = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Vẫn gửi được"],
+                                   as: "clerk.so-noi-vu")
+        #expect(other.status == 0, "\(other.stderr)")
+    }
+
     @Test func theBuiltInTSAAnswersOpenSSL() async throws {
         let data = try daemon.write("data.txt", "dữ liệu cần đóng dấu thời gian")
         let query = try run(URL(fileURLWithPath: "/usr/bin/openssl"), ["ts", "-query", "-data", data, "-sha256", "-cert", "-out", daemon.path("q.tsq")],

@@ -56,6 +56,28 @@ struct RegistryTests {
         #expect(try registry.upload(sha256: held.sha256, agency: issuer.code)?.sha256 == held.sha256)
     }
 
+    @Test func documentsWithoutTheirSealedIdentityAreFoundFromACursor() throws {
+        let first = try file(), second = try file()
+        var (pending, next) = try registry.documentsAwaitingSealedIdentity(after: nil)
+        #expect(pending.map(\.id) == [first.id, second.id])
+        // A pass that seals the first leaves the second for the next pass, from where it stopped.
+        try registry.saveSealedIdentity(SealedIdentityRecord(documentID: first.id, identity: Data("{}".utf8), signature: Data([1]), sealedAt: Date()))
+        (pending, next) = try registry.documentsAwaitingSealedIdentity(after: next)
+        #expect(pending.map(\.id) == [second.id])
+        try registry.saveSealedIdentity(SealedIdentityRecord(documentID: second.id, identity: Data("{}".utf8), signature: Data([2]), sealedAt: Date()))
+        // A second seal for the same document is ignored: recipients may hold the first.
+        try registry.saveSealedIdentity(SealedIdentityRecord(documentID: second.id, identity: Data("[]".utf8), signature: Data([3]), sealedAt: Date()))
+        #expect(try registry.sealedIdentity(of: second.id)?.signature == Data([2]))
+        (pending, next) = try registry.documentsAwaitingSealedIdentity(after: next)
+        #expect(pending.isEmpty)
+        // The cursor has moved past everything sealed; a document filed later is found.
+        let third = try file()
+        #expect(try registry.documentsAwaitingSealedIdentity(after: next).documents.map(\.id) == [third.id])
+        let audit = try registry.verifyAudit()
+        #expect(audit.firstBroken == nil)
+        #expect(try registry.auditEntries(limit: 10).filter { $0.action == "identity.sealed" }.count == 2)
+    }
+
     @Test func numbersRunFromOneEachYearWithoutGaps() throws {
         #expect(try (1...5).map { _ in try file().number } == [1, 2, 3, 4, 5])
         #expect(try file(year: 2027).number == 1)

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// An exported document's identity is sealed by its issuer: an edited manifest, a dropped or
+/// swapped attachment, a file added, listed twice or linked from elsewhere do not verify.
+@Suite("End to end: the sealed identity of an export", .serialized)
+final class ExportIdentityTests {
+    let daemon: DaemonUnderTest
+
+    init() throws { daemon = try DaemonUnderTest() }
+
+    /// A document with one attachment from the province to Na Sơn, exported by Na Sơn into `folder`.
+    private func export(_ folder: String, subject: String = "Về lịch tiếp công dân tháng 12") throws -> String {
+        let main = try daemon.write("\(folder)-tb.pdf", "%PDF-1.7 Thông báo \(folder)\n")
+        let attachment = try daemon.write("\(folder)-lich.txt", "Lịch tiếp công dân \(folder)\n")
+        let sent = try daemon.cli(["send", main, attachment, "--to", "000.01.21.H18", "--type", "TB", "--subject", subject, "--json"],
+                                  as: "clerk.tinh-dien-bien")
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
+        let got = try daemon.cli(["get", id, "--out", daemon.path(folder)], as: "clerk.xa-na-son")
+        #expect(got.status == 0, "\(got.stderr)")
+        return id
+    }
+
+    private func verify(_ folder: String) throws -> Run { try daemon.cli(["verify", daemon.path(folder)]) }
+
+    private func url(_ folder: String, _ name: String) -> URL { URL(fileURLWithPath: daemon.path("\(folder)/\(name)")) }
+
+    @Test func theIdentityIsSealedAndPrintedFromTheSealOnly() throws {
+        let id = try export("ok")
+        #expect(FileManager.default.fileExists(atPath: url("ok", "identity.json").path))
+        let verified = try verify("ok")
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("sealed identity") && verified.stdout.contains("Về lịch tiếp công dân tháng 12"))
+        let identity = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url("ok", "identity.json"))) as? [String: Any])
+        #expect(identity["id"] as? String == id)
+        #expect((identity["files"] as? [[String: Any]])?.map { $0["role"] as? String } == ["document", "attachment"])
+        #expect((identity["recipients"] as? [[String: Any]])?.first?["code"] as? String == "000.01.21.H18")
+
+        // The manifest edited to name the province with another number and subject: the sealed
+        // identity is what is printed, and the edit changes nothing.
+        var manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url("ok", "manifest.json"))) as? [String: Any])
+        var document = try #require(manifest["document"] as? [String: Any])
+        document["subject"] = "Quyết định giả mạo"
+        document["numberAndSymbol"] = "99/QĐ-UBND"
+        manifest["document"] = document
+        try JSONSerialization.data(withJSONObject: manifest).write(to: url("ok", "manifest.json"))
+        let edited = try verify("ok")
+        #expect(edited.status == 0)
+        #expect(!edited.stdout.contains("Quyết định giả mạo") && !edited.stdout.contains("99/QĐ-UBND"), "\(edited.stdout)")
+
+        // The identity itself edited: its seal fails, and nothing it says is believed.
+        let text = try String(contentsOf: url("ok", "identity.json"), encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "tháng 12", with: "tháng 11").utf8).write(to: url("ok", "identity.json"))
+        let forged = try verify("ok")
+        #expect(forged.status == 1)
+        #expect(forged.stdout.contains("HASH_FAILURE") && !forged.stdout.contains("tháng 11"), "\(forged.stdout)")
+    }
+
+    @Test func aDroppedOrSwappedAttachmentDoesNotVerify() throws {
+        _ = try export("drop")
+        let names = try FileManager.default.contentsOfDirectory(atPath: daemon.path("drop"))
+        let attachment = try #require(names.first { $0.hasSuffix("-lich.txt") })
+        try FileManager.default.removeItem(at: url("drop", attachment))
+        try FileManager.default.removeItem(at: url("drop", attachment + ".p7s"))
+        // The manifest is rewritten to match, as an attacker would.
+        var manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url("drop", "manifest.json"))) as? [String: Any])
+        manifest["files"] = Array((manifest["files"] as? [[String: Any]] ?? []).prefix(1))
+        try JSONSerialization.data(withJSONObject: manifest).write(to: url("drop", "manifest.json"))
+        let dropped = try verify("drop")
+        #expect(dropped.status == 1)
+        #expect(dropped.stdout.contains("is missing from the folder"), "\(dropped.stdout)")
+
+        // Another document of the same agency lends its attachment, under this one's name.
+        _ = try export("other")
+        let otherAttachment = try #require(try FileManager.default.contentsOfDirectory(atPath: daemon.path("other")).first { $0.hasSuffix("-lich.txt") })
+        try FileManager.default.copyItem(at: url("other", otherAttachment), to: url("drop", attachment))
+        try FileManager.default.copyItem(at: url("other", otherAttachment + ".p7s"), to: url("drop", attachment + ".p7s"))
+        let swapped = try verify("drop")
+        #expect(swapped.status == 1)
+        #expect(swapped.stdout.contains("identity-hash") && swapped.stdout.contains("this is another file"), "\(swapped.stdout)")
+    }
+
+    @Test func extraFilesLinksAndOldExportsAreNamed() throws {
+        _ = try export("extra")
+        try Data("không thuộc văn bản".utf8).write(to: url("extra", "ghi-chu.txt"))
+        let extra = try verify("extra")
+        #expect(extra.status == 1 && extra.stdout.contains("ghi-chu.txt is in the folder but is not one of the document's files"))
+        try FileManager.default.removeItem(at: url("extra", "ghi-chu.txt"))
+
+        // The main file replaced by a link to the same bytes elsewhere: verify reads only the folder's own files.
+        let main = try #require(try FileManager.default.contentsOfDirectory(atPath: daemon.path("extra")).first { $0.hasSuffix("-tb.pdf") })
+        try FileManager.default.moveItem(at: url("extra", main), to: URL(fileURLWithPath: daemon.path("outside.pdf")))
+        try FileManager.default.createSymbolicLink(atPath: url("extra", main).path, withDestinationPath: daemon.path("outside.pdf"))
+        let linked = try verify("extra")
+        #expect(linked.status == 1 && linked.stdout.contains("is not a regular file"), "\(linked.stdout)")
+        try FileManager.default.removeItem(at: url("extra", main))
+        try FileManager.default.moveItem(at: URL(fileURLWithPath: daemon.path("outside.pdf")), to: url("extra", main))
+
+        // Without its sealed identity (an export made before identities were sealed): verified from
+        // the manifest, with a warning that says so; a file listed twice is refused.
+        try FileManager.default.removeItem(at: url("extra", "identity.json"))
+        try FileManager.default.removeItem(at: url("extra", "identity.json.p7s"))
+        let old = try verify("extra")
+        #expect(old.status == 0, "\(old.stdout)")
+        #expect(old.stdout.contains("no sealed identity") && old.stdout.contains("NOT SEALED"))
+        var manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url("extra", "manifest.json"))) as? [String: Any])
+        let files = manifest["files"] as? [[String: Any]] ?? []
+        manifest["files"] = files + [files[1]]
+        try JSONSerialization.data(withJSONObject: manifest).write(to: url("extra", "manifest.json"))
+        let twice = try verify("extra")
+        #expect(twice.status == 1 && twice.stdout.contains("is listed twice"), "\(twice.stdout)")
+    }
+}
