@@ -89,7 +89,10 @@ let package = Package(
         ),
         .testTarget(name: "LienThongDomainTests", dependencies: ["LienThongDomain"], swiftSettings: strict),
         // Fixtures/ is read from the source tree (#filePath), so that a fresh clone runs the conformance cases.
-        .testTarget(name: "LienThongCryptoTests", dependencies: ["LienThongCrypto"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "LienThongCryptoTests", dependencies: ["LienThongCrypto"], exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "LienThongRegistryTests",
             dependencies: ["LienThongRegistry", "LienThongDomain", "LienThongCrypto"],

@@ -119,7 +119,8 @@ static inline int shim_rfc5280_akid_ok(X509 *cert, char *why, size_t size) {
         return 0;
     }
     if (keyid != NULL && skid != NULL && ASN1_OCTET_STRING_cmp(keyid, skid) != 0 && shim_rfc5280_self_signed(cert)) {
-        snprintf(why, size, "it is self-signed but its authority key identifier is not its own key's (RFC 5280 4.2.1.1)");
+        snprintf(why, size,
+                 "it is self-signed but its authority key identifier is not its own key's (RFC 5280 4.2.1.1)");
         return 0;
     }
     return 1;
@@ -178,9 +179,14 @@ extensions:
     }
     if (nc != NULL) {
         int ok = 1;
-        if (!is_ca) { snprintf(why, size, "an end-entity certificate carries name constraints (RFC 5280 4.2.1.10)"); ok = 0; }
-        else if (!critical) { snprintf(why, size, "its name constraints are not marked critical (RFC 5280 4.2.1.10)"); ok = 0; }
-        else if (sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) <= 0 && sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) <= 0) {
+        if (!is_ca) {
+            snprintf(why, size, "an end-entity certificate carries name constraints (RFC 5280 4.2.1.10)");
+            ok = 0;
+        } else if (!critical) {
+            snprintf(why, size, "its name constraints are not marked critical (RFC 5280 4.2.1.10)");
+            ok = 0;
+        } else if (sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) <= 0
+                   && sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) <= 0) {
             snprintf(why, size, "its name constraints permit and exclude nothing (RFC 5280 4.2.1.10)");
             ok = 0;
         } else {

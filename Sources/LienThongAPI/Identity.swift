@@ -41,8 +41,10 @@ public struct DocumentIdentity: Codable, Sendable, Equatable {
     public var recipients: [AgencyRef]
     public var files: [File]
 
-    public init(id: String, issuer: AgencyRef, number: Int, symbol: String, numberAndSymbol: String, typeName: String,
-                subject: String, issuedAt: Date, recipients: [AgencyRef], files: [File]) {
+    public init(
+        id: String, issuer: AgencyRef, number: Int, symbol: String, numberAndSymbol: String, typeName: String,
+        subject: String, issuedAt: Date, recipients: [AgencyRef], files: [File]
+    ) {
         format = Self.currentFormat
         self.id = id
         self.issuer = issuer

@@ -31,7 +31,8 @@ public struct CertificateIssuer: Sendable {
     public func issue(subject: Name, publicKey: PrivateKey, profile: CertificateProfile,
                       notBefore: Date = Date(), notAfter: Date? = nil, crlURL: URL? = nil, ocspURL: URL? = nil,
                       additionalExtensions: [(nid: Int32, value: String)] = []) throws -> Certificate {
-        var extensions = profile.extensions.filter { own in !additionalExtensions.contains { $0.nid == own.nid } } + additionalExtensions
+        var extensions = profile.extensions.filter { own in !additionalExtensions.contains { $0.nid == own.nid } }
+        extensions += additionalExtensions
         if let crlURL { extensions.append((NID_crl_distribution_points, "URI:\(crlURL.absoluteString)")) }
         if let ocspURL { extensions.append((NID_info_access, "OCSP;URI:\(ocspURL.absoluteString)")) }
         return try Self.build(subject: subject, publicKey: publicKey, issuer: certificate, signingKey: key, extensions: extensions,

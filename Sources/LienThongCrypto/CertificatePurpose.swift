@@ -6,7 +6,9 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
     case signer, seal, tsa, any
 
     /// emailProtection (S/MIME), documentSigning (RFC 9336), Microsoft and Adobe document signing.
-    static let documentSigningUsages = ["1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36", "1.3.6.1.4.1.311.10.3.12", "1.2.840.113583.1.1.5"]
+    static let documentSigningUsages = [
+        "1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36", "1.3.6.1.4.1.311.10.3.12", "1.2.840.113583.1.1.5",
+    ]
 
     static func permitsDocumentSigning(_ certificate: OpaquePointer) -> Int32 {
         let texts = documentSigningUsages.map { strdup($0) }
@@ -23,9 +25,15 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
         case .tsa: return Self.usageChecks(certificate, timeStamping: true)
         case .signer, .seal:
             let role = CertificateRole(rawValue: rawValue)!
-            return Self.usageChecks(certificate, timeStamping: false) + [certificate.role == role
-                ? .passed("certificate-role", "issued for \(role.vietnameseName)")
-                : .failed("certificate-role", "the certificate of \(certificate) is not issued for \(role.vietnameseName) (certificate policy \(role.policyOID) missing)", .chainConstraintsFailure)]
+            return Self.usageChecks(certificate, timeStamping: false) + [
+                certificate.role == role
+                    ? .passed("certificate-role", "issued for \(role.vietnameseName)")
+                    : .failed(
+                        "certificate-role",
+                        "the certificate of \(certificate) is not issued for \(role.vietnameseName) "
+                            + "(certificate policy \(role.policyOID) missing)",
+                        .chainConstraintsFailure)
+            ]
         }
     }
 
@@ -38,18 +46,32 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
         var checks: [Check] = []
         let signing = UInt32(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)
         if let usage = certificate.keyUsage, usage & signing == 0 {
-            checks.append(.failed("key-usage", "the certificate of \(certificate) is not issued for signing (key usage lacks digitalSignature and nonRepudiation)", .chainConstraintsFailure))
+            checks.append(
+                .failed(
+                    "key-usage",
+                    "the certificate of \(certificate) is not issued for signing "
+                        + "(key usage lacks digitalSignature and nonRepudiation)",
+                    .chainConstraintsFailure))
         } else {
             checks.append(.passed("key-usage", "issued for signing"))
         }
         if timeStamping {
-            checks.append(X509_check_purpose(certificate.pointer, X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1
-                ? .passed("extended-key-usage", "a time-stamping authority (critical timeStamping EKU)")
-                : .failed("extended-key-usage", "the certificate of \(certificate) is not a time-stamping authority's: RFC 3161 needs the critical timeStamping EKU", .chainConstraintsFailure))
+            checks.append(
+                X509_check_purpose(certificate.pointer, X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1
+                    ? .passed("extended-key-usage", "a time-stamping authority (critical timeStamping EKU)")
+                    : .failed(
+                        "extended-key-usage",
+                        "the certificate of \(certificate) is not a time-stamping authority's: "
+                            + "RFC 3161 needs the critical timeStamping EKU",
+                        .chainConstraintsFailure))
         } else {
-            checks.append(certificate.documentSigningUsage == 0
-                ? .failed("extended-key-usage", "the extended key usage of \(certificate)'s certificate does not allow signing documents", .chainConstraintsFailure)
-                : .passed("extended-key-usage", "allows signing documents"))
+            checks.append(
+                certificate.documentSigningUsage == 0
+                    ? .failed(
+                        "extended-key-usage",
+                        "the extended key usage of \(certificate)'s certificate does not allow signing documents",
+                        .chainConstraintsFailure)
+                    : .passed("extended-key-usage", "allows signing documents"))
         }
         return checks
     }
@@ -74,9 +96,11 @@ public struct CertificateReport: Sendable, Codable {
 extension TrustStore {
     /// Validates one certificate: its path to an anchor at `time`, its fitness for `purpose`, and
     /// the revocation status of each certificate on the path from `evidence`.
-    public func validate(_ certificate: Certificate, untrusted: [Certificate] = [], at time: Date = Date(),
-                         purpose: CertificatePurpose = .any, evidence: RevocationEvidence = RevocationEvidence(),
-                         revocationPolicy: RevocationPolicy = .require) -> CertificateReport {
+    public func validate(
+        _ certificate: Certificate, untrusted: [Certificate] = [], at time: Date = Date(),
+        purpose: CertificatePurpose = .any, evidence: RevocationEvidence = RevocationEvidence(),
+        revocationPolicy: RevocationPolicy = .require
+    ) -> CertificateReport {
         let stack = shim_sk_X509_new_null()!
         defer { shim_sk_X509_pop_free(stack) }
         for extra in untrusted + intermediates { shim_sk_X509_push_up_ref(stack, extra.pointer) }

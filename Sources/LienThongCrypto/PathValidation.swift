@@ -21,17 +21,25 @@ extension TrustStore {
     ///
     /// - Parameter proofOfExistence: whether a time stamp proves the time: it decides whether an
     ///   expired certificate is EXPIRED or only OUT_OF_BOUNDS_NO_POE.
-    func validatePath(_ certificate: Certificate, untrusted: OpaquePointer, at time: Date,
-                      proofOfExistence: Bool) -> (Check, [Certificate]) {
+    func validatePath(
+        _ certificate: Certificate, untrusted: OpaquePointer, at time: Date,
+        proofOfExistence: Bool
+    ) -> (Check, [Certificate]) {
         if let chain = cache.validPath(for: certificate, at: time) {
-            return (.passed("certificate-chain", "valid at \(VietnamTime.iso8601(time)) up to the trust anchor \(chain.last?.subject ?? "")"), chain)
+            return (
+                .passed(
+                    "certificate-chain",
+                    "valid at \(VietnamTime.iso8601(time)) up to the trust anchor \(chain.last?.subject ?? "")"), chain
+            )
         }
-        let when = "at \(VietnamTime.iso8601(time))" + (proofOfExistence ? "" : " (no time stamp proves an earlier signing)")
+        let when =
+            "at \(VietnamTime.iso8601(time))" + (proofOfExistence ? "" : " (no time stamp proves an earlier signing)")
         var offered: [Certificate] = []
         var setAside: Set<Certificate> = []
         var firstFailure: (Check, [Certificate])?
         for round in 0...Self.alternativePaths {
-            let attempt = round == 0
+            let attempt =
+                round == 0
                 ? buildPath(certificate, untrusted: untrusted, at: time, proofOfExistence: proofOfExistence, when: when)
                 : withStack(offered.filter { !setAside.contains($0) }) {
                     buildPath(certificate, untrusted: $0, at: time, proofOfExistence: proofOfExistence, when: when)
@@ -39,11 +47,16 @@ extension TrustStore {
             switch attempt {
             case .valid(let chain):
                 cache.rememberValidPath(chain)
-                return (.passed("certificate-chain", "valid \(when) up to the trust anchor \(chain.last?.subject ?? "")"), chain)
+                return (
+                    .passed("certificate-chain", "valid \(when) up to the trust anchor \(chain.last?.subject ?? "")"),
+                    chain
+                )
             case .invalid(let check, let chain, let culprit):
                 if round == 0 {
                     firstFailure = (check, chain)
-                    offered = (0..<shim_sk_X509_num(untrusted)).map { Certificate(borrowing: shim_sk_X509_value(untrusted, $0)) }
+                    offered = (0..<shim_sk_X509_num(untrusted)).map {
+                        Certificate(borrowing: shim_sk_X509_value(untrusted, $0))
+                    }
                 }
                 // Another path exists only through other intermediates: set this one aside.
                 guard let culprit, offered.contains(culprit), setAside.insert(culprit).inserted else {
@@ -60,8 +73,10 @@ extension TrustStore {
         case invalid(Check, [Certificate], culprit: Certificate?)
     }
 
-    private func buildPath(_ certificate: Certificate, untrusted: OpaquePointer, at time: Date, proofOfExistence: Bool,
-                           when: String) -> Attempt {
+    private func buildPath(
+        _ certificate: Certificate, untrusted: OpaquePointer, at time: Date, proofOfExistence: Bool,
+        when: String
+    ) -> Attempt {
         guard let context = X509_STORE_CTX_new() else {
             return .invalid(.failed("certificate-chain", "out of memory", .noCertificateChainFound), [], culprit: nil)
         }
@@ -79,7 +94,9 @@ extension TrustStore {
             chain = (0..<shim_sk_X509_num(stack)).map { Certificate(borrowing: shim_sk_X509_value(stack, $0)) }
         }
         ERR_clear_error()
-        let describe = { (depth: Int) in depth == 0 ? "the certificate of \(certificate)" : "certificate \(depth) of its chain" }
+        let describe = { (depth: Int) in
+            depth == 0 ? "the certificate of \(certificate)" : "certificate \(depth) of its chain"
+        }
         /// The certificate at `depth` when it is an intermediate, else the one above the leaf.
         let culprit = { (depth: Int) -> Certificate? in
             let index = max(depth, 1)
@@ -89,15 +106,18 @@ extension TrustStore {
             let code = X509_STORE_CTX_get_error(context)
             let depth = Int(X509_STORE_CTX_get_error_depth(context))
             let reason = String(cString: X509_verify_cert_error_string(Int(code)))
-            return .invalid(.failed("certificate-chain", "\(describe(depth)): \(reason) \(when)",
-                                    Self.subIndication(forVerifyError: code, proofOfExistence: proofOfExistence)),
-                            chain, culprit: culprit(depth))
+            return .invalid(
+                .failed(
+                    "certificate-chain", "\(describe(depth)): \(reason) \(when)",
+                    Self.subIndication(forVerifyError: code, proofOfExistence: proofOfExistence)),
+                chain, culprit: culprit(depth))
         }
         for (depth, link) in chain.enumerated() {
             // The anchor is exempt from some rules; a leaf that is itself trusted is not.
             if let broken = link.profileViolation(anchor: depth > 0 && depth == chain.count - 1) ?? link.weakKey {
-                return .invalid(.failed("certificate-chain", "\(describe(depth)): \(broken)", .chainConstraintsFailure),
-                                chain, culprit: depth == 0 ? nil : culprit(depth))
+                return .invalid(
+                    .failed("certificate-chain", "\(describe(depth)): \(broken)", .chainConstraintsFailure),
+                    chain, culprit: depth == 0 ? nil : culprit(depth))
             }
         }
         return .valid(chain)
@@ -121,8 +141,8 @@ extension TrustStore {
         case X509_V_ERR_CERT_REVOKED:
             .revoked
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
-             X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
-             X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, X509_V_ERR_CERT_UNTRUSTED:
+            X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
+            X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, X509_V_ERR_CERT_UNTRUSTED:
             .noCertificateChainFound
         default:
             .chainConstraintsFailure
@@ -146,8 +166,12 @@ extension Certificate {
         let bits = EVP_PKEY_get_bits(key)
         switch EVP_PKEY_get_base_id(key) {
         case EVP_PKEY_RSA, EVP_PKEY_RSA_PSS:
-            guard bits >= 2048 else { return "its \(bits)-bit RSA key is below the 2048 bits Circular 15/2025/TT-BKHCN requires" }
-            return bits % 8 == 0 ? nil : "its RSA modulus of \(bits) bits is not a whole number of bytes, as no sound key generator makes"
+            guard bits >= 2048 else {
+                return "its \(bits)-bit RSA key is below the 2048 bits Circular 15/2025/TT-BKHCN requires"
+            }
+            return bits % 8 == 0
+                ? nil
+                : "its RSA modulus of \(bits) bits is not a whole number of bytes, as no sound key generator makes"
         case EVP_PKEY_EC:
             var name = [CChar](repeating: 0, count: 64)
             var length = 0
@@ -155,7 +179,8 @@ extension Certificate {
                 return "its elliptic-curve key gives explicit curve parameters instead of a named curve (RFC 5480)"
             }
             let curve = name.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            return Self.namedCurves.contains(curve) ? nil : "its elliptic-curve key is on \(curve), not a curve of 256 bits or more"
+            return Self.namedCurves.contains(curve)
+                ? nil : "its elliptic-curve key is on \(curve), not a curve of 256 bits or more"
         case EVP_PKEY_ED25519, EVP_PKEY_ED448:
             return nil
         default:

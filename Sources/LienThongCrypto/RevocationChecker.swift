@@ -50,7 +50,8 @@ struct RevocationChecker {
             status.status = .good
             status.issuedAt = crl.thisUpdate
             status.nextUpdate = crl.nextUpdate
-            status.source = "CRL of \(issuer)" + (signer == issuer ? "" : " signed by its CRL key \(signer)")
+            status.source =
+                "CRL of \(issuer)" + (signer == issuer ? "" : " signed by its CRL key \(signer)")
                 + Self.freshness(issued: crl.thisUpdate, next: crl.nextUpdate, at: time)
             if let revoked = crl.revocationDate(of: certificate) {
                 status.status = .revoked
@@ -71,14 +72,21 @@ struct RevocationChecker {
             switch status.status {
             case .revoked where (status.revokedAt ?? .distantPast) <= time: revocations.append(status)
             case .good, .revoked:
-                let next = status.nextUpdate ?? status.issuedAt.map { $0.addingTimeInterval(Self.ocspWithoutNextUpdate) }
-                if let issued = status.issuedAt, Self.isFresh(issued: issued, next: next, at: time) { clearances.append(status) }
+                let next =
+                    status.nextUpdate ?? status.issuedAt.map { $0.addingTimeInterval(Self.ocspWithoutNextUpdate) }
+                if let issued = status.issuedAt, Self.isFresh(issued: issued, next: next, at: time) {
+                    clearances.append(status)
+                }
             default: unknown = unknown ?? status
             }
         }
 
-        if let first = revocations.min(by: { ($0.revokedAt ?? .distantPast) < ($1.revokedAt ?? .distantPast) }) { return first }
-        if let freshest = clearances.max(by: { ($0.issuedAt ?? .distantPast) < ($1.issuedAt ?? .distantPast) }) { return freshest }
+        if let first = revocations.min(by: { ($0.revokedAt ?? .distantPast) < ($1.revokedAt ?? .distantPast) }) {
+            return first
+        }
+        if let freshest = clearances.max(by: { ($0.issuedAt ?? .distantPast) < ($1.issuedAt ?? .distantPast) }) {
+            return freshest
+        }
         if let unknown { return unknown }
         var result = blank
         if let defect = defects.first {
@@ -96,9 +104,15 @@ struct RevocationChecker {
     }
 
     private static func freshness(issued: Date, next: Date?, at time: Date) -> String {
-        let hours = { (interval: TimeInterval) in interval < 7200 ? "\(Int(interval / 60)) min" : "\(Int(interval / 3600)) h" }
-        if issued >= time { return ", issued \(VietnamTime.iso8601(issued)), \(hours(issued.timeIntervalSince(time))) after the time checked" }
-        return ", issued \(VietnamTime.iso8601(issued))" + (next.map { ", current until \(VietnamTime.iso8601($0))" } ?? "")
+        let hours = { (interval: TimeInterval) in
+            interval < 7200 ? "\(Int(interval / 60)) min" : "\(Int(interval / 3600)) h"
+        }
+        if issued >= time {
+            let after = hours(issued.timeIntervalSince(time))
+            return ", issued \(VietnamTime.iso8601(issued)), \(after) after the time checked"
+        }
+        return ", issued \(VietnamTime.iso8601(issued))"
+            + (next.map { ", current until \(VietnamTime.iso8601($0))" } ?? "")
     }
 
     /// The certificate whose key signed `crl` for `issuer`'s certificates: the issuer itself, or a
@@ -107,7 +121,8 @@ struct RevocationChecker {
         if trust.cache.isIssued(crl, by: issuer) { return issuer }
         guard let anchor = chain.last else { return nil }
         let known = certificates + chain + trust.intermediates + trust.anchors
-        for candidate in known where candidate != issuer && crl.isNamed(by: candidate) && trust.cache.isIssued(crl, by: candidate) {
+        for candidate in known
+        where candidate != issuer && crl.isNamed(by: candidate) && trust.cache.isIssued(crl, by: candidate) {
             let stack = shim_sk_X509_new_null()!
             defer { shim_sk_X509_pop_free(stack) }
             for other in known { shim_sk_X509_push_up_ref(stack, other.pointer) }
@@ -124,10 +139,13 @@ struct RevocationChecker {
         defer { shim_sk_X509_pop_free(stack) }
         for extra in certificates + chain + trust.intermediates { shim_sk_X509_push_up_ref(stack, extra.pointer) }
         return evidence.ocspResponses.compactMap { response in
-            var revoked = time_t(), thisUpdate = time_t(), nextUpdate = time_t()
+            var revoked = time_t()
+            var thisUpdate = time_t()
+            var nextUpdate = time_t()
             let code = response.withUnsafeBytes { raw in
-                shim_ocsp_status(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, certificate.pointer, issuer.pointer,
-                                 trust.store, stack, &revoked, &thisUpdate, &nextUpdate)
+                shim_ocsp_status(
+                    raw.bindMemory(to: UInt8.self).baseAddress, raw.count, certificate.pointer, issuer.pointer,
+                    trust.store, stack, &revoked, &thisUpdate, &nextUpdate)
             }
             ERR_clear_error()
             guard code >= 0 else { return nil }
@@ -150,32 +168,56 @@ struct RevocationChecker {
 
     /// One check over the whole chain (leaf first, anchor last; the anchor itself is not checked).
     func check(at time: Date, proofOfExistence: Bool, policy: RevocationPolicy) -> (Check, [RevocationStatus]) {
-        guard policy != .skip else { return (.warning("revocation", "revocation was not checked (--revocation skip)"), []) }
+        guard policy != .skip else {
+            return (.warning("revocation", "revocation was not checked (--revocation skip)"), [])
+        }
         let statuses = zip(chain, chain.dropFirst()).map { status(of: $0, issuer: $1, at: time) }
         let at = VietnamTime.iso8601(time)
         if let revoked = statuses.first(where: { $0.status == .revoked && ($0.revokedAt ?? .distantPast) <= time }) {
             let before = proofOfExistence ? "the time stamp" : "the time checked"
-            return (.failed("revocation", "\(revoked.certificate) was revoked on \(VietnamTime.iso8601(revoked.revokedAt ?? time)), "
-                + "before \(before) (\(at)); source: \(revoked.source ?? "")", .revoked), statuses)
+            return (
+                .failed(
+                    "revocation",
+                    "\(revoked.certificate) was revoked on \(VietnamTime.iso8601(revoked.revokedAt ?? time)), "
+                        + "before \(before) (\(at)); source: \(revoked.source ?? "")", .revoked), statuses
+            )
         }
         if let unknown = statuses.first(where: { $0.status == .unknown }) {
-            return (.failed("revocation", "the OCSP responder does not know \(unknown.certificate)", .tryLater), statuses)
+            return (
+                .failed("revocation", "the OCSP responder does not know \(unknown.certificate)", .tryLater), statuses
+            )
         }
         if let unusable = statuses.first(where: { $0.status == .unusable }) {
-            return (.failed("revocation", "no usable revocation status for \(unusable.certificate): \(unusable.source ?? "")", .tryLater),
-                    statuses)
+            return (
+                .failed(
+                    "revocation", "no usable revocation status for \(unusable.certificate): \(unusable.source ?? "")",
+                    .tryLater),
+                statuses
+            )
         }
         if let unreachable = statuses.first(where: { $0.status == .unreachable }) {
-            return (.failed("revocation", "no revocation status for \(unreachable.certificate): \(unreachable.source ?? "")", .tryLater),
-                    statuses)
+            return (
+                .failed(
+                    "revocation", "no revocation status for \(unreachable.certificate): \(unreachable.source ?? "")",
+                    .tryLater),
+                statuses
+            )
         }
         if let missing = statuses.first(where: { $0.status == .missing }) {
-            let detail = "no CRL or OCSP response fresh at \(at) covers \(missing.certificate): "
+            let detail =
+                "no CRL or OCSP response fresh at \(at) covers \(missing.certificate): "
                 + "put the CA's CRL in Certs/crl or pass --crl FILE"
-            return (policy == .require ? .failed("revocation", detail, .tryLater) : .warning("revocation", detail), statuses)
+            return (
+                policy == .require ? .failed("revocation", detail, .tryLater) : .warning("revocation", detail), statuses
+            )
         }
         let later = statuses.filter { $0.status == .revoked }
-        let note = later.isEmpty ? "" : "; \(later.map(\.certificate).joined(separator: ", ")) revoked only after the time stamp, so the signature stands"
-        return (.passed("revocation", "not revoked at \(at) (\(statuses.compactMap(\.source).joined(separator: "; ")))\(note)"), statuses)
+        let revokedLater = later.map(\.certificate).joined(separator: ", ")
+        let note = later.isEmpty ? "" : "; \(revokedLater) revoked only after the time stamp, so the signature stands"
+        return (
+            .passed(
+                "revocation", "not revoked at \(at) (\(statuses.compactMap(\.source).joined(separator: "; ")))\(note)"),
+            statuses
+        )
     }
 }

@@ -95,7 +95,8 @@ public struct RevocationEvidence: Sendable {
     /// evidence; `certificates` are others at hand that may have signed a CRL.
     public func check(chain: [Certificate], trust: TrustStore, at time: Date, policy: RevocationPolicy,
                       proofOfExistence: Bool = false, certificates: [Certificate] = []) -> (Check, [RevocationStatus]) {
-        checker(trust: trust, chain: chain, certificates: certificates).check(at: time, proofOfExistence: proofOfExistence, policy: policy)
+        checker(trust: trust, chain: chain, certificates: certificates)
+            .check(at: time, proofOfExistence: proofOfExistence, policy: policy)
     }
 
     /// The evidence a SignerInfo carries: its revocation-values attribute.

@@ -26,7 +26,8 @@ public final class RevocationFetcher: Sendable {
         var seen: Set<String> = []
         for chain in chains {
             for (certificate, issuer) in zip(chain, chain.dropFirst()) where seen.insert(certificate.serialNumber).inserted {
-                let covered = (known + evidence).checker(trust: trust, chain: chain).status(of: certificate, issuer: issuer, at: Date())
+                let covered = (known + evidence).checker(trust: trust, chain: chain)
+                    .status(of: certificate, issuer: issuer, at: Date())
                 guard covered.status == .missing || covered.status == .unusable else { continue }
                 do {
                     if let url = ocspResponder ?? certificate.ocspURL {
@@ -58,7 +59,10 @@ public final class RevocationFetcher: Sendable {
 
     /// The CRLs a distribution point serves (one, or a PEM bundle).
     private func crls(_ url: URL) async throws -> [RevocationList] {
-        if let cached = crlCache.withLock({ $0[url] }), cached.allSatisfy({ ($0.nextUpdate ?? .distantPast) > Date() }) { return cached }
+        if let cached = crlCache.withLock({ $0[url] }),
+           cached.allSatisfy({ ($0.nextUpdate ?? .distantPast) > Date() }) {
+            return cached
+        }
         let (data, response) = try await URLSession.shared.data(for: URLRequest(url: url, timeoutInterval: timeout))
         guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw CryptoError("the CRL at \(url.absoluteString) is not available") }
         let crls = try RevocationList.parseAll(data)

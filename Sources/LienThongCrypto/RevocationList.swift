@@ -47,7 +47,9 @@ public final class RevocationList: @unchecked Sendable {
 
     /// Reads every CRL of a file in PEM or DER.
     public static func load(_ url: URL) throws -> [RevocationList] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw CryptoError("cannot read \(url.path)") }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw CryptoError("cannot read \(url.path)")
+        }
         return try parseAll(data)
     }
 
@@ -60,7 +62,9 @@ public final class RevocationList: @unchecked Sendable {
     }
 
     public var pem: String {
-        String(decoding: (try? withWriteBIO("writing a CRL") { PEM_write_bio_X509_CRL($0, pointer) == 1 }) ?? Data(), as: UTF8.self)
+        String(
+            decoding: (try? withWriteBIO("writing a CRL") { PEM_write_bio_X509_CRL($0, pointer) == 1 }) ?? Data(),
+            as: UTF8.self)
     }
 
     public var issuer: String { Certificate.format(X509_CRL_get_issuer(pointer)) }
@@ -79,14 +83,17 @@ public final class RevocationList: @unchecked Sendable {
     /// (removeFromCRL) revokes nothing.
     func revocationDate(of certificate: Certificate) -> Date? {
         var revoked = time_t()
-        return shim_crl_entry(pointer, certificate.pointer, &revoked) == 1 ? Date(timeIntervalSince1970: TimeInterval(revoked)) : nil
+        return shim_crl_entry(pointer, certificate.pointer, &revoked) == 1
+            ? Date(timeIntervalSince1970: TimeInterval(revoked)) : nil
     }
 
     /// Whether this list speaks of `certificate` at all (RFC 5280 §6.3.3 b): its issuing
     /// distribution point's partitions and names. Attribute-certificate CRLs speak of none.
     func covers(_ certificate: Certificate) -> Bool {
         let isCA = X509_get_extension_flags(certificate.pointer) & UInt32(EXFLAG_CA) != 0
-        if profile.contains(.onlyAttributeCertificates) || profile.contains(.malformedDistributionPoint) { return false }
+        if profile.contains(.onlyAttributeCertificates) || profile.contains(.malformedDistributionPoint) {
+            return false
+        }
         if profile.contains(.onlyUserCertificates) && isCA { return false }
         if profile.contains(.onlyCACertificates) && !isCA { return false }
         return !profile.contains(.namedDistributionPoint) || shim_crl_point_matches(pointer, certificate.pointer) == 1
@@ -95,7 +102,9 @@ public final class RevocationList: @unchecked Sendable {
     /// Why RFC 5280 forbids using this list at all (§5.2, §5.3: a critical extension this
     /// verifier cannot process), or nil.
     var unusableReason: String? {
-        if profile.contains(.unknownCriticalExtension) { return "it has a critical extension LienThong does not know (RFC 5280 5.2)" }
+        if profile.contains(.unknownCriticalExtension) {
+            return "it has a critical extension LienThong does not know (RFC 5280 5.2)"
+        }
         if profile.contains(.unknownCriticalEntryExtension) {
             return "one of its entries has a critical extension LienThong does not know (RFC 5280 5.3)"
         }
@@ -111,7 +120,9 @@ public final class RevocationList: @unchecked Sendable {
         if profile.contains(.criticalNumber) { return "its CRL number is marked critical (RFC 5280 5.2.3)" }
         if profile.contains(.delta) { return "it is a delta CRL, which lists only the changes since a base CRL" }
         if profile.contains(.someReasons) { return "it lists revocations for some reasons only (onlySomeReasons)" }
-        if profile.contains(.indirect) { return "it is an indirect CRL, which LienThong does not take as complete evidence" }
+        if profile.contains(.indirect) {
+            return "it is an indirect CRL, which LienThong does not take as complete evidence"
+        }
         return nil
     }
 
@@ -137,18 +148,23 @@ public final class RevocationList: @unchecked Sendable {
 extension CertificateIssuer {
     /// Issues a CRL listing `revoked` certificates with their revocation dates; `extensions` are
     /// more CRL extensions in openssl.cnf syntax, e.g. `("issuingDistributionPoint", "critical,onlyCA:TRUE")`.
-    public func makeRevocationList(revoked: [(Certificate, Date)], thisUpdate: Date = Date(),
-                                   nextUpdate: Date = Date().addingTimeInterval(7 * 86_400),
-                                   extensions: [(name: String, value: String)] = []) throws -> RevocationList {
+    public func makeRevocationList(
+        revoked: [(Certificate, Date)], thisUpdate: Date = Date(),
+        nextUpdate: Date = Date().addingTimeInterval(7 * 86_400),
+        extensions: [(name: String, value: String)] = []
+    ) throws -> RevocationList {
         var certificates: [OpaquePointer?] = revoked.map { $0.0.pointer }
         let dates = revoked.map { time_t($0.1.timeIntervalSince1970) }
         let texts = extensions.flatMap { [strdup($0.name), strdup($0.value)] }
         defer { texts.forEach { free($0) } }
         let names = stride(from: 0, to: texts.count, by: 2).map { UnsafePointer(texts[$0]) }
         let values = stride(from: 1, to: texts.count, by: 2).map { UnsafePointer(texts[$0]) }
-        guard let crl = shim_crl_make(certificate.pointer, key.pointer, &certificates, dates, Int32(revoked.count),
-                                      time_t(thisUpdate.timeIntervalSince1970), time_t(nextUpdate.timeIntervalSince1970),
-                                      names, values, Int32(extensions.count)) else {
+        guard
+            let crl = shim_crl_make(
+                certificate.pointer, key.pointer, &certificates, dates, Int32(revoked.count),
+                time_t(thisUpdate.timeIntervalSince1970), time_t(nextUpdate.timeIntervalSince1970),
+                names, values, Int32(extensions.count))
+        else {
             throw CryptoError.drain("issuing a CRL for \(certificate)")
         }
         return RevocationList(owning: crl)

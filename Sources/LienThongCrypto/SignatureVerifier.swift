@@ -170,8 +170,9 @@ public struct SignatureVerifier: Sendable {
         checks.append(chainCheck)
         report.chain = chain.map(\.subject)
         if chainCheck.result == .passed {
-            let (check, statuses) = revocationEvidence.check(chain: chain, trust: trust, at: at, policy: revocationPolicy,
-                                                             proofOfExistence: report.timeStampedAt != nil, certificates: embedded)
+            let (check, statuses) = revocationEvidence.check(
+                chain: chain, trust: trust, at: at, policy: revocationPolicy,
+                proofOfExistence: report.timeStampedAt != nil, certificates: embedded)
             checks.append(check)
             report.revocation = statuses
         }
@@ -249,7 +250,8 @@ public struct SignatureVerifier: Sendable {
             guard !authorityChain.isEmpty, revocationPolicy != .skip else { return (.passed("time-stamp", stamped), (time, authority)) }
             // The authority's certificate must not have been revoked when it stamped; a time stamp
             // whose certificate was revoked before then proves nothing.
-            let (revocation, _) = evidence.check(chain: authorityChain, trust: trust, at: time, policy: .require, proofOfExistence: true)
+            let (revocation, _) = evidence.check(chain: authorityChain, trust: trust, at: time, policy: .require,
+                                                 proofOfExistence: true)
             switch (revocation.result, revocation.subIndication) {
             case (.passed, _):
                 return (.passed("time-stamp", "\(stamped); the authority's certificate \(revocation.detail)"), (time, authority))

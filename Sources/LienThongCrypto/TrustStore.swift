@@ -14,7 +14,8 @@ public final class TrustStore: @unchecked Sendable {
 
     public init(anchors: [Certificate], intermediates: [Certificate] = []) throws {
         guard !anchors.isEmpty else {
-            throw CryptoError("no trust anchors: put the CA certificates to trust (PEM) in Certs/trust/ or pass --trust FILE")
+            throw CryptoError(
+                "no trust anchors: put the CA certificates to trust (PEM) in Certs/trust/ or pass --trust FILE")
         }
         guard let store = X509_STORE_new() else { throw CryptoError.drain("creating a certificate store") }
         self.store = store
@@ -66,8 +67,11 @@ public final class TrustStore: @unchecked Sendable {
     /// A store trusting `certificates`: each is an anchor unless another of them issued it.
     public convenience init(trusting certificates: [Certificate]) throws {
         let issuedByAnother = { (certificate: Certificate) in
-            !certificate.isSelfSigned && certificates.contains { $0 != certificate && X509_check_issued($0.pointer, certificate.pointer) == X509_V_OK }
+            !certificate.isSelfSigned && certificates.contains {
+                $0 != certificate && X509_check_issued($0.pointer, certificate.pointer) == X509_V_OK
+            }
         }
-        try self.init(anchors: certificates.filter { !issuedByAnother($0) }, intermediates: certificates.filter(issuedByAnother))
+        try self.init(anchors: certificates.filter { !issuedByAnother($0) },
+                      intermediates: certificates.filter(issuedByAnother))
     }
 }

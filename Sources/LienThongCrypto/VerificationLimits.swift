@@ -20,18 +20,27 @@ public struct VerificationLimits: Sendable {
     /// SignerInfo, or nil. Reads only the DER framing; what it cannot frame, the parser judges.
     public func violation(in der: Data) -> String? {
         guard der.count <= signatureBytes else {
-            return "the signature is \(der.count) bytes, more than the \(signatureBytes) a document's signature may take"
+            return
+                "the signature is \(der.count) bytes, more than the \(signatureBytes) a document's signature may take"
         }
         return der.withUnsafeBytes { bytes -> String? in
             // ContentInfo { contentType, [0] { SignedData { version, digestAlgorithms, encapContentInfo,
             //   [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos } } }
             guard let top = DER.scan(bytes, 0..<bytes.count), top.count == 1,
-                  let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
-                  let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
-                  let fields = DER.scan(bytes, wrapped[0].content), let last = fields.last, last.tag == 0x31 else { return nil }
+                let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
+                let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
+                let fields = DER.scan(bytes, wrapped[0].content), let last = fields.last, last.tag == 0x31
+            else { return nil }
             if let set = fields.first(where: { $0.tag == 0xA0 }) {
                 var count = 0
-                guard DER.forEach(bytes, set.content, { _ in count += 1; return count <= certificates }) else {
+                guard
+                    DER.forEach(
+                        bytes, set.content,
+                        { _ in
+                            count += 1
+                            return count <= certificates
+                        })
+                else {
                     return count > certificates ? "the signature carries more than \(certificates) certificates" : nil
                 }
             }

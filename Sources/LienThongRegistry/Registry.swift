@@ -317,8 +317,9 @@ public final class Registry: Sendable {
         try pool.write { db in
             try record.insert(db, onConflict: .ignore)
             guard db.changesCount > 0 else { return }
-            try AuditLog.append(db, actor: "lienthongd", agency: "", action: "identity.sealed", subject: record.documentID,
-                                detail: "identity \(Digest.sha256(record.identity))", at: record.sealedAt)
+            try AuditLog.append(db, actor: "lienthongd", agency: "", action: "identity.sealed",
+                                subject: record.documentID, detail: "identity \(Digest.sha256(record.identity))",
+                                at: record.sealedAt)
         }
     }
 

@@ -71,14 +71,16 @@ public struct Daemon {
         router.add(middleware: DeadlineMiddleware(limit: .seconds(configuration.requestTimeoutSeconds)))
         Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
                timeStampAuthority: builtinTSA,
-               verification: VerificationService(settings: settings, fetcher: fetcher, blobs: service.blobs, gate: VerificationGate()),
+               verification: VerificationService(settings: settings, fetcher: fetcher, blobs: service.blobs,
+                                                 gate: VerificationGate()),
                metrics: metrics, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst),
                clientCertificates: clientCertificates)
             .register(on: router)
         let configuration = self.configuration
         let backfill = TimeStampBackfill(registry: registry, blobs: service.blobs, timeStamper: timeStamper,
                                          interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
-        let identities = IdentityBackfill(service: service, interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
+        let identities = IdentityBackfill(service: service, interval: .seconds(configuration.timeStampRetrySeconds),
+                                          logger: logger)
         let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
         let tls = try TLSSetup.configuration(configuration, passphrase: passphrase)
         let scheme = tls == nil ? "http" : "https"
@@ -86,7 +88,10 @@ public struct Daemon {
             router: router,
             server: try tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lienthongd"),
-            services: [ConfigurationReloader(file: configurationFile, live: settings, registry: registry, logger: logger), identities]
+            services: [
+                ConfigurationReloader(file: configurationFile, live: settings, registry: registry, logger: logger),
+                identities,
+            ]
                 + (configuration.timeStampFallback == .later ? [backfill] : []),
             onServerRunning: { channel in
                 logger.notice("lienthongd serving on \(scheme)://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")

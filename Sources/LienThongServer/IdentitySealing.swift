@@ -7,22 +7,31 @@ import ServiceLifecycle
 
 extension DocumentService {
     /// The identity a document's export carries, from its filed rows.
-    static func identity(of document: DocumentRecord, files: [DocumentFileRecord], deliveries: [DeliveryRecord]) -> DocumentIdentity {
+    static func identity(
+        of document: DocumentRecord, files: [DocumentFileRecord], deliveries: [DeliveryRecord]
+    ) -> DocumentIdentity {
         DocumentIdentity(
-            id: document.id, issuer: AgencyRef(code: document.issuerCode, name: document.issuerName), number: document.number,
-            symbol: document.symbol, numberAndSymbol: numberAndSymbol(document), typeName: document.typeName, subject: document.subject,
+            id: document.id, issuer: AgencyRef(code: document.issuerCode, name: document.issuerName),
+            number: document.number,
+            symbol: document.symbol, numberAndSymbol: numberAndSymbol(document), typeName: document.typeName,
+            subject: document.subject,
             issuedAt: document.issuedAt,
-            recipients: deliveries.sorted { $0.recipientCode < $1.recipientCode }.map { AgencyRef(code: $0.recipientCode, name: $0.recipientName) },
+            recipients: deliveries.sorted { $0.recipientCode < $1.recipientCode }.map {
+                AgencyRef(code: $0.recipientCode, name: $0.recipientName)
+            },
             files: files.sorted { $0.position < $1.position }.map {
-                DocumentIdentity.File(position: $0.position, name: $0.name, role: $0.kind, sha256: $0.sha256, size: $0.size)
+                DocumentIdentity.File(
+                    position: $0.position, name: $0.name, role: $0.kind, sha256: $0.sha256, size: $0.size)
             })
     }
 
     /// Seals `document`'s identity with its issuer's seal and keeps it. Made after filing, as the
     /// number and symbol exist only then; a stop in between is mended by ``IdentityBackfill``.
     /// Time-stamped when the TSA answers, so that the seal outlives its certificate as the files' do.
-    func sealDocumentIdentity(of document: DocumentRecord, files: [DocumentFileRecord], deliveries: [DeliveryRecord],
-                      seal: SigningIdentity, evidence revocation: RevocationEvidence?, stamper: (any TimeStamper)?) async throws {
+    func sealDocumentIdentity(
+        of document: DocumentRecord, files: [DocumentFileRecord], deliveries: [DeliveryRecord],
+        seal: SigningIdentity, evidence revocation: RevocationEvidence?, stamper: (any TimeStamper)?
+    ) async throws {
         let bytes = try Self.identity(of: document, files: files, deliveries: deliveries).encoded()
         let (staged, handle) = try blobs.stagingFile()
         defer { blobs.discard(staged) }
@@ -30,10 +39,14 @@ extension DocumentService {
         try handle.close()
         let cms: Data
         do {
-            cms = try await signer.sign(content: staged, signer: nil, seal: seal, timeStamper: stamper, evidence: revocation)
+            cms = try await signer.sign(
+                content: staged, signer: nil, seal: seal, timeStamper: stamper, evidence: revocation)
         } catch is TimeStampUnavailable {
-            logger.warning("identity sealed without a time stamp: the TSA does not answer", metadata: ["document": "\(document.id)"])
-            cms = try await signer.sign(content: staged, signer: nil, seal: seal, timeStamper: nil, evidence: revocation)
+            logger.warning(
+                "identity sealed without a time stamp: the TSA does not answer",
+                metadata: ["document": "\(document.id)"])
+            cms = try await signer.sign(
+                content: staged, signer: nil, seal: seal, timeStamper: nil, evidence: revocation)
         }
         let record = SealedIdentityRecord(documentID: document.id, identity: bytes, signature: cms, sealedAt: now())
         try await disk.run { [registry] in try registry.saveSealedIdentity(record) }
@@ -47,8 +60,9 @@ extension DocumentService {
         for document in pending {
             guard let issuer = try registry.agency(document.issuerCode) else { continue }
             let seal = try keys.seal(of: issuer)
-            try await sealDocumentIdentity(of: document, files: registry.files(of: document.id), deliveries: registry.deliveries(of: document.id),
-                                   seal: seal, evidence: try await evidence.evidence(for: [seal]), stamper: timeStamper)
+            try await sealDocumentIdentity(
+                of: document, files: registry.files(of: document.id), deliveries: registry.deliveries(of: document.id),
+                seal: seal, evidence: try await evidence.evidence(for: [seal]), stamper: timeStamper)
             sealed += 1
         }
         return (sealed, nextAfter)

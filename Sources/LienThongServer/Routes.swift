@@ -252,8 +252,10 @@ struct Routes {
     /// The sealed identity's exact bytes, or the seal over them.
     func identity(_ request: Request, _ context: LienThongContext, signature: Bool) throws -> Response {
         let record = try service.sealedIdentity(context.id, caller: context.requireCaller())
-        return Response(status: .ok, headers: [.contentType: signature ? "application/pkcs7-signature" : "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: signature ? record.signature : record.identity)))
+        let type = signature ? "application/pkcs7-signature" : "application/json"
+        let bytes = signature ? record.signature : record.identity
+        return Response(status: .ok, headers: [.contentType: type],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     // MARK: - JSON in and out

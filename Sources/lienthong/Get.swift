@@ -20,7 +20,8 @@ struct Get: AsyncParsableCommand {
             for file in document.files {
                 // Names come from the network: never let one climb out of the directory.
                 let reserved = ["manifest.json", DocumentIdentity.fileName, DocumentIdentity.signatureName]
-                guard !file.name.isEmpty, !file.name.contains("/"), !file.name.hasPrefix("."), !reserved.contains(file.name) else {
+                guard !file.name.isEmpty, !file.name.contains("/"), !file.name.hasPrefix("."),
+                      !reserved.contains(file.name) else {
                     throw Client.Failure(description: "the server sent an unsafe file name \"\(file.name)\"; nothing was written for it")
                 }
                 try await client.download("/v1/documents/\(id)/files/\(file.position)", to: directory.appendingPathComponent(file.name))
@@ -30,13 +31,15 @@ struct Get: AsyncParsableCommand {
             }
             // The issuer's seal over the document's identity: what `verify` believes.
             do {
-                try await client.download("/v1/documents/\(id)/identity", to: directory.appendingPathComponent(DocumentIdentity.fileName))
+                try await client.download("/v1/documents/\(id)/identity",
+                                          to: directory.appendingPathComponent(DocumentIdentity.fileName))
                 try await client.download("/v1/documents/\(id)/identity/signature",
                                           to: directory.appendingPathComponent(DocumentIdentity.signatureName))
             } catch {
                 try? FileManager.default.removeItem(at: directory.appendingPathComponent(DocumentIdentity.fileName))
-                FileHandle.standardError.write(Data("lienthong: warning: no sealed identity for this document (\(error)); "
-                    .utf8) + Data("verify will say so\n".utf8))
+                let warning = "lienthong: warning: no sealed identity for this document (\(error)); "
+                    + "verify will say so\n"
+                FileHandle.standardError.write(Data(warning.utf8))
             }
             let manifest = ExportManifest(document: document, files: files)
             try APIJSON.prettyEncoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
@@ -44,7 +47,8 @@ struct Get: AsyncParsableCommand {
             print("Wrote \(document.numberAndSymbol) to \(out):")
             for file in files { print("  \(file.name)  \(file.signature)") }
             print("  manifest.json")
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(DocumentIdentity.fileName).path) {
+            let identity = directory.appendingPathComponent(DocumentIdentity.fileName)
+            if FileManager.default.fileExists(atPath: identity.path) {
                 print("  \(DocumentIdentity.fileName)  \(DocumentIdentity.signatureName)")
             }
             print("Verify it offline with: lienthong verify \(out)")

@@ -44,7 +44,8 @@ struct Verify: AsyncParsableCommand {
             if isDirectory.boolValue {
                 export = try ExportCheck(directory: url)
             }
-            let signatures = try export.map { $0.signatures() } ?? [try read(URL(fileURLWithPath: signature ?? path + ".p7s"))]
+            let signatures = try export.map { $0.signatures() }
+                ?? [try read(URL(fileURLWithPath: signature ?? path + ".p7s"))]
             if online {
                 let fetcher = RevocationFetcher(ocspResponder: try ocsp.map { try Self.url($0) })
                 let chains = signatures.flatMap { verifier.chains(of: $0) }
@@ -60,7 +61,8 @@ struct Verify: AsyncParsableCommand {
         if output.json {
             try Output.printJSON(report)
         } else {
-            VerificationPrinter.print(report, identity: export?.identity, unsealed: export?.identity == nil ? export?.manifest : nil)
+            VerificationPrinter.print(report, identity: export?.identity,
+                                      unsealed: export?.identity == nil ? export?.manifest : nil)
         }
         if report.verdict.indication != .totalPassed { throw ExitCode(1) }
     }
@@ -90,10 +92,12 @@ enum VerificationPrinter {
     static func print(_ report: VerificationReport, identity: DocumentIdentity?, unsealed: ExportManifest?) {
         if let identity {
             Swift.print("\(identity.numberAndSymbol) — \(identity.typeName): \(identity.subject)")
-            Swift.print("issued by \(identity.issuer.name) (\(identity.issuer.code)) at \(Output.time(identity.issuedAt)); sealed identity")
+            let issuer = "\(identity.issuer.name) (\(identity.issuer.code))"
+            Swift.print("issued by \(issuer) at \(Output.time(identity.issuedAt)); sealed identity")
             Swift.print("to \(identity.recipients.map(\.name).joined(separator: "; "))")
         } else if let document = unsealed?.document {
-            Swift.print("\(document.numberAndSymbol) — \(document.typeName): \(document.subject)  (NOT SEALED: from manifest.json)")
+            Swift.print("\(document.numberAndSymbol) — \(document.typeName): \(document.subject)"
+                        + "  (NOT SEALED: from manifest.json)")
             Swift.print("issued by \(document.issuer.name) (\(document.issuer.code)) at \(Output.time(document.issuedAt))")
         }
         for check in report.checks { line(check, indent: "") }

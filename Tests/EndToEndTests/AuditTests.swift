@@ -18,7 +18,8 @@ final class AuditTests {
         #expect(holds.status == 0 && holds.stdout.contains("The audit log holds"), "\(holds.stdout)\(holds.stderr)")
         let list = try daemon.cli(["admin", "audit", "list", "--json"], as: "admin.tinh-dien-bien")
         let entries = try #require(try json(list.stdout) as? [[String: Any]])
-        #expect(entries.prefix(3).compactMap { $0["action"] as? String } == ["delivery.status", "identity.sealed", "document.filed"])
+        let actions = entries.prefix(3).compactMap { $0["action"] as? String }
+        #expect(actions == ["delivery.status", "identity.sealed", "document.filed"])
         #expect(entries.first?["actor"] as? String == "clerk.xa-na-son")
         let clerk = try daemon.cli(["admin", "audit", "verify"], as: "clerk.tinh-dien-bien")
         #expect(clerk.status != 0 && clerk.stderr.contains("only an administrator"))

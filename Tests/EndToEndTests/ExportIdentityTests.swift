@@ -13,8 +13,9 @@ final class ExportIdentityTests {
     private func export(_ folder: String, subject: String = "Về lịch tiếp công dân tháng 12") throws -> String {
         let main = try daemon.write("\(folder)-tb.pdf", "%PDF-1.7 Thông báo \(folder)\n")
         let attachment = try daemon.write("\(folder)-lich.txt", "Lịch tiếp công dân \(folder)\n")
-        let sent = try daemon.cli(["send", main, attachment, "--to", "000.01.21.H18", "--type", "TB", "--subject", subject, "--json"],
-                                  as: "clerk.tinh-dien-bien")
+        let sent = try daemon.cli(
+            ["send", main, attachment, "--to", "000.01.21.H18", "--type", "TB", "--subject", subject, "--json"],
+            as: "clerk.tinh-dien-bien")
         #expect(sent.status == 0, "\(sent.stderr)")
         let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
         let got = try daemon.cli(["get", id, "--out", daemon.path(folder)], as: "clerk.xa-na-son")
@@ -31,15 +32,18 @@ final class ExportIdentityTests {
         #expect(FileManager.default.fileExists(atPath: url("ok", "identity.json").path))
         let verified = try verify("ok")
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
-        #expect(verified.stdout.contains("sealed identity") && verified.stdout.contains("Về lịch tiếp công dân tháng 12"))
-        let identity = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url("ok", "identity.json"))) as? [String: Any])
+        #expect(
+            verified.stdout.contains("sealed identity") && verified.stdout.contains("Về lịch tiếp công dân tháng 12"))
+        let identity = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: url("ok", "identity.json"))) as? [String: Any])
         #expect(identity["id"] as? String == id)
         #expect((identity["files"] as? [[String: Any]])?.map { $0["role"] as? String } == ["document", "attachment"])
         #expect((identity["recipients"] as? [[String: Any]])?.first?["code"] as? String == "000.01.21.H18")
 
         // The manifest edited to name the province with another number and subject: the sealed
         // identity is what is printed, and the edit changes nothing.
-        var manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url("ok", "manifest.json"))) as? [String: Any])
+        var manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: url("ok", "manifest.json"))) as? [String: Any])
         var document = try #require(manifest["document"] as? [String: Any])
         document["subject"] = "Quyết định giả mạo"
         document["numberAndSymbol"] = "99/QĐ-UBND"
@@ -47,7 +51,8 @@ final class ExportIdentityTests {
         try JSONSerialization.data(withJSONObject: manifest).write(to: url("ok", "manifest.json"))
         let edited = try verify("ok")
         #expect(edited.status == 0)
-        #expect(!edited.stdout.contains("Quyết định giả mạo") && !edited.stdout.contains("99/QĐ-UBND"), "\(edited.stdout)")
+        #expect(
+            !edited.stdout.contains("Quyết định giả mạo") && !edited.stdout.contains("99/QĐ-UBND"), "\(edited.stdout)")
 
         // The identity itself edited: its seal fails, and nothing it says is believed.
         let text = try String(contentsOf: url("ok", "identity.json"), encoding: .utf8)
@@ -64,7 +69,8 @@ final class ExportIdentityTests {
         try FileManager.default.removeItem(at: url("drop", attachment))
         try FileManager.default.removeItem(at: url("drop", attachment + ".p7s"))
         // The manifest is rewritten to match, as an attacker would.
-        var manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url("drop", "manifest.json"))) as? [String: Any])
+        var manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: url("drop", "manifest.json"))) as? [String: Any])
         manifest["files"] = Array((manifest["files"] as? [[String: Any]] ?? []).prefix(1))
         try JSONSerialization.data(withJSONObject: manifest).write(to: url("drop", "manifest.json"))
         let dropped = try verify("drop")
@@ -73,25 +79,35 @@ final class ExportIdentityTests {
 
         // Another document of the same agency lends its attachment, under this one's name.
         _ = try export("other")
-        let otherAttachment = try #require(try FileManager.default.contentsOfDirectory(atPath: daemon.path("other")).first { $0.hasSuffix("-lich.txt") })
+        let otherAttachment = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: daemon.path("other")).first {
+                $0.hasSuffix("-lich.txt")
+            })
         try FileManager.default.copyItem(at: url("other", otherAttachment), to: url("drop", attachment))
-        try FileManager.default.copyItem(at: url("other", otherAttachment + ".p7s"), to: url("drop", attachment + ".p7s"))
+        try FileManager.default.copyItem(
+            at: url("other", otherAttachment + ".p7s"), to: url("drop", attachment + ".p7s"))
         let swapped = try verify("drop")
         #expect(swapped.status == 1)
-        #expect(swapped.stdout.contains("identity-hash") && swapped.stdout.contains("this is another file"), "\(swapped.stdout)")
+        #expect(
+            swapped.stdout.contains("identity-hash") && swapped.stdout.contains("this is another file"),
+            "\(swapped.stdout)")
     }
 
     @Test func extraFilesLinksAndOldExportsAreNamed() throws {
         _ = try export("extra")
         try Data("không thuộc văn bản".utf8).write(to: url("extra", "ghi-chu.txt"))
         let extra = try verify("extra")
-        #expect(extra.status == 1 && extra.stdout.contains("ghi-chu.txt is in the folder but is not one of the document's files"))
+        #expect(
+            extra.status == 1
+                && extra.stdout.contains("ghi-chu.txt is in the folder but is not one of the document's files"))
         try FileManager.default.removeItem(at: url("extra", "ghi-chu.txt"))
 
         // The main file replaced by a link to the same bytes elsewhere: verify reads only the folder's own files.
-        let main = try #require(try FileManager.default.contentsOfDirectory(atPath: daemon.path("extra")).first { $0.hasSuffix("-tb.pdf") })
+        let main = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: daemon.path("extra")).first { $0.hasSuffix("-tb.pdf") })
         try FileManager.default.moveItem(at: url("extra", main), to: URL(fileURLWithPath: daemon.path("outside.pdf")))
-        try FileManager.default.createSymbolicLink(atPath: url("extra", main).path, withDestinationPath: daemon.path("outside.pdf"))
+        try FileManager.default.createSymbolicLink(
+            atPath: url("extra", main).path, withDestinationPath: daemon.path("outside.pdf"))
         let linked = try verify("extra")
         #expect(linked.status == 1 && linked.stdout.contains("is not a regular file"), "\(linked.stdout)")
         try FileManager.default.removeItem(at: url("extra", main))
@@ -104,7 +120,8 @@ final class ExportIdentityTests {
         let old = try verify("extra")
         #expect(old.status == 0, "\(old.stdout)")
         #expect(old.stdout.contains("no sealed identity") && old.stdout.contains("NOT SEALED"))
-        var manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url("extra", "manifest.json"))) as? [String: Any])
+        var manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: url("extra", "manifest.json"))) as? [String: Any])
         let files = manifest["files"] as? [[String: Any]] ?? []
         manifest["files"] = files + [files[1]]
         try JSONSerialization.data(withJSONObject: manifest).write(to: url("extra", "manifest.json"))

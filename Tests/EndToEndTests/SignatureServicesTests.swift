@@ -68,9 +68,11 @@ final class SignatureServicesTests {
         let contentInfo = try #require(DER.elements(outer.content))
         let wrapped = try #require(DER.elements(contentInfo[1].content)?.first)
         var fields = try #require(DER.elements(wrapped.content)).map(\.element)
-        let infos = try #require(DER.elements(fields.removeLast())?.first.flatMap { DER.elements($0.content) }).map(\.element)
+        let set = try #require(DER.elements(fields.removeLast())?.first)
+        let infos = try #require(DER.elements(set.content)).map(\.element)
         let flood = DER.encode(tag: 0x31, DER.concatenate(infos + Array(repeating: infos[infos.count - 1], count: 200)))
-        let rebuilt = DER.sequence(contentInfo[0].element, DER.encode(tag: 0xA0, DER.sequence(DER.concatenate(fields + [flood]))))
+        let signedData = DER.sequence(DER.concatenate(fields + [flood]))
+        let rebuilt = DER.sequence(contentInfo[0].element, DER.encode(tag: 0xA0, signedData))
         let body = try JSONSerialization.data(withJSONObject: ["content": content.base64EncodedString(),
                                                                "signature": Data(rebuilt).base64EncodedString()])
         let (status, type, data) = try await post("/v1/verify", body, contentType: "application/json")
@@ -89,10 +91,12 @@ final class SignatureServicesTests {
         // The demo CA's newer CRL, revoking the province's seal since yesterday, under a name sorted
         // after the older demo-agency-ca.crl: whatever the file order, the revocation wins.
         let demo = daemon.workspace.appendingPathComponent("Certs/demo")
-        let passphrase = try String(contentsOf: daemon.workspace.appendingPathComponent("data/key-passphrase"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let passphrase = try String(contentsOf: daemon.workspace.appendingPathComponent("data/key-passphrase"),
+                                    encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try PrivateKey(pem: Data(contentsOf: demo.appendingPathComponent("agency-ca.key")),
+                                 passphrase: passphrase)
         let ca = CertificateIssuer(certificate: try Certificate.load(demo.appendingPathComponent("agency-ca.pem"))[0],
-                                   key: try PrivateKey(pem: Data(contentsOf: demo.appendingPathComponent("agency-ca.key")), passphrase: passphrase))
+                                   key: key)
         let seal = try Certificate.load(demo.appendingPathComponent("agencies/000.00.00.H18.pem"))[0]
         let crl = try ca.makeRevocationList(revoked: [(seal, Date().addingTimeInterval(-86_400))])
         try Data(crl.pem.utf8).write(to: daemon.workspace.appendingPathComponent("Certs/crl/zz-new.crl"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LienThongCrypto
 
 /// The x509-limbo RFC 5280 and CRL cases (Fixtures/README.md), each run as
@@ -29,16 +30,19 @@ struct LimboConformanceTests {
         "webpki::v1-cert": "RFC 5280 4.1.2.1 allows a version 2 certificate without extensions; CABF does not",
         "webpki::ee-basicconstraints-ca":
             "RFC 5280 4.2.1.9 does not forbid cA=TRUE without keyCertSign in a leaf; CABF 7.1.2.7.8 does",
-        "webpki::ca-as-leaf": "RFC 5280 allows a CA certificate as the leaf; limbo's rfc5280::ca-as-leaf expects SUCCESS",
+        "webpki::ca-as-leaf":
+            "RFC 5280 allows a CA certificate as the leaf; limbo's rfc5280::ca-as-leaf expects SUCCESS",
         "webpki::nc::permitted-dns-match-noncritical":
-            "RFC 5280 4.2.1.10: name constraints MUST be critical (limbo's rfc5280:: twin expects FAILURE); CABF accepts it",
+            "RFC 5280 4.2.1.10: name constraints MUST be critical (limbo's rfc5280:: twin expects FAILURE); "
+            + "CABF accepts it",
         "cve::cve-2024-0567":
             "its anchor 'Root A' is not self-signed and has no AKI, which RFC 5280 4.2.1.1 forbids "
             + "(limbo's rfc5280::aki::cross-signed-root-missing-aki expects FAILURE for the same shape)",
     ]
 
     static func load() throws -> [Case] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/limbo-subset.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Fixtures/limbo-subset.json")
         return try JSONDecoder().decode(Suite.self, from: Data(contentsOf: url)).testcases
     }
 
@@ -46,12 +50,14 @@ struct LimboConformanceTests {
     static func verdict(_ testCase: Case) -> String {
         let pems = { (texts: [String]) in try texts.flatMap { try Certificate.parsePEM(Data($0.utf8)) } }
         guard let leaf = try? pems([testCase.peer_certificate]).first,
-              let trusted = try? pems(testCase.trusted_certs), let store = try? TrustStore(trusting: trusted),
-              let untrusted = try? pems(testCase.untrusted_intermediates),
-              let crls = try? (testCase.crls ?? []).flatMap({ try RevocationList.parseAll(Data($0.utf8)) }) else { return "FAILURE" }
+            let trusted = try? pems(testCase.trusted_certs), let store = try? TrustStore(trusting: trusted),
+            let untrusted = try? pems(testCase.untrusted_intermediates),
+            let crls = try? (testCase.crls ?? []).flatMap({ try RevocationList.parseAll(Data($0.utf8)) })
+        else { return "FAILURE" }
         let time = testCase.validation_time.flatMap(Self.parseTime) ?? Date()
-        let report = store.validate(leaf, untrusted: untrusted, at: time, purpose: .any, evidence: RevocationEvidence(crls: crls),
-                                    revocationPolicy: crls.isEmpty ? .skip : .ifAvailable)
+        let report = store.validate(
+            leaf, untrusted: untrusted, at: time, purpose: .any, evidence: RevocationEvidence(crls: crls),
+            revocationPolicy: crls.isEmpty ? .skip : .ifAvailable)
         return report.verdict.indication == .totalPassed ? "SUCCESS" : "FAILURE"
     }
 
@@ -75,11 +81,14 @@ struct LimboConformanceTests {
             if verdict == "SUCCESS" { falseAccepts.append(testCase.id) }
         }
         let agreement = cases.count - disagreements.count
-        print("x509-limbo: \(agreement)/\(cases.count) agree (\(String(format: "%.1f", 100.0 * Double(agreement) / Double(cases.count)))%), "
+        let percent = String(format: "%.1f", 100.0 * Double(agreement) / Double(cases.count))
+        print("x509-limbo: \(agreement)/\(cases.count) agree (\(percent)%), "
               + "\(falseAccepts.count) false accepts: \(falseAccepts.joined(separator: ", "))")
         #expect(falseAccepts.filter { $0.hasPrefix("rfc5280::") || $0.hasPrefix("crl::") }.isEmpty)
         #expect(Double(agreement) >= 0.95 * Double(cases.count))
         // A new disagreement is a regression; one that goes away must leave this list too.
-        #expect(Set(disagreements) == Set(Self.knownDisagreements.keys), "unexpected: \(Set(disagreements).symmetricDifference(Self.knownDisagreements.keys))")
+        #expect(
+            Set(disagreements) == Set(Self.knownDisagreements.keys),
+            "unexpected: \(Set(disagreements).symmetricDifference(Self.knownDisagreements.keys))")
     }
 }

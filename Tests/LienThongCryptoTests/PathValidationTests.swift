@@ -1,6 +1,7 @@
 import COpenSSL
 import Foundation
 import Testing
+
 @testable import LienThongCrypto
 
 /// RFC 5280 §6.1 path validation beyond what the conformance cases show with this PKI's own
@@ -13,10 +14,13 @@ struct PathValidationTests {
 
     var crls: RevocationEvidence { get throws { try pki.crls } }
 
-    func validate(_ certificate: Certificate, trust: TrustStore? = nil, untrusted: [Certificate]? = nil, at time: Date = Date(),
-                  purpose: CertificatePurpose = .signer) throws -> CertificateReport {
-        try (trust ?? pki.trust).validate(certificate, untrusted: untrusted ?? [pki.intermediate.certificate], at: time,
-                                          purpose: purpose, evidence: try crls)
+    func validate(
+        _ certificate: Certificate, trust: TrustStore? = nil, untrusted: [Certificate]? = nil, at time: Date = Date(),
+        purpose: CertificatePurpose = .signer
+    ) throws -> CertificateReport {
+        try (trust ?? pki.trust).validate(
+            certificate, untrusted: untrusted ?? [pki.intermediate.certificate], at: time,
+            purpose: purpose, evidence: try crls)
     }
 
     @Test func notAfterIsTheLastValidSecond() throws {
@@ -35,55 +39,72 @@ struct PathValidationTests {
         #expect(report.verdict == .passed, "\(report.checks)")
         #expect(report.chain.last == pki.intermediate.certificate.subject)
         // Beside its root, the intermediate only helps build paths.
-        let both = try TrustStore.load([try pki.writePEM("both.pem", [pki.root.certificate, pki.intermediate.certificate])])
+        let both = try TrustStore.load([
+            try pki.writePEM("both.pem", [pki.root.certificate, pki.intermediate.certificate])
+        ])
         #expect(both.anchors == [pki.root.certificate])
         #expect(both.intermediates == [pki.intermediate.certificate])
     }
 
     @Test func purposeAnyAsksForThePathAlone() throws {
-        let encryption = try TestPKI.identity(pki.intermediate, name: "Máy chủ thư", role: .signer, profile: .keyEncipherment)
+        let encryption = try TestPKI.identity(
+            pki.intermediate, name: "Máy chủ thư", role: .signer, profile: .keyEncipherment)
         #expect(try validate(encryption.certificate, purpose: .any).verdict == .passed)
-        #expect(try validate(encryption.certificate, purpose: .signer).verdict == Verdict(indication: .indeterminate,
-                                                                                        subIndication: .chainConstraintsFailure))
+        #expect(
+            try validate(encryption.certificate, purpose: .signer).verdict
+                == Verdict(
+                    indication: .indeterminate,
+                    subIndication: .chainConstraintsFailure))
     }
 
     @Test func requireExplicitPolicyIsEnforced() throws {
         func intermediate(policies: String?) throws -> CertificateIssuer {
             let key = try TestPKI.key()
-            var extensions: [(nid: Int32, value: String)] = [(NID_policy_constraints, "critical,requireExplicitPolicy:0")]
+            var extensions: [(nid: Int32, value: String)] = [
+                (NID_policy_constraints, "critical,requireExplicitPolicy:0")
+            ]
             if let policies { extensions.append((NID_certificate_policies, policies)) }
-            return CertificateIssuer(certificate: try pki.root.issue(subject: [("C", "VN"), ("CN", "Policy CA")], publicKey: key,
-                                                                     profile: .intermediateCA, additionalExtensions: extensions),
-                                     key: key)
+            return CertificateIssuer(
+                certificate: try pki.root.issue(
+                    subject: [("C", "VN"), ("CN", "Policy CA")], publicKey: key,
+                    profile: .intermediateCA, additionalExtensions: extensions),
+                key: key)
         }
         // The CA asserts no policy, so no policy is valid for the path, and the CA demands one.
         let strict = try intermediate(policies: nil)
         let leaf = try TestPKI.identity(strict, name: "Phạm Thị Dung", role: .signer)
         let refused = try validate(leaf.certificate, untrusted: [strict.certificate], purpose: .any)
         #expect(refused.verdict == Verdict(indication: .indeterminate, subIndication: .chainConstraintsFailure))
-        #expect(refused.checks.contains { $0.id == "certificate-chain" && $0.detail.contains("polic") }, "\(refused.checks)")
+        #expect(
+            refused.checks.contains { $0.id == "certificate-chain" && $0.detail.contains("polic") }, "\(refused.checks)"
+        )
         // With anyPolicy asserted, the leaf's policy is valid for the path.
         let permissive = try intermediate(policies: "2.5.29.32.0")
         let accepted = try TestPKI.identity(permissive, name: "Phạm Thị Dung", role: .signer)
         let evidence = RevocationEvidence(crls: try pki.crls.crls + [try permissive.makeRevocationList(revoked: [])])
-        let report = try pki.trust.validate(accepted.certificate, untrusted: [permissive.certificate], purpose: .any, evidence: evidence)
+        let report = try pki.trust.validate(
+            accepted.certificate, untrusted: [permissive.certificate], purpose: .any, evidence: evidence)
         #expect(report.verdict == .passed, "\(report.checks)")
     }
 
     @Test func theStrictProfileRefusesALeafThatMaySignCertificates() throws {
         let key = try TestPKI.key()
-        let leaf = try pki.intermediate.issue(subject: [("CN", "Không phải CA")], publicKey: key, profile: .endEntity(.signer),
-                                              additionalExtensions: [(NID_key_usage, "critical,digitalSignature,keyCertSign")])
+        let leaf = try pki.intermediate.issue(
+            subject: [("CN", "Không phải CA")], publicKey: key, profile: .endEntity(.signer),
+            additionalExtensions: [(NID_key_usage, "critical,digitalSignature,keyCertSign")])
         let report = try validate(leaf, purpose: .any)
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .chainConstraintsFailure))
-        #expect(report.checks.contains { $0.id == "certificate-chain" && $0.detail.contains("keyCertSign") }, "\(report.checks)")
+        #expect(
+            report.checks.contains { $0.id == "certificate-chain" && $0.detail.contains("keyCertSign") },
+            "\(report.checks)")
     }
 
     @Test func anotherPathIsTriedWhenTheFirstOneFails() throws {
         // The agency CA's key, certified also by a root nobody trusts: a dead end for path building.
         let stranger = try CertificateIssuer.makeRoot(subject: [("CN", "Untrusted Root")], key: TestPKI.key())
-        let deadEnd = try stranger.issue(subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: pki.intermediate.key,
-                                         profile: .intermediateCA)
+        let deadEnd = try stranger.issue(
+            subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: pki.intermediate.key,
+            profile: .intermediateCA)
         for offered in [[deadEnd, pki.intermediate.certificate], [pki.intermediate.certificate, deadEnd]] {
             let report = try validate(pki.signer.certificate, untrusted: offered)
             #expect(report.verdict == .passed, "\(report.checks)")
@@ -94,10 +115,14 @@ struct PathValidationTests {
     @Test func aWeakKeyAnywhereOnThePathIsRefused() throws {
         let weakKey = try PrivateKey.generate(.rsa(bits: 1024))
         let weakCA = CertificateIssuer(
-            certificate: try pki.root.issue(subject: [("CN", "Weak CA")], publicKey: weakKey, profile: .intermediateCA), key: weakKey)
+            certificate: try pki.root.issue(subject: [("CN", "Weak CA")], publicKey: weakKey, profile: .intermediateCA),
+            key: weakKey)
         let leaf = try TestPKI.identity(weakCA, name: "Hoàng Văn Em", role: .signer)
         let report = try validate(leaf.certificate, untrusted: [weakCA.certificate], purpose: .any)
-        #expect(report.checks.contains { $0.id == "certificate-chain" && $0.result == .failed && $0.detail.contains("1024-bit") },
-                "\(report.checks)")
+        #expect(
+            report.checks.contains {
+                $0.id == "certificate-chain" && $0.result == .failed && $0.detail.contains("1024-bit")
+            },
+            "\(report.checks)")
     }
 }

@@ -1,6 +1,7 @@
 import COpenSSL
 import Foundation
 import Testing
+
 @testable import LienThongCrypto
 
 /// Revocation that cannot be rolled back: every authentic piece of evidence counts, a revocation
@@ -19,9 +20,12 @@ struct RevocationRulesTests {
     /// Signed, sealed and time-stamped now, carrying both CAs' CRLs of two days ago (nothing revoked).
     func signWithStaleEvidence(_ signer: SigningIdentity) async throws -> Data {
         let twoDaysAgo = Date().addingTimeInterval(-2 * 86_400)
-        let stale = RevocationEvidence(crls: [try pki.root.makeRevocationList(revoked: [], thisUpdate: twoDaysAgo),
-                                              try pki.intermediate.makeRevocationList(revoked: [], thisUpdate: twoDaysAgo)])
-        return try await DetachedSigner().sign(content: content, signer: signer, seal: pki.seal, timeStamper: pki.tsa, evidence: stale)
+        let stale = RevocationEvidence(crls: [
+            try pki.root.makeRevocationList(revoked: [], thisUpdate: twoDaysAgo),
+            try pki.intermediate.makeRevocationList(revoked: [], thisUpdate: twoDaysAgo),
+        ])
+        return try await DetachedSigner().sign(
+            content: content, signer: signer, seal: pki.seal, timeStamper: pki.tsa, evidence: stale)
     }
 
     func verify(_ signature: Data, _ crls: [RevocationList], policy: RevocationPolicy = .require) throws -> FileReport {
@@ -29,7 +33,9 @@ struct RevocationRulesTests {
             .verify(content: content, signature: signature, expecting: .document)
     }
 
-    func revoking(_ certificate: Certificate, at date: Date, extensions: [(name: String, value: String)] = []) throws -> RevocationList {
+    func revoking(
+        _ certificate: Certificate, at date: Date, extensions: [(name: String, value: String)] = []
+    ) throws -> RevocationList {
         try pki.intermediate.makeRevocationList(revoked: [(certificate, date)], extensions: extensions)
     }
 
@@ -37,16 +43,22 @@ struct RevocationRulesTests {
 
     @Test func aStaleCRLKeptInTheSignatureCannotHideANewerRevocation() async throws {
         let signature = try await signWithStaleEvidence(pki.signer)
-        let report = try verify(signature, [try pki.root.makeRevocationList(revoked: []), try revoking(pki.signer.certificate, at: dayAgo)])
-        #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .revoked), "\(report.signatures.map(\.checks))")
+        let report = try verify(
+            signature, [try pki.root.makeRevocationList(revoked: []), try revoking(pki.signer.certificate, at: dayAgo)])
+        #expect(
+            report.verdict == Verdict(indication: .totalFailed, subIndication: .revoked),
+            "\(report.signatures.map(\.checks))")
         let revocation = report.signatures[0].revocation.first
         #expect(revocation?.status == .revoked)
-        #expect(revocation?.source?.contains("issued") == true, "the report says which evidence decided and how fresh it was")
+        #expect(
+            revocation?.source?.contains("issued") == true,
+            "the report says which evidence decided and how fresh it was")
     }
 
     @Test func theSealRevokedBeforeTheTimeStampFailsTheDocument() async throws {
         let signature = try await signWithStaleEvidence(pki.signer)
-        let report = try verify(signature, [try pki.root.makeRevocationList(revoked: []), try revoking(pki.seal.certificate, at: dayAgo)])
+        let report = try verify(
+            signature, [try pki.root.makeRevocationList(revoked: []), try revoking(pki.seal.certificate, at: dayAgo)])
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .revoked))
         #expect(report.signatures.first { $0.role == .seal }?.verdict.subIndication == .revoked)
     }
@@ -54,8 +66,10 @@ struct RevocationRulesTests {
     // MARK: - Finding 2: the order of the evidence does not matter
 
     @Test func theOrderOfCRLsDoesNotChangeTheVerdict() async throws {
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
-        let old = try pki.intermediate.makeRevocationList(revoked: [], thisUpdate: Date().addingTimeInterval(-3 * 86_400))
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let old = try pki.intermediate.makeRevocationList(
+            revoked: [], thisUpdate: Date().addingTimeInterval(-3 * 86_400))
         let new = try revoking(pki.signer.certificate, at: dayAgo)
         let root = try pki.root.makeRevocationList(revoked: [])
         for order in [[root, old, new], [new, old, root], [old, root, new]] {
@@ -64,7 +78,8 @@ struct RevocationRulesTests {
         // The check the daemon makes before it signs: any evidence it holds that shows a revocation refuses.
         for order in [[root, old, new], [new, root, old]] {
             let chain = try pki.trust.chain(of: pki.signer)
-            let (check, _) = RevocationEvidence(crls: order).check(chain: chain, trust: try pki.trust, at: Date(), policy: .require)
+            let (check, _) = RevocationEvidence(crls: order).check(
+                chain: chain, trust: try pki.trust, at: Date(), policy: .require)
             #expect(check.subIndication == .revoked)
         }
     }
@@ -74,76 +89,102 @@ struct RevocationRulesTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data(try pki.intermediate.makeRevocationList(revoked: [], thisUpdate: dayAgo).pem.utf8)
             .write(to: directory.appendingPathComponent("demo-agency-ca.crl"))
-        try Data(try revoking(pki.seal.certificate, at: dayAgo).pem.utf8).write(to: directory.appendingPathComponent("zz-new.crl"))
+        try Data(try revoking(pki.seal.certificate, at: dayAgo).pem.utf8).write(
+            to: directory.appendingPathComponent("zz-new.crl"))
         let evidence = try RevocationEvidence.load([directory])
         let chain = try pki.trust.chain(of: pki.seal)
-        #expect(evidence.check(chain: chain, trust: try pki.trust, at: Date(), policy: .ifAvailable).0.subIndication == .revoked)
+        #expect(
+            evidence.check(chain: chain, trust: try pki.trust, at: Date(), policy: .ifAvailable).0.subIndication
+                == .revoked)
     }
 
     // MARK: - Finding 3: a PEM bundle holds several CRLs
 
     @Test func everyCRLOfAPEMBundleIsRead() async throws {
-        let bundle = try pki.write("bundle.pem", Data((try pki.root.makeRevocationList(revoked: []).pem
-            + revoking(pki.signer.certificate, at: dayAgo).pem).utf8))
+        let bundle = try pki.write(
+            "bundle.pem",
+            Data(
+                (try pki.root.makeRevocationList(revoked: []).pem
+                    + revoking(pki.signer.certificate, at: dayAgo).pem).utf8))
         let evidence = try RevocationEvidence.load([bundle])
         #expect(evidence.crls.count == 2)
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
         #expect(try verify(signature, evidence.crls).verdict.subIndication == .revoked)
         // A broken block after good ones is an error, not a shorter bundle.
-        let broken = try pki.write("broken.pem", Data((try pki.root.makeRevocationList(revoked: []).pem
-            + "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n").utf8))
+        let broken = try pki.write(
+            "broken.pem",
+            Data(
+                (try pki.root.makeRevocationList(revoked: []).pem
+                    + "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n").utf8))
         #expect(throws: CryptoError.self) { try RevocationEvidence.load([broken]) }
     }
 
     // MARK: - Finding 4: RFC 5280 §5 and §6.3.3
 
     @Test func aCRLWithAnUnknownCriticalExtensionIsNotUsed() async throws {
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
-        let odd = try pki.intermediate.makeRevocationList(revoked: [], extensions: [("1.3.6.1.4.1.55555.1", "critical,DER:05:00")])
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let odd = try pki.intermediate.makeRevocationList(
+            revoked: [], extensions: [("1.3.6.1.4.1.55555.1", "critical,DER:05:00")])
         let report = try verify(signature, [try pki.root.makeRevocationList(revoked: []), odd], policy: .ifAvailable)
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .tryLater))
-        #expect(report.signatures[0].checks.contains { $0.id == "revocation" && $0.detail.contains("critical extension") })
+        #expect(
+            report.signatures[0].checks.contains { $0.id == "revocation" && $0.detail.contains("critical extension") })
     }
 
     @Test func aCRLForAnotherPartitionSaysNothingOfTheCertificate() async throws {
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
         let root = try pki.root.makeRevocationList(revoked: [])
         // A CRL of CA certificates only, even one listing the signer, neither clears nor revokes a leaf.
-        let caOnly = try revoking(pki.signer.certificate, at: dayAgo, extensions: [("issuingDistributionPoint", "critical,onlyCA:TRUE")])
+        let caOnly = try revoking(
+            pki.signer.certificate, at: dayAgo, extensions: [("issuingDistributionPoint", "critical,onlyCA:TRUE")])
         let report = try verify(signature, [root, caOnly])
-        #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .tryLater), "\(report.signatures.map(\.checks))")
+        #expect(
+            report.verdict == Verdict(indication: .indeterminate, subIndication: .tryLater),
+            "\(report.signatures.map(\.checks))")
         // A CRL of end-entity certificates only does speak of it.
-        let usersOnly = try revoking(pki.signer.certificate, at: dayAgo, extensions: [("issuingDistributionPoint", "critical,onlyuser:TRUE")])
+        let usersOnly = try revoking(
+            pki.signer.certificate, at: dayAgo, extensions: [("issuingDistributionPoint", "critical,onlyuser:TRUE")])
         #expect(try verify(signature, [root, usersOnly]).verdict.subIndication == .revoked)
         // A CRL for a named distribution point the certificate does not name.
         let elsewhere = try pki.intermediate.makeRevocationList(
-            revoked: [], extensions: [("issuingDistributionPoint", "critical,fullname:URI:http://crl.example.vn/part2.crl")])
+            revoked: [],
+            extensions: [("issuingDistributionPoint", "critical,fullname:URI:http://crl.example.vn/part2.crl")])
         #expect(try verify(signature, [root, elsewhere]).verdict.subIndication == .tryLater)
     }
 
     @Test func aDeltaOrPartialCRLRevokesButCannotClearAlone() async throws {
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
         let root = try pki.root.makeRevocationList(revoked: [])
-        let emptyDelta = try pki.intermediate.makeRevocationList(revoked: [], extensions: [("2.5.29.27", "critical,DER:02:01:01")])
+        let emptyDelta = try pki.intermediate.makeRevocationList(
+            revoked: [], extensions: [("2.5.29.27", "critical,DER:02:01:01")])
         let delta = try verify(signature, [root, emptyDelta], policy: .ifAvailable)
         #expect(delta.verdict == Verdict(indication: .indeterminate, subIndication: .tryLater))
         #expect(delta.signatures[0].checks.contains { $0.id == "revocation" && $0.detail.contains("delta CRL") })
-        let revokingDelta = try revoking(pki.signer.certificate, at: dayAgo, extensions: [("2.5.29.27", "critical,DER:02:01:01")])
+        let revokingDelta = try revoking(
+            pki.signer.certificate, at: dayAgo, extensions: [("2.5.29.27", "critical,DER:02:01:01")])
         #expect(try verify(signature, [root, revokingDelta]).verdict.subIndication == .revoked)
         let someReasons = try pki.intermediate.makeRevocationList(
             revoked: [], extensions: [("issuingDistributionPoint", "critical,onlysomereasons:keyCompromise")])
         #expect(try verify(signature, [root, someReasons]).verdict.subIndication == .tryLater)
         // With the complete CRL beside it, the signature stands.
-        #expect(try verify(signature, [root, emptyDelta, try pki.intermediate.makeRevocationList(revoked: [])]).verdict == .passed)
+        #expect(
+            try verify(signature, [root, emptyDelta, try pki.intermediate.makeRevocationList(revoked: [])]).verdict
+                == .passed)
     }
 
     @Test func aCRLSignedByTheCAsSeparateCRLKeyIsUsedAndAForgedOneIsNot() async throws {
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
         let root = try pki.root.makeRevocationList(revoked: [])
         // The root certifies a CRL-signing key under the agency CA's name (RFC 5280 6.3.3 f).
         let key = try TestPKI.key()
         let crlSigner = CertificateIssuer(
-            certificate: try pki.root.issue(subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: key, profile: .revocationListSigner),
+            certificate: try pki.root.issue(
+                subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: key, profile: .revocationListSigner),
             key: key)
         let separate = try crlSigner.makeRevocationList(revoked: [(pki.signer.certificate, dayAgo)])
         let trust = try TrustStore(anchors: [pki.root.certificate], intermediates: [crlSigner.certificate])
@@ -155,29 +196,37 @@ struct RevocationRulesTests {
         let other = try TestPKI()
         let foreignKey = try TestPKI.key()
         let foreign = CertificateIssuer(
-            certificate: try other.root.issue(subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: foreignKey,
-                                              profile: .revocationListSigner),
+            certificate: try other.root.issue(
+                subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: foreignKey,
+                profile: .revocationListSigner),
             key: foreignKey)
         let forged = try foreign.makeRevocationList(revoked: [])
-        let lenient = SignatureVerifier(trust: try TrustStore(anchors: [pki.root.certificate], intermediates: [foreign.certificate]),
-                                        evidence: RevocationEvidence(crls: [root, forged]))
-            .verify(content: content, signature: signature, expecting: .document)
+        let lenient = SignatureVerifier(
+            trust: try TrustStore(anchors: [pki.root.certificate], intermediates: [foreign.certificate]),
+            evidence: RevocationEvidence(crls: [root, forged])
+        )
+        .verify(content: content, signature: signature, expecting: .document)
         #expect(lenient.verdict == Verdict(indication: .indeterminate, subIndication: .tryLater))
     }
 
     @Test func aCRLSignerWithoutCRLSignIsNotAuthentic() async throws {
         let caKey = try TestPKI.key()
         let noCRLSign = CertificateIssuer(
-            certificate: try pki.root.issue(subject: [("C", "VN"), ("CN", "Test Agency CA 2")], publicKey: caKey, profile: .intermediateCA,
-                                            additionalExtensions: [(NID_key_usage, "critical,keyCertSign")]),
+            certificate: try pki.root.issue(
+                subject: [("C", "VN"), ("CN", "Test Agency CA 2")], publicKey: caKey, profile: .intermediateCA,
+                additionalExtensions: [(NID_key_usage, "critical,keyCertSign")]),
             key: caKey)
         #expect(noCRLSign.certificate.keyUsage.map { $0 & UInt32(KU_CRL_SIGN) } == 0)
         let signer = try TestPKI.identity(noCRLSign, name: "Trần Thị Bình", role: .signer)
-        let signed = try await DetachedSigner().sign(content: content, signer: signer, seal: pki.seal, timeStamper: pki.tsa)
-        let report = SignatureVerifier(trust: try pki.trust, evidence: RevocationEvidence(crls: [
-            try pki.root.makeRevocationList(revoked: []), try pki.intermediate.makeRevocationList(revoked: []),
-            try noCRLSign.makeRevocationList(revoked: []),
-        ]), revocationPolicy: .ifAvailable).verify(content: content, signature: signed, expecting: .document)
+        let signed = try await DetachedSigner().sign(
+            content: content, signer: signer, seal: pki.seal, timeStamper: pki.tsa)
+        let report = SignatureVerifier(
+            trust: try pki.trust,
+            evidence: RevocationEvidence(crls: [
+                try pki.root.makeRevocationList(revoked: []), try pki.intermediate.makeRevocationList(revoked: []),
+                try noCRLSign.makeRevocationList(revoked: []),
+            ]), revocationPolicy: .ifAvailable
+        ).verify(content: content, signature: signed, expecting: .document)
         let person = report.signatures.first { $0.role == .signer }
         #expect(person?.verdict.subIndication == .tryLater, "\(person?.checks ?? [])")
         #expect(person?.checks.contains { $0.detail.contains("cRLSign") } == true)

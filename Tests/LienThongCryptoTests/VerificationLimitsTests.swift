@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LienThongCrypto
 
 /// A signature that asks for unbounded work is refused before any cryptography runs.
@@ -14,7 +15,9 @@ struct VerificationLimitsTests {
     }
 
     /// `der` with its SignedData's SignerInfos, or its certificates, replaced.
-    static func rewriting(_ der: Data, signerInfos: (([Data]) -> [Data])? = nil, certificates: (([Data]) -> [Data])? = nil) throws -> Data {
+    static func rewriting(
+        _ der: Data, signerInfos: (([Data]) -> [Data])? = nil, certificates: (([Data]) -> [Data])? = nil
+    ) throws -> Data {
         let outer = try #require(DER.elements(der)?.first)
         let contentInfo = try #require(DER.elements(outer.content))
         let wrapped = try #require(DER.elements(contentInfo[1].content)?.first)
@@ -22,9 +25,13 @@ struct VerificationLimitsTests {
         let fields = signedData.map { field -> Data in
             switch field.tag {
             case 0x31 where field.element == signedData.last?.element:
-                return DER.encode(tag: 0x31, DER.concatenate(signerInfos?(DER.elements(field.content)!.map(\.element)) ?? [field.content]))
+                return DER.encode(
+                    tag: 0x31,
+                    DER.concatenate(signerInfos?(DER.elements(field.content)!.map(\.element)) ?? [field.content]))
             case 0xA0:
-                return DER.encode(tag: 0xA0, DER.concatenate(certificates?(DER.elements(field.content)!.map(\.element)) ?? [field.content]))
+                return DER.encode(
+                    tag: 0xA0,
+                    DER.concatenate(certificates?(DER.elements(field.content)!.map(\.element)) ?? [field.content]))
             default:
                 return field.element
             }
@@ -37,7 +44,8 @@ struct VerificationLimitsTests {
     }
 
     @Test func aRepeatedSignerInfoIsRefused() async throws {
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
         #expect(try verify(signature).verdict == .passed)
         let repeated = try Self.rewriting(signature, signerInfos: { $0 + [$0[1]] })
         let report = try verify(repeated)
@@ -48,8 +56,10 @@ struct VerificationLimitsTests {
     }
 
     @Test func tenThousandSealsAreRefusedAtOnce() async throws {
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
-        let flood = try Self.rewriting(signature, signerInfos: { infos in (0..<10_000).map { infos[$0 % infos.count] } })
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let flood = try Self.rewriting(
+            signature, signerInfos: { infos in (0..<10_000).map { infos[$0 % infos.count] } })
         let started = ContinuousClock.now
         let report = try verify(flood)
         #expect(report.checks.contains { $0.detail.contains("more than 8 SignerInfos") }, "\(report.checks)")
@@ -58,8 +68,10 @@ struct VerificationLimitsTests {
     }
 
     @Test func tooManyCertificatesAreRefused() async throws {
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
-        let padded = try Self.rewriting(signature, certificates: { certificates in (0..<65).map { certificates[$0 % certificates.count] } })
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let padded = try Self.rewriting(
+            signature, certificates: { certificates in (0..<65).map { certificates[$0 % certificates.count] } })
         #expect(try verify(padded).checks.contains { $0.detail.contains("more than 64 certificates") })
         var limits = VerificationLimits()
         limits.signatureBytes = 1000

@@ -57,16 +57,20 @@ struct RegistryTests {
     }
 
     @Test func documentsWithoutTheirSealedIdentityAreFoundFromACursor() throws {
+        let seal = { (id: String, bytes: String, signature: UInt8) in
+            try registry.saveSealedIdentity(SealedIdentityRecord(documentID: id, identity: Data(bytes.utf8),
+                                                                 signature: Data([signature]), sealedAt: Date()))
+        }
         let first = try file(), second = try file()
         var (pending, next) = try registry.documentsAwaitingSealedIdentity(after: nil)
         #expect(pending.map(\.id) == [first.id, second.id])
         // A pass that seals the first leaves the second for the next pass, from where it stopped.
-        try registry.saveSealedIdentity(SealedIdentityRecord(documentID: first.id, identity: Data("{}".utf8), signature: Data([1]), sealedAt: Date()))
+        try seal(first.id, "{}", 1)
         (pending, next) = try registry.documentsAwaitingSealedIdentity(after: next)
         #expect(pending.map(\.id) == [second.id])
-        try registry.saveSealedIdentity(SealedIdentityRecord(documentID: second.id, identity: Data("{}".utf8), signature: Data([2]), sealedAt: Date()))
+        try seal(second.id, "{}", 2)
         // A second seal for the same document is ignored: recipients may hold the first.
-        try registry.saveSealedIdentity(SealedIdentityRecord(documentID: second.id, identity: Data("[]".utf8), signature: Data([3]), sealedAt: Date()))
+        try seal(second.id, "[]", 3)
         #expect(try registry.sealedIdentity(of: second.id)?.signature == Data([2]))
         (pending, next) = try registry.documentsAwaitingSealedIdentity(after: next)
         #expect(pending.isEmpty)

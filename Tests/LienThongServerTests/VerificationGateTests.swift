@@ -1,7 +1,8 @@
 import Foundation
+import LienThongAPI
 import Synchronization
 import Testing
-import LienThongAPI
+
 @testable import LienThongServer
 
 /// `POST /v1/verify` is open to anyone: its work is bounded per daemon and per address.
@@ -18,7 +19,9 @@ struct VerificationGateTests {
         }
         func release(_ count: Int) { for _ in 0..<count { semaphore.signal() } }
         func waitUntilEntered(_ count: Int) async {
-            while entered.load(ordering: .sequentiallyConsistent) < count { try? await Task.sleep(for: .milliseconds(5)) }
+            while entered.load(ordering: .sequentiallyConsistent) < count {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
         }
     }
 
