@@ -29,15 +29,20 @@ public struct DetachedSigner: Sendable {
     /// - Parameters:
     ///   - timeStamper: stamps every signature value (CAdES-T).
     ///   - evidence: CRLs and OCSP responses for the certificates, kept in every SignerInfo (CAdES-LT).
+    ///   - documentID: the document the file belongs to, signed into every SignerInfo (``DocumentBinding``).
+    ///   - contentType: `.documentIdentity` for the seal over a document's identity, `.data` for files.
     public func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity,
-                     timeStamper: (any TimeStamper)? = nil, evidence: RevocationEvidence? = nil) async throws -> Data {
-        try await sign(content: content, signer: signer, seal: seal, timeStamper: timeStamper, evidence: evidence, sealOver: nil)
+                     timeStamper: (any TimeStamper)? = nil, evidence: RevocationEvidence? = nil,
+                     documentID: String? = nil, contentType: SignedContentType = .data) async throws -> Data {
+        try await sign(content: content, signer: signer, seal: seal, timeStamper: timeStamper, evidence: evidence,
+                       sealOver: nil, documentID: documentID, contentType: contentType)
     }
 
     /// - Parameter sealOver: the signature value the seal binds to; the signer's own when nil.
     ///   Anything else makes the forgery the verifier must catch: a seal lifted from elsewhere.
     func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity, timeStamper: (any TimeStamper)?,
-              evidence: RevocationEvidence?, sealOver: Data?) async throws -> Data {
+              evidence: RevocationEvidence?, sealOver: Data?, documentID: String? = nil,
+              contentType: SignedContentType = .data) async throws -> Data {
         let messageDigest: [UInt8]
         do {
             messageDigest = try Digest.bytes(of: content, digest)
@@ -45,34 +50,40 @@ public struct DetachedSigner: Sendable {
             throw CryptoError("cannot read \(content.lastPathComponent) to sign it: \(error.localizedDescription)")
         }
         let signingTime = Date()
-        var first = try signerInfo(signer ?? seal, messageDigest, at: signingTime)
+        let bound = documentID.map { [SignedDataEncoder.attribute(SignedDataEncoder.OID.document, DER.octetString(Data($0.utf8)))] }
+            ?? []
+        let header = (contentType.objectIdentifier, bound)
+        var first = try signerInfo(signer ?? seal, messageDigest, at: signingTime, header: header)
         try await complete(&first, timeStamper: timeStamper, evidence: evidence)
         var signers = [first]
         if signer != nil {
             // The seal covers the same content and, as a signed attribute, the hash of the signature it seals.
             let binding = SignedDataEncoder.attribute(SignedDataEncoder.OID.sealBinding,
                                                       DER.octetString(Digest.sha256Bytes(sealOver ?? first.signature)))
-            var sealInfo = try signerInfo(seal, messageDigest, at: signingTime, extra: [binding])
+            var sealInfo = try signerInfo(seal, messageDigest, at: signingTime, header: header, extra: [binding])
             try await complete(&sealInfo, timeStamper: timeStamper, evidence: evidence)
             signers.append(sealInfo)
         }
         var seen: Set<Data> = []
         let certificates = [signer, seal].compactMap { $0 }.flatMap(\.chainDER).filter { seen.insert($0).inserted }
-        return SignedDataEncoder.encode(digestAlgorithm: digest.algorithmIdentifier, certificates: certificates, signers: signers)
+        return SignedDataEncoder.encode(digestAlgorithm: digest.algorithmIdentifier, contentType: contentType.objectIdentifier,
+                                        certificates: certificates, signers: signers)
     }
 
     /// A SignerInfo with the signed attributes content-type, signing-time, message-digest and ESS
     /// signing-certificate-v2 (CAdES-BES), signed with the identity's key.
-    private func signerInfo(_ identity: SigningIdentity, _ messageDigest: [UInt8], at time: Date, extra: [Data] = []) throws -> SignedDataEncoder.Signer {
+    /// `header`: the content type, and the document binding when there is one.
+    private func signerInfo(_ identity: SigningIdentity, _ messageDigest: [UInt8], at time: Date,
+                            header: (contentType: Data, binding: [Data]), extra: [Data] = []) throws -> SignedDataEncoder.Signer {
         typealias OID = SignedDataEncoder.OID
         var info = SignedDataEncoder.Signer(
             identifier: identity.encoding.identifier, digestAlgorithm: digest.algorithmIdentifier,
             signedAttributes: [
-                SignedDataEncoder.attribute(OID.contentType, OID.data),
+                SignedDataEncoder.attribute(OID.contentType, header.contentType),
                 SignedDataEncoder.attribute(OID.signingTime, DER.utcTime(time)),
                 SignedDataEncoder.attribute(OID.messageDigest, DER.octetString(messageDigest)),
                 identity.encoding.signingCertificate,
-            ] + extra)
+            ] + header.binding + extra)
         do {
             (info.signature, info.signatureAlgorithm) = try identity.key.sign(digest: Digest.bytes(info.signedContent, digest),
                                                                               algorithm: digest, padding: padding)

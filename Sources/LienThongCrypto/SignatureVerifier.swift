@@ -92,6 +92,18 @@ public struct SignatureVerifier: Sendable {
             signatureHashes.append(CMS_SignerInfo_get0_signature(info).map { Digest.sha256Bytes(Data(asn1: $0)) } ?? [])
         }
         report.checks += setChecks(report.signatures, infos: infos, signatureHashes: signatureHashes, expectation)
+        report.isDocumentIdentity = OBJ_cmp(CMS_get0_eContentType(cms), DocumentBinding.identityContentType) == 0
+        let bindings = (0..<shim_sk_CMS_SignerInfo_num(infos)).map { index -> String? in
+            var bytes: UnsafePointer<UInt8>?
+            let length = shim_cms_signed_octets(shim_sk_CMS_SignerInfo_value(infos, index), DocumentBinding.documentAttribute, &bytes)
+            return length < 0 || bytes == nil ? nil : String(decoding: UnsafeBufferPointer(start: bytes, count: Int(length)), as: UTF8.self)
+        }
+        if Set(bindings).count > 1 {
+            report.checks.append(.failed("document-binding", "the signatures over this file name different documents "
+                + "(\(bindings.map { $0 ?? "none" }.joined(separator: ", "))): they were put together from two documents",
+                .sigConstraintsFailure))
+        }
+        report.documentID = bindings.first ?? nil
         report.conclude()
         return report
     }

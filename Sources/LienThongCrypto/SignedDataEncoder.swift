@@ -18,6 +18,8 @@ enum SignedDataEncoder {
         static let timeStampToken = DER.objectIdentifier("1.2.840.113549.1.9.16.2.14")
         static let revocationValues = DER.objectIdentifier("1.2.840.113549.1.9.16.2.24")
         static let sealBinding = DER.objectIdentifier(SealBinding.attributeOID)
+        static let document = DER.objectIdentifier(DocumentBinding.documentAttributeOID)
+        static let documentIdentity = DER.objectIdentifier(DocumentBinding.identityContentTypeOID)
     }
 
     /// Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }
@@ -45,9 +47,9 @@ enum SignedDataEncoder {
     }
 
     /// ContentInfo { id-signedData, [0] SignedData } with no encapsulated content (detached).
-    static func encode(digestAlgorithm: Data, certificates: [Data], signers: [Signer]) -> Data {
+    static func encode(digestAlgorithm: Data, contentType: Data = OID.data, certificates: [Data], signers: [Signer]) -> Data {
         let signedData = DER.sequence(
-            DER.integer(1), DER.set([digestAlgorithm]), DER.sequence(OID.data), DER.set(certificates, tag: 0xA0),
+            DER.integer(1), DER.set([digestAlgorithm]), DER.sequence(contentType), DER.set(certificates, tag: 0xA0),
             DER.set(signers.map(\.encoded)))
         return DER.sequence(OID.signedData, DER.encode(tag: 0xA0, signedData))
     }

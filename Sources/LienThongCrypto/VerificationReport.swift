@@ -131,6 +131,11 @@ public struct FileReport: Sendable, Codable {
     /// Checks on the file and on its signatures taken together.
     public var checks: [Check]
     public var verdict: Verdict
+    /// The document every signature over the file names, signed in (``DocumentBinding``); nil for
+    /// files signed before LienThong bound them, or outside it.
+    public var documentID: String?
+    /// Whether the signature is the seal over a document's identity (its own content type), not a file's.
+    public var isDocumentIdentity = false
 
     /// Recomputes the verdict from the file's checks and its signatures'.
     mutating func conclude() {

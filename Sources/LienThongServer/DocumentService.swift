@@ -113,13 +113,15 @@ public struct DocumentService: Sendable {
             do {
                 do {
                     cms = try await signer.sign(content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil,
-                                                seal: sealIdentity, timeStamper: stamper, evidence: revocation)
+                                                seal: sealIdentity, timeStamper: stamper, evidence: revocation,
+                                                documentID: id)
                 } catch let error as TimeStampUnavailable where stampLater {
                     // Sent now, stamped by the backfill as soon as the TSA answers; the file says so.
                     logger.warning("sending without time stamps for now", metadata: ["reason": "\(error)"])
                     stamper = nil
                     cms = try await signer.sign(content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil,
-                                                seal: sealIdentity, timeStamper: nil, evidence: revocation)
+                                                seal: sealIdentity, timeStamper: nil, evidence: revocation,
+                                                documentID: id)
                 }
             } catch let error as TimeStampUnavailable {
                 throw Problem("time-stamp-unavailable", status: 503, title: "The time-stamping authority cannot be reached",

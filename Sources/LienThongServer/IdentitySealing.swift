@@ -40,13 +40,15 @@ extension DocumentService {
         let cms: Data
         do {
             cms = try await signer.sign(
-                content: staged, signer: nil, seal: seal, timeStamper: stamper, evidence: revocation)
+                content: staged, signer: nil, seal: seal, timeStamper: stamper, evidence: revocation,
+                documentID: document.id, contentType: .documentIdentity)
         } catch is TimeStampUnavailable {
             logger.warning(
                 "identity sealed without a time stamp: the TSA does not answer",
                 metadata: ["document": "\(document.id)"])
             cms = try await signer.sign(
-                content: staged, signer: nil, seal: seal, timeStamper: nil, evidence: revocation)
+                content: staged, signer: nil, seal: seal, timeStamper: nil, evidence: revocation,
+                documentID: document.id, contentType: .documentIdentity)
         }
         let record = SealedIdentityRecord(documentID: document.id, identity: bytes, signature: cms, sealedAt: now())
         try await disk.run { [registry] in try registry.saveSealedIdentity(record) }

@@ -4,26 +4,30 @@ import LienThongCrypto
 
 /// A folder written by `lienthong get`, verified as a whole: the issuer's seal over the document's
 /// identity (`identity.json`), every file it lists with its own signatures and its sealed SHA-256,
-/// the same agency behind both, and nothing else in the folder.
+/// each file's signatures bound to that document, the same agency behind all of them, and nothing
+/// else in the folder.
 ///
 /// `manifest.json` is a convenience anyone can edit: with a sealed identity it decides nothing.
-/// Exports made before identities were sealed are verified from it as before, with a warning.
+/// Exports made before identities were sealed (their files name no document) are verified from
+/// it as before, with a warning; an export whose files name a document but lacks its identity fails.
 struct ExportCheck {
     let directory: URL
     let manifest: ExportManifest?
     /// The identity's exact bytes and its seal, when the export has them.
     let sealedIdentity: (bytes: Data, signature: Data)?
 
-    /// The identity, decoded from the bytes the seal covers; nil when there is none or its seal fails.
+    /// The identity, decoded from the bytes the seal covers, once its seal holds (TOTAL_PASSED).
     private(set) var identity: DocumentIdentity?
+
+    /// The export's own files, beside the document's.
+    static let ownFiles: Set<String> = ["manifest.json", DocumentIdentity.fileName, DocumentIdentity.signatureName]
+    /// An identity, a manifest or a signature is kilobytes; a CAdES-LT signature with a government CRL, megabytes.
+    static let largestOwnFile = 64 << 20
 
     init(directory: URL) throws {
         self.directory = directory
-        let read = { (name: String) in
-            FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
-        }
-        if let bytes = read(DocumentIdentity.fileName) {
-            guard let signature = read(DocumentIdentity.signatureName) else {
+        if let bytes = try Self.readRegular(directory, DocumentIdentity.fileName) {
+            guard let signature = try Self.readRegular(directory, DocumentIdentity.signatureName) else {
                 throw Client.Failure(
                     description: "\(directory.path) has \(DocumentIdentity.fileName) "
                         + "without its seal \(DocumentIdentity.signatureName)")
@@ -32,7 +36,7 @@ struct ExportCheck {
         } else {
             sealedIdentity = nil
         }
-        if let data = read("manifest.json") {
+        if let data = try Self.readRegular(directory, "manifest.json") {
             do { manifest = try APIJSON.decoder.decode(ExportManifest.self, from: data) } catch {
                 throw Client.Failure(
                     description: "\(directory.path)/manifest.json is not a LienThong manifest: \(error)")
@@ -47,6 +51,26 @@ struct ExportCheck {
         }
     }
 
+    /// A regular file of the folder (not a link, a pipe or a device), at most `largestOwnFile`
+    /// bytes; nil when there is none.
+    private static func readRegular(_ directory: URL, _ name: String) throws -> Data? {
+        let path = directory.appendingPathComponent(name).path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw Client.Failure(description: "\(path) is not a regular file (a link, a pipe or a folder): "
+                                 + "verify reads only the export's own bytes")
+        }
+        guard (attributes[.size] as? Int ?? 0) <= largestOwnFile,
+              let data = FileManager.default.contents(atPath: path) else {
+            throw Client.Failure(description: "\(path) is larger than \(largestOwnFile) bytes or cannot be read")
+        }
+        return data
+    }
+
+    private static func isRegularFile(_ url: URL) -> Bool {
+        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType == .typeRegular
+    }
+
     /// A listed file: its name, what its signatures must be, and the SHA-256 the sender registered.
     private struct Entry {
         let name: String
@@ -58,154 +82,141 @@ struct ExportCheck {
         var checks: [Check] = []
         var files: [FileReport] = []
         var entries: [Entry] = []
-        var extraNames: Set<String> = ["manifest.json"]
+        var listed: DocumentIdentity?
 
         if let sealedIdentity {
-            extraNames.formUnion([DocumentIdentity.fileName, DocumentIdentity.signatureName])
-            let (report, identity, identityChecks) = verifyIdentity(sealedIdentity, verifier)
+            let (report, decoded, identityChecks) = verifyIdentity(sealedIdentity, verifier)
             files.append(report)
             checks += identityChecks
-            self.identity = identity
-            if let identity {
-                entries = identity.files.map {
-                    Entry(
-                        name: $0.name, expectation: $0.role == "document" ? .document : .attachment, sha256: $0.sha256)
+            listed = decoded
+            identity = report.verdict == .passed ? decoded : nil
+            if let decoded {
+                entries = decoded.files.map {
+                    Entry(name: $0.name, expectation: $0.role == "document" ? .document : .attachment, sha256: $0.sha256)
                 }
-                let positions = identity.files.map(\.position)
-                if positions != Array(positions.indices) || identity.files.first?.role != "document" {
-                    checks.append(
-                        .failed(
-                            "identity-files",
-                            "the sealed identity does not list the main document first, then its attachments in order",
-                            .formatFailure))
+                let positions = decoded.files.map(\.position)
+                if positions != Array(positions.indices) || decoded.files.first?.role != "document" {
+                    checks.append(.failed("identity-files", "the sealed identity does not list the main document first, "
+                                          + "then its attachments in order", .formatFailure))
                 }
-                if let manifest,
-                    manifest.files.map(\.name) != identity.files.map(\.name)
-                        || manifest.files.map({ $0.sha256.lowercased() })
-                            != identity.files.map({ $0.sha256.lowercased() })
-                {
-                    checks.append(
-                        .warning(
-                            "manifest",
-                            "manifest.json differs from the sealed identity; the sealed identity is what counts"))
+                if let manifest, manifest.files.map(\.name) != decoded.files.map(\.name)
+                    || manifest.files.map({ $0.sha256.lowercased() }) != decoded.files.map({ $0.sha256.lowercased() }) {
+                    checks.append(.warning("manifest", "manifest.json differs from the sealed identity; "
+                                           + "the sealed identity is what counts"))
                 }
             }
         } else if let manifest {
-            checks.append(
-                .warning(
-                    "identity-sealed",
-                    "this export has no sealed identity (it was made before LienThong sealed identities): "
-                        + "its number, symbol, subject and list of files come from manifest.json, which anyone can edit"
-                ))
             entries = manifest.files.map {
                 Entry(name: $0.name, expectation: $0.kind == "document" ? .document : .attachment, sha256: $0.sha256)
             }
             if manifest.files.first?.kind != "document" {
-                checks.append(
-                    .failed("main-document", "the manifest does not start with the main document", .formatFailure))
+                checks.append(.failed("main-document", "the manifest does not start with the main document", .formatFailure))
             }
         }
 
-        checks += folderChecks(entries.map(\.name), extra: extraNames)
-        for entry in entries {
-            files.append(verifyFile(entry, verifier))
-        }
-        if sealedIdentity != nil, identity != nil,
-            let agency = files.first?.signatures.first(where: { $0.role == .seal })
-        {
-            let others = files.dropFirst().flatMap { $0.signatures.filter { $0.role == .seal } }
-            let strangers = others.filter { $0.subject != agency.subject || $0.issuer != agency.issuer }
-            checks.append(
-                strangers.isEmpty
-                    ? .passed(
-                        "identity-agency",
-                        "the identity and every file are sealed by \(agency.commonName ?? agency.subject)")
-                    : .failed(
-                        "identity-agency",
-                        "\(strangers.map { $0.commonName ?? $0.subject }.joined(separator: ", ")) sealed files "
-                            + "of a document whose identity \(agency.commonName ?? agency.subject) sealed: "
-                            + "they come from another agency",
-                        .sigConstraintsFailure))
-        }
+        checks += folderChecks(entries.map(\.name))
+        let fileReports = entries.map { verifyFile($0, verifier) }
+        files += fileReports
+        checks += bindingChecks(fileReports, listed: listed, identitySeal: sealedIdentity == nil ? nil : files.first)
         return VerificationReport(files: files, checks: checks, validationTime: Date())
     }
 
-    private func verifyIdentity(
-        _ sealed: (bytes: Data, signature: Data), _ verifier: SignatureVerifier
-    )
-        -> (FileReport, DocumentIdentity?, [Check])
-    {
-        let (staged, cleanup) = Self.staging(sealed.bytes)
-        defer { cleanup() }
-        var report = verifier.verify(
-            content: staged, signature: sealed.signature, name: DocumentIdentity.fileName, expecting: .attachment)
-        guard report.verdict.indication != .totalFailed else {
-            return (
-                report, nil,
-                [
-                    .failed(
-                        "identity",
-                        "the seal over \(DocumentIdentity.fileName) does not hold: nothing it names can be believed",
-                        report.verdict.subIndication ?? .sigCryptoFailure)
-                ]
-            )
-        }
-        do {
-            let identity = try APIJSON.decoder.decode(DocumentIdentity.self, from: sealed.bytes)
-            guard identity.format == DocumentIdentity.currentFormat else {
-                report.add(
-                    .failed(
-                        "identity-format",
-                        "\(DocumentIdentity.fileName) is in format \(identity.format), "
-                            + "not \(DocumentIdentity.currentFormat)",
-                        .formatFailure))
-                return (report, nil, [])
+    /// Each file's signatures name the identity's document; the same agency sealed the identity and
+    /// every file. Without an identity, files that name a document show that it was taken out.
+    private func bindingChecks(_ reports: [FileReport], listed: DocumentIdentity?, identitySeal: FileReport?) -> [Check] {
+        guard let listed, let identitySeal else {
+            if let bound = reports.compactMap(\.documentID).first {
+                return [.failed("identity-missing", "these files were signed for document \(bound), whose sealed identity "
+                                + "(\(DocumentIdentity.fileName)) is missing from the folder: it was taken out",
+                                .formatFailure)]
             }
-            return (
-                report, identity,
-                [.passed("identity", "\(identity.numberAndSymbol) of \(identity.issuer.name), sealed by its issuer")]
-            )
-        } catch {
-            report.add(
-                .failed(
-                    "identity-format", "\(DocumentIdentity.fileName) is sealed but not a LienThong identity: \(error)",
-                    .formatFailure))
-            return (report, nil, [])
+            return sealedIdentity == nil
+                ? [.warning("identity-sealed", "this export has no sealed identity (it was made before LienThong sealed "
+                    + "identities): its number, symbol, subject and list of files come from manifest.json, "
+                    + "which anyone can edit")]
+                : []
         }
+        var checks: [Check] = []
+        for report in reports where report.documentID != listed.id || report.isDocumentIdentity {
+            let named = report.documentID.map { "was signed for document \($0)" } ?? "names no document"
+            checks.append(.failed("document-binding", "\(report.name) \(named), not \(listed.numberAndSymbol) (\(listed.id)): "
+                                  + "it comes from another document", .sigConstraintsFailure))
+        }
+        guard let agency = identitySeal.signatures.first(where: { $0.role == .seal }) else { return checks }
+        let strangers = reports.flatMap { $0.signatures.filter { $0.role == .seal } }
+            .filter { $0.subject != agency.subject || $0.issuer != agency.issuer }
+        let sealer = agency.commonName ?? agency.subject
+        checks.append(strangers.isEmpty
+            ? .passed("identity-agency", "the identity and every file are sealed by \(sealer)")
+            : .failed("identity-agency", "\(strangers.map { $0.commonName ?? $0.subject }.joined(separator: ", ")) sealed "
+                      + "files of a document whose identity \(sealer) sealed: they come from another agency",
+                      .sigConstraintsFailure))
+        return checks
     }
 
-    /// The folder holds exactly the listed files, their signatures and the export's own files:
-    /// no duplicates, no names outside it, no symbolic links.
-    private func folderChecks(_ names: [String], extra: Set<String>) -> [Check] {
+    /// The identity's seal, and the identity decoded from the bytes it covers.
+    private func verifyIdentity(_ sealed: (bytes: Data, signature: Data), _ verifier: SignatureVerifier)
+        -> (FileReport, DocumentIdentity?, [Check]) {
+        let (staged, cleanup) = Self.staging(sealed.bytes)
+        defer { cleanup() }
+        var report = verifier.verify(content: staged, signature: sealed.signature, name: DocumentIdentity.fileName,
+                                     expecting: .attachment)
+        guard report.verdict.indication != .totalFailed else {
+            return (report, nil, [.failed("identity", "the seal over \(DocumentIdentity.fileName) does not hold: "
+                                          + "nothing it names can be believed", report.verdict.subIndication ?? .sigCryptoFailure)])
+        }
+        guard report.isDocumentIdentity else {
+            report.add(.failed("identity-seal", "\(DocumentIdentity.fileName) carries a file's seal, not the seal LienThong "
+                               + "makes over a document's identity: an attachment cannot stand for it", .sigConstraintsFailure))
+            return (report, nil, [])
+        }
+        let identity: DocumentIdentity
+        do {
+            identity = try APIJSON.decoder.decode(DocumentIdentity.self, from: sealed.bytes)
+        } catch {
+            report.add(.failed("identity-format", "\(DocumentIdentity.fileName) is sealed but not a LienThong identity: \(error)",
+                               .formatFailure))
+            return (report, nil, [])
+        }
+        guard identity.format == DocumentIdentity.currentFormat, report.documentID == identity.id else {
+            report.add(.failed("identity-format", "\(DocumentIdentity.fileName) is in format \(identity.format) for document "
+                               + "\(identity.id), its seal for \(report.documentID ?? "no document")", .formatFailure))
+            return (report, nil, [])
+        }
+        let check: Check = report.verdict == .passed
+            ? .passed("identity", "\(identity.numberAndSymbol) of \(identity.issuer.name), sealed by its issuer")
+            : .warning("identity", "the seal over \(DocumentIdentity.fileName) is not yet proven "
+                       + "(\(report.verdict.indication.rawValue)): the document's identity is not shown")
+        return (report, identity, [check])
+    }
+
+    /// The folder holds exactly the listed files, their signatures and the export's own files,
+    /// names compared byte for byte: no duplicates (in any Unicode normal form), no names outside
+    /// it, no links, pipes or folders.
+    private func folderChecks(_ names: [String]) -> [Check] {
         var checks: [Check] = []
         var seen: Set<String> = []
         for name in names where !seen.insert(name).inserted {
             checks.append(.failed("listed-files", "\(name) is listed twice", .formatFailure))
         }
-        for name in names
-        where name.isEmpty || name.contains("/") || name == "." || name == ".." || extra.contains(name) {
-            checks.append(
-                .failed(
-                    "listed-files",
-                    "\"\(name)\" cannot be a file of the document: it would lie outside the folder or "
-                        + "stand for the export's own files", .formatFailure))
+        for name in names where name.isEmpty || name.contains("/") || name == "." || name == ".."
+            || Self.ownFiles.contains(name) {
+            checks.append(.failed("listed-files", "\"\(name)\" cannot be a file of the document: it would lie outside "
+                                  + "the folder or stand for the export's own files", .formatFailure))
         }
-        let expected = Set(names.flatMap { [$0, "\($0).p7s"] }).union(extra)
-        let present = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        for name in present.sorted() where !expected.contains(name) {
-            checks.append(
-                .failed(
-                    "unlisted-file", "\(name) is in the folder but is not one of the document's files", .formatFailure))
+        guard let present = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
+            return checks + [.failed("unlisted-file", "the folder \(directory.path) cannot be listed, so what else it holds "
+                                     + "cannot be known", .formatFailure)]
         }
-        for name in present.sorted() where expected.contains(name) {
-            let attributes = try? FileManager.default.attributesOfItem(
-                atPath: directory.appendingPathComponent(name).path)
-            if attributes?[.type] as? FileAttributeType != .typeRegular {
-                checks.append(
-                    .failed(
-                        "regular-file",
-                        "\(name) is not a regular file (a link or a folder): verify reads only the export's own bytes",
-                        .formatFailure))
+        let expected = Set((names.flatMap { [$0, "\($0).p7s"] } + Self.ownFiles).map { Array($0.utf8) })
+        for name in present.sorted() {
+            let url = directory.appendingPathComponent(name)
+            if !expected.contains(Array(name.utf8)) {
+                checks.append(.failed("unlisted-file", "\(name) is in the folder but is not one of the document's files",
+                                      .formatFailure))
+            } else if !Self.isRegularFile(url) {
+                checks.append(.failed("regular-file", "\(name) is not a regular file (a link, a pipe or a folder): "
+                                      + "verify reads only the export's own bytes", .formatFailure))
             }
         }
         return checks
@@ -213,50 +224,50 @@ struct ExportCheck {
 
     private func verifyFile(_ entry: Entry, _ verifier: SignatureVerifier) -> FileReport {
         let content = directory.appendingPathComponent(entry.name)
-        let missing = { (what: String) in
-            FileReport(
-                name: entry.name, sha256: nil, expectation: entry.expectation, signatures: [],
-                checks: [.failed("file-present", what, .formatFailure)],
-                verdict: Verdict(indication: .totalFailed, subIndication: .formatFailure))
+        let refused = { (what: String) in
+            FileReport(name: entry.name, sha256: nil, expectation: entry.expectation, signatures: [],
+                       checks: [.failed("file-present", what, .formatFailure)],
+                       verdict: Verdict(indication: .totalFailed, subIndication: .formatFailure))
         }
-        guard !entry.name.contains("/"), FileManager.default.fileExists(atPath: content.path) else {
-            return missing("\(entry.name) is missing from the folder")
+        guard !entry.name.isEmpty, !entry.name.contains("/"), !Self.ownFiles.contains(entry.name),
+              FileManager.default.fileExists(atPath: content.path) else {
+            return refused("\(entry.name) is missing from the folder")
         }
-        guard let signature = FileManager.default.contents(atPath: content.path + ".p7s") else {
-            return missing("\(entry.name).p7s, its signature, is missing from the folder")
+        guard Self.isRegularFile(content) else { return refused("\(entry.name) is not a regular file") }
+        let signature: Data
+        do {
+            guard let read = try Self.readRegular(directory, "\(entry.name).p7s") else {
+                return refused("\(entry.name).p7s, its signature, is missing from the folder")
+            }
+            signature = read
+        } catch {
+            return refused("\(error)")
         }
-        var report = verifier.verify(
-            content: content, signature: signature, name: entry.name, expecting: entry.expectation)
+        var report = verifier.verify(content: content, signature: signature, name: entry.name, expecting: entry.expectation)
         if let sha = report.sha256 {
             let source = sealedIdentity == nil ? "the sender registered" : "the sealed identity names"
-            report.add(
-                sha == entry.sha256.lowercased()
-                    ? .passed("identity-hash", "SHA-256 matches the one \(source)")
-                    : .failed(
-                        "identity-hash",
-                        "SHA-256 \(sha) differs from the \(entry.sha256) \(source): this is another file", .hashFailure)
-            )
+            report.add(sha == entry.sha256.lowercased()
+                ? .passed("identity-hash", "SHA-256 matches the one \(source)")
+                : .failed("identity-hash", "SHA-256 \(sha) differs from the \(entry.sha256) \(source): this is another file",
+                          .hashFailure))
         }
         return report
     }
 
     /// The identity's bytes in a file of their own, for the verifier that reads files.
     private static func staging(_ bytes: Data) -> (URL, () -> Void) {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "lienthong-identity-\(UUID().uuidString).json")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-identity-\(UUID().uuidString).json")
         FileManager.default.createFile(atPath: url.path, contents: bytes, attributes: [.posixPermissions: 0o600])
         return (url, { try? FileManager.default.removeItem(at: url) })
     }
 
-    /// All the signatures in the folder, for fetching revocation information before verifying
+    /// The signatures in the folder, for fetching revocation information before verifying
     /// (nothing is believed here: the names are only where to look).
     func signatures() -> [Data] {
-        let listed = sealedIdentity.flatMap { try? APIJSON.decoder.decode(DocumentIdentity.self, from: $0.bytes) }?
-            .files.map(\.name)
-        let names = listed ?? manifest?.files.map(\.name) ?? []
-        return
-            ([sealedIdentity?.signature]
-            + names.map { FileManager.default.contents(atPath: directory.appendingPathComponent("\($0).p7s").path) })
-            .compactMap { $0 }
+        let listed = sealedIdentity.flatMap { try? APIJSON.decoder.decode(DocumentIdentity.self, from: $0.bytes) }?.files
+            .map(\.name)
+        let names = (listed ?? manifest?.files.map(\.name) ?? []).filter { !$0.contains("/") }
+        return [sealedIdentity?.signature].compactMap { $0 }
+            + names.compactMap { try? Self.readRegular(directory, "\($0).p7s") }
     }
 }

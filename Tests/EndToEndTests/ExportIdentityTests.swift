@@ -62,6 +62,31 @@ final class ExportIdentityTests {
         #expect(forged.stdout.contains("HASH_FAILURE") && !forged.stdout.contains("tháng 11"), "\(forged.stdout)")
     }
 
+    @Test func anAttachmentsSealCannotStandForTheIdentity() throws {
+        // A clerk sends, as an attachment, an identity naming another issuer and number, then puts
+        // it and its seal in an export's place of identity.json.
+        _ = try export("real")
+        var forged = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url("real", "identity.json")))
+            as? [String: Any])
+        forged["issuer"] = ["code": "000.00.00.G01", "name": "Văn phòng Chính phủ"]
+        forged["numberAndSymbol"] = "99/QĐ-TTg"
+        let lie = try daemon.write("gia-mao.json",
+                                   String(decoding: try JSONSerialization.data(withJSONObject: forged), as: UTF8.self))
+        let cover = try daemon.write("bia.pdf", "%PDF-1.7 bìa\n")
+        let sent = try daemon.cli(["send", cover, lie, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Che giấu",
+                                   "--json"], as: "clerk.tinh-dien-bien")
+        let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String, "\(sent.stderr)")
+        #expect(try daemon.cli(["get", id, "--out", daemon.path("lent")], as: "clerk.xa-na-son").status == 0)
+        try FileManager.default.removeItem(at: url("real", "identity.json"))
+        try FileManager.default.removeItem(at: url("real", "identity.json.p7s"))
+        try FileManager.default.copyItem(at: url("lent", "gia-mao.json"), to: url("real", "identity.json"))
+        try FileManager.default.copyItem(at: url("lent", "gia-mao.json.p7s"), to: url("real", "identity.json.p7s"))
+        let verified = try verify("real")
+        #expect(verified.status == 1)
+        #expect(verified.stdout.contains("an attachment cannot stand for it") && !verified.stdout.contains("99/QĐ-TTg"),
+                "\(verified.stdout)")
+    }
+
     @Test func aDroppedOrSwappedAttachmentDoesNotVerify() throws {
         _ = try export("drop")
         let names = try FileManager.default.contentsOfDirectory(atPath: daemon.path("drop"))
@@ -91,6 +116,7 @@ final class ExportIdentityTests {
         #expect(
             swapped.stdout.contains("identity-hash") && swapped.stdout.contains("this is another file"),
             "\(swapped.stdout)")
+        #expect(swapped.stdout.contains("document-binding") && swapped.stdout.contains("it comes from another document"))
     }
 
     @Test func extraFilesLinksAndOldExportsAreNamed() throws {
@@ -113,10 +139,29 @@ final class ExportIdentityTests {
         try FileManager.default.removeItem(at: url("extra", main))
         try FileManager.default.moveItem(at: URL(fileURLWithPath: daemon.path("outside.pdf")), to: url("extra", main))
 
-        // Without its sealed identity (an export made before identities were sealed): verified from
-        // the manifest, with a warning that says so; a file listed twice is refused.
+        // The sealed identity taken out: its files name their document, so the removal is found.
         try FileManager.default.removeItem(at: url("extra", "identity.json"))
         try FileManager.default.removeItem(at: url("extra", "identity.json.p7s"))
+        let removed = try verify("extra")
+        #expect(removed.status == 1 && removed.stdout.contains("is missing from the folder: it was taken out"),
+                "\(removed.stdout)")
+
+        // An export made before identities were sealed: files signed without naming a document
+        // (stock OpenSSL, as the daemon did then), verified from the manifest with a warning; a
+        // file listed twice is refused.
+        let demo = daemon.workspace.appendingPathComponent("Certs/demo")
+        let attachment = try #require(try FileManager.default.contentsOfDirectory(atPath: daemon.path("extra"))
+            .first { $0.hasSuffix("-lich.txt") })
+        for (name, signers) in [(main, ["users/signer.tinh-dien-bien", "agencies/000.00.00.H18"]),
+                                (attachment, ["agencies/000.00.00.H18"])] {
+            let signed = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+                "cms", "-sign", "-binary", "-md", "sha256", "-in", url("extra", name).path, "-outform", "DER",
+                "-out", url("extra", name + ".p7s").path, "-certfile", demo.appendingPathComponent("agency-ca.pem").path,
+                "-passin", "file:" + daemon.path("data/key-passphrase"),
+            ] + signers.flatMap { ["-signer", demo.appendingPathComponent("\($0).pem").path,
+                                   "-inkey", demo.appendingPathComponent("\($0).key").path] }, in: daemon.workspace)
+            #expect(signed.status == 0, "\(signed.stderr)")
+        }
         let old = try verify("extra")
         #expect(old.status == 0, "\(old.stdout)")
         #expect(old.stdout.contains("no sealed identity") && old.stdout.contains("NOT SEALED"))
