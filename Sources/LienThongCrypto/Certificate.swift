@@ -110,6 +110,9 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         return String(cString: hex)
     }
 
+    /// Its subject key identifier, when it has one.
+    var subjectKeyID: Data? { X509_get0_subject_key_id(pointer).map { Data(asn1: $0) } }
+
     public var isSelfSigned: Bool { X509_check_issued(pointer, pointer) == X509_V_OK }
 
     /// The key usage bits (KU_DIGITAL_SIGNATURE …), or nil when the extension is absent.

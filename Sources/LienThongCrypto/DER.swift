@@ -119,7 +119,12 @@ extension DER {
     /// Whether the elements in `range` are canonical DER: minimal lengths, definite, the elements
     /// of every SET sorted (X.690 11.6), all the way down. What a signature covers must be read as
     /// it was signed; a lenient parser re-encoding a variant would let changed bytes pass.
-    static func isCanonical(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, sorted: Bool = false) -> Bool {
+    /// Nesting deeper than this is refused, as OpenSSL's ASN.1 parser does: a few hundred
+    /// kilobytes of nested SEQUENCEs would otherwise exhaust the stack.
+    static let maximumDepth = 32
+
+    static func isCanonical(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, sorted: Bool = false, depth: Int = 0) -> Bool {
+        guard depth < maximumDepth else { return false }
         var previous: Range<Int>?
         return forEach(bytes, range) { element in
             let header = element.content.lowerBound - element.whole.lowerBound
@@ -130,7 +135,9 @@ extension DER {
             if sorted, let previous, !bytes[previous].lexicographicallyPrecedes(bytes[element.whole]) && !bytes[previous].elementsEqual(bytes[element.whole]) {
                 return false
             }
-            if element.tag & 0x20 != 0, !isCanonical(bytes, element.content, sorted: element.tag == 0x31) { return false }
+            if element.tag & 0x20 != 0, !isCanonical(bytes, element.content, sorted: element.tag == 0x31, depth: depth + 1) {
+                return false
+            }
             previous = element.whole
             return true
         }

@@ -24,6 +24,9 @@ struct RevocationChecker {
     /// CRL-signing certificate other than the issuer may be found.
     var certificates: [Certificate] = []
 
+    /// How many certificates of a CRL issuer's name are tried as its CRL-signing key.
+    static let crlSignerCandidates = 4
+
     /// OCSP responses without a nextUpdate are taken as current this long after their thisUpdate.
     static let ocspWithoutNextUpdate: TimeInterval = 24 * 3600
 
@@ -117,12 +120,17 @@ struct RevocationChecker {
 
     /// The certificate whose key signed `crl` for `issuer`'s certificates: the issuer itself, or a
     /// certificate of the same name on a valid path to the same anchor (RFC 5280 §6.3.3 f).
+    /// Only a certificate whose key identifier is the CRL's authority key identifier is tried, and
+    /// at most a few: the certificates at hand may come from whoever sent the signature.
     private func crlSigner(_ crl: RevocationList, issuer: Certificate, at time: Date) -> Certificate? {
         if trust.cache.isIssued(crl, by: issuer) { return issuer }
         guard let anchor = chain.last else { return nil }
-        let known = certificates + chain + trust.intermediates + trust.anchors
-        for candidate in known
-        where candidate != issuer && crl.isNamed(by: candidate) && trust.cache.isIssued(crl, by: candidate) {
+        let known = Array(Set(certificates + chain + trust.intermediates + trust.anchors))
+        let candidates = known.filter { candidate in
+            candidate != issuer && crl.isNamed(by: candidate)
+                && (crl.authorityKeyID == nil || crl.authorityKeyID == candidate.subjectKeyID)
+        }
+        for candidate in candidates.prefix(Self.crlSignerCandidates) where trust.cache.isIssued(crl, by: candidate) {
             let stack = shim_sk_X509_new_null()!
             defer { shim_sk_X509_pop_free(stack) }
             for other in known { shim_sk_X509_push_up_ref(stack, other.pointer) }

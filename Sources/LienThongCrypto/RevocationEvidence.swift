@@ -99,12 +99,18 @@ public struct RevocationEvidence: Sendable {
             .check(at: time, proofOfExistence: proofOfExistence, policy: policy)
     }
 
-    /// The evidence a SignerInfo carries: its revocation-values attribute.
-    static func embedded(in info: OpaquePointer, cache: VerificationCache) -> RevocationEvidence {
+    /// The evidence a SignerInfo carries: its revocation-values attribute; nil when it keeps more
+    /// than `limit` CRLs and OCSP responses, which are then not even parsed.
+    static func embedded(in info: OpaquePointer, cache: VerificationCache, limit: Int) -> RevocationEvidence? {
         var bytes: UnsafePointer<UInt8>?
         let length = shim_cms_unsigned_sequence(info, NID_id_smime_aa_ets_revocationValues, 0, &bytes)
         guard length > 0, let bytes else { return RevocationEvidence() }
-        return cache.revocationEvidence(der: Data(bytes: bytes, count: Int(length))) ?? RevocationEvidence()
+        let der = Data(bytes: bytes, count: Int(length))
+        // RevocationValues { [0] { CRLs }, [1] { OCSP responses } }: counted from the framing.
+        let items = DER.elements(der)?.first.flatMap { DER.elements($0.content) }?
+            .compactMap { DER.elements($0.content)?.first.flatMap { DER.elements($0.content)?.count } }.reduce(0, +) ?? 0
+        guard items <= limit else { return nil }
+        return cache.revocationEvidence(der: der) ?? RevocationEvidence()
     }
 }
 

@@ -10,6 +10,8 @@ public final class RevocationList: @unchecked Sendable {
     public let nextUpdate: Date?
     /// What its extensions say of its scope and its conformance (RFC 5280 §5), read once.
     let profile: Profile
+    /// The keyIdentifier of its authority key identifier: which key signed it.
+    let authorityKeyID: Data?
 
     init(owning pointer: OpaquePointer) {
         self.pointer = pointer
@@ -17,6 +19,9 @@ public final class RevocationList: @unchecked Sendable {
         thisUpdate = Certificate.date(X509_CRL_get0_lastUpdate(pointer))
         nextUpdate = X509_CRL_get0_nextUpdate(pointer).map { Certificate.date($0) }
         profile = Profile(rawValue: shim_crl_profile(pointer))
+        let akid = X509_CRL_get_ext_d2i(pointer, NID_authority_key_identifier, nil, nil)?.assumingMemoryBound(to: AUTHORITY_KEYID.self)
+        authorityKeyID = akid?.pointee.keyid.map { Data(asn1: UnsafePointer($0)) }
+        AUTHORITY_KEYID_free(akid)
     }
     deinit { X509_CRL_free(pointer) }
 

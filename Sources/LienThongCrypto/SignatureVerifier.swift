@@ -67,6 +67,15 @@ public struct SignatureVerifier: Sendable {
             report.add(.failed("signature-format", "the signature embeds its own content; LienThong verifies detached signatures over the file", .formatFailure))
             return report
         }
+        // The limits again, on what OpenSSL parsed: a BER signature escapes the DER framing's count.
+        let signatureValues = (0..<shim_sk_CMS_SignerInfo_num(infos)).map {
+            CMS_SignerInfo_get0_signature(shim_sk_CMS_SignerInfo_value(infos, $0)).map { Data(asn1: $0) } ?? Data()
+        }
+        if let violation = limits.violation(signerInfos: signatureValues.count, certificates: certificates.count,
+                                            signatureValues: signatureValues) {
+            report.add(.failed("signature-format", violation, .formatFailure))
+            return report
+        }
 
         let untrusted = makeUntrustedStack(certificates)
         defer { shim_sk_X509_pop_free(untrusted) }
@@ -89,7 +98,7 @@ public struct SignatureVerifier: Sendable {
             let signedAttributes = layout?.signedAttributes[Int(index)].map { der[der.startIndex + $0.lowerBound..<der.startIndex + $0.upperBound] }
             report.signatures.append(verifySignerInfo(info, contentType: CMS_get0_eContentType(cms), digests: digests, untrusted: untrusted,
                                                       embedded: certificates, signedAttributes: signedAttributes))
-            signatureHashes.append(CMS_SignerInfo_get0_signature(info).map { Digest.sha256Bytes(Data(asn1: $0)) } ?? [])
+            signatureHashes.append(Digest.sha256Bytes(signatureValues[Int(index)]))
         }
         report.checks += setChecks(report.signatures, infos: infos, signatureHashes: signatureHashes, expectation)
         report.isDocumentIdentity = OBJ_cmp(CMS_get0_eContentType(cms), DocumentBinding.identityContentType) == 0
@@ -165,7 +174,13 @@ public struct SignatureVerifier: Sendable {
             ?? CertificatePurpose.documentSigningChecks(certificate)
         // The CRLs and OCSP responses kept in the signature, with those from outside: for the
         // time-stamping authority's certificate and for the signer's chain alike.
-        let revocationEvidence = RevocationEvidence.embedded(in: info, cache: trust.cache) + evidence
+        guard let embeddedEvidence = RevocationEvidence.embedded(in: info, cache: trust.cache, limit: limits.revocationValues) else {
+            report.checks = checks + [.failed("revocation-values", "the signature keeps more than \(limits.revocationValues) CRLs "
+                + "and OCSP responses: a document's chain needs a few", .formatFailure)]
+            report.verdict = Verdict(checks: report.checks)
+            return report
+        }
+        let revocationEvidence = embeddedEvidence + evidence
         if let (check, stamp) = verifyTimeStamp(info, untrusted: untrusted, evidence: revocationEvidence) {
             checks.append(check)
             if let stamp {

@@ -63,8 +63,13 @@ final class VerificationCache: Sendable {
     /// period carries the same bytes, so they are read once. Keyed by the bytes themselves: an
     /// exact match, and cheaper than hashing them with SHA-256.
     func revocationEvidence(der: Data) -> RevocationEvidence? {
-        Self.memo(evidence, Bytes(data: der)) { RevocationEvidence(revocationValues: der, cache: self) }
+        // Kept only when small: anyone may send megabytes of CRLs that verify nothing.
+        guard der.count <= Self.largestKept else { return RevocationEvidence(revocationValues: der, cache: self) }
+        return Self.memo(evidence, Bytes(data: der)) { RevocationEvidence(revocationValues: der, cache: self) }
     }
+
+    /// The largest revocation evidence or CRL remembered, in bytes.
+    static let largestKept = 1 << 20
 
     /// The certificates of a signature's `certificates` field (keyed by its exact bytes), read
     /// once per distinct set. The bytes are looked up where they lie and copied only to be
@@ -81,7 +86,8 @@ final class VerificationCache: Sendable {
     }
 
     func revocationList(der: Data) -> RevocationList? {
-        Self.memo(crls, Data(Digest.sha256Bytes(der))) { try? RevocationList(der: der) }
+        guard der.count <= Self.largestKept else { return try? RevocationList(der: der) }
+        return Self.memo(crls, Data(Digest.sha256Bytes(der))) { try? RevocationList(der: der) }
     }
 
     /// Whether `issuer` signed `crl`, checked once per pair.

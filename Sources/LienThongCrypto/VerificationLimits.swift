@@ -11,55 +11,59 @@ public struct VerificationLimits: Sendable {
     public var signerInfos = 8
     /// Certificates in the signature's certificate set.
     public var certificates = 64
+    /// CRLs and OCSP responses kept in one SignerInfo (CAdES revocation-values).
+    public var revocationValues = 32
 
     public init() {}
 
     public static let standard = VerificationLimits()
 
     /// Why `der` (ContentInfo with SignedData) asks more than these limits allow or repeats a
-    /// SignerInfo, or nil. Reads only the DER framing; what it cannot frame, the parser judges.
+    /// SignerInfo, or nil. Reads only the DER framing, before anything is parsed; a signature it
+    /// cannot frame (BER) is held to the same limits once OpenSSL has parsed it.
     public func violation(in der: Data) -> String? {
         guard der.count <= signatureBytes else {
-            return
-                "the signature is \(der.count) bytes, more than the \(signatureBytes) a document's signature may take"
+            return "the signature is \(der.count) bytes, more than the \(signatureBytes) a document's signature may take"
         }
         return der.withUnsafeBytes { bytes -> String? in
             // ContentInfo { contentType, [0] { SignedData { version, digestAlgorithms, encapContentInfo,
             //   [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos } } }
             guard let top = DER.scan(bytes, 0..<bytes.count), top.count == 1,
-                let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
-                let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
-                let fields = DER.scan(bytes, wrapped[0].content), let last = fields.last, last.tag == 0x31
+                  let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
+                  let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
+                  let fields = DER.scan(bytes, wrapped[0].content), let last = fields.last, last.tag == 0x31
             else { return nil }
+            var certificateCount = 0
             if let set = fields.first(where: { $0.tag == 0xA0 }) {
-                var count = 0
-                guard
-                    DER.forEach(
-                        bytes, set.content,
-                        { _ in
-                            count += 1
-                            return count <= certificates
-                        })
-                else {
-                    return count > certificates ? "the signature carries more than \(certificates) certificates" : nil
+                _ = DER.forEach(bytes, set.content) { _ in
+                    certificateCount += 1
+                    return certificateCount <= certificates
                 }
             }
             var signatureValues: [Data] = []
-            let whole = DER.forEach(bytes, last.content) { info in
+            _ = DER.forEach(bytes, last.content) { info in
                 // SignerInfo's one OCTET STRING at its top level is the signature value.
                 let value = DER.scan(bytes, info.content)?.first { $0.tag == 0x04 }
                 signatureValues.append(value.map { Data(bytes[$0.content]) } ?? Data(bytes[info.whole]))
                 return signatureValues.count <= signerInfos
             }
-            if !whole && signatureValues.count > signerInfos {
-                return "the signature holds more than \(signerInfos) SignerInfos; a document has a signature and a seal"
-            }
-            for (index, value) in signatureValues.enumerated() {
-                if let first = signatureValues[..<index].firstIndex(of: value) {
-                    return "SignerInfo \(index + 1) repeats SignerInfo \(first + 1): one signature counts once"
-                }
-            }
-            return nil
+            return violation(signerInfos: signatureValues.count, certificates: certificateCount,
+                             signatureValues: signatureValues)
         }
+    }
+
+    /// Why a signature of `signerInfos` SignerInfos with these signature values and
+    /// `certificates` certificates asks too much or repeats a SignerInfo, or nil.
+    public func violation(signerInfos count: Int, certificates certificateCount: Int, signatureValues: [Data]) -> String? {
+        if certificateCount > certificates { return "the signature carries more than \(certificates) certificates" }
+        if count > signerInfos {
+            return "the signature holds more than \(signerInfos) SignerInfos; a document has a signature and a seal"
+        }
+        for (index, value) in signatureValues.enumerated() {
+            if let first = signatureValues[..<index].firstIndex(of: value) {
+                return "SignerInfo \(index + 1) repeats SignerInfo \(first + 1): one signature counts once"
+            }
+        }
+        return nil
     }
 }

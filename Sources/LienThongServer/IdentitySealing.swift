@@ -54,19 +54,28 @@ extension DocumentService {
         try await disk.run { [registry] in try registry.saveSealedIdentity(record) }
     }
 
-    /// Seals the identities that documents filed after `cursor` without one still lack; stops at
-    /// the first failure. Returns how many it sealed and where the next pass may start.
+    /// Seals the identities that documents filed after `cursor` without one still lack. Returns
+    /// how many it sealed and where the next pass may start; throws when it could seal none.
     func sealPendingIdentities(after cursor: Int64?) async throws -> (sealed: Int, nextAfter: Int64) {
         let (pending, nextAfter) = try registry.documentsAwaitingSealedIdentity(after: cursor)
         var sealed = 0
+        var failure: (any Error)?
+        // One document that cannot be sealed (its agency's seal revoked, say) holds up no other.
         for document in pending {
-            guard let issuer = try registry.agency(document.issuerCode) else { continue }
-            let seal = try keys.seal(of: issuer)
-            try await sealDocumentIdentity(
-                of: document, files: registry.files(of: document.id), deliveries: registry.deliveries(of: document.id),
-                seal: seal, evidence: try await evidence.evidence(for: [seal]), stamper: timeStamper)
-            sealed += 1
+            do {
+                guard let issuer = try registry.agency(document.issuerCode) else { continue }
+                let seal = try keys.seal(of: issuer)
+                try await sealDocumentIdentity(
+                    of: document, files: registry.files(of: document.id), deliveries: registry.deliveries(of: document.id),
+                    seal: seal, evidence: try await evidence.evidence(for: [seal]), stamper: timeStamper)
+                sealed += 1
+            } catch {
+                logger.warning("identity not sealed", metadata: ["document": "\(document.id)", "reason": "\(error)"])
+                failure = error
+            }
         }
+        // Where documents are left unsealed, the next pass starts before them again.
+        if let failure, sealed == 0 { throw failure }
         return (sealed, nextAfter)
     }
 

@@ -19,17 +19,18 @@ final class VerificationGate: Sendable {
         pool.start()
     }
 
-    func run<T: Sendable>(for address: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+    /// Runs `work` holding one of the daemon's places, and the address's one: everything a
+    /// verification costs, fetching revocation information included, happens inside.
+    func admit<T: Sendable>(_ address: String, _ work: () async throws -> T) async throws -> T {
         let admitted = running.withLock { running in
             guard running.values.reduce(0, +) < capacity, running[address, default: 0] == 0 else { return false }
             running[address, default: 0] += 1
             return true
         }
         guard admitted else {
-            throw Problem(
-                "verification-busy", status: 429, title: "Too many verifications at once",
-                detail: "this server verifies \(capacity) signatures at a time and one per address; "
-                    + "wait for your previous verification to finish, then try again")
+            throw Problem("verification-busy", status: 429, title: "Too many verifications at once",
+                          detail: "this server verifies \(capacity) signatures at a time and one per address; "
+                              + "wait for your previous verification to finish, then try again")
         }
         defer {
             running.withLock { running in
@@ -37,6 +38,11 @@ final class VerificationGate: Sendable {
                 if running[address] == 0 { running[address] = nil }
             }
         }
-        return try await pool.runIfActive(work)
+        return try await work()
+    }
+
+    /// Runs CPU-bound `work` on the gate's own threads, off Swift's cooperative pool.
+    func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await pool.runIfActive(work)
     }
 }

@@ -28,14 +28,17 @@ struct VerificationService: Sendable {
             throw Problem("signature-refused", status: 422, title: "Signature refused before verification",
                           detail: "\(violation); send the detached signature exactly as the sender's system made it")
         }
-        verifier.evidence = local + (await fetcher.collect(chains: verifier.chains(of: signature), known: local, trust: trust))
-        let (checked, expectation, blobs) = (verifier, request.expect ?? .document, blobs)
-        return try await gate.run(for: address) {
-            let (staged, handle) = try blobs.stagingFile()
-            defer { blobs.discard(staged) }
-            try handle.write(contentsOf: content)
-            try handle.close()
-            return checked.verify(content: staged, signature: signature, name: name, expecting: expectation)
+        let (expectation, blobs, gate) = (request.expect ?? .document, blobs, gate)
+        return try await gate.admit(address) {
+            verifier.evidence = local + (await fetcher.collect(chains: verifier.chains(of: signature), known: local, trust: trust))
+            let checked = verifier
+            return try await gate.offload {
+                let (staged, handle) = try blobs.stagingFile()
+                defer { blobs.discard(staged) }
+                try handle.write(contentsOf: content)
+                try handle.close()
+                return checked.verify(content: staged, signature: signature, name: name, expecting: expectation)
+            }
         }
     }
 }

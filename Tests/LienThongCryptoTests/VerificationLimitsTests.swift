@@ -77,4 +77,34 @@ struct VerificationLimitsTests {
         limits.signatureBytes = 1000
         #expect(limits.violation(in: signature)?.contains("bytes") == true)
     }
+
+    @Test func aBERSignatureIsHeldToTheSameLimits() async throws {
+        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let flood = try Self.rewriting(signature, signerInfos: { infos in (0..<200).map { infos[$0 % infos.count] } })
+        // The outer SEQUENCE with an indefinite length: BER that OpenSSL reads and the DER framing does not.
+        let outer = try #require(DER.elements(flood)?.first)
+        let ber = Data([0x30, 0x80]) + outer.content + Data([0x00, 0x00])
+        #expect(VerificationLimits.standard.violation(in: ber) == nil, "the framing cannot count it")
+        let report = try verify(ber)
+        #expect(report.checks.contains { $0.detail.contains("more than 8 SignerInfos") }, "\(report.checks)")
+        #expect(report.signatures.isEmpty)
+    }
+
+    @Test func aSignatureKeepingTooManyCRLsIsRefusedUnparsed() async throws {
+        let crls = try (0..<33).map { _ in try pki.intermediate.makeRevocationList(revoked: []) }
+        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal,
+                                                        timeStamper: pki.tsa, evidence: RevocationEvidence(crls: crls))
+        let report = try verify(signature)
+        #expect(report.verdict.indication == .totalFailed)
+        #expect(report.signatures.allSatisfy { $0.checks.contains { $0.id == "revocation-values" && $0.result == .failed } })
+    }
+
+    @Test func deepNestingIsRefusedWithoutExhaustingTheStack() {
+        var nested = Data([0x05, 0x00])
+        for _ in 0..<50_000 { nested = DER.encode(tag: 0x30, nested) }
+        #expect(nested.withUnsafeBytes { DER.isCanonical($0, 0..<$0.count) } == false)
+        var shallow = Data([0x05, 0x00])
+        for _ in 0..<10 { shallow = DER.encode(tag: 0x30, shallow) }
+        #expect(shallow.withUnsafeBytes { DER.isCanonical($0, 0..<$0.count) })
+    }
 }

@@ -28,19 +28,19 @@ struct VerificationGateTests {
     @Test func oneAtATimePerAddressAndCapacityInAll() async throws {
         let gate = VerificationGate(capacity: 2)
         let latch = Latch()
-        let first = Task { try await gate.run(for: "10.0.0.1") { latch.work() } }
+        let first = Task { try await gate.admit("10.0.0.1") { try await gate.offload { latch.work() } } }
         await latch.waitUntilEntered(1)
         // The same address again, while its first verification runs: refused, not queued.
-        await #expect { try await gate.run(for: "10.0.0.1") { 0 } } throws: { error in
+        await #expect { try await gate.admit("10.0.0.1") { 0 } } throws: { error in
             (error as? Problem)?.status == 429 && (error as? Problem)?.type.hasSuffix("verification-busy") == true
         }
-        let second = Task { try await gate.run(for: "10.0.0.2") { latch.work() } }
+        let second = Task { try await gate.admit("10.0.0.2") { try await gate.offload { latch.work() } } }
         await latch.waitUntilEntered(2)
         // The daemon's capacity is taken: a third address waits its turn too.
-        await #expect(throws: Problem.self) { try await gate.run(for: "10.0.0.3") { 0 } }
+        await #expect(throws: Problem.self) { try await gate.admit("10.0.0.3") { 0 } }
         latch.release(2)
         #expect(try await first.value + second.value == 2)
         // Freed: the first address is served again.
-        #expect(try await gate.run(for: "10.0.0.1") { 7 } == 7)
+        #expect(try await gate.admit("10.0.0.1") { 7 } == 7)
     }
 }
