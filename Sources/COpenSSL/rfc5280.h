@@ -362,13 +362,15 @@ static inline int shim_crl_point_matches(X509_CRL *crl, X509 *cert) {
 /**
  * Whether `crl` lists `cert` (matching the certificateIssuer of indirect CRL entries): 1 with
  * the revocation date, 0 when it does not, 2 when a delta CRL takes it off (removeFromCRL).
+ * A listed certificate whose revocation date cannot be read is revoked since the epoch.
  */
 static inline int shim_crl_entry(X509_CRL *crl, X509 *cert, time_t *revoked_at) {
     X509_REVOKED *entry = NULL;
     int found = X509_CRL_get0_by_cert(crl, &entry, cert);
     if (found == 2) return 2;
     if (found != 1 || entry == NULL) return 0;
-    return shim_asn1_time_to_epoch(X509_REVOKED_get0_revocationDate(entry), revoked_at);
+    if (!shim_asn1_time_to_epoch(X509_REVOKED_get0_revocationDate(entry), revoked_at)) *revoked_at = 0;
+    return 1;
 }
 
 #endif

@@ -30,69 +30,54 @@ struct RevocationChecker {
     /// OCSP responses without a nextUpdate are taken as current this long after their thisUpdate.
     static let ocspWithoutNextUpdate: TimeInterval = 24 * 3600
 
-    func status(of certificate: Certificate, issuer: Certificate, at time: Date) -> RevocationStatus {
-        var revocations: [RevocationStatus] = []
-        var clearances: [RevocationStatus] = []
-        var unknown: RevocationStatus?
-        var defects: [String] = []
+    /// - Parameter crlKeys: whether CRLs signed by a CRL-signing key other than the issuer's count;
+    ///   false when checking such a key itself, which must not vouch for itself.
+    func status(of certificate: Certificate, issuer: Certificate, at time: Date, crlKeys: Bool = true) -> RevocationStatus {
+        var found = Findings(time: time)
         let blank = RevocationStatus(certificate: certificate.description, status: .missing)
 
         for crl in evidence.crls where crl.isNamed(by: issuer) {
-            guard let signer = crlSigner(crl, issuer: issuer, at: time) else { continue }
-            let which = "the CRL of \(issuer) issued \(VietnamTime.iso8601(crl.thisUpdate))"
+            guard let signer = crlSigner(crl, issuer: issuer, at: time, crlKeys: crlKeys) else { continue }
             if let usage = signer.keyUsage, usage & UInt32(KU_CRL_SIGN) == 0 {
-                defects.append("\(which) is signed by a certificate whose key usage lacks cRLSign (RFC 5280 6.3.3 f)")
+                found.defect(crl, issuer, "is signed by a certificate whose key usage lacks cRLSign (RFC 5280 6.3.3 f)")
                 continue
             }
             if let reason = crl.unusableReason {
-                defects.append("\(which) cannot be used: \(reason)")
+                found.defect(crl, issuer, "cannot be used: \(reason)")
                 continue
             }
             guard crl.covers(certificate) else { continue }
-            var status = blank
-            status.status = .good
-            status.issuedAt = crl.thisUpdate
-            status.nextUpdate = crl.nextUpdate
-            status.source =
-                "CRL of \(issuer)" + (signer == issuer ? "" : " signed by its CRL key \(signer)")
-                + Self.freshness(issued: crl.thisUpdate, next: crl.nextUpdate, at: time)
-            if let revoked = crl.revocationDate(of: certificate) {
-                status.status = .revoked
-                status.revokedAt = revoked
-                if revoked <= time {
-                    revocations.append(status)
-                    continue
-                }
-            }
-            if let reason = crl.incompleteReason {
-                defects.append("\(which) cannot show that \(certificate) was not revoked: \(reason)")
+            let revokedAt = crl.revocationDate(of: certificate)
+            let revokes = revokedAt.map { $0 <= time } ?? false
+            if !revokes, let reason = crl.incompleteReason {
+                found.defect(crl, issuer, "cannot show that \(certificate) was not revoked: \(reason)")
                 continue
             }
-            if Self.isFresh(issued: crl.thisUpdate, next: crl.nextUpdate, at: time) { clearances.append(status) }
+            guard revokes || Self.isFresh(issued: crl.thisUpdate, next: crl.nextUpdate, at: time) else { continue }
+            var status = blank
+            status.status = revokedAt == nil ? .good : .revoked
+            status.revokedAt = revokedAt
+            status.issuedAt = crl.thisUpdate
+            status.nextUpdate = crl.nextUpdate
+            status.source = "CRL of \(issuer)" + (signer == issuer ? "" : " signed by its CRL key \(signer)")
+                + (crl.thisUpdate >= time ? Self.freshness(issued: crl.thisUpdate, next: crl.nextUpdate, at: time)
+                    : crl.datesText)
+            found.keep(status)
         }
 
         for status in ocspStatuses(of: certificate, issuer: issuer, at: time) {
             switch status.status {
-            case .revoked where (status.revokedAt ?? .distantPast) <= time: revocations.append(status)
+            case .revoked where (status.revokedAt ?? .distantPast) <= time: found.keep(status)
             case .good, .revoked:
-                let next =
-                    status.nextUpdate ?? status.issuedAt.map { $0.addingTimeInterval(Self.ocspWithoutNextUpdate) }
-                if let issued = status.issuedAt, Self.isFresh(issued: issued, next: next, at: time) {
-                    clearances.append(status)
-                }
-            default: unknown = unknown ?? status
+                let next = status.nextUpdate ?? status.issuedAt.map { $0.addingTimeInterval(Self.ocspWithoutNextUpdate) }
+                if let issued = status.issuedAt, Self.isFresh(issued: issued, next: next, at: time) { found.keep(status) }
+            default: found.unknown = found.unknown ?? status
             }
         }
 
-        if let first = revocations.min(by: { ($0.revokedAt ?? .distantPast) < ($1.revokedAt ?? .distantPast) }) {
-            return first
-        }
-        if let freshest = clearances.max(by: { ($0.issuedAt ?? .distantPast) < ($1.issuedAt ?? .distantPast) }) {
-            return freshest
-        }
-        if let unknown { return unknown }
+        if let status = found.revoked ?? found.cleared ?? found.unknown { return status }
         var result = blank
-        if let defect = defects.first {
+        if let defect = found.firstDefect {
             result.status = .unusable
             result.source = defect
         } else if let reason = evidence.unreachable[certificate.serialNumber] {
@@ -100,6 +85,28 @@ struct RevocationChecker {
             result.source = reason
         }
         return result
+    }
+
+    /// The earliest revocation, the freshest clearance, the first "unknown" and the first defect,
+    /// kept as they come: a batch asks this thousands of times a second.
+    private struct Findings {
+        let time: Date
+        var revoked: RevocationStatus?
+        var cleared: RevocationStatus?
+        var unknown: RevocationStatus?
+        var firstDefect: String?
+
+        mutating func keep(_ status: RevocationStatus) {
+            if status.status == .revoked, let date = status.revokedAt, date <= time {
+                if date < (revoked?.revokedAt ?? .distantFuture) { revoked = status }
+            } else if cleared == nil || (status.issuedAt ?? .distantPast) > (cleared?.issuedAt ?? .distantPast) {
+                cleared = status
+            }
+        }
+
+        mutating func defect(_ crl: RevocationList, _ issuer: Certificate, _ what: String) {
+            if firstDefect == nil { firstDefect = "the CRL of \(issuer) issued \(VietnamTime.iso8601(crl.thisUpdate)) \(what)" }
+        }
     }
 
     static func isFresh(issued: Date, next: Date?, at time: Date) -> Bool {
@@ -122,9 +129,11 @@ struct RevocationChecker {
     /// certificate of the same name on a valid path to the same anchor (RFC 5280 §6.3.3 f).
     /// Only a certificate whose key identifier is the CRL's authority key identifier is tried, and
     /// at most a few: the certificates at hand may come from whoever sent the signature.
-    private func crlSigner(_ crl: RevocationList, issuer: Certificate, at time: Date) -> Certificate? {
+    /// Such a key must have been valid, on a path to the same anchor, when it signed the CRL, and
+    /// not revoked then by its own issuer's CRLs, as RFC 5280 §6.3.3 f asks of the CRL issuer's path.
+    private func crlSigner(_ crl: RevocationList, issuer: Certificate, at time: Date, crlKeys: Bool) -> Certificate? {
         if trust.cache.isIssued(crl, by: issuer) { return issuer }
-        guard let anchor = chain.last else { return nil }
+        guard crlKeys, let anchor = chain.last else { return nil }
         let known = Array(Set(certificates + chain + trust.intermediates + trust.anchors))
         let candidates = known.filter { candidate in
             candidate != issuer && crl.isNamed(by: candidate)
@@ -134,8 +143,11 @@ struct RevocationChecker {
             let stack = shim_sk_X509_new_null()!
             defer { shim_sk_X509_pop_free(stack) }
             for other in known { shim_sk_X509_push_up_ref(stack, other.pointer) }
-            let (check, path) = trust.validatePath(candidate, untrusted: stack, at: time, proofOfExistence: true)
-            if check.result == .passed, path.last == anchor { return candidate }
+            let (check, path) = trust.validatePath(candidate, untrusted: stack, at: crl.thisUpdate, proofOfExistence: true)
+            guard check.result == .passed, path.last == anchor, path.count > 1 else { continue }
+            let own = status(of: candidate, issuer: path[1], at: crl.thisUpdate, crlKeys: false)
+            if own.status == .revoked, (own.revokedAt ?? .distantPast) <= crl.thisUpdate { continue }
+            return candidate
         }
         return nil
     }

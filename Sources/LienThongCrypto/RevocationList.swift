@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import LienThongDomain
 
 /// A certificate revocation list, parsed once and shared.
 public final class RevocationList: @unchecked Sendable {
@@ -12,6 +13,9 @@ public final class RevocationList: @unchecked Sendable {
     let profile: Profile
     /// The keyIdentifier of its authority key identifier: which key signed it.
     let authorityKeyID: Data?
+    /// When it was issued and until when it is current, as reports say it: written once, as a
+    /// batch of verifications cites the same CRL thousands of times.
+    let datesText: String
 
     init(owning pointer: OpaquePointer) {
         self.pointer = pointer
@@ -19,6 +23,8 @@ public final class RevocationList: @unchecked Sendable {
         thisUpdate = Certificate.date(X509_CRL_get0_lastUpdate(pointer))
         nextUpdate = X509_CRL_get0_nextUpdate(pointer).map { Certificate.date($0) }
         profile = Profile(rawValue: shim_crl_profile(pointer))
+        datesText = ", issued \(VietnamTime.iso8601(thisUpdate))"
+            + (nextUpdate.map { ", current until \(VietnamTime.iso8601($0))" } ?? "")
         let akid = X509_CRL_get_ext_d2i(pointer, NID_authority_key_identifier, nil, nil)?.assumingMemoryBound(to: AUTHORITY_KEYID.self)
         authorityKeyID = akid?.pointee.keyid.map { Data(asn1: UnsafePointer($0)) }
         AUTHORITY_KEYID_free(akid)

@@ -41,8 +41,9 @@ public struct SignatureVerifier: Sendable {
             report.add(.failed("signature-format", "the signature has \(extra) bytes after its CMS structure: it was changed or joined to something else", .formatFailure))
             return report
         }
-        if let violation = limits.violation(in: der) {
-            report.add(.failed("signature-format", violation, .formatFailure))
+        if der.count > limits.signatureBytes {
+            report.add(.failed("signature-format", "the signature is \(der.count) bytes, more than the \(limits.signatureBytes) "
+                               + "a document's signature may take", .formatFailure))
             return report
         }
         let layout: SignedDataLayout?
@@ -67,12 +68,8 @@ public struct SignatureVerifier: Sendable {
             report.add(.failed("signature-format", "the signature embeds its own content; LienThong verifies detached signatures over the file", .formatFailure))
             return report
         }
-        // The limits again, on what OpenSSL parsed: a BER signature escapes the DER framing's count.
-        let signatureValues = (0..<shim_sk_CMS_SignerInfo_num(infos)).map {
-            CMS_SignerInfo_get0_signature(shim_sk_CMS_SignerInfo_value(infos, $0)).map { Data(asn1: $0) } ?? Data()
-        }
-        if let violation = limits.violation(signerInfos: signatureValues.count, certificates: certificates.count,
-                                            signatureValues: signatureValues) {
+        // The limits on what OpenSSL parsed, DER or BER, before any cryptography.
+        if let violation = limits.violation(signerInfos: infos, certificates: certificates.count) {
             report.add(.failed("signature-format", violation, .formatFailure))
             return report
         }
@@ -98,21 +95,22 @@ public struct SignatureVerifier: Sendable {
             let signedAttributes = layout?.signedAttributes[Int(index)].map { der[der.startIndex + $0.lowerBound..<der.startIndex + $0.upperBound] }
             report.signatures.append(verifySignerInfo(info, contentType: CMS_get0_eContentType(cms), digests: digests, untrusted: untrusted,
                                                       embedded: certificates, signedAttributes: signedAttributes))
-            signatureHashes.append(Digest.sha256Bytes(signatureValues[Int(index)]))
+            signatureHashes.append(CMS_SignerInfo_get0_signature(info).map { Digest.sha256Bytes(Data(asn1: $0)) } ?? [])
         }
         report.checks += setChecks(report.signatures, infos: infos, signatureHashes: signatureHashes, expectation)
         report.isDocumentIdentity = OBJ_cmp(CMS_get0_eContentType(cms), DocumentBinding.identityContentType) == 0
-        let bindings = (0..<shim_sk_CMS_SignerInfo_num(infos)).map { index -> String? in
+        let bindings = (0..<shim_sk_CMS_SignerInfo_num(infos)).map { index -> UnsafeBufferPointer<UInt8>? in
             var bytes: UnsafePointer<UInt8>?
             let length = shim_cms_signed_octets(shim_sk_CMS_SignerInfo_value(infos, index), DocumentBinding.documentAttribute, &bytes)
-            return length < 0 || bytes == nil ? nil : String(decoding: UnsafeBufferPointer(start: bytes, count: Int(length)), as: UTF8.self)
+            return length < 0 || bytes == nil ? nil : UnsafeBufferPointer(start: bytes, count: Int(length))
         }
-        if Set(bindings).count > 1 {
+        let text = { (binding: UnsafeBufferPointer<UInt8>?) in binding.map { String(decoding: $0, as: UTF8.self) } }
+        if bindings.dropFirst().contains(where: { ($0 == nil) != (bindings[0] == nil) || $0.map { !$0.elementsEqual(bindings[0]!) } == true }) {
             report.checks.append(.failed("document-binding", "the signatures over this file name different documents "
-                + "(\(bindings.map { $0 ?? "none" }.joined(separator: ", "))): they were put together from two documents",
+                + "(\(bindings.map { text($0) ?? "none" }.joined(separator: ", "))): they were put together from two documents",
                 .sigConstraintsFailure))
         }
-        report.documentID = bindings.first ?? nil
+        report.documentID = text(bindings[0])
         report.conclude()
         return report
     }

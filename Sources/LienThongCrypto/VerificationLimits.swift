@@ -1,3 +1,4 @@
+import COpenSSL
 import Foundation
 
 /// How much one signature may ask of the verifier. A document needs a person's signature and the
@@ -52,18 +53,39 @@ public struct VerificationLimits: Sendable {
         }
     }
 
-    /// Why a signature of `signerInfos` SignerInfos with these signature values and
-    /// `certificates` certificates asks too much or repeats a SignerInfo, or nil.
-    public func violation(signerInfos count: Int, certificates certificateCount: Int, signatureValues: [Data]) -> String? {
-        if certificateCount > certificates { return "the signature carries more than \(certificates) certificates" }
-        if count > signerInfos {
-            return "the signature holds more than \(signerInfos) SignerInfos; a document has a signature and a seal"
-        }
-        for (index, value) in signatureValues.enumerated() {
-            if let first = signatureValues[..<index].firstIndex(of: value) {
-                return "SignerInfo \(index + 1) repeats SignerInfo \(first + 1): one signature counts once"
+    /// Why a parsed signature with `infos` (a `STACK_OF(CMS_SignerInfo)`) and `certificates`
+    /// certificates asks too much or repeats a SignerInfo, or nil; nothing is copied.
+    func violation(signerInfos infos: OpaquePointer, certificates certificateCount: Int) -> String? {
+        let count = Int(shim_sk_CMS_SignerInfo_num(infos))
+        if certificateCount > certificates { return Self.tooManyCertificates(certificates) }
+        if count > signerInfos { return Self.tooManySignerInfos(signerInfos) }
+        let values = (0..<count).map { CMS_SignerInfo_get0_signature(shim_sk_CMS_SignerInfo_value(infos, Int32($0))) }
+        for index in values.indices {
+            if let first = values[..<index].firstIndex(where: { ASN1_STRING_cmp($0, values[index]) == 0 }) {
+                return Self.repeated(index, first)
             }
         }
         return nil
+    }
+
+    /// Why a signature of `signerInfos` SignerInfos with these signature values and
+    /// `certificates` certificates asks too much or repeats a SignerInfo, or nil.
+    func violation(signerInfos count: Int, certificates certificateCount: Int, signatureValues: [Data]) -> String? {
+        if certificateCount > certificates { return Self.tooManyCertificates(certificates) }
+        if count > signerInfos { return Self.tooManySignerInfos(signerInfos) }
+        for (index, value) in signatureValues.enumerated() {
+            if let first = signatureValues[..<index].firstIndex(of: value) { return Self.repeated(index, first) }
+        }
+        return nil
+    }
+
+    private static func tooManyCertificates(_ limit: Int) -> String { "the signature carries more than \(limit) certificates" }
+
+    private static func tooManySignerInfos(_ limit: Int) -> String {
+        "the signature holds more than \(limit) SignerInfos; a document has a signature and a seal"
+    }
+
+    private static func repeated(_ index: Int, _ first: Int) -> String {
+        "SignerInfo \(index + 1) repeats SignerInfo \(first + 1): one signature counts once"
     }
 }
