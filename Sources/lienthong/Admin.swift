@@ -84,7 +84,7 @@ struct Admin: AsyncParsableCommand {
 
             func run() async throws {
                 try await reporting {
-                    let issued = try await connection.client().post("/v1/admin/users/\(username)/tokens?days=\(days)", json: [String: String](),
+                    let issued = try await connection.client().post(Client.path("admin", "users", username, "tokens") + "?days=\(days)", json: [String: String](),
                                                                     as: IssuedToken.self)
                     try Admin.show(issued, json: output.json)
                 }
@@ -98,7 +98,7 @@ struct Admin: AsyncParsableCommand {
 
             func run() async throws {
                 try await reporting {
-                    let answer = try await connection.client().post("/v1/admin/users/\(username)/revoke", json: [String: String](), as: [String: Int].self)
+                    let answer = try await connection.client().post(Client.path("admin", "users", username, "revoke"), json: [String: String](), as: [String: Int].self)
                     print("Revoked \(answer["revoked"] ?? 0) tokens of \(username); no client certificate gets in and no signature is made in their name until `lienthong admin user token \(username)`")
                 }
             }

@@ -33,7 +33,7 @@ struct AgenciesShow: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let agency = try await connection.client().get("/v1/agencies/\(code)", as: AgencyView.self)
+            let agency = try await connection.client().get(Client.path("agencies", code), as: AgencyView.self)
             if output.json { return try Output.printJSON(agency) }
             print("\(agency.code)  \(agency.name) (\(agency.abbreviation))")
             print("  status: \(agency.status)" + (agency.successor.map { ", succeeded by \($0)" } ?? ""))
@@ -78,7 +78,7 @@ struct AgenciesRetire: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let agency = try await connection.client().post("/v1/agencies/\(code)/retire", json: RetireRequest(successor: successor),
+            let agency = try await connection.client().post(Client.path("agencies", code, "retire"), json: RetireRequest(successor: successor),
                                                             as: AgencyView.self)
             if output.json { return try Output.printJSON(agency) }
             print("Retired \(agency.code) \(agency.name)" + (agency.successor.map { "; documents addressed to it go to \($0)" } ?? ""))

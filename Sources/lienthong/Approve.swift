@@ -43,7 +43,7 @@ struct Approvals: AsyncParsableCommand {
         try await reporting {
             let client = try connection.client()
             if let withdraw {
-                let approval = try await client.post("/v1/approvals/\(withdraw)/withdraw", json: [String: String](), as: ApprovalView.self)
+                let approval = try await client.post(Client.path("approvals", try Client.id(withdraw, of: "approval"), "withdraw"), json: [String: String](), as: ApprovalView.self)
                 if output.json { return try Output.printJSON(approval) }
                 return print("Withdrew approval \(approval.id) (SHA-256 \(approval.sha256)); it signs nothing now")
             }

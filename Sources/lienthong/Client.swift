@@ -15,6 +15,26 @@ struct Client {
         let description: String
     }
 
+    /// `/v1/` and `segments`, each percent-encoded: no argument reaches another route
+    /// (`../agencies/X/retire?` is one segment, not four).
+    static func path(_ segments: String...) -> String {
+        "/v1/" + segments.map { segment in
+            let encoded = segment.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+            return encoded == "." || encoded == ".." ? encoded.replacingOccurrences(of: ".", with: "%2E") : encoded
+        }.joined(separator: "/")
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// A document's or an approval's id as `inbox`, `send` and `approve` show it: a UUID.
+    static func id(_ text: String, of what: String = "document") throws -> String {
+        guard let uuid = UUID(uuidString: text) else {
+            throw Failure(description: "\"\(text)\" is not a \(what) id: use the id `lienthong inbox` or `send` shows, "
+                          + "such as 324f5674-b6d1-4f13-b3ea-c7ed4aef354e")
+        }
+        return uuid.uuidString.lowercased()
+    }
+
     func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
         try await decode(type, perform(request("GET", path)))
     }

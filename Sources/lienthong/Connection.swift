@@ -47,10 +47,13 @@ struct ConnectionOptions: ParsableArguments {
         return try? JSONDecoder().decode(Stored.self, from: data)
     }
 
-    /// `$XDG_CONFIG_HOME/lienthong/config.json`, or `~/.config/lienthong/config.json`.
+    /// `$XDG_CONFIG_HOME/lienthong/config.json`, or `$HOME/.config/lienthong/config.json` (the
+    /// account's home directory when HOME is not set).
     static func configurationFile(_ environment: [String: String]) -> URL {
-        let base = environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
+        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? home.appendingPathComponent(".config")
         return base.appendingPathComponent("lienthong/config.json")
     }
 }

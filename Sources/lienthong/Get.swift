@@ -13,7 +13,8 @@ struct Get: AsyncParsableCommand {
     func run() async throws {
         try await reporting {
             let client = try connection.client()
-            let document = try await client.get("/v1/documents/\(id)", as: DocumentView.self)
+            let id = try Client.id(self.id)
+            let document = try await client.get(Client.path("documents", id), as: DocumentView.self)
             let directory = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var files: [ExportManifest.File] = []
@@ -24,16 +25,16 @@ struct Get: AsyncParsableCommand {
                       !reserved.contains(file.name) else {
                     throw Client.Failure(description: "the server sent an unsafe file name \"\(file.name)\"; nothing was written for it")
                 }
-                try await client.download("/v1/documents/\(id)/files/\(file.position)", to: directory.appendingPathComponent(file.name))
-                try await client.download("/v1/documents/\(id)/files/\(file.position)/signature",
+                try await client.download(Client.path("documents", id, "files", "\(file.position)"), to: directory.appendingPathComponent(file.name))
+                try await client.download(Client.path("documents", id, "files", "\(file.position)", "signature"),
                                           to: directory.appendingPathComponent("\(file.name).p7s"))
                 files.append(.init(name: file.name, sha256: file.sha256, size: file.size, kind: file.kind, signature: "\(file.name).p7s"))
             }
             // The issuer's seal over the document's identity: what `verify` believes.
             do {
-                try await client.download("/v1/documents/\(id)/identity",
+                try await client.download(Client.path("documents", id, "identity"),
                                           to: directory.appendingPathComponent(DocumentIdentity.fileName))
-                try await client.download("/v1/documents/\(id)/identity/signature",
+                try await client.download(Client.path("documents", id, "identity", "signature"),
                                           to: directory.appendingPathComponent(DocumentIdentity.signatureName))
             } catch {
                 try? FileManager.default.removeItem(at: directory.appendingPathComponent(DocumentIdentity.fileName))

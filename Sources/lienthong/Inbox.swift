@@ -28,7 +28,7 @@ struct Track: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let document = try await connection.client().get("/v1/documents/\(id)/track", as: DocumentView.self)
+            let document = try await connection.client().get(Client.path("documents", try Client.id(id), "track"), as: DocumentView.self)
             if output.json { return try Output.printJSON(document) }
             print("\(document.numberAndSymbol) — \(document.subject)")
             Output.printLinks(document.links)
@@ -57,7 +57,7 @@ struct Ack: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let status = try await connection.client().post("/v1/documents/\(id)/ack", json: [String: String](), as: RecipientStatus.self)
+            let status = try await connection.client().post(Client.path("documents", try Client.id(id), "ack"), json: [String: String](), as: RecipientStatus.self)
             if output.json { return try Output.printJSON(status) }
             print("Registered: status \(status.status) \(status.statusName), số đến \(status.arrivalNumber.map(String.init) ?? "-") at \(Output.time(status.updatedAt))")
         }
@@ -73,7 +73,7 @@ struct Reject: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let status = try await connection.client().post("/v1/documents/\(id)/reject", json: RejectRequest(reason: reason), as: RecipientStatus.self)
+            let status = try await connection.client().post(Client.path("documents", try Client.id(id), "reject"), json: RejectRequest(reason: reason), as: RecipientStatus.self)
             if output.json { return try Output.printJSON(status) }
             print("Returned to sender: status \(status.status) \(status.statusName) at \(Output.time(status.updatedAt))")
         }

@@ -5,7 +5,10 @@ import LienThongAPI
 struct Login: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a token with the daemon and keep it for the next commands (in ~/.config/lienthong/config.json, mode 600).",
-        discussion: "The token is read from --token-file, or from standard input: `lienthong login --server https://… < my.token`.")
+        discussion: """
+            The token is read from --token-file, whose path is kept (not the token: a new token in the same file is \
+            used as it is), or from standard input, whose token is kept: `lienthong login --server https://… < my.token`.
+            """)
 
     @Option(help: "The daemon's URL.") var server: String = "http://127.0.0.1:8640"
     @Option(help: "A file holding the token; standard input when left out.") var tokenFile: String?
@@ -25,7 +28,9 @@ struct Login: AsyncParsableCommand {
             let file = ConnectionOptions.configurationFile(ProcessInfo.processInfo.environment)
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
-            let stored = try JSONSerialization.data(withJSONObject: ["server": server, "token": token], options: [.prettyPrinted, .sortedKeys])
+            let kept = tokenFile.map { ["tokenFile": URL(fileURLWithPath: $0).standardizedFileURL.path] } ?? ["token": token]
+            let stored = try JSONSerialization.data(withJSONObject: kept.merging(["server": server]) { $1 },
+                                                    options: [.prettyPrinted, .sortedKeys])
             guard FileManager.default.createFile(atPath: file.path, contents: stored, attributes: [.posixPermissions: 0o600]) else {
                 throw Client.Failure(description: "cannot write \(file.path)")
             }

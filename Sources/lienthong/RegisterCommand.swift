@@ -16,7 +16,7 @@ struct RegisterCommand: AsyncParsableCommand {
         try await reporting {
             guard ["in", "out"].contains(kind) else { throw Client.Failure(description: "the register is out or in, not \(kind)") }
             guard ["table", "csv", "json"].contains(format) else { throw Client.Failure(description: "--format is table, csv or json") }
-            let register = try await connection.client().get("/v1/registers/\(kind)", query: ["year": year.map(String.init), "agency": agency],
+            let register = try await connection.client().get(Client.path("registers", kind), query: ["year": year.map(String.init), "agency": agency],
                                                              as: Register.self)
             switch format {
             case "json": try Output.printJSON(register)

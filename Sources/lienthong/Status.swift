@@ -14,7 +14,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let result = try await connection.client().post("/v1/documents/\(id)/status", json: StatusRequest(status: status, to: to, note: note),
+            let result = try await connection.client().post(Client.path("documents", try Client.id(id), "status"), json: StatusRequest(status: status, to: to, note: note),
                                                             as: RecipientStatus.self)
             if output.json { return try Output.printJSON(result) }
             print("Status \(result.status) \(result.statusName)" + (result.assignee.map { " → \($0)" } ?? "") + " at \(Output.time(result.updatedAt))")
@@ -32,7 +32,7 @@ struct Recall: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let document = try await connection.client().post("/v1/documents/\(id)/recall", json: RecallRequest(reason: reason), as: DocumentView.self)
+            let document = try await connection.client().post(Client.path("documents", try Client.id(id), "recall"), json: RecallRequest(reason: reason), as: DocumentView.self)
             if output.json { return try Output.printJSON(document) }
             let asked = document.recipients.filter { $0.status == "13" }
             print("Recall of \(document.numberAndSymbol) requested from \(asked.count) recipients:")

@@ -87,6 +87,25 @@ final class ExportIdentityTests {
                 "\(verified.stdout)")
     }
 
+    @Test func aTwinOfAListedFileInAnotherNormalFormIsFound() throws {
+        // "Quyết định.pdf" as the clerk's system wrote it (NFC), and a forged twin whose name is the
+        // same text decomposed (NFD): Swift calls the two names equal, the file system and verify do not.
+        let nfc = "Quyết định.pdf"
+        let nfd = nfc.decomposedStringWithCanonicalMapping
+        #expect(nfc == nfd && Array(nfc.utf8) != Array(nfd.utf8))
+        let main = daemon.workspace.appendingPathComponent(nfc)
+        try Data("%PDF-1.7 Quyết định\n".utf8).write(to: main)
+        let sent = try daemon.cli(["send", main.path, "--to", "000.01.21.H18", "--type", "QĐ", "--subject", "Quyết định",
+                                   "--json"], as: "clerk.tinh-dien-bien")
+        let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String, "\(sent.stderr)")
+        #expect(try daemon.cli(["get", id, "--out", daemon.path("nfc")], as: "clerk.xa-na-son").status == 0)
+        #expect(try verify("nfc").status == 0)
+        try Data("%PDF-1.7 giả mạo\n".utf8).write(to: URL(fileURLWithPath: daemon.path("nfc") + "/" + nfd))
+        let twin = try verify("nfc")
+        #expect(twin.status == 1 && twin.stdout.contains("is in the folder but is not one of the document's files"),
+                "\(twin.stdout)")
+    }
+
     @Test func aDroppedOrSwappedAttachmentDoesNotVerify() throws {
         _ = try export("drop")
         let names = try FileManager.default.contentsOfDirectory(atPath: daemon.path("drop"))

@@ -21,6 +21,21 @@ final class HostileInputTests {
         return try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["sha256"] as? String)
     }
 
+    @Test func anArgumentCannotReachAnotherRoute() throws {
+        // Ids are UUIDs, checked before anything is sent (issue 14: these once retired an agency
+        // and revoked a user with an admin's token).
+        let retire = try daemon.cli(["reject", "../agencies/000.02.21.H18/retire?", "--reason", "x"], as: "admin.tinh-dien-bien")
+        #expect(retire.status != 0 && retire.stderr.contains("is not a document id"), "\(retire.stderr)")
+        let revoke = try daemon.cli(["ack", "../admin/users/clerk.xa-na-son/revoke?"], as: "admin.tinh-dien-bien")
+        #expect(revoke.status != 0 && revoke.stderr.contains("is not a document id"), "\(revoke.stderr)")
+        // Names and codes travel as one percent-encoded segment: this one names no user.
+        let climb = try daemon.cli(["admin", "user", "revoke", "../../agencies/000.02.21.H18/retire?"], as: "admin.tinh-dien-bien")
+        #expect(climb.status != 0, "\(climb.stdout)")
+        let agency = try daemon.cli(["agencies", "show", "000.02.21.H18", "--json"], as: "admin.tinh-dien-bien")
+        #expect((try json(agency.stdout) as? [String: Any])?["status"] as? String == "active", "\(agency.stdout)\(agency.stderr)")
+        #expect(try daemon.cli(["inbox"], as: "clerk.xa-na-son").status == 0, "the clerk's token still opens the inbox")
+    }
+
     @Test(.timeLimit(.minutes(4)))
     func mutatedJSONOnEveryPOSTRouteGetsAProblemNeverA500() async throws {
         let sha = try await uploaded("%PDF-1.7 Thông báo\n")

@@ -150,6 +150,14 @@ final class IsolationTests {
         let login = try daemon.cli(["login", "--server", "http://127.0.0.1:\(daemon.port)", "--token-file", tokenFile])
         #expect(login.status == 0 && login.stdout.contains("Logged in as statistician.huyen"), "\(login.stderr)")
         #expect(try daemon.cli(["whoami"]).stdout.contains("statistician.huyen"))
+        // The token file's path is kept, not the token (issue 14), and $HOME counts without XDG_CONFIG_HOME.
+        let kept = try String(contentsOf: daemon.workspace.appendingPathComponent("lienthong/config.json"), encoding: .utf8)
+        #expect(kept.contains("thong-ke.token") && !kept.contains(cliToken), "\(kept)")
+        let home = daemon.workspace.appendingPathComponent("home")
+        let atHome = try run(Binaries.url("lienthong"), ["login", "--server", "http://127.0.0.1:\(daemon.port)", "--token-file", tokenFile],
+                             in: daemon.workspace, environment: ["HOME": home.path, "XDG_CONFIG_HOME": ""])
+        #expect(atHome.status == 0, "\(atHome.stderr)")
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent(".config/lienthong/config.json").path))
         let bad = try daemon.cli(["admin", "user", "add", "Bad Name", "--name", "x", "--agency", "000.00.21.H18", "--role", "clerk"], as: "admin.tinh-dien-bien")
         #expect(bad.status != 0 && bad.stderr.contains("3 to 64 lowercase letters"))
     }
