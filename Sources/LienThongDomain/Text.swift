@@ -10,14 +10,35 @@ extension String {
 public struct FieldLimit: Sendable {
     public let field: String
     public let maximum: Int
+    /// Whether line breaks and tabs may stand in it (notes, reasons, lists of units).
+    public let multiline: Bool
 
-    /// Checks the NFC form, counted in characters as a clerk counts them.
+    public init(field: String, maximum: Int, multiline: Bool = false) {
+        self.field = field
+        self.maximum = maximum
+        self.multiline = multiline
+    }
+
+    /// Checks the NFC form, counted in characters as a clerk counts them. Control characters
+    /// (a NUL hides the rest of a subject in a table) and the bidirectional overrides that make
+    /// text read otherwise than it is stored are refused.
     @discardableResult
     public func check(_ value: String, required: Bool = false) throws(DomainError) -> String {
         let normalized = value.trimmingWhitespace().nfc
         if required, normalized.isEmpty { throw .missing(field: field) }
         guard normalized.count <= maximum else { throw .tooLong(field: field, limit: maximum, actual: normalized.count) }
+        if let bad = normalized.unicodeScalars.first(where: { !isAllowed($0) }) {
+            throw .invalid(field: field, value: "U+" + String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4),
+                           rule: "control and bidirectional-override characters are not allowed in it: remove them "
+                               + "(they hide or reorder text in registers)")
+        }
         return normalized
+    }
+
+    private func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        if multiline, scalar == "\n" || scalar == "\r" || scalar == "\t" { return true }
+        if scalar.properties.generalCategory == .control { return false }
+        return !(0x202A...0x202E).contains(scalar.value) && !(0x2066...0x2069).contains(scalar.value)
     }
 
     public static let issuerName = FieldLimit(field: "issuing agency name", maximum: 200)
@@ -25,12 +46,16 @@ public struct FieldLimit: Sendable {
     public static let number = FieldLimit(field: "number", maximum: 11)
     public static let symbol = FieldLimit(field: "symbol", maximum: 30)
     public static let subject = FieldLimit(field: "subject (trích yếu)", maximum: 500)
-    public static let notes = FieldLimit(field: "notes", maximum: 500)
+    public static let notes = FieldLimit(field: "notes", maximum: 500, multiline: true)
     public static let signerPosition = FieldLimit(field: "signer position", maximum: 100)
     public static let signerName = FieldLimit(field: "signer full name", maximum: 50)
     public static let recipientName = FieldLimit(field: "recipient name", maximum: 200)
-    public static let receivingUnits = FieldLimit(field: "receiving units or persons", maximum: 1000)
-    public static let reason = FieldLimit(field: "reason", maximum: 500)
+    public static let receivingUnits = FieldLimit(field: "receiving units or persons", maximum: 1000, multiline: true)
+    public static let reason = FieldLimit(field: "reason", maximum: 500, multiline: true)
     /// The abbreviation of an agency in symbols (UBND, SNV …); Decree 30 sets no length, 20 keeps symbols within 30.
     public static let agencyAbbreviation = FieldLimit(field: "abbreviation", maximum: 20)
+}
+
+extension String {
+    func leftPadded(to length: Int) -> String { String(repeating: "0", count: max(0, length - count)) + self }
 }

@@ -33,10 +33,15 @@ enum Output {
         }
     }
 
-    /// RFC 4180 with a byte-order mark and CRLF lines: what Excel opens as UTF-8.
+    /// RFC 4180 with a byte-order mark and CRLF lines: what Excel opens as UTF-8. A cell Excel would
+    /// take for a formula (=, +, -, @, tab or CR first, and not a plain number) is shown as text
+    /// behind an apostrophe, which Excel does not display.
     static func csv(_ header: [String], _ rows: [[String]]) -> String {
-        func field(_ value: String) -> String {
-            value.contains(where: { [",", "\"", "\n", "\r"].contains($0) }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+        func field(_ raw: String) -> String {
+            let isFormula = raw.count > 1 && raw.first.map { "=+-@\t\r".contains($0) } == true && Double(raw) == nil
+            let value = isFormula ? "'" + raw : raw
+            return value.contains(where: { [",", "\"", "\n", "\r"].contains($0) })
+                ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
         }
         return "\u{FEFF}" + ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
     }

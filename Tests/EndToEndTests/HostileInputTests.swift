@@ -21,6 +21,24 @@ final class HostileInputTests {
         return try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["sha256"] as? String)
     }
 
+    @Test func controlCharactersAreRefusedAndNoCSVCellIsAFormula() async throws {
+        let sha = try await uploaded("%PDF-1.7 Thông báo\n")
+        let before = try documentsFiled()
+        let nul = #"{"files": [{"sha256": "\#(sha)", "name": "tb.pdf"}], "to": ["000.01.21.H18"], "type": "TB", "subject": "Thông báo\u0000 phần bị giấu"}"#
+        let answer = try await daemon.http("POST", "/v1/documents", body: Data(nul.utf8), as: clerk)
+        let text = String(decoding: answer.body, as: UTF8.self)
+        #expect(answer.status == 422 && text.contains("U+0000") && answer.headers["content-type"] == "application/problem+json", "\(text)")
+        #expect(try documentsFiled() == before, "nothing filed, no number used")
+        // A note Excel would run as a formula is shown as text in the CSV register (column Ghi chú).
+        let file = try daemon.write("cong-thuc.pdf", "%PDF-1.7 công thức\n")
+        let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Công thức",
+                                   "--notes", "=HYPERLINK(\"http://x\";\"Bấm\")"], as: clerk)
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let csv = try daemon.cli(["register", "out", "--format", "csv"], as: clerk)
+        #expect(csv.stdout.contains("'=HYPERLINK") && !csv.stdout.contains(",=HYPERLINK") && !csv.stdout.contains("\"=HYPERLINK"),
+                "\(csv.stdout.suffix(600))")
+    }
+
     @Test func anArgumentCannotReachAnotherRoute() throws {
         // Ids are UUIDs, checked before anything is sent (issue 14: these once retired an agency
         // and revoked a user with an admin's token).

@@ -48,6 +48,14 @@ struct DocumentRulesTests {
         #expect(throws: DomainError.self) { try DocumentTypeCatalog().resolve("KL") }
     }
 
+    @Test func controlAndBidiOverrideCharactersAreRefused() throws {
+        #expect(throws: DomainError.self) { try FieldLimit.subject.check("Về việc\u{0000} giả mạo") }
+        #expect(throws: DomainError.self) { try FieldLimit.subject.check("hoa-don\u{202E}fdp.exe") }
+        #expect(throws: DomainError.self) { try FieldLimit.subject.check("hai\ndòng") }
+        #expect(try FieldLimit.notes.check("dòng một\ndòng hai") == "dòng một\ndòng hai")
+        #expect(throws: DomainError.self) { try FieldLimit.notes.check("chuông\u{0007}") }
+    }
+
     @Test func lengthsAreCountedInCharactersAfterNFC() throws {
         let subject = String(repeating: "ệ", count: 500).decomposedStringWithCanonicalMapping
         #expect(subject.unicodeScalars.count > 500)
