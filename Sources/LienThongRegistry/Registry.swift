@@ -164,15 +164,20 @@ public final class Registry: Sendable {
     }
 
     /// Revokes every valid token of a user, and the user's access by client certificate and
-    /// signing key, until a new token is issued. Returns how many tokens.
+    /// signing key, until a new token is issued; withdraws every approval the user had open, so that
+    /// none outlives the revocation. Returns how many tokens.
     public func revokeTokens(of username: String, actor: String, at now: Date) throws -> Int {
         try pool.write { db in
             guard let owner = try UserRecord.lookUp(db, username) else { throw RegistryError.notFound }
             let count = try TokenRecord.filter(Column("username") == username && Column("revokedAt") == nil)
                 .updateAll(db, Column("revokedAt").set(to: now))
             try UserRecord.filter(key: username).updateAll(db, Column("accessRevokedAt").set(to: now))
+            let approvals = try SignerApprovalRecord
+                .filter(Column("signerUsername") == username && Column("withdrawnAt") == nil && Column("documentID") == nil)
+                .updateAll(db, Column("withdrawnAt").set(to: now))
             try AuditLog.append(db, actor: actor, agency: owner.agencyCode, action: "token.revoked", subject: username,
-                                detail: "\(count) tokens; certificate access and signing key suspended", at: now)
+                                detail: "\(count) tokens, \(approvals) open approvals; certificate access and signing key suspended",
+                                at: now)
             return count
         }
     }

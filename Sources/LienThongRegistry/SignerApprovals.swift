@@ -38,7 +38,9 @@ public struct SignerApprovalRecord: Codable, Sendable, Equatable, FetchableRecor
     /// Why it can no longer be used at `date`, if it cannot.
     public func unusable(at date: Date) -> String? {
         if let documentID { return "it was already used, for document \(documentID)" }
-        if let withdrawnAt { return "the signer withdrew it at \(VietnamTime.iso8601(withdrawnAt))" }
+        if let withdrawnAt {
+            return "it was withdrawn at \(VietnamTime.iso8601(withdrawnAt)), by the signer or with the signer's access"
+        }
         if expiresAt <= date { return "it expired at \(VietnamTime.iso8601(expiresAt))" }
         return nil
     }

@@ -117,13 +117,17 @@ final class SignerApprovalTests {
         let withdrawn = try daemon.cli(["approvals", "--withdraw", first], as: signer)
         #expect(withdrawn.status == 0 && withdrawn.stdout.contains("Withdrew"), "\(withdrawn.stderr)")
         let afterWithdrawal = try await send(file, approval: first)
-        #expect(afterWithdrawal.status == 409 && (afterWithdrawal.body["detail"] as? String ?? "").contains("withdrew"), "\(afterWithdrawal.body)")
+        #expect(afterWithdrawal.status == 409 && (afterWithdrawal.body["detail"] as? String ?? "").contains("withdrawn"), "\(afterWithdrawal.body)")
 
         // An approval outlives nothing: once the signer's access is revoked, it signs nothing.
         let second = try #require(try await approve(file).body["id"] as? String)
         #expect(try daemon.cli(["admin", "user", "revoke", signer], as: "admin.tinh-dien-bien").status == 0)
         let afterRevocation = try await send(file, approval: second)
-        #expect(afterRevocation.status == 409 && (afterRevocation.body["detail"] as? String ?? "").contains("no longer signs"), "\(afterRevocation.body)")
+        #expect(afterRevocation.status == 409 && (afterRevocation.body["detail"] as? String ?? "").contains("withdrawn"), "\(afterRevocation.body)")
+        // A new token gives the signer access back, but not the approval made before the revocation (issue 14).
+        #expect(try daemon.cli(["admin", "user", "token", signer], as: "admin.tinh-dien-bien").status == 0)
+        let afterNewToken = try await send(file, approval: second)
+        #expect(afterNewToken.status == 409 && (afterNewToken.body["detail"] as? String ?? "").contains("withdrawn"), "\(afterNewToken.body)")
         #expect(try outgoingCount() == 0)
     }
 
