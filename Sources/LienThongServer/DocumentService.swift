@@ -385,9 +385,10 @@ public struct DocumentService: Sendable {
 
     /// 13: the sender asks every recipient that has not finished with it to accept a recall.
     public func recall(_ id: String, reason: String, caller: UserRecord) throws -> DocumentView {
+        // The role first: a refusal says nothing of a document the caller may not read.
+        guard caller.role == .clerk else { throw Problem.forbidden("only a clerk (văn thư) recalls documents") }
         let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
         guard isIssuer else { throw Problem.forbidden("only the sender recalls a document; your agency received \(Self.numberAndSymbol(document))") }
-        guard caller.role == .clerk else { throw Problem.forbidden("only a clerk (văn thư) recalls documents") }
         guard document.frozenAt == nil else {
             throw Problem("document-frozen", status: 409, title: "Document frozen",
                           detail: "\(Self.numberAndSymbol(document)) was already recalled and accepted; its record is frozen")
@@ -395,6 +396,12 @@ public struct DocumentService: Sendable {
         let checked: String
         do { checked = try FieldLimit.reason.check(reason, required: true) } catch { throw Problem.domain(error) }
         guard !(try registry.requestRecall(documentID: id, actor: caller.username, reason: checked, at: now())).isEmpty else {
+            let waiting = try registry.deliveries(of: id).filter { $0.status == DeliveryStatus.recallRequested.rawValue }
+            guard waiting.isEmpty else {
+                throw Problem("recall-pending", status: 409, title: "A recall is already pending",
+                              detail: "the recall of \(Self.numberAndSymbol(document)) is still waiting for the answer of "
+                                  + waiting.map(\.recipientName).joined(separator: ", "))
+            }
             throw Problem("nothing-to-recall", status: 409, title: "Nothing to recall",
                           detail: "every recipient has already rejected, completed, or answered a recall of \(Self.numberAndSymbol(document))")
         }
@@ -402,12 +409,13 @@ public struct DocumentService: Sendable {
     }
 
     private func report(_ id: String, _ status: DeliveryStatus, note: String?, assignee: String? = nil, caller: UserRecord) throws -> RecipientStatus {
+        // The role first: a statistician's refusal must not name a document it may not read.
+        guard caller.role == .clerk else {
+            throw Problem.forbidden("only a clerk (văn thư) registers incoming documents; \(caller.username) is a \(caller.role.rawValue)")
+        }
         let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
         guard try !isIssuer || registry.delivery(documentID: id, recipient: caller.agencyCode) != nil else {
             throw Problem.forbidden("only a recipient reports status \(status.code); your agency sent \(Self.numberAndSymbol(document))")
-        }
-        guard caller.role == .clerk else {
-            throw Problem.forbidden("only a clerk (văn thư) registers incoming documents; \(caller.username) is a \(caller.role.rawValue)")
         }
         do {
             let delivery = try registry.changeStatus(documentID: id, recipient: caller.agencyCode, to: status,

@@ -140,6 +140,14 @@ final class StatusTrailTests {
         let recall = try daemon.cli(["recall", id, "--reason", "Văn bản có sai sót, sẽ ban hành văn bản thay thế"], as: "clerk.tinh-dien-bien")
         #expect(recall.status == 0, "\(recall.stderr)")
         #expect(recall.stdout.contains("requested from 2 recipients"))
+        // Asked again while the answers are pending: said so, not "everyone has answered" (issue 14).
+        let twice = try daemon.cli(["recall", id, "--reason", "nhắc lại"], as: "clerk.tinh-dien-bien")
+        #expect(twice.status != 0 && twice.stderr.contains("recall-pending") && twice.stderr.contains("Ủy ban nhân dân xã"),
+                "\(twice.stderr)")
+        // A statistician's refusal names no document (issue 14).
+        let statistician = try daemon.cli(["ack", id], as: "statistician.tinh-dien-bien")
+        #expect(statistician.status != 0 && !statistician.stderr.contains("-UBND") && !statistician.stderr.contains("/"),
+                "\(statistician.stderr)")
 
         #expect(try daemon.cli(["status", id, "recall-accepted"], as: "clerk.xa-phi-nhu").status == 0)
         #expect(try daemon.cli(["status", id, "recall-refused", "--note", "Đã triển khai"], as: "clerk.xa-xa-dung").status == 0)
