@@ -60,6 +60,18 @@ public enum DeliveryStatus: String, Sendable, Codable, CaseIterable, CustomStrin
         self = status
     }
 
+    /// The status whose rules hold after `history` (oldest first): after a refused recall (16), the
+    /// one the delivery had before the recall (13), so that a document recalled before it was
+    /// registered is still registered (03) before it is assigned or processed.
+    public static func inForce(after history: [DeliveryStatus]) -> DeliveryStatus? {
+        var rest = history[...]
+        while rest.last == .recallRefused {
+            rest = rest.dropLast()
+            if rest.last == .recallRequested { rest = rest.dropLast() }
+        }
+        return rest.last
+    }
+
     /// The status after `next`, or an error naming what is allowed instead.
     public func transition(to next: DeliveryStatus) throws(DomainError) -> DeliveryStatus {
         guard allowedNext.contains(next) else {

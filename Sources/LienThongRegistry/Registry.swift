@@ -458,7 +458,14 @@ public final class Registry: Sendable {
                 let current = DeliveryStatus(rawValue: delivery.status) else {
                 throw RegistryError.notFound
             }
-            delivery.status = try current.transition(to: next).code
+            // After a refused recall the rules of the status before the recall hold.
+            var ruling = current
+            if current == .recallRefused {
+                let history = try StatusEventRecord.filter(Column("deliveryID") == delivery.id).order(Column("id")).fetchAll(db)
+                ruling = DeliveryStatus.inForce(after: history.compactMap { DeliveryStatus(rawValue: $0.status) }) ?? current
+            }
+            _ = try ruling.transition(to: next)
+            delivery.status = next.code
             delivery.updatedAt = now
             if next == .accepted {
                 let year = VietnamTime.year(of: now)

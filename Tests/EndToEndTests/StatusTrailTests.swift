@@ -154,13 +154,18 @@ final class StatusTrailTests {
         // The accepted copy leaves the recipient's inbox; the document no longer exists for it.
         #expect(try daemon.cli(["inbox"], as: "clerk.xa-phi-nhu").stdout.contains("empty"))
         #expect(try daemon.cli(["get", id, "--out", daemon.path("gone")], as: "clerk.xa-phi-nhu").stderr.contains("document-not-found"))
-        // A refused recall returns the delivery to its course.
-        #expect(try daemon.cli(["ack", id], as: "clerk.xa-xa-dung").stderr.contains("cannot move to 03"))
+        // A refused recall returns the delivery to where it was: not yet registered, it is
+        // registered first (issue 14: it could be processed without ever getting a số đến).
+        #expect(try daemon.cli(["status", id, "in-progress"], as: "clerk.xa-xa-dung").stderr.contains("cannot move to 05"))
+        let registered = try daemon.cli(["ack", id, "--json"], as: "clerk.xa-xa-dung")
+        let arrival = (try? json(registered.stdout) as? [String: Any])?["arrivalNumber"] as? Int
+        #expect(registered.status == 0 && arrival == 1, "\(registered.stderr)")
         #expect(try daemon.cli(["status", id, "in-progress"], as: "clerk.xa-xa-dung").status == 0)
         // The sender's copy is frozen, its record kept.
         let track = try daemon.cli(["track", id], as: "clerk.tinh-dien-bien")
         #expect(track.stdout.contains("Recalled: frozen since"))
         #expect(track.stdout.contains("15 Đồng ý thu hồi") && track.stdout.contains("06 Hoàn thành"))
+        #expect(track.stdout.contains("05 Đang xử lý"))
         #expect(try history(id, of: "000.02.21.H18").map { $0["status"] as? String } == ["01", "13", "15"])
         let again = try daemon.cli(["recall", id, "--reason", "lần nữa"], as: "clerk.tinh-dien-bien")
         #expect(again.status != 0 && again.stderr.contains("document-frozen"))

@@ -48,6 +48,14 @@ struct DocumentRulesTests {
         #expect(throws: DomainError.self) { try DocumentTypeCatalog().resolve("KL") }
     }
 
+    @Test func aRefusedRecallReturnsToTheStatusBeforeIt() {
+        #expect(DeliveryStatus.inForce(after: [.arrived, .recallRequested, .recallRefused]) == .arrived)
+        #expect(DeliveryStatus.inForce(after: [.arrived, .accepted, .recallRequested, .recallRefused]) == .accepted)
+        #expect(DeliveryStatus.inForce(after: [.arrived, .accepted, .assigned, .recallRequested, .recallRefused,
+                                               .recallRequested, .recallRefused]) == .assigned)
+        #expect(DeliveryStatus.inForce(after: [.arrived, .accepted]) == .accepted)
+    }
+
     @Test func controlAndBidiOverrideCharactersAreRefused() throws {
         #expect(throws: DomainError.self) { try FieldLimit.subject.check("Về việc\u{0000} giả mạo") }
         #expect(throws: DomainError.self) { try FieldLimit.subject.check("hoa-don\u{202E}fdp.exe") }
