@@ -41,12 +41,15 @@ final class RateLimiter: Sendable {
     }
 }
 
-/// Applies a ``RateLimiter`` to every request: per user once signed in, per address before.
+/// Applies a ``RateLimiter`` to every request: per user once signed in, per address before (or
+/// always, with `byAddress`: in front of authentication, so that bad tokens are slowed too).
 struct RateLimitMiddleware: RouterMiddleware {
     let limiter: RateLimiter
+    var byAddress = false
 
     func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
-        let key = context.caller.map { "user:\($0.username)" } ?? "address:\(context.remoteAddress?.ipAddress ?? "unknown")"
+        let address = "address:\(context.remoteAddress?.ipAddress ?? "unknown")"
+        let key = byAddress ? address : context.caller.map { "user:\($0.username)" } ?? address
         if let wait = limiter.take(key) {
             let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
             var response = Problem("too-many-requests", status: 429, title: "Too many requests",

@@ -15,10 +15,17 @@ struct Routes {
     let verification: VerificationService
     let metrics: ServerMetrics
     let limiter: RateLimiter
+    /// How many times the per-user limit one address may use: an office's clerks share one address.
+    static let usersPerAddress = 10.0
     /// When set, a TLS client certificate can stand for a token.
     let clientCertificates: ClientCertificates?
 
     func register(on router: Router<LienThongContext>) {
+        // Per address, before anything else: a caller with no token or a bad one, or asking the TSA,
+        // is slowed as well.
+        let byAddress = RateLimitMiddleware(
+            limiter: RateLimiter(rate: limiter.rate * Self.usersPerAddress, burst: Int(limiter.burst * Self.usersPerAddress)),
+            byAddress: true)
         router.get("/healthz") { _, _ in try Self.json(["status": "ok"]) }
         // Ready when the registry answers and the file store takes a write.
         router.get("/readyz") { _, _ in
@@ -38,7 +45,7 @@ struct Routes {
         }
         if let timeStampAuthority {
             // RFC 3161 over HTTP, for `openssl ts` and for other LienThong servers.
-            router.post("/tsa") { request, context in
+            router.group("tsa").add(middleware: byAddress).post { request, context in
                 let query = try await context.body(of: request, limit: 64 << 10)
                 let answer = try timeStampAuthority.respond(to: Data(buffer: query))
                 return Response(status: .ok, headers: [.contentType: "application/timestamp-reply"],
@@ -54,7 +61,8 @@ struct Routes {
             metrics.verified(report.verdict.indication.rawValue)
             return try Self.json(report)
         }
-        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(registry: registry, clientCertificates: clientCertificates))
+        let v1 = router.group("v1").add(middleware: byAddress)
+            .add(middleware: AuthenticationMiddleware(registry: registry, clientCertificates: clientCertificates))
             .add(middleware: RateLimitMiddleware(limiter: limiter))
             .add(middleware: IdempotencyMiddleware(registry: registry))
         v1.get("me", use: me)

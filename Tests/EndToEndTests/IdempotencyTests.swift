@@ -115,4 +115,22 @@ struct RateLimitTests {
         try await Task.sleep(for: .seconds(2))
         #expect(try await daemon.http("GET", "/v1/me", as: "clerk.xa-na-son").status == 200)
     }
+
+    @Test func badTokensAndTimeStampsAreLimitedByAddressBeforeAuthentication() async throws {
+        // One request a second per user, ten per address, bursts of 3 and 30.
+        let daemon = try DaemonUnderTest(environment: ["LIENTHONG_RATE_LIMIT_PER_SECOND": "1", "LIENTHONG_RATE_LIMIT_BURST": "3"])
+        func burst(_ count: Int, _ method: String, _ path: String, body: Data? = nil, token: String? = nil) async throws -> [Int] {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<count { group.addTask { try await daemon.http(method, path, body: body, token: token).status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        // Guessing tokens (issue 14: these were never limited, authentication ran first).
+        let guesses = try await burst(45, "GET", "/v1/me", token: "doan-mo")
+        #expect(guesses.contains(429) && guesses.allSatisfy { [401, 429].contains($0) }, "\(guesses)")
+        try await Task.sleep(for: .seconds(4))
+        // The built-in TSA (1,500 stamps in 2.4 s before).
+        let stamps = try await burst(45, "POST", "/tsa", body: Data([0x30, 0x00]))
+        #expect(stamps.contains(429), "\(stamps)")
+    }
 }
