@@ -56,6 +56,13 @@ struct Directory: Sendable {
         do {
             let code = try AgencyCode(text).rawValue
             let next = try successor.map { try AgencyCode($0).rawValue }
+            guard code != caller.agencyCode else {
+                throw Problem("would-lock-out", status: 409, title: "An administrator does not retire their own agency",
+                              detail: "\(code) is your own agency: an administrator of the agency above it retires it")
+            }
+            guard next != code else {
+                throw Problem.invalid("an agency cannot succeed itself: name the agency that now answers for \(code)")
+            }
             return Self.view(try registry.retire(code, successor: next, actor: caller.username, at: Date()))
         } catch let error as DomainError {
             throw Problem.domain(error)

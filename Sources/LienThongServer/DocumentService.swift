@@ -70,6 +70,11 @@ public struct DocumentService: Sendable {
         let (type, subject, notes, urgency) = try metadata(type: request.type, subject: request.subject, notes: request.notes,
                                                            urgency: request.urgency, secrecy: request.secrecy)
         guard let issuer = try registry.agency(caller.agencyCode) else { throw Problem.internalError }
+        guard issuer.isActive else {
+            throw Problem("agency-retired", status: 409, title: "The agency is retired",
+                          detail: "\(issuer.name) (\(issuer.code)) was retired: a retired agency sends nothing; "
+                              + "its successor\(issuer.successorCode.map { " \($0)" } ?? "") sends in its name")
+        }
         let authority = try request.authority.map { try AuthorityPrefix(parsing: $0) }
         if let pages = request.pageCount, pages < 1 { throw Problem.invalid("pageCount must be 1 or more") }
         let language = request.language ?? "vi"

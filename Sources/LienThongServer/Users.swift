@@ -42,6 +42,11 @@ struct Users {
 
     func revoke(_ username: String, caller: UserRecord) throws -> Int {
         let user = try administeredUser(username, caller: caller)
+        // The last administrator could otherwise lock everyone out of the directory and the users.
+        guard user.username != caller.username else {
+            throw Problem("would-lock-out", status: 409, title: "An administrator does not revoke their own access",
+                          detail: "ask another administrator to revoke \(caller.username)'s access")
+        }
         return try registry.revokeTokens(of: user.username, actor: caller.username, at: now())
     }
 
