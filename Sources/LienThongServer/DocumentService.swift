@@ -253,8 +253,9 @@ public struct DocumentService: Sendable {
         guard files.count <= 100 else { throw Problem.invalid("at most 100 files per document") }
         var names: Set<String> = []
         return try files.map { file in
-            let name = try FileName.check(file.name)
-            guard names.insert(name.nfc.lowercased()).inserted else {
+            let name: String
+            do { name = try DocumentFileName.check(file.name) } catch let error as DomainError { throw Problem.domain(error) }
+            guard names.insert(name.lowercased()).inserted else {
                 throw Problem.invalid("two files are named \(name); file names must differ")
             }
             let sha = file.sha256.lowercased()
@@ -525,15 +526,3 @@ public struct DocumentService: Sendable {
     }
 }
 
-/// File names as recipients will see and save them: no paths, no control characters.
-enum FileName {
-    static func check(_ name: String) throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed != ".", trimmed != "..", trimmed.utf8.count <= 255,
-              !trimmed.contains("/"), !trimmed.contains("\\"),
-              !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw Problem.invalid("\"\(name.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined())\" is not a file name: no paths (/ or \\), no control characters, at most 255 bytes")
-        }
-        return trimmed
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import LienThongAPI
 import LienThongCrypto
+import LienThongDomain
 
 /// `POST /v1/verify`: anyone (a commune that received a document by e-mail) sends a file and its
 /// detached signature and gets the full report, checked online: missing revocation information
@@ -20,7 +21,8 @@ struct VerificationService: Sendable {
         guard let signature = Data(base64Encoded: request.signature) ?? (isPEM(text) ? text : nil) else {
             throw Problem.invalid("signature is neither base64 DER nor PEM CMS")
         }
-        let name = try request.name.map(FileName.check) ?? "document"
+        let name: String
+        do { name = try request.name.map(DocumentFileName.check) ?? "document" } catch { throw Problem.domain(error) }
         let current = settings.current
         let (trust, local) = (current.trust, current.crls)
         var verifier = SignatureVerifier(trust: trust, evidence: local)

@@ -1,6 +1,7 @@
 import Foundation
 import LienThongAPI
 import LienThongCrypto
+import LienThongDomain
 
 /// A folder written by `lienthong get`, verified as a whole: the issuer's seal over the document's
 /// identity (`identity.json`), every file it lists with its own signatures and its sealed SHA-256,
@@ -199,10 +200,14 @@ struct ExportCheck {
         for name in names where !seen.insert(name).inserted {
             checks.append(.failed("listed-files", "\(name) is listed twice", .formatFailure))
         }
-        for name in names where name.isEmpty || name.contains("/") || name == "." || name == ".."
-            || Self.ownFiles.contains(name) {
-            checks.append(.failed("listed-files", "\"\(name)\" cannot be a file of the document: it would lie outside "
-                                  + "the folder or stand for the export's own files", .formatFailure))
+        for name in names {
+            do {
+                guard try DocumentFileName.check(name) == name else {
+                    throw DomainError.invalid(field: "file name", value: name, rule: "names are kept in NFC")
+                }
+            } catch {
+                checks.append(.failed("listed-files", "\"\(name)\" cannot be a file of the document: \(error)", .formatFailure))
+            }
         }
         guard let present = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
             return checks + [.failed("unlisted-file", "the folder \(directory.path) cannot be listed, so what else it holds "

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LienThongAPI
+import LienThongDomain
 
 struct Get: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,20 +16,29 @@ struct Get: AsyncParsableCommand {
             let client = try connection.client()
             let id = try Client.id(self.id)
             let document = try await client.get(Client.path("documents", id), as: DocumentView.self)
+            // Names come from the network: each must keep the one rule for file names, exactly as
+            // it came, before anything is written.
+            for file in document.files where (try? DocumentFileName.check(file.name)) != file.name {
+                throw Client.Failure(description: "the server sent an unsafe file name \"\(file.name)\"; nothing was written")
+            }
             let directory = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var written: [URL] = []
             var files: [ExportManifest.File] = []
-            for file in document.files {
-                // Names come from the network: never let one climb out of the directory.
-                let reserved = ["manifest.json", DocumentIdentity.fileName, DocumentIdentity.signatureName]
-                guard !file.name.isEmpty, !file.name.contains("/"), !file.name.hasPrefix("."),
-                      !reserved.contains(file.name) else {
-                    throw Client.Failure(description: "the server sent an unsafe file name \"\(file.name)\"; nothing was written for it")
+            do {
+                for file in document.files {
+                    let content = directory.appendingPathComponent(file.name), signature = content.appendingPathExtension("p7s")
+                    try await client.download(Client.path("documents", id, "files", "\(file.position)"), to: content)
+                    written.append(content)
+                    try await client.download(Client.path("documents", id, "files", "\(file.position)", "signature"), to: signature)
+                    written.append(signature)
+                    files.append(.init(name: file.name, sha256: file.sha256, size: file.size, kind: file.kind,
+                                       signature: signature.lastPathComponent))
                 }
-                try await client.download(Client.path("documents", id, "files", "\(file.position)"), to: directory.appendingPathComponent(file.name))
-                try await client.download(Client.path("documents", id, "files", "\(file.position)", "signature"),
-                                          to: directory.appendingPathComponent("\(file.name).p7s"))
-                files.append(.init(name: file.name, sha256: file.sha256, size: file.size, kind: file.kind, signature: "\(file.name).p7s"))
+            } catch {
+                // Nothing half-written: what this export wrote goes.
+                for url in written { try? FileManager.default.removeItem(at: url) }
+                throw error
             }
             // The issuer's seal over the document's identity: what `verify` believes.
             do {

@@ -48,6 +48,20 @@ struct DocumentRulesTests {
         #expect(throws: DomainError.self) { try DocumentTypeCatalog().resolve("KL") }
     }
 
+    @Test(arguments: ["../etc/passwd", "a/b.pdf", "a\\b.pdf", "..", "", "bad\u{0}name.pdf", "tab\tname.pdf",
+                      String(repeating: "ế", count: 67), "manifest.json", "Identity.json", ".bashrc", "a.pdf.p7s",
+                      "hoa-don\u{202E}fdp.exe", "an\u{200F}toan.pdf"])
+    func unsafeFileNamesAreRefused(_ name: String) {
+        #expect(throws: DomainError.self) { try DocumentFileName.check(name) }
+    }
+
+    @Test func vietnameseFileNamesAreKeptInNFC() throws {
+        #expect(try DocumentFileName.check("Chỉ thị 12-CT-UBND.pdf") == "Chỉ thị 12-CT-UBND.pdf")
+        let decomposed = "Quyết định.pdf".decomposedStringWithCanonicalMapping
+        #expect(Array(try DocumentFileName.check(decomposed).utf8) == Array("Quyết định.pdf".precomposedStringWithCanonicalMapping.utf8))
+        #expect(try DocumentFileName.check(String(repeating: "a", count: 196) + ".pdf").utf8.count == 200)
+    }
+
     @Test func aRefusedRecallReturnsToTheStatusBeforeIt() {
         #expect(DeliveryStatus.inForce(after: [.arrived, .recallRequested, .recallRefused]) == .arrived)
         #expect(DeliveryStatus.inForce(after: [.arrived, .accepted, .recallRequested, .recallRefused]) == .accepted)

@@ -69,15 +69,6 @@ struct ConfigurationAndInputTests {
         #expect(throws: ConfigurationError.self) { try DaemonConfiguration.load(file: "/nonexistent/lienthong.json", environment: [:]) }
     }
 
-    @Test(arguments: ["../etc/passwd", "a/b.pdf", "a\\b.pdf", "..", "", "bad\u{0}name.pdf", "tab\tname.pdf", String(repeating: "ế", count: 100)])
-    func unsafeFileNamesAreRefused(_ name: String) {
-        #expect(throws: Problem.self) { try FileName.check(name) }
-    }
-
-    @Test func vietnameseFileNamesAreKept() throws {
-        #expect(try FileName.check("Chỉ thị 12-CT-UBND.pdf") == "Chỉ thị 12-CT-UBND.pdf")
-    }
-
     @Test func secrecyMarksAreRecognisedInVietnamese() throws {
         #expect(try DocumentService.secrecy("Tối mật") == .secret)
         #expect(try DocumentService.secrecy("Mật".decomposedStringWithCanonicalMapping) == .confidential)
