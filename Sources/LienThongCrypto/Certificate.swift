@@ -110,6 +110,14 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         return String(cString: hex)
     }
 
+    /// `certificates` as the `STACK_OF(X509)` OpenSSL takes, for the time of `body`.
+    static func withStack<T>(_ certificates: [Certificate], _ body: (OpaquePointer) throws -> T) rethrows -> T {
+        let stack = shim_sk_X509_new_null()!
+        defer { shim_sk_X509_pop_free(stack) }
+        for certificate in certificates { shim_sk_X509_push_up_ref(stack, certificate.pointer) }
+        return try body(stack)
+    }
+
     /// Its subject key identifier, when it has one.
     var subjectKeyID: Data? { X509_get0_subject_key_id(pointer).map { Data(asn1: $0) } }
 

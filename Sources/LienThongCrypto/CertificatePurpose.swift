@@ -101,11 +101,10 @@ extension TrustStore {
         purpose: CertificatePurpose = .any, evidence: RevocationEvidence = RevocationEvidence(),
         revocationPolicy: RevocationPolicy = .require
     ) -> CertificateReport {
-        let stack = shim_sk_X509_new_null()!
-        defer { shim_sk_X509_pop_free(stack) }
-        for extra in untrusted + intermediates { shim_sk_X509_push_up_ref(stack, extra.pointer) }
         var checks = purpose.checks(certificate)
-        let (pathCheck, chain) = validatePath(certificate, untrusted: stack, at: time, proofOfExistence: true)
+        let (pathCheck, chain) = Certificate.withStack(untrusted + intermediates) {
+            validatePath(certificate, untrusted: $0, at: time, proofOfExistence: true)
+        }
         checks.append(pathCheck)
         var revocation: [RevocationStatus] = []
         if pathCheck.result == .passed {

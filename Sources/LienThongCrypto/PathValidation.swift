@@ -41,7 +41,7 @@ extension TrustStore {
             let attempt =
                 round == 0
                 ? buildPath(certificate, untrusted: untrusted, at: time, proofOfExistence: proofOfExistence, when: when)
-                : withStack(offered.filter { !setAside.contains($0) }) {
+                : Certificate.withStack(offered.filter { !setAside.contains($0) }) {
                     buildPath(certificate, untrusted: $0, at: time, proofOfExistence: proofOfExistence, when: when)
                 }
             switch attempt {
@@ -121,13 +121,6 @@ extension TrustStore {
             }
         }
         return .valid(chain)
-    }
-
-    private func withStack<T>(_ certificates: [Certificate], _ body: (OpaquePointer) -> T) -> T {
-        let stack = shim_sk_X509_new_null()!
-        defer { shim_sk_X509_pop_free(stack) }
-        for certificate in certificates { shim_sk_X509_push_up_ref(stack, certificate.pointer) }
-        return body(stack)
     }
 
     /// An expired certificate is a failure only when a time stamp proves the signature was made

@@ -32,7 +32,9 @@ struct RevocationChecker {
 
     /// - Parameter crlKeys: whether CRLs signed by a CRL-signing key other than the issuer's count;
     ///   false when checking such a key itself, which must not vouch for itself.
-    func status(of certificate: Certificate, issuer: Certificate, at time: Date, crlKeys: Bool = true) -> RevocationStatus {
+    func status(
+        of certificate: Certificate, issuer: Certificate, at time: Date, crlKeys: Bool = true
+    ) -> RevocationStatus {
         var found = Findings(time: time)
         let blank = RevocationStatus(certificate: certificate.description, status: .missing)
 
@@ -59,8 +61,10 @@ struct RevocationChecker {
             status.revokedAt = revokedAt
             status.issuedAt = crl.thisUpdate
             status.nextUpdate = crl.nextUpdate
-            status.source = "CRL of \(issuer)" + (signer == issuer ? "" : " signed by its CRL key \(signer)")
-                + (crl.thisUpdate >= time ? Self.freshness(issued: crl.thisUpdate, next: crl.nextUpdate, at: time)
+            status.source =
+                "CRL of \(issuer)" + (signer == issuer ? "" : " signed by its CRL key \(signer)")
+                + (crl.thisUpdate >= time
+                    ? Self.freshness(issued: crl.thisUpdate, next: crl.nextUpdate, at: time)
                     : crl.datesText)
             found.keep(status)
         }
@@ -69,8 +73,11 @@ struct RevocationChecker {
             switch status.status {
             case .revoked where (status.revokedAt ?? .distantPast) <= time: found.keep(status)
             case .good, .revoked:
-                let next = status.nextUpdate ?? status.issuedAt.map { $0.addingTimeInterval(Self.ocspWithoutNextUpdate) }
-                if let issued = status.issuedAt, Self.isFresh(issued: issued, next: next, at: time) { found.keep(status) }
+                let next =
+                    status.nextUpdate ?? status.issuedAt.map { $0.addingTimeInterval(Self.ocspWithoutNextUpdate) }
+                if let issued = status.issuedAt, Self.isFresh(issued: issued, next: next, at: time) {
+                    found.keep(status)
+                }
             default: found.unknown = found.unknown ?? status
             }
         }
@@ -105,7 +112,9 @@ struct RevocationChecker {
         }
 
         mutating func defect(_ crl: RevocationList, _ issuer: Certificate, _ what: String) {
-            if firstDefect == nil { firstDefect = "the CRL of \(issuer) issued \(VietnamTime.iso8601(crl.thisUpdate)) \(what)" }
+            if firstDefect == nil {
+                firstDefect = "the CRL of \(issuer) issued \(VietnamTime.iso8601(crl.thisUpdate)) \(what)"
+            }
         }
     }
 
@@ -121,8 +130,7 @@ struct RevocationChecker {
             let after = hours(issued.timeIntervalSince(time))
             return ", issued \(VietnamTime.iso8601(issued)), \(after) after the time checked"
         }
-        return ", issued \(VietnamTime.iso8601(issued))"
-            + (next.map { ", current until \(VietnamTime.iso8601($0))" } ?? "")
+        return RevocationList.datesText(issued: issued, next: next)
     }
 
     /// The certificate whose key signed `crl` for `issuer`'s certificates: the issuer itself, or a
@@ -139,50 +147,49 @@ struct RevocationChecker {
             candidate != issuer && crl.isNamed(by: candidate)
                 && (crl.authorityKeyID == nil || crl.authorityKeyID == candidate.subjectKeyID)
         }
-        for candidate in candidates.prefix(Self.crlSignerCandidates) where trust.cache.isIssued(crl, by: candidate) {
-            let stack = shim_sk_X509_new_null()!
-            defer { shim_sk_X509_pop_free(stack) }
-            for other in known { shim_sk_X509_push_up_ref(stack, other.pointer) }
-            let (check, path) = trust.validatePath(candidate, untrusted: stack, at: crl.thisUpdate, proofOfExistence: true)
-            guard check.result == .passed, path.last == anchor, path.count > 1 else { continue }
-            let own = status(of: candidate, issuer: path[1], at: crl.thisUpdate, crlKeys: false)
-            if own.status == .revoked, (own.revokedAt ?? .distantPast) <= crl.thisUpdate { continue }
-            return candidate
+        let signers = candidates.prefix(Self.crlSignerCandidates).filter { trust.cache.isIssued(crl, by: $0) }
+        guard !signers.isEmpty else { return nil }
+        return Certificate.withStack(known) { stack in
+            signers.first { candidate in
+                let (check, path) = trust.validatePath(
+                    candidate, untrusted: stack, at: crl.thisUpdate, proofOfExistence: true)
+                guard check.result == .passed, path.last == anchor, path.count > 1 else { return false }
+                let own = status(of: candidate, issuer: path[1], at: crl.thisUpdate, crlKeys: false)
+                return !(own.status == .revoked && (own.revokedAt ?? .distantPast) <= crl.thisUpdate)
+            }
         }
-        return nil
     }
 
     /// What each OCSP response that verifies says of `certificate`.
     private func ocspStatuses(of certificate: Certificate, issuer: Certificate, at time: Date) -> [RevocationStatus] {
         guard !evidence.ocspResponses.isEmpty else { return [] }
-        let stack = shim_sk_X509_new_null()!
-        defer { shim_sk_X509_pop_free(stack) }
-        for extra in certificates + chain + trust.intermediates { shim_sk_X509_push_up_ref(stack, extra.pointer) }
-        return evidence.ocspResponses.compactMap { response in
-            var revoked = time_t()
-            var thisUpdate = time_t()
-            var nextUpdate = time_t()
-            let code = response.withUnsafeBytes { raw in
-                shim_ocsp_status(
-                    raw.bindMemory(to: UInt8.self).baseAddress, raw.count, certificate.pointer, issuer.pointer,
-                    trust.store, stack, &revoked, &thisUpdate, &nextUpdate)
+        return Certificate.withStack(certificates + chain + trust.intermediates) { stack in
+            evidence.ocspResponses.compactMap { response in
+                var revoked = time_t()
+                var thisUpdate = time_t()
+                var nextUpdate = time_t()
+                let code = response.withUnsafeBytes { raw in
+                    shim_ocsp_status(
+                        raw.bindMemory(to: UInt8.self).baseAddress, raw.count, certificate.pointer, issuer.pointer,
+                        trust.store, stack, &revoked, &thisUpdate, &nextUpdate)
+                }
+                ERR_clear_error()
+                guard code >= 0 else { return nil }
+                let issued = Date(timeIntervalSince1970: TimeInterval(thisUpdate))
+                let next = nextUpdate > 0 ? Date(timeIntervalSince1970: TimeInterval(nextUpdate)) : nil
+                var status = RevocationStatus(certificate: certificate.description, status: .unknown)
+                status.source = "OCSP response for \(issuer)" + Self.freshness(issued: issued, next: next, at: time)
+                status.issuedAt = issued
+                status.nextUpdate = next
+                switch code {
+                case V_OCSP_CERTSTATUS_GOOD: status.status = .good
+                case V_OCSP_CERTSTATUS_REVOKED:
+                    status.status = .revoked
+                    status.revokedAt = Date(timeIntervalSince1970: TimeInterval(revoked))
+                default: break
+                }
+                return status
             }
-            ERR_clear_error()
-            guard code >= 0 else { return nil }
-            let issued = Date(timeIntervalSince1970: TimeInterval(thisUpdate))
-            let next = nextUpdate > 0 ? Date(timeIntervalSince1970: TimeInterval(nextUpdate)) : nil
-            var status = RevocationStatus(certificate: certificate.description, status: .unknown)
-            status.source = "OCSP response for \(issuer)" + Self.freshness(issued: issued, next: next, at: time)
-            status.issuedAt = issued
-            status.nextUpdate = next
-            switch code {
-            case V_OCSP_CERTSTATUS_GOOD: status.status = .good
-            case V_OCSP_CERTSTATUS_REVOKED:
-                status.status = .revoked
-                status.revokedAt = Date(timeIntervalSince1970: TimeInterval(revoked))
-            default: break
-            }
-            return status
         }
     }
 

@@ -23,8 +23,7 @@ public final class RevocationList: @unchecked Sendable {
         thisUpdate = Certificate.date(X509_CRL_get0_lastUpdate(pointer))
         nextUpdate = X509_CRL_get0_nextUpdate(pointer).map { Certificate.date($0) }
         profile = Profile(rawValue: shim_crl_profile(pointer))
-        datesText = ", issued \(VietnamTime.iso8601(thisUpdate))"
-            + (nextUpdate.map { ", current until \(VietnamTime.iso8601($0))" } ?? "")
+        datesText = Self.datesText(issued: thisUpdate, next: nextUpdate)
         let akid = X509_CRL_get_ext_d2i(pointer, NID_authority_key_identifier, nil, nil)?.assumingMemoryBound(to: AUTHORITY_KEYID.self)
         authorityKeyID = akid?.pointee.keyid.map { Data(asn1: UnsafePointer($0)) }
         AUTHORITY_KEYID_free(akid)
@@ -79,6 +78,11 @@ public final class RevocationList: @unchecked Sendable {
     }
 
     public var issuer: String { Certificate.format(X509_CRL_get_issuer(pointer)) }
+
+    /// ", issued …, current until …": the words reports give evidence issued before the time checked.
+    static func datesText(issued: Date, next: Date?) -> String {
+        ", issued \(VietnamTime.iso8601(issued))" + (next.map { ", current until \(VietnamTime.iso8601($0))" } ?? "")
+    }
 
     /// Whether this list names `certificate` as its issuer.
     func isNamed(by certificate: Certificate) -> Bool {

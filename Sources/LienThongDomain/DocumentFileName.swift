@@ -31,14 +31,14 @@ public enum DocumentFileName {
         return normalized
     }
 
-    /// Control characters, bidirectional overrides, isolates and marks, and zero-width characters.
+    /// Control characters, bidirectional overrides and isolates, and the zero-width characters and
+    /// marks (U+200B…U+200F, U+FEFF) a name must not hide either.
     private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control || (0x200B...0x200F).contains(scalar.value)
-            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
-            || scalar.value == 0xFEFF
+        scalar.properties.generalCategory == .control || scalar.isBidirectionalOverride
+            || (0x200B...0x200F).contains(scalar.value) || scalar.value == 0xFEFF
     }
 
     private static func visible(_ scalar: Unicode.Scalar) -> String {
-        isHidden(scalar) ? "<U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4) + ">" : String(scalar)
+        isHidden(scalar) ? "<\(scalar.codePoint)>" : String(scalar)
     }
 }

@@ -28,7 +28,7 @@ public struct FieldLimit: Sendable {
         if required, normalized.isEmpty { throw .missing(field: field) }
         guard normalized.count <= maximum else { throw .tooLong(field: field, limit: maximum, actual: normalized.count) }
         if let bad = normalized.unicodeScalars.first(where: { !isAllowed($0) }) {
-            throw .invalid(field: field, value: "U+" + String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4),
+            throw .invalid(field: field, value: bad.codePoint,
                            rule: "control and bidirectional-override characters are not allowed in it: remove them "
                                + "(they hide or reorder text in registers)")
         }
@@ -37,8 +37,7 @@ public struct FieldLimit: Sendable {
 
     private func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
         if multiline, scalar == "\n" || scalar == "\r" || scalar == "\t" { return true }
-        if scalar.properties.generalCategory == .control { return false }
-        return !(0x202A...0x202E).contains(scalar.value) && !(0x2066...0x2069).contains(scalar.value)
+        return scalar.properties.generalCategory != .control && !scalar.isBidirectionalOverride
     }
 
     public static let issuerName = FieldLimit(field: "issuing agency name", maximum: 200)
@@ -56,6 +55,13 @@ public struct FieldLimit: Sendable {
     public static let agencyAbbreviation = FieldLimit(field: "abbreviation", maximum: 20)
 }
 
-extension String {
-    func leftPadded(to length: Int) -> String { String(repeating: "0", count: max(0, length - count)) + self }
+extension Unicode.Scalar {
+    /// Bidirectional embeddings, overrides and isolates: they make text read otherwise than it is stored.
+    var isBidirectionalOverride: Bool { (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) }
+
+    /// As Unicode writes it: U+202E.
+    var codePoint: String {
+        let hex = String(value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
 }

@@ -20,8 +20,6 @@ struct ExportCheck {
     /// The identity, decoded from the bytes the seal covers, once its seal holds (TOTAL_PASSED).
     private(set) var identity: DocumentIdentity?
 
-    /// The export's own files, beside the document's.
-    static let ownFiles: Set<String> = ["manifest.json", DocumentIdentity.fileName, DocumentIdentity.signatureName]
     /// An identity, a manifest or a signature is kilobytes; a CAdES-LT signature with a government CRL, megabytes.
     static let largestOwnFile = 64 << 20
 
@@ -213,7 +211,7 @@ struct ExportCheck {
             return checks + [.failed("unlisted-file", "the folder \(directory.path) cannot be listed, so what else it holds "
                                      + "cannot be known", .formatFailure)]
         }
-        let expected = Set((names.flatMap { [$0, "\($0).p7s"] } + Self.ownFiles).map { Array($0.utf8) })
+        let expected = Set((names.flatMap { [$0, "\($0).p7s"] } + DocumentFileName.reserved).map { Array($0.utf8) })
         for name in present.sorted() {
             let url = directory.appendingPathComponent(name)
             if !expected.contains(Array(name.utf8)) {
@@ -234,7 +232,7 @@ struct ExportCheck {
                        checks: [.failed("file-present", what, .formatFailure)],
                        verdict: Verdict(indication: .totalFailed, subIndication: .formatFailure))
         }
-        guard !entry.name.isEmpty, !entry.name.contains("/"), !Self.ownFiles.contains(entry.name),
+        guard !entry.name.isEmpty, !entry.name.contains("/"), !DocumentFileName.reserved.contains(entry.name),
               FileManager.default.fileExists(atPath: content.path) else {
             return refused("\(entry.name) is missing from the folder")
         }
