@@ -123,10 +123,26 @@ static inline int shim_cms_verify_signed_attributes(EVP_PKEY *key, const EVP_MD 
     EVP_PKEY_CTX *ctx;
     if (attrs_len < 2) return -1;
     if (sig_nid == NID_rsassaPss) {
-        RSA_PSS_PARAMS *pss = sig_alg->parameter && sig_alg->parameter->type == V_ASN1_SEQUENCE
-            ? ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS), sig_alg->parameter) : NULL;
+        /* Every signature of a batch carries the same parameters: each thread remembers the last
+           bytes it decoded (with the digest they were checked against) and what they meant. */
+        static _Thread_local unsigned char seen[96];
+        static _Thread_local int seen_len = -1, seen_md = NID_undef, seen_salt = 0;
+        static _Thread_local const EVP_MD *seen_mgf1 = NULL;
+        const ASN1_STRING *bytes = sig_alg->parameter && sig_alg->parameter->type == V_ASN1_SEQUENCE
+            ? sig_alg->parameter->value.sequence : NULL;
+        RSA_PSS_PARAMS *pss = NULL;
         X509_ALGOR *mask_hash = NULL;
-        int valid = pss != NULL
+        int valid;
+        if (bytes != NULL && seen_len == ASN1_STRING_length(bytes) && seen_md == md_nid
+            && memcmp(seen, ASN1_STRING_get0_data(bytes), (size_t)seen_len) == 0) {
+            mgf1 = seen_mgf1;
+            saltlen = seen_salt;
+            key_nid = NID_rsaEncryption;
+            padding = RSA_PKCS1_PSS_PADDING;
+            goto known;
+        }
+        pss = bytes != NULL ? ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS), sig_alg->parameter) : NULL;
+        valid = pss != NULL
             && (pss->hashAlgorithm ? OBJ_obj2nid(pss->hashAlgorithm->algorithm) : NID_sha1) == md_nid;
         if (valid && pss->maskGenAlgorithm) {
             valid = OBJ_obj2nid(pss->maskGenAlgorithm->algorithm) == NID_mgf1 && pss->maskGenAlgorithm->parameter
@@ -144,6 +160,13 @@ static inline int shim_cms_verify_signed_attributes(EVP_PKEY *key, const EVP_MD 
         X509_ALGOR_free(mask_hash);
         RSA_PSS_PARAMS_free(pss);
         if (!valid) return -1;
+        if (ASN1_STRING_length(bytes) <= (int)sizeof(seen)) {
+            seen_len = ASN1_STRING_length(bytes);
+            memcpy(seen, ASN1_STRING_get0_data(bytes), (size_t)seen_len);
+            seen_md = md_nid;
+            seen_mgf1 = mgf1;
+            seen_salt = saltlen;
+        }
         key_nid = NID_rsaEncryption;
         padding = RSA_PKCS1_PSS_PADDING;
     } else if (sig_nid == NID_rsaEncryption || sig_nid == NID_X9_62_id_ecPublicKey) {
@@ -152,6 +175,7 @@ static inline int shim_cms_verify_signed_attributes(EVP_PKEY *key, const EVP_MD 
                || (key_nid != NID_rsaEncryption && key_nid != NID_X9_62_id_ecPublicKey)) {
         return -1;
     }
+known:
     if (key_nid == NID_rsaEncryption && padding == 0) padding = RSA_PKCS1_PADDING;
     if (EVP_PKEY_get_base_id(key) != (key_nid == NID_rsaEncryption ? EVP_PKEY_RSA : EVP_PKEY_EC)) return 0;
 

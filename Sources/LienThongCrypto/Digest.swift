@@ -83,10 +83,10 @@ extension Digest {
 
     /// The file's digest with each of `algorithms`, in one pass over it.
     static func bytes(of url: URL, _ algorithms: [DigestAlgorithm]) throws -> [DigestAlgorithm: [UInt8]] {
-        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        let descriptor = url.withUnsafeFileSystemRepresentation { path in path.map { open($0, O_RDONLY | O_CLOEXEC) } ?? -1 }
         guard descriptor >= 0 else { throw CocoaError.error(.fileReadNoSuchFile, url: url) }
         defer { close(descriptor) }
-        let algorithms = Array(Set(algorithms))
+        let algorithms = algorithms.reduce(into: [DigestAlgorithm]()) { if !$0.contains($1) { $0.append($1) } }
         let contexts = algorithms.map { algorithm in
             let context = EVP_MD_CTX_new()!
             EVP_DigestInit_ex(context, algorithm.evp, nil)

@@ -1,6 +1,7 @@
 import COpenSSL
 import Foundation
 import LienThongDomain
+import Synchronization
 
 /// A certificate revocation list, parsed once and shared.
 public final class RevocationList: @unchecked Sendable {
@@ -16,6 +17,10 @@ public final class RevocationList: @unchecked Sendable {
     /// When it was issued and until when it is current, as reports say it: written once, as a
     /// batch of verifications cites the same CRL thousands of times.
     let datesText: String
+    /// Issuers whose signature on this list was checked, with the answer. A batch asks it for
+    /// every certificate of every document, so it is found by identity; holding the certificates
+    /// keeps their identity unique.
+    private let checkedIssuers = Mutex<[(issuer: Certificate, signed: Bool)]>([])
 
     init(owning pointer: OpaquePointer) {
         self.pointer = pointer
@@ -92,6 +97,16 @@ public final class RevocationList: @unchecked Sendable {
     /// Whether `issuer` issued and signed this list.
     func isIssued(by issuer: Certificate) -> Bool {
         isNamed(by: issuer) && X509_CRL_verify(pointer, X509_get0_pubkey(issuer.pointer)) == 1
+    }
+
+    /// What `isIssued(by:)` answered for this very certificate object before, if it was asked.
+    func checkedAnswer(for issuer: Certificate) -> Bool? {
+        checkedIssuers.withLock { $0.first { $0.issuer === issuer }?.signed }
+    }
+
+    /// Remembers an answer of `isIssued(by:)` for the first few issuers asked.
+    func rememberAnswer(_ signed: Bool, for issuer: Certificate) {
+        checkedIssuers.withLock { if $0.count < 8 { $0.append((issuer, signed)) } }
     }
 
     /// When `certificate` was revoked, if this list says it was. An entry a delta CRL removes

@@ -92,7 +92,12 @@ final class VerificationCache: Sendable {
 
     /// Whether `issuer` signed `crl`, checked once per pair.
     func isIssued(_ crl: RevocationList, by issuer: Certificate) -> Bool {
-        Self.memo(crlIssuers, FingerprintPair(first: crl.fingerprint, second: issuer.fingerprint)) { crl.isIssued(by: issuer) } ?? false
+        if let known = crl.checkedAnswer(for: issuer) { return known }
+        let signed = Self.memo(crlIssuers, FingerprintPair(first: crl.fingerprint, second: issuer.fingerprint)) {
+            crl.isIssued(by: issuer)
+        } ?? false
+        crl.rememberAnswer(signed, for: issuer)
+        return signed
     }
 
     /// A path found valid before for `leaf`, if `time` is inside every certificate's validity.
