@@ -360,6 +360,49 @@ static inline int shim_crl_point_matches(X509_CRL *crl, X509 *cert) {
 }
 
 /**
+ * Whether `crl` is an indirect CRL that one of the certificate's CRL distribution points names as
+ * its source (RFC 5280 §4.2.1.13, §6.3.3 b.2): the point's cRLIssuer holds the CRL's issuer as a
+ * directoryName, and when the CRL's issuing distribution point names a point, that name is the
+ * point's own (b.2.i) or, for a point that gives only its cRLIssuer, one of those (b.2.ii).
+ */
+static inline int shim_crl_indirect_source(X509_CRL *crl, X509 *cert) {
+    ISSUING_DIST_POINT *idp = X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, NULL, NULL);
+    STACK_OF(DIST_POINT) *points;
+    int i, j, k, found = 0;
+    if (idp == NULL || idp->indirectCRL <= 0 || (idp->distpoint != NULL && idp->distpoint->type != 0)) {
+        ISSUING_DIST_POINT_free(idp);
+        return 0;
+    }
+    points = X509_get_ext_d2i(cert, NID_crl_distribution_points, NULL, NULL);
+    for (i = 0; !found && i < sk_DIST_POINT_num(points); i++) {
+        DIST_POINT *point = sk_DIST_POINT_value(points, i);
+        STACK_OF(GENERAL_NAME) *names = NULL;
+        int named = 0;
+        for (j = 0; !named && j < sk_GENERAL_NAME_num(point->CRLissuer); j++) {
+            GENERAL_NAME *name = sk_GENERAL_NAME_value(point->CRLissuer, j);
+            named = name->type == GEN_DIRNAME && X509_NAME_cmp(name->d.directoryName, X509_CRL_get_issuer(crl)) == 0;
+        }
+        if (!named) continue;
+        if (idp->distpoint == NULL) { found = 1; break; }
+        if (point->distpoint != NULL) {
+            if (point->distpoint->type != 0) continue;
+            names = point->distpoint->name.fullname;
+        } else {
+            names = point->CRLissuer;
+        }
+        for (j = 0; !found && j < sk_GENERAL_NAME_num(names); j++) {
+            for (k = 0; !found && k < sk_GENERAL_NAME_num(idp->distpoint->name.fullname); k++) {
+                found = GENERAL_NAME_cmp(sk_GENERAL_NAME_value(names, j),
+                                         sk_GENERAL_NAME_value(idp->distpoint->name.fullname, k)) == 0;
+            }
+        }
+    }
+    sk_DIST_POINT_pop_free(points, DIST_POINT_free);
+    ISSUING_DIST_POINT_free(idp);
+    return found;
+}
+
+/**
  * Whether `crl` lists `cert` (matching the certificateIssuer of indirect CRL entries): 1 with
  * the revocation date, 0 when it does not, 2 when a delta CRL takes it off (removeFromCRL).
  * A listed certificate whose revocation date cannot be read is revoked since the epoch.

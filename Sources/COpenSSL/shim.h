@@ -472,15 +472,32 @@ static inline X509_CRL *shim_crl_make(X509 *ca, EVP_PKEY *key, X509 **revoked, c
                                       const char *const *names, const char *const *values, int extra) {
     X509_CRL *crl = X509_CRL_new();
     ASN1_TIME *t = NULL;
-    int i, ok = crl != NULL && X509_CRL_set_version(crl, X509_CRL_VERSION_2)
+    int i, indirect = 0, ok = crl != NULL && X509_CRL_set_version(crl, X509_CRL_VERSION_2)
         && X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
+    for (i = 0; i < count; i++) indirect |= X509_NAME_cmp(X509_get_issuer_name(revoked[i]), X509_get_subject_name(ca)) != 0;
     if (ok) { t = ASN1_TIME_set(NULL, this_update); ok = t != NULL && X509_CRL_set1_lastUpdate(crl, t); ASN1_TIME_free(t); }
     if (ok) { t = ASN1_TIME_set(NULL, next_update); ok = t != NULL && X509_CRL_set1_nextUpdate(crl, t); ASN1_TIME_free(t); }
     for (i = 0; ok && i < count; i++) {
         X509_REVOKED *entry = X509_REVOKED_new();
         t = ASN1_TIME_set(NULL, revoked_at[i]);
         ok = entry != NULL && t != NULL && X509_REVOKED_set_serialNumber(entry, (ASN1_INTEGER *)X509_get0_serialNumber(revoked[i]))
-            && X509_REVOKED_set_revocationDate(entry, t) && X509_CRL_add0_revoked(crl, entry);
+            && X509_REVOKED_set_revocationDate(entry, t);
+        /* An indirect CRL names the issuer of every certificate it lists (RFC 5280 §5.3.3): a name
+           left out would carry over from the entry before, and the entries are sorted below. */
+        if (ok && indirect) {
+            GENERAL_NAMES *names = sk_GENERAL_NAME_new_null();
+            GENERAL_NAME *name = GENERAL_NAME_new();
+            X509_NAME *issuer = X509_NAME_dup(X509_get_issuer_name(revoked[i]));
+            ok = names != NULL && name != NULL && issuer != NULL;
+            if (ok) { GENERAL_NAME_set0_value(name, GEN_DIRNAME, issuer); issuer = NULL; }
+            ok = ok && sk_GENERAL_NAME_push(names, name) > 0;
+            if (ok) name = NULL;
+            ok = ok && X509_REVOKED_add1_ext_i2d(entry, NID_certificate_issuer, names, 1, X509V3_ADD_DEFAULT) == 1;
+            X509_NAME_free(issuer);
+            GENERAL_NAME_free(name);
+            GENERAL_NAMES_free(names);
+        }
+        ok = ok && X509_CRL_add0_revoked(crl, entry);
         ASN1_TIME_free(t);
         if (!ok) X509_REVOKED_free(entry);
     }

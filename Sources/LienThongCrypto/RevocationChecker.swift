@@ -38,7 +38,7 @@ struct RevocationChecker {
         var found = Findings(time: time)
         let blank = RevocationStatus(certificate: certificate.description, status: .missing)
 
-        for crl in evidence.crls where crl.isNamed(by: issuer) {
+        for crl in evidence.crls where crl.isNamed(by: issuer) || crl.isIndirectSource(for: certificate) {
             guard let signer = crlSigner(crl, issuer: issuer, at: time, crlKeys: crlKeys) else { continue }
             if let usage = signer.keyUsage, usage & UInt32(KU_CRL_SIGN) == 0 {
                 found.defect(crl, issuer, "is signed by a certificate whose key usage lacks cRLSign (RFC 5280 6.3.3 f)")
@@ -62,7 +62,9 @@ struct RevocationChecker {
             status.issuedAt = crl.thisUpdate
             status.nextUpdate = crl.nextUpdate
             status.source =
-                "CRL of \(issuer)" + (signer == issuer ? "" : " signed by its CRL key \(signer)")
+                (crl.isNamed(by: issuer)
+                    ? "CRL of \(issuer)" + (signer == issuer ? "" : " signed by its CRL key \(signer)")
+                    : "indirect CRL of \(signer), the CRL issuer \(certificate) names")
                 + (crl.thisUpdate >= time
                     ? Self.freshness(issued: crl.thisUpdate, next: crl.nextUpdate, at: time)
                     : crl.datesText)
@@ -134,7 +136,8 @@ struct RevocationChecker {
     }
 
     /// The certificate whose key signed `crl` for `issuer`'s certificates: the issuer itself, or a
-    /// certificate of the same name on a valid path to the same anchor (RFC 5280 §6.3.3 f).
+    /// certificate of the CRL's issuer name on a valid path to the same anchor (RFC 5280 §6.3.3 f):
+    /// the issuer's separate CRL key, or the authority of an indirect CRL.
     /// Only a certificate whose key identifier is the CRL's authority key identifier is tried, and
     /// at most a few: the certificates at hand may come from whoever sent the signature.
     /// Such a key must have been valid, on a path to the same anchor, when it signed the CRL, and

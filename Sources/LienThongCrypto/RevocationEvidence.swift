@@ -19,11 +19,14 @@ public struct RevocationEvidence: Sendable {
 
     public var isEmpty: Bool { crls.isEmpty && ocspResponses.isEmpty }
 
-    /// When `certificate` was revoked, by any CRL here that `issuer` signed, whatever the CRL's
-    /// dates: a revocation once published stays true. Nil when none lists it. Which CRL `issuer`
-    /// signed is remembered in `trust`'s cache, as for the verifier's own revocation checks.
-    public func revocationDate(of certificate: Certificate, issuedBy issuer: Certificate, trust: TrustStore) -> Date? {
-        crls.lazy.filter { trust.cache.isIssued($0, by: issuer) }.compactMap { $0.revocationDate(of: certificate) }.first
+    /// When `certificate`, which `issuer` issued, was revoked no later than `time`, by authentic
+    /// evidence here under the verifier's own rules (RFC 5280 §6.3.3); nil when none shows it.
+    public func revocationDate(
+        of certificate: Certificate, issuedBy issuer: Certificate, trust: TrustStore, at time: Date = Date()
+    ) -> Date? {
+        let status = checker(trust: trust, chain: [certificate, issuer]).status(of: certificate, issuer: issuer, at: time)
+        guard status.status == .revoked, let date = status.revokedAt, date <= time else { return nil }
+        return date
     }
 
     /// Whether any CRL here was signed by `issuer`.

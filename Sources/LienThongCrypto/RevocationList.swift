@@ -117,6 +117,13 @@ public final class RevocationList: @unchecked Sendable {
             ? Date(timeIntervalSince1970: TimeInterval(revoked)) : nil
     }
 
+    /// Whether this is an indirect CRL that one of `certificate`'s distribution points names as
+    /// its source through cRLIssuer (RFC 5280 §4.2.1.13): another authority's list that may speak
+    /// of it, its points matched already.
+    func isIndirectSource(for certificate: Certificate) -> Bool {
+        profile.contains(.indirect) && shim_crl_indirect_source(pointer, certificate.pointer) == 1
+    }
+
     /// Whether this list speaks of `certificate` at all (RFC 5280 §6.3.3 b): its issuing
     /// distribution point's partitions and names. Attribute-certificate CRLs speak of none.
     func covers(_ certificate: Certificate) -> Bool {
@@ -127,6 +134,7 @@ public final class RevocationList: @unchecked Sendable {
         if profile.contains(.onlyUserCertificates) && isCA { return false }
         if profile.contains(.onlyCACertificates) && !isCA { return false }
         return !profile.contains(.namedDistributionPoint) || shim_crl_point_matches(pointer, certificate.pointer) == 1
+            || isIndirectSource(for: certificate)
     }
 
     /// Why RFC 5280 forbids using this list at all (§5.2, §5.3: a critical extension this
@@ -150,9 +158,6 @@ public final class RevocationList: @unchecked Sendable {
         if profile.contains(.criticalNumber) { return "its CRL number is marked critical (RFC 5280 5.2.3)" }
         if profile.contains(.delta) { return "it is a delta CRL, which lists only the changes since a base CRL" }
         if profile.contains(.someReasons) { return "it lists revocations for some reasons only (onlySomeReasons)" }
-        if profile.contains(.indirect) {
-            return "it is an indirect CRL, which LienThong does not take as complete evidence"
-        }
         return nil
     }
 
@@ -197,6 +202,8 @@ extension CertificateIssuer {
         else {
             throw CryptoError.drain("issuing a CRL for \(certificate)")
         }
-        return RevocationList(owning: crl)
+        // Read back, as a verifier receives it: OpenSSL works out entries' issuers and the
+        // distribution point's flags only while decoding.
+        return try RevocationList(der: RevocationList(owning: crl).der)
     }
 }

@@ -62,7 +62,7 @@ struct ClientCertificates: Sendable {
         let certificate = try Certificate(der: Data(try peer.toDERBytes()))
         let current = settings.current
         for authority in authorities {
-            if let revoked = current.crls.revocationDate(of: certificate, issuedBy: authority, trust: current.trust), revoked <= Date() {
+            if let revoked = current.crls.revocationDate(of: certificate, issuedBy: authority, trust: current.trust) {
                 throw Problem("certificate-revoked", status: 401, title: "Client certificate revoked",
                               detail: "the client certificate \(certificate) was revoked on \(VietnamTime.iso8601(revoked)); ask the administrator for a new one, or sign in with a token")
             }

@@ -251,4 +251,75 @@ struct RevocationRulesTests {
         #expect(person?.verdict.subIndication == .tryLater, "\(person?.checks ?? [])")
         #expect(person?.checks.contains { $0.detail.contains("cRLSign") } == true)
     }
+
+    // MARK: - Indirect CRLs (RFC 5280 4.2.1.13, 5.2.5, 5.3.3, 6.3.3 b.2)
+
+    /// A certificate whose distribution point names `authority` as its CRL issuer.
+    func certificate(namingCRLIssuer authority: Certificate) throws -> Certificate {
+        let name = X509_get_subject_name(authority.pointer)
+        var bytes = [UInt8](repeating: 0, count: Int(i2d_X509_NAME(name, nil)))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var cursor = buffer.baseAddress
+            _ = i2d_X509_NAME(name, &cursor)
+        }
+        func element(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] {
+            let count = content.count
+            let length: [UInt8] = count < 128 ? [UInt8(count)] : [0x82, UInt8(count >> 8), UInt8(count & 0xFF)]
+            return [tag] + length + content
+        }
+        // CRLDistributionPoints { DistributionPoint { cRLIssuer [2] { directoryName [4] Name } } }
+        let points = element(0x30, element(0x30, element(0xA2, element(0xA4, bytes))))
+        return try pki.intermediate.issue(
+            subject: [("C", "VN"), ("CN", "Lê Văn Cường")], publicKey: try TestPKI.key(), profile: .endEntity(.signer),
+            notBefore: Date().addingTimeInterval(-3600),
+            additionalExtensions: [
+                (NID_crl_distribution_points, "DER:" + points.map { String(format: "%02X", $0) }.joined(separator: ":"))
+            ])
+    }
+
+    @Test func anIndirectCRLFromTheAuthorityACertificateNamesDecidesItsStatus() throws {
+        let key = try TestPKI.key()
+        let authority = CertificateIssuer(
+            certificate: try pki.root.issue(
+                subject: [("C", "VN"), ("CN", "Trung tâm CRL Chính phủ")], publicKey: key,
+                profile: .revocationListSigner),
+            key: key)
+        let leaf = try certificate(namingCRLIssuer: authority.certificate)
+        let chain = [leaf, pki.intermediate.certificate, pki.root.certificate]
+        let trust = try TrustStore(anchors: [pki.root.certificate], intermediates: [authority.certificate])
+        let root = try pki.root.makeRevocationList(revoked: [])
+        let indirect = [("issuingDistributionPoint", "critical,indirectCRL:TRUE")]
+        let check = { (crls: [RevocationList]) in
+            RevocationEvidence(crls: crls).check(chain: chain, trust: trust, at: Date(), policy: .require)
+        }
+
+        // The authority's indirect CRL that does not list the certificate is complete evidence for it.
+        let (clears, statuses) = check([root, try authority.makeRevocationList(revoked: [], extensions: indirect)])
+        #expect(clears.result == .passed, "\(clears.detail)")
+        #expect(statuses.first?.source?.contains("indirect CRL of Trung tâm CRL Chính phủ") == true)
+        // One that lists it (with the agency CA as the entry's certificate issuer) revokes it.
+        let revoking = try authority.makeRevocationList(revoked: [(leaf, dayAgo)], extensions: indirect)
+        #expect(check([root, revoking]).0.subIndication == .revoked)
+        // The same list says nothing of a certificate whose distribution points do not name the authority.
+        let other = try TestPKI.identity(pki.intermediate, name: "Phạm Thị Dung", role: .signer).certificate
+        let (silent, _) = RevocationEvidence(crls: [root, revoking]).check(
+            chain: [other, pki.intermediate.certificate, pki.root.certificate], trust: trust, at: Date(),
+            policy: .require)
+        #expect(silent.subIndication == .tryLater, "\(silent.detail)")
+        // Without indirectCRL in its issuing distribution point, the authority's list is not about
+        // others' certificates.
+        #expect(check([root, try authority.makeRevocationList(revoked: [(leaf, dayAgo)])]).0.subIndication == .tryLater)
+        // An authority of the same name under another root proves nothing.
+        let foreignKey = try TestPKI.key()
+        let foreign = CertificateIssuer(
+            certificate: try TestPKI().root.issue(
+                subject: [("C", "VN"), ("CN", "Trung tâm CRL Chính phủ")], publicKey: foreignKey,
+                profile: .revocationListSigner),
+            key: foreignKey)
+        let foreignTrust = try TrustStore(anchors: [pki.root.certificate], intermediates: [foreign.certificate])
+        let forgedCRL = try foreign.makeRevocationList(revoked: [], extensions: indirect)
+        let (forged, _) = RevocationEvidence(crls: [root, forgedCRL]).check(
+            chain: chain, trust: foreignTrust, at: Date(), policy: .require)
+        #expect(forged.subIndication == .tryLater, "\(forged.detail)")
+    }
 }
