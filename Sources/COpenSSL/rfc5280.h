@@ -236,6 +236,32 @@ extensions:
 }
 
 /**
+ * Whether the policies of the CAs on a path just validated allow the leaf's `policy` (RFC 5280
+ * §6.1.3 d, §6.1.5 g): 1 when the valid policy tree's authority set holds it or anyPolicy, or when
+ * a CA below the anchor asserts no policies at all (RFC 5280 then leaves no tree, and such a path
+ * constrains nothing: PKIs without policies must go on working); 0 when every CA asserts policies
+ * and they leave the leaf's out. OpenSSL frees an emptied tree, so the two cases without a tree
+ * are told apart by the CAs' extensions.
+ */
+static inline int shim_rfc5280_policy_allowed(X509_STORE_CTX *ctx, const ASN1_OBJECT *policy) {
+    X509_POLICY_TREE *tree = X509_STORE_CTX_get0_policy_tree(ctx);
+    STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+    int i, count = sk_X509_num(chain);
+    if (tree == NULL) {
+        for (i = 1; i < count - 1; i++) {
+            if (X509_get_ext_by_NID(sk_X509_value(chain, i), NID_certificate_policies, -1) < 0) return 1;
+        }
+        return count <= 2;
+    }
+    for (i = 0; i < sk_X509_POLICY_NODE_num(X509_policy_tree_get0_policies(tree)); i++) {
+        const X509_POLICY_NODE *node = sk_X509_POLICY_NODE_value(X509_policy_tree_get0_policies(tree), i);
+        const ASN1_OBJECT *valid = X509_policy_node_get0_policy(node);
+        if (OBJ_obj2nid(valid) == NID_any_policy || OBJ_cmp(valid, policy) == 0) return 1;
+    }
+    return 0;
+}
+
+/**
  * The verify callback every path validation runs with. notAfter is inclusive (RFC 5280
  * §4.1.2.5) where OpenSSL takes it as exclusive; a CA certificate without key usage is allowed,
  * as RFC 5280 §6.1 does not reject it (X509_STRICT would).

@@ -120,6 +120,19 @@ extension TrustStore {
                     chain, culprit: depth == 0 ? nil : culprit(depth))
             }
         }
+        if let role = certificate.role, let policy = OBJ_txt2obj(role.policyOID, 1) {
+            defer { ASN1_OBJECT_free(policy) }
+            guard shim_rfc5280_policy_allowed(context, policy) == 1 else {
+                return .invalid(
+                    .failed(
+                        "certificate-chain",
+                        "\(describe(0)) names the \(role.rawValue) policy \(role.policyOID), which the "
+                            + "certificate policies of its CAs do not allow (RFC 5280 6.1.3 d): "
+                            + "they did not make it a \(role.rawValue)",
+                        .chainConstraintsFailure),
+                    chain, culprit: nil)
+            }
+        }
         return .valid(chain)
     }
 

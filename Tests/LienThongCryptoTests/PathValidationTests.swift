@@ -87,6 +87,33 @@ struct PathValidationTests {
         #expect(report.verdict == .passed, "\(report.checks)")
     }
 
+    @Test func aRoleTheCAsPoliciesLeaveOutIsNotGranted() throws {
+        func intermediate(policies: String) throws -> CertificateIssuer {
+            let key = try TestPKI.key()
+            return CertificateIssuer(
+                certificate: try pki.root.issue(
+                    subject: [("C", "VN"), ("CN", "CA cá nhân")], publicKey: key, profile: .intermediateCA,
+                    additionalExtensions: [(NID_certificate_policies, policies)]),
+                key: key)
+        }
+        func validate(_ role: CertificateRole, under ca: CertificateIssuer) throws -> CertificateReport {
+            let leaf = try TestPKI.identity(ca, name: "UBND xã Mường Phăng", role: role)
+            let evidence = RevocationEvidence(crls: try pki.crls.crls + [try ca.makeRevocationList(revoked: [])])
+            return try pki.trust.validate(
+                leaf.certificate, untrusted: [ca.certificate], purpose: role == .seal ? .seal : .signer,
+                evidence: evidence)
+        }
+        // A CA certified for persons' signatures only cannot make an agency's seal.
+        let persons = try intermediate(policies: CertificateRole.signer.policyOID)
+        let seal = try validate(.seal, under: persons)
+        #expect(seal.verdict == Verdict(indication: .indeterminate, subIndication: .chainConstraintsFailure))
+        #expect(seal.checks.contains { $0.detail.contains("do not allow") }, "\(seal.checks)")
+        #expect(try validate(.signer, under: persons).verdict == .passed)
+        // anyPolicy, or a CA that asserts no policies (as the demo CAs), allows every role.
+        #expect(try validate(.seal, under: try intermediate(policies: "2.5.29.32.0")).verdict == .passed)
+        #expect(try validate(.seal, under: pki.intermediate).verdict == .passed)
+    }
+
     @Test func theStrictProfileRefusesALeafThatMaySignCertificates() throws {
         let key = try TestPKI.key()
         let leaf = try pki.intermediate.issue(
