@@ -81,7 +81,11 @@ public struct Daemon {
                                          interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
         let identities = IdentityBackfill(service: service, interval: .seconds(configuration.timeStampRetrySeconds),
                                           logger: logger)
-        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration()
+        let http = HTTPServerBuilder.http1(
+            configuration: .init(
+                additionalChannelHandlers: [MalformedRequestResponder(headerLimit: decoder.maxHeaderListSize)],
+                idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)), httpDecoderConfiguration: decoder))
         let tls = try TLSSetup.configuration(configuration, passphrase: passphrase)
         let scheme = tls == nil ? "http" : "https"
         return Application(

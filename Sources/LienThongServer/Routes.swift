@@ -278,8 +278,18 @@ struct Routes {
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: LienThongContext, limit: Int? = nil) async throws -> T {
         let buffer = try await context.body(of: request, limit: limit ?? context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw Problem.invalid("the body is empty: send a JSON object") }
+        let shape: JSONShape
+        do {
+            shape = try buffer.withUnsafeReadableBytes { bytes throws(JSONShape.Violation) in try JSONShape(bytes) }
+        } catch {
+            throw Problem.invalid(error.description)
+        }
         do {
             return try APIJSON.decoder.decode(type, from: Data(buffer: buffer))
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && shape.fractionsText != nil {
+            // JSONDecoder names no field for a number it cannot take as an integer; no request has a
+            // field for fractions, so those found are the cause.
+            throw Problem.invalid("the JSON body is not valid: \(shape.fractionsText!), where a whole number is expected")
         } catch {
             throw Problem.invalid("the JSON body is not valid: \(describe(error))")
         }

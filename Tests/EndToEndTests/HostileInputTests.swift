@@ -96,10 +96,22 @@ final class HostileInputTests {
             var bytes = Array(body.utf8)
             for _ in 0..<Int.random(in: 1...3, using: &random) {
                 let at = Int.random(in: 0..<bytes.count, using: &random)
-                switch Int.random(in: 0..<4, using: &random) {
+                switch Int.random(in: 0..<6, using: &random) {
                 case 0: bytes[at] = Array(#"{}[]",:0-9aé\"#.utf8).randomElement(using: &random)!
                 case 1: bytes.remove(at: at)
                 case 2: bytes = Array(bytes.prefix(at))
+                case 3:
+                    // A key twice: the body's first key again, first.
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    if let key = text.firstMatch(of: /"(\w+)"\s*:/)?.1 {
+                        bytes = Array(text.replacingOccurrences(of: "{", with: "{\"\(key)\": null, ", options: [],
+                                                                range: text.range(of: "{")).utf8)
+                    }
+                case 4:
+                    // A file name no recipient can use.
+                    let name = ["../x.pdf", "manifest.json", ".bashrc", "a\\u0000.pdf", "hoa-don\\u202efdp.exe",
+                                "tb.pdf.p7s", String(repeating: "ế", count: 90)].randomElement(using: &random)!
+                    bytes = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "tb.pdf", with: name).utf8)
                 default: bytes.insert(contentsOf: Array([#"null"#, #"1e999"#, #"{"#, #""\u0000""#, "\u{1}", "ế", "[[[[[["].randomElement(using: &random)!.utf8), at: at)
                 }
                 if bytes.isEmpty { bytes = [0x7B] }
@@ -146,6 +158,12 @@ final class HostileInputTests {
             ("a name too long for its signature", send(["files": [["sha256": sha, "name": String(repeating: "ế", count: 67) + ".pdf"]]]),
              422, "at most 200 bytes"),
             ("two names equal once NFC", send(["files": [["sha256": sha, "name": "\(nfd).pdf"], ["sha256": sha, "name": "Kế hoạch.pdf"]]]), 400, "file names must differ"),
+            ("a fraction where a whole number goes", send(["pageCount": 2.5]), 400,
+             "pageCount is 2.5, where a whole number is expected"),
+            ("a number beyond 64 bits", send([:]).replacingOccurrences(of: #""type""#, with: #""pageCount":1e20,"type""#),
+             400, "pageCount is 1e20"),
+            ("a key twice", send([:]).replacingOccurrences(of: #""type""#, with: #""subject":"Khác","type""#), 400,
+             "subject appears twice"),
             ("an empty body", "", 400, "the body is empty"),
             ("not JSON at all", "\u{FF}\u{FE}garbage", 400, "not valid JSON"),
         ]
@@ -155,6 +173,12 @@ final class HostileInputTests {
             #expect(answer.status == status && text.contains(message), "\(what): \(answer.status) \(text)")
             #expect(answer.headers["content-type"]?.hasPrefix("application/problem+json") == true, "\(what)")
         }
+        // A header block over the parser's limit is answered in problem+json too.
+        let huge = try daemon.raw(Array("GET /v1/inbox HTTP/1.1\r\nHost: x\r\nX-Padding: \(String(repeating: "a", count: 1 << 20))\r\n\r\n".utf8))
+        #expect(huge.hasPrefix("HTTP/1.1 431") && huge.lowercased().contains("content-type: application/problem+json")
+                && huge.contains("headers-too-large"), "\(huge.prefix(400))")
+        let garbage = try daemon.raw(Array("GET / HTTP/1.1\r\nHost x\r\n\r\n".utf8))
+        #expect(garbage.hasPrefix("HTTP/1.1 400") && garbage.contains("malformed-http"), "\(garbage.prefix(400))")
         let empty = try await daemon.http("POST", "/v1/files", body: Data(), as: clerk)
         #expect(empty.status == 400 && String(decoding: empty.body, as: UTF8.self).contains("the file is empty"))
         let notCMS = try await daemon.http("POST", "/v1/verify", body: Data(#"{"content": "JVBERi0=", "signature": "bm90IGNtcw=="}"#.utf8))
