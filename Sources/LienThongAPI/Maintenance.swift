@@ -16,14 +16,18 @@ public struct BackupReport: Codable, Sendable {
     /// The audit chain's head in the copy.
     public var auditHead: String
     public var createdAt: Date
+    /// What a restore needs that the backup does not hold, for the administrator to keep with it.
+    public var carrySeparately: [String]
 
-    public init(directory: String, documents: Int, files: Int, bytes: Int64, auditHead: String, createdAt: Date) {
+    public init(directory: String, documents: Int, files: Int, bytes: Int64, auditHead: String, createdAt: Date,
+                carrySeparately: [String]) {
         self.directory = directory
         self.documents = documents
         self.files = files
         self.bytes = bytes
         self.auditHead = auditHead
         self.createdAt = createdAt
+        self.carrySeparately = carrySeparately
     }
 }
 

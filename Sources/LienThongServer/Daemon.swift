@@ -27,11 +27,12 @@ public struct Daemon {
     public func makeApplication(logger: Logger) throws -> some ApplicationProtocol {
         let data = configuration.dataURL
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        // Before anything is opened or made: a start refused for want of it leaves nothing behind.
+        let passphrase = try keyPassphrase()
         let registryPath = data.appendingPathComponent("registry.sqlite").path
         let isNew = !FileManager.default.fileExists(atPath: registryPath)
         let registry = try Registry(path: registryPath)
         logger.info("registry \(isNew ? "created" : "opened") at \(registryPath)")
-        let passphrase = try keyPassphrase()
         if configuration.demo {
             for line in try DemoSetup(certs: configuration.certsURL, data: data, passphrase: passphrase).run(registry: registry) {
                 logger.notice("DEMO SETUP: \(line)")
@@ -69,7 +70,8 @@ public struct Daemon {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: DeadlineMiddleware(limit: .seconds(configuration.requestTimeoutSeconds)))
-        Routes(service: service, registry: registry, blobs: service.blobs, maxUploadBytes: configuration.maxUploadBytes,
+        Routes(service: service, registry: registry, blobs: service.blobs, restoreNeeds: restoreNeeds,
+               maxUploadBytes: configuration.maxUploadBytes,
                timeStampAuthority: builtinTSA,
                verification: VerificationService(settings: settings, fetcher: fetcher, blobs: service.blobs,
                                                  gate: VerificationGate()),
@@ -103,12 +105,19 @@ public struct Daemon {
             logger: logger)
     }
 
-    /// The passphrase of the signing keys: its file's first line. A demo makes one at random.
+    /// The passphrase of the signing keys: its file's first line. A demo makes one at random, but
+    /// never where keys encrypted with another already exist: those would be locked away for good.
     private func keyPassphrase() throws -> String {
         let url = configuration.keyPassphraseURL
         if !FileManager.default.fileExists(atPath: url.path) {
             guard configuration.demo else {
                 throw ConfigurationError("no key passphrase at \(url.path): the signing keys are encrypted with it; set keyPassphraseFile")
+            }
+            if let key = Self.encryptedKey(under: configuration.certsURL) {
+                throw ConfigurationError(
+                    "no key passphrase at \(url.path), but \(key.path) is encrypted with one: put back the passphrase "
+                        + "file (a backup made with `lienthong admin backup` holds it as key-passphrase) or set "
+                        + "keyPassphraseFile; a new passphrase would lock those keys away")
             }
             var generator = SystemRandomNumberGenerator()
             let random = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
@@ -121,6 +130,31 @@ public struct Daemon {
             throw ConfigurationError("the key passphrase file \(url.path) is empty or unreadable")
         }
         return line
+    }
+
+    /// The first encrypted private key under `directory`, if there is one.
+    static func encryptedKey(under directory: URL) -> URL? {
+        let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+        while let file = files?.nextObject() as? URL {
+            guard file.pathExtension == "key", let handle = try? FileHandle(forReadingFrom: file) else { continue }
+            defer { try? handle.close() }
+            if let head = try? handle.read(upToCount: 64), String(decoding: head, as: UTF8.self).contains("ENCRYPTED") {
+                return file
+            }
+        }
+        return nil
+    }
+
+    /// What a restore needs beyond the registry and its files: the passphrase file is copied when
+    /// it lies in the data directory; the certificates and keys, and a passphrase kept elsewhere,
+    /// are named for the administrator to carry.
+    var restoreNeeds: RestoreNeeds {
+        let passphrase = configuration.keyPassphraseURL.standardizedFileURL
+        let inData = passphrase.deletingLastPathComponent().path == configuration.dataURL.standardizedFileURL.path
+        return RestoreNeeds(
+            passphraseFile: inData ? passphrase : nil,
+            elsewhere: ["\(configuration.certsURL.path) (signing keys, trust anchors, CRLs)"]
+                + (inData ? [] : ["\(passphrase.path) (the key passphrase)"]))
     }
 
     /// The built-in TSA, when its certificate and key exist; required when it is the configured one.

@@ -3,10 +3,20 @@ import LienThongAPI
 import LienThongCrypto
 import LienThongRegistry
 
+/// What a restore needs beyond the registry and its files.
+struct RestoreNeeds: Sendable {
+    /// The key passphrase file, when it lies in the data directory (the default): copied.
+    let passphraseFile: URL?
+    /// What a backup does not copy, for the administrator to carry: the certificates and keys, and
+    /// a passphrase kept outside the data directory.
+    let elsewhere: [String]
+}
+
 /// Backups and integrity checks, for the administrators of a top-level agency.
 struct Maintenance {
     let registry: Registry
     let blobs: BlobStore
+    let restoreNeeds: RestoreNeeds
 
     /// Copies the registry (SQLite's online backup, one consistent moment) and every file it names
     /// into `directory`, which then serves as a data directory: `LIENTHONG_DATA_DIRECTORY=DIR lienthongd`.
@@ -38,8 +48,14 @@ struct Maintenance {
                 }
                 bytes += Int64((try manager.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value ?? 0)
             }
+            // Without the passphrase the copy cannot sign: a restore needs it beside the registry.
+            if let passphrase = restoreNeeds.passphraseFile {
+                let target = directory.appendingPathComponent("key-passphrase")
+                try manager.copyItem(at: passphrase, to: target)
+                try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
+            }
             return BackupReport(directory: path, documents: copy.documents, files: copy.files.count + copy.held.count, bytes: bytes,
-                                auditHead: copy.auditHead, createdAt: createdAt)
+                                auditHead: copy.auditHead, createdAt: createdAt, carrySeparately: restoreNeeds.elsewhere)
         } catch let problem as Problem {
             throw problem
         } catch {

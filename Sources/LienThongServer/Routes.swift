@@ -10,6 +10,7 @@ struct Routes {
     let service: DocumentService
     let registry: Registry
     let blobs: BlobStore
+    let restoreNeeds: RestoreNeeds
     let maxUploadBytes: Int64
     let timeStampAuthority: TimeStampAuthority?
     let verification: VerificationService
@@ -81,7 +82,7 @@ struct Routes {
             return try Self.json(Directory(registry: registry).retire(context.parameters.get("code") ?? "", successor: body.successor,
                                                                      caller: context.requireCaller()))
         }
-        let maintenance = Maintenance(registry: registry, blobs: blobs)
+        let maintenance = Maintenance(registry: registry, blobs: blobs, restoreNeeds: restoreNeeds)
         v1.get("admin/audit/verify") { _, context in
             try requireAuditor(context)
             return try Self.json(maintenance.auditCheck())

@@ -21,6 +21,7 @@ struct Admin: AsyncParsableCommand {
                 if output.json { return try Output.printJSON(report) }
                 print("Backed up \(report.documents) documents and \(report.files) files (\(report.bytes) bytes) to \(report.directory)")
                 print("  as of \(Output.time(report.createdAt)); audit head \(report.auditHead)")
+                for item in report.carrySeparately { print("  not in the backup, keep it with it: \(item)") }
             }
         }
     }

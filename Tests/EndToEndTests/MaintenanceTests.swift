@@ -39,10 +39,15 @@ final class MaintenanceTests {
         #expect(try daemon.cli(["admin", "backup", "relative/dir"], as: admin).stderr.contains("absolute path"))
         #expect(try daemon.cli(["admin", "backup", daemon.path("b2")], as: "clerk.tinh-dien-bien").status != 0)
 
-        // A second daemon serves the copy as it is, with the same certificates and tokens.
+        // The report names what the copy does not hold; the key passphrase it does (mode 600).
+        #expect((report["carrySeparately"] as? [String])?.first?.hasPrefix(daemon.path("Certs")) == true, "\(report)")
+        let copied = try FileManager.default.attributesOfItem(atPath: backupDirectory + "/key-passphrase")
+        #expect((copied[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        // A second daemon serves the copy as it is, with the same certificates and tokens, and
+        // signs with the passphrase the copy holds.
         let restored = try DaemonUnderTest(environment: [
             "LIENTHONG_DATA_DIRECTORY": backupDirectory, "LIENTHONG_CERTS_DIRECTORY": daemon.path("Certs"), "LIENTHONG_DEMO": "false",
-            "LIENTHONG_KEY_PASSPHRASE_FILE": daemon.path("data/key-passphrase"),
         ])
         let token = try String(contentsOfFile: daemon.token("clerk.tinh-dien-bien"), encoding: .utf8)
         let register = try await restored.http("GET", "/v1/registers/out", token: token)
@@ -55,6 +60,24 @@ final class MaintenanceTests {
         #expect(checked["files"] as? Int == report["files"] as? Int)
         let document = try await restored.http("GET", "/v1/documents/\(first)", token: token)
         #expect(document.status == 200)
+        let upload = try await restored.http("POST", "/v1/files", body: Data("%PDF-1.7 Sau khôi phục\n".utf8), token: token)
+        let sha = try #require((try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"] as? String)
+        let body = #"{"files": [{"sha256": "\#(sha)", "name": "tb.pdf"}], "to": ["000.01.21.H18"], "type": "TB", "subject": "Sau khôi phục"}"#
+        let sent = try await restored.http("POST", "/v1/documents", body: Data(body.utf8), token: token)
+        #expect(sent.status == 201, "\(String(decoding: sent.body, as: UTF8.self))")
+    }
+
+    @Test func aLostPassphraseIsNeverReplacedWhereEncryptedKeysExist() throws {
+        // The demo made its keys at the first start; now the passphrase file is gone.
+        let data = daemon.workspace.appendingPathComponent("data-without-passphrase")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let start = try run(Binaries.url("lienthongd"), [], in: daemon.workspace, environment: [
+            "LIENTHONG_PORT": "0", "LIENTHONG_DATA_DIRECTORY": data.path, "LIENTHONG_CERTS_DIRECTORY": daemon.path("Certs"),
+        ])
+        #expect(start.status != 0)
+        #expect(start.stderr.contains("is encrypted with one") && start.stderr.contains("key-passphrase"), "\(start.stderr)")
+        // Nothing was written: no new passphrase, no registry.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).isEmpty)
     }
 
     @Test func aStoredFileChangedOnDiskIsFoundWithTheDocumentsUsingIt() throws {
