@@ -47,15 +47,37 @@ public struct CheckReport: Codable, Sendable {
         }
     }
 
+    /// A row of legal meaning, or a table's seals, changed outside LienThong.
+    public struct RowProblem: Codable, Sendable {
+        public var table: String
+        /// The row's label (a document's id, `DOCUMENT-ID to AGENCY` for a delivery); nil for a whole table.
+        public var row: String?
+        /// edited, added, deleted, seals-changed or trigger-changed.
+        public var kind: String
+        public var detail: String
+
+        public init(table: String, row: String?, kind: String, detail: String) {
+            self.table = table
+            self.row = row
+            self.kind = kind
+            self.detail = detail
+        }
+    }
+
     public var files: Int
     public var bytes: Int64
     public var problems: [Problem]
+    /// How many sealed rows were checked against their seals.
+    public var rows: Int
+    public var rowProblems: [RowProblem]
     public var audit: AuditCheck
 
-    public init(files: Int, bytes: Int64, problems: [Problem], audit: AuditCheck) {
+    public init(files: Int, bytes: Int64, problems: [Problem], rows: Int, rowProblems: [RowProblem], audit: AuditCheck) {
         self.files = files
         self.bytes = bytes
         self.problems = problems
+        self.rows = rows
+        self.rowProblems = rowProblems
         self.audit = audit
     }
 }

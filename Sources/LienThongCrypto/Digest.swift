@@ -119,6 +119,14 @@ extension Digest {
 
     public static func sha256Bytes(_ data: Data) -> [UInt8] { bytes(data, .sha256) }
 
+    /// HMAC-SHA256 of `message` under `key` (RFC 2104): a seal only the key's holder can make.
+    public static func hmacSHA256(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        _ = HMAC(DigestAlgorithm.sha256.evp, key, Int32(key.count), message, message.count, &output, &length)
+        return output
+    }
+
     /// The digest of bytes held in memory.
     static func bytes(_ data: Data, _ algorithm: DigestAlgorithm) -> [UInt8] {
         var digest = StreamingDigest(algorithm)

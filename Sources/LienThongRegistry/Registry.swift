@@ -14,15 +14,29 @@ public final class Registry: Sendable {
     /// Filings, committed in groups: concurrent sends share one durable commit.
     private let filings: GroupCommit
 
-    public init(path: String) throws {
+    /// The key of the row seals (`RowSeals`).
+    let sealKey: [UInt8]
+
+    /// - Parameter sealSecret: what the row seals' key is derived from: the daemon gives its key
+    ///   passphrase, so that whoever holds the database but not the passphrase cannot forge a seal.
+    ///   The default makes seals that find edits but not a forger who knows LienThong.
+    public init(path: String, sealSecret: String = "") throws {
+        let key = Digest.hmacSHA256(key: Array("lienthong row seals v1".utf8), Array(sealSecret.utf8))
+        sealKey = key
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            for function in RowSeals.functions(key: key) { db.add(function: function) }
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
         filings = GroupCommit(pool: pool)
-        try Schema.migrator.migrate(pool)
+        try Schema.migrator(sealKey: key).migrate(pool)
+    }
+
+    /// How many sealed rows there are, and every one edited, added or deleted outside LienThong, by name.
+    public func checkRowSeals() throws -> (rows: Int, problems: [RowSealProblem]) {
+        try pool.read { try RowSeals.check($0, key: sealKey) }
     }
 
     // MARK: - Directory and users

@@ -3,7 +3,8 @@ import GRDB
 
 /// The registry's schema, one migration per change, next to the records it describes.
 enum Schema {
-    static var migrator: DatabaseMigrator {
+    /// - Parameter sealKey: the key of the row seals (`RowSeals`), for the migrations that seal rows.
+    static func migrator(sealKey: [UInt8]) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: agencies, users, documents, deliveries") { db in
             try db.create(table: "agency") { t in
@@ -272,6 +273,10 @@ enum Schema {
             // (verified with a warning); the backfill looks only after this row.
             try db.create(table: "identitySealingStart") { t in t.column("afterRowid", .integer).notNull() }
             try db.execute(sql: "INSERT INTO identitySealingStart SELECT IFNULL(MAX(rowid), 0) FROM document")
+        }
+        migrator.registerMigration("v12: row seals") { db in
+            // Every row of legal meaning sealed as it is now, and by triggers from here on (RowSeals).
+            try RowSeals.install(db, key: sealKey)
         }
         return migrator
     }

@@ -31,7 +31,7 @@ public struct Daemon {
         let passphrase = try keyPassphrase()
         let registryPath = data.appendingPathComponent("registry.sqlite").path
         let isNew = !FileManager.default.fileExists(atPath: registryPath)
-        let registry = try Registry(path: registryPath)
+        let registry = try Registry(path: registryPath, sealSecret: passphrase)
         logger.info("registry \(isNew ? "created" : "opened") at \(registryPath)")
         if configuration.demo {
             for line in try DemoSetup(certs: configuration.certsURL, data: data, passphrase: passphrase).run(registry: registry) {

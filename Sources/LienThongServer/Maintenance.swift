@@ -77,7 +77,13 @@ struct Maintenance {
             }
             bytes += Int64((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0)
         }
-        return CheckReport(files: files.count + held.count, bytes: bytes, problems: problems, audit: try auditCheck())
+        let (rows, rowProblems) = try registry.checkRowSeals()
+        return CheckReport(
+            files: files.count + held.count, bytes: bytes, problems: problems, rows: rows,
+            rowProblems: rowProblems.map {
+                CheckReport.RowProblem(table: $0.table, row: $0.row, kind: $0.kind.rawValue, detail: $0.detail)
+            },
+            audit: try auditCheck())
     }
 
     /// The whole audit chain checked, as the API says it.

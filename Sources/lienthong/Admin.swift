@@ -42,10 +42,15 @@ struct Admin: AsyncParsableCommand {
                     for problem in report.problems {
                         print("  \(problem.kind.uppercased()) \(problem.sha256)" + (problem.documents.isEmpty ? "" : ", used by " + problem.documents.joined(separator: ", ")))
                     }
+                    print("\(report.rows) sealed rows checked: "
+                          + (report.rowProblems.isEmpty ? "none changed outside LienThong" : "\(report.rowProblems.count) problems"))
+                    for problem in report.rowProblems { print("  \(problem.kind.uppercased()) \(problem.detail)") }
                     print(report.audit.firstBroken.map { "audit log BROKEN at entry \($0): \(report.audit.problem ?? "")" }
                           ?? "audit log holds: \(report.audit.entries) entries")
                 }
-                if !report.problems.isEmpty || report.audit.firstBroken != nil { throw ExitCode(1) }
+                if !report.problems.isEmpty || !report.rowProblems.isEmpty || report.audit.firstBroken != nil {
+                    throw ExitCode(1)
+                }
             }
         }
     }

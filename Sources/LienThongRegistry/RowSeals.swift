@@ -1,0 +1,224 @@
+import Foundation
+import GRDB
+import LienThongCrypto
+
+/// Seals over every row that carries legal meaning (documents and their files, signatures and
+/// identities, deliveries with their arrival numbers and status history, paper arrivals, agencies,
+/// users, tokens and approvals), so that `admin check` finds a row edited, added or deleted
+/// outside LienThong and names it.
+///
+/// - A row's seal is an HMAC-SHA256, under a key the daemon derives from its key passphrase, of
+///   the table's name and every column's value; `rowSeal` keeps it by rowid with a label to name
+///   the row by. Without the key, nobody can write a seal that matches an edited row.
+/// - Triggers keep the seals as LienThong writes. They call `lienthong_seal`, which only
+///   LienThong's connections define: the `sqlite3` shell cannot change a sealed table at all until
+///   the triggers are dropped, and `admin check` finds the triggers gone as well as the rows.
+/// - Per table, the XOR of all its seals, itself sealed (`tableSeal`), finds a row deleted
+///   together with its seal.
+///
+/// A migration that changes a sealed table's columns calls `install` again, which seals every row
+/// as it then is: run `lienthong admin check` before upgrading.
+enum RowSeals {
+    /// The sealed tables, and the SQL (over `NEW.`/`OLD.` or a table's own columns) that names a row.
+    static let tables: [(name: String, label: @Sendable (String) -> String)] = [
+        ("agency", { "\($0)code" }),
+        ("user", { "\($0)username" }),
+        ("token", { "\($0)username || ' token ' || substr(\($0)sha256, 1, 12)" }),
+        ("document", { "\($0)id" }),
+        ("documentFile", { "\($0)documentID || ' file ' || \($0)position" }),
+        ("signature", { "\($0)documentID || ' file ' || \($0)filePosition || ' signature ' || \($0)signerIndex" }),
+        ("sealedIdentity", { "\($0)documentID" }),
+        ("delivery", { "\($0)documentID || ' to ' || \($0)recipientCode" }),
+        ("statusEvent", { "'delivery ' || \($0)deliveryID || ' status ' || \($0)status || ' at ' || \($0)at" }),
+        ("paperArrival", { "\($0)recipientCode || ' paper arrival ' || \($0)arrivalNumber || '/' || \($0)arrivalYear" }),
+        ("signerApproval", { "\($0)id" }),
+    ]
+
+    /// The SQL functions the triggers call, for every connection: `lienthong_seal(table, values…)`
+    /// and `lienthong_fold(table, state, removed, added)`.
+    static func functions(key: [UInt8]) -> [DatabaseFunction] {
+        [
+            DatabaseFunction("lienthong_seal", pure: true) { values in
+                Data(seal(values, key: key))
+            },
+            DatabaseFunction("lienthong_fold", argumentCount: 4, pure: true) { values in
+                guard case .string(let table) = values[0].storage, case .blob(let state) = values[1].storage else {
+                    return Data([0])
+                }
+                let removed = Data.fromDatabaseValue(values[2]) ?? Data()
+                let added = Data.fromDatabaseValue(values[3]) ?? Data()
+                return fold(table: table, state: state, removing: removed, adding: added, key: key)
+            },
+        ]
+    }
+
+    /// HMAC over the values, each with its type and length, so that no two rows seal alike.
+    static func seal(_ values: [DatabaseValue], key: [UInt8]) -> [UInt8] {
+        var message: [UInt8] = []
+        for value in values {
+            switch value.storage {
+            case .null: message += Array("n;".utf8)
+            case .int64(let integer): message += Array("i\(integer);".utf8)
+            case .double(let double): message += Array("r\(double.bitPattern);".utf8)
+            case .string(let text):
+                message += Array("t\(text.utf8.count):".utf8) + Array(text.utf8)
+            case .blob(let data):
+                message += Array("b\(data.count):".utf8) + Array(data)
+            }
+        }
+        return Digest.hmacSHA256(key: key, message)
+    }
+
+    /// A table's state: the XOR of its rows' seals (32 bytes) and an HMAC over it (32 bytes).
+    /// A state that does not hold stays broken (one zero byte) for `check` to report.
+    static func fold(table: String, state: Data, removing: Data, adding: Data, key: [UInt8]) -> Data {
+        guard state.count == 64, Data(stateMAC(table: table, folded: Array(state.prefix(32)), key: key)) == state.suffix(32)
+        else { return Data([0]) }
+        var folded = Array(state.prefix(32))
+        for seal in [removing, adding] where seal.count == 32 {
+            for (index, byte) in seal.enumerated() { folded[index] ^= byte }
+        }
+        return Data(folded + stateMAC(table: table, folded: folded, key: key))
+    }
+
+    static func stateMAC(table: String, folded: [UInt8], key: [UInt8]) -> [UInt8] {
+        Digest.hmacSHA256(key: key, Array("table \(table):".utf8) + folded)
+    }
+
+    /// The columns of `table`, in order.
+    static func columns(_ db: Database, _ table: String) throws -> [String] {
+        try db.columns(in: table).map(\.name)
+    }
+
+    static func triggerSQL(_ db: Database, _ table: String, label: (String) -> String) throws -> [String: String] {
+        let columns = try columns(db, table)
+        func key(_ row: String) -> String { "tableName = '\(table)' AND rowKey = \(row).rowid" }
+        func insert(_ row: String) -> String {
+            let seal = "lienthong_seal('\(table)', " + columns.map { "\(row).\"\($0)\"" }.joined(separator: ", ") + ")"
+            return """
+                INSERT OR REPLACE INTO rowSeal
+                  VALUES ('\(table)', \(row).rowid, IFNULL(\(label(row + ".")), '?'), \(seal));
+                UPDATE tableSeal SET state = lienthong_fold('\(table)', state, NULL, (SELECT seal FROM rowSeal WHERE \(key(row))))
+                  WHERE tableName = '\(table)';
+                """
+        }
+        func remove(_ row: String) -> String {
+            """
+            UPDATE tableSeal SET state = lienthong_fold('\(table)', state, (SELECT seal FROM rowSeal WHERE \(key(row))), NULL)
+              WHERE tableName = '\(table)';
+            DELETE FROM rowSeal WHERE \(key(row));
+            """
+        }
+        let on = { (event: String) in "CREATE TRIGGER rowSeal_\(table)_\(event) AFTER \(event.uppercased()) ON \"\(table)\" BEGIN\n" }
+        return [
+            "rowSeal_\(table)_insert": on("insert") + insert("NEW") + "\nEND",
+            "rowSeal_\(table)_update": on("update") + remove("OLD") + "\n" + insert("NEW") + "\nEND",
+            "rowSeal_\(table)_delete": on("delete") + remove("OLD") + "\nEND",
+        ]
+    }
+
+    /// Creates the seal tables and triggers, and seals every row as it is now.
+    static func install(_ db: Database, key: [UInt8]) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS rowSeal (
+                    tableName TEXT NOT NULL, rowKey INTEGER NOT NULL, label TEXT NOT NULL, seal BLOB NOT NULL,
+                    PRIMARY KEY (tableName, rowKey));
+                CREATE TABLE IF NOT EXISTS tableSeal (tableName TEXT PRIMARY KEY, state BLOB NOT NULL);
+                DELETE FROM rowSeal;
+                DELETE FROM tableSeal;
+                """)
+        for (table, label) in tables {
+            for (name, sql) in try triggerSQL(db, table, label: label) {
+                try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)")
+                try db.execute(sql: sql)
+            }
+            let values = try columns(db, table).map { "\"\($0)\"" }.joined(separator: ", ")
+            try db.execute(
+                sql: """
+                    INSERT INTO rowSeal SELECT '\(table)', rowid, IFNULL(\(label("")), '?'), lienthong_seal('\(table)', \(values))
+                    FROM "\(table)"
+                    """)
+            var folded = [UInt8](repeating: 0, count: 32)
+            for seal in try Data.fetchAll(db, sql: "SELECT seal FROM rowSeal WHERE tableName = ?", arguments: [table]) {
+                for (index, byte) in seal.enumerated() { folded[index] ^= byte }
+            }
+            try db.execute(
+                sql: "INSERT INTO tableSeal VALUES (?, ?)",
+                arguments: [table, Data(folded + stateMAC(table: table, folded: folded, key: key))])
+        }
+    }
+
+    /// Every sealed row that does not match its seal, every row without one, every seal without
+    /// its row, every table whose seals do not add up, and every seal trigger dropped or changed.
+    static func check(_ db: Database, key: [UInt8]) throws -> (rows: Int, problems: [RowSealProblem]) {
+        var problems: [RowSealProblem] = []
+        var count = 0
+        let installed = Dictionary(
+            try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rowSeal_%'")
+                .map { ($0["name"] as String, $0["sql"] as String) }, uniquingKeysWith: { first, _ in first })
+        for (table, label) in tables {
+            for (name, sql) in try triggerSQL(db, table, label: label) where installed[name] != sql {
+                problems.append(
+                    RowSealProblem(
+                        table: table, row: nil, kind: .triggerChanged,
+                        detail: "the trigger \(name) was \(installed[name] == nil ? "dropped" : "changed"): "
+                            + "what was written to \(table) since is not sealed"))
+            }
+            var seals: [Int64: (label: String, seal: Data)] = [:]
+            var folded = [UInt8](repeating: 0, count: 32)
+            for row in try Row.fetchAll(db, sql: "SELECT rowKey, label, seal FROM rowSeal WHERE tableName = ?", arguments: [table]) {
+                let seal: Data = row["seal"]
+                seals[row["rowKey"]] = (row["label"], seal)
+                for (index, byte) in seal.enumerated() where index < 32 { folded[index] ^= byte }
+            }
+            let values = try columns(db, table).map { "\"\($0)\"" }.joined(separator: ", ")
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT rowid AS rowKey, \(label("")) AS label, lienthong_seal('\(table)', \(values)) AS seal
+                    FROM "\(table)"
+                    """)
+            while let row = try rows.next() {
+                count += 1
+                let rowid: Int64 = row["rowKey"]
+                let name: String = row["label"] ?? "rowid \(rowid)"
+                switch seals.removeValue(forKey: rowid) {
+                case nil:
+                    problems.append(RowSealProblem(table: table, row: name, kind: .added,
+                                                   detail: "\(table) \(name) was added outside LienThong"))
+                case let sealed? where sealed.seal != (row["seal"] as Data):
+                    problems.append(RowSealProblem(table: table, row: name, kind: .edited,
+                                                   detail: "\(table) \(name) was changed outside LienThong"))
+                default: break
+                }
+            }
+            for (_, sealed) in seals.sorted(by: { $0.key < $1.key }) {
+                problems.append(RowSealProblem(table: table, row: sealed.label, kind: .deleted,
+                                               detail: "\(table) \(sealed.label) was deleted outside LienThong"))
+            }
+            let state = try Data.fetchOne(db, sql: "SELECT state FROM tableSeal WHERE tableName = ?", arguments: [table])
+            if state != Data(folded + stateMAC(table: table, folded: folded, key: key)) {
+                problems.append(
+                    RowSealProblem(
+                        table: table, row: nil, kind: .sealsChanged,
+                        detail: "the seals of \(table) do not add up: rows were deleted with their seals, "
+                            + "or seals were written outside LienThong"))
+            }
+        }
+        return (count, problems)
+    }
+}
+
+/// A row, or a table's seals, changed outside LienThong.
+public struct RowSealProblem: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case edited, added, deleted, sealsChanged = "seals-changed", triggerChanged = "trigger-changed"
+    }
+
+    public let table: String
+    /// The row's label (`document 6f1c…`, `delivery … to 000.01.21.H18`); nil for the whole table.
+    public let row: String?
+    public let kind: Kind
+    public let detail: String
+}
