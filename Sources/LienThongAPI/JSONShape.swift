@@ -37,7 +37,8 @@ public struct JSONShape: Sendable {
     /// The first few numbers that are not whole, as a clause: "`days` is 2.5".
     public var fractionsText: String? {
         fractions.isEmpty
-            ? nil : fractions.prefix(3).map { "\($0.path.isEmpty ? "the body" : $0.path) is \($0.literal)" }
+            ? nil
+            : fractions.prefix(3).map { "\($0.path.isEmpty ? "the body" : $0.path) is \($0.literal)" }
                 .joined(separator: ", ")
     }
 
@@ -60,7 +61,8 @@ public struct JSONShape: Sendable {
 
         mutating func expect(_ literal: String) throws(Violation) {
             let expected = Array(literal.utf8)
-            guard offset + expected.count <= bytes.count, bytes[offset..<offset + expected.count].elementsEqual(expected)
+            guard offset + expected.count <= bytes.count,
+                bytes[offset..<offset + expected.count].elementsEqual(expected)
             else { throw failure("expected \(literal)") }
             offset += expected.count
         }
@@ -84,59 +86,51 @@ public struct JSONShape: Sendable {
         }
 
         mutating func object(path: String, depth: Int) throws(Violation) {
-            offset += 1
-            skipSpace()
-            if current == UInt8(ascii: "}") {
-                offset += 1
-                return
-            }
             var keys: Set<String> = []
-            while true {
-                guard current == UInt8(ascii: "\"") else { throw failure("expected a key in quotes") }
-                let key = try string(keeping: true) ?? ""
+            try elements(closing: UInt8(ascii: "}"), in: "an object") { reader, _ throws(Violation) in
+                guard reader.current == UInt8(ascii: "\"") else { throw reader.failure("expected a key in quotes") }
+                let key = try reader.string(keeping: true) ?? ""
                 let keyPath = path.isEmpty ? key : "\(path).\(key)"
                 guard keys.insert(key).inserted else {
-                    throw Violation(
-                        description: "the key \(keyPath) appears twice in one object; send each field once")
+                    throw Violation(description: "the key \(keyPath) appears twice in one object; send each field once")
                 }
-                skipSpace()
-                guard current == UInt8(ascii: ":") else { throw failure("expected : after a key") }
-                offset += 1
-                skipSpace()
-                try value(path: keyPath, depth: depth + 1)
-                skipSpace()
-                switch current {
-                case UInt8(ascii: ",")?:
-                    offset += 1
-                    skipSpace()
-                case UInt8(ascii: "}")?:
-                    offset += 1
-                    return
-                default: throw failure("expected , or } in an object")
-                }
+                reader.skipSpace()
+                guard reader.current == UInt8(ascii: ":") else { throw reader.failure("expected : after a key") }
+                reader.offset += 1
+                reader.skipSpace()
+                try reader.value(path: keyPath, depth: depth + 1)
             }
         }
 
         mutating func array(path: String, depth: Int) throws(Violation) {
+            try elements(closing: UInt8(ascii: "]"), in: "a list") { reader, index throws(Violation) in
+                try reader.value(path: "\(path)[\(index)]", depth: depth + 1)
+            }
+        }
+
+        /// The members of an object or a list, from its opening bracket to `closing`, each read by `element`.
+        mutating func elements(
+            closing: UInt8, in what: String, _ element: (inout Reader, Int) throws(Violation) -> Void
+        ) throws(Violation) {
             offset += 1
             skipSpace()
-            if current == UInt8(ascii: "]") {
+            if current == closing {
                 offset += 1
                 return
             }
             var index = 0
             while true {
-                try value(path: "\(path)[\(index)]", depth: depth + 1)
+                try element(&self, index)
                 index += 1
                 skipSpace()
                 switch current {
                 case UInt8(ascii: ",")?:
                     offset += 1
                     skipSpace()
-                case UInt8(ascii: "]")?:
+                case closing?:
                     offset += 1
                     return
-                default: throw failure("expected , or ] in a list")
+                default: throw failure("expected , or \(Character(Unicode.Scalar(closing))) in \(what)")
                 }
             }
         }
@@ -208,7 +202,8 @@ public struct JSONShape: Sendable {
 
         mutating func number(path: String) throws(Violation) {
             let start = offset
-            let isDigit = { (byte: UInt8?) in byte.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false }
+            let isDigit = { (byte: UInt8?) in byte.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false
+            }
             if current == UInt8(ascii: "-") { offset += 1 }
             guard isDigit(current) else { throw failure("a number needs digits") }
             if current == UInt8(ascii: "0") {

@@ -72,7 +72,9 @@ public struct CheckReport: Codable, Sendable {
     public var rowProblems: [RowProblem]
     public var audit: AuditCheck
 
-    public init(files: Int, bytes: Int64, problems: [Problem], rows: Int, rowProblems: [RowProblem], audit: AuditCheck) {
+    public init(
+        files: Int, bytes: Int64, problems: [Problem], rows: Int, rowProblems: [RowProblem], audit: AuditCheck
+    ) {
         self.files = files
         self.bytes = bytes
         self.problems = problems

@@ -83,7 +83,9 @@ extension Digest {
 
     /// The file's digest with each of `algorithms`, in one pass over it.
     static func bytes(of url: URL, _ algorithms: [DigestAlgorithm]) throws -> [DigestAlgorithm: [UInt8]] {
-        let descriptor = url.withUnsafeFileSystemRepresentation { path in path.map { open($0, O_RDONLY | O_CLOEXEC) } ?? -1 }
+        let descriptor = url.withUnsafeFileSystemRepresentation { path in
+            path.map { open($0, O_RDONLY | O_CLOEXEC) } ?? -1
+        }
         guard descriptor >= 0 else { throw CocoaError.error(.fileReadNoSuchFile, url: url) }
         defer { close(descriptor) }
         let algorithms = algorithms.reduce(into: [DigestAlgorithm]()) { if !$0.contains($1) { $0.append($1) } }

@@ -24,7 +24,8 @@ public struct RevocationEvidence: Sendable {
     public func revocationDate(
         of certificate: Certificate, issuedBy issuer: Certificate, trust: TrustStore, at time: Date = Date()
     ) -> Date? {
-        let status = checker(trust: trust, chain: [certificate, issuer]).status(of: certificate, issuer: issuer, at: time)
+        let status = checker(trust: trust, chain: [certificate, issuer])
+            .status(of: certificate, issuer: issuer, at: time)
         guard status.status == .revoked, let date = status.revokedAt, date <= time else { return nil }
         return date
     }

@@ -273,7 +273,8 @@ public struct SignatureVerifier: Sendable {
         }
         let reasons = CryptoError.drain("").reasons.joined(separator: "; ")
         let authority = signer.map { pointer in
-            authorities.first { $0.pointer == pointer }.map { X509_free(pointer); return $0 } ?? Certificate(owning: pointer)
+            authorities.first { $0.pointer == pointer }.map { X509_free(pointer); return $0 }
+                ?? Certificate(owning: pointer)
         }?.description ?? "an unknown authority"
         let time = Date(timeIntervalSince1970: TimeInterval(genTime))
         switch result {

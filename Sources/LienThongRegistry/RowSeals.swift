@@ -30,7 +30,10 @@ enum RowSeals {
         ("sealedIdentity", { "\($0)documentID" }),
         ("delivery", { "\($0)documentID || ' to ' || \($0)recipientCode" }),
         ("statusEvent", { "'delivery ' || \($0)deliveryID || ' status ' || \($0)status || ' at ' || \($0)at" }),
-        ("paperArrival", { "\($0)recipientCode || ' paper arrival ' || \($0)arrivalNumber || '/' || \($0)arrivalYear" }),
+        (
+            "paperArrival",
+            { "\($0)recipientCode || ' paper arrival ' || \($0)arrivalNumber || '/' || \($0)arrivalYear" }
+        ),
         ("signerApproval", { "\($0)id" }),
     ]
 
@@ -72,7 +75,8 @@ enum RowSeals {
     /// A table's state: the XOR of its rows' seals (32 bytes) and an HMAC over it (32 bytes).
     /// A state that does not hold stays broken (one zero byte) for `check` to report.
     static func fold(table: String, state: Data, removing: Data, adding: Data, key: [UInt8]) -> Data {
-        guard state.count == 64, Data(stateMAC(table: table, folded: Array(state.prefix(32)), key: key)) == state.suffix(32)
+        guard state.count == 64,
+            Data(stateMAC(table: table, folded: Array(state.prefix(32)), key: key)) == state.suffix(32)
         else { return Data([0]) }
         var folded = Array(state.prefix(32))
         for seal in [removing, adding] where seal.count == 32 {
@@ -98,18 +102,22 @@ enum RowSeals {
             return """
                 INSERT OR REPLACE INTO rowSeal
                   VALUES ('\(table)', \(row).rowid, IFNULL(\(label(row + ".")), '?'), \(seal));
-                UPDATE tableSeal SET state = lienthong_fold('\(table)', state, NULL, (SELECT seal FROM rowSeal WHERE \(key(row))))
+                UPDATE tableSeal
+                  SET state = lienthong_fold('\(table)', state, NULL, (SELECT seal FROM rowSeal WHERE \(key(row))))
                   WHERE tableName = '\(table)';
                 """
         }
         func remove(_ row: String) -> String {
             """
-            UPDATE tableSeal SET state = lienthong_fold('\(table)', state, (SELECT seal FROM rowSeal WHERE \(key(row))), NULL)
+            UPDATE tableSeal
+              SET state = lienthong_fold('\(table)', state, (SELECT seal FROM rowSeal WHERE \(key(row))), NULL)
               WHERE tableName = '\(table)';
             DELETE FROM rowSeal WHERE \(key(row));
             """
         }
-        let on = { (event: String) in "CREATE TRIGGER rowSeal_\(table)_\(event) AFTER \(event.uppercased()) ON \"\(table)\" BEGIN\n" }
+        let on = { (event: String) in
+            "CREATE TRIGGER rowSeal_\(table)_\(event) AFTER \(event.uppercased()) ON \"\(table)\" BEGIN\n"
+        }
         return [
             "rowSeal_\(table)_insert": on("insert") + insert("NEW") + "\nEND",
             "rowSeal_\(table)_update": on("update") + remove("OLD") + "\n" + insert("NEW") + "\nEND",
@@ -136,7 +144,8 @@ enum RowSeals {
             let values = try columns(db, table).map { "\"\($0)\"" }.joined(separator: ", ")
             try db.execute(
                 sql: """
-                    INSERT INTO rowSeal SELECT '\(table)', rowid, IFNULL(\(label("")), '?'), lienthong_seal('\(table)', \(values))
+                    INSERT INTO rowSeal
+                    SELECT '\(table)', rowid, IFNULL(\(label("")), '?'), lienthong_seal('\(table)', \(values))
                     FROM "\(table)"
                     """)
             var folded = [UInt8](repeating: 0, count: 32)
@@ -155,8 +164,10 @@ enum RowSeals {
         var problems: [RowSealProblem] = []
         var count = 0
         let installed = Dictionary(
-            try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rowSeal_%'")
-                .map { ($0["name"] as String, $0["sql"] as String) }, uniquingKeysWith: { first, _ in first })
+            try Row.fetchAll(
+                db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rowSeal_%'"
+            )
+            .map { ($0["name"] as String, $0["sql"] as String) }, uniquingKeysWith: { first, _ in first })
         for (table, label) in tables {
             for (name, sql) in try triggerSQL(db, table, label: label) where installed[name] != sql {
                 problems.append(
@@ -167,7 +178,9 @@ enum RowSeals {
             }
             var seals: [Int64: (label: String, seal: Data)] = [:]
             var folded = [UInt8](repeating: 0, count: 32)
-            for row in try Row.fetchAll(db, sql: "SELECT rowKey, label, seal FROM rowSeal WHERE tableName = ?", arguments: [table]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT rowKey, label, seal FROM rowSeal WHERE tableName = ?", arguments: [table])
+            {
                 let seal: Data = row["seal"]
                 seals[row["rowKey"]] = (row["label"], seal)
                 for (index, byte) in seal.enumerated() where index < 32 { folded[index] ^= byte }
@@ -185,19 +198,26 @@ enum RowSeals {
                 let name: String = row["label"] ?? "rowid \(rowid)"
                 switch seals.removeValue(forKey: rowid) {
                 case nil:
-                    problems.append(RowSealProblem(table: table, row: name, kind: .added,
-                                                   detail: "\(table) \(name) was added outside LienThong"))
+                    problems.append(
+                        RowSealProblem(
+                            table: table, row: name, kind: .added,
+                            detail: "\(table) \(name) was added outside LienThong"))
                 case let sealed? where sealed.seal != (row["seal"] as Data):
-                    problems.append(RowSealProblem(table: table, row: name, kind: .edited,
-                                                   detail: "\(table) \(name) was changed outside LienThong"))
+                    problems.append(
+                        RowSealProblem(
+                            table: table, row: name, kind: .edited,
+                            detail: "\(table) \(name) was changed outside LienThong"))
                 default: break
                 }
             }
             for (_, sealed) in seals.sorted(by: { $0.key < $1.key }) {
-                problems.append(RowSealProblem(table: table, row: sealed.label, kind: .deleted,
-                                               detail: "\(table) \(sealed.label) was deleted outside LienThong"))
+                problems.append(
+                    RowSealProblem(
+                        table: table, row: sealed.label, kind: .deleted,
+                        detail: "\(table) \(sealed.label) was deleted outside LienThong"))
             }
-            let state = try Data.fetchOne(db, sql: "SELECT state FROM tableSeal WHERE tableName = ?", arguments: [table])
+            let state = try Data.fetchOne(
+                db, sql: "SELECT state FROM tableSeal WHERE tableName = ?", arguments: [table])
             if state != Data(folded + stateMAC(table: table, folded: folded, key: key)) {
                 problems.append(
                     RowSealProblem(
@@ -213,7 +233,9 @@ enum RowSeals {
 /// A row, or a table's seals, changed outside LienThong.
 public struct RowSealProblem: Sendable, Equatable {
     public enum Kind: String, Sendable {
-        case edited, added, deleted, sealsChanged = "seals-changed", triggerChanged = "trigger-changed"
+        case edited, added, deleted
+        case sealsChanged = "seals-changed"
+        case triggerChanged = "trigger-changed"
     }
 
     public let table: String

@@ -54,8 +54,9 @@ struct Maintenance {
                 try manager.copyItem(at: passphrase, to: target)
                 try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
             }
-            return BackupReport(directory: path, documents: copy.documents, files: copy.files.count + copy.held.count, bytes: bytes,
-                                auditHead: copy.auditHead, createdAt: createdAt, carrySeparately: restoreNeeds.elsewhere)
+            return BackupReport(
+                directory: path, documents: copy.documents, files: copy.files.count + copy.held.count, bytes: bytes,
+                auditHead: copy.auditHead, createdAt: createdAt, carrySeparately: restoreNeeds.elsewhere)
         } catch let problem as Problem {
             throw problem
         } catch {

@@ -287,10 +287,13 @@ struct Routes {
         }
         do {
             return try APIJSON.decoder.decode(type, from: Data(buffer: buffer))
-        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && shape.fractionsText != nil {
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             // JSONDecoder names no field for a number it cannot take as an integer; no request has a
             // field for fractions, so those found are the cause.
-            throw Problem.invalid("the JSON body is not valid: \(shape.fractionsText!), where a whole number is expected")
+            guard let fractions = shape.fractionsText else {
+                throw Problem.invalid("the JSON body is not valid: \(describe(DecodingError.dataCorrupted(context)))")
+            }
+            throw Problem.invalid("the JSON body is not valid: \(fractions), where a whole number is expected")
         } catch {
             throw Problem.invalid("the JSON body is not valid: \(describe(error))")
         }

@@ -43,7 +43,8 @@ struct Admin: AsyncParsableCommand {
                         print("  \(problem.kind.uppercased()) \(problem.sha256)" + (problem.documents.isEmpty ? "" : ", used by " + problem.documents.joined(separator: ", ")))
                     }
                     print("\(report.rows) sealed rows checked: "
-                          + (report.rowProblems.isEmpty ? "none changed outside LienThong" : "\(report.rowProblems.count) problems"))
+                          + (report.rowProblems.isEmpty
+                              ? "none changed outside LienThong" : "\(report.rowProblems.count) problems"))
                     for problem in report.rowProblems { print("  \(problem.kind.uppercased()) \(problem.detail)") }
                     print(report.audit.firstBroken.map { "audit log BROKEN at entry \($0): \(report.audit.problem ?? "")" }
                           ?? "audit log holds: \(report.audit.entries) entries")

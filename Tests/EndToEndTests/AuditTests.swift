@@ -38,24 +38,31 @@ final class AuditTests {
 
     @Test func aRowEditedWithTheSQLiteShellIsFoundAndNamedByAdminCheck() throws {
         let file = try daemon.write("ct.pdf", "%PDF-1.7 Chỉ thị\n")
-        let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject", "Về cải cách", "--json"],
-                                  as: "clerk.tinh-dien-bien")
+        let sent = try daemon.cli(
+            ["send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject", "Về cải cách", "--json"],
+            as: "clerk.tinh-dien-bien")
         let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
         #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)
         let clean = try daemon.cli(["admin", "check"], as: "admin.tinh-dien-bien")
-        #expect(clean.status == 0 && clean.stdout.contains("none changed outside LienThong"), "\(clean.stdout)\(clean.stderr)")
+        #expect(
+            clean.status == 0 && clean.stdout.contains("none changed outside LienThong"),
+            "\(clean.stdout)\(clean.stderr)")
 
         let registry = daemon.path("data/registry.sqlite")
-        let shell = { (sql: String) in try run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [registry, sql], in: self.daemon.workspace) }
+        let shell = { (sql: String) in
+            try run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [registry, sql], in: self.daemon.workspace)
+        }
         // While the seal triggers stand, the shell cannot change the document at all.
         let refused = try shell("UPDATE document SET subject = 'Về việc khác' WHERE id = '\(id)'")
         #expect(refused.status != 0 && refused.stderr.contains("no such function: lienthong_"), "\(refused.stderr)")
         // Dropping them first lets the edit through, and the register serves it; admin check names it.
-        let edited = try shell("DROP TRIGGER rowSeal_document_update; UPDATE document SET subject = 'Về việc khác' WHERE id = '\(id)';")
+        let edited = try shell(
+            "DROP TRIGGER rowSeal_document_update; UPDATE document SET subject = 'Về việc khác' WHERE id = '\(id)';")
         #expect(edited.status == 0, "\(edited.stderr)")
         let check = try daemon.cli(["admin", "check"], as: "admin.tinh-dien-bien")
         #expect(check.status == 1)
         #expect(check.stdout.contains("EDITED document \(id) was changed outside LienThong"), "\(check.stdout)")
-        #expect(check.stdout.contains("TRIGGER-CHANGED the trigger rowSeal_document_update was dropped"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains("TRIGGER-CHANGED the trigger rowSeal_document_update was dropped"), "\(check.stdout)")
     }
 }

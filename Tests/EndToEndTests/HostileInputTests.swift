@@ -111,7 +111,8 @@ final class HostileInputTests {
                     // A file name no recipient can use.
                     let name = ["../x.pdf", "manifest.json", ".bashrc", "a\\u0000.pdf", "hoa-don\\u202efdp.exe",
                                 "tb.pdf.p7s", String(repeating: "ế", count: 90)].randomElement(using: &random)!
-                    bytes = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "tb.pdf", with: name).utf8)
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    bytes = Array(text.replacingOccurrences(of: "tb.pdf", with: name).utf8)
                 default: bytes.insert(contentsOf: Array([#"null"#, #"1e999"#, #"{"#, #""\u0000""#, "\u{1}", "ế", "[[[[[["].randomElement(using: &random)!.utf8), at: at)
                 }
                 if bytes.isEmpty { bytes = [0x7B] }
@@ -160,7 +161,8 @@ final class HostileInputTests {
             ("two names equal once NFC", send(["files": [["sha256": sha, "name": "\(nfd).pdf"], ["sha256": sha, "name": "Kế hoạch.pdf"]]]), 400, "file names must differ"),
             ("a fraction where a whole number goes", send(["pageCount": 2.5]), 400,
              "pageCount is 2.5, where a whole number is expected"),
-            ("a number beyond 64 bits", send([:]).replacingOccurrences(of: #""type""#, with: #""pageCount":1e20,"type""#),
+            ("a number beyond 64 bits",
+             send([:]).replacingOccurrences(of: #""type""#, with: #""pageCount":1e20,"type""#),
              400, "pageCount is 1e20"),
             ("a key twice", send([:]).replacingOccurrences(of: #""type""#, with: #""subject":"Khác","type""#), 400,
              "subject appears twice"),
@@ -174,7 +176,8 @@ final class HostileInputTests {
             #expect(answer.headers["content-type"]?.hasPrefix("application/problem+json") == true, "\(what)")
         }
         // A header block over the parser's limit is answered in problem+json too.
-        let huge = try daemon.raw(Array("GET /v1/inbox HTTP/1.1\r\nHost: x\r\nX-Padding: \(String(repeating: "a", count: 1 << 20))\r\n\r\n".utf8))
+        let padding = String(repeating: "a", count: 1 << 20)
+        let huge = try daemon.raw(Array("GET /v1/inbox HTTP/1.1\r\nHost: x\r\nX-Padding: \(padding)\r\n\r\n".utf8))
         #expect(huge.hasPrefix("HTTP/1.1 431") && huge.lowercased().contains("content-type: application/problem+json")
                 && huge.contains("headers-too-large"), "\(huge.prefix(400))")
         let garbage = try daemon.raw(Array("GET / HTTP/1.1\r\nHost x\r\n\r\n".utf8))

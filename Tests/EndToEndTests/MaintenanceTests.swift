@@ -60,9 +60,12 @@ final class MaintenanceTests {
         #expect(checked["files"] as? Int == report["files"] as? Int)
         let document = try await restored.http("GET", "/v1/documents/\(first)", token: token)
         #expect(document.status == 200)
-        let upload = try await restored.http("POST", "/v1/files", body: Data("%PDF-1.7 Sau khôi phục\n".utf8), token: token)
-        let sha = try #require((try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"] as? String)
-        let body = #"{"files": [{"sha256": "\#(sha)", "name": "tb.pdf"}], "to": ["000.01.21.H18"], "type": "TB", "subject": "Sau khôi phục"}"#
+        let upload = try await restored.http(
+            "POST", "/v1/files", body: Data("%PDF-1.7 Sau khôi phục\n".utf8), token: token)
+        let sha = try #require(
+            (try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"] as? String)
+        let body = #"{"files": [{"sha256": "\#(sha)", "name": "tb.pdf"}], "to": ["000.01.21.H18"], "type": "TB", "#
+            + #""subject": "Sau khôi phục"}"#
         let sent = try await restored.http("POST", "/v1/documents", body: Data(body.utf8), token: token)
         #expect(sent.status == 201, "\(String(decoding: sent.body, as: UTF8.self))")
     }
@@ -72,10 +75,13 @@ final class MaintenanceTests {
         let data = daemon.workspace.appendingPathComponent("data-without-passphrase")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let start = try run(Binaries.url("lienthongd"), [], in: daemon.workspace, environment: [
-            "LIENTHONG_PORT": "0", "LIENTHONG_DATA_DIRECTORY": data.path, "LIENTHONG_CERTS_DIRECTORY": daemon.path("Certs"),
+            "LIENTHONG_PORT": "0", "LIENTHONG_DATA_DIRECTORY": data.path,
+            "LIENTHONG_CERTS_DIRECTORY": daemon.path("Certs"),
         ])
         #expect(start.status != 0)
-        #expect(start.stderr.contains("is encrypted with one") && start.stderr.contains("key-passphrase"), "\(start.stderr)")
+        #expect(
+            start.stderr.contains("is encrypted with one") && start.stderr.contains("key-passphrase"),
+            "\(start.stderr)")
         // Nothing was written: no new passphrase, no registry.
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).isEmpty)
     }

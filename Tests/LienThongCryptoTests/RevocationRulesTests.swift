@@ -39,6 +39,18 @@ struct RevocationRulesTests {
         try pki.intermediate.makeRevocationList(revoked: [(certificate, date)], extensions: extensions)
     }
 
+    /// A certificate for signing CRLs, named `name`, that `root` issued, with its key.
+    func makeCRLSigner(
+        _ name: String, under root: CertificateIssuer, notBefore: Date = Date()
+    ) throws -> CertificateIssuer {
+        let key = try TestPKI.key()
+        return CertificateIssuer(
+            certificate: try root.issue(
+                subject: [("C", "VN"), ("CN", name)], publicKey: key, profile: .revocationListSigner,
+                notBefore: notBefore),
+            key: key)
+    }
+
     // MARK: - Finding 1: evidence kept in the signature cannot hide a newer revocation
 
     @Test func aStaleCRLKeptInTheSignatureCannotHideANewerRevocation() async throws {
@@ -181,11 +193,7 @@ struct RevocationRulesTests {
             content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
         let root = try pki.root.makeRevocationList(revoked: [])
         // The root certifies a CRL-signing key under the agency CA's name (RFC 5280 6.3.3 f).
-        let key = try TestPKI.key()
-        let crlSigner = CertificateIssuer(
-            certificate: try pki.root.issue(
-                subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: key, profile: .revocationListSigner),
-            key: key)
+        let crlSigner = try makeCRLSigner("Test Agency CA", under: pki.root)
         let separate = try crlSigner.makeRevocationList(revoked: [(pki.signer.certificate, dayAgo)])
         let trust = try TrustStore(anchors: [pki.root.certificate], intermediates: [crlSigner.certificate])
         let report = SignatureVerifier(trust: trust, evidence: RevocationEvidence(crls: [root, separate]))
@@ -194,12 +202,7 @@ struct RevocationRulesTests {
         #expect(report.signatures[0].revocation.first?.source?.contains("CRL key") == true)
         // The same name and key usage under another root proves nothing.
         let other = try TestPKI()
-        let foreignKey = try TestPKI.key()
-        let foreign = CertificateIssuer(
-            certificate: try other.root.issue(
-                subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: foreignKey,
-                profile: .revocationListSigner),
-            key: foreignKey)
+        let foreign = try makeCRLSigner("Test Agency CA", under: other.root)
         let forged = try foreign.makeRevocationList(revoked: [])
         let lenient = SignatureVerifier(
             trust: try TrustStore(anchors: [pki.root.certificate], intermediates: [foreign.certificate]),
@@ -211,11 +214,8 @@ struct RevocationRulesTests {
 
     @Test func aRevokedCRLKeyClearsNobody() async throws {
         let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
-        let key = try TestPKI.key()
-        let crlSigner = CertificateIssuer(
-            certificate: try pki.root.issue(subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: key,
-                                            profile: .revocationListSigner, notBefore: Date().addingTimeInterval(-3 * 86_400)),
-            key: key)
+        let crlSigner = try makeCRLSigner(
+            "Test Agency CA", under: pki.root, notBefore: Date().addingTimeInterval(-3 * 86_400))
         let trust = try TrustStore(anchors: [pki.root.certificate], intermediates: [crlSigner.certificate])
         let clearing = try crlSigner.makeRevocationList(revoked: [])
         let verify = { (rootCRL: RevocationList) in
@@ -278,12 +278,7 @@ struct RevocationRulesTests {
     }
 
     @Test func anIndirectCRLFromTheAuthorityACertificateNamesDecidesItsStatus() throws {
-        let key = try TestPKI.key()
-        let authority = CertificateIssuer(
-            certificate: try pki.root.issue(
-                subject: [("C", "VN"), ("CN", "Trung tâm CRL Chính phủ")], publicKey: key,
-                profile: .revocationListSigner),
-            key: key)
+        let authority = try makeCRLSigner("Trung tâm CRL Chính phủ", under: pki.root)
         let leaf = try certificate(namingCRLIssuer: authority.certificate)
         let chain = [leaf, pki.intermediate.certificate, pki.root.certificate]
         let trust = try TrustStore(anchors: [pki.root.certificate], intermediates: [authority.certificate])
@@ -310,12 +305,7 @@ struct RevocationRulesTests {
         // others' certificates.
         #expect(check([root, try authority.makeRevocationList(revoked: [(leaf, dayAgo)])]).0.subIndication == .tryLater)
         // An authority of the same name under another root proves nothing.
-        let foreignKey = try TestPKI.key()
-        let foreign = CertificateIssuer(
-            certificate: try TestPKI().root.issue(
-                subject: [("C", "VN"), ("CN", "Trung tâm CRL Chính phủ")], publicKey: foreignKey,
-                profile: .revocationListSigner),
-            key: foreignKey)
+        let foreign = try makeCRLSigner("Trung tâm CRL Chính phủ", under: TestPKI().root)
         let foreignTrust = try TrustStore(anchors: [pki.root.certificate], intermediates: [foreign.certificate])
         let forgedCRL = try foreign.makeRevocationList(revoked: [], extensions: indirect)
         let (forged, _) = RevocationEvidence(crls: [root, forgedCRL]).check(

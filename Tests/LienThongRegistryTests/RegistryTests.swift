@@ -9,10 +9,8 @@ import LienThongDomain
 struct RegistryTests {
     let registry: Registry
     let directory: URL
-    let issuer = AgencyRecord(code: "000.00.00.H18", name: "Ủy ban nhân dân tỉnh Điện Biên", abbreviation: "UBND",
-                              parentCode: nil, isActive: true, sealCertificatePath: nil, sealKeyPath: nil)
-    let commune = AgencyRecord(code: "000.01.21.H18", name: "Ủy ban nhân dân xã Na Son", abbreviation: "UBND",
-                               parentCode: nil, isActive: true, sealCertificatePath: nil, sealKeyPath: nil)
+    let issuer = Sample.issuer
+    let commune = Sample.commune
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-registry-\(UUID().uuidString)")
@@ -26,12 +24,7 @@ struct RegistryTests {
         let id = UUID().uuidString.lowercased()
         return try registry.file(
             issuerCode: issuer.code, register: "main", year: year,
-            makeDocument: { number in
-                DocumentRecord(id: id, issuerCode: issuer.code, issuerName: issuer.name, register: "main", year: year, number: number,
-                               symbol: "CT-UBND", typeName: "Chỉ thị", typeAbbreviation: "CT", subject: "Thử", language: "vi",
-                               pageCount: nil, notes: nil, urgency: 0, authorityPrefix: nil, signerUsername: "s", signerName: "S",
-                               signerPosition: "Chủ tịch", deadline: nil, issuedAt: date, createdBy: "clerk")
-            },
+            makeDocument: { Sample.directive(id: id, number: $0, year: year, at: date) },
             files: [], signatureBlobs: signatureBlobs, signatures: [], recipients: [(recipient ?? commune, nil)], approval: approval, actor: "clerk", at: date).0
     }
 
@@ -186,9 +179,7 @@ struct AuditChainTests {
     let path: String
 
     init() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-audit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("registry.sqlite").path
+        path = try Sample.registryPath("audit")
         registry = try Registry(path: path)
         try registry.seed(agencies: [AgencyRecord(code: "000.00.00.H18", name: "Tỉnh", abbreviation: "UBND", parentCode: nil, isActive: true,
                                                   sealCertificatePath: nil, sealKeyPath: nil)], users: [])

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import Testing
 import LienThongCrypto
 import LienThongDomain
+import Testing
+
 @testable import LienThongRegistry
 
 /// Rows of legal meaning changed outside LienThong, with the `sqlite3` shell or any other SQLite
@@ -11,30 +12,24 @@ import LienThongDomain
 struct RowSealTests {
     let registry: Registry
     let path: String
-    let issuer = AgencyRecord(code: "000.00.00.H18", name: "Ủy ban nhân dân tỉnh Điện Biên", abbreviation: "UBND",
-                              parentCode: nil, isActive: true, sealCertificatePath: nil, sealKeyPath: nil)
-    let commune = AgencyRecord(code: "000.01.21.H18", name: "Ủy ban nhân dân xã Na Son", abbreviation: "UBND",
-                               parentCode: nil, isActive: true, sealCertificatePath: nil, sealKeyPath: nil)
     let document: DocumentRecord
 
     init() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-seals-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("registry.sqlite").path
+        path = try Sample.registryPath("seals")
         registry = try Registry(path: path, sealSecret: "mật khẩu của khóa")
-        try registry.seed(agencies: [issuer, commune], users: [])
-        let id = UUID().uuidString.lowercased()
-        let (issuer, now) = (self.issuer, Date())
+        try registry.seed(agencies: [Sample.issuer, Sample.commune], users: [])
+        let (id, now) = (UUID().uuidString.lowercased(), Date())
         document = try registry.file(
-            issuerCode: issuer.code, register: "main", year: 2026,
-            makeDocument: { number in
-                DocumentRecord(id: id, issuerCode: issuer.code, issuerName: issuer.name, register: "main", year: 2026, number: number,
-                               symbol: "CT-UBND", typeName: "Chỉ thị", typeAbbreviation: "CT", subject: "Về cải cách hành chính",
-                               language: "vi", pageCount: nil, notes: nil, urgency: 0, authorityPrefix: nil, signerUsername: "s",
-                               signerName: "S", signerPosition: "Chủ tịch", deadline: nil, issuedAt: now, createdBy: "clerk")
+            issuerCode: Sample.issuer.code, register: "main", year: 2026,
+            makeDocument: {
+                Sample.directive(id: id, number: $0, year: 2026, at: now, subject: "Về cải cách hành chính")
             },
-            files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], approval: nil, actor: "clerk", at: now).0
-        _ = try registry.changeStatus(documentID: id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: now)
+            files: [], signatureBlobs: [], signatures: [], recipients: [(Sample.commune, nil)], approval: nil,
+            actor: "clerk",
+            at: now
+        ).0
+        _ = try registry.changeStatus(
+            documentID: id, recipient: Sample.commune.code, to: .accepted, actor: "c", note: nil, at: now)
     }
 
     /// A connection as the `sqlite3` shell opens it: without LienThong's functions.
@@ -53,19 +48,31 @@ struct RowSealTests {
     }
 
     @Test(arguments: [
-        ("DROP TRIGGER rowSeal_document_update; UPDATE document SET subject = 'Về việc khác'", "document", RowSealProblem.Kind.edited),
+        (
+            "DROP TRIGGER rowSeal_document_update; UPDATE document SET subject = 'Về việc khác'", "document",
+            RowSealProblem.Kind.edited
+        ),
         ("DROP TRIGGER rowSeal_delivery_update; UPDATE delivery SET arrivalNumber = 7", "delivery", .edited),
-        ("DROP TRIGGER rowSeal_statusEvent_insert; INSERT INTO statusEvent (deliveryID, status, at, actor) "
-            + "SELECT deliveryID, '06', at, actor FROM statusEvent LIMIT 1", "statusEvent", .added),
-        ("DROP TRIGGER rowSeal_statusEvent_delete; DELETE FROM statusEvent WHERE status = '03'", "statusEvent", .deleted),
-        ("DROP TRIGGER rowSeal_statusEvent_delete; DELETE FROM statusEvent WHERE status = '03'; "
-            + "DELETE FROM rowSeal WHERE tableName = 'statusEvent' AND label LIKE '% status 03 %'", "statusEvent", .sealsChanged),
+        (
+            "DROP TRIGGER rowSeal_statusEvent_insert; INSERT INTO statusEvent (deliveryID, status, at, actor) "
+                + "SELECT deliveryID, '06', at, actor FROM statusEvent LIMIT 1", "statusEvent", .added
+        ),
+        (
+            "DROP TRIGGER rowSeal_statusEvent_delete; DELETE FROM statusEvent WHERE status = '03'", "statusEvent",
+            .deleted
+        ),
+        (
+            "DROP TRIGGER rowSeal_statusEvent_delete; DELETE FROM statusEvent WHERE status = '03'; "
+                + "DELETE FROM rowSeal WHERE tableName = 'statusEvent' AND label LIKE '% status 03 %'", "statusEvent",
+            .sealsChanged
+        ),
     ])
     func anEditOutsideLienThongIsFoundAndNamed(sql: String, table: String, kind: RowSealProblem.Kind) throws {
         try byHand(sql)
         let problems = try registry.checkRowSeals().problems
         #expect(problems.contains { $0.table == table && $0.kind == kind }, "\(problems)")
-        #expect(problems.contains { $0.kind == .triggerChanged && $0.table == table }, "the dropped trigger is named too")
+        #expect(
+            problems.contains { $0.kind == .triggerChanged && $0.table == table }, "the dropped trigger is named too")
         if table == "document" {
             #expect(problems.contains { $0.row == document.id && $0.detail.contains("changed outside LienThong") })
         }
@@ -74,10 +81,13 @@ struct RowSealTests {
     @Test func aSealForgedWithoutTheKeyDoesNotHide() throws {
         // The forger knows how LienThong seals, but not the daemon's passphrase.
         let forged = RowSeals.seal(
-            [DatabaseValue(value: "Về việc khác")!], key: Digest.hmacSHA256(key: Array("lienthong row seals v1".utf8), []))
+            [DatabaseValue(value: "Về việc khác")!],
+            key: Digest.hmacSHA256(key: Array("lienthong row seals v1".utf8), []))
         try byHand(
             "DROP TRIGGER rowSeal_document_update; UPDATE document SET subject = 'Về việc khác'; "
-                + "UPDATE rowSeal SET seal = x'\(forged.map { String(format: "%02x", $0) }.joined())' WHERE tableName = 'document'")
+                + "UPDATE rowSeal SET seal = x'\(forged.map { String(format: "%02x", $0) }.joined())' "
+                + "WHERE tableName = 'document'"
+        )
         let problems = try registry.checkRowSeals().problems
         #expect(problems.contains { $0.table == "document" && $0.kind == .edited })
         #expect(problems.contains { $0.table == "document" && $0.kind == .sealsChanged })

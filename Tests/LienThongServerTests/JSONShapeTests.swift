@@ -42,7 +42,8 @@ struct JSONShapeTests {
         ] {
             #expect(refusal(bad)?.contains("not valid JSON at byte") == true, "\(bad)")
         }
-        #expect(refusal(String(repeating: "[", count: 40) + String(repeating: "]", count: 40))?.contains("deeper") == true)
+        #expect(
+            refusal(String(repeating: "[", count: 40) + String(repeating: "]", count: 40))?.contains("deeper") == true)
         #expect(refusal(#"{"s": "Thông báo \"họp\" \n \ud83d\ude00", "b": [true, false, null], "e": {}}"#) == nil)
     }
 }
