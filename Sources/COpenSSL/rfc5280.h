@@ -430,15 +430,21 @@ static inline int shim_crl_indirect_source(X509_CRL *crl, X509 *cert) {
 
 /**
  * Whether `crl` lists `cert` (matching the certificateIssuer of indirect CRL entries): 1 with
- * the revocation date, 0 when it does not, 2 when a delta CRL takes it off (removeFromCRL).
+ * the revocation date and the reason code (-1 without one), 0 when it does not, 2 when a delta CRL
+ * takes it off (removeFromCRL).
  * A listed certificate whose revocation date cannot be read is revoked since the epoch.
  */
-static inline int shim_crl_entry(X509_CRL *crl, X509 *cert, time_t *revoked_at) {
+static inline int shim_crl_entry(X509_CRL *crl, X509 *cert, time_t *revoked_at, int *reason) {
     X509_REVOKED *entry = NULL;
+    ASN1_ENUMERATED *code;
     int found = X509_CRL_get0_by_cert(crl, &entry, cert);
+    *reason = -1;
     if (found == 2) return 2;
     if (found != 1 || entry == NULL) return 0;
     if (!shim_asn1_time_to_epoch(X509_REVOKED_get0_revocationDate(entry), revoked_at)) *revoked_at = 0;
+    code = X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, NULL, NULL);
+    if (code != NULL) *reason = (int)ASN1_ENUMERATED_get(code);
+    ASN1_ENUMERATED_free(code);
     return 1;
 }
 

@@ -469,7 +469,7 @@ done:
  * `extra` more extensions in openssl.cnf syntax (`names[i]` = `values[i]`).
  */
 static inline X509_CRL *shim_crl_make(X509 *ca, EVP_PKEY *key, X509 **revoked, const time_t *revoked_at, int count,
-                                      time_t this_update, time_t next_update,
+                                      int reason, time_t this_update, time_t next_update,
                                       const char *const *names, const char *const *values, int extra) {
     X509_CRL *crl = X509_CRL_new();
     ASN1_TIME *t = NULL;
@@ -497,6 +497,12 @@ static inline X509_CRL *shim_crl_make(X509 *ca, EVP_PKEY *key, X509 **revoked, c
             X509_NAME_free(issuer);
             GENERAL_NAME_free(name);
             GENERAL_NAMES_free(names);
+        }
+        if (ok && reason >= 0) {
+            ASN1_ENUMERATED *code = ASN1_ENUMERATED_new();
+            ok = code != NULL && ASN1_ENUMERATED_set(code, reason)
+                && X509_REVOKED_add1_ext_i2d(entry, NID_crl_reason, code, 0, X509V3_ADD_DEFAULT) == 1;
+            ASN1_ENUMERATED_free(code);
         }
         ok = ok && X509_CRL_add0_revoked(crl, entry);
         ASN1_TIME_free(t);

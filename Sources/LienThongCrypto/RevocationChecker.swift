@@ -49,7 +49,8 @@ struct RevocationChecker {
                 continue
             }
             guard crl.covers(certificate) else { continue }
-            let revokedAt = crl.revocationDate(of: certificate)
+            let entry = crl.revocation(of: certificate)
+            let revokedAt = entry?.date
             let revokes = revokedAt.map { $0 <= time } ?? false
             if !revokes, let reason = crl.incompleteReason {
                 found.defect(crl, issuer, "cannot show that \(certificate) was not revoked: \(reason)")
@@ -57,7 +58,7 @@ struct RevocationChecker {
             }
             guard revokes || Self.isFresh(issued: crl.thisUpdate, next: crl.nextUpdate, at: time) else { continue }
             var status = blank
-            status.status = revokedAt == nil ? .good : .revoked
+            status.status = entry == nil ? .good : entry?.onHold == true ? .suspended : .revoked
             status.revokedAt = revokedAt
             status.issuedAt = crl.thisUpdate
             status.nextUpdate = crl.nextUpdate
@@ -84,7 +85,15 @@ struct RevocationChecker {
             }
         }
 
-        if let status = found.revoked ?? found.cleared ?? found.unknown { return status }
+        if let revoked = found.revoked { return revoked }
+        // A hold stands unless complete evidence issued after it, and by the time, lists the
+        // certificate no more: a later clearance does not say whether it was lifted by then.
+        if let held = found.held,
+            (found.clearedBy?.issuedAt ?? .distantPast) <= (held.issuedAt ?? .distantFuture)
+        {
+            return held
+        }
+        if let status = found.cleared ?? found.unknown { return status }
         var result = blank
         if let defect = found.firstDefect {
             result.status = .unusable
@@ -96,20 +105,29 @@ struct RevocationChecker {
         return result
     }
 
-    /// The earliest revocation, the freshest clearance, the first "unknown" and the first defect,
-    /// kept as they come: a batch asks this thousands of times a second.
+    /// The earliest revocation, the latest hold, the freshest clearance (and the freshest one
+    /// issued by the time), the first "unknown" and the first defect, kept as they come: a batch
+    /// asks this thousands of times a second.
     private struct Findings {
         let time: Date
         var revoked: RevocationStatus?
+        var held: RevocationStatus?
         var cleared: RevocationStatus?
+        var clearedBy: RevocationStatus?
         var unknown: RevocationStatus?
         var firstDefect: String?
 
         mutating func keep(_ status: RevocationStatus) {
+            let issued = status.issuedAt ?? .distantPast
             if status.status == .revoked, let date = status.revokedAt, date <= time {
                 if date < (revoked?.revokedAt ?? .distantFuture) { revoked = status }
-            } else if cleared == nil || (status.issuedAt ?? .distantPast) > (cleared?.issuedAt ?? .distantPast) {
-                cleared = status
+            } else if status.status == .suspended, let date = status.revokedAt, date <= time {
+                if issued > (held?.issuedAt ?? .distantPast) || held == nil { held = status }
+            } else {
+                if cleared == nil || issued > (cleared?.issuedAt ?? .distantPast) { cleared = status }
+                if issued <= time, status.status == .good, issued > (clearedBy?.issuedAt ?? .distantPast) {
+                    clearedBy = status
+                }
             }
         }
 
@@ -212,6 +230,15 @@ struct RevocationChecker {
                         + "before \(before) (\(at)); source: \(revoked.source ?? "")", .revoked), statuses
             )
         }
+        if let held = statuses.first(where: { $0.status == .suspended && ($0.revokedAt ?? .distantPast) <= time }) {
+            let since = VietnamTime.iso8601(held.revokedAt ?? time)
+            return (
+                .failed(
+                    "revocation",
+                    "\(held.certificate) was suspended (certificateHold) on \(since), and no evidence issued between "
+                        + "then and \(at) shows the hold lifted; source: \(held.source ?? "")", .tryLater), statuses
+            )
+        }
         if let unknown = statuses.first(where: { $0.status == .unknown }) {
             return (
                 .failed("revocation", "the OCSP responder does not know \(unknown.certificate)", .tryLater), statuses
@@ -241,9 +268,10 @@ struct RevocationChecker {
                 policy == .require ? .failed("revocation", detail, .tryLater) : .warning("revocation", detail), statuses
             )
         }
-        let later = statuses.filter { $0.status == .revoked }
-        let revokedLater = later.map(\.certificate).joined(separator: ", ")
-        let note = later.isEmpty ? "" : "; \(revokedLater) revoked only after the time stamp, so the signature stands"
+        let later = statuses.filter { $0.status == .revoked || $0.status == .suspended }
+            .map { "\($0.certificate) \($0.status == .suspended ? "suspended" : "revoked")" }
+        let note =
+            later.isEmpty ? "" : "; \(later.joined(separator: ", ")) only after the time stamp, so the signature stands"
         return (
             .passed(
                 "revocation", "not revoked at \(at) (\(statuses.compactMap(\.source).joined(separator: "; ")))\(note)"),

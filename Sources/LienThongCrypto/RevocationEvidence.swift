@@ -131,8 +131,11 @@ public enum RevocationPolicy: String, Sendable, Codable, CaseIterable {
 /// A certificate's revocation status as a verification found it.
 public struct RevocationStatus: Sendable, Codable {
     /// `unusable`: the only evidence is authentic but RFC 5280 forbids relying on it (a critical
-    /// extension not understood, no cRLSign, a delta or partial CRL alone).
-    public enum Status: String, Sendable, Codable { case good, revoked, unknown, missing, unreachable, unusable }
+    /// extension not understood, no cRLSign, a delta or partial CRL alone). `suspended`: on hold
+    /// (certificateHold; tạm dừng in Decree 130/2018), which its CA may lift.
+    public enum Status: String, Sendable, Codable {
+        case good, revoked, suspended, unknown, missing, unreachable, unusable
+    }
     public var certificate: String
     public var status: Status
     /// "OCSP" or "CRL", with who issued it and how fresh it was; or why the evidence cannot be used.

@@ -109,12 +109,14 @@ public final class RevocationList: @unchecked Sendable {
         checkedIssuers.withLock { if $0.count < 8 { $0.append((issuer, signed)) } }
     }
 
-    /// When `certificate` was revoked, if this list says it was. An entry a delta CRL removes
-    /// (removeFromCRL) revokes nothing.
-    func revocationDate(of certificate: Certificate) -> Date? {
+    /// When `certificate` was revoked, if this list says it was, and whether only on hold
+    /// (certificateHold, RFC 5280 §5.3.1: a suspension its CA may lift). An entry a delta CRL
+    /// removes (removeFromCRL) revokes nothing.
+    func revocation(of certificate: Certificate) -> (date: Date, onHold: Bool)? {
         var revoked = time_t()
-        return shim_crl_entry(pointer, certificate.pointer, &revoked) == 1
-            ? Date(timeIntervalSince1970: TimeInterval(revoked)) : nil
+        var reason: Int32 = -1
+        guard shim_crl_entry(pointer, certificate.pointer, &revoked, &reason) == 1 else { return nil }
+        return (Date(timeIntervalSince1970: TimeInterval(revoked)), reason == RevocationReason.certificateHold.rawValue)
     }
 
     /// Whether this is an indirect CRL that one of `certificate`'s distribution points names as
@@ -180,11 +182,20 @@ public final class RevocationList: @unchecked Sendable {
     }
 }
 
+/// The reasons of RFC 5280 §5.3.1 a CRL entry may give.
+public enum RevocationReason: Int32, Sendable {
+    case unspecified = 0, keyCompromise, caCompromise, affiliationChanged, superseded, cessationOfOperation
+    /// A suspension (tạm dừng) the CA may lift: the only reason that is not for good.
+    case certificateHold
+    case removeFromCRL = 8, privilegeWithdrawn, aaCompromise
+}
+
 extension CertificateIssuer {
-    /// Issues a CRL listing `revoked` certificates with their revocation dates; `extensions` are
-    /// more CRL extensions in openssl.cnf syntax, e.g. `("issuingDistributionPoint", "critical,onlyCA:TRUE")`.
+    /// Issues a CRL listing `revoked` certificates with their revocation dates and, if given, one
+    /// reason for all (`.certificateHold` for a suspension); `extensions` are more CRL extensions
+    /// in openssl.cnf syntax, e.g. `("issuingDistributionPoint", "critical,onlyCA:TRUE")`.
     public func makeRevocationList(
-        revoked: [(Certificate, Date)], thisUpdate: Date = Date(),
+        revoked: [(Certificate, Date)], reason: RevocationReason? = nil, thisUpdate: Date = Date(),
         nextUpdate: Date = Date().addingTimeInterval(7 * 86_400),
         extensions: [(name: String, value: String)] = []
     ) throws -> RevocationList {
@@ -196,7 +207,7 @@ extension CertificateIssuer {
         let values = stride(from: 1, to: texts.count, by: 2).map { UnsafePointer(texts[$0]) }
         guard
             let crl = shim_crl_make(
-                certificate.pointer, key.pointer, &certificates, dates, Int32(revoked.count),
+                certificate.pointer, key.pointer, &certificates, dates, Int32(revoked.count), reason?.rawValue ?? -1,
                 time_t(thisUpdate.timeIntervalSince1970), time_t(nextUpdate.timeIntervalSince1970),
                 names, values, Int32(extensions.count))
         else {

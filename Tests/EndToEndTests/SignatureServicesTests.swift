@@ -87,9 +87,8 @@ final class SignatureServicesTests {
         #expect(offline.stdout.contains("more than 8 SignerInfos"), "\(offline.stdout)\(offline.stderr)")
     }
 
-    @Test func aNewerCRLRevokingTheSealStopsSealingAfterSIGHUP() async throws {
-        // The demo CA's newer CRL, revoking the province's seal since yesterday, under a name sorted
-        // after the older demo-agency-ca.crl: whatever the file order, the revocation wins.
+    /// The demo agency CA, with its key, and the province's seal certificate it issued.
+    func demoCA() throws -> (ca: CertificateIssuer, seal: Certificate) {
         let demo = daemon.workspace.appendingPathComponent("Certs/demo")
         let passphrase = try String(contentsOf: daemon.workspace.appendingPathComponent("data/key-passphrase"),
                                     encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -97,7 +96,13 @@ final class SignatureServicesTests {
                                  passphrase: passphrase)
         let ca = CertificateIssuer(certificate: try Certificate.load(demo.appendingPathComponent("agency-ca.pem"))[0],
                                    key: key)
-        let seal = try Certificate.load(demo.appendingPathComponent("agencies/000.00.00.H18.pem"))[0]
+        return (ca, try Certificate.load(demo.appendingPathComponent("agencies/000.00.00.H18.pem"))[0])
+    }
+
+    @Test func aNewerCRLRevokingTheSealStopsSealingAfterSIGHUP() async throws {
+        // The demo CA's newer CRL, revoking the province's seal since yesterday, under a name sorted
+        // after the older demo-agency-ca.crl: whatever the file order, the revocation wins.
+        let (ca, seal) = try demoCA()
         let crl = try ca.makeRevocationList(revoked: [(seal, Date().addingTimeInterval(-86_400))])
         try Data(crl.pem.utf8).write(to: daemon.workspace.appendingPathComponent("Certs/crl/zz-new.crl"))
         try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
@@ -111,6 +116,30 @@ final class SignatureServicesTests {
         let other = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Vẫn gửi được"],
                                    as: "clerk.so-noi-vu")
         #expect(other.status == 0, "\(other.stderr)")
+    }
+
+    @Test func aSuspendedSealSealsNothingUntilItsCALiftsTheHold() async throws {
+        let (ca, seal) = try demoCA()
+        let crls = daemon.workspace.appendingPathComponent("Certs/crl")
+        let hold = try ca.makeRevocationList(
+            revoked: [(seal, Date().addingTimeInterval(-3600))], reason: .certificateHold)
+        try Data(hold.pem.utf8).write(to: crls.appendingPathComponent("zz-hold.crl"))
+        try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
+        let file = try daemon.write("thong-bao.pdf", "%PDF-1.7 Thông báo\n")
+        let send = {
+            try self.daemon.cli(
+                ["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Tạm dừng"],
+                as: "clerk.tinh-dien-bien")
+        }
+        let refused = try send()
+        #expect(refused.status != 0 && refused.stderr.contains("certificate-suspended"), "\(refused.stderr)")
+        // The CA's next CRL no longer lists it: the hold is lifted, and the seal seals again.
+        try await Task.sleep(for: .seconds(1.1))  // CRL times are in whole seconds: issued after the hold
+        let lifted = try ca.makeRevocationList(revoked: [])
+        try Data(lifted.pem.utf8).write(to: crls.appendingPathComponent("zz-lifted.crl"))
+        try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
+        let sent = try send()
+        #expect(sent.status == 0, "\(sent.stderr)")
     }
 
     @Test func theBuiltInTSAAnswersOpenSSL() async throws {

@@ -312,4 +312,34 @@ struct RevocationRulesTests {
             chain: chain, trust: foreignTrust, at: Date(), policy: .require)
         #expect(forged.subIndication == .tryLater, "\(forged.detail)")
     }
+
+    // MARK: - Suspension (certificateHold, RFC 5280 5.3.1)
+
+    @Test func aHoldSuspendsUntilEvidenceIssuedByTheTimeShowsItLifted() throws {
+        let chain = try pki.trust.chain(of: pki.signer)
+        let root = try pki.root.makeRevocationList(revoked: [])
+        let day = { (days: Double) in Date().addingTimeInterval(days * 86_400) }
+        let hold = try pki.intermediate.makeRevocationList(
+            revoked: [(pki.signer.certificate, day(-3))], reason: .certificateHold, thisUpdate: day(-3))
+        let lifted = try pki.intermediate.makeRevocationList(revoked: [], thisUpdate: day(-1))
+        let check = { (crls: [RevocationList], time: Date) in
+            RevocationEvidence(crls: crls).check(chain: chain, trust: try self.pki.trust, at: time, policy: .require)
+        }
+        // On hold now: INDETERMINATE, not REVOKED, and named as a suspension.
+        let (held, statuses) = try check([root, hold], Date())
+        #expect(
+            held.subIndication == .tryLater && held.detail.contains("suspended (certificateHold)"), "\(held.detail)")
+        #expect(statuses.first?.status == .suspended)
+        // A newer CRL without it lifts the hold from its issue on.
+        #expect(try check([root, hold, lifted], Date()).0.result == .passed)
+        // Before that CRL was issued, the hold stood.
+        #expect(try check([root, hold, lifted], day(-2)).0.subIndication == .tryLater)
+        // Before the hold, the signature stands.
+        let (before, _) = try check([root, hold], day(-4))
+        #expect(before.result == .passed && before.detail.contains("suspended only after"), "\(before.detail)")
+        // A revocation is never lifted.
+        let revoked = try pki.intermediate.makeRevocationList(
+            revoked: [(pki.signer.certificate, day(-3))], thisUpdate: day(-3))
+        #expect(try check([root, revoked, lifted], Date()).0.subIndication == .revoked)
+    }
 }
