@@ -86,8 +86,10 @@ let package = Package(
         /// Our figures beside the limits they are bounded by, measured in one process.
         .executableTarget(
             name: "lienthong-bench",
-            dependencies: ["LienThongCrypto", "LienThongRegistry", "LienThongDomain", "COpenSSL",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "LienThongCrypto", "LienThongRegistry", "LienThongDomain", "COpenSSL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "LienThongDomainTests", dependencies: ["LienThongDomain"], swiftSettings: strict),
@@ -101,7 +103,10 @@ let package = Package(
             dependencies: ["LienThongRegistry", "LienThongDomain", "LienThongCrypto"],
             swiftSettings: strict
         ),
-        .testTarget(name: "LienThongServerTests", dependencies: ["LienThongServer", "LienThongAPI", "LienThongDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "LienThongServerTests",
+            dependencies: ["LienThongServer", "LienThongAPI", "LienThongDomain", "LienThongRegistry"],
+            swiftSettings: strict),
         /// Starts the real daemon binary and drives it with the real CLI.
         .testTarget(
             name: "EndToEndTests",

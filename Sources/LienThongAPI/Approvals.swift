@@ -30,8 +30,10 @@ public struct ApprovalView: Codable, Sendable {
     /// The document it signed, once used.
     public var documentID: String?
 
-    public init(id: String, sha256: String, signer: String, signerName: String, note: String?, createdAt: Date, expiresAt: Date,
-                status: String, documentID: String?) {
+    public init(
+        id: String, sha256: String, signer: String, signerName: String, note: String?, createdAt: Date, expiresAt: Date,
+        status: String, documentID: String?
+    ) {
         self.id = id
         self.sha256 = sha256
         self.signer = signer

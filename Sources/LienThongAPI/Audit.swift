@@ -27,7 +27,10 @@ public struct AuditEntry: Codable, Sendable {
     public var detail: String
     public var hash: String
 
-    public init(id: Int64, at: String, actor: String, agency: String, action: String, subject: String, detail: String, hash: String) {
+    public init(
+        id: Int64, at: String, actor: String, agency: String, action: String, subject: String, detail: String,
+        hash: String
+    ) {
         self.id = id
         self.at = at
         self.actor = actor

@@ -57,10 +57,12 @@ public struct SendRequest: Codable, Sendable {
     /// The id of a document the agency received and this one answers.
     public var inReplyTo: String?
 
-    public init(files: [File], to: [String], type: String, subject: String, signer: String? = nil,
-                urgency: String? = nil, secrecy: String? = nil, deadline: String? = nil, draftingUnit: String? = nil,
-                authority: String? = nil, pageCount: Int? = nil, notes: String? = nil, language: String? = nil,
-                series: String? = nil, replaces: String? = nil, inReplyTo: String? = nil, approval: String? = nil) {
+    public init(
+        files: [File], to: [String], type: String, subject: String, signer: String? = nil,
+        urgency: String? = nil, secrecy: String? = nil, deadline: String? = nil, draftingUnit: String? = nil,
+        authority: String? = nil, pageCount: Int? = nil, notes: String? = nil, language: String? = nil,
+        series: String? = nil, replaces: String? = nil, inReplyTo: String? = nil, approval: String? = nil
+    ) {
         self.files = files
         self.approval = approval
         self.to = to
@@ -102,7 +104,10 @@ public struct FileInfo: Codable, Sendable {
     /// Sent while the TSA was unreachable: the signature's time stamp will be added.
     public var timeStampPending: Bool
 
-    public init(position: Int, name: String, sha256: String, size: Int64, kind: String, signatureSHA256: String, timeStampPending: Bool) {
+    public init(
+        position: Int, name: String, sha256: String, size: Int64, kind: String, signatureSHA256: String,
+        timeStampPending: Bool
+    ) {
         self.position = position
         self.name = name
         self.sha256 = sha256
@@ -123,8 +128,10 @@ public struct SignatureInfo: Codable, Sendable {
     public var algorithm: String
     public var signedAt: Date
 
-    public init(filePosition: Int, role: String, commonName: String, organization: String?, serialNumber: String,
-                algorithm: String, signedAt: Date) {
+    public init(
+        filePosition: Int, role: String, commonName: String, organization: String?, serialNumber: String,
+        algorithm: String, signedAt: Date
+    ) {
         self.filePosition = filePosition
         self.role = role
         self.commonName = commonName
@@ -168,8 +175,10 @@ public struct RecipientStatus: Codable, Sendable {
     public var addressedTo: String?
     public var history: [StatusEvent]?
 
-    public init(recipient: AgencyRef, status: String, statusName: String, arrivalNumber: Int?, updatedAt: Date,
-                assignee: String?, addressedTo: String?, history: [StatusEvent]?) {
+    public init(
+        recipient: AgencyRef, status: String, statusName: String, arrivalNumber: Int?, updatedAt: Date,
+        assignee: String?, addressedTo: String?, history: [StatusEvent]?
+    ) {
         self.recipient = recipient
         self.status = status
         self.statusName = statusName
@@ -210,11 +219,13 @@ public struct DocumentView: Codable, Sendable {
     /// the caller's agency may see.
     public var links: [DocumentLink]
 
-    public init(id: String, numberAndSymbol: String, number: Int, symbol: String, issuer: AgencyRef, typeName: String,
-                typeAbbreviation: String, subject: String, urgency: String, authority: String?, signerName: String,
-                signerPosition: String, issuedAt: Date, deadline: String?, files: [FileInfo], signatures: [SignatureInfo],
-                recipients: [RecipientStatus], frozenAt: Date?, series: String = "main", medium: String = "electronic",
-                links: [DocumentLink] = []) {
+    public init(
+        id: String, numberAndSymbol: String, number: Int, symbol: String, issuer: AgencyRef, typeName: String,
+        typeAbbreviation: String, subject: String, urgency: String, authority: String?, signerName: String,
+        signerPosition: String, issuedAt: Date, deadline: String?, files: [FileInfo], signatures: [SignatureInfo],
+        recipients: [RecipientStatus], frozenAt: Date?, series: String = "main", medium: String = "electronic",
+        links: [DocumentLink] = []
+    ) {
         self.id = id
         self.numberAndSymbol = numberAndSymbol
         self.number = number
@@ -269,8 +280,10 @@ public struct InboxEntry: Codable, Sendable {
     public var statusName: String
     public var arrivalNumber: Int?
 
-    public init(id: String, numberAndSymbol: String, issuer: AgencyRef, typeName: String, subject: String, urgency: String,
-                issuedAt: Date, deadline: String?, status: String, statusName: String, arrivalNumber: Int?) {
+    public init(
+        id: String, numberAndSymbol: String, issuer: AgencyRef, typeName: String, subject: String, urgency: String,
+        issuedAt: Date, deadline: String?, status: String, statusName: String, arrivalNumber: Int?
+    ) {
         self.id = id
         self.numberAndSymbol = numberAndSymbol
         self.issuer = issuer
@@ -359,8 +372,11 @@ public struct OverdueEntry: Codable, Sendable {
     /// Working days past the deadline; 0 on the day, negative while still to come.
     public var workingDaysLate: Int
 
-    public init(id: String, numberAndSymbol: String, subject: String, counterpart: AgencyRef, status: String, statusName: String,
-                deadline: String, workingDaysLate: Int) {
+    public init(
+        id: String, numberAndSymbol: String, subject: String, counterpart: AgencyRef, status: String,
+        statusName: String,
+        deadline: String, workingDaysLate: Int
+    ) {
         self.id = id
         self.numberAndSymbol = numberAndSymbol
         self.subject = subject

@@ -25,7 +25,8 @@ public enum APIJSON {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             guard let date = parseTime(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an ISO 8601 time")
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "\"\(text)\" is not an ISO 8601 time")
             }
             return date
         }

@@ -19,8 +19,10 @@ public struct BackupReport: Codable, Sendable {
     /// What a restore needs that the backup does not hold, for the administrator to keep with it.
     public var carrySeparately: [String]
 
-    public init(directory: String, documents: Int, files: Int, bytes: Int64, auditHead: String, createdAt: Date,
-                carrySeparately: [String]) {
+    public init(
+        directory: String, documents: Int, files: Int, bytes: Int64, auditHead: String, createdAt: Date,
+        carrySeparately: [String]
+    ) {
         self.directory = directory
         self.documents = documents
         self.files = files

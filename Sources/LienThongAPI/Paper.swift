@@ -38,10 +38,13 @@ public struct PaperRequest: Codable, Sendable {
     /// The unit or person it goes to (in).
     public var assignee: String?
 
-    public init(direction: String, type: String, subject: String, urgency: String? = nil, secrecy: String? = nil, notes: String? = nil,
-                signerName: String? = nil, signerPosition: String? = nil, authority: String? = nil, draftingUnit: String? = nil,
-                series: String? = nil, recipients: String? = nil, pageCount: Int? = nil,
-                sender: String? = nil, numberAndSymbol: String? = nil, issuedOn: String? = nil, assignee: String? = nil) {
+    public init(
+        direction: String, type: String, subject: String, urgency: String? = nil, secrecy: String? = nil,
+        notes: String? = nil,
+        signerName: String? = nil, signerPosition: String? = nil, authority: String? = nil, draftingUnit: String? = nil,
+        series: String? = nil, recipients: String? = nil, pageCount: Int? = nil,
+        sender: String? = nil, numberAndSymbol: String? = nil, issuedOn: String? = nil, assignee: String? = nil
+    ) {
         self.direction = direction
         self.type = type
         self.subject = subject
@@ -74,7 +77,9 @@ public struct PaperRegistration: Codable, Sendable {
     public var year: Int
     public var subject: String
 
-    public init(direction: String, numberAndSymbol: String, id: String?, arrivalNumber: Int?, year: Int, subject: String) {
+    public init(
+        direction: String, numberAndSymbol: String, id: String?, arrivalNumber: Int?, year: Int, subject: String
+    ) {
         self.direction = direction
         self.numberAndSymbol = numberAndSymbol
         self.id = id

@@ -17,8 +17,10 @@ public struct StatsReport: Codable, Sendable {
     public var rows: [StatsRow]
     public var total: StatsRow
 
-    public init(agency: AgencyRef, subtree: Bool, agencyCount: Int, from: String, to: String, by: String,
-                definitions: RatioDefinitions, rows: [StatsRow], total: StatsRow) {
+    public init(
+        agency: AgencyRef, subtree: Bool, agencyCount: Int, from: String, to: String, by: String,
+        definitions: RatioDefinitions, rows: [StatsRow], total: StatsRow
+    ) {
         self.agency = agency
         self.subtree = subtree
         self.agencyCount = agencyCount

@@ -72,7 +72,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         while let x509 = PEM_read_bio_X509(bio, nil, nil, nil) {
             certificates.append(Certificate(owning: x509))
         }
-        ERR_clear_error() // the end of the input reads as an error
+        ERR_clear_error()  // the end of the input reads as an error
         guard !certificates.isEmpty else {
             throw CryptoError("the file holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")
         }
@@ -81,7 +81,9 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
 
     /// Reads certificates from a file in PEM or DER.
     public static func load(_ url: URL) throws -> [Certificate] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw CryptoError("cannot read \(url.path)") }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw CryptoError("cannot read \(url.path)")
+        }
         if isPEM(data) { return try parsePEM(data) }
         return [try Certificate(der: data)]
     }
@@ -135,9 +137,10 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
 
     static func format(_ name: OpaquePointer?) -> String {
         guard let name else { return "" }
-        let data = (try? withWriteBIO("formatting a name") {
-            X509_NAME_print_ex($0, name, 0, SHIM_XN_FLAG_RFC2253_UTF8) >= 0
-        }) ?? Data()
+        let data =
+            (try? withWriteBIO("formatting a name") {
+                X509_NAME_print_ex($0, name, 0, SHIM_XN_FLAG_RFC2253_UTF8) >= 0
+            }) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -145,7 +148,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         guard let name else { return nil }
         let index = X509_NAME_get_index_by_NID(name, nid, -1)
         guard index >= 0, let entry = X509_NAME_get_entry(name, index),
-              let value = X509_NAME_ENTRY_get_data(entry) else { return nil }
+            let value = X509_NAME_ENTRY_get_data(entry)
+        else { return nil }
         var utf8: UnsafeMutablePointer<UInt8>?
         let length = ASN1_STRING_to_UTF8(&utf8, value)
         guard length >= 0, let utf8 else { return nil }

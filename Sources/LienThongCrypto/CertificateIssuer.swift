@@ -16,9 +16,13 @@ public struct CertificateIssuer: Sendable {
     public typealias Name = [(field: String, value: String)]
 
     /// Makes a self-signed root CA.
-    public static func makeRoot(subject: Name, key: PrivateKey, validFrom: Date = Date(), years: Int = 20) throws -> CertificateIssuer {
-        let certificate = try build(subject: subject, publicKey: key, issuer: nil, signingKey: key, extensions: CertificateProfile.rootCA.extensions,
-                                    notBefore: validFrom, notAfter: validFrom.addingYears(years))
+    public static func makeRoot(
+        subject: Name, key: PrivateKey, validFrom: Date = Date(), years: Int = 20
+    ) throws -> CertificateIssuer {
+        let certificate = try build(
+            subject: subject, publicKey: key, issuer: nil, signingKey: key,
+            extensions: CertificateProfile.rootCA.extensions,
+            notBefore: validFrom, notAfter: validFrom.addingYears(years))
         return CertificateIssuer(certificate: certificate, key: key)
     }
 
@@ -28,30 +32,38 @@ public struct CertificateIssuer: Sendable {
     ///   - ocspURL: an OCSP responder to name in its authority information access.
     ///   - additionalExtensions: more extensions in openssl.cnf syntax (policy constraints, name
     ///     constraints…), each in place of the profile's own of the same kind.
-    public func issue(subject: Name, publicKey: PrivateKey, profile: CertificateProfile,
-                      notBefore: Date = Date(), notAfter: Date? = nil, crlURL: URL? = nil, ocspURL: URL? = nil,
-                      additionalExtensions: [(nid: Int32, value: String)] = []) throws -> Certificate {
+    public func issue(
+        subject: Name, publicKey: PrivateKey, profile: CertificateProfile,
+        notBefore: Date = Date(), notAfter: Date? = nil, crlURL: URL? = nil, ocspURL: URL? = nil,
+        additionalExtensions: [(nid: Int32, value: String)] = []
+    ) throws -> Certificate {
         var extensions = profile.extensions.filter { own in !additionalExtensions.contains { $0.nid == own.nid } }
         extensions += additionalExtensions
         if let crlURL { extensions.append((NID_crl_distribution_points, "URI:\(crlURL.absoluteString)")) }
         if let ocspURL { extensions.append((NID_info_access, "OCSP;URI:\(ocspURL.absoluteString)")) }
-        return try Self.build(subject: subject, publicKey: publicKey, issuer: certificate, signingKey: key, extensions: extensions,
-                              notBefore: notBefore, notAfter: notAfter ?? notBefore.addingYears(3))
+        return try Self.build(
+            subject: subject, publicKey: publicKey, issuer: certificate, signingKey: key, extensions: extensions,
+            notBefore: notBefore, notAfter: notAfter ?? notBefore.addingYears(3))
     }
 
-    private static func build(subject: Name, publicKey: PrivateKey, issuer: Certificate?, signingKey: PrivateKey,
-                              extensions: [(nid: Int32, value: String)], notBefore: Date, notAfter: Date) throws -> Certificate {
+    private static func build(
+        subject: Name, publicKey: PrivateKey, issuer: Certificate?, signingKey: PrivateKey,
+        extensions: [(nid: Int32, value: String)], notBefore: Date, notAfter: Date
+    ) throws -> Certificate {
         guard let x509 = X509_new() else { throw CryptoError.drain("creating a certificate") }
         let certificate = Certificate(owning: x509)
         let name = try makeName(subject)
         defer { X509_NAME_free(name) }
         guard X509_set_version(x509, 2) == 1,
-              setRandomSerial(x509),
-              X509_set_subject_name(x509, name) == 1,
-              X509_set_issuer_name(x509, issuer.map { X509_get_subject_name($0.pointer) } ?? name) == 1,
-              X509_time_adj_ex(X509_getm_notBefore(x509), 0, time_t(notBefore.timeIntervalSince1970) - time(nil), nil) != nil,
-              X509_time_adj_ex(X509_getm_notAfter(x509), 0, time_t(notAfter.timeIntervalSince1970) - time(nil), nil) != nil,
-              X509_set_pubkey(x509, publicKey.pointer) == 1 else {
+            setRandomSerial(x509),
+            X509_set_subject_name(x509, name) == 1,
+            X509_set_issuer_name(x509, issuer.map { X509_get_subject_name($0.pointer) } ?? name) == 1,
+            X509_time_adj_ex(X509_getm_notBefore(x509), 0, time_t(notBefore.timeIntervalSince1970) - time(nil), nil)
+                != nil,
+            X509_time_adj_ex(X509_getm_notAfter(x509), 0, time_t(notAfter.timeIntervalSince1970) - time(nil), nil)
+                != nil,
+            X509_set_pubkey(x509, publicKey.pointer) == 1
+        else {
             throw CryptoError.drain("filling in the certificate for \(subject.last?.value ?? "")")
         }
         for (nid, value) in extensions where shim_x509_add_ext(x509, issuer?.pointer ?? x509, nid, value) != 1 {
@@ -84,7 +96,8 @@ public struct CertificateIssuer: Sendable {
         guard let bn = BN_new() else { return false }
         defer { BN_free(bn) }
         guard BN_rand(bn, 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1,
-              let serial = BN_to_ASN1_INTEGER(bn, nil) else { return false }
+            let serial = BN_to_ASN1_INTEGER(bn, nil)
+        else { return false }
         defer { ASN1_INTEGER_free(serial) }
         return X509_set_serialNumber(x509, serial) == 1
     }
@@ -95,6 +108,7 @@ extension Date {
     func addingYears(_ years: Int) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(byAdding: .year, value: years, to: self) ?? addingTimeInterval(Double(years) * 365.25 * 86_400)
+        return calendar.date(byAdding: .year, value: years, to: self)
+            ?? addingTimeInterval(Double(years) * 365.25 * 86_400)
     }
 }

@@ -18,10 +18,14 @@ public enum CertificateProfile: Sendable {
         var common: [(Int32, String)] = [(NID_subject_key_identifier, "hash")]
         switch self {
         case .rootCA:
-            return common + [(NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign")]
+            return common + [
+                (NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign"),
+            ]
         case .intermediateCA:
             common.append((NID_authority_key_identifier, "keyid:always"))
-            return common + [(NID_basic_constraints, "critical,CA:TRUE,pathlen:0"), (NID_key_usage, "critical,keyCertSign,cRLSign")]
+            return common + [
+                (NID_basic_constraints, "critical,CA:TRUE,pathlen:0"), (NID_key_usage, "critical,keyCertSign,cRLSign"),
+            ]
         case .endEntity(let role):
             common.append((NID_authority_key_identifier, "keyid:always"))
             return common + [

@@ -12,7 +12,7 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
 
     static func permitsDocumentSigning(_ certificate: OpaquePointer) -> Int32 {
         let texts = documentSigningUsages.map { strdup($0) }
-        defer { texts.forEach { free($0) } }
+        defer { for text in texts { free(text) } }
         var pointers = texts.map { UnsafePointer($0) }
         return shim_x509_eku_permits(certificate, &pointers, Int32(pointers.count))
     }

@@ -1,4 +1,5 @@
 import COpenSSL
+
 /// What a certificate is for in LienThong, read from its certificate policies.
 ///
 /// Decree 30 gives an electronic document the legal value of the original only when it carries

@@ -75,8 +75,10 @@ enum DER {
     static func elements(_ data: Data) -> [(tag: UInt8, element: Data, content: Data)]? {
         let base = data.startIndex
         return data.withUnsafeBytes { scan($0, 0..<$0.count) }?.map { span in
-            (span.tag, data[(base + span.whole.lowerBound)..<(base + span.whole.upperBound)],
-             data[(base + span.content.lowerBound)..<(base + span.content.upperBound)])
+            (
+                span.tag, data[(base + span.whole.lowerBound)..<(base + span.whole.upperBound)],
+                data[(base + span.content.lowerBound)..<(base + span.content.upperBound)]
+            )
         }
     }
 }
@@ -86,7 +88,8 @@ extension DER {
 
     /// A SET OF in DER: its elements sorted by their encodings (X.690 11.6).
     static func set(_ elements: [Data], tag: UInt8 = 0x31) -> Data {
-        encode(tag: tag, concatenate(elements.count < 2 ? elements : elements.sorted { $0.lexicographicallyPrecedes($1) }))
+        encode(
+            tag: tag, concatenate(elements.count < 2 ? elements : elements.sorted { $0.lexicographicallyPrecedes($1) }))
     }
 
     static func octetString(_ bytes: some Sequence<UInt8>) -> Data { encode(tag: 0x04, Data(bytes)) }
@@ -123,19 +126,29 @@ extension DER {
     /// kilobytes of nested SEQUENCEs would otherwise exhaust the stack.
     static let maximumDepth = 32
 
-    static func isCanonical(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, sorted: Bool = false, depth: Int = 0) -> Bool {
+    static func isCanonical(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, sorted: Bool = false, depth: Int = 0
+    ) -> Bool {
         guard depth < maximumDepth else { return false }
         var previous: Range<Int>?
         return forEach(bytes, range) { element in
             let header = element.content.lowerBound - element.whole.lowerBound
             let length = element.content.count
-            let minimalHeader = 1 + (length < 0x80 ? 1 : 1 + (length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4))
+            let minimalHeader =
+                1 + (length < 0x80 ? 1 : 1 + (length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4))
             // SEQUENCE and SET are always constructed; a high tag number is not used in CMS.
-            guard header == minimalHeader, element.tag & 0x1F != 0x1F, element.tag != 0x10, element.tag != 0x11 else { return false }
-            if sorted, let previous, !bytes[previous].lexicographicallyPrecedes(bytes[element.whole]) && !bytes[previous].elementsEqual(bytes[element.whole]) {
+            guard header == minimalHeader, element.tag & 0x1F != 0x1F, element.tag != 0x10, element.tag != 0x11 else {
                 return false
             }
-            if element.tag & 0x20 != 0, !isCanonical(bytes, element.content, sorted: element.tag == 0x31, depth: depth + 1) {
+            if sorted, let previous,
+                !bytes[previous].lexicographicallyPrecedes(bytes[element.whole])
+                    && !bytes[previous].elementsEqual(bytes[element.whole])
+            {
+                return false
+            }
+            if element.tag & 0x20 != 0,
+                !isCanonical(bytes, element.content, sorted: element.tag == 0x31, depth: depth + 1)
+            {
                 return false
             }
             previous = element.whole

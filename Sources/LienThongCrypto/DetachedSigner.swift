@@ -31,18 +31,23 @@ public struct DetachedSigner: Sendable {
     ///   - evidence: CRLs and OCSP responses for the certificates, kept in every SignerInfo (CAdES-LT).
     ///   - documentID: the document the file belongs to, signed into every SignerInfo (``DocumentBinding``).
     ///   - contentType: `.documentIdentity` for the seal over a document's identity, `.data` for files.
-    public func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity,
-                     timeStamper: (any TimeStamper)? = nil, evidence: RevocationEvidence? = nil,
-                     documentID: String? = nil, contentType: SignedContentType = .data) async throws -> Data {
-        try await sign(content: content, signer: signer, seal: seal, timeStamper: timeStamper, evidence: evidence,
-                       sealOver: nil, documentID: documentID, contentType: contentType)
+    public func sign(
+        content: URL, signer: SigningIdentity?, seal: SigningIdentity,
+        timeStamper: (any TimeStamper)? = nil, evidence: RevocationEvidence? = nil,
+        documentID: String? = nil, contentType: SignedContentType = .data
+    ) async throws -> Data {
+        try await sign(
+            content: content, signer: signer, seal: seal, timeStamper: timeStamper, evidence: evidence,
+            sealOver: nil, documentID: documentID, contentType: contentType)
     }
 
     /// - Parameter sealOver: the signature value the seal binds to; the signer's own when nil.
     ///   Anything else makes the forgery the verifier must catch: a seal lifted from elsewhere.
-    func sign(content: URL, signer: SigningIdentity?, seal: SigningIdentity, timeStamper: (any TimeStamper)?,
-              evidence: RevocationEvidence?, sealOver: Data?, documentID: String? = nil,
-              contentType: SignedContentType = .data) async throws -> Data {
+    func sign(
+        content: URL, signer: SigningIdentity?, seal: SigningIdentity, timeStamper: (any TimeStamper)?,
+        evidence: RevocationEvidence?, sealOver: Data?, documentID: String? = nil,
+        contentType: SignedContentType = .data
+    ) async throws -> Data {
         let messageDigest: [UInt8]
         do {
             messageDigest = try Digest.bytes(of: content, digest)
@@ -50,7 +55,10 @@ public struct DetachedSigner: Sendable {
             throw CryptoError("cannot read \(content.lastPathComponent) to sign it: \(error.localizedDescription)")
         }
         let signingTime = Date()
-        let bound = documentID.map { [SignedDataEncoder.attribute(SignedDataEncoder.OID.document, DER.octetString(Data($0.utf8)))] }
+        let bound =
+            documentID.map {
+                [SignedDataEncoder.attribute(SignedDataEncoder.OID.document, DER.octetString(Data($0.utf8)))]
+            }
             ?? []
         let header = (contentType.objectIdentifier, bound)
         var first = try signerInfo(signer ?? seal, messageDigest, at: signingTime, header: header)
@@ -58,23 +66,27 @@ public struct DetachedSigner: Sendable {
         var signers = [first]
         if signer != nil {
             // The seal covers the same content and, as a signed attribute, the hash of the signature it seals.
-            let binding = SignedDataEncoder.attribute(SignedDataEncoder.OID.sealBinding,
-                                                      DER.octetString(Digest.sha256Bytes(sealOver ?? first.signature)))
+            let binding = SignedDataEncoder.attribute(
+                SignedDataEncoder.OID.sealBinding,
+                DER.octetString(Digest.sha256Bytes(sealOver ?? first.signature)))
             var sealInfo = try signerInfo(seal, messageDigest, at: signingTime, header: header, extra: [binding])
             try await complete(&sealInfo, timeStamper: timeStamper, evidence: evidence)
             signers.append(sealInfo)
         }
         var seen: Set<Data> = []
         let certificates = [signer, seal].compactMap { $0 }.flatMap(\.chainDER).filter { seen.insert($0).inserted }
-        return SignedDataEncoder.encode(digestAlgorithm: digest.algorithmIdentifier, contentType: contentType.objectIdentifier,
-                                        certificates: certificates, signers: signers)
+        return SignedDataEncoder.encode(
+            digestAlgorithm: digest.algorithmIdentifier, contentType: contentType.objectIdentifier,
+            certificates: certificates, signers: signers)
     }
 
     /// A SignerInfo with the signed attributes content-type, signing-time, message-digest and ESS
     /// signing-certificate-v2 (CAdES-BES), signed with the identity's key.
     /// `header`: the content type, and the document binding when there is one.
-    private func signerInfo(_ identity: SigningIdentity, _ messageDigest: [UInt8], at time: Date,
-                            header: (contentType: Data, binding: [Data]), extra: [Data] = []) throws -> SignedDataEncoder.Signer {
+    private func signerInfo(
+        _ identity: SigningIdentity, _ messageDigest: [UInt8], at time: Date,
+        header: (contentType: Data, binding: [Data]), extra: [Data] = []
+    ) throws -> SignedDataEncoder.Signer {
         typealias OID = SignedDataEncoder.OID
         var info = SignedDataEncoder.Signer(
             identifier: identity.encoding.identifier, digestAlgorithm: digest.algorithmIdentifier,
@@ -85,8 +97,9 @@ public struct DetachedSigner: Sendable {
                 identity.encoding.signingCertificate,
             ] + header.binding + extra)
         do {
-            (info.signature, info.signatureAlgorithm) = try identity.key.sign(digest: Digest.bytes(info.signedContent, digest),
-                                                                              algorithm: digest, padding: padding)
+            (info.signature, info.signatureAlgorithm) = try identity.key.sign(
+                digest: Digest.bytes(info.signedContent, digest),
+                algorithm: digest, padding: padding)
         } catch {
             throw CryptoError("signing as \(identity.certificate) failed: \(error)")
         }
@@ -95,13 +108,17 @@ public struct DetachedSigner: Sendable {
 
     /// The unsigned attributes: an RFC 3161 token over the signature value (CAdES-T) and the
     /// revocation evidence for the certificates (CAdES-LT).
-    private func complete(_ info: inout SignedDataEncoder.Signer, timeStamper: (any TimeStamper)?, evidence: RevocationEvidence?) async throws {
+    private func complete(
+        _ info: inout SignedDataEncoder.Signer, timeStamper: (any TimeStamper)?, evidence: RevocationEvidence?
+    ) async throws {
         if let timeStamper {
-            info.unsignedAttributes.append(SignedDataEncoder.attribute(
-                SignedDataEncoder.OID.timeStampToken, try await timeStamper.timeStampToken(for: info.signature)))
+            info.unsignedAttributes.append(
+                SignedDataEncoder.attribute(
+                    SignedDataEncoder.OID.timeStampToken, try await timeStamper.timeStampToken(for: info.signature)))
         }
         if let evidence, !evidence.isEmpty {
-            info.unsignedAttributes.append(SignedDataEncoder.attribute(SignedDataEncoder.OID.revocationValues, evidence.revocationValues))
+            info.unsignedAttributes.append(
+                SignedDataEncoder.attribute(SignedDataEncoder.OID.revocationValues, evidence.revocationValues))
         }
     }
 
@@ -127,7 +144,10 @@ public struct DetachedSigner: Sendable {
     private static func stamp(_ info: OpaquePointer, with timeStamper: (any TimeStamper)?) async throws {
         guard let timeStamper, let signature = CMS_SignerInfo_get0_signature(info) else { return }
         var token = Array(try await timeStamper.timeStampToken(for: Data(asn1: signature)))
-        guard CMS_unsigned_add1_attr_by_NID(info, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, &token, Int32(token.count)) == 1 else {
+        guard
+            CMS_unsigned_add1_attr_by_NID(
+                info, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, &token, Int32(token.count)) == 1
+        else {
             throw CryptoError.drain("attaching the time stamp")
         }
     }

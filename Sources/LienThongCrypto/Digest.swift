@@ -34,7 +34,9 @@ public enum DigestAlgorithm: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    nonisolated(unsafe) private static let fetched = ["SHA2-256", "SHA2-384", "SHA2-512"].map { (name: String) in EVP_MD_fetch(nil, name, nil)! }
+    nonisolated(unsafe) private static let fetched = ["SHA2-256", "SHA2-384", "SHA2-512"].map { (name: String) in
+        EVP_MD_fetch(nil, name, nil)!
+    }
     private static let identifiers = (1...3).map { DER.objectIdentifier("2.16.840.1.101.3.4.2.\($0)") }
     private static let algorithmIdentifiers = identifiers.map { DER.sequence($0) }
 }

@@ -22,11 +22,12 @@ public final class PrivateKey: @unchecked Sendable {
         guard let context = EVP_PKEY_CTX_new_id(id, nil) else { throw CryptoError.drain("starting key generation") }
         defer { EVP_PKEY_CTX_free(context) }
         guard EVP_PKEY_keygen_init(context) == 1 else { throw CryptoError.drain("starting key generation") }
-        let configured = switch kind {
-        case .rsa(let bits): EVP_PKEY_CTX_set_rsa_keygen_bits(context, Int32(bits))
-        case .ecdsaP256: EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, NID_X9_62_prime256v1)
-        case .ecdsaP384: EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, NID_secp384r1)
-        }
+        let configured =
+            switch kind {
+            case .rsa(let bits): EVP_PKEY_CTX_set_rsa_keygen_bits(context, Int32(bits))
+            case .ecdsaP256: EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, NID_X9_62_prime256v1)
+            case .ecdsaP384: EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, NID_secp384r1)
+            }
         var key: OpaquePointer?
         guard configured == 1, EVP_PKEY_generate(context, &key) == 1, let key else {
             throw CryptoError.drain("generating a \(kind) key")
@@ -39,16 +40,19 @@ public final class PrivateKey: @unchecked Sendable {
     public convenience init(pem: Data, passphrase: String? = nil) throws {
         let bio = try makeReadBIO(pem)
         defer { BIO_free(bio) }
-        let key: OpaquePointer? = if let passphrase {
-            passphrase.withCString { PEM_read_bio_PrivateKey(bio, nil, nil, UnsafeMutableRawPointer(mutating: $0)) }
-        } else {
-            PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil)
-        }
+        let key: OpaquePointer? =
+            if let passphrase {
+                passphrase.withCString { PEM_read_bio_PrivateKey(bio, nil, nil, UnsafeMutableRawPointer(mutating: $0)) }
+            } else {
+                PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil)
+            }
         guard let key else {
             if String(decoding: pem.prefix(64), as: UTF8.self).contains("ENCRYPTED") {
                 _ = CryptoError.drain("")
-                throw CryptoError(passphrase == nil ? "the key is encrypted and no passphrase was given (keyPassphraseFile)"
-                                                    : "the key is encrypted and the passphrase does not open it")
+                throw CryptoError(
+                    passphrase == nil
+                        ? "the key is encrypted and no passphrase was given (keyPassphraseFile)"
+                        : "the key is encrypted and the passphrase does not open it")
             }
             throw CryptoError.drain("reading a PEM private key")
         }
@@ -62,13 +66,18 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// Signs a digest made with `algorithm`; answers the signature and the DER AlgorithmIdentifier
     /// that names it in a SignerInfo.
-    func sign(digest: [UInt8], algorithm: DigestAlgorithm, padding: RSAPadding) throws -> (signature: Data, algorithm: Data) {
+    func sign(
+        digest: [UInt8], algorithm: DigestAlgorithm, padding: RSAPadding
+    ) throws -> (signature: Data, algorithm: Data) {
         var signature = [UInt8](repeating: 0, count: Int(EVP_PKEY_get_size(pointer)))
         var signatureLength = signature.count
         var identifier = [UInt8](repeating: 0, count: 128)
         var identifierLength = identifier.count
-        guard shim_sign_digest(pointer, algorithm.evp, padding == .pss ? 1 : 0, digest, digest.count,
-                               &signature, &signatureLength, &identifier, &identifierLength) == 1 else {
+        guard
+            shim_sign_digest(
+                pointer, algorithm.evp, padding == .pss ? 1 : 0, digest, digest.count,
+                &signature, &signatureLength, &identifier, &identifierLength) == 1
+        else {
             throw CryptoError.drain("signing with the private key")
         }
         return (Data(signature.prefix(signatureLength)), Data(identifier.prefix(identifierLength)))
@@ -79,7 +88,8 @@ public final class PrivateKey: @unchecked Sendable {
     public func pemPKCS8(encryptedWith passphrase: String) throws -> Data {
         try withWriteBIO("encrypting a private key") { bio in
             passphrase.withCString {
-                PEM_write_bio_PKCS8PrivateKey(bio, pointer, EVP_aes_256_cbc(), nil, 0, nil, UnsafeMutableRawPointer(mutating: $0)) == 1
+                PEM_write_bio_PKCS8PrivateKey(
+                    bio, pointer, EVP_aes_256_cbc(), nil, 0, nil, UnsafeMutableRawPointer(mutating: $0)) == 1
             }
         }
     }

@@ -31,11 +31,14 @@ public struct RevocationEvidence: Sendable {
     }
 
     /// Whether any CRL here was signed by `issuer`.
-    public func covers(issuer: Certificate, trust: TrustStore) -> Bool { crls.contains { trust.cache.isIssued($0, by: issuer) } }
+    public func covers(issuer: Certificate, trust: TrustStore) -> Bool {
+        crls.contains { trust.cache.isIssued($0, by: issuer) }
+    }
 
     public static func + (lhs: RevocationEvidence, rhs: RevocationEvidence) -> RevocationEvidence {
-        RevocationEvidence(crls: lhs.crls + rhs.crls, ocspResponses: lhs.ocspResponses + rhs.ocspResponses,
-                           unreachable: lhs.unreachable.merging(rhs.unreachable) { a, _ in a })
+        RevocationEvidence(
+            crls: lhs.crls + rhs.crls, ocspResponses: lhs.ocspResponses + rhs.ocspResponses,
+            unreachable: lhs.unreachable.merging(rhs.unreachable) { a, _ in a })
     }
 
     /// Every CRL file (PEM or DER, `*.crl`/`*.pem`) in the given files and directories.
@@ -44,9 +47,12 @@ public struct RevocationEvidence: Sendable {
         for location in locations {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: location.path, isDirectory: &isDirectory) else { continue }
-            let files = isDirectory.boolValue
+            let files =
+                isDirectory.boolValue
                 ? try FileManager.default.contentsOfDirectory(at: location, includingPropertiesForKeys: nil)
-                    .filter { ["crl", "pem", "der"].contains($0.pathExtension.lowercased()) }.sorted { $0.path < $1.path }
+                    .filter { ["crl", "pem", "der"].contains($0.pathExtension.lowercased()) }.sorted {
+                        $0.path < $1.path
+                    }
                 : [location]
             for file in files {
                 do { crls += try RevocationList.load(file) } catch {
@@ -62,24 +68,33 @@ public struct RevocationEvidence: Sendable {
     /// (ETSI EN 319 122-1, explicit tags).
     var revocationValues: Data {
         var content = Data()
-        if !crls.isEmpty { content += DER.encode(tag: 0xA0, DER.encode(tag: 0x30, crls.reduce(Data()) { $0 + $1.der })) }
-        if !ocspResponses.isEmpty { content += DER.encode(tag: 0xA1, DER.encode(tag: 0x30, ocspResponses.reduce(Data(), +))) }
+        if !crls.isEmpty {
+            content += DER.encode(tag: 0xA0, DER.encode(tag: 0x30, crls.reduce(Data()) { $0 + $1.der }))
+        }
+        if !ocspResponses.isEmpty {
+            content += DER.encode(tag: 0xA1, DER.encode(tag: 0x30, ocspResponses.reduce(Data(), +)))
+        }
         return DER.encode(tag: 0x30, content)
     }
 
     /// Reads a RevocationValues attribute value; nil if it is not one.
     init?(revocationValues der: Data, cache: VerificationCache? = nil) {
         guard let outer = DER.elements(der), outer.count == 1, outer[0].tag == 0x30,
-              let fields = DER.elements(outer[0].content) else { return nil }
+            let fields = DER.elements(outer[0].content)
+        else { return nil }
         var crls: [RevocationList] = []
         var responses: [Data] = []
         for field in fields {
             guard let sequence = DER.elements(field.content), sequence.count == 1, sequence[0].tag == 0x30,
-                  let items = DER.elements(sequence[0].content) else { return nil }
+                let items = DER.elements(sequence[0].content)
+            else { return nil }
             switch field.tag {
             case 0xA0:
                 for item in items {
-                    guard let crl = cache?.revocationList(der: Data(item.element)) ?? (try? RevocationList(der: Data(item.element))) else { return nil }
+                    guard
+                        let crl = cache?.revocationList(der: Data(item.element))
+                            ?? (try? RevocationList(der: Data(item.element)))
+                    else { return nil }
                     crls.append(crl)
                 }
             case 0xA1:
@@ -97,8 +112,10 @@ public struct RevocationEvidence: Sendable {
 
     /// Whether any certificate of `chain` (leaf first, anchor last) was revoked at `time`, by this
     /// evidence; `certificates` are others at hand that may have signed a CRL.
-    public func check(chain: [Certificate], trust: TrustStore, at time: Date, policy: RevocationPolicy,
-                      proofOfExistence: Bool = false, certificates: [Certificate] = []) -> (Check, [RevocationStatus]) {
+    public func check(
+        chain: [Certificate], trust: TrustStore, at time: Date, policy: RevocationPolicy,
+        proofOfExistence: Bool = false, certificates: [Certificate] = []
+    ) -> (Check, [RevocationStatus]) {
         checker(trust: trust, chain: chain, certificates: certificates)
             .check(at: time, proofOfExistence: proofOfExistence, policy: policy)
     }
@@ -111,8 +128,10 @@ public struct RevocationEvidence: Sendable {
         guard length > 0, let bytes else { return RevocationEvidence() }
         let der = Data(bytes: bytes, count: Int(length))
         // RevocationValues { [0] { CRLs }, [1] { OCSP responses } }: counted from the framing.
-        let items = DER.elements(der)?.first.flatMap { DER.elements($0.content) }?
-            .compactMap { DER.elements($0.content)?.first.flatMap { DER.elements($0.content)?.count } }.reduce(0, +) ?? 0
+        let items =
+            DER.elements(der)?.first.flatMap { DER.elements($0.content) }?
+            .compactMap { DER.elements($0.content)?.first.flatMap { DER.elements($0.content)?.count } }.reduce(0, +)
+            ?? 0
         guard items <= limit else { return nil }
         return cache.revocationEvidence(der: der) ?? RevocationEvidence()
     }

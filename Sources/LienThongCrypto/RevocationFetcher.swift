@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
 
 /// Fetches revocation information over HTTP: OCSP from the responder named in the certificate
 /// (or a configured one), CRLs from their distribution points, cached until their nextUpdate.
@@ -21,11 +22,14 @@ public final class RevocationFetcher: Sendable {
 
     /// Evidence for every certificate of `chains` (leaf first, anchor last) that `known` does not
     /// already cover; what cannot be fetched is recorded in `unreachable`.
-    public func collect(chains: [[Certificate]], known: RevocationEvidence, trust: TrustStore) async -> RevocationEvidence {
+    public func collect(
+        chains: [[Certificate]], known: RevocationEvidence, trust: TrustStore
+    ) async -> RevocationEvidence {
         var evidence = RevocationEvidence()
         var seen: Set<String> = []
         for chain in chains {
-            for (certificate, issuer) in zip(chain, chain.dropFirst()) where seen.insert(certificate.serialNumber).inserted {
+            for (certificate, issuer) in zip(chain, chain.dropFirst())
+            where seen.insert(certificate.serialNumber).inserted {
                 let covered = (known + evidence).checker(trust: trust, chain: chain)
                     .status(of: certificate, issuer: issuer, at: Date())
                 guard covered.status == .missing || covered.status == .unusable else { continue }
@@ -60,11 +64,14 @@ public final class RevocationFetcher: Sendable {
     /// The CRLs a distribution point serves (one, or a PEM bundle).
     private func crls(_ url: URL) async throws -> [RevocationList] {
         if let cached = crlCache.withLock({ $0[url] }),
-           cached.allSatisfy({ ($0.nextUpdate ?? .distantPast) > Date() }) {
+            cached.allSatisfy({ ($0.nextUpdate ?? .distantPast) > Date() })
+        {
             return cached
         }
         let (data, response) = try await URLSession.shared.data(for: URLRequest(url: url, timeoutInterval: timeout))
-        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw CryptoError("the CRL at \(url.absoluteString) is not available") }
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw CryptoError("the CRL at \(url.absoluteString) is not available")
+        }
         let crls = try RevocationList.parseAll(data)
         crlCache.withLock { $0[url] = crls }
         return crls
@@ -77,14 +84,18 @@ public final class RevocationFetcher: Sendable {
         // Many responders (openssl ocsp among them) serve one connection at a time: do not hold it open.
         request.setValue("close", forHTTPHeaderField: "Connection")
         request.httpBody = body
-        let data: Data, response: URLResponse
+        let data: Data
+        let response: URLResponse
         do {
             (data, response) = try await URLSession.shared.data(for: request)
         } catch {
-            throw CryptoError("the OCSP responder at \(url.absoluteString) cannot be reached (\(error.localizedDescription))")
+            throw CryptoError(
+                "the OCSP responder at \(url.absoluteString) cannot be reached (\(error.localizedDescription))")
         }
         guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-            throw CryptoError("the OCSP responder at \(url.absoluteString) answered HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+            throw CryptoError(
+                "the OCSP responder at \(url.absoluteString) answered HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)"
+            )
         }
         return data
     }

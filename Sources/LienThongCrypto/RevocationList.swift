@@ -29,7 +29,8 @@ public final class RevocationList: @unchecked Sendable {
         nextUpdate = X509_CRL_get0_nextUpdate(pointer).map { Certificate.date($0) }
         profile = Profile(rawValue: shim_crl_profile(pointer))
         datesText = Self.datesText(issued: thisUpdate, next: nextUpdate)
-        let akid = X509_CRL_get_ext_d2i(pointer, NID_authority_key_identifier, nil, nil)?.assumingMemoryBound(to: AUTHORITY_KEYID.self)
+        let akid = X509_CRL_get_ext_d2i(pointer, NID_authority_key_identifier, nil, nil)?.assumingMemoryBound(
+            to: AUTHORITY_KEYID.self)
         authorityKeyID = akid?.pointee.keyid.map { Data(asn1: UnsafePointer($0)) }
         AUTHORITY_KEYID_free(akid)
     }
@@ -184,10 +185,12 @@ public final class RevocationList: @unchecked Sendable {
 
 /// The reasons of RFC 5280 §5.3.1 a CRL entry may give.
 public enum RevocationReason: Int32, Sendable {
-    case unspecified = 0, keyCompromise, caCompromise, affiliationChanged, superseded, cessationOfOperation
+    case unspecified = 0
+    case keyCompromise, caCompromise, affiliationChanged, superseded, cessationOfOperation
     /// A suspension (tạm dừng) the CA may lift: the only reason that is not for good.
     case certificateHold
-    case removeFromCRL = 8, privilegeWithdrawn, aaCompromise
+    case removeFromCRL = 8
+    case privilegeWithdrawn, aaCompromise
 }
 
 extension CertificateIssuer {
@@ -202,7 +205,7 @@ extension CertificateIssuer {
         var certificates: [OpaquePointer?] = revoked.map { $0.0.pointer }
         let dates = revoked.map { time_t($0.1.timeIntervalSince1970) }
         let texts = extensions.flatMap { [strdup($0.name), strdup($0.value)] }
-        defer { texts.forEach { free($0) } }
+        defer { for text in texts { free(text) } }
         let names = stride(from: 0, to: texts.count, by: 2).map { UnsafePointer(texts[$0]) }
         let values = stride(from: 1, to: texts.count, by: 2).map { UnsafePointer(texts[$0]) }
         guard

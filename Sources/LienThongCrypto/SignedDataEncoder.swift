@@ -41,13 +41,17 @@ enum SignedDataEncoder {
         var signedContent: Data { DER.set(signedAttributes) }
 
         var encoded: Data {
-            DER.sequence(DER.integer(1), identifier, digestAlgorithm, DER.set(signedAttributes, tag: 0xA0), signatureAlgorithm,
-                         DER.octetString(signature), unsignedAttributes.isEmpty ? Data() : DER.set(unsignedAttributes, tag: 0xA1))
+            DER.sequence(
+                DER.integer(1), identifier, digestAlgorithm, DER.set(signedAttributes, tag: 0xA0), signatureAlgorithm,
+                DER.octetString(signature), unsignedAttributes.isEmpty ? Data() : DER.set(unsignedAttributes, tag: 0xA1)
+            )
         }
     }
 
     /// ContentInfo { id-signedData, [0] SignedData } with no encapsulated content (detached).
-    static func encode(digestAlgorithm: Data, contentType: Data = OID.data, certificates: [Data], signers: [Signer]) -> Data {
+    static func encode(
+        digestAlgorithm: Data, contentType: Data = OID.data, certificates: [Data], signers: [Signer]
+    ) -> Data {
         let signedData = DER.sequence(
             DER.integer(1), DER.set([digestAlgorithm]), DER.sequence(contentType), DER.set(certificates, tag: 0xA0),
             DER.set(signers.map(\.encoded)))
@@ -71,18 +75,22 @@ struct SignerCertificateEncoding: Sendable {
         // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version?, serialNumber, signature, issuer, … }, … }
         let parts: (serial: Data, issuer: Data)? = der.withUnsafeBytes { bytes in
             guard let top = DER.scan(bytes, 0..<bytes.count), top.count == 1,
-                  let certificate = DER.scan(bytes, top[0].content), let tbs = certificate.first,
-                  var fields = DER.scan(bytes, tbs.content) else { return nil }
+                let certificate = DER.scan(bytes, top[0].content), let tbs = certificate.first,
+                var fields = DER.scan(bytes, tbs.content)
+            else { return nil }
             if fields.first?.tag == 0xA0 { fields.removeFirst() }
             guard fields.count >= 3, fields[0].tag == 0x02, fields[2].tag == 0x30 else { return nil }
             return (Data(bytes[fields[0].whole]), Data(bytes[fields[2].whole]))
         }
-        guard let parts else { throw CryptoError("the certificate of \(certificate) is not DER that LienThong can read") }
+        guard let parts else {
+            throw CryptoError("the certificate of \(certificate) is not DER that LienThong can read")
+        }
         identifier = DER.sequence(parts.issuer, parts.serial)
         // ESSCertIDv2 { certHash, issuerSerial { issuer GeneralNames { [4] directoryName }, serialNumber } }; SHA-256 by default.
         let issuerSerial = DER.sequence(DER.sequence(DER.encode(tag: 0xA4, parts.issuer)), parts.serial)
         let certificateID = DER.sequence(DER.octetString(Digest.sha256Bytes(der)), issuerSerial)
-        signingCertificate = SignedDataEncoder.attribute(SignedDataEncoder.OID.signingCertificateV2,
-                                                         DER.sequence(DER.sequence(certificateID)))
+        signingCertificate = SignedDataEncoder.attribute(
+            SignedDataEncoder.OID.signingCertificateV2,
+            DER.sequence(DER.sequence(certificateID)))
     }
 }

@@ -20,12 +20,17 @@ struct SignedDataLayout {
     static func read(_ der: Data) throws(Malformed) -> SignedDataLayout? {
         let found: Result<SignedDataLayout?, Malformed> = der.withUnsafeBytes { bytes in
             guard let top = DER.scan(bytes, 0..<bytes.count), top.count == 1,
-                  let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2,
-                  let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
-                  let fields = DER.scan(bytes, wrapped[0].content), let signerInfos = fields.last, signerInfos.tag == 0x31,
-                  let infos = DER.scan(bytes, signerInfos.content) else { return .success(nil) }
+                let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2,
+                let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
+                let fields = DER.scan(bytes, wrapped[0].content), let signerInfos = fields.last,
+                signerInfos.tag == 0x31,
+                let infos = DER.scan(bytes, signerInfos.content)
+            else { return .success(nil) }
             return Result { () throws(Malformed) -> SignedDataLayout? in
-                SignedDataLayout(signedAttributes: try infos.map { info throws(Malformed) in try signedAttributes(of: info, in: bytes) })
+                SignedDataLayout(
+                    signedAttributes: try infos.map { info throws(Malformed) in
+                        try signedAttributes(of: info, in: bytes)
+                    })
             }
         }
         return try found.get()
@@ -33,7 +38,9 @@ struct SignedDataLayout {
 
     // SignerInfo ::= SEQUENCE { version, sid (IssuerAndSerialNumber or [0] key id), digestAlgorithm,
     //   [0] signedAttrs OPTIONAL, signatureAlgorithm, signature OCTET STRING, [1] unsignedAttrs OPTIONAL }
-    private static func signedAttributes(of info: DER.Span, in bytes: UnsafeRawBufferPointer) throws(Malformed) -> Range<Int>? {
+    private static func signedAttributes(
+        of info: DER.Span, in bytes: UnsafeRawBufferPointer
+    ) throws(Malformed) -> Range<Int>? {
         guard info.tag == 0x30, let fields = DER.scan(bytes, info.content) else {
             throw Malformed(reason: "a SignerInfo is not a DER SEQUENCE")
         }
@@ -47,8 +54,10 @@ struct SignedDataLayout {
             throw Malformed(reason: "a SignerInfo does not have the fields RFC 5652 gives it")
         }
         guard let field = fields.first(where: { $0.tag == 0xA0 }) else { return nil }
-        guard DER.isCanonical(bytes, field.content, sorted: true), let attributes = DER.scan(bytes, field.content) else {
-            throw Malformed(reason: "the signed attributes are not in canonical DER: the signature was changed after it was made")
+        guard DER.isCanonical(bytes, field.content, sorted: true), let attributes = DER.scan(bytes, field.content)
+        else {
+            throw Malformed(
+                reason: "the signed attributes are not in canonical DER: the signature was changed after it was made")
         }
         try checkAttributes(attributes, in: bytes)
         return field.whole
@@ -65,17 +74,26 @@ struct SignedDataLayout {
             var type: Range<Int>?
             var valueSet: Range<Int>?
             var parts = 0
-            let shaped = attribute.tag == 0x30 && DER.forEach(bytes, attribute.content) { part in
-                parts += 1
-                switch (parts, part.tag) {
-                case (1, 0x06): type = part.whole
-                case (2, 0x31): valueSet = part.content
-                default: return false
+            let shaped =
+                attribute.tag == 0x30
+                && DER.forEach(bytes, attribute.content) { part in
+                    parts += 1
+                    switch (parts, part.tag) {
+                    case (1, 0x06): type = part.whole
+                    case (2, 0x31): valueSet = part.content
+                    default: return false
+                    }
+                    return true
                 }
-                return true
-            }
             var values = 0
-            guard shaped, parts == 2, let type, let valueSet, DER.forEach(bytes, valueSet, { _ in values += 1; return true }), values > 0 else {
+            guard shaped, parts == 2, let type, let valueSet,
+                DER.forEach(
+                    bytes, valueSet,
+                    { _ in
+                        values += 1
+                        return true
+                    }), values > 0
+            else {
                 throw Malformed(reason: "a signed attribute is not a type with a set of values")
             }
             guard !seen.contains(where: { bytes[$0.type].elementsEqual(bytes[type]) }) else {
@@ -84,7 +102,8 @@ struct SignedDataLayout {
             seen.append((type, values))
         }
         func values(of type: [UInt8]) -> Int? { seen.first { bytes[$0.type].elementsEqual(type) }?.values }
-        for (type, name) in [(contentType, "content-type"), (messageDigest, "message-digest")] where values(of: type) != 1 {
+        for (type, name) in [(contentType, "content-type"), (messageDigest, "message-digest")]
+        where values(of: type) != 1 {
             throw Malformed(reason: "the signed attributes must hold exactly one \(name) value (RFC 5652 11)")
         }
         if let times = values(of: signingTime), times != 1 {
@@ -95,7 +114,9 @@ struct SignedDataLayout {
         }
     }
 
-    private static func pkcs9(_ arc: UInt8) -> [UInt8] { [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, arc] }
+    private static func pkcs9(_ arc: UInt8) -> [UInt8] {
+        [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, arc]
+    }
     private static let contentType = pkcs9(3)
     private static let messageDigest = pkcs9(4)
     private static let signingTime = pkcs9(5)

@@ -31,14 +31,20 @@ public enum TimeStampProtocol {
     public static func token(fromResponse response: Data) throws -> Data {
         let notRFC3161 = CryptoError("the time-stamping authority's answer is not an RFC 3161 response")
         guard let outer = DER.elements(response), outer.count == 1, outer[0].tag == 0x30,
-              let fields = DER.elements(outer[0].content), (1...2).contains(fields.count), fields[0].tag == 0x30,
-              let statusInfo = DER.elements(fields[0].content), let status = statusInfo.first, status.tag == 0x02,
-              status.content.count == 1, let code = status.content.first else { throw notRFC3161 }
-        guard code <= 1 else { throw CryptoError("the time-stamping authority refused the request (PKIStatus \(code))") }
-        guard fields.count == 2 else { throw CryptoError("the time-stamping authority granted the request (PKIStatus \(code)) but sent no token") }
+            let fields = DER.elements(outer[0].content), (1...2).contains(fields.count), fields[0].tag == 0x30,
+            let statusInfo = DER.elements(fields[0].content), let status = statusInfo.first, status.tag == 0x02,
+            status.content.count == 1, let code = status.content.first
+        else { throw notRFC3161 }
+        guard code <= 1 else {
+            throw CryptoError("the time-stamping authority refused the request (PKIStatus \(code))")
+        }
+        guard fields.count == 2 else {
+            throw CryptoError("the time-stamping authority granted the request (PKIStatus \(code)) but sent no token")
+        }
         // ContentInfo { contentType id-signedData, content [0] EXPLICIT SignedData }
         guard fields[1].tag == 0x30, let contentInfo = DER.elements(fields[1].content), contentInfo.count == 2,
-              contentInfo[0].element == SignedDataEncoder.OID.signedData, contentInfo[1].tag == 0xA0 else { throw notRFC3161 }
+            contentInfo[0].element == SignedDataEncoder.OID.signedData, contentInfo[1].tag == 0xA0
+        else { throw notRFC3161 }
         return Data(fields[1].element)
     }
 }
@@ -65,8 +71,9 @@ public struct TimeStampAuthority: TimeStamper {
         for certificate in identity.intermediates { shim_sk_X509_push_up_ref(chain, certificate.pointer) }
         var out: UnsafeMutablePointer<UInt8>?
         let length = request.withUnsafeBytes { raw in
-            shim_ts_respond(identity.certificate.pointer, identity.key.pointer, chain, policy,
-                            raw.bindMemory(to: UInt8.self).baseAddress, Int32(raw.count), &out)
+            shim_ts_respond(
+                identity.certificate.pointer, identity.key.pointer, chain, policy,
+                raw.bindMemory(to: UInt8.self).baseAddress, Int32(raw.count), &out)
         }
         guard length > 0, let out else { throw CryptoError.drain("time-stamping") }
         defer { shim_OPENSSL_free(out) }

@@ -48,7 +48,8 @@ public final class TrustStore: @unchecked Sendable {
             guard FileManager.default.fileExists(atPath: location.path, isDirectory: &isDirectory) else {
                 throw CryptoError("trust anchors not found at \(location.path)")
             }
-            let files = isDirectory.boolValue
+            let files =
+                isDirectory.boolValue
                 ? try FileManager.default.contentsOfDirectory(at: location, includingPropertiesForKeys: nil)
                     .filter { ["pem", "crt", "cer"].contains($0.pathExtension.lowercased()) }
                     .sorted { $0.path < $1.path }
@@ -67,11 +68,13 @@ public final class TrustStore: @unchecked Sendable {
     /// A store trusting `certificates`: each is an anchor unless another of them issued it.
     public convenience init(trusting certificates: [Certificate]) throws {
         let issuedByAnother = { (certificate: Certificate) in
-            !certificate.isSelfSigned && certificates.contains {
-                $0 != certificate && X509_check_issued($0.pointer, certificate.pointer) == X509_V_OK
-            }
+            !certificate.isSelfSigned
+                && certificates.contains {
+                    $0 != certificate && X509_check_issued($0.pointer, certificate.pointer) == X509_V_OK
+                }
         }
-        try self.init(anchors: certificates.filter { !issuedByAnother($0) },
-                      intermediates: certificates.filter(issuedByAnother))
+        try self.init(
+            anchors: certificates.filter { !issuedByAnother($0) },
+            intermediates: certificates.filter(issuedByAnother))
     }
 }

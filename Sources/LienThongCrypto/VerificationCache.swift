@@ -75,8 +75,10 @@ final class VerificationCache: Sendable {
     /// once per distinct set. The bytes are looked up where they lie and copied only to be
     /// remembered: a copy of kilobytes per document showed in the profile.
     func certificates(field: UnsafeRawBufferPointer, elements: () -> [Data]?) -> [Certificate]? {
-        let borrowed = Bytes(data: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: field.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
-                                        count: field.count, deallocator: .none))
+        let borrowed = Bytes(
+            data: Data(
+                bytesNoCopy: UnsafeMutableRawPointer(mutating: field.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
+                count: field.count, deallocator: .none))
         if let cached = certificateSets.withLock({ $0[borrowed] }) { return cached }
         guard let ders = elements() else { return nil }
         let parsed = ders.compactMap { certificate(der: $0) }
@@ -93,22 +95,25 @@ final class VerificationCache: Sendable {
     /// Whether `issuer` signed `crl`, checked once per pair.
     func isIssued(_ crl: RevocationList, by issuer: Certificate) -> Bool {
         if let known = crl.checkedAnswer(for: issuer) { return known }
-        let signed = Self.memo(crlIssuers, FingerprintPair(first: crl.fingerprint, second: issuer.fingerprint)) {
-            crl.isIssued(by: issuer)
-        } ?? false
+        let signed =
+            Self.memo(crlIssuers, FingerprintPair(first: crl.fingerprint, second: issuer.fingerprint)) {
+                crl.isIssued(by: issuer)
+            } ?? false
         crl.rememberAnswer(signed, for: issuer)
         return signed
     }
 
     /// A path found valid before for `leaf`, if `time` is inside every certificate's validity.
     func validPath(for leaf: Certificate, at time: Date) -> [Certificate]? {
-        guard let path = paths.withLock({ $0[leaf.fingerprint] }), time >= path.validFrom, time <= path.validUntil else { return nil }
+        guard let path = paths.withLock({ $0[leaf.fingerprint] }), time >= path.validFrom, time <= path.validUntil
+        else { return nil }
         return path.chain
     }
 
     func rememberValidPath(_ chain: [Certificate]) {
         guard let leaf = chain.first else { return }
-        let path = ValidPath(chain: chain, validFrom: chain.map(\.notBefore).max()!, validUntil: chain.map(\.notAfter).min()!)
+        let path = ValidPath(
+            chain: chain, validFrom: chain.map(\.notBefore).max()!, validUntil: chain.map(\.notAfter).min()!)
         paths.withLock { Self.insert(path, for: leaf.fingerprint, into: &$0) }
     }
 
@@ -120,20 +125,25 @@ final class VerificationCache: Sendable {
         guard let store = X509_STORE_new() else { return nil }
         let box = StoreBox(store)
         guard X509_STORE_add_cert(store, authority.pointer) == 1,
-              X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN)) == 1 else { return nil }
+            X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN)) == 1
+        else { return nil }
         authorityStores.withLock { Self.insert(box, for: authority.fingerprint, into: &$0) }
         return box
     }
 
     /// The value under `key`, made and remembered on first use; nothing is remembered when `make` fails.
-    private static func memo<Key: Hashable & Sendable, Value: Sendable>(_ table: borrowing Mutex<[Key: Value]>, _ key: Key, _ make: () -> Value?) -> Value? {
+    private static func memo<Key: Hashable & Sendable, Value: Sendable>(
+        _ table: borrowing Mutex<[Key: Value]>, _ key: Key, _ make: () -> Value?
+    ) -> Value? {
         if let cached = table.withLock({ $0[key] }) { return cached }
         guard let made = make() else { return nil }
         table.withLock { insert(made, for: key, into: &$0) }
         return made
     }
 
-    private static func insert<Key: Hashable & Sendable, Value>(_ value: Value, for key: Key, into dictionary: inout [Key: Value]) {
+    private static func insert<Key: Hashable & Sendable, Value>(
+        _ value: Value, for key: Key, into dictionary: inout [Key: Value]
+    ) {
         if dictionary.count >= limit { dictionary.removeAll(keepingCapacity: true) }
         dictionary[key] = value
     }

@@ -24,15 +24,16 @@ public struct VerificationLimits: Sendable {
     /// cannot frame (BER) is held to the same limits once OpenSSL has parsed it.
     public func violation(in der: Data) -> String? {
         guard der.count <= signatureBytes else {
-            return "the signature is \(der.count) bytes, more than the \(signatureBytes) a document's signature may take"
+            return
+                "the signature is \(der.count) bytes, more than the \(signatureBytes) a document's signature may take"
         }
         return der.withUnsafeBytes { bytes -> String? in
             // ContentInfo { contentType, [0] { SignedData { version, digestAlgorithms, encapContentInfo,
             //   [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos } } }
             guard let top = DER.scan(bytes, 0..<bytes.count), top.count == 1,
-                  let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
-                  let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
-                  let fields = DER.scan(bytes, wrapped[0].content), let last = fields.last, last.tag == 0x31
+                let contentInfo = DER.scan(bytes, top[0].content), contentInfo.count == 2, contentInfo[1].tag == 0xA0,
+                let wrapped = DER.scan(bytes, contentInfo[1].content), wrapped.count == 1,
+                let fields = DER.scan(bytes, wrapped[0].content), let last = fields.last, last.tag == 0x31
             else { return nil }
             var certificateCount = 0
             if let set = fields.first(where: { $0.tag == 0xA0 }) {
@@ -48,8 +49,9 @@ public struct VerificationLimits: Sendable {
                 signatureValues.append(value.map { Data(bytes[$0.content]) } ?? Data(bytes[info.whole]))
                 return signatureValues.count <= signerInfos
             }
-            return violation(signerInfos: signatureValues.count, certificates: certificateCount,
-                             signatureValues: signatureValues)
+            return violation(
+                signerInfos: signatureValues.count, certificates: certificateCount,
+                signatureValues: signatureValues)
         }
     }
 
@@ -79,7 +81,9 @@ public struct VerificationLimits: Sendable {
         return nil
     }
 
-    private static func tooManyCertificates(_ limit: Int) -> String { "the signature carries more than \(limit) certificates" }
+    private static func tooManyCertificates(_ limit: Int) -> String {
+        "the signature carries more than \(limit) certificates"
+    }
 
     private static func tooManySignerInfos(_ limit: Int) -> String {
         "the signature holds more than \(limit) SignerInfos; a document has a signature and a seal"

@@ -40,7 +40,7 @@ public enum SubIndication: String, Sendable, Codable {
         case .formatFailure, .hashFailure, .sigCryptoFailure, .revoked, .expired, .notYetValid, .sigConstraintsFailure:
             .totalFailed
         case .chainConstraintsFailure, .cryptoConstraintsFailure, .noSigningCertificateFound,
-             .noCertificateChainFound, .outOfBoundsNoPOE, .tryLater:
+            .noCertificateChainFound, .outOfBoundsNoPOE, .tryLater:
             .indeterminate
         }
     }
@@ -86,7 +86,8 @@ public struct Verdict: Sendable, Codable, Equatable {
     }
 
     public init(checks: [Check]) {
-        self = Verdict.worst(checks.compactMap { $0.subIndication.map { Verdict(indication: $0.indication, subIndication: $0) } })
+        self = Verdict.worst(
+            checks.compactMap { $0.subIndication.map { Verdict(indication: $0.indication, subIndication: $0) } })
     }
 
     public static func worst(_ verdicts: [Verdict]) -> Verdict {
@@ -148,7 +149,10 @@ public struct FileReport: Sendable, Codable {
         conclude()
     }
 
-    public init(name: String, sha256: String?, expectation: SignatureExpectation, signatures: [SignatureReport], checks: [Check], verdict: Verdict) {
+    public init(
+        name: String, sha256: String?, expectation: SignatureExpectation, signatures: [SignatureReport],
+        checks: [Check], verdict: Verdict
+    ) {
         self.name = name
         self.sha256 = sha256
         self.expectation = expectation

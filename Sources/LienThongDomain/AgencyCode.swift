@@ -11,13 +11,15 @@ public struct AgencyCode: Hashable, Sendable, Codable, Comparable, CustomStringC
         let groups = candidate.split(separator: ".", omittingEmptySubsequences: false)
         let digits: (Substring) -> Bool = { $0.allSatisfy { $0.isASCII && $0.isNumber } }
         guard candidate.count == 13, groups.count == 4,
-              groups[0].count == 3, digits(groups[0]),
-              groups[1].count == 2, digits(groups[1]),
-              groups[2].count == 2, digits(groups[2]),
-              groups[3].count == 3, let letter = groups[3].first, letter.isASCII, letter.isLetter,
-              digits(groups[3].dropFirst()) else {
-            throw .invalid(field: "agency code", value: text,
-                           rule: "an agency code has the QCVN 102 shape DDD.DD.DD.LDD, e.g. 000.00.00.H18")
+            groups[0].count == 3, digits(groups[0]),
+            groups[1].count == 2, digits(groups[1]),
+            groups[2].count == 2, digits(groups[2]),
+            groups[3].count == 3, let letter = groups[3].first, letter.isASCII, letter.isLetter,
+            digits(groups[3].dropFirst())
+        else {
+            throw .invalid(
+                field: "agency code", value: text,
+                rule: "an agency code has the QCVN 102 shape DDD.DD.DD.LDD, e.g. 000.00.00.H18")
         }
         rawValue = candidate
     }

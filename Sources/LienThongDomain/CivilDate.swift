@@ -18,7 +18,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// because silently rolling over would hide input errors.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= CivilDate.daysInMonth(year: year, month: month)
+            day >= 1, day <= CivilDate.daysInMonth(year: year, month: month)
         else { return nil }
         self.year = year
         self.month = month
@@ -50,8 +50,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Builds a date from a Julian Day Number, the day count the lunar algorithm works in.
     /// Traps outside `julianDayNumberRange`, which would have no four-digit year.
     public init(julianDayNumber jdn: Int) {
-        precondition(CivilDate.julianDayNumberRange.contains(jdn),
-                     "Julian Day Number \(jdn) is outside 0001-01-01...9999-12-31")
+        precondition(
+            CivilDate.julianDayNumberRange.contains(jdn),
+            "Julian Day Number \(jdn) is outside 0001-01-01...9999-12-31")
         // Richards' algorithm for the Gregorian calendar; all operands are positive here.
         let a = jdn + 32044
         let b = (4 * a + 3) / 146_097

@@ -21,8 +21,8 @@ public enum DeadlineSpec: Sendable, Equatable, CustomStringConvertible {
         guard lower.hasSuffix("wd") else { throw DeadlineSpecError(input: text) }
         let digits = lower.dropLast(2).trimmingCharacters(in: .whitespaces)
         guard !digits.isEmpty, digits.utf8.count <= 6,
-              digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let count = Int(digits), Self.workingDaysRange.contains(count)
+            digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let count = Int(digits), Self.workingDaysRange.contains(count)
         else { throw DeadlineSpecError(input: text) }
         self = .workingDays(count)
     }

@@ -54,8 +54,9 @@ public enum DeliveryStatus: String, Sendable, Codable, CaseIterable, CustomStrin
             "recall-accepted": .recallAccepted, "recall-refused": .recallRefused,
         ]
         guard let status = DeliveryStatus(rawValue: key) ?? names[key] else {
-            throw .invalid(field: "status", value: text,
-                           rule: "use a code 01…16 of QCVN 102 or a name: " + names.keys.sorted().joined(separator: ", "))
+            throw .invalid(
+                field: "status", value: text,
+                rule: "use a code 01…16 of QCVN 102 or a name: " + names.keys.sorted().joined(separator: ", "))
         }
         self = status
     }

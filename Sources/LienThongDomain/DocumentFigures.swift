@@ -73,8 +73,10 @@ public struct RatioDefinitions: Sendable, Codable, Equatable {
     public var signedBase: SignedBase
     public var onTime: OnTimeMeaning
 
-    public init(electronic: ElectronicBase = .outgoing, signed: SignedMeaning = .signerAndSeal,
-                signedBase: SignedBase = .all, onTime: OnTimeMeaning = .completed) {
+    public init(
+        electronic: ElectronicBase = .outgoing, signed: SignedMeaning = .signerAndSeal,
+        signedBase: SignedBase = .all, onTime: OnTimeMeaning = .completed
+    ) {
         self.electronic = electronic
         self.signed = signed
         self.signedBase = signedBase
@@ -94,24 +96,40 @@ public struct RatioDefinitions: Sendable, Codable, Equatable {
     /// The three ratios of `figures`, each with its definition in words; a ratio over nothing is nil.
     public func ratios(_ figures: DocumentFigures) -> [Ratio] {
         let f = figures
-        let (electronicCount, electronicTotal, electronicWhich): (Int, Int, String) = switch electronic {
-        case .outgoing: (f.outgoingElectronic, f.outgoingElectronic + f.outgoingPaper, "outgoing documents")
-        case .incoming: (f.incomingElectronic, f.incomingElectronic + f.incomingPaper, "incoming documents")
-        case .both: (f.outgoingElectronic + f.incomingElectronic,
-                     f.outgoingElectronic + f.outgoingPaper + f.incomingElectronic + f.incomingPaper, "documents in and out")
-        }
+        let (electronicCount, electronicTotal, electronicWhich): (Int, Int, String) =
+            switch electronic {
+            case .outgoing: (f.outgoingElectronic, f.outgoingElectronic + f.outgoingPaper, "outgoing documents")
+            case .incoming: (f.incomingElectronic, f.incomingElectronic + f.incomingPaper, "incoming documents")
+            case .both:
+                (
+                    f.outgoingElectronic + f.incomingElectronic,
+                    f.outgoingElectronic + f.outgoingPaper + f.incomingElectronic + f.incomingPaper,
+                    "documents in and out"
+                )
+            }
         let signedCount = signed == .signerAndSeal ? f.signerAndSeal : f.signerAndSeal + f.sealOnly
         let signedTotal = signedBase == .electronic ? f.outgoingElectronic : f.outgoingElectronic + f.outgoingPaper
         let onTimeCount = onTime == .completed ? f.completedOnTime : f.registeredOnTime
         return [
-            Ratio(name: "electronic", numerator: electronicCount, denominator: electronicTotal,
-                  definition: "\(electronicWhich) exchanged electronically ÷ all \(electronicWhich), paper included (electronic=\(electronic.rawValue)); secret documents excluded"),
-            Ratio(name: "signed", numerator: signedCount, denominator: signedTotal,
-                  definition: (signed == .signerAndSeal ? "outgoing documents signed by the person and sealed by the agency" : "outgoing documents sealed by the agency")
-                      + " ÷ " + (signedBase == .electronic ? "outgoing electronic documents" : "all outgoing documents, paper included")
-                      + " (signed=\(signed.rawValue), signedBase=\(signedBase.rawValue))"),
-            Ratio(name: "onTime", numerator: onTimeCount, denominator: f.due,
-                  definition: "incoming deliveries \(onTime == .completed ? "completed (06)" : "registered (03)") on or before their reply deadline ÷ deliveries whose deadline falls in the period, recalled ones excluded (onTime=\(onTime.rawValue))"),
+            Ratio(
+                name: "electronic", numerator: electronicCount, denominator: electronicTotal,
+                definition:
+                    "\(electronicWhich) exchanged electronically ÷ all \(electronicWhich), paper included (electronic=\(electronic.rawValue)); secret documents excluded"
+            ),
+            Ratio(
+                name: "signed", numerator: signedCount, denominator: signedTotal,
+                definition: (signed == .signerAndSeal
+                    ? "outgoing documents signed by the person and sealed by the agency"
+                    : "outgoing documents sealed by the agency")
+                    + " ÷ "
+                    + (signedBase == .electronic
+                        ? "outgoing electronic documents" : "all outgoing documents, paper included")
+                    + " (signed=\(signed.rawValue), signedBase=\(signedBase.rawValue))"),
+            Ratio(
+                name: "onTime", numerator: onTimeCount, denominator: f.due,
+                definition:
+                    "incoming deliveries \(onTime == .completed ? "completed (06)" : "registered (03)") on or before their reply deadline ÷ deliveries whose deadline falls in the period, recalled ones excluded (onTime=\(onTime.rawValue))"
+            ),
         ]
     }
 }

@@ -8,8 +8,10 @@ public struct NumberAndSymbol: Hashable, Sendable, Codable, CustomStringConverti
     /// Forms the symbol: type abbreviation then issuer (`BC-UBND`); for a Công văn the issuer then
     /// the drafting unit (`UBND-TTr`). A copy names its form instead of the type (`SY-UBND`); an
     /// advisory body stands in for the issuer (`QĐ-HĐTĐ`). No spaces.
-    public init(number: Int, type: DocumentType, issuerAbbreviation: String, draftingUnit: String? = nil,
-                series: NumberSeries = .main) throws(DomainError) {
+    public init(
+        number: Int, type: DocumentType, issuerAbbreviation: String, draftingUnit: String? = nil,
+        series: NumberSeries = .main
+    ) throws(DomainError) {
         guard number >= 1 else { throw .invalid(field: "number", value: String(number), rule: "numbers start at 01") }
         var issuer = try Self.part("issuer abbreviation", issuerAbbreviation)
         if case .advisory(let body) = series { issuer = try Self.part("advisory body", body) }

@@ -41,11 +41,13 @@ public struct DocumentTypeCatalog: Sendable {
         let wanted = text.trimmingWhitespace().nfc
         if ["CV", "Công văn".nfc].contains(wanted) { return .officialLetter }
         if let found = types.first(where: { $0.abbreviation.nfc == wanted })
-            ?? types.first(where: { $0.name.nfc.lowercased() == wanted.lowercased() }) {
+            ?? types.first(where: { $0.name.nfc.lowercased() == wanted.lowercased() })
+        {
             return found
         }
-        throw .invalid(field: "document type", value: text,
-                       rule: "use an abbreviation from Decree 30 (" + types.prefix(8).map(\.abbreviation).joined(separator: ", ")
-                           + ", …) or CV for a Công văn")
+        throw .invalid(
+            field: "document type", value: text,
+            rule: "use an abbreviation from Decree 30 (" + types.prefix(8).map(\.abbreviation).joined(separator: ", ")
+                + ", …) or CV for a Công văn")
     }
 }

@@ -37,8 +37,10 @@ public struct HolidayOverrides: Codable, Sendable, Equatable {
         /// Which day beside 2 September is off; nil keeps the default (1 September).
         public var nationalDayAdjacent: NationalDayAdjacent?
 
-        public init(add: [AddedHoliday] = [], remove: [CivilDate] = [], workingSaturdays: [CivilDate] = [],
-                    replaceComputed: Bool = false, nationalDayAdjacent: NationalDayAdjacent? = nil) {
+        public init(
+            add: [AddedHoliday] = [], remove: [CivilDate] = [], workingSaturdays: [CivilDate] = [],
+            replaceComputed: Bool = false, nationalDayAdjacent: NationalDayAdjacent? = nil
+        ) {
             self.add = add
             self.remove = remove
             self.workingSaturdays = workingSaturdays
@@ -81,7 +83,8 @@ public struct HolidayOverrides: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let root = try decoder.container(keyedBy: FieldKey.self)
         for key in root.allKeys where key.stringValue != "years" {
-            throw HolidayOverridesError("holiday overrides: unknown top-level field \"\(key.stringValue)\"; expected \"years\"")
+            throw HolidayOverridesError(
+                "holiday overrides: unknown top-level field \"\(key.stringValue)\"; expected \"years\"")
         }
         guard root.contains(FieldKey("years")) else {
             self.years = [:]
@@ -97,7 +100,8 @@ public struct HolidayOverrides: Codable, Sendable, Equatable {
             let fields = try yearsContainer.nestedContainer(keyedBy: FieldKey.self, forKey: key)
             for field in fields.allKeys where !Self.yearFields.contains(field.stringValue) {
                 throw HolidayOverridesError(
-                    "\(context): unknown field \"\(field.stringValue)\"; expected one of \(Self.yearFields.joined(separator: ", "))")
+                    "\(context): unknown field \"\(field.stringValue)\"; expected one of \(Self.yearFields.joined(separator: ", "))"
+                )
             }
             func date(_ text: String, _ path: String) throws(HolidayOverridesError) -> CivilDate {
                 guard let date = CivilDate(iso: text) else {
@@ -118,10 +122,12 @@ public struct HolidayOverrides: Codable, Sendable, Equatable {
             for (index, text) in rawWorking.enumerated() {
                 override.workingSaturdays.append(try date(text, "workingSaturdays[\(index)]"))
             }
-            override.replaceComputed = try fields.decodeIfPresent(Bool.self, forKey: FieldKey("replaceComputed")) ?? false
+            override.replaceComputed =
+                try fields.decodeIfPresent(Bool.self, forKey: FieldKey("replaceComputed")) ?? false
             if let text = try fields.decodeIfPresent(String.self, forKey: FieldKey("nationalDayAdjacent")) {
                 guard let value = NationalDayAdjacent(rawValue: text) else {
-                    throw HolidayOverridesError("\(context), nationalDayAdjacent \"\(text)\" must be \"before\" or \"after\"")
+                    throw HolidayOverridesError(
+                        "\(context), nationalDayAdjacent \"\(text)\" must be \"before\" or \"after\"")
                 }
                 override.nationalDayAdjacent = value
             }
@@ -174,7 +180,7 @@ public struct HolidayOverrides: Codable, Sendable, Equatable {
     /// Exactly four ASCII digits, so "26" or " 2026" are caught as typos.
     private static func parseYear(_ text: String) -> Int? {
         guard text.utf8.count == 4, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let year = Int(text), year >= 1
+            let year = Int(text), year >= 1
         else { return nil }
         return year
     }

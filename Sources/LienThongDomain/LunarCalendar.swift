@@ -74,7 +74,7 @@ public enum LunarCalendar {
     public static func solarDate(for lunar: LunarDate, timeZoneOffsetHours: Double = 7) -> CivilDate? {
         let tz = timeZoneOffsetHours
         guard (1...12).contains(lunar.month), (1...30).contains(lunar.day),
-              (2...9998).contains(lunar.year)
+            (2...9998).contains(lunar.year)
         else { return nil }
         let a11: Int
         let b11: Int

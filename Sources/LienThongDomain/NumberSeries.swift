@@ -21,18 +21,26 @@ public enum NumberSeries: Hashable, Sendable, CustomStringConvertible {
             self = .copy(.certified)
         case ("copy"?, 2):
             guard let form = CopyForm(rawValue: parts[1].uppercased()) else {
-                throw .invalid(field: "series", value: text, rule: "a copy is copy:SY (sao y), copy:SL (sao lục) or copy:TS (trích sao)")
+                throw .invalid(
+                    field: "series", value: text,
+                    rule: "a copy is copy:SY (sao y), copy:SL (sao lục) or copy:TS (trích sao)")
             }
             self = .copy(form)
         case ("advisory"?, 2):
             let abbreviation = parts[1]
             guard !abbreviation.isEmpty, abbreviation.count <= 20,
-                  !abbreviation.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "-" }) else {
-                throw .invalid(field: "series", value: text, rule: "an advisory body is advisory:ABBREVIATION, e.g. advisory:HĐTĐ, without spaces, slashes or hyphens")
+                !abbreviation.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "-" })
+            else {
+                throw .invalid(
+                    field: "series", value: text,
+                    rule:
+                        "an advisory body is advisory:ABBREVIATION, e.g. advisory:HĐTĐ, without spaces, slashes or hyphens"
+                )
             }
             self = .advisory(abbreviation)
         default:
-            throw .invalid(field: "series", value: text, rule: "the series is main, copy[:SY|SL|TS] or advisory:ABBREVIATION")
+            throw .invalid(
+                field: "series", value: text, rule: "the series is main, copy[:SY|SL|TS] or advisory:ABBREVIATION")
         }
     }
 

@@ -26,11 +26,14 @@ public struct FieldLimit: Sendable {
     public func check(_ value: String, required: Bool = false) throws(DomainError) -> String {
         let normalized = value.trimmingWhitespace().nfc
         if required, normalized.isEmpty { throw .missing(field: field) }
-        guard normalized.count <= maximum else { throw .tooLong(field: field, limit: maximum, actual: normalized.count) }
+        guard normalized.count <= maximum else {
+            throw .tooLong(field: field, limit: maximum, actual: normalized.count)
+        }
         if let bad = normalized.unicodeScalars.first(where: { !isAllowed($0) }) {
-            throw .invalid(field: field, value: bad.codePoint,
-                           rule: "control and bidirectional-override characters are not allowed in it: remove them "
-                               + "(they hide or reorder text in registers)")
+            throw .invalid(
+                field: field, value: bad.codePoint,
+                rule: "control and bidirectional-override characters are not allowed in it: remove them "
+                    + "(they hide or reorder text in registers)")
         }
         return normalized
     }

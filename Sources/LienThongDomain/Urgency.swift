@@ -29,7 +29,9 @@ public enum Urgency: Int, Sendable, Codable, CaseIterable, CustomStringConvertib
             "flash": .flash, "hỏa tốc": .flash, "hoả tốc": .flash, "hoa-toc": .flash, "3": .flash,
         ]
         guard let urgency = names[key] else {
-            throw .invalid(field: "urgency", value: text, rule: "use normal, urgent (Khẩn), very-urgent (Thượng khẩn) or flash (Hỏa tốc)")
+            throw .invalid(
+                field: "urgency", value: text,
+                rule: "use normal, urgent (Khẩn), very-urgent (Thượng khẩn) or flash (Hỏa tốc)")
         }
         self = urgency
     }

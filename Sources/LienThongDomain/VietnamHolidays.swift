@@ -44,7 +44,8 @@ public enum VietnamHolidays {
     }
 
     /// The statutory holidays themselves (11 days), without substitutes, sorted by date.
-    public static func statutoryHolidays(in year: Int, nationalDayAdjacent: NationalDayAdjacent = .before) -> [Holiday] {
+    public static func statutoryHolidays(in year: Int, nationalDayAdjacent: NationalDayAdjacent = .before) -> [Holiday]
+    {
         // Lunar conversion needs the neighbouring years, so stay clear of the CivilDate limits.
         guard (2...9998).contains(year) else { return [] }
         var result: [Holiday] = []

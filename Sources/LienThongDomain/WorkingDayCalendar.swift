@@ -41,8 +41,9 @@ public struct WorkingDayCalendar: Sendable, CustomStringConvertible {
         self.tables = tables
         self.daysOff = daysOff
         self.workedWeekendDays = worked
-        self.precomputedDays = CivilDate(year: years.lowerBound, month: 1, day: 1)!.julianDayNumber
-            ... CivilDate(year: years.upperBound, month: 12, day: 31)!.julianDayNumber
+        self.precomputedDays =
+            CivilDate(year: years.lowerBound, month: 1, day: 1)!
+            .julianDayNumber...CivilDate(year: years.upperBound, month: 12, day: 31)!.julianDayNumber
     }
 
     /// Short on purpose: test failures print the value, and the tables are large.

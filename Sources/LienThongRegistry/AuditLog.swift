@@ -47,17 +47,24 @@ enum AuditLog {
     static let genesis = String(repeating: "0", count: 64)
 
     /// Appends an entry in the caller's transaction, so that it commits with the change it records.
-    static func append(_ db: Database, actor: String, agency: String, action: String, subject: String, detail: String, at date: Date) throws {
+    static func append(
+        _ db: Database, actor: String, agency: String, action: String, subject: String, detail: String, at date: Date
+    ) throws {
         let previous = try head(db)
-        var entry = AuditEntryRecord(id: previous.id + 1, at: VietnamTime.iso8601(date, utc: true), actor: actor, agencyCode: agency, action: action,
-                                     subject: subject, detail: detail, previousHash: previous.hash, hash: "")
+        var entry = AuditEntryRecord(
+            id: previous.id + 1, at: VietnamTime.iso8601(date, utc: true), actor: actor, agencyCode: agency,
+            action: action,
+            subject: subject, detail: detail, previousHash: previous.hash, hash: "")
         entry.hash = entry.computedHash
         try entry.insert(db)
     }
 
     /// The last entry's id and hash; 0 and the genesis hash while the log is empty.
     static func head(_ db: Database) throws -> (id: Int64, hash: String) {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash FROM auditEntry ORDER BY id DESC LIMIT 1")) else { return (0, genesis) }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, hash FROM auditEntry ORDER BY id DESC LIMIT 1"))
+        else { return (0, genesis) }
         return (row["id"], row["hash"])
     }
 
@@ -70,15 +77,17 @@ enum AuditLog {
         let cursor = try AuditEntryRecord.order(Column("id")).fetchCursor(db)
         while let entry = try cursor.next() {
             let id = entry.id ?? 0
-            let problem: String? = if id != expectedID {
-                "entry \(expectedID) is missing (the next is \(id)): a row was deleted"
-            } else if entry.previousHash != previous {
-                "entry \(id) does not follow entry \(id - 1): the chain was broken or an entry was replaced"
-            } else if entry.computedHash != entry.hash {
-                "entry \(id) (\(entry.action) by \(entry.actor) at \(entry.at)) was changed after it was written"
-            } else { nil }
+            let problem: String? =
+                if id != expectedID {
+                    "entry \(expectedID) is missing (the next is \(id)): a row was deleted"
+                } else if entry.previousHash != previous {
+                    "entry \(id) does not follow entry \(id - 1): the chain was broken or an entry was replaced"
+                } else if entry.computedHash != entry.hash {
+                    "entry \(id) (\(entry.action) by \(entry.actor) at \(entry.at)) was changed after it was written"
+                } else { nil }
             if let problem {
-                return AuditVerification(entries: count, headHash: previous, firstBroken: min(id, expectedID), problem: problem)
+                return AuditVerification(
+                    entries: count, headHash: previous, firstBroken: min(id, expectedID), problem: problem)
             }
             previous = entry.hash
             expectedID += 1

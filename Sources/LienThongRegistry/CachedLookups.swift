@@ -8,9 +8,10 @@ extension FetchableRecord where Self: TableRecord {
     /// The record whose single-column primary key is `key`, or nil.
     static func lookUp(_ db: Database, _ key: some DatabaseValueConvertible) throws -> Self? {
         let column = try db.primaryKey(databaseTableName).columns[0]
-        return try fetchOne(db.cachedStatement(sql: """
-            SELECT * FROM \(databaseTableName.quotedDatabaseIdentifier) WHERE \(column.quotedDatabaseIdentifier) = ?
-            """), arguments: [key])
+        return try fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM \(databaseTableName.quotedDatabaseIdentifier) WHERE \(column.quotedDatabaseIdentifier) = ?
+                    """), arguments: [key])
     }
 }
-

@@ -29,10 +29,12 @@ enum Figures {
     static func add(_ db: Database, agency: String, day: String, _ counter: FigureCounter, _ delta: Int = 1) throws {
         let column = counter.rawValue
         for (table, period, key) in [("figure", "day", day), ("figureMonth", "month", String(day.prefix(7)))] {
-            try db.cachedStatement(sql: """
-                INSERT INTO \(table) (agencyCode, \(period), \(column)) VALUES (?, ?, ?)
-                ON CONFLICT (agencyCode, \(period)) DO UPDATE SET \(column) = \(column) + excluded.\(column)
-                """).execute(arguments: [agency, key, delta])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO \(table) (agencyCode, \(period), \(column)) VALUES (?, ?, ?)
+                    ON CONFLICT (agencyCode, \(period)) DO UPDATE SET \(column) = \(column) + excluded.\(column)
+                    """
+            ).execute(arguments: [agency, key, delta])
         }
     }
 
@@ -49,50 +51,75 @@ enum Figures {
                    EXISTS (SELECT 1 FROM signature s WHERE s.documentID = d.id AND s.filePosition = 0 AND s.role = 'seal') AS bySeal
             FROM document d WHERE d.medium = 'electronic'
             """
-        let onTime = { (status: String) in """
+        let onTime = { (status: String) in
+            """
             SELECT v.recipientCode, d.deadline, COUNT(*) FROM delivery v JOIN document d ON d.id = v.documentID
             WHERE d.deadline IS NOT NULL AND v.status <> '15' AND EXISTS (
                 SELECT 1 FROM statusEvent e WHERE e.deliveryID = v.id AND e.status = '\(status)' AND date(e.at, '+7 hours') <= d.deadline)
             GROUP BY 1, 2
-            """ }
+            """
+        }
         let queries: [(FigureCounter, String)] = [
             (.outgoingElectronic, "SELECT agency, day, COUNT(*) FROM (\(electronicMain)) GROUP BY 1, 2"),
-            (.signerAndSeal, "SELECT agency, day, COUNT(*) FROM (\(electronicMain)) WHERE bySigner AND bySeal GROUP BY 1, 2"),
-            (.sealOnly, "SELECT agency, day, COUNT(*) FROM (\(electronicMain)) WHERE bySeal AND NOT bySigner GROUP BY 1, 2"),
-            (.outgoingPaper, "SELECT issuerCode, date(issuedAt, '+7 hours'), COUNT(*) FROM document WHERE medium = 'paper' GROUP BY 1, 2"),
-            (.incomingElectronic, """
+            (
+                .signerAndSeal,
+                "SELECT agency, day, COUNT(*) FROM (\(electronicMain)) WHERE bySigner AND bySeal GROUP BY 1, 2"
+            ),
+            (
+                .sealOnly,
+                "SELECT agency, day, COUNT(*) FROM (\(electronicMain)) WHERE bySeal AND NOT bySigner GROUP BY 1, 2"
+            ),
+            (
+                .outgoingPaper,
+                "SELECT issuerCode, date(issuedAt, '+7 hours'), COUNT(*) FROM document WHERE medium = 'paper' GROUP BY 1, 2"
+            ),
+            (
+                .incomingElectronic,
+                """
                 SELECT v.recipientCode, date(d.issuedAt, '+7 hours'), COUNT(*) FROM delivery v JOIN document d ON d.id = v.documentID GROUP BY 1, 2
-                """),
-            (.incomingPaper, "SELECT recipientCode, date(receivedAt, '+7 hours'), COUNT(*) FROM paperArrival GROUP BY 1, 2"),
-            (.due, """
+                """
+            ),
+            (
+                .incomingPaper,
+                "SELECT recipientCode, date(receivedAt, '+7 hours'), COUNT(*) FROM paperArrival GROUP BY 1, 2"
+            ),
+            (
+                .due,
+                """
                 SELECT v.recipientCode, d.deadline, COUNT(*) FROM delivery v JOIN document d ON d.id = v.documentID
                 WHERE d.deadline IS NOT NULL AND v.status <> '15' GROUP BY 1, 2
-                """),
+                """
+            ),
             (.registeredOnTime, onTime(DeliveryStatus.accepted.code)),
             (.completedOnTime, onTime(DeliveryStatus.completed.code)),
         ]
         for (counter, query) in queries {
             let column = counter.rawValue
-            try db.execute(sql: """
-                INSERT INTO figure (agencyCode, day, \(column)) SELECT * FROM (\(query)) WHERE true
-                ON CONFLICT (agencyCode, day) DO UPDATE SET \(column) = \(column) + excluded.\(column)
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO figure (agencyCode, day, \(column)) SELECT * FROM (\(query)) WHERE true
+                    ON CONFLICT (agencyCode, day) DO UPDATE SET \(column) = \(column) + excluded.\(column)
+                    """)
         }
         let columns = FigureCounter.allCases.map(\.rawValue)
-        try db.execute(sql: """
-            INSERT INTO figureMonth (agencyCode, month, \(columns.joined(separator: ", ")))
-            SELECT agencyCode, substr(day, 1, 7), \(columns.map { "SUM(\($0))" }.joined(separator: ", ")) FROM figure GROUP BY 1, 2
-            """)
+        try db.execute(
+            sql: """
+                INSERT INTO figureMonth (agencyCode, month, \(columns.joined(separator: ", ")))
+                SELECT agencyCode, substr(day, 1, 7), \(columns.map { "SUM(\($0))" }.joined(separator: ", ")) FROM figure GROUP BY 1, 2
+                """)
     }
 
     /// The figures of `agencies` from `from` to `to` (days in Vietnam, inclusive), grouped: whole
     /// months from the monthly rows, the days at either end from the daily ones.
-    static func sum(_ db: Database, agencies: [String], from: CivilDate, to: CivilDate, by grouping: FigureGrouping) throws -> [(String, DocumentFigures)] {
-        let key = switch grouping {
-        case .total: "''"
-        case .month: "substr(period, 1, 7)"
-        case .agency: "agencyCode"
-        }
+    static func sum(
+        _ db: Database, agencies: [String], from: CivilDate, to: CivilDate, by grouping: FigureGrouping
+    ) throws -> [(String, DocumentFigures)] {
+        let key =
+            switch grouping {
+            case .total: "''"
+            case .month: "substr(period, 1, 7)"
+            case .agency: "agencyCode"
+            }
         let sums = FigureCounter.allCases.map { "SUM(\($0.rawValue))" }.joined(separator: ", ")
         let columns = FigureCounter.allCases.map(\.rawValue).joined(separator: ", ")
         let (days, months) = periods(from: from, to: to)
@@ -104,18 +131,25 @@ enum Figures {
             var parts: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
             for (first, last) in days {
-                parts.append("SELECT agencyCode, day AS period, \(columns) FROM figure WHERE agencyCode IN (\(marks)) AND day BETWEEN ? AND ?")
+                parts.append(
+                    "SELECT agencyCode, day AS period, \(columns) FROM figure WHERE agencyCode IN (\(marks)) AND day BETWEEN ? AND ?"
+                )
                 arguments += chunk as [any DatabaseValueConvertible] + [first.description, last.description]
             }
             if let (first, last) = months {
-                parts.append("SELECT agencyCode, month AS period, \(columns) FROM figureMonth WHERE agencyCode IN (\(marks)) AND month BETWEEN ? AND ?")
+                parts.append(
+                    "SELECT agencyCode, month AS period, \(columns) FROM figureMonth WHERE agencyCode IN (\(marks)) AND month BETWEEN ? AND ?"
+                )
                 arguments += chunk as [any DatabaseValueConvertible] + [first, last]
             }
-            let rows = try Row.fetchAll(db, sql: "SELECT \(key), \(sums) FROM (\(parts.joined(separator: " UNION ALL "))) GROUP BY 1",
-                                        arguments: StatementArguments(arguments))
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(key), \(sums) FROM (\(parts.joined(separator: " UNION ALL "))) GROUP BY 1",
+                arguments: StatementArguments(arguments))
             for row in rows {
                 var figures = DocumentFigures()
-                for (index, counter) in FigureCounter.allCases.enumerated() { figures[keyPath: counter.keyPath] = row[index + 1] ?? 0 }
+                for (index, counter) in FigureCounter.allCases.enumerated() {
+                    figures[keyPath: counter.keyPath] = row[index + 1] ?? 0
+                }
                 let name: String = row[0]
                 totals[name] = (totals[name] ?? DocumentFigures()) + figures
             }
@@ -126,7 +160,8 @@ enum Figures {
     /// A period cut into the whole months inside it (YYYY-MM, first and last) and the runs of days
     /// before and after them.
     static func periods(from: CivilDate, to: CivilDate) -> (days: [(CivilDate, CivilDate)], months: (String, String)?) {
-        let firstWhole = from.day == 1 ? from : CivilDate(year: from.year + from.month / 12, month: from.month % 12 + 1, day: 1)!
+        let firstWhole =
+            from.day == 1 ? from : CivilDate(year: from.year + from.month / 12, month: from.month % 12 + 1, day: 1)!
         let lastDay = CivilDate.daysInMonth(year: to.year, month: to.month)
         let lastWhole = to.day == lastDay ? to : CivilDate(year: to.year, month: to.month, day: 1)!.adding(days: -1)
         guard firstWhole < lastWhole else { return ([(from, to)], nil) }

@@ -63,11 +63,14 @@ final class GroupCommit: @unchecked Sendable {
         do {
             let values = try pool.write { db in
                 try batch.map { job in
-                    do { return try job.work(db) } catch { refused = true; throw error }
+                    do { return try job.work(db) } catch {
+                        refused = true
+                        throw error
+                    }
                 }
             }
             return values.map { .success($0) }
-        } catch where !refused {
+        } catch  where !refused {
             // The commit failed: nothing of the batch was written.
             return batch.map { _ in .failure(error) }
         } catch {}

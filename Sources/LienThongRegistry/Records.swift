@@ -16,8 +16,10 @@ public struct AgencyRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
     public var successorCode: String?
     public var retiredAt: Date?
 
-    public init(code: String, name: String, abbreviation: String, parentCode: String?, isActive: Bool,
-                sealCertificatePath: String?, sealKeyPath: String?, successorCode: String? = nil, retiredAt: Date? = nil) {
+    public init(
+        code: String, name: String, abbreviation: String, parentCode: String?, isActive: Bool,
+        sealCertificatePath: String?, sealKeyPath: String?, successorCode: String? = nil, retiredAt: Date? = nil
+    ) {
         self.code = code
         self.name = name
         self.abbreviation = abbreviation
@@ -43,8 +45,6 @@ public enum UserRole: String, Codable, Sendable, CaseIterable, DatabaseValueConv
     /// Keeps the directory, users and keys; reads the audit log.
     case admin
 
-    /// Who may read documents, their files and the registers of their agency.
-    public var readsDocuments: Bool { [.clerk, .signer, .viewer].contains(self) }
 }
 
 public struct UserRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
@@ -61,8 +61,10 @@ public struct UserRecord: Codable, Sendable, Hashable, FetchableRecord, Persista
     /// nothing, until an administrator issues the user a new token.
     public var accessRevokedAt: Date?
 
-    public init(username: String, fullName: String, position: String, agencyCode: String, role: UserRole,
-                certificatePath: String?, keyPath: String?, accessRevokedAt: Date? = nil) {
+    public init(
+        username: String, fullName: String, position: String, agencyCode: String, role: UserRole,
+        certificatePath: String?, keyPath: String?, accessRevokedAt: Date? = nil
+    ) {
         self.username = username
         self.fullName = fullName
         self.position = position
@@ -173,9 +175,15 @@ public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRec
         case electronic, paper
     }
 
-    public init(id: String, issuerCode: String, issuerName: String, register: String, year: Int, number: Int, symbol: String, typeName: String, typeAbbreviation: String, subject: String, language: String, pageCount: Int?, notes: String?, urgency: Int, authorityPrefix: String?, signerUsername: String, signerName: String, signerPosition: String, deadline: String?, issuedAt: Date, createdBy: String, frozenAt: Date? = nil,
-                medium: Medium = .electronic, paperRecipients: String? = nil, replacesID: String? = nil, repliesToID: String? = nil,
-                requestKey: String? = nil, requestSHA256: String? = nil) {
+    public init(
+        id: String, issuerCode: String, issuerName: String, register: String, year: Int, number: Int, symbol: String,
+        typeName: String, typeAbbreviation: String, subject: String, language: String, pageCount: Int?, notes: String?,
+        urgency: Int, authorityPrefix: String?, signerUsername: String, signerName: String, signerPosition: String,
+        deadline: String?, issuedAt: Date, createdBy: String, frozenAt: Date? = nil,
+        medium: Medium = .electronic, paperRecipients: String? = nil, replacesID: String? = nil,
+        repliesToID: String? = nil,
+        requestKey: String? = nil, requestSHA256: String? = nil
+    ) {
         self.id = id
         self.issuerCode = issuerCode
         self.issuerName = issuerName
@@ -220,8 +228,11 @@ public struct DocumentFileRecord: Codable, Sendable, FetchableRecord, Persistabl
     /// Signed while the TSA could not be reached: the time stamp is still to be added.
     public var awaitingTimeStamp: Bool
 
-    public init(documentID: String, position: Int, name: String, sha256: String, size: Int64, kind: String, signatureSHA256: String,
-                awaitingTimeStamp: Bool = false) {
+    public init(
+        documentID: String, position: Int, name: String, sha256: String, size: Int64, kind: String,
+        signatureSHA256: String,
+        awaitingTimeStamp: Bool = false
+    ) {
         self.documentID = documentID
         self.position = position
         self.name = name
@@ -246,7 +257,10 @@ public struct SignatureRecord: Codable, Sendable, FetchableRecord, PersistableRe
     public var algorithm: String
     public var signedAt: Date
 
-    public init(documentID: String, filePosition: Int, signerIndex: Int, role: String, commonName: String, organization: String?, serialNumber: String, algorithm: String, signedAt: Date) {
+    public init(
+        documentID: String, filePosition: Int, signerIndex: Int, role: String, commonName: String,
+        organization: String?, serialNumber: String, algorithm: String, signedAt: Date
+    ) {
         self.documentID = documentID
         self.filePosition = filePosition
         self.signerIndex = signerIndex
@@ -275,8 +289,11 @@ public struct DeliveryRecord: Codable, Sendable, FetchableRecord, MutablePersist
     /// The retired code the sender addressed, when the delivery went to its successor.
     public var addressedTo: String?
 
-    public init(id: Int64?, documentID: String, recipientCode: String, recipientName: String, status: String, arrivalNumber: Int?, arrivalYear: Int?, updatedAt: Date,
-                assignee: String? = nil, addressedTo: String? = nil) {
+    public init(
+        id: Int64?, documentID: String, recipientCode: String, recipientName: String, status: String,
+        arrivalNumber: Int?, arrivalYear: Int?, updatedAt: Date,
+        assignee: String? = nil, addressedTo: String? = nil
+    ) {
         self.id = id
         self.documentID = documentID
         self.recipientCode = recipientCode
@@ -302,7 +319,9 @@ public struct StatusEventRecord: Codable, Sendable, FetchableRecord, MutablePers
     public var note: String?
     public var assignee: String?
 
-    public init(id: Int64?, deliveryID: Int64, status: String, at: Date, actor: String, note: String?, assignee: String? = nil) {
+    public init(
+        id: Int64?, deliveryID: Int64, status: String, at: Date, actor: String, note: String?, assignee: String? = nil
+    ) {
         self.id = id
         self.deliveryID = deliveryID
         self.status = status
@@ -336,8 +355,10 @@ public struct PaperArrivalRecord: Codable, Sendable, FetchableRecord, MutablePer
     public var notes: String?
     public var registeredBy: String
 
-    public init(recipientCode: String, receivedAt: Date, senderName: String, numberAndSymbol: String, issuedOn: String,
-                typeName: String, subject: String, urgency: Int, assignee: String?, notes: String?, registeredBy: String) {
+    public init(
+        recipientCode: String, receivedAt: Date, senderName: String, numberAndSymbol: String, issuedOn: String,
+        typeName: String, subject: String, urgency: Int, assignee: String?, notes: String?, registeredBy: String
+    ) {
         self.recipientCode = recipientCode
         self.arrivalYear = 0
         self.arrivalNumber = 0
@@ -363,7 +384,9 @@ public struct HistoricalDocument: Sendable {
     public var signatures: [SignatureRecord]
     public var deliveries: [(DeliveryRecord, [StatusEventRecord])]
 
-    public init(document: DocumentRecord, signatures: [SignatureRecord], deliveries: [(DeliveryRecord, [StatusEventRecord])]) {
+    public init(
+        document: DocumentRecord, signatures: [SignatureRecord], deliveries: [(DeliveryRecord, [StatusEventRecord])]
+    ) {
         self.document = document
         self.signatures = signatures
         self.deliveries = deliveries
@@ -382,7 +405,9 @@ public struct IdempotentResponseRecord: Codable, Sendable, FetchableRecord, Pers
     public var body: Data
     public var createdAt: Date
 
-    public init(requestKey: String, requestSHA256: String, status: Int, contentType: String, body: Data, createdAt: Date) {
+    public init(
+        requestKey: String, requestSHA256: String, status: Int, contentType: String, body: Data, createdAt: Date
+    ) {
         self.requestKey = requestKey
         self.requestSHA256 = requestSHA256
         self.status = status

@@ -55,8 +55,10 @@ public final class Registry: Sendable {
             }
             for token in tokens where try TokenRecord.lookUp(db, token.sha256) == nil { try token.insert(db) }
             if !added.isEmpty {
-                try AuditLog.append(db, actor: "setup", agency: "", action: "directory.seeded", subject: "\(added.count) agencies and users",
-                                    detail: added.joined(separator: ", "), at: Date())
+                try AuditLog.append(
+                    db, actor: "setup", agency: "", action: "directory.seeded",
+                    subject: "\(added.count) agencies and users",
+                    detail: added.joined(separator: ", "), at: Date())
             }
         }
     }
@@ -69,27 +71,37 @@ public final class Registry: Sendable {
     public enum ImportOutcome: String, Sendable { case added, updated, unchanged }
 
     /// Adds or updates an agency's name, abbreviation and parent; keys and retirement stay as they are.
-    public func importAgency(code: String, name: String, abbreviation: String, parentCode: String?, actor: String) throws -> ImportOutcome {
+    public func importAgency(
+        code: String, name: String, abbreviation: String, parentCode: String?, actor: String
+    ) throws -> ImportOutcome {
         try pool.write { db in
-            let outcome = try importAgency(db, code: code, name: name, abbreviation: abbreviation, parentCode: parentCode)
+            let outcome = try importAgency(
+                db, code: code, name: name, abbreviation: abbreviation, parentCode: parentCode)
             if outcome != .unchanged {
-                try AuditLog.append(db, actor: actor, agency: code, action: "agency.\(outcome.rawValue)", subject: code,
-                                    detail: "\(name) (\(abbreviation)), parent \(parentCode ?? "none")", at: Date())
+                try AuditLog.append(
+                    db, actor: actor, agency: code, action: "agency.\(outcome.rawValue)", subject: code,
+                    detail: "\(name) (\(abbreviation)), parent \(parentCode ?? "none")", at: Date())
             }
             return outcome
         }
     }
 
-    private func importAgency(_ db: Database, code: String, name: String, abbreviation: String, parentCode: String?) throws -> ImportOutcome {
+    private func importAgency(
+        _ db: Database, code: String, name: String, abbreviation: String, parentCode: String?
+    ) throws -> ImportOutcome {
         if let parentCode, try AgencyRecord.lookUp(db, parentCode) == nil {
             throw RegistryError.unknownAgency(parentCode)
         }
         guard var agency = try AgencyRecord.lookUp(db, code) else {
-            try AgencyRecord(code: code, name: name, abbreviation: abbreviation, parentCode: parentCode, isActive: true,
-                             sealCertificatePath: nil, sealKeyPath: nil).insert(db)
+            try AgencyRecord(
+                code: code, name: name, abbreviation: abbreviation, parentCode: parentCode, isActive: true,
+                sealCertificatePath: nil, sealKeyPath: nil
+            ).insert(db)
             return .added
         }
-        guard agency.name != name || agency.abbreviation != abbreviation || agency.parentCode != parentCode else { return .unchanged }
+        guard agency.name != name || agency.abbreviation != abbreviation || agency.parentCode != parentCode else {
+            return .unchanged
+        }
         agency.name = name
         agency.abbreviation = abbreviation
         agency.parentCode = parentCode
@@ -111,8 +123,9 @@ public final class Registry: Sendable {
             agency.successorCode = successor
             agency.retiredAt = agency.retiredAt ?? now
             try agency.update(db)
-            try AuditLog.append(db, actor: actor, agency: code, action: "agency.retired", subject: code,
-                                detail: "successor \(successor ?? "none")", at: now)
+            try AuditLog.append(
+                db, actor: actor, agency: code, action: "agency.retired", subject: code,
+                detail: "successor \(successor ?? "none")", at: now)
             return agency
         }
     }
@@ -153,9 +166,11 @@ public final class Registry: Sendable {
     /// Users of the given agencies with their tokens, by username.
     public func users(agencies: Set<String>) throws -> [(UserRecord, [TokenRecord])] {
         try pool.read { db in
-            let users = try UserRecord.filter(agencies.contains(Column("agencyCode"))).order(Column("username")).fetchAll(db)
-            let tokens = Dictionary(grouping: try TokenRecord.filter(users.map(\.username).contains(Column("username")))
-                .order(Column("createdAt")).fetchAll(db), by: \.username)
+            let users = try UserRecord.filter(agencies.contains(Column("agencyCode"))).order(Column("username"))
+                .fetchAll(db)
+            let tokens = Dictionary(
+                grouping: try TokenRecord.filter(users.map(\.username).contains(Column("username")))
+                    .order(Column("createdAt")).fetchAll(db), by: \.username)
             return users.map { ($0, tokens[$0.username] ?? []) }
         }
     }
@@ -165,15 +180,18 @@ public final class Registry: Sendable {
         try pool.write { db in
             if let user {
                 try user.insert(db)
-                try AuditLog.append(db, actor: actor, agency: user.agencyCode, action: "user.added", subject: user.username,
-                                    detail: "\(user.fullName), \(user.position), \(user.role.rawValue)", at: token.createdAt)
+                try AuditLog.append(
+                    db, actor: actor, agency: user.agencyCode, action: "user.added", subject: user.username,
+                    detail: "\(user.fullName), \(user.position), \(user.role.rawValue)", at: token.createdAt)
             }
             guard let owner = try UserRecord.lookUp(db, token.username) else { throw RegistryError.notFound }
             try token.insert(db)
             // A new token gives back what a revocation took.
             try UserRecord.filter(key: owner.username).updateAll(db, Column("accessRevokedAt").set(to: nil))
-            try AuditLog.append(db, actor: actor, agency: owner.agencyCode, action: "token.issued", subject: token.username,
-                                detail: "expires \(VietnamTime.iso8601(token.expiresAt, utc: true)), hash \(token.sha256.prefix(12))…", at: token.createdAt)
+            try AuditLog.append(
+                db, actor: actor, agency: owner.agencyCode, action: "token.issued", subject: token.username,
+                detail: "expires \(VietnamTime.iso8601(token.expiresAt, utc: true)), hash \(token.sha256.prefix(12))…",
+                at: token.createdAt)
         }
     }
 
@@ -186,20 +204,25 @@ public final class Registry: Sendable {
             let count = try TokenRecord.filter(Column("username") == username && Column("revokedAt") == nil)
                 .updateAll(db, Column("revokedAt").set(to: now))
             try UserRecord.filter(key: username).updateAll(db, Column("accessRevokedAt").set(to: now))
-            let approvals = try SignerApprovalRecord
-                .filter(Column("signerUsername") == username && Column("withdrawnAt") == nil && Column("documentID") == nil)
+            let approvals =
+                try SignerApprovalRecord
+                .filter(
+                    Column("signerUsername") == username && Column("withdrawnAt") == nil && Column("documentID") == nil
+                )
                 .updateAll(db, Column("withdrawnAt").set(to: now))
-            try AuditLog.append(db, actor: actor, agency: owner.agencyCode, action: "token.revoked", subject: username,
-                                detail: "\(count) tokens, \(approvals) open approvals; certificate access and signing key suspended",
-                                at: now)
+            try AuditLog.append(
+                db, actor: actor, agency: owner.agencyCode, action: "token.revoked", subject: username,
+                detail: "\(count) tokens, \(approvals) open approvals; certificate access and signing key suspended",
+                at: now)
             return count
         }
     }
 
     public func users(agency: String, role: UserRole) throws -> [UserRecord] {
         try pool.unsafeRead {
-            try UserRecord.fetchAll($0.cachedStatement(sql: "SELECT * FROM user WHERE agencyCode = ? AND role = ? ORDER BY username"),
-                                    arguments: [agency, role.rawValue])
+            try UserRecord.fetchAll(
+                $0.cachedStatement(sql: "SELECT * FROM user WHERE agencyCode = ? AND role = ? ORDER BY username"),
+                arguments: [agency, role.rawValue])
         }
     }
 
@@ -210,9 +233,10 @@ public final class Registry: Sendable {
         try pool.write { db in
             // A file with the bytes of a signature the registry holds (a .p7s forwarded as an
             // attachment) is on disk now: the row says so, or it would be removed as an orphan.
-            try db.execute(sql: """
-                INSERT INTO blob (sha256, size, createdAt) VALUES (?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET bytes = NULL
-                """, arguments: [sha256, size, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO blob (sha256, size, createdAt) VALUES (?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET bytes = NULL
+                    """, arguments: [sha256, size, now])
             try UploadRecord(sha256: sha256, agencyCode: agency, uploadedAt: now).insert(db, onConflict: .ignore)
         }
     }
@@ -228,7 +252,9 @@ public final class Registry: Sendable {
 
     /// The bytes of a blob the registry holds itself (a signature); nil for a file on disk.
     public func heldBytes(_ sha256: String) throws -> Data? {
-        try pool.unsafeRead { try Data.fetchOne($0.cachedStatement(sql: "SELECT bytes FROM blob WHERE sha256 = ?"), arguments: [sha256]) }
+        try pool.unsafeRead {
+            try Data.fetchOne($0.cachedStatement(sql: "SELECT bytes FROM blob WHERE sha256 = ?"), arguments: [sha256])
+        }
     }
 
     /// Hashes again every blob the registry holds.
@@ -236,9 +262,11 @@ public final class Registry: Sendable {
     public func checkHeldBlobs() throws -> (count: Int, bytes: Int64, changed: [String]) {
         try pool.read { db in
             var result = (count: 0, bytes: Int64(0), changed: [String]())
-            let rows = try Row.fetchCursor(db, sql: "SELECT sha256, bytes FROM blob WHERE bytes IS NOT NULL ORDER BY sha256")
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT sha256, bytes FROM blob WHERE bytes IS NOT NULL ORDER BY sha256")
             while let row = try rows.next() {
-                let sha256: String = row["sha256"], bytes: Data = row["bytes"]
+                let sha256: String = row["sha256"]
+                let bytes: Data = row["bytes"]
                 result.count += 1
                 result.bytes += Int64(bytes.count)
                 if Digest.sha256(bytes) != sha256 { result.changed.append(sha256) }
@@ -249,9 +277,11 @@ public final class Registry: Sendable {
 
     public func upload(sha256: String, agency: String) throws -> BlobRecord? {
         try pool.unsafeRead { db in
-            try BlobRecord.fetchOne(db.cachedStatement(sql: """
-                SELECT blob.* FROM upload JOIN blob USING (sha256) WHERE upload.sha256 = ? AND upload.agencyCode = ?
-                """), arguments: [sha256, agency])
+            try BlobRecord.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT blob.* FROM upload JOIN blob USING (sha256) WHERE upload.sha256 = ? AND upload.agencyCode = ?
+                        """), arguments: [sha256, agency])
         }
     }
 
@@ -271,9 +301,12 @@ public final class Registry: Sendable {
         recipients: [(agency: AgencyRecord, addressedTo: String?)], approval: String? = nil, actor: String, at now: Date
     ) throws -> (DocumentRecord, [DeliveryRecord]) {
         try filings.write { db in
-            let last = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT MAX(number) FROM document WHERE issuerCode = ? AND register = ? AND year = ?
-                """), arguments: [issuerCode, register, year]) ?? 0
+            let last =
+                try Int.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT MAX(number) FROM document WHERE issuerCode = ? AND register = ? AND year = ?
+                            """), arguments: [issuerCode, register, year]) ?? 0
             var document = try makeDocument(last + 1)
             document.year = year
             try document.insert(db)
@@ -288,22 +321,29 @@ public final class Registry: Sendable {
             case .electronic:
                 try Figures.add(db, agency: issuerCode, day: day, .outgoingElectronic)
                 let roles = Set(signatures.filter { $0.filePosition == 0 }.map(\.role))
-                if roles.contains("seal") { try Figures.add(db, agency: issuerCode, day: day, roles.contains("signer") ? .signerAndSeal : .sealOnly) }
+                if roles.contains("seal") {
+                    try Figures.add(
+                        db, agency: issuerCode, day: day, roles.contains("signer") ? .signerAndSeal : .sealOnly)
+                }
             }
-            try AuditLog.append(db, actor: actor, agency: issuerCode, action: "document.filed", subject: document.id,
-                                detail: "\(NumberAndSymbol.format(document.number))/\(document.symbol), \(document.medium.rawValue), "
-                                    + "\(files.count) files" + (recipients.isEmpty ? "" : ", to " + recipients.map(\.agency.code).joined(separator: " ")),
-                                at: now)
+            try AuditLog.append(
+                db, actor: actor, agency: issuerCode, action: "document.filed", subject: document.id,
+                detail: "\(NumberAndSymbol.format(document.number))/\(document.symbol), \(document.medium.rawValue), "
+                    + "\(files.count) files"
+                    + (recipients.isEmpty ? "" : ", to " + recipients.map(\.agency.code).joined(separator: " ")),
+                at: now)
             var deliveries: [DeliveryRecord] = []
             for (recipient, addressedTo) in recipients {
                 try Figures.add(db, agency: recipient.code, day: day, .incomingElectronic)
                 if let deadline = document.deadline { try Figures.add(db, agency: recipient.code, day: deadline, .due) }
-                var delivery = DeliveryRecord(id: nil, documentID: document.id, recipientCode: recipient.code,
-                                              recipientName: recipient.name, status: DeliveryStatus.arrived.code,
-                                              arrivalNumber: nil, arrivalYear: nil, updatedAt: now, addressedTo: addressedTo)
+                var delivery = DeliveryRecord(
+                    id: nil, documentID: document.id, recipientCode: recipient.code,
+                    recipientName: recipient.name, status: DeliveryStatus.arrived.code,
+                    arrivalNumber: nil, arrivalYear: nil, updatedAt: now, addressedTo: addressedTo)
                 try delivery.insert(db)
-                var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: DeliveryStatus.arrived.code,
-                                              at: now, actor: actor, note: nil)
+                var event = StatusEventRecord(
+                    id: nil, deliveryID: delivery.id!, status: DeliveryStatus.arrived.code,
+                    at: now, actor: actor, note: nil)
                 try event.insert(db)
                 deliveries.append(delivery)
             }
@@ -314,7 +354,8 @@ public final class Registry: Sendable {
     /// Files whose signature still lacks its time stamp, oldest first.
     public func filesAwaitingTimeStamp(limit: Int = 100) throws -> [DocumentFileRecord] {
         try pool.read {
-            try DocumentFileRecord.filter(Column("awaitingTimeStamp") == true).order(Column("rowid")).limit(limit).fetchAll($0)
+            try DocumentFileRecord.filter(Column("awaitingTimeStamp") == true).order(Column("rowid")).limit(limit)
+                .fetchAll($0)
         }
     }
 
@@ -322,11 +363,13 @@ public final class Registry: Sendable {
     public func completeTimeStamp(documentID: String, position: Int, signature: BlobRecord) throws {
         try pool.write { db in
             try signature.insert(db, onConflict: .ignore)
-            try db.execute(sql: """
-                UPDATE documentFile SET signatureSHA256 = ?, awaitingTimeStamp = 0 WHERE documentID = ? AND position = ?
-                """, arguments: [signature.sha256, documentID, position])
-            try AuditLog.append(db, actor: "lienthongd", agency: "", action: "signature.time-stamped", subject: documentID,
-                                detail: "file \(position), signature \(signature.sha256)", at: Date())
+            try db.execute(
+                sql: """
+                    UPDATE documentFile SET signatureSHA256 = ?, awaitingTimeStamp = 0 WHERE documentID = ? AND position = ?
+                    """, arguments: [signature.sha256, documentID, position])
+            try AuditLog.append(
+                db, actor: "lienthongd", agency: "", action: "signature.time-stamped", subject: documentID,
+                detail: "file \(position), signature \(signature.sha256)", at: Date())
         }
     }
 
@@ -336,9 +379,10 @@ public final class Registry: Sendable {
         try pool.write { db in
             try record.insert(db, onConflict: .ignore)
             guard db.changesCount > 0 else { return }
-            try AuditLog.append(db, actor: "lienthongd", agency: "", action: "identity.sealed",
-                                subject: record.documentID, detail: "identity \(Digest.sha256(record.identity))",
-                                at: record.sealedAt)
+            try AuditLog.append(
+                db, actor: "lienthongd", agency: "", action: "identity.sealed",
+                subject: record.documentID, detail: "identity \(Digest.sha256(record.identity))",
+                at: record.sealedAt)
         }
     }
 
@@ -349,17 +393,22 @@ public final class Registry: Sendable {
     /// Electronic documents filed after `rowid` (after identities began to be sealed, when nil)
     /// without their sealed identity, oldest first; and where the next look may start, read in
     /// the same snapshot, so that a document filed meanwhile is not passed over.
-    public func documentsAwaitingSealedIdentity(after rowid: Int64?, limit: Int = 100) throws
-        -> (documents: [DocumentRecord], nextAfter: Int64) {
+    public func documentsAwaitingSealedIdentity(
+        after rowid: Int64?, limit: Int = 100
+    ) throws
+        -> (documents: [DocumentRecord], nextAfter: Int64)
+    {
         try pool.read { db in
             let start = try rowid ?? Int64.fetchOne(db, sql: "SELECT afterRowid FROM identitySealingStart") ?? 0
             let last = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(rowid), 0) FROM document") ?? 0
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT rowid AS documentRowid, * FROM document
-                WHERE rowid > ? AND medium = 'electronic'
-                  AND NOT EXISTS (SELECT 1 FROM sealedIdentity WHERE documentID = document.id)
-                ORDER BY rowid LIMIT ?
-                """, arguments: [start, limit])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT rowid AS documentRowid, * FROM document
+                    WHERE rowid > ? AND medium = 'electronic'
+                      AND NOT EXISTS (SELECT 1 FROM sealedIdentity WHERE documentID = document.id)
+                    ORDER BY rowid LIMIT ?
+                    """, arguments: [start, limit])
             let first: Int64? = rows.first?["documentRowid"]
             return (try rows.map { try DocumentRecord(row: $0) }, first.map { $0 - 1 } ?? max(start, last))
         }
@@ -370,7 +419,9 @@ public final class Registry: Sendable {
     }
 
     public func files(of documentID: String) throws -> [DocumentFileRecord] {
-        try pool.read { try DocumentFileRecord.filter(Column("documentID") == documentID).order(Column("position")).fetchAll($0) }
+        try pool.read {
+            try DocumentFileRecord.filter(Column("documentID") == documentID).order(Column("position")).fetchAll($0)
+        }
     }
 
     public func signatures(of documentID: String) throws -> [SignatureRecord] {
@@ -381,34 +432,41 @@ public final class Registry: Sendable {
     }
 
     public func deliveries(of documentID: String) throws -> [DeliveryRecord] {
-        try pool.read { try DeliveryRecord.filter(Column("documentID") == documentID).order(Column("recipientCode")).fetchAll($0) }
+        try pool.read {
+            try DeliveryRecord.filter(Column("documentID") == documentID).order(Column("recipientCode")).fetchAll($0)
+        }
     }
 
     public func delivery(documentID: String, recipient: String) throws -> DeliveryRecord? {
         try pool.read {
-            try DeliveryRecord.filter(Column("documentID") == documentID && Column("recipientCode") == recipient).fetchOne($0)
+            try DeliveryRecord.filter(Column("documentID") == documentID && Column("recipientCode") == recipient)
+                .fetchOne($0)
         }
     }
 
     /// Status histories, oldest first, keyed by delivery id.
     public func history(of deliveryIDs: [Int64]) throws -> [Int64: [StatusEventRecord]] {
         try pool.read { db in
-            let events = try StatusEventRecord.filter(deliveryIDs.contains(Column("deliveryID"))).order(Column("id")).fetchAll(db)
+            let events = try StatusEventRecord.filter(deliveryIDs.contains(Column("deliveryID"))).order(Column("id"))
+                .fetchAll(db)
             return Dictionary(grouping: events, by: \.deliveryID)
         }
     }
 
     /// Deliveries with a reply deadline that are still open (not rejected, completed or recalled),
     /// to `agency` (incoming) or of documents it issued (outgoing).
-    public func openDeliveriesWithDeadline(agency: String, incoming: Bool) throws -> [(DocumentRecord, DeliveryRecord)] {
+    public func openDeliveriesWithDeadline(agency: String, incoming: Bool) throws -> [(DocumentRecord, DeliveryRecord)]
+    {
         try pool.read { db in
             let closed = [DeliveryStatus.rejected, .completed, .recallAccepted].map(\.code)
-            let deliveries = try DeliveryRecord.fetchAll(db, sql: """
-                SELECT delivery.* FROM delivery JOIN document ON document.id = delivery.documentID
-                WHERE document.deadline IS NOT NULL AND delivery.status NOT IN (?, ?, ?)
-                  AND \(incoming ? "delivery.recipientCode" : "document.issuerCode") = ?
-                ORDER BY document.deadline, delivery.id
-                """, arguments: [closed[0], closed[1], closed[2], agency])
+            let deliveries = try DeliveryRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT delivery.* FROM delivery JOIN document ON document.id = delivery.documentID
+                    WHERE document.deadline IS NOT NULL AND delivery.status NOT IN (?, ?, ?)
+                      AND \(incoming ? "delivery.recipientCode" : "document.issuerCode") = ?
+                    ORDER BY document.deadline, delivery.id
+                    """, arguments: [closed[0], closed[1], closed[2], agency])
             let documents = try Self.documents(db, of: deliveries)
             return deliveries.compactMap { delivery in documents[delivery.documentID].map { ($0, delivery) } }
         }
@@ -419,10 +477,12 @@ public final class Registry: Sendable {
         try pool.read { db in
             let documents = try DocumentRecord.filter(Column("issuerCode") == issuer && Column("year") == year)
                 .order(Column("register"), Column("number")).fetchAll(db)
-            let deliveries = try DeliveryRecord.fetchAll(db, sql: """
-                SELECT delivery.* FROM delivery JOIN document ON document.id = delivery.documentID
-                WHERE document.issuerCode = ? AND document.year = ? ORDER BY delivery.recipientCode
-                """, arguments: [issuer, year])
+            let deliveries = try DeliveryRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT delivery.* FROM delivery JOIN document ON document.id = delivery.documentID
+                    WHERE document.issuerCode = ? AND document.year = ? ORDER BY delivery.recipientCode
+                    """, arguments: [issuer, year])
             let byDocument = Dictionary(grouping: deliveries, by: \.documentID)
             return documents.map { ($0, byDocument[$0.id] ?? []) }
         }
@@ -430,15 +490,22 @@ public final class Registry: Sendable {
 
     /// The incoming register of `recipient` for a year: registered deliveries by arrival number,
     /// with their documents and status histories.
-    public func incomingRegister(recipient: String, year: Int) throws -> [(DocumentRecord, DeliveryRecord, [StatusEventRecord])] {
+    public func incomingRegister(
+        recipient: String, year: Int
+    ) throws -> [(DocumentRecord, DeliveryRecord, [StatusEventRecord])] {
         try pool.read { db in
-            let deliveries = try DeliveryRecord.filter(Column("recipientCode") == recipient && Column("arrivalYear") == year)
-                .order(Column("arrivalNumber")).fetchAll(db)
+            let deliveries = try DeliveryRecord.filter(
+                Column("recipientCode") == recipient && Column("arrivalYear") == year
+            )
+            .order(Column("arrivalNumber")).fetchAll(db)
             let documents = try Self.documents(db, of: deliveries)
-            let events = Dictionary(grouping: try StatusEventRecord.fetchAll(db, sql: """
-                SELECT statusEvent.* FROM statusEvent JOIN delivery ON delivery.id = statusEvent.deliveryID
-                WHERE delivery.recipientCode = ? AND delivery.arrivalYear = ? ORDER BY statusEvent.id
-                """, arguments: [recipient, year]), by: \.deliveryID)
+            let events = Dictionary(
+                grouping: try StatusEventRecord.fetchAll(
+                    db,
+                    sql: """
+                        SELECT statusEvent.* FROM statusEvent JOIN delivery ON delivery.id = statusEvent.deliveryID
+                        WHERE delivery.recipientCode = ? AND delivery.arrivalYear = ? ORDER BY statusEvent.id
+                        """, arguments: [recipient, year]), by: \.deliveryID)
             return deliveries.compactMap { delivery in
                 documents[delivery.documentID].map { ($0, delivery, events[delivery.id!] ?? []) }
             }
@@ -447,7 +514,9 @@ public final class Registry: Sendable {
 
     /// The documents of `deliveries` by id, in one query instead of one per delivery.
     private static func documents(_ db: Database, of deliveries: [DeliveryRecord]) throws -> [String: DocumentRecord] {
-        Dictionary(try DocumentRecord.fetchAll(db, keys: Set(deliveries.map(\.documentID))).map { ($0.id, $0) }) { first, _ in first }
+        Dictionary(try DocumentRecord.fetchAll(db, keys: Set(deliveries.map(\.documentID))).map { ($0.id, $0) }) {
+            first, _ in first
+        }
     }
 
     /// An agency's inbox, newest first, with each document's current status for that agency.
@@ -464,19 +533,26 @@ public final class Registry: Sendable {
     /// Moves a delivery to a new status if the current one allows it; accepting (03) assigns the
     /// next arrival number (số đến) of the recipient's incoming register for the year.
     @discardableResult
-    public func changeStatus(documentID: String, recipient: String, to next: DeliveryStatus,
-                             actor: String, note: String?, assignee: String? = nil, at now: Date) throws -> DeliveryRecord {
+    public func changeStatus(
+        documentID: String, recipient: String, to next: DeliveryStatus,
+        actor: String, note: String?, assignee: String? = nil, at now: Date
+    ) throws -> DeliveryRecord {
         try pool.write { db in
-            guard var delivery = try DeliveryRecord
-                .filter(Column("documentID") == documentID && Column("recipientCode") == recipient).fetchOne(db),
-                let current = DeliveryStatus(rawValue: delivery.status) else {
+            guard
+                var delivery =
+                    try DeliveryRecord
+                    .filter(Column("documentID") == documentID && Column("recipientCode") == recipient).fetchOne(db),
+                let current = DeliveryStatus(rawValue: delivery.status)
+            else {
                 throw RegistryError.notFound
             }
             // After a refused recall the rules of the status before the recall hold.
             var ruling = current
             if current == .recallRefused {
-                let history = try StatusEventRecord.filter(Column("deliveryID") == delivery.id).order(Column("id")).fetchAll(db)
-                ruling = DeliveryStatus.inForce(after: history.compactMap { DeliveryStatus(rawValue: $0.status) }) ?? current
+                let history = try StatusEventRecord.filter(Column("deliveryID") == delivery.id).order(Column("id"))
+                    .fetchAll(db)
+                ruling =
+                    DeliveryStatus.inForce(after: history.compactMap { DeliveryStatus(rawValue: $0.status) }) ?? current
             }
             _ = try ruling.transition(to: next)
             delivery.status = next.code
@@ -489,14 +565,18 @@ public final class Registry: Sendable {
             try countOnTime(db, delivery, next, at: now)
             if let assignee { delivery.assignee = assignee }
             try delivery.update(db)
-            var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: next.code, at: now, actor: actor, note: note,
-                                          assignee: assignee)
+            var event = StatusEventRecord(
+                id: nil, deliveryID: delivery.id!, status: next.code, at: now, actor: actor, note: note,
+                assignee: assignee)
             try event.insert(db)
-            try AuditLog.append(db, actor: actor, agency: recipient, action: "delivery.status", subject: documentID,
-                                detail: "\(current.code) → \(next.code)" + (delivery.arrivalNumber.map { ", số đến \($0)" } ?? "")
-                                    + (assignee.map { ", to \($0)" } ?? "") + (note.map { ": \($0)" } ?? ""), at: now)
+            try AuditLog.append(
+                db, actor: actor, agency: recipient, action: "delivery.status", subject: documentID,
+                detail: "\(current.code) → \(next.code)" + (delivery.arrivalNumber.map { ", số đến \($0)" } ?? "")
+                    + (assignee.map { ", to \($0)" } ?? "") + (note.map { ": \($0)" } ?? ""), at: now)
             if next == .recallAccepted {
-                try db.execute(sql: "UPDATE document SET frozenAt = COALESCE(frozenAt, ?) WHERE id = ?", arguments: [now, documentID])
+                try db.execute(
+                    sql: "UPDATE document SET frozenAt = COALESCE(frozenAt, ?) WHERE id = ?",
+                    arguments: [now, documentID])
             }
             return delivery
         }
@@ -504,17 +584,23 @@ public final class Registry: Sendable {
 
     /// Số đến: electronic and paper documents share one series per recipient and year.
     static func nextArrivalNumber(_ db: Database, recipient: String, year: Int) throws -> Int {
-        try Int.fetchOne(db, sql: """
-            SELECT MAX(n) FROM (
-                SELECT MAX(arrivalNumber) AS n FROM delivery WHERE recipientCode = ?1 AND arrivalYear = ?2
-                UNION ALL SELECT MAX(arrivalNumber) FROM paperArrival WHERE recipientCode = ?1 AND arrivalYear = ?2)
-            """, arguments: [recipient, year]).map { $0 + 1 } ?? 1
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT MAX(n) FROM (
+                    SELECT MAX(arrivalNumber) AS n FROM delivery WHERE recipientCode = ?1 AND arrivalYear = ?2
+                    UNION ALL SELECT MAX(arrivalNumber) FROM paperArrival WHERE recipientCode = ?1 AND arrivalYear = ?2)
+                """, arguments: [recipient, year]
+        ).map { $0 + 1 } ?? 1
     }
 
     /// Keeps the on-time figures of a delivery with a deadline: registering (03) or completing
     /// (06) on or before it counts; an accepted recall takes the delivery out of them again.
     private func countOnTime(_ db: Database, _ delivery: DeliveryRecord, _ next: DeliveryStatus, at now: Date) throws {
-        guard let deadline = try String.fetchOne(db, sql: "SELECT deadline FROM document WHERE id = ?", arguments: [delivery.documentID]) else { return }
+        guard
+            let deadline = try String.fetchOne(
+                db, sql: "SELECT deadline FROM document WHERE id = ?", arguments: [delivery.documentID])
+        else { return }
         let agency = delivery.recipientCode
         switch next {
         case .accepted where Figures.day(now) <= deadline:
@@ -523,8 +609,9 @@ public final class Registry: Sendable {
             try Figures.add(db, agency: agency, day: deadline, .completedOnTime)
         case .recallAccepted:
             try Figures.add(db, agency: agency, day: deadline, .due, -1)
-            let registered = try Date.fetchOne(db, sql: "SELECT at FROM statusEvent WHERE deliveryID = ? AND status = ?",
-                                               arguments: [delivery.id, DeliveryStatus.accepted.code])
+            let registered = try Date.fetchOne(
+                db, sql: "SELECT at FROM statusEvent WHERE deliveryID = ? AND status = ?",
+                arguments: [delivery.id, DeliveryStatus.accepted.code])
             if let registered, Figures.day(registered) <= deadline {
                 try Figures.add(db, agency: agency, day: deadline, .registeredOnTime, -1)
             }
@@ -541,12 +628,15 @@ public final class Registry: Sendable {
         try pool.write { db in
             var record = record
             record.arrivalYear = VietnamTime.year(of: record.receivedAt)
-            record.arrivalNumber = try Self.nextArrivalNumber(db, recipient: record.recipientCode, year: record.arrivalYear)
+            record.arrivalNumber = try Self.nextArrivalNumber(
+                db, recipient: record.recipientCode, year: record.arrivalYear)
             try record.insert(db)
             try Figures.add(db, agency: record.recipientCode, day: Figures.day(record.receivedAt), .incomingPaper)
-            try AuditLog.append(db, actor: record.registeredBy, agency: record.recipientCode, action: "paper.received",
-                                subject: "\(record.arrivalYear)/\(record.arrivalNumber)", detail: "\(record.numberAndSymbol) from \(record.senderName)",
-                                at: record.receivedAt)
+            try AuditLog.append(
+                db, actor: record.registeredBy, agency: record.recipientCode, action: "paper.received",
+                subject: "\(record.arrivalYear)/\(record.arrivalNumber)",
+                detail: "\(record.numberAndSymbol) from \(record.senderName)",
+                at: record.receivedAt)
             return record
         }
     }
@@ -568,7 +658,9 @@ public final class Registry: Sendable {
     }
 
     /// Summed figures of `agencies` between two days in Vietnam, inclusive.
-    public func figures(agencies: [String], from: CivilDate, to: CivilDate, by grouping: FigureGrouping) throws -> [(String, DocumentFigures)] {
+    public func figures(
+        agencies: [String], from: CivilDate, to: CivilDate, by grouping: FigureGrouping
+    ) throws -> [(String, DocumentFigures)] {
         try pool.read { try Figures.sum($0, agencies: agencies, from: from, to: to, by: grouping) }
     }
 
@@ -597,7 +689,9 @@ public final class Registry: Sendable {
 
     /// Records an event that changes no row of its own (a configuration reload).
     public func recordAudit(actor: String, action: String, detail: String) throws {
-        try pool.write { try AuditLog.append($0, actor: actor, agency: "", action: action, subject: "", detail: detail, at: Date()) }
+        try pool.write {
+            try AuditLog.append($0, actor: actor, agency: "", action: action, subject: "", detail: detail, at: Date())
+        }
     }
 
     /// The newest audit entries, newest first.
@@ -610,23 +704,32 @@ public final class Registry: Sendable {
     /// Copies the registry as of one moment into a new SQLite file, while requests keep writing.
     /// - Returns: the copy's document count, the files under `blobs/` it names, the blobs it holds
     ///   itself (count and bytes), and its audit head.
-    public func backup(to path: String) throws -> (documents: Int, files: Set<String>, held: (count: Int, bytes: Int64), auditHead: String) {
+    public func backup(
+        to path: String
+    ) throws -> (documents: Int, files: Set<String>, held: (count: Int, bytes: Int64), auditHead: String) {
         let copy = try DatabaseQueue(path: path)
         try pool.backup(to: copy)
         defer { try? copy.close() }
         return try copy.read { db in
-            let held = try Row.fetchOne(db, sql: "SELECT COUNT(*), IFNULL(SUM(length(bytes)), 0) FROM blob WHERE bytes IS NOT NULL")
-            return (try DocumentRecord.fetchCount(db), try Self.blobHashes(db), (held?[0] ?? 0, held?[1] ?? 0), try AuditLog.head(db).hash)
+            let held = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*), IFNULL(SUM(length(bytes)), 0) FROM blob WHERE bytes IS NOT NULL")
+            return (
+                try DocumentRecord.fetchCount(db), try Self.blobHashes(db), (held?[0] ?? 0, held?[1] ?? 0),
+                try AuditLog.head(db).hash
+            )
         }
     }
 
     /// Which documents use a stored file, as "number/symbol (id)", for reports about that file.
     public func documents(using sha256: String) throws -> [String] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT DISTINCT d.id, d.number, d.symbol FROM documentFile f JOIN document d ON d.id = f.documentID
-                WHERE f.sha256 = ?1 OR f.signatureSHA256 = ?1
-                """, arguments: [sha256]).map { "\(NumberAndSymbol.format($0["number"]))/\($0["symbol"] as String) (\($0["id"] as String))" }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT d.id, d.number, d.symbol FROM documentFile f JOIN document d ON d.id = f.documentID
+                    WHERE f.sha256 = ?1 OR f.signatureSHA256 = ?1
+                    """, arguments: [sha256]
+            ).map { "\(NumberAndSymbol.format($0["number"]))/\($0["symbol"] as String) (\($0["id"] as String))" }
         }
     }
 
@@ -650,8 +753,9 @@ public final class Registry: Sendable {
                     }
                 }
             }
-            try AuditLog.append(db, actor: "import", agency: "", action: "history.imported", subject: "\(batch.count) documents",
-                                detail: batch.first.map { "from \($0.document.id)" } ?? "", at: Date())
+            try AuditLog.append(
+                db, actor: "import", agency: "", action: "history.imported", subject: "\(batch.count) documents",
+                detail: batch.first.map { "from \($0.document.id)" } ?? "", at: Date())
         }
     }
 
@@ -666,22 +770,28 @@ public final class Registry: Sendable {
 
     /// The sender asks every recipient that can still be asked to accept a recall (13), in one
     /// transaction; deliveries already rejected, completed or recalled are left as they are.
-    public func requestRecall(documentID: String, actor: String, reason: String, at now: Date) throws -> [DeliveryRecord] {
+    public func requestRecall(
+        documentID: String, actor: String, reason: String, at now: Date
+    ) throws -> [DeliveryRecord] {
         try pool.write { db in
             var changed: [DeliveryRecord] = []
             for var delivery in try DeliveryRecord.filter(Column("documentID") == documentID).fetchAll(db) {
-                guard let current = DeliveryStatus(rawValue: delivery.status), current.allowedNext.contains(.recallRequested) else { continue }
+                guard let current = DeliveryStatus(rawValue: delivery.status),
+                    current.allowedNext.contains(.recallRequested)
+                else { continue }
                 delivery.status = DeliveryStatus.recallRequested.code
                 delivery.updatedAt = now
                 try delivery.update(db)
-                var event = StatusEventRecord(id: nil, deliveryID: delivery.id!, status: DeliveryStatus.recallRequested.code,
-                                              at: now, actor: actor, note: reason)
+                var event = StatusEventRecord(
+                    id: nil, deliveryID: delivery.id!, status: DeliveryStatus.recallRequested.code,
+                    at: now, actor: actor, note: reason)
                 try event.insert(db)
                 changed.append(delivery)
             }
             if !changed.isEmpty {
-                try AuditLog.append(db, actor: actor, agency: "", action: "document.recall-requested", subject: documentID,
-                                    detail: "to " + changed.map(\.recipientCode).joined(separator: " ") + ": \(reason)", at: now)
+                try AuditLog.append(
+                    db, actor: actor, agency: "", action: "document.recall-requested", subject: documentID,
+                    detail: "to " + changed.map(\.recipientCode).joined(separator: " ") + ": \(reason)", at: now)
             }
             return changed
         }

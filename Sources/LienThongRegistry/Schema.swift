@@ -114,8 +114,9 @@ enum Schema {
             try db.alter(table: "documentFile") { t in
                 t.add(column: "awaitingTimeStamp", .boolean).notNull().defaults(to: false)
             }
-            try db.create(index: "documentFile_awaiting", on: "documentFile", columns: ["awaitingTimeStamp"],
-                          condition: Column("awaitingTimeStamp") == true)
+            try db.create(
+                index: "documentFile_awaiting", on: "documentFile", columns: ["awaitingTimeStamp"],
+                condition: Column("awaitingTimeStamp") == true)
         }
         migrator.registerMigration("v3: assignees, recalls and frozen copies") { db in
             try db.alter(table: "delivery") { t in t.add(column: "assignee", .text) }
@@ -136,8 +137,12 @@ enum Schema {
                 t.add(column: "replacesID", .text).references("document")
                 t.add(column: "repliesToID", .text).references("document")
             }
-            try db.create(index: "document_replaces", on: "document", columns: ["replacesID"], condition: Column("replacesID") != nil)
-            try db.create(index: "document_repliesTo", on: "document", columns: ["repliesToID"], condition: Column("repliesToID") != nil)
+            try db.create(
+                index: "document_replaces", on: "document", columns: ["replacesID"],
+                condition: Column("replacesID") != nil)
+            try db.create(
+                index: "document_repliesTo", on: "document", columns: ["repliesToID"],
+                condition: Column("repliesToID") != nil)
             // An inbox page is the newest deliveries of one agency: read in index order, not sorted.
             try db.create(index: "delivery_recipient_id", on: "delivery", columns: ["recipientCode", "id"])
             try db.create(table: "paperArrival") { t in
@@ -165,7 +170,9 @@ enum Schema {
                 try db.create(table: table) { t in
                     t.column("agencyCode", .text).notNull()
                     t.column(period, .text).notNull()
-                    for counter in FigureCounter.allCases { t.column(counter.rawValue, .integer).notNull().defaults(to: 0) }
+                    for counter in FigureCounter.allCases {
+                        t.column(counter.rawValue, .integer).notNull().defaults(to: 0)
+                    }
                     t.primaryKey(["agencyCode", period])
                 }
             }
@@ -187,8 +194,9 @@ enum Schema {
                 t.add(column: "requestKey", .text)
                 t.add(column: "requestSHA256", .text)
             }
-            try db.create(index: "document_requestKey", on: "document", columns: ["requestKey"], unique: true,
-                          condition: Column("requestKey") != nil)
+            try db.create(
+                index: "document_requestKey", on: "document", columns: ["requestKey"], unique: true,
+                condition: Column("requestKey") != nil)
         }
         migrator.registerMigration("v7: the audit log") { db in
             try db.create(table: "auditEntry") { t in
@@ -204,10 +212,11 @@ enum Schema {
             }
             // Append-only from this program's side too: an UPDATE or DELETE is refused by SQLite.
             // (Someone with the file can drop the triggers; the hash chain is what catches them.)
-            try db.execute(sql: """
-                CREATE TRIGGER auditEntry_no_update BEFORE UPDATE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                CREATE TRIGGER auditEntry_no_delete BEFORE DELETE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER auditEntry_no_update BEFORE UPDATE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TRIGGER auditEntry_no_delete BEFORE DELETE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    """)
         }
         migrator.registerMigration("v8: expiring, revocable tokens apart from users") { db in
             let tokens = try Row.fetchAll(db, sql: "SELECT username, tokenSHA256 FROM user")
@@ -220,11 +229,12 @@ enum Schema {
                 t.column("certificatePath", .text)
                 t.column("keyPath", .text)
             }
-            try db.execute(sql: """
-                INSERT INTO userWithoutToken SELECT username, fullName, position, agencyCode, role, certificatePath, keyPath FROM user;
-                DROP TABLE user;
-                ALTER TABLE userWithoutToken RENAME TO user;
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO userWithoutToken SELECT username, fullName, position, agencyCode, role, certificatePath, keyPath FROM user;
+                    DROP TABLE user;
+                    ALTER TABLE userWithoutToken RENAME TO user;
+                    """)
             try db.create(table: "token") { t in
                 t.primaryKey("sha256", .text)
                 t.column("username", .text).notNull().references("user")
@@ -235,8 +245,10 @@ enum Schema {
             try db.create(index: "token_user", on: "token", columns: ["username"])
             let now = Date()
             for row in tokens {
-                try TokenRecord(sha256: row["tokenSHA256"], username: row["username"], createdAt: now,
-                                expiresAt: now.addingTimeInterval(365 * 86_400)).insert(db)
+                try TokenRecord(
+                    sha256: row["tokenSHA256"], username: row["username"], createdAt: now,
+                    expiresAt: now.addingTimeInterval(365 * 86_400)
+                ).insert(db)
             }
         }
         migrator.registerMigration("v9: signer approvals, revoked access") { db in

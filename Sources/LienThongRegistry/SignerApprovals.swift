@@ -22,8 +22,11 @@ public struct SignerApprovalRecord: Codable, Sendable, Equatable, FetchableRecor
     /// The document it signed, once used.
     public var documentID: String?
 
-    public init(id: String, agencyCode: String, signerUsername: String, sha256: String, note: String?, createdAt: Date, expiresAt: Date,
-                withdrawnAt: Date? = nil, documentID: String? = nil) {
+    public init(
+        id: String, agencyCode: String, signerUsername: String, sha256: String, note: String?, createdAt: Date,
+        expiresAt: Date,
+        withdrawnAt: Date? = nil, documentID: String? = nil
+    ) {
         self.id = id
         self.agencyCode = agencyCode
         self.signerUsername = signerUsername
@@ -50,8 +53,11 @@ extension Registry {
     public func grantApproval(_ approval: SignerApprovalRecord) throws {
         try pool.write { db in
             try approval.insert(db)
-            try AuditLog.append(db, actor: approval.signerUsername, agency: approval.agencyCode, action: "approval.granted", subject: approval.id,
-                                detail: "file \(approval.sha256), until \(VietnamTime.iso8601(approval.expiresAt, utc: true))", at: approval.createdAt)
+            try AuditLog.append(
+                db, actor: approval.signerUsername, agency: approval.agencyCode, action: "approval.granted",
+                subject: approval.id,
+                detail: "file \(approval.sha256), until \(VietnamTime.iso8601(approval.expiresAt, utc: true))",
+                at: approval.createdAt)
         }
     }
 
@@ -63,7 +69,10 @@ extension Registry {
     public func openApprovals(agency: String, at date: Date) throws -> [SignerApprovalRecord] {
         try pool.read {
             try SignerApprovalRecord
-                .filter(Column("agencyCode") == agency && Column("expiresAt") > date && Column("documentID") == nil && Column("withdrawnAt") == nil)
+                .filter(
+                    Column("agencyCode") == agency && Column("expiresAt") > date && Column("documentID") == nil
+                        && Column("withdrawnAt") == nil
+                )
                 .order(Column("createdAt").desc).fetchAll($0)
         }
     }
@@ -71,11 +80,16 @@ extension Registry {
     /// Withdraws an approval that was not used yet; nil if it was used or withdrawn meanwhile.
     public func withdrawApproval(_ id: String, actor: String, at date: Date) throws -> SignerApprovalRecord? {
         try pool.write { db in
-            try db.execute(sql: "UPDATE signerApproval SET withdrawnAt = ? WHERE id = ? AND documentID IS NULL AND withdrawnAt IS NULL",
-                           arguments: [date, id])
-            guard db.changesCount == 1, let approval = try SignerApprovalRecord.fetchOne(db, key: id) else { return nil }
-            try AuditLog.append(db, actor: actor, agency: approval.agencyCode, action: "approval.withdrawn", subject: id,
-                                detail: "file \(approval.sha256)", at: date)
+            try db.execute(
+                sql:
+                    "UPDATE signerApproval SET withdrawnAt = ? WHERE id = ? AND documentID IS NULL AND withdrawnAt IS NULL",
+                arguments: [date, id])
+            guard db.changesCount == 1, let approval = try SignerApprovalRecord.fetchOne(db, key: id) else {
+                return nil
+            }
+            try AuditLog.append(
+                db, actor: actor, agency: approval.agencyCode, action: "approval.withdrawn", subject: id,
+                detail: "file \(approval.sha256)", at: date)
             return approval
         }
     }
@@ -83,9 +97,10 @@ extension Registry {
     /// Marks the approval used by `documentID`, inside the filing transaction, so that two sends
     /// racing on one approval cannot both sign.
     static func consumeApproval(_ db: Database, id: String, documentID: String, at date: Date) throws {
-        try db.execute(sql: """
-            UPDATE signerApproval SET documentID = ? WHERE id = ? AND documentID IS NULL AND withdrawnAt IS NULL AND expiresAt > ?
-            """, arguments: [documentID, id, date])
+        try db.execute(
+            sql: """
+                UPDATE signerApproval SET documentID = ? WHERE id = ? AND documentID IS NULL AND withdrawnAt IS NULL AND expiresAt > ?
+                """, arguments: [documentID, id, date])
         guard db.changesCount == 1 else { throw RegistryError.approvalUsed(id) }
     }
 }

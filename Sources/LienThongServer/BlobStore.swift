@@ -1,5 +1,6 @@
 import Foundation
 import LienThongRegistry
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -82,8 +83,12 @@ public struct BlobStore: Sendable {
 
     static func syncDirectory(_ directory: URL) throws {
         let descriptor = open(directory.path, O_RDONLY)
-        guard descriptor >= 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: directory.path]) }
+        guard descriptor >= 0 else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: directory.path])
+        }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory.path]) }
+        guard fsync(descriptor) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory.path])
+        }
     }
 }

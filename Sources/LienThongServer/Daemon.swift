@@ -34,16 +34,19 @@ public struct Daemon {
         let registry = try Registry(path: registryPath, sealSecret: passphrase)
         logger.info("registry \(isNew ? "created" : "opened") at \(registryPath)")
         if configuration.demo {
-            for line in try DemoSetup(certs: configuration.certsURL, data: data, passphrase: passphrase).run(registry: registry) {
+            for line in try DemoSetup(certs: configuration.certsURL, data: data, passphrase: passphrase).run(
+                registry: registry)
+            {
                 logger.notice("DEMO SETUP: \(line)")
             }
         }
         let builtinTSA = try loadTimeStampAuthority(passphrase: passphrase)
-        let timeStamper: any TimeStamper = if configuration.timeStampAuthority == "builtin", let builtinTSA {
-            builtinTSA
-        } else {
-            ExternalTimeStamper(url: URL(string: configuration.timeStampAuthority)!, timeout: 15)
-        }
+        let timeStamper: any TimeStamper =
+            if configuration.timeStampAuthority == "builtin", let builtinTSA {
+                builtinTSA
+            } else {
+                ExternalTimeStamper(url: URL(string: configuration.timeStampAuthority)!, timeout: 15)
+            }
         let settings = LiveSettings(try Settings.load(configuration))
         let fetcher = RevocationFetcher(ocspResponder: configuration.ocspResponder.flatMap(URL.init(string:)))
         let blobs = try BlobStore(root: data.appendingPathComponent("blobs"))
@@ -61,28 +64,38 @@ public struct Daemon {
             keyPassphrase: passphrase,
             approvalRequired: configuration.signerApproval == .required,
             logger: logger)
-        let clientCertificates = try configuration.tlsClientCA.map { try ClientCertificates(clientCA: $0, settings: settings) }
+        let clientCertificates = try configuration.tlsClientCA.map {
+            try ClientCertificates(clientCA: $0, settings: settings)
+        }
         for authority in clientCertificates?.uncovered ?? [] {
-            logger.warning("client certificates of \(authority) are not checked for revocation: put its CRL in \(configuration.certsDirectory)/crl")
+            logger.warning(
+                "client certificates of \(authority) are not checked for revocation: put its CRL in \(configuration.certsDirectory)/crl"
+            )
         }
         let router = Router(context: LienThongContext.self)
         let metrics = ServerMetrics()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: DeadlineMiddleware(limit: .seconds(configuration.requestTimeoutSeconds)))
-        Routes(service: service, registry: registry, blobs: service.blobs, restoreNeeds: restoreNeeds,
-               maxUploadBytes: configuration.maxUploadBytes,
-               timeStampAuthority: builtinTSA,
-               verification: VerificationService(settings: settings, fetcher: fetcher, blobs: service.blobs,
-                                                 gate: VerificationGate()),
-               metrics: metrics, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst),
-               clientCertificates: clientCertificates)
-            .register(on: router)
+        Routes(
+            service: service, registry: registry, blobs: service.blobs, restoreNeeds: restoreNeeds,
+            maxUploadBytes: configuration.maxUploadBytes,
+            timeStampAuthority: builtinTSA,
+            verification: VerificationService(
+                settings: settings, fetcher: fetcher, blobs: service.blobs,
+                gate: VerificationGate()),
+            metrics: metrics,
+            limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst),
+            clientCertificates: clientCertificates
+        )
+        .register(on: router)
         let configuration = self.configuration
-        let backfill = TimeStampBackfill(registry: registry, blobs: service.blobs, timeStamper: timeStamper,
-                                         interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
-        let identities = IdentityBackfill(service: service, interval: .seconds(configuration.timeStampRetrySeconds),
-                                          logger: logger)
+        let backfill = TimeStampBackfill(
+            registry: registry, blobs: service.blobs, timeStamper: timeStamper,
+            interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
+        let identities = IdentityBackfill(
+            service: service, interval: .seconds(configuration.timeStampRetrySeconds),
+            logger: logger)
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration()
         let http = HTTPServerBuilder.http1(
             configuration: .init(
@@ -93,14 +106,17 @@ public struct Daemon {
         return Application(
             router: router,
             server: try tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lienthongd"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "lienthongd"),
             services: [
                 ConfigurationReloader(file: configurationFile, live: settings, registry: registry, logger: logger),
                 identities,
             ]
                 + (configuration.timeStampFallback == .later ? [backfill] : []),
             onServerRunning: { channel in
-                logger.notice("lienthongd serving on \(scheme)://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+                logger.notice(
+                    "lienthongd serving on \(scheme)://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)"
+                )
             },
             logger: logger)
     }
@@ -111,7 +127,8 @@ public struct Daemon {
         let url = configuration.keyPassphraseURL
         if !FileManager.default.fileExists(atPath: url.path) {
             guard configuration.demo else {
-                throw ConfigurationError("no key passphrase at \(url.path): the signing keys are encrypted with it; set keyPassphraseFile")
+                throw ConfigurationError(
+                    "no key passphrase at \(url.path): the signing keys are encrypted with it; set keyPassphraseFile")
             }
             if let key = Self.encryptedKey(under: configuration.certsURL) {
                 throw ConfigurationError(
@@ -121,12 +138,16 @@ public struct Daemon {
             }
             var generator = SystemRandomNumberGenerator()
             let random = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
-            guard FileManager.default.createFile(atPath: url.path, contents: Data((random + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: url.path, contents: Data((random + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            else {
                 throw ConfigurationError("cannot write the key passphrase file \(url.path)")
             }
         }
         guard let text = try? String(contentsOf: url, encoding: .utf8),
-              let line = text.split(whereSeparator: \.isNewline).first.map(String.init), !line.isEmpty else {
+            let line = text.split(whereSeparator: \.isNewline).first.map(String.init), !line.isEmpty
+        else {
             throw ConfigurationError("the key passphrase file \(url.path) is empty or unreadable")
         }
         return line
@@ -159,17 +180,22 @@ public struct Daemon {
 
     /// The built-in TSA, when its certificate and key exist; required when it is the configured one.
     private func loadTimeStampAuthority(passphrase: String) throws -> TimeStampAuthority? {
-        let certificate = configuration.tsaCertificateURL, key = configuration.tsaKeyURL
+        let certificate = configuration.tsaCertificateURL
+        let key = configuration.tsaKeyURL
         guard FileManager.default.fileExists(atPath: key.path) else {
             if configuration.timeStampAuthority == "builtin" {
-                throw ConfigurationError("the built-in time-stamping authority has no key at \(key.path): set tsaCertificate and tsaKey, or timeStampAuthority to an external TSA URL")
+                throw ConfigurationError(
+                    "the built-in time-stamping authority has no key at \(key.path): set tsaCertificate and tsaKey, or timeStampAuthority to an external TSA URL"
+                )
             }
             return nil
         }
         do {
-            return TimeStampAuthority(identity: try SigningIdentity.load(certificateChain: certificate, key: key, passphrase: passphrase))
+            return TimeStampAuthority(
+                identity: try SigningIdentity.load(certificateChain: certificate, key: key, passphrase: passphrase))
         } catch {
-            throw ConfigurationError("the built-in time-stamping authority cannot be loaded from \(certificate.path): \(error)")
+            throw ConfigurationError(
+                "the built-in time-stamping authority cannot be loaded from \(certificate.path): \(error)")
         }
     }
 }

@@ -72,7 +72,8 @@ public struct DaemonConfiguration: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case host, port, dataDirectory, certsDirectory, demo, maxUploadBytes, signingDigest, signingRSAPadding
         case holidaysFile, documentTypes, timeStampAuthority, tsaCertificate, tsaKey, ocspResponder
-        case timeStampFallback, timeStampRetrySeconds, ratioDefinitions, rateLimitPerSecond, rateLimitBurst, keyPassphraseFile
+        case timeStampFallback, timeStampRetrySeconds, ratioDefinitions, rateLimitPerSecond, rateLimitBurst,
+            keyPassphraseFile
         case idleTimeoutSeconds, requestTimeoutSeconds, tlsCertificate, tlsKey, tlsClientCA, logFormat, signerApproval
     }
 
@@ -86,21 +87,28 @@ public struct DaemonConfiguration: Codable, Sendable {
         demo = try c.decodeIfPresent(Bool.self, forKey: .demo) ?? defaults.demo
         maxUploadBytes = try c.decodeIfPresent(Int64.self, forKey: .maxUploadBytes) ?? defaults.maxUploadBytes
         signingDigest = try c.decodeIfPresent(DigestAlgorithm.self, forKey: .signingDigest) ?? defaults.signingDigest
-        signingRSAPadding = try c.decodeIfPresent(RSAPadding.self, forKey: .signingRSAPadding) ?? defaults.signingRSAPadding
+        signingRSAPadding =
+            try c.decodeIfPresent(RSAPadding.self, forKey: .signingRSAPadding) ?? defaults.signingRSAPadding
         holidaysFile = try c.decodeIfPresent(String.self, forKey: .holidaysFile) ?? defaults.holidaysFile
         documentTypes = try c.decodeIfPresent([DocumentType].self, forKey: .documentTypes) ?? defaults.documentTypes
-        timeStampAuthority = try c.decodeIfPresent(String.self, forKey: .timeStampAuthority) ?? defaults.timeStampAuthority
+        timeStampAuthority =
+            try c.decodeIfPresent(String.self, forKey: .timeStampAuthority) ?? defaults.timeStampAuthority
         tsaCertificate = try c.decodeIfPresent(String.self, forKey: .tsaCertificate)
         tsaKey = try c.decodeIfPresent(String.self, forKey: .tsaKey)
         ocspResponder = try c.decodeIfPresent(String.self, forKey: .ocspResponder)
-        timeStampFallback = try c.decodeIfPresent(TimeStampFallback.self, forKey: .timeStampFallback) ?? defaults.timeStampFallback
-        timeStampRetrySeconds = try c.decodeIfPresent(Int.self, forKey: .timeStampRetrySeconds) ?? defaults.timeStampRetrySeconds
-        ratioDefinitions = try c.decodeIfPresent(RatioDefinitions.self, forKey: .ratioDefinitions) ?? defaults.ratioDefinitions
-        rateLimitPerSecond = try c.decodeIfPresent(Double.self, forKey: .rateLimitPerSecond) ?? defaults.rateLimitPerSecond
+        timeStampFallback =
+            try c.decodeIfPresent(TimeStampFallback.self, forKey: .timeStampFallback) ?? defaults.timeStampFallback
+        timeStampRetrySeconds =
+            try c.decodeIfPresent(Int.self, forKey: .timeStampRetrySeconds) ?? defaults.timeStampRetrySeconds
+        ratioDefinitions =
+            try c.decodeIfPresent(RatioDefinitions.self, forKey: .ratioDefinitions) ?? defaults.ratioDefinitions
+        rateLimitPerSecond =
+            try c.decodeIfPresent(Double.self, forKey: .rateLimitPerSecond) ?? defaults.rateLimitPerSecond
         rateLimitBurst = try c.decodeIfPresent(Int.self, forKey: .rateLimitBurst) ?? defaults.rateLimitBurst
         keyPassphraseFile = try c.decodeIfPresent(String.self, forKey: .keyPassphraseFile)
         idleTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .idleTimeoutSeconds) ?? defaults.idleTimeoutSeconds
-        requestTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .requestTimeoutSeconds) ?? defaults.requestTimeoutSeconds
+        requestTimeoutSeconds =
+            try c.decodeIfPresent(Int.self, forKey: .requestTimeoutSeconds) ?? defaults.requestTimeoutSeconds
         tlsCertificate = try c.decodeIfPresent(String.self, forKey: .tlsCertificate)
         tlsKey = try c.decodeIfPresent(String.self, forKey: .tlsKey)
         tlsClientCA = try c.decodeIfPresent(String.self, forKey: .tlsClientCA)
@@ -128,9 +136,10 @@ public struct DaemonConfiguration: Codable, Sendable {
 
     /// The environment variable for each setting.
     static func variable(_ key: CodingKeys) -> String {
-        "LIENTHONG_" + key.stringValue
+        "LIENTHONG_"
+            + key.stringValue
             .replacing(/([a-z])([A-Z])/) { "\($0.1)_\($0.2)" }
-            .replacing(/([A-Z])([A-Z][a-z])/) { "\($0.1)_\($0.2)" } // an acronym ends: RSAPadding → RSA_Padding
+            .replacing(/([A-Z])([A-Z][a-z])/) { "\($0.1)_\($0.2)" }  // an acronym ends: RSAPadding → RSA_Padding
             .uppercased()
     }
 
@@ -148,7 +157,11 @@ public struct DaemonConfiguration: Codable, Sendable {
         port = try parsed(.port) { Int($0).flatMap { (0...65535).contains($0) ? $0 : nil } } ?? port
         dataDirectory = value(.dataDirectory) ?? dataDirectory
         certsDirectory = value(.certsDirectory) ?? certsDirectory
-        demo = try parsed(.demo) { ["1", "true", "yes"].contains($0.lowercased()) ? true : ["0", "false", "no"].contains($0.lowercased()) ? false : nil } ?? demo
+        demo =
+            try parsed(.demo) {
+                ["1", "true", "yes"].contains($0.lowercased())
+                    ? true : ["0", "false", "no"].contains($0.lowercased()) ? false : nil
+            } ?? demo
         maxUploadBytes = try parsed(.maxUploadBytes) { Int64($0).flatMap { $0 > 0 ? $0 : nil } } ?? maxUploadBytes
         signingDigest = try parsed(.signingDigest) { DigestAlgorithm(rawValue: $0) } ?? signingDigest
         signingRSAPadding = try parsed(.signingRSAPadding) { RSAPadding(rawValue: $0) } ?? signingRSAPadding
@@ -158,12 +171,16 @@ public struct DaemonConfiguration: Codable, Sendable {
         tsaKey = value(.tsaKey) ?? tsaKey
         ocspResponder = value(.ocspResponder) ?? ocspResponder
         timeStampFallback = try parsed(.timeStampFallback) { TimeStampFallback(rawValue: $0) } ?? timeStampFallback
-        timeStampRetrySeconds = try parsed(.timeStampRetrySeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? timeStampRetrySeconds
-        rateLimitPerSecond = try parsed(.rateLimitPerSecond) { Double($0).flatMap { $0 > 0 ? $0 : nil } } ?? rateLimitPerSecond
+        timeStampRetrySeconds =
+            try parsed(.timeStampRetrySeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? timeStampRetrySeconds
+        rateLimitPerSecond =
+            try parsed(.rateLimitPerSecond) { Double($0).flatMap { $0 > 0 ? $0 : nil } } ?? rateLimitPerSecond
         rateLimitBurst = try parsed(.rateLimitBurst) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? rateLimitBurst
         keyPassphraseFile = value(.keyPassphraseFile) ?? keyPassphraseFile
-        idleTimeoutSeconds = try parsed(.idleTimeoutSeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? idleTimeoutSeconds
-        requestTimeoutSeconds = try parsed(.requestTimeoutSeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? requestTimeoutSeconds
+        idleTimeoutSeconds =
+            try parsed(.idleTimeoutSeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? idleTimeoutSeconds
+        requestTimeoutSeconds =
+            try parsed(.requestTimeoutSeconds) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? requestTimeoutSeconds
         tlsCertificate = value(.tlsCertificate) ?? tlsCertificate
         tlsKey = value(.tlsKey) ?? tlsKey
         tlsClientCA = value(.tlsClientCA) ?? tlsClientCA
@@ -177,18 +194,25 @@ public struct DaemonConfiguration: Codable, Sendable {
         }
         if timeStampAuthority != "builtin" {
             guard let url = URL(string: timeStampAuthority), ["http", "https"].contains(url.scheme ?? "") else {
-                throw ConfigurationError("timeStampAuthority \"\(timeStampAuthority)\" is neither builtin nor an http(s) URL")
+                throw ConfigurationError(
+                    "timeStampAuthority \"\(timeStampAuthority)\" is neither builtin nor an http(s) URL")
             }
         }
         for key in [CodingKeys.documentTypes, .ratioDefinitions] where value(key) != nil {
-            throw ConfigurationError("\(Self.variable(key)) cannot be set from the environment; set \(key.stringValue) in the configuration file")
+            throw ConfigurationError(
+                "\(Self.variable(key)) cannot be set from the environment; set \(key.stringValue) in the configuration file"
+            )
         }
     }
 
     public var dataURL: URL { URL(fileURLWithPath: dataDirectory) }
-    var keyPassphraseURL: URL { keyPassphraseFile.map { URL(fileURLWithPath: $0) } ?? dataURL.appendingPathComponent("key-passphrase") }
+    var keyPassphraseURL: URL {
+        keyPassphraseFile.map { URL(fileURLWithPath: $0) } ?? dataURL.appendingPathComponent("key-passphrase")
+    }
     public var certsURL: URL { URL(fileURLWithPath: certsDirectory) }
-    var tsaCertificateURL: URL { tsaCertificate.map { URL(fileURLWithPath: $0) } ?? certsURL.appendingPathComponent("demo/tsa.pem") }
+    var tsaCertificateURL: URL {
+        tsaCertificate.map { URL(fileURLWithPath: $0) } ?? certsURL.appendingPathComponent("demo/tsa.pem")
+    }
     var tsaKeyURL: URL { tsaKey.map { URL(fileURLWithPath: $0) } ?? certsURL.appendingPathComponent("demo/tsa.key") }
 }
 
@@ -200,19 +224,22 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 /// A decoding error as one line: where in the JSON, and what was wrong there.
 func describe(_ error: any Error) -> String {
     func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.isEmpty ? "the document" : codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        codingPath.isEmpty
+            ? "the document"
+            : codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
     }
     switch error as? DecodingError {
     case .typeMismatch(let type, let context)?:
-        let expected = switch "\(type)" {
-        case "String": "a string"
-        case "Int", "Int64": "a whole number"
-        case "Bool": "true or false"
-        case let name where name.hasPrefix("Array"): "a list"
-        case let name where name.hasPrefix("Dictionary"): "an object"
-        case let name: name
-        }
+        let expected =
+            switch "\(type)" {
+            case "String": "a string"
+            case "Int", "Int64": "a whole number"
+            case "Bool": "true or false"
+            case let name where name.hasPrefix("Array"): "a list"
+            case let name where name.hasPrefix("Dictionary"): "an object"
+            case let name: name
+            }
         return "\(path(context.codingPath)) should be \(expected)"
     case .valueNotFound(_, let context)?:
         return "\(path(context.codingPath)) must not be null"

@@ -8,8 +8,9 @@ struct Directory: Sendable {
     let registry: Registry
 
     static func view(_ agency: AgencyRecord) -> AgencyView {
-        AgencyView(code: agency.code, name: agency.name, abbreviation: agency.abbreviation, parent: agency.parentCode,
-                   status: agency.isActive ? "active" : "retired", successor: agency.successorCode)
+        AgencyView(
+            code: agency.code, name: agency.name, abbreviation: agency.abbreviation, parent: agency.parentCode,
+            status: agency.isActive ? "active" : "retired", successor: agency.successorCode)
     }
 
     func list() throws -> [AgencyView] { try registry.agencies().map(Self.view) }
@@ -24,27 +25,33 @@ struct Directory: Sendable {
     /// Imports `code,name,abbreviation,parent` lines (a header first, UTF-8, BOM allowed), line by
     /// line: each is added, updated, unchanged or rejected with its reason; importing twice changes nothing.
     func importCSV(_ text: String, caller: UserRecord) throws -> [ImportLine] {
-        try requireAdmin(caller)
+        try Permissions(caller).require(.manageDirectory)
         let records = CSV.parse(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         guard let header = records.first?.fields.map({ $0.trimmingWhitespace().lowercased() }),
-              ["code", "name", "abbreviation", "parent"].allSatisfy(header.contains) else {
+            ["code", "name", "abbreviation", "parent"].allSatisfy(header.contains)
+        else {
             throw Problem.invalid("the CSV must start with the header code,name,abbreviation,parent")
         }
         let column = { (name: String) in header.firstIndex(of: name)! }
         return records.dropFirst().map { record in
-            let value = { (name: String) in record.fields.indices.contains(column(name)) ? record.fields[column(name)].trimmingWhitespace() : "" }
+            let value = { (name: String) in
+                record.fields.indices.contains(column(name)) ? record.fields[column(name)].trimmingWhitespace() : ""
+            }
             do {
                 let code = try AgencyCode(value("code"))
                 let name = try FieldLimit.issuerName.check(value("name"), required: true)
                 let abbreviation = try FieldLimit.agencyAbbreviation.check(value("abbreviation"), required: true)
                 let parent = value("parent").isEmpty ? nil : try AgencyCode(value("parent")).rawValue
-                let outcome = try registry.importAgency(code: code.rawValue, name: name, abbreviation: abbreviation, parentCode: parent, actor: caller.username)
+                let outcome = try registry.importAgency(
+                    code: code.rawValue, name: name, abbreviation: abbreviation, parentCode: parent,
+                    actor: caller.username)
                 return ImportLine(line: record.line, outcome: outcome.rawValue, code: code.rawValue, detail: name)
             } catch let error as DomainError {
                 return ImportLine(line: record.line, outcome: "rejected", code: nil, detail: error.description)
             } catch RegistryError.unknownAgency(let parent) {
-                return ImportLine(line: record.line, outcome: "rejected", code: value("code"),
-                                  detail: "the parent \(parent) is not in the directory: list parents before their children")
+                return ImportLine(
+                    line: record.line, outcome: "rejected", code: value("code"),
+                    detail: "the parent \(parent) is not in the directory: list parents before their children")
             } catch {
                 return ImportLine(line: record.line, outcome: "rejected", code: value("code"), detail: "\(error)")
             }
@@ -52,13 +59,14 @@ struct Directory: Sendable {
     }
 
     func retire(_ text: String, successor: String?, caller: UserRecord) throws -> AgencyView {
-        try requireAdmin(caller)
+        try Permissions(caller).require(.manageDirectory)
         do {
             let code = try AgencyCode(text).rawValue
             let next = try successor.map { try AgencyCode($0).rawValue }
             guard code != caller.agencyCode else {
-                throw Problem("would-lock-out", status: 409, title: "An administrator does not retire their own agency",
-                              detail: "\(code) is your own agency: an administrator of the agency above it retires it")
+                throw Problem(
+                    "would-lock-out", status: 409, title: "An administrator does not retire their own agency",
+                    detail: "\(code) is your own agency: an administrator of the agency above it retires it")
             }
             guard next != code else {
                 throw Problem.invalid("an agency cannot succeed itself: name the agency that now answers for \(code)")
@@ -73,11 +81,6 @@ struct Directory: Sendable {
         }
     }
 
-    private func requireAdmin(_ caller: UserRecord) throws {
-        guard caller.role == .admin else {
-            throw Problem.forbidden("only an administrator changes the directory; \(caller.username) is a \(caller.role.rawValue)")
-        }
-    }
 }
 
 /// RFC 4180 records with the line each starts on: quoted fields may hold commas, quotes and newlines.
@@ -87,7 +90,8 @@ enum CSV {
         var fields: [String] = []
         var field = ""
         var quoted = false
-        var line = 1, recordLine = 1
+        var line = 1
+        var recordLine = 1
         var characters = text.makeIterator()
         var pending: Character? = nil
         func endRecord() {
@@ -101,7 +105,12 @@ enum CSV {
             if quoted {
                 if character == "\"" {
                     let next = characters.next()
-                    if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                    if next == "\"" {
+                        field.append("\"")
+                    } else {
+                        quoted = false
+                        pending = next
+                    }
                 } else {
                     if character == "\n" || character == "\r\n" { line += 1 }
                     field.append(character)
@@ -110,7 +119,9 @@ enum CSV {
             }
             switch character {
             case "\"": quoted = true
-            case ",": fields.append(field); field = ""
+            case ",":
+                fields.append(field)
+                field = ""
             case "\n", "\r\n", "\r":
                 endRecord()
                 line += 1

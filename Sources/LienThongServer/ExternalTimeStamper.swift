@@ -1,8 +1,9 @@
 import Foundation
+import LienThongCrypto
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import LienThongCrypto
 
 /// A time stamp could not be had: the send fails rather than go out without one.
 struct TimeStampUnavailable: Error, CustomStringConvertible {
@@ -23,13 +24,17 @@ struct ExternalTimeStamper: TimeStamper {
         do {
             let (answer, response) = try await URLSession.shared.data(for: request)
             guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
-                throw TimeStampUnavailable(description: "the TSA at \(url.absoluteString) answered HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+                throw TimeStampUnavailable(
+                    description:
+                        "the TSA at \(url.absoluteString) answered HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)"
+                )
             }
             body = answer
         } catch let error as TimeStampUnavailable {
             throw error
         } catch {
-            throw TimeStampUnavailable(description: "the TSA at \(url.absoluteString) cannot be reached (\(error.localizedDescription))")
+            throw TimeStampUnavailable(
+                description: "the TSA at \(url.absoluteString) cannot be reached (\(error.localizedDescription))")
         }
         do {
             return try TimeStampProtocol.token(fromResponse: body)

@@ -21,11 +21,14 @@ struct IdempotencyMiddleware: RouterMiddleware {
     static let header = HTTPField.Name("Idempotency-Key")!
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
 
-    func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response
+    ) async throws -> Response {
         guard request.method == .post, let key = request.headers[Self.header], request.uri.path != "/v1/files" else {
             return try await next(request, context)
         }
-        guard (1...255).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ (0x21..<0x7F).contains($0.value) }) else {
+        guard (1...255).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ (0x21..<0x7F).contains($0.value) })
+        else {
             throw Problem.invalid("the Idempotency-Key header is 1 to 255 visible ASCII characters, for example a UUID")
         }
         let caller = try context.requireCaller()
@@ -37,15 +40,18 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let idempotency = Idempotency(requestKey: requestKey, requestSHA256: hasher.finalizeHex())
 
         guard inFlight.claim(requestKey) else {
-            throw Problem("idempotency-key-in-flight", status: 409, title: "The same request is still being handled",
-                          detail: "a request with Idempotency-Key \(key) is in progress; wait for its answer, or retry in a moment")
+            throw Problem(
+                "idempotency-key-in-flight", status: 409, title: "The same request is still being handled",
+                detail:
+                    "a request with Idempotency-Key \(key) is in progress; wait for its answer, or retry in a moment")
         }
         defer { inFlight.release(requestKey) }
         if let stored = try registry.idempotentResponse(requestKey: requestKey) {
             try idempotency.requireSameRequest(as: stored.requestSHA256)
-            return Response(status: .init(code: stored.status),
-                            headers: [.contentType: stored.contentType, Self.replayedHeader: "true"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+            return Response(
+                status: .init(code: stored.status),
+                headers: [.contentType: stored.contentType, Self.replayedHeader: "true"],
+                body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
         }
         var request = request
         request.body = .init(buffer: body)
@@ -54,9 +60,11 @@ struct IdempotencyMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         guard (200..<300).contains(response.status.code) else { return response }
         let answer = try await Self.collect(response.body)
-        try registry.storeIdempotentResponse(IdempotentResponseRecord(
-            requestKey: requestKey, requestSHA256: idempotency.requestSHA256, status: response.status.code,
-            contentType: response.headers[.contentType] ?? "application/json", body: Data(buffer: answer), createdAt: Date()))
+        try registry.storeIdempotentResponse(
+            IdempotentResponseRecord(
+                requestKey: requestKey, requestSHA256: idempotency.requestSHA256, status: response.status.code,
+                contentType: response.headers[.contentType] ?? "application/json", body: Data(buffer: answer),
+                createdAt: Date()))
         response.body = .init(byteBuffer: answer)
         return response
     }
@@ -88,8 +96,10 @@ public struct Idempotency: Sendable {
 
     func requireSameRequest(as stored: String?) throws {
         guard stored == requestSHA256 else {
-            throw Problem("idempotency-key-reused", status: 422, title: "Idempotency-Key used for another request",
-                          detail: "this Idempotency-Key was already used for a different request; send a new key with a new request")
+            throw Problem(
+                "idempotency-key-reused", status: 422, title: "Idempotency-Key used for another request",
+                detail:
+                    "this Idempotency-Key was already used for a different request; send a new key with a new request")
         }
     }
 }

@@ -66,7 +66,8 @@ extension DocumentService {
                 guard let issuer = try registry.agency(document.issuerCode) else { continue }
                 let seal = try keys.seal(of: issuer)
                 try await sealDocumentIdentity(
-                    of: document, files: registry.files(of: document.id), deliveries: registry.deliveries(of: document.id),
+                    of: document, files: registry.files(of: document.id),
+                    deliveries: registry.deliveries(of: document.id),
                     seal: seal, evidence: try await evidence.evidence(for: [seal]), stamper: timeStamper)
                 sealed += 1
             } catch {
@@ -81,7 +82,7 @@ extension DocumentService {
 
     /// `GET /v1/documents/{id}/identity[/signature]`: for those who may read the document.
     public func sealedIdentity(_ id: String, caller: UserRecord) throws -> SealedIdentityRecord {
-        try Self.requireReader(caller)
+        try Permissions(caller).require(.readDocuments)
         _ = try accessibleDocument(id, agency: caller.agencyCode)
         guard let record = try registry.sealedIdentity(of: id) else {
             throw Problem.notFound("the identity of document \(id) is not sealed yet; try again in a minute")

@@ -29,7 +29,8 @@ struct Settings: Sendable {
     private static func calendar(_ path: String) throws -> WorkingDayCalendar {
         guard FileManager.default.fileExists(atPath: path) else { return WorkingDayCalendar(overrides: .none) }
         do {
-            return WorkingDayCalendar(overrides: try HolidayOverrides(json: Data(contentsOf: URL(fileURLWithPath: path))))
+            return WorkingDayCalendar(
+                overrides: try HolidayOverrides(json: Data(contentsOf: URL(fileURLWithPath: path))))
         } catch {
             throw ConfigurationError("\(path): \(error)")
         }
@@ -58,16 +59,25 @@ struct ConfigurationReloader: Service {
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: UnixSignal.sighup).cancelOnGracefulShutdown() {
             do {
-                let configuration = try DaemonConfiguration.load(file: file, environment: ProcessInfo.processInfo.environment)
+                let configuration = try DaemonConfiguration.load(
+                    file: file, environment: ProcessInfo.processInfo.environment)
                 let settings = try Settings.load(configuration)
                 live.replace(with: settings)
-                try registry.recordAudit(actor: "lienthongd", action: "configuration.reloaded",
-                                         detail: "\(settings.trust.anchors.count) trust anchors, \(settings.crls.crls.count) CRLs, \(settings.types.types.count) document types")
-                logger.notice("configuration reloaded on SIGHUP", metadata: [
-                    "anchors": "\(settings.trust.anchors.count)", "crls": "\(settings.crls.crls.count)", "types": "\(settings.types.types.count)",
-                ])
+                try registry.recordAudit(
+                    actor: "lienthongd", action: "configuration.reloaded",
+                    detail:
+                        "\(settings.trust.anchors.count) trust anchors, \(settings.crls.crls.count) CRLs, \(settings.types.types.count) document types"
+                )
+                logger.notice(
+                    "configuration reloaded on SIGHUP",
+                    metadata: [
+                        "anchors": "\(settings.trust.anchors.count)", "crls": "\(settings.crls.crls.count)",
+                        "types": "\(settings.types.types.count)",
+                    ])
             } catch {
-                logger.error("configuration NOT reloaded on SIGHUP; the running settings stay as they were", metadata: ["reason": "\(error)"])
+                logger.error(
+                    "configuration NOT reloaded on SIGHUP; the running settings stay as they were",
+                    metadata: ["reason": "\(error)"])
             }
         }
     }

@@ -29,24 +29,30 @@ struct Maintenance {
         let manager = FileManager.default
         if manager.fileExists(atPath: path) {
             guard (try? manager.contentsOfDirectory(atPath: path))?.isEmpty == true else {
-                throw Problem("backup-directory-not-empty", status: 409, title: "The backup directory is not empty",
-                              detail: "\(path) exists and is not an empty directory; choose a new one so that no backup is overwritten")
+                throw Problem(
+                    "backup-directory-not-empty", status: 409, title: "The backup directory is not empty",
+                    detail:
+                        "\(path) exists and is not an empty directory; choose a new one so that no backup is overwritten"
+                )
             }
         }
         let createdAt = Date()
         do {
-            try manager.createDirectory(at: directory.appendingPathComponent("blobs"), withIntermediateDirectories: true)
+            try manager.createDirectory(
+                at: directory.appendingPathComponent("blobs"), withIntermediateDirectories: true)
             let copy = try registry.backup(to: directory.appendingPathComponent("registry.sqlite").path)
             let target = try BlobStore(root: directory.appendingPathComponent("blobs"))
             var bytes = copy.held.bytes
             for sha in copy.files {
                 let destination = target.url(for: sha)
-                try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try manager.createDirectory(
+                    at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
                 // A hard link where the file system allows it: the same immutable bytes, no copy.
                 if link(blobs.url(for: sha).path, destination.path) != 0 {
                     try manager.copyItem(at: blobs.url(for: sha), to: destination)
                 }
-                bytes += Int64((try manager.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value ?? 0)
+                bytes += Int64(
+                    (try manager.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value ?? 0)
             }
             // Without the passphrase the copy cannot sign: a restore needs it beside the registry.
             if let passphrase = restoreNeeds.passphraseFile {
@@ -60,23 +66,31 @@ struct Maintenance {
         } catch let problem as Problem {
             throw problem
         } catch {
-            throw Problem("backup-failed", status: 500, title: "The backup could not be made", detail: "writing \(path): \(error.localizedDescription)")
+            throw Problem(
+                "backup-failed", status: 500, title: "The backup could not be made",
+                detail: "writing \(path): \(error.localizedDescription)")
         }
     }
 
     /// Hashes every stored file and every signature the registry holds again, and checks the audit chain.
     func check() throws -> CheckReport {
         let held = try registry.checkHeldBlobs()
-        var problems = try held.changed.map { CheckReport.Problem(sha256: $0, kind: "changed", documents: try registry.documents(using: $0)) }
+        var problems = try held.changed.map {
+            CheckReport.Problem(sha256: $0, kind: "changed", documents: try registry.documents(using: $0))
+        }
         var bytes = held.bytes
         let files = try registry.blobHashes().sorted()
         for sha in files {
             let url = blobs.url(for: sha)
             let actual = try? Digest.sha256(of: url)
             if actual != sha {
-                problems.append(CheckReport.Problem(sha256: sha, kind: actual == nil ? "missing" : "changed", documents: try registry.documents(using: sha)))
+                problems.append(
+                    CheckReport.Problem(
+                        sha256: sha, kind: actual == nil ? "missing" : "changed",
+                        documents: try registry.documents(using: sha)))
             }
-            bytes += Int64((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0)
+            bytes += Int64(
+                (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0)
         }
         let (rows, rowProblems) = try registry.checkRowSeals()
         return CheckReport(
@@ -90,6 +104,7 @@ struct Maintenance {
     /// The whole audit chain checked, as the API says it.
     func auditCheck() throws -> AuditCheck {
         let audit = try registry.verifyAudit()
-        return AuditCheck(entries: audit.entries, headHash: audit.headHash, firstBroken: audit.firstBroken, problem: audit.problem)
+        return AuditCheck(
+            entries: audit.entries, headHash: audit.headHash, firstBroken: audit.firstBroken, problem: audit.problem)
     }
 }

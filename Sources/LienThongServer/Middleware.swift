@@ -12,16 +12,22 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let registry: Registry
     let clientCertificates: ClientCertificates?
 
-    func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization] {
             guard header.hasPrefix("Bearer ") else { throw Problem.unauthenticated }
             let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-            guard !token.isEmpty, token.utf8.count <= 200, let user = try registry.user(tokenSHA256: Tokens.hash(token), at: Date()) else {
+            guard !token.isEmpty, token.utf8.count <= 200,
+                let user = try registry.user(tokenSHA256: Tokens.hash(token), at: Date())
+            else {
                 throw Problem.unauthenticated
             }
             context.caller = user
-        } else if let clientCertificates, let user = try await clientCertificates.user(on: context.channel, registry: registry) {
+        } else if let clientCertificates,
+            let user = try await clientCertificates.user(on: context.channel, registry: registry)
+        {
             context.caller = user
         } else {
             throw Problem.unauthenticated
@@ -32,21 +38,33 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
 /// Turns every error into `application/problem+json`; nothing else ever reaches a client.
 struct ProblemMiddleware: RouterMiddleware {
-    func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response
         } catch let error as HTTPError {
-            let problem: Problem = switch error.status {
-            case .notFound: .notFound("no such route: \(request.method) \(request.uri.path); see README.md for the API")
-            case .methodNotAllowed: Problem("method-not-allowed", status: 405, title: "Method not allowed",
-                                            detail: "\(request.method) is not allowed on \(request.uri.path)")
-            case .contentTooLarge: Problem("body-too-large", status: 413, title: "Body too large",
-                                           detail: "JSON bodies are limited to \(context.maxUploadSize) bytes; upload files with POST /v1/files")
-            default: Problem("http-\(error.status.code)", status: error.status.code, title: error.status.reasonPhrase,
-                             detail: error.body ?? error.status.reasonPhrase)
-            }
+            let problem: Problem =
+                switch error.status {
+                case .notFound:
+                    .notFound("no such route: \(request.method) \(request.uri.path); see README.md for the API")
+                case .methodNotAllowed:
+                    Problem(
+                        "method-not-allowed", status: 405, title: "Method not allowed",
+                        detail: "\(request.method) is not allowed on \(request.uri.path)")
+                case .contentTooLarge:
+                    Problem(
+                        "body-too-large", status: 413, title: "Body too large",
+                        detail:
+                            "JSON bodies are limited to \(context.maxUploadSize) bytes; upload files with POST /v1/files"
+                    )
+                default:
+                    Problem(
+                        "http-\(error.status.code)", status: error.status.code, title: error.status.reasonPhrase,
+                        detail: error.body ?? error.status.reasonPhrase)
+                }
             return problem.response
         } catch {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
@@ -71,7 +89,9 @@ extension Problem {
 struct DeadlineMiddleware: RouterMiddleware {
     let limit: Duration
 
-    func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         context.deadline = .now + limit
         return try await next(request, context)

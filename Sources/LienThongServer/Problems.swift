@@ -12,22 +12,30 @@ extension Problem {
         case .secretDocument:
             Problem("secret-document", status: 422, title: "Secret documents are refused", detail: error.description)
         case .transitionNotAllowed:
-            Problem("status-transition-not-allowed", status: 409, title: "This status change is not allowed", detail: error.description)
+            Problem(
+                "status-transition-not-allowed", status: 409, title: "This status change is not allowed",
+                detail: error.description)
         case .tooLong:
-            Problem("field-too-long", status: 422, title: "A field is longer than Decree 30 allows", detail: error.description)
+            Problem(
+                "field-too-long", status: 422, title: "A field is longer than Decree 30 allows",
+                detail: error.description)
         case .invalid, .missing:
             Problem("invalid-field", status: 422, title: "A field is not valid", detail: error.description)
         }
     }
 
     static func unknownAgency(_ code: String) -> Problem {
-        Problem("unknown-agency", status: 422, title: "Unknown agency",
-                detail: "no agency has the code \(code); `lienthong agencies` lists the directory")
+        Problem(
+            "unknown-agency", status: 422, title: "Unknown agency",
+            detail: "no agency has the code \(code); `lienthong agencies` lists the directory")
     }
 
     static func retiredAgency(_ code: String, name: String) -> Problem {
-        Problem("retired-agency", status: 422, title: "Retired agency",
-                detail: "\(name) (\(code)) no longer exists and the directory names no successor; address the document to the agency that took over its duties, or have an administrator record it with `lienthong agencies retire \(code) --successor CODE`")
+        Problem(
+            "retired-agency", status: 422, title: "Retired agency",
+            detail:
+                "\(name) (\(code)) no longer exists and the directory names no successor; address the document to the agency that took over its duties, or have an administrator record it with `lienthong agencies retire \(code) --successor CODE`"
+        )
     }
 
     static let unauthenticated = Problem(
@@ -48,13 +56,15 @@ extension Problem {
     }
 
     static func tooLarge(limit: Int64) -> Problem {
-        Problem("file-too-large", status: 413, title: "File too large",
-                detail: "files are limited to \(limit) bytes on this server (setting maxUploadBytes)")
+        Problem(
+            "file-too-large", status: 413, title: "File too large",
+            detail: "files are limited to \(limit) bytes on this server (setting maxUploadBytes)")
     }
 
     static func fileNotUploaded(_ sha256: String) -> Problem {
-        Problem("file-not-uploaded", status: 422, title: "File not uploaded",
-                detail: "no file with SHA-256 \(sha256) was uploaded by your agency; upload it with POST /v1/files first")
+        Problem(
+            "file-not-uploaded", status: 422, title: "File not uploaded",
+            detail: "no file with SHA-256 \(sha256) was uploaded by your agency; upload it with POST /v1/files first")
     }
 
     static func signing(_ detail: String) -> Problem {

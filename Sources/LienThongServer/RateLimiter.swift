@@ -26,7 +26,9 @@ final class RateLimiter: Sendable {
         buckets.withLock { buckets in
             if buckets.count > 10_000 {
                 // Forget callers whose bucket has refilled: they lose nothing.
-                buckets = buckets.filter { Double(($0.value.updated.duration(to: now)).components.seconds) * rate + $0.value.tokens < burst }
+                buckets = buckets.filter {
+                    Double(($0.value.updated.duration(to: now)).components.seconds) * rate + $0.value.tokens < burst
+                }
             }
             var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
             let elapsed = bucket.updated.duration(to: now)
@@ -47,14 +49,19 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limiter: RateLimiter
     var byAddress = false
 
-    func handle(_ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response
+    ) async throws -> Response {
         let address = "address:\(context.remoteAddress?.ipAddress ?? "unknown")"
         let key = byAddress ? address : context.caller.map { "user:\($0.username)" } ?? address
         if let wait = limiter.take(key) {
             let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
-            var response = Problem("too-many-requests", status: 429, title: "Too many requests",
-                                   detail: "more than \(Int(limiter.rate)) requests a second (bursts of \(Int(limiter.burst))); wait \(seconds) s and try again")
-                .response
+            var response = Problem(
+                "too-many-requests", status: 429, title: "Too many requests",
+                detail:
+                    "more than \(Int(limiter.rate)) requests a second (bursts of \(Int(limiter.burst))); wait \(seconds) s and try again"
+            )
+            .response
             response.headers[HTTPField.Name("Retry-After")!] = String(seconds)
             return response
         }

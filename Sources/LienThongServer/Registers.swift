@@ -17,7 +17,7 @@ extension DocumentService {
 
     /// - Parameter agency: the caller's own when nil; or an agency under it.
     public func register(outgoing: Bool, year: Int, agency code: String? = nil, caller: UserRecord) throws -> Register {
-        try Self.requireReader(caller)
+        try Permissions(caller).require(.readDocuments)
         guard (2000...2100).contains(year) else { throw Problem.invalid("year \(year) is out of range (2000–2100)") }
         let agency = try Self.agencyInView(code, of: caller, in: registry.agencies())
         let day = { (date: Date) in String(VietnamTime.iso8601(date).prefix(10)) }
@@ -25,32 +25,51 @@ extension DocumentService {
         if outgoing {
             rows = try registry.outgoingRegister(issuer: agency.code, year: year).map { document, deliveries in
                 let paper = document.medium == .paper
-                return [Self.numberAndSymbol(document), day(document.issuedAt), "\(document.typeName): \(document.subject)",
-                        [document.authorityPrefix, document.signerPosition, document.signerName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "),
-                        paper ? document.paperRecipients ?? "" : deliveries.map(\.recipientName).joined(separator: "; "), document.createdBy,
-                        paper ? "" : String(deliveries.count), day(document.issuedAt), paper ? "giấy" : "điện tử (LienThong)",
-                        [Self.seriesNote(document.register), document.notes].compactMap { $0 }.joined(separator: "; ")]
+                return [
+                    Self.numberAndSymbol(document), day(document.issuedAt), "\(document.typeName): \(document.subject)",
+                    [document.authorityPrefix, document.signerPosition, document.signerName].compactMap { $0 }.filter {
+                        !$0.isEmpty
+                    }.joined(separator: " "),
+                    paper ? document.paperRecipients ?? "" : deliveries.map(\.recipientName).joined(separator: "; "),
+                    document.createdBy,
+                    paper ? "" : String(deliveries.count), day(document.issuedAt),
+                    paper ? "giấy" : "điện tử (LienThong)",
+                    [Self.seriesNote(document.register), document.notes].compactMap { $0 }.joined(separator: "; "),
+                ]
             }
         } else {
-            let electronic = try registry.incomingRegister(recipient: agency.code, year: year).map { document, delivery, events in
+            let electronic = try registry.incomingRegister(recipient: agency.code, year: year).map {
+                document, delivery, events in
                 let arrived = events.first { $0.status == DeliveryStatus.arrived.code }?.at ?? delivery.updatedAt
                 let assigned = events.last { $0.status == DeliveryStatus.assigned.code }
-                return (delivery.arrivalNumber ?? 0, [
-                    day(arrived), delivery.arrivalNumber.map(String.init) ?? "", document.issuerName, Self.numberAndSymbol(document),
-                    day(document.issuedAt), "\(document.typeName): \(document.subject)", delivery.assignee ?? "",
-                    assigned.map { day($0.at) } ?? "", assigned?.actor ?? "", DeliveryStatus(rawValue: delivery.status)?.description ?? ""])
+                return (
+                    delivery.arrivalNumber ?? 0,
+                    [
+                        day(arrived), delivery.arrivalNumber.map(String.init) ?? "", document.issuerName,
+                        Self.numberAndSymbol(document),
+                        day(document.issuedAt), "\(document.typeName): \(document.subject)", delivery.assignee ?? "",
+                        assigned.map { day($0.at) } ?? "", assigned?.actor ?? "",
+                        DeliveryStatus(rawValue: delivery.status)?.description ?? "",
+                    ]
+                )
             }
             let paper = try registry.paperArrivals(recipient: agency.code, year: year).map { arrival in
-                (arrival.arrivalNumber, [
-                    day(arrival.receivedAt), String(arrival.arrivalNumber), arrival.senderName, arrival.numberAndSymbol, arrival.issuedOn,
-                    "\(arrival.typeName): \(arrival.subject)", arrival.assignee ?? "", "", "",
-                    ["giấy", arrival.notes].compactMap { $0 }.joined(separator: "; ")])
+                (
+                    arrival.arrivalNumber,
+                    [
+                        day(arrival.receivedAt), String(arrival.arrivalNumber), arrival.senderName,
+                        arrival.numberAndSymbol, arrival.issuedOn,
+                        "\(arrival.typeName): \(arrival.subject)", arrival.assignee ?? "", "", "",
+                        ["giấy", arrival.notes].compactMap { $0 }.joined(separator: "; "),
+                    ]
+                )
             }
             // One series of arrival numbers for paper and electronic documents.
             rows = (electronic + paper).sorted { $0.0 < $1.0 }.map(\.1)
         }
-        return Register(kind: outgoing ? "out" : "in", agency: AgencyRef(code: agency.code, name: agency.name), year: year,
-                        columns: outgoing ? Self.outgoingColumns : Self.incomingColumns, rows: rows)
+        return Register(
+            kind: outgoing ? "out" : "in", agency: AgencyRef(code: agency.code, name: agency.name), year: year,
+            columns: outgoing ? Self.outgoingColumns : Self.incomingColumns, rows: rows)
     }
 
     /// Which series a number is from, when it is not the main one.

@@ -1,7 +1,7 @@
 import Hummingbird
-import NIOCore
 import LienThongAPI
 import LienThongRegistry
+import NIOCore
 
 /// Per-request state: who is calling, once the token has been checked.
 public struct LienThongContext: RequestContext, RemoteAddressRequestContext {
@@ -34,8 +34,10 @@ public struct LienThongContext: RequestContext, RemoteAddressRequestContext {
         var size: Int64 = 0
         for try await chunk in request.body {
             if let deadline, ContinuousClock.now > deadline {
-                throw Problem("request-timeout", status: 408, title: "Request took too long",
-                              detail: "the body did not arrive in time; send it again on a faster connection, or in smaller parts")
+                throw Problem(
+                    "request-timeout", status: 408, title: "Request took too long",
+                    detail: "the body did not arrive in time; send it again on a faster connection, or in smaller parts"
+                )
             }
             size += Int64(chunk.readableBytes)
             guard size <= limit else { throw Problem.tooLarge(limit: limit) }

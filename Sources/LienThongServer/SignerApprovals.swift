@@ -13,33 +13,36 @@ struct SignerApprovals {
     let now: @Sendable () -> Date
 
     func grant(_ request: ApprovalRequest, caller: UserRecord) throws -> ApprovalView {
-        guard caller.role == .signer else {
-            throw Problem.forbidden("only a signer approves what their own key signs; \(caller.username) is a \(caller.role.rawValue)")
-        }
+        try Permissions(caller).require(.approve)
         guard caller.certificatePath != nil else {
-            throw Problem("no-signing-key", status: 409, title: "No signing key",
-                          detail: "\(caller.username) has no signing certificate and key; ask the administrator to issue them")
+            throw Problem(
+                "no-signing-key", status: 409, title: "No signing key",
+                detail: "\(caller.username) has no signing certificate and key; ask the administrator to issue them")
         }
         let sha = request.sha256.lowercased()
         guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
-            throw Problem.invalid("\(request.sha256) is not a SHA-256 (64 hexadecimal characters); `lienthong approve FILE` computes it")
+            throw Problem.invalid(
+                "\(request.sha256) is not a SHA-256 (64 hexadecimal characters); `lienthong approve FILE` computes it")
         }
         let hours = request.validForHours ?? 24
-        guard (1...720).contains(hours) else { throw Problem.invalid("validForHours is how long the clerk has to send it, from 1 to 720") }
+        guard (1...720).contains(hours) else {
+            throw Problem.invalid("validForHours is how long the clerk has to send it, from 1 to 720")
+        }
         let note: String?
-        do { note = try request.note.map { try FieldLimit.notes.check($0) } } catch let error as DomainError { throw Problem.domain(error) }
+        do { note = try request.note.map { try FieldLimit.notes.check($0) } } catch let error as DomainError {
+            throw Problem.domain(error)
+        }
         let created = now()
-        let approval = SignerApprovalRecord(id: UUID().uuidString.lowercased(), agencyCode: caller.agencyCode, signerUsername: caller.username,
-                                            sha256: sha, note: note, createdAt: created, expiresAt: created.addingTimeInterval(Double(hours) * 3600))
+        let approval = SignerApprovalRecord(
+            id: UUID().uuidString.lowercased(), agencyCode: caller.agencyCode, signerUsername: caller.username,
+            sha256: sha, note: note, createdAt: created, expiresAt: created.addingTimeInterval(Double(hours) * 3600))
         try registry.grantApproval(approval)
         return view(approval, signer: caller)
     }
 
     /// The agency's approvals that can still be used, for its clerks and signers.
     func open(caller: UserRecord) throws -> [ApprovalView] {
-        guard [.clerk, .signer].contains(caller.role) else {
-            throw Problem.forbidden("approvals are for the agency's clerks and signers; \(caller.username) is a \(caller.role.rawValue)")
-        }
+        try Permissions(caller).require(.useApprovals)
         return try registry.openApprovals(agency: caller.agencyCode, at: now()).map {
             view($0, signer: try registry.user($0.signerUsername))
         }
@@ -51,52 +54,81 @@ struct SignerApprovals {
             throw Problem.notFound("you have no approval \(id); `lienthong approvals` lists your agency's")
         }
         if let reason = approval.unusable(at: now()) {
-            throw Problem("approval-unusable", status: 409, title: "The approval cannot be withdrawn", detail: "approval \(id): \(reason)")
+            throw Problem(
+                "approval-unusable", status: 409, title: "The approval cannot be withdrawn",
+                detail: "approval \(id): \(reason)")
         }
         guard let withdrawn = try registry.withdrawApproval(approval.id, actor: caller.username, at: now()) else {
-            throw Problem("approval-unusable", status: 409, title: "The approval cannot be withdrawn",
-                          detail: "approval \(id) was used a moment ago")
+            throw Problem(
+                "approval-unusable", status: 409, title: "The approval cannot be withdrawn",
+                detail: "approval \(id) was used a moment ago")
         }
         return view(withdrawn, signer: caller)
     }
 
     /// The signer whose key signs `mainFile` for a clerk of `agency`: the approval's, checked
     /// against everything it promises, or without one, when the policy allows, the one named.
-    func signer(for request: SendRequest, mainFile: String, agency: AgencyRecord, required: Bool,
-                named: (String?) throws -> UserRecord) throws -> (UserRecord, SignerApprovalRecord?) {
+    func signer(
+        for request: SendRequest, mainFile: String, agency: AgencyRecord, required: Bool,
+        named: (String?) throws -> UserRecord
+    ) throws -> (UserRecord, SignerApprovalRecord?) {
         guard let id = request.approval else {
             guard !required else {
-                throw Problem("approval-required", status: 422, title: "The signer has not approved this document",
-                              detail: "a signer's key signs only what the signer approved: ask the signer to approve the main document (`lienthong approve FILE`; its SHA-256 is \(mainFile)), then send with --approval ID")
+                throw Problem(
+                    "approval-required", status: 422, title: "The signer has not approved this document",
+                    detail:
+                        "a signer's key signs only what the signer approved: ask the signer to approve the main document (`lienthong approve FILE`; its SHA-256 is \(mainFile)), then send with --approval ID"
+                )
             }
             return (try named(request.signer), nil)
         }
-        let unknown = Problem.domain(.invalid(field: "approval", value: id, rule: "no approval of \(agency.name) has this id; `lienthong approvals` lists the open ones"))
-        guard UUID(uuidString: id) != nil, let approval = try registry.approval(id.lowercased()), approval.agencyCode == agency.code else {
+        let unknown = Problem.domain(
+            .invalid(
+                field: "approval", value: id,
+                rule: "no approval of \(agency.name) has this id; `lienthong approvals` lists the open ones"))
+        guard UUID(uuidString: id) != nil, let approval = try registry.approval(id.lowercased()),
+            approval.agencyCode == agency.code
+        else {
             throw unknown
         }
         if let reason = approval.unusable(at: now()) {
-            throw Problem("approval-unusable", status: 409, title: "The approval cannot be used",
-                          detail: "approval \(approval.id) by \(approval.signerUsername): \(reason); ask the signer to approve the document again")
+            throw Problem(
+                "approval-unusable", status: 409, title: "The approval cannot be used",
+                detail:
+                    "approval \(approval.id) by \(approval.signerUsername): \(reason); ask the signer to approve the document again"
+            )
         }
         guard approval.sha256 == mainFile else {
-            throw Problem("approval-mismatch", status: 422, title: "The signer approved other bytes",
-                          detail: "approval \(approval.id) by \(approval.signerUsername) is for the file with SHA-256 \(approval.sha256), but the main document's is \(mainFile); the signer approves the exact file that is sent first")
+            throw Problem(
+                "approval-mismatch", status: 422, title: "The signer approved other bytes",
+                detail:
+                    "approval \(approval.id) by \(approval.signerUsername) is for the file with SHA-256 \(approval.sha256), but the main document's is \(mainFile); the signer approves the exact file that is sent first"
+            )
         }
         if let named = request.signer, named != approval.signerUsername {
-            throw Problem.domain(.invalid(field: "signer", value: named, rule: "the approval is \(approval.signerUsername)'s; leave signer out or name them"))
+            throw Problem.domain(
+                .invalid(
+                    field: "signer", value: named,
+                    rule: "the approval is \(approval.signerUsername)'s; leave signer out or name them"))
         }
-        guard let signer = try registry.user(approval.signerUsername), signer.role == .signer, signer.accessRevokedAt == nil else {
-            throw Problem("approval-unusable", status: 409, title: "The approval cannot be used",
-                          detail: "\(approval.signerUsername), who approved it, no longer signs for \(agency.name)")
+        guard let signer = try registry.user(approval.signerUsername), Permissions(signer).allows(.approve),
+            signer.accessRevokedAt == nil
+        else {
+            throw Problem(
+                "approval-unusable", status: 409, title: "The approval cannot be used",
+                detail: "\(approval.signerUsername), who approved it, no longer signs for \(agency.name)")
         }
         return (signer, approval)
     }
 
     private func view(_ approval: SignerApprovalRecord, signer: UserRecord?) -> ApprovalView {
-        let status = approval.documentID != nil ? "used" : approval.withdrawnAt != nil ? "withdrawn" : approval.expiresAt <= now() ? "expired" : "open"
-        return ApprovalView(id: approval.id, sha256: approval.sha256, signer: approval.signerUsername, signerName: signer?.fullName ?? "",
-                            note: approval.note, createdAt: approval.createdAt, expiresAt: approval.expiresAt, status: status,
-                            documentID: approval.documentID)
+        let status =
+            approval.documentID != nil
+            ? "used" : approval.withdrawnAt != nil ? "withdrawn" : approval.expiresAt <= now() ? "expired" : "open"
+        return ApprovalView(
+            id: approval.id, sha256: approval.sha256, signer: approval.signerUsername,
+            signerName: signer?.fullName ?? "",
+            note: approval.note, createdAt: approval.createdAt, expiresAt: approval.expiresAt, status: status,
+            documentID: approval.documentID)
     }
 }

@@ -23,14 +23,17 @@ struct SigningEvidence: Sendable {
             let suspended = statuses.contains { $0.status == .suspended && ($0.revokedAt ?? .distantPast) <= now }
             switch check.subIndication {
             case .revoked?:
-                throw Problem("certificate-revoked", status: 422, title: "Signing certificate revoked",
-                              detail: "cannot sign with the certificate of \(identity.certificate): \(check.detail)")
+                throw Problem(
+                    "certificate-revoked", status: 422, title: "Signing certificate revoked",
+                    detail: "cannot sign with the certificate of \(identity.certificate): \(check.detail)")
             case .some where suspended:
-                throw Problem("certificate-suspended", status: 422, title: "Signing certificate suspended",
-                              detail: "cannot sign with the certificate of \(identity.certificate) while its CA holds "
-                                + "it: \(check.detail); ask the CA to lift the hold, or sign with another certificate")
+                throw Problem(
+                    "certificate-suspended", status: 422, title: "Signing certificate suspended",
+                    detail: "cannot sign with the certificate of \(identity.certificate) while its CA holds "
+                        + "it: \(check.detail); ask the CA to lift the hold, or sign with another certificate")
             case .some:
-                logger.warning("signature will carry no complete revocation evidence", metadata: ["detail": "\(check.detail)"])
+                logger.warning(
+                    "signature will carry no complete revocation evidence", metadata: ["detail": "\(check.detail)"])
             case nil:
                 break
             }

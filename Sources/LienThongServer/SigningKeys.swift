@@ -30,8 +30,9 @@ final class SigningKeys: Sendable {
     private func load(_ id: String, _ certificate: String, _ key: String, owner: String) throws -> SigningIdentity {
         if let cached = cache.withLock({ $0[id] }) { return cached }
         do {
-            let identity = try SigningIdentity.load(certificateChain: URL(fileURLWithPath: certificate), key: URL(fileURLWithPath: key),
-                                                    passphrase: passphrase)
+            let identity = try SigningIdentity.load(
+                certificateChain: URL(fileURLWithPath: certificate), key: URL(fileURLWithPath: key),
+                passphrase: passphrase)
             cache.withLock { $0[id] = identity }
             return identity
         } catch {

@@ -5,18 +5,20 @@ import LienThongRegistry
 
 /// The district's figures: counts and ratios for an agency, or the agencies under it, over a period.
 extension DocumentService {
-    public func stats(agency code: String?, subtree: Bool, from: String?, to: String?, by grouping: String?,
-                      caller: UserRecord) throws -> StatsReport {
-        guard caller.role != .admin else {
-            throw Problem.forbidden("the figures are for statisticians, clerks, signers and viewers; an administrator keeps the directory and users")
-        }
+    public func stats(
+        agency code: String?, subtree: Bool, from: String?, to: String?, by grouping: String?,
+        caller: UserRecord
+    ) throws -> StatsReport {
+        try Permissions(caller).require(.readFigures)
         let directory = try registry.agencies()
         let agency = try Self.agencyInView(code, of: caller, in: directory)
         let today = CivilDate.inVietnam(now())
         let start = try from.map { try Self.day($0, "from") } ?? CivilDate(year: today.year, month: 1, day: 1)!
         let end = try to.map { try Self.day($0, "to") } ?? today
         guard start <= end else { throw Problem.invalid("from (\(start)) is after to (\(end))") }
-        guard end.julianDayNumber - start.julianDayNumber <= 3660 else { throw Problem.invalid("a period is at most ten years") }
+        guard end.julianDayNumber - start.julianDayNumber <= 3660 else {
+            throw Problem.invalid("a period is at most ten years")
+        }
         guard let grouping = FigureGrouping(rawValue: grouping ?? "total") else {
             throw Problem.invalid("by is month or agency (or total, the default)")
         }
@@ -27,19 +29,28 @@ extension DocumentService {
         return StatsReport(
             agency: AgencyRef(code: agency.code, name: agency.name), subtree: subtree, agencyCount: agencies.count,
             from: start.description, to: end.description, by: grouping.rawValue, definitions: ratios,
-            rows: grouping == .total ? [] : rows.map { key, figures in
-                StatsRow(key: key, label: grouping == .agency ? names[key] : nil, figures: figures, ratios: ratios.ratios(figures))
-            },
+            rows: grouping == .total
+                ? []
+                : rows.map { key, figures in
+                    StatsRow(
+                        key: key, label: grouping == .agency ? names[key] : nil, figures: figures,
+                        ratios: ratios.ratios(figures))
+                },
             total: StatsRow(key: "total", label: nil, figures: total, ratios: ratios.ratios(total)))
     }
 
     /// The agency a caller asks about (its own when nil): itself or one under it, never a sibling's
     /// or a parent's, whose figures and registers are theirs to publish.
-    static func agencyInView(_ code: String?, of caller: UserRecord, in directory: [AgencyRecord]) throws -> AgencyRecord {
+    static func agencyInView(
+        _ code: String?, of caller: UserRecord, in directory: [AgencyRecord]
+    ) throws -> AgencyRecord {
         let requested = code.map { $0.trimmingWhitespace() } ?? caller.agencyCode
-        guard let agency = directory.first(where: { $0.code == requested }) else { throw Problem.unknownAgency(requested) }
+        guard let agency = directory.first(where: { $0.code == requested }) else {
+            throw Problem.unknownAgency(requested)
+        }
         guard subtree(of: caller.agencyCode, in: directory).contains(agency.code) else {
-            throw Problem.forbidden("\(agency.name) is not your agency or one under it; ask its own office for its figures and registers")
+            throw Problem.forbidden(
+                "\(agency.name) is not your agency or one under it; ask its own office for its figures and registers")
         }
         return agency
     }

@@ -13,7 +13,9 @@ enum TLSSetup {
     static func configuration(_ configuration: DaemonConfiguration, passphrase: String) throws -> TLSConfiguration? {
         guard let certificatePath = configuration.tlsCertificate, let keyPath = configuration.tlsKey else { return nil }
         do {
-            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map {
+                NIOSSLCertificateSource.certificate($0)
+            }
             let key = try NIOSSLPrivateKey(file: keyPath, format: .pem) { (setter: NIOSSLPassphraseSetter<[UInt8]>) in
                 setter(Array(passphrase.utf8))
             }
@@ -26,8 +28,9 @@ enum TLSSetup {
             }
             return tls
         } catch {
-            throw ConfigurationError("HTTPS cannot be set up from tlsCertificate \(certificatePath), tlsKey \(keyPath)"
-                                     + (configuration.tlsClientCA.map { " and tlsClientCA \($0)" } ?? "") + ": \(error)")
+            throw ConfigurationError(
+                "HTTPS cannot be set up from tlsCertificate \(certificatePath), tlsKey \(keyPath)"
+                    + (configuration.tlsClientCA.map { " and tlsClientCA \($0)" } ?? "") + ": \(error)")
         }
     }
 }
@@ -63,11 +66,16 @@ struct ClientCertificates: Sendable {
         let current = settings.current
         for authority in authorities {
             if let revoked = current.crls.revocationDate(of: certificate, issuedBy: authority, trust: current.trust) {
-                throw Problem("certificate-revoked", status: 401, title: "Client certificate revoked",
-                              detail: "the client certificate \(certificate) was revoked on \(VietnamTime.iso8601(revoked)); ask the administrator for a new one, or sign in with a token")
+                throw Problem(
+                    "certificate-revoked", status: 401, title: "Client certificate revoked",
+                    detail:
+                        "the client certificate \(certificate) was revoked on \(VietnamTime.iso8601(revoked)); ask the administrator for a new one, or sign in with a token"
+                )
             }
         }
-        guard let name = certificate.commonName, let user = try registry.user(name), user.accessRevokedAt == nil else { return nil }
+        guard let name = certificate.commonName, let user = try registry.user(name), user.accessRevokedAt == nil else {
+            return nil
+        }
         return user
     }
 }

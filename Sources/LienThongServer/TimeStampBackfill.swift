@@ -29,9 +29,11 @@ struct TimeStampBackfill: Service {
             for file in try registry.filesAwaitingTimeStamp() {
                 let stored = try blobs.bytes(of: file.signatureSHA256, heldBy: registry)
                 let stamped = try await DetachedSigner.addingTimeStamps(to: stored, timeStamper: timeStamper)
-                try registry.completeTimeStamp(documentID: file.documentID, position: file.position,
-                                               signature: BlobRecord(sha256: Digest.sha256(stamped), size: Int64(stamped.count),
-                                                                     createdAt: Date(), bytes: stamped))
+                try registry.completeTimeStamp(
+                    documentID: file.documentID, position: file.position,
+                    signature: BlobRecord(
+                        sha256: Digest.sha256(stamped), size: Int64(stamped.count),
+                        createdAt: Date(), bytes: stamped))
                 logger.info("time stamp added", metadata: ["document": "\(file.documentID)", "file": "\(file.name)"])
             }
         } catch {

@@ -13,8 +13,12 @@ struct Users {
         let agencies = try administered(by: caller)
         let username = request.username.trimmingWhitespace()
         guard (3...64).contains(username.count),
-              username.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0) }) else {
-            throw Problem.invalid("a username is 3 to 64 lowercase letters, digits, dots, hyphens or underscores, e.g. clerk.xa-na-son")
+            username.unicodeScalars.allSatisfy({
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0)
+            })
+        else {
+            throw Problem.invalid(
+                "a username is 3 to 64 lowercase letters, digits, dots, hyphens or underscores, e.g. clerk.xa-na-son")
         }
         guard let role = UserRole(rawValue: request.role) else {
             throw Problem.invalid("role is one of \(UserRole.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -23,13 +27,17 @@ struct Users {
             throw Problem.forbidden("\(request.agency) is not your agency or one under it")
         }
         guard try registry.user(username) == nil else {
-            throw Problem("user-exists", status: 409, title: "The user exists", detail: "\(username) already exists; issue a new token with `lienthong admin user token \(username)`")
+            throw Problem(
+                "user-exists", status: 409, title: "The user exists",
+                detail: "\(username) already exists; issue a new token with `lienthong admin user token \(username)`")
         }
         let user: UserRecord
         do {
-            user = UserRecord(username: username, fullName: try FieldLimit.signerName.check(request.fullName, required: true),
-                              position: try FieldLimit.signerPosition.check(request.position ?? ""), agencyCode: request.agency, role: role,
-                              certificatePath: nil, keyPath: nil)
+            user = UserRecord(
+                username: username, fullName: try FieldLimit.signerName.check(request.fullName, required: true),
+                position: try FieldLimit.signerPosition.check(request.position ?? ""), agencyCode: request.agency,
+                role: role,
+                certificatePath: nil, keyPath: nil)
         } catch {
             throw Problem.domain(error)
         }
@@ -44,8 +52,9 @@ struct Users {
         let user = try administeredUser(username, caller: caller)
         // The last administrator could otherwise lock everyone out of the directory and the users.
         guard user.username != caller.username else {
-            throw Problem("would-lock-out", status: 409, title: "An administrator does not revoke their own access",
-                          detail: "ask another administrator to revoke \(caller.username)'s access")
+            throw Problem(
+                "would-lock-out", status: 409, title: "An administrator does not revoke their own access",
+                detail: "ask another administrator to revoke \(caller.username)'s access")
         }
         return try registry.revokeTokens(of: user.username, actor: caller.username, at: now())
     }
@@ -53,11 +62,14 @@ struct Users {
     func list(caller: UserRecord) throws -> [UserView] {
         let at = now()
         return try registry.users(agencies: administered(by: caller)).map { user, tokens in
-            UserView(username: user.username, fullName: user.fullName, position: user.position, agency: user.agencyCode, role: user.role.rawValue,
-                     tokens: tokens.map {
-                         UserView.Token(id: String($0.sha256.prefix(12)), createdAt: $0.createdAt, expiresAt: $0.expiresAt,
-                                        status: $0.revokedAt != nil ? "revoked" : $0.isValid(at: at) ? "valid" : "expired")
-                     })
+            UserView(
+                username: user.username, fullName: user.fullName, position: user.position, agency: user.agencyCode,
+                role: user.role.rawValue,
+                tokens: tokens.map {
+                    UserView.Token(
+                        id: String($0.sha256.prefix(12)), createdAt: $0.createdAt, expiresAt: $0.expiresAt,
+                        status: $0.revokedAt != nil ? "revoked" : $0.isValid(at: at) ? "valid" : "expired")
+                })
         }
     }
 
@@ -66,17 +78,16 @@ struct Users {
         guard (1...730).contains(days) else { throw Problem.invalid("days is how long the token lives, from 1 to 730") }
         let token = Tokens.generate()
         let created = now()
-        let record = TokenRecord(sha256: Tokens.hash(token), username: user.username, createdAt: created,
-                                 expiresAt: created.addingTimeInterval(Double(days) * 86_400))
+        let record = TokenRecord(
+            sha256: Tokens.hash(token), username: user.username, createdAt: created,
+            expiresAt: created.addingTimeInterval(Double(days) * 86_400))
         try registry.addUser(newUser ? user : nil, token: record, actor: caller.username)
         return IssuedToken(username: user.username, token: token, expiresAt: record.expiresAt)
     }
 
     /// The agencies an administrator keeps: their own and those under it.
     private func administered(by caller: UserRecord) throws -> Set<String> {
-        guard caller.role == .admin else {
-            throw Problem.forbidden("only an administrator manages users; \(caller.username) is a \(caller.role.rawValue)")
-        }
+        try Permissions(caller).require(.manageUsers)
         return DocumentService.subtree(of: caller.agencyCode, in: try registry.agencies())
     }
 
@@ -84,7 +95,8 @@ struct Users {
     private func administeredUser(_ username: String, caller: UserRecord) throws -> UserRecord {
         let agencies = try administered(by: caller)
         guard let user = try registry.user(username), agencies.contains(user.agencyCode) else {
-            throw Problem.notFound("no user \(username) in your agency or those under it; `lienthong admin user list` shows them")
+            throw Problem.notFound(
+                "no user \(username) in your agency or those under it; `lienthong admin user list` shows them")
         }
         return user
     }

@@ -28,9 +28,10 @@ final class VerificationGate: Sendable {
             return true
         }
         guard admitted else {
-            throw Problem("verification-busy", status: 429, title: "Too many verifications at once",
-                          detail: "this server verifies \(capacity) signatures at a time and one per address; "
-                              + "wait for your previous verification to finish, then try again")
+            throw Problem(
+                "verification-busy", status: 429, title: "Too many verifications at once",
+                detail: "this server verifies \(capacity) signatures at a time and one per address; "
+                    + "wait for your previous verification to finish, then try again")
         }
         defer {
             running.withLock { running in

@@ -27,12 +27,14 @@ struct VerificationService: Sendable {
         let (trust, local) = (current.trust, current.crls)
         var verifier = SignatureVerifier(trust: trust, evidence: local)
         if let violation = verifier.limitViolation(in: signature) {
-            throw Problem("signature-refused", status: 422, title: "Signature refused before verification",
-                          detail: "\(violation); send the detached signature exactly as the sender's system made it")
+            throw Problem(
+                "signature-refused", status: 422, title: "Signature refused before verification",
+                detail: "\(violation); send the detached signature exactly as the sender's system made it")
         }
         let (expectation, blobs, gate) = (request.expect ?? .document, blobs, gate)
         return try await gate.admit(address) {
-            verifier.evidence = local + (await fetcher.collect(chains: verifier.chains(of: signature), known: local, trust: trust))
+            verifier.evidence =
+                local + (await fetcher.collect(chains: verifier.chains(of: signature), known: local, trust: trust))
             let checked = verifier
             return try await gate.offload {
                 let (staged, handle) = try blobs.stagingFile()

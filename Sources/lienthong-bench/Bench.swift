@@ -24,7 +24,10 @@ struct Bench: AsyncParsableCommand {
     func run() async throws {
         var latencies: [RegistryBench.Latency] = []
         if part == .all || part == .registry {
-            let path = registry ?? FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-\(documents).sqlite").path
+            let path =
+                registry
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-\(documents).sqlite")
+                .path
             latencies = try RegistryBench(documents: documents, path: path).run { print($0) }
         }
         var figures: [Figure] = []
@@ -42,7 +45,9 @@ struct Bench: AsyncParsableCommand {
         }
         if part == .http || (part == .all && HTTPBench.daemonIsBuilt) {
             let pki = try DemoPKI()
-            let http = try await HTTPBench(seconds: seconds, rawSignRate: try rate { try RawRSA.sign(pki.signer.key) }, megabytes: megabytes).run()
+            let http = try await HTTPBench(
+                seconds: seconds, rawSignRate: try rate { try RawRSA.sign(pki.signer.key) }, megabytes: megabytes
+            ).run()
             figures += http.figures
             latencies += http.latencies
             memory["daemonPeakResidentMB"] = http.daemonPeakResidentMB
@@ -54,19 +59,26 @@ struct Bench: AsyncParsableCommand {
         print(String(repeating: "-", count: 100))
         for figure in figures {
             let ratio = figure.limit.map { String(format: "%5.1f%%", 100 * figure.perSecond / $0) } ?? "     "
-            print(figure.name.padding(toLength: 80, withPad: " ", startingAt: 0) + String(format: "%10.0f/s ", figure.perSecond) + ratio)
+            print(
+                figure.name.padding(toLength: 80, withPad: " ", startingAt: 0)
+                    + String(format: "%10.0f/s ", figure.perSecond) + ratio)
         }
         if let peak = memory["peakResidentMB"], let before = memory["residentBeforeMB"] {
-            print("peak resident memory signing and verifying the \(megabytes) MB document (limit 150 MB)".padding(toLength: 80, withPad: " ", startingAt: 0)
-                  + String(format: "%7.1f MB (%.1f MB before)", peak, before))
+            print(
+                "peak resident memory signing and verifying the \(megabytes) MB document (limit 150 MB)".padding(
+                    toLength: 80, withPad: " ", startingAt: 0)
+                    + String(format: "%7.1f MB (%.1f MB before)", peak, before))
         }
         if let peak = memory["daemonPeakResidentMB"], let before = memory["daemonResidentBeforeMB"] {
-            print("lienthongd's peak resident memory taking and sending it (limit 150 MB)".padding(toLength: 80, withPad: " ", startingAt: 0)
-                  + String(format: "%7.1f MB (%.1f MB before)", peak, before))
+            print(
+                "lienthongd's peak resident memory taking and sending it (limit 150 MB)".padding(
+                    toLength: 80, withPad: " ", startingAt: 0)
+                    + String(format: "%7.1f MB (%.1f MB before)", peak, before))
         }
         for latency in latencies {
-            print(latency.name.padding(toLength: 80, withPad: " ", startingAt: 0)
-                  + String(format: "p50 %7.2f ms  p99 %7.2f ms", latency.p50Milliseconds, latency.p99Milliseconds))
+            print(
+                latency.name.padding(toLength: 80, withPad: " ", startingAt: 0)
+                    + String(format: "p50 %7.2f ms  p99 %7.2f ms", latency.p50Milliseconds, latency.p99Milliseconds))
         }
         if let json {
             struct Results: Encodable {
@@ -76,7 +88,8 @@ struct Bench: AsyncParsableCommand {
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(Results(rates: figures, registry: latencies, memory: memory)).write(to: URL(fileURLWithPath: json))
+            try encoder.encode(Results(rates: figures, registry: latencies, memory: memory)).write(
+                to: URL(fileURLWithPath: json))
         }
     }
 
@@ -91,46 +104,93 @@ struct Bench: AsyncParsableCommand {
         let rawSign = { try RawRSA.sign(pki.signer.key) }
         let rawVerify = { try RawRSA.verify(pki.signer) }
         let rawECDSAVerify = { try RawECDSA.verify(pki.tsa.identity) }
-        figures.append(Figure(name: "raw RSA-2048-PSS sign, fresh context (limit)", perSecond: try rate(rawSign), limit: nil))
-        figures.append(Figure(name: "raw RSA-2048-PSS verify, fresh context (limit)", perSecond: try rate(rawVerify), limit: nil))
-        figures.append(Figure(name: "raw RSA-2048-PSS verify, reused context (openssl speed)", perSecond: try rate { try RawRSA.verifyReusingContext(pki.signer) }, limit: nil))
-        figures.append(Figure(name: "raw ECDSA P-256 verify (the TSA's tokens)", perSecond: try rate(rawECDSAVerify), limit: nil))
+        figures.append(
+            Figure(name: "raw RSA-2048-PSS sign, fresh context (limit)", perSecond: try rate(rawSign), limit: nil))
+        figures.append(
+            Figure(name: "raw RSA-2048-PSS verify, fresh context (limit)", perSecond: try rate(rawVerify), limit: nil))
+        figures.append(
+            Figure(
+                name: "raw RSA-2048-PSS verify, reused context (openssl speed)",
+                perSecond: try rate { try RawRSA.verifyReusingContext(pki.signer) }, limit: nil))
+        figures.append(
+            Figure(name: "raw ECDSA P-256 verify (the TSA's tokens)", perSecond: try rate(rawECDSAVerify), limit: nil))
 
         if part == .all || part == .sign {
-            try await figures.append(Figure(name: "CMS sign, 1 signature, 10 KB", paired(rawSign) {
-                _ = try await signer.sign(content: content, signer: nil, seal: pki.seal)
-            }))
+            try await figures.append(
+                Figure(
+                    name: "CMS sign, 1 signature, 10 KB",
+                    paired(rawSign) {
+                        _ = try await signer.sign(content: content, signer: nil, seal: pki.seal)
+                    }))
             // The limit of a document is two raw signatures.
-            try await figures.append(Figure(name: "CMS sign, signer + seal, 10 KB (documents/s; limit 2 RSA signs)", paired({ try rawSign(); try rawSign() }) {
-                _ = try await signer.sign(content: content, signer: pki.signer, seal: pki.seal)
-            }))
-            try await figures.append(Figure(name: "CMS sign, signer + seal + 2 time stamps + CRLs (documents/s)", paired({}) {
-                _ = try await signer.sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa, evidence: pki.crls)
-            }, bounded: false))
+            try await figures.append(
+                Figure(
+                    name: "CMS sign, signer + seal, 10 KB (documents/s; limit 2 RSA signs)",
+                    paired({
+                        try rawSign()
+                        try rawSign()
+                    }) {
+                        _ = try await signer.sign(content: content, signer: pki.signer, seal: pki.seal)
+                    }))
+            try await figures.append(
+                Figure(
+                    name: "CMS sign, signer + seal + 2 time stamps + CRLs (documents/s)",
+                    paired({}) {
+                        _ = try await signer.sign(
+                            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa,
+                            evidence: pki.crls)
+                    }, bounded: false))
         }
         if part == .all || part == .verify {
             // Two RSA verifications per document are the irreducible public-key work; the variants
             // show what the chain, the revocation evidence and the time stamps add to it. With time
             // stamps the irreducible work adds two ECDSA verifications, one per token.
             let variants: [(String, Bool, RevocationPolicy, () throws -> Void)] = [
-                ("batch verify, signatures + chain (docs/s; limit 2 RSA verifies)", false, .skip, { try rawVerify(); try rawVerify() }),
-                ("batch verify, + embedded CRLs (docs/s; limit 2 RSA verifies)", false, .require, { try rawVerify(); try rawVerify() }),
-                ("batch verify, + time stamps, complete CAdES-LT (docs/s; limit 2 RSA + 2 ECDSA)", true, .require,
-                 { try rawVerify(); try rawVerify(); try rawECDSAVerify(); try rawECDSAVerify() }),
+                (
+                    "batch verify, signatures + chain (docs/s; limit 2 RSA verifies)", false, .skip,
+                    {
+                        try rawVerify()
+                        try rawVerify()
+                    }
+                ),
+                (
+                    "batch verify, + embedded CRLs (docs/s; limit 2 RSA verifies)", false, .require,
+                    {
+                        try rawVerify()
+                        try rawVerify()
+                    }
+                ),
+                (
+                    "batch verify, + time stamps, complete CAdES-LT (docs/s; limit 2 RSA + 2 ECDSA)", true, .require,
+                    {
+                        try rawVerify()
+                        try rawVerify()
+                        try rawECDSAVerify()
+                        try rawECDSAVerify()
+                    }
+                ),
             ]
             for (name, stamped, policy, limit) in variants {
                 var signatures: [Data] = []
                 for _ in 0..<batch {
-                    signatures.append(try await signer.sign(content: content, signer: pki.signer, seal: pki.seal,
-                                                            timeStamper: stamped ? pki.tsa : nil, evidence: pki.crls))
+                    signatures.append(
+                        try await signer.sign(
+                            content: content, signer: pki.signer, seal: pki.seal,
+                            timeStamper: stamped ? pki.tsa : nil, evidence: pki.crls))
                 }
                 let verifier = SignatureVerifier(trust: pki.trust, revocationPolicy: policy)
                 var index = 0
-                try await figures.append(Figure(name: name, paired(limit) {
-                    let report = verifier.verify(content: content, signature: signatures[index % signatures.count], expecting: .document)
-                    guard report.verdict.indication == .totalPassed else { throw ValidationError("benchmark document did not verify: \(report.verdict)") }
-                    index += 1
-                }))
+                try await figures.append(
+                    Figure(
+                        name: name,
+                        paired(limit) {
+                            let report = verifier.verify(
+                                content: content, signature: signatures[index % signatures.count], expecting: .document)
+                            guard report.verdict.indication == .totalPassed else {
+                                throw ValidationError("benchmark document did not verify: \(report.verdict)")
+                            }
+                            index += 1
+                        }))
             }
         }
     }
@@ -155,16 +215,27 @@ struct Bench: AsyncParsableCommand {
     /// The rates of `limit` and `ours` per second of CPU time, measured in alternating slices of
     /// 50 ms for `seconds` each: on a shared 2-core VM the clock and the steal drift from one
     /// second to the next, and a ratio is only meaningful if both sides saw the same machine.
-    func paired(_ limit: () throws -> Void, _ ours: () async throws -> Void) async throws -> (limit: Double, ours: Double) {
-        for _ in 0..<10 { try limit(); try await ours() }
+    func paired(
+        _ limit: () throws -> Void, _ ours: () async throws -> Void
+    ) async throws -> (limit: Double, ours: Double) {
+        for _ in 0..<10 {
+            try limit()
+            try await ours()
+        }
         var counts = (limit: 0, ours: 0)
         var spent = (limit: 0.0, ours: 0.0)
         while spent.limit + spent.ours < 2 * seconds {
             var start = cpuSeconds()
-            while cpuSeconds() - start < 0.05 { try limit(); counts.limit += 1 }
+            while cpuSeconds() - start < 0.05 {
+                try limit()
+                counts.limit += 1
+            }
             spent.limit += cpuSeconds() - start
             start = cpuSeconds()
-            while cpuSeconds() - start < 0.05 { try await ours(); counts.ours += 1 }
+            while cpuSeconds() - start < 0.05 {
+                try await ours()
+                counts.ours += 1
+            }
             spent.ours += cpuSeconds() - start
         }
         return (Double(counts.limit) / spent.limit, Double(counts.ours) / spent.ours)
@@ -198,17 +269,26 @@ struct DemoPKI {
     let trust: TrustStore
 
     init() throws {
-        let root = try CertificateIssuer.makeRoot(subject: [("CN", "Bench Root")], key: PrivateKey.generate(.rsa(bits: 2048)))
+        let root = try CertificateIssuer.makeRoot(
+            subject: [("CN", "Bench Root")], key: PrivateKey.generate(.rsa(bits: 2048)))
         let caKey = try PrivateKey.generate(.rsa(bits: 2048))
-        let ca = CertificateIssuer(certificate: try root.issue(subject: [("CN", "Bench CA")], publicKey: caKey, profile: .intermediateCA), key: caKey)
-        func identity(_ name: String, _ profile: CertificateProfile, _ kind: PrivateKey.Kind = .rsa(bits: 2048)) throws -> SigningIdentity {
+        let ca = CertificateIssuer(
+            certificate: try root.issue(subject: [("CN", "Bench CA")], publicKey: caKey, profile: .intermediateCA),
+            key: caKey)
+        func identity(
+            _ name: String, _ profile: CertificateProfile, _ kind: PrivateKey.Kind = .rsa(bits: 2048)
+        ) throws -> SigningIdentity {
             let key = try PrivateKey.generate(kind)
-            return try SigningIdentity(certificate: ca.issue(subject: [("CN", name)], publicKey: key, profile: profile), key: key, intermediates: [ca.certificate])
+            return try SigningIdentity(
+                certificate: ca.issue(subject: [("CN", name)], publicKey: key, profile: profile), key: key,
+                intermediates: [ca.certificate])
         }
         signer = try identity("Nguyễn Văn An", .endEntity(.signer))
         seal = try identity("UBND tỉnh Điện Biên", .endEntity(.seal))
         tsa = TimeStampAuthority(identity: try identity("Bench TSA", .timeStamping, .ecdsaP256))
-        crls = RevocationEvidence(crls: [try root.makeRevocationList(revoked: []), try ca.makeRevocationList(revoked: [])])
+        crls = RevocationEvidence(crls: [
+            try root.makeRevocationList(revoked: []), try ca.makeRevocationList(revoked: []),
+        ])
         trust = try TrustStore(anchors: [root.certificate])
     }
 }
@@ -225,10 +305,14 @@ enum RawECDSA {
             defer { EVP_PKEY_CTX_free(context) }
             var buffer = [UInt8](repeating: 0, count: 80)
             var length = buffer.count
-            guard EVP_PKEY_sign(context, &buffer, &length, RawRSA.digest, RawRSA.digest.count) == 1 else { throw ValidationError("raw ECDSA sign failed") }
+            guard EVP_PKEY_sign(context, &buffer, &length, RawRSA.digest, RawRSA.digest.count) == 1 else {
+                throw ValidationError("raw ECDSA sign failed")
+            }
             signature = Array(buffer.prefix(length))
         }
-        guard let context = EVP_PKEY_CTX_new(identity.certificate.openSSLPublicKey, nil), EVP_PKEY_verify_init(context) == 1 else {
+        guard let context = EVP_PKEY_CTX_new(identity.certificate.openSSLPublicKey, nil),
+            EVP_PKEY_verify_init(context) == 1
+        else {
             throw ValidationError("cannot set up raw ECDSA")
         }
         defer { EVP_PKEY_CTX_free(context) }
@@ -244,9 +328,10 @@ enum RawRSA {
 
     static func context(_ key: OpaquePointer, sign: Bool) throws -> OpaquePointer {
         guard let context = EVP_PKEY_CTX_new(key, nil),
-              (sign ? EVP_PKEY_sign_init(context) : EVP_PKEY_verify_init(context)) == 1,
-              EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1,
-              EVP_PKEY_CTX_set_signature_md(context, EVP_sha256()) == 1 else {
+            (sign ? EVP_PKEY_sign_init(context) : EVP_PKEY_verify_init(context)) == 1,
+            EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1,
+            EVP_PKEY_CTX_set_signature_md(context, EVP_sha256()) == 1
+        else {
             throw ValidationError("cannot set up raw RSA-PSS")
         }
         return context
@@ -258,7 +343,9 @@ enum RawRSA {
         let context = try Self.context(key.openSSLKey, sign: true)
         defer { EVP_PKEY_CTX_free(context) }
         var length = 256
-        guard EVP_PKEY_sign(context, &signature, &length, digest, digest.count) == 1 else { throw ValidationError("raw sign failed") }
+        guard EVP_PKEY_sign(context, &signature, &length, digest, digest.count) == 1 else {
+            throw ValidationError("raw sign failed")
+        }
     }
 
     nonisolated(unsafe) static var reusedContext: OpaquePointer?
@@ -267,13 +354,17 @@ enum RawRSA {
     static func verifyReusingContext(_ identity: SigningIdentity) throws {
         if signature.allSatisfy({ $0 == 0 }) { try sign(identity.key) }
         if reusedContext == nil { reusedContext = try context(identity.certificate.openSSLPublicKey, sign: false) }
-        guard EVP_PKEY_verify(reusedContext, signature, 256, digest, digest.count) == 1 else { throw ValidationError("raw verify failed") }
+        guard EVP_PKEY_verify(reusedContext, signature, 256, digest, digest.count) == 1 else {
+            throw ValidationError("raw verify failed")
+        }
     }
 
     static func verify(_ identity: SigningIdentity) throws {
         if signature.allSatisfy({ $0 == 0 }) { try sign(identity.key) }
         let context = try Self.context(identity.certificate.openSSLPublicKey, sign: false)
         defer { EVP_PKEY_CTX_free(context) }
-        guard EVP_PKEY_verify(context, signature, 256, digest, digest.count) == 1 else { throw ValidationError("raw verify failed") }
+        guard EVP_PKEY_verify(context, signature, 256, digest, digest.count) == 1 else {
+            throw ValidationError("raw verify failed")
+        }
     }
 }

@@ -40,14 +40,20 @@ struct HTTPBench {
             try? FileManager.default.removeItem(at: daemon.directory)
         }
         let uploader = try LoopbackClient(port: daemon.port)
-        let uploaded = try uploader.send("POST", "/v1/files", token: daemon.token, body: (0..<10_240).map { UInt8(truncatingIfNeeded: $0) })
-        guard uploaded.status == 201, let sha = (try JSONSerialization.jsonObject(with: Data(uploaded.body)) as? [String: Any])?["sha256"] as? String else {
+        let uploaded = try uploader.send(
+            "POST", "/v1/files", token: daemon.token, body: (0..<10_240).map { UInt8(truncatingIfNeeded: $0) })
+        guard uploaded.status == 201,
+            let sha = (try JSONSerialization.jsonObject(with: Data(uploaded.body)) as? [String: Any])?["sha256"]
+                as? String
+        else {
             throw BenchFailure("the daemon did not take the upload: \(String(decoding: uploaded.body, as: UTF8.self))")
         }
-        let send = Array(try JSONSerialization.data(withJSONObject: [
-            "files": [["sha256": sha, "name": "thong-bao.pdf"]], "to": ["000.01.21.H18", "000.02.21.H18", "000.03.21.H18"],
-            "type": "TB", "subject": "Thông báo lịch họp",
-        ]))
+        let send = Array(
+            try JSONSerialization.data(withJSONObject: [
+                "files": [["sha256": sha, "name": "thong-bao.pdf"]],
+                "to": ["000.01.21.H18", "000.02.21.H18", "000.03.21.H18"],
+                "type": "TB", "subject": "Thông báo lịch họp",
+            ]))
         let (port, token, duration) = (daemon.port, daemon.token, max(seconds, 2))
         var figures: [Bench.Figure] = []
         var latencies: [RegistryBench.Latency] = []
@@ -64,7 +70,9 @@ struct HTTPBench {
                         while Date().timeIntervalSince(start) < duration {
                             let began = DispatchTime.now().uptimeNanoseconds
                             let answer = try client.send("POST", "/v1/documents", token: token, body: send)
-                            guard answer.status == 201 else { throw BenchFailure("a send failed: \(String(decoding: answer.body, as: UTF8.self))") }
+                            guard answer.status == 201 else {
+                                throw BenchFailure("a send failed: \(String(decoding: answer.body, as: UTF8.self))")
+                            }
                             times.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6)
                         }
                         return times
@@ -72,21 +80,29 @@ struct HTTPBench {
                     results.withLock { $0.append(result) }
                 }
             }
-            threads.forEach { $0.start() }
+            for thread in threads { thread.start() }
             while results.withLock({ $0.count }) < clients { try await Task.sleep(for: .milliseconds(20)) }
             let times = try results.withLock { try $0.flatMap { try $0.get() } }.sorted()
             let elapsed = Date().timeIntervalSince(start)
             let daemonCPU = try Self.cpuSeconds(of: daemon.process.processIdentifier) - daemonCPUBefore
-            figures.append(Bench.Figure(name: "HTTP send, \(clients) client\(clients == 1 ? "" : "s") (documents/s; limit 2 cores signing)",
-                                        perSecond: Double(times.count) / elapsed, limit: rawSignRate))
+            figures.append(
+                Bench.Figure(
+                    name: "HTTP send, \(clients) client\(clients == 1 ? "" : "s") (documents/s; limit 2 cores signing)",
+                    perSecond: Double(times.count) / elapsed, limit: rawSignRate))
             // What a send costs the daemon, whatever the clients and the host's steal left it.
-            figures.append(Bench.Figure(name: "  per CPU-second of the daemon (limit 1 core signing)",
-                                        perSecond: Double(times.count) / daemonCPU, limit: rawSignRate / 2))
-            latencies.append(RegistryBench.Latency(name: "HTTP send latency, \(clients) client\(clients == 1 ? "" : "s")", runs: times.count,
-                                                   p50Milliseconds: times[times.count / 2], p99Milliseconds: times[min(times.count - 1, times.count * 99 / 100)]))
+            figures.append(
+                Bench.Figure(
+                    name: "  per CPU-second of the daemon (limit 1 core signing)",
+                    perSecond: Double(times.count) / daemonCPU, limit: rawSignRate / 2))
+            latencies.append(
+                RegistryBench.Latency(
+                    name: "HTTP send latency, \(clients) client\(clients == 1 ? "" : "s")", runs: times.count,
+                    p50Milliseconds: times[times.count / 2],
+                    p99Milliseconds: times[min(times.count - 1, times.count * 99 / 100)]))
         }
         let (large, peak, before) = try largeDocument(daemon)
-        return Outcome(figures: figures + large, latencies: latencies, daemonPeakResidentMB: peak, daemonResidentBeforeMB: before)
+        return Outcome(
+            figures: figures + large, latencies: latencies, daemonPeakResidentMB: peak, daemonResidentBeforeMB: before)
     }
 
     /// The large document uploaded (streamed to disk and hashed as it arrives) and sent (hashed
@@ -105,20 +121,34 @@ struct HTTPBench {
         let uploaded = try client.send("POST", "/v1/files", token: daemon.token, body: body)
         let uploadSeconds = Date().timeIntervalSince(uploadStart)
         body = []
-        guard uploaded.status == 201, let sha = (try JSONSerialization.jsonObject(with: Data(uploaded.body)) as? [String: Any])?["sha256"] as? String else {
-            throw BenchFailure("the daemon did not take the \(megabytes) MB upload: \(String(decoding: uploaded.body, as: UTF8.self))")
+        guard uploaded.status == 201,
+            let sha = (try JSONSerialization.jsonObject(with: Data(uploaded.body)) as? [String: Any])?["sha256"]
+                as? String
+        else {
+            throw BenchFailure(
+                "the daemon did not take the \(megabytes) MB upload: \(String(decoding: uploaded.body, as: UTF8.self))")
         }
-        let send = Array(try JSONSerialization.data(withJSONObject: [
-            "files": [["sha256": sha, "name": "ho-so-lon.pdf"]], "to": ["000.01.21.H18"], "type": "TB", "subject": "Hồ sơ lớn",
-        ]))
+        let send = Array(
+            try JSONSerialization.data(withJSONObject: [
+                "files": [["sha256": sha, "name": "ho-so-lon.pdf"]], "to": ["000.01.21.H18"], "type": "TB",
+                "subject": "Hồ sơ lớn",
+            ]))
         let sendStart = Date()
         let sent = try client.send("POST", "/v1/documents", token: daemon.token, body: send)
         let sendSeconds = Date().timeIntervalSince(sendStart)
-        guard sent.status == 201 else { throw BenchFailure("the \(megabytes) MB send failed: \(String(decoding: sent.body, as: UTF8.self))") }
-        return ([
-            Bench.Figure(name: "HTTP upload of the \(megabytes) MB document, stored durably (MB/s)", perSecond: Double(megabytes) / uploadSeconds, limit: raw),
-            Bench.Figure(name: "HTTP send of it: hashed, signed, filed (MB/s)", perSecond: Double(megabytes) / sendSeconds, limit: raw),
-        ], LargeDocumentBench.residentMB("VmHWM", of: process), before)
+        guard sent.status == 201 else {
+            throw BenchFailure("the \(megabytes) MB send failed: \(String(decoding: sent.body, as: UTF8.self))")
+        }
+        return (
+            [
+                Bench.Figure(
+                    name: "HTTP upload of the \(megabytes) MB document, stored durably (MB/s)",
+                    perSecond: Double(megabytes) / uploadSeconds, limit: raw),
+                Bench.Figure(
+                    name: "HTTP send of it: hashed, signed, filed (MB/s)", perSecond: Double(megabytes) / sendSeconds,
+                    limit: raw),
+            ], LargeDocumentBench.residentMB("VmHWM", of: process), before
+        )
     }
 
     /// User and system CPU time a process has used, from `/proc/<pid>/stat`.
@@ -133,11 +163,13 @@ struct HTTPBench {
     }
 
     private func start() throws -> Daemon {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-http-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lienthong-bench-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let executable = Self.executable
         guard Self.daemonIsBuilt else {
-            throw BenchFailure("\(executable.path) is missing: build it first (swift build -c release --product lienthongd)")
+            throw BenchFailure(
+                "\(executable.path) is missing: build it first (swift build -c release --product lienthongd)")
         }
         let log = directory.appendingPathComponent("daemon.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -161,8 +193,12 @@ struct HTTPBench {
         while Date() < deadline, process.isRunning {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let match = text.firstMatch(of: /serving on http:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) {
-                let token = try String(contentsOf: directory.appendingPathComponent("data/tokens/clerk.tinh-dien-bien.token"), encoding: .utf8)
-                return Daemon(process: process, port: port, token: token.trimmingCharacters(in: .whitespacesAndNewlines), directory: directory)
+                let token = try String(
+                    contentsOf: directory.appendingPathComponent("data/tokens/clerk.tinh-dien-bien.token"),
+                    encoding: .utf8)
+                return Daemon(
+                    process: process, port: port, token: token.trimmingCharacters(in: .whitespacesAndNewlines),
+                    directory: directory)
             }
             Thread.sleep(forTimeInterval: 0.1)
         }

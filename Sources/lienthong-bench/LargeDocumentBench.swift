@@ -17,7 +17,8 @@ struct LargeDocumentBench {
     }
 
     func run() async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-large-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lienthong-bench-large-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let chunk = Self.chunk
@@ -35,17 +36,25 @@ struct LargeDocumentBench {
         Self.resetPeakResident()
         let baseline = Self.residentMB("VmHWM")
         let signStart = Date()
-        let signature = try await DetachedSigner().sign(content: file, signer: pki.signer, seal: pki.seal, evidence: pki.crls)
+        let signature = try await DetachedSigner().sign(
+            content: file, signer: pki.signer, seal: pki.seal, evidence: pki.crls)
         let signed = Double(megabytes) / Date().timeIntervalSince(signStart)
         let verifyStart = Date()
-        let report = SignatureVerifier(trust: pki.trust, evidence: pki.crls).verify(content: file, signature: signature, expecting: .document)
+        let report = SignatureVerifier(trust: pki.trust, evidence: pki.crls).verify(
+            content: file, signature: signature, expecting: .document)
         let verified = Double(megabytes) / Date().timeIntervalSince(verifyStart)
-        guard report.verdict.indication == .totalPassed else { throw ValidationError("the large document did not verify: \(report.verdict)") }
-        return Result(figures: [
-            Bench.Figure(name: "raw SHA-256 in memory (MB/s, limit)", perSecond: raw, limit: nil),
-            Bench.Figure(name: "signing a \(megabytes) MB document from disk, signer + seal (MB/s)", perSecond: signed, limit: raw),
-            Bench.Figure(name: "verifying a \(megabytes) MB document from disk (MB/s)", perSecond: verified, limit: raw),
-        ], peakResidentMB: Self.residentMB("VmHWM"), baselineResidentMB: baseline)
+        guard report.verdict.indication == .totalPassed else {
+            throw ValidationError("the large document did not verify: \(report.verdict)")
+        }
+        return Result(
+            figures: [
+                Bench.Figure(name: "raw SHA-256 in memory (MB/s, limit)", perSecond: raw, limit: nil),
+                Bench.Figure(
+                    name: "signing a \(megabytes) MB document from disk, signer + seal (MB/s)", perSecond: signed,
+                    limit: raw),
+                Bench.Figure(
+                    name: "verifying a \(megabytes) MB document from disk (MB/s)", perSecond: verified, limit: raw),
+            ], peakResidentMB: Self.residentMB("VmHWM"), baselineResidentMB: baseline)
     }
 
     /// One megabyte of the large document, repeated to make it (not one repeating byte, so that
@@ -69,8 +78,9 @@ struct LargeDocumentBench {
 
     static func residentMB(_ field: String, of process: String = "self") -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-              let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+            let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return 0 }
         return kilobytes / 1024
     }
 }

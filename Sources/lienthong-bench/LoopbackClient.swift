@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,9 +20,13 @@ final class LoopbackClient {
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
-        guard socket >= 0, connected == 0 else { throw BenchFailure("cannot connect to 127.0.0.1:\(port): errno \(errno)") }
+        guard socket >= 0, connected == 0 else {
+            throw BenchFailure("cannot connect to 127.0.0.1:\(port): errno \(errno)")
+        }
         var one: Int32 = 1
         setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
@@ -30,7 +35,8 @@ final class LoopbackClient {
 
     /// Sends one request and returns the response's status and body.
     func send(_ method: String, _ path: String, token: String, body: [UInt8]) throws -> (status: Int, body: [UInt8]) {
-        let head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+        let head =
+            "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
         try write(Array(head.utf8) + body)
         // Headers up to the blank line, then exactly Content-Length bytes.
@@ -40,8 +46,9 @@ final class LoopbackClient {
         }
         let header = String(decoding: buffer[..<headerEnd!], as: UTF8.self)
         guard let status = Int(header.split(separator: " ").dropFirst().first ?? ""),
-              let length = header.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") })
-                .flatMap({ Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) }) else {
+            let length = header.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") })
+                .flatMap({ Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) })
+        else {
             throw BenchFailure("not an HTTP response with Content-Length: \(header)")
         }
         while buffer.count < headerEnd! + length { try fill() }
@@ -53,7 +60,9 @@ final class LoopbackClient {
     private func write(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = bytes[sent...].withUnsafeBytes {
+                Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard count > 0 else { throw BenchFailure("the daemon closed the connection (errno \(errno))") }
             sent += count
         }

@@ -18,14 +18,24 @@ struct RegistryBench {
     /// The province, 30 departments, 10 districts and 55 communes under each.
     static let agencies: [AgencyRecord] = {
         func agency(_ code: String, _ name: String, parent: String?) -> AgencyRecord {
-            AgencyRecord(code: code, name: name, abbreviation: "UBND", parentCode: parent, isActive: true, sealCertificatePath: nil, sealKeyPath: nil)
+            AgencyRecord(
+                code: code, name: name, abbreviation: "UBND", parentCode: parent, isActive: true,
+                sealCertificatePath: nil, sealKeyPath: nil)
         }
         let province = agency("000.00.00.H18", "Ủy ban nhân dân tỉnh Điện Biên", parent: nil)
-        let departments = (1...30).map { agency(String(format: "000.00.%02d.H18", $0), "Sở \($0)", parent: province.code) }
-        let districts = (31...40).map { agency(String(format: "000.00.%02d.H18", $0), "Huyện \($0)", parent: province.code) }
+        let departments = (1...30).map {
+            agency(String(format: "000.00.%02d.H18", $0), "Sở \($0)", parent: province.code)
+        }
+        let districts = (31...40).map {
+            agency(String(format: "000.00.%02d.H18", $0), "Huyện \($0)", parent: province.code)
+        }
         let communes = districts.flatMap { district in
-            (1...55).map { agency(String(format: "000.%02d.%@.H18", $0, String(district.code.dropFirst(7).prefix(2))), "Xã \($0) \(district.name)",
-                                  parent: district.code) }
+            (1...55).map {
+                agency(
+                    String(format: "000.%02d.%@.H18", $0, String(district.code.dropFirst(7).prefix(2))),
+                    "Xã \($0) \(district.name)",
+                    parent: district.code)
+            }
         }
         return [province] + departments + districts + communes
     }()
@@ -37,34 +47,41 @@ struct RegistryBench {
         if try registry.documentCount() < documents {
             let start = Date()
             try generate(registry, print)
-            print(String(format: "generated %d documents in %.0f s at %@", documents, Date().timeIntervalSince(start), path))
+            print(
+                String(
+                    format: "generated %d documents in %.0f s at %@", documents, Date().timeIntervalSince(start), path))
         }
         let agencies = Self.agencies
         var latencies: [Latency] = []
-        latencies.append(try measure("track one document (document, deliveries, histories, signatures, links)", runs: 2000) {
-            let id = Self.id(Int.random(in: 0..<documents))
-            guard let document = try registry.document(id) else { throw RegistryError.notFound }
-            let deliveries = try registry.deliveries(of: id)
-            _ = try registry.history(of: deliveries.compactMap(\.id))
-            _ = try registry.signatures(of: id)
-            _ = try registry.files(of: id)
-            _ = try registry.documents(replacing: document.id)
-            _ = try registry.documents(answering: document.id)
-        })
-        latencies.append(try measure("a page of an inbox (50 newest)", runs: 2000) {
-            _ = try registry.inbox(agency: agencies.randomElement()!.code, limit: 50)
-        })
-        latencies.append(try measure("an agency's outgoing register of the year", runs: 200) {
-            _ = try registry.outgoingRegister(issuer: agencies.randomElement()!.code, year: 2026)
-        })
+        latencies.append(
+            try measure("track one document (document, deliveries, histories, signatures, links)", runs: 2000) {
+                let id = Self.id(Int.random(in: 0..<documents))
+                guard let document = try registry.document(id) else { throw RegistryError.notFound }
+                let deliveries = try registry.deliveries(of: id)
+                _ = try registry.history(of: deliveries.compactMap(\.id))
+                _ = try registry.signatures(of: id)
+                _ = try registry.files(of: id)
+                _ = try registry.documents(replacing: document.id)
+                _ = try registry.documents(answering: document.id)
+            })
+        latencies.append(
+            try measure("a page of an inbox (50 newest)", runs: 2000) {
+                _ = try registry.inbox(agency: agencies.randomElement()!.code, limit: 50)
+            })
+        latencies.append(
+            try measure("an agency's outgoing register of the year", runs: 200) {
+                _ = try registry.outgoingRegister(issuer: agencies.randomElement()!.code, year: 2026)
+            })
         let codes = agencies.map(\.code)
         let (first, last) = (CivilDate(year: 2026, month: 1, day: 1)!, CivilDate(year: 2026, month: 12, day: 31)!)
-        latencies.append(try measure("province-year stats, subtree of \(codes.count) agencies", runs: 50) {
-            _ = try registry.figures(agencies: codes, from: first, to: last, by: .total)
-        })
-        latencies.append(try measure("province-year stats by month", runs: 50) {
-            _ = try registry.figures(agencies: codes, from: first, to: last, by: .month)
-        })
+        latencies.append(
+            try measure("province-year stats, subtree of \(codes.count) agencies", runs: 50) {
+                _ = try registry.figures(agencies: codes, from: first, to: last, by: .total)
+            })
+        latencies.append(
+            try measure("province-year stats by month", runs: 50) {
+                _ = try registry.figures(agencies: codes, from: first, to: last, by: .month)
+            })
         return latencies
     }
 
@@ -77,7 +94,9 @@ struct RegistryBench {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         times.sort()
-        return Latency(name: name, runs: runs, p50Milliseconds: times[runs / 2], p99Milliseconds: times[min(runs - 1, runs * 99 / 100)])
+        return Latency(
+            name: name, runs: runs, p50Milliseconds: times[runs / 2],
+            p99Milliseconds: times[min(runs - 1, runs * 99 / 100)])
     }
 
     /// One to three recipients per document; a fifth with a deadline; seven in ten registered and
@@ -96,15 +115,24 @@ struct RegistryBench {
                 let issuedAt = year.addingTimeInterval(Double.random(in: 0..<(365 * 86_400 - 7 * 86_400)))
                 numbers[issuer.code, default: 0] += 1
                 let id = Self.id(index)
-                let deadline = Int.random(in: 0..<5) == 0 ? CivilDate.inVietnam(issuedAt.addingTimeInterval(14 * 86_400)).description : nil
+                let deadline =
+                    Int.random(in: 0..<5) == 0
+                    ? CivilDate.inVietnam(issuedAt.addingTimeInterval(14 * 86_400)).description : nil
                 let document = DocumentRecord(
-                    id: id, issuerCode: issuer.code, issuerName: issuer.name, register: "main", year: 2026, number: numbers[issuer.code]!,
-                    symbol: "QĐ-UBND", typeName: "Quyết định", typeAbbreviation: "QĐ", subject: "Về việc triển khai nhiệm vụ số \(index)",
-                    language: "vi", pageCount: 2, notes: nil, urgency: 0, authorityPrefix: "KT.", signerUsername: "signer",
-                    signerName: "Nguyễn Văn An", signerPosition: "Phó Chủ tịch", deadline: deadline, issuedAt: issuedAt, createdBy: "clerk")
+                    id: id, issuerCode: issuer.code, issuerName: issuer.name, register: "main", year: 2026,
+                    number: numbers[issuer.code]!,
+                    symbol: "QĐ-UBND", typeName: "Quyết định", typeAbbreviation: "QĐ",
+                    subject: "Về việc triển khai nhiệm vụ số \(index)",
+                    language: "vi", pageCount: 2, notes: nil, urgency: 0, authorityPrefix: "KT.",
+                    signerUsername: "signer",
+                    signerName: "Nguyễn Văn An", signerPosition: "Phó Chủ tịch", deadline: deadline, issuedAt: issuedAt,
+                    createdBy: "clerk")
                 let signatures = ["signer", "seal"].enumerated().map {
-                    SignatureRecord(documentID: id, filePosition: 0, signerIndex: $0.offset, role: $0.element, commonName: "Nguyễn Văn An",
-                                    organization: issuer.name, serialNumber: "01", algorithm: "RSASSA-PSS with SHA-256", signedAt: issuedAt)
+                    SignatureRecord(
+                        documentID: id, filePosition: 0, signerIndex: $0.offset, role: $0.element,
+                        commonName: "Nguyễn Văn An",
+                        organization: issuer.name, serialNumber: "01", algorithm: "RSASSA-PSS with SHA-256",
+                        signedAt: issuedAt)
                 }
                 var recipients = Set<String>()
                 while recipients.count < Int.random(in: 1...3) {
@@ -112,19 +140,27 @@ struct RegistryBench {
                     if recipient.code != issuer.code { recipients.insert(recipient.code) }
                 }
                 let deliveries = recipients.map { code -> (DeliveryRecord, [StatusEventRecord]) in
-                    var events = [StatusEventRecord(id: nil, deliveryID: 0, status: "01", at: issuedAt, actor: "clerk", note: nil)]
-                    var delivery = DeliveryRecord(id: nil, documentID: id, recipientCode: code, recipientName: code, status: "01",
-                                                  arrivalNumber: nil, arrivalYear: nil, updatedAt: issuedAt)
+                    var events = [
+                        StatusEventRecord(id: nil, deliveryID: 0, status: "01", at: issuedAt, actor: "clerk", note: nil)
+                    ]
+                    var delivery = DeliveryRecord(
+                        id: nil, documentID: id, recipientCode: code, recipientName: code, status: "01",
+                        arrivalNumber: nil, arrivalYear: nil, updatedAt: issuedAt)
                     if Int.random(in: 0..<10) < 7 {
                         arrivals[code, default: 0] += 1
                         delivery.status = "03"
                         delivery.arrivalNumber = arrivals[code]
                         delivery.arrivalYear = 2026
-                        events.append(StatusEventRecord(id: nil, deliveryID: 0, status: "03", at: issuedAt.addingTimeInterval(3600), actor: "clerk", note: nil))
+                        events.append(
+                            StatusEventRecord(
+                                id: nil, deliveryID: 0, status: "03", at: issuedAt.addingTimeInterval(3600),
+                                actor: "clerk", note: nil))
                         if Bool.random() {
                             delivery.status = "06"
-                            events.append(StatusEventRecord(id: nil, deliveryID: 0, status: "06", at: issuedAt.addingTimeInterval(3 * 86_400),
-                                                            actor: "clerk", note: nil))
+                            events.append(
+                                StatusEventRecord(
+                                    id: nil, deliveryID: 0, status: "06", at: issuedAt.addingTimeInterval(3 * 86_400),
+                                    actor: "clerk", note: nil))
                         }
                     }
                     delivery.updatedAt = events.last!.at

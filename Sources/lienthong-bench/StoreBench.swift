@@ -10,7 +10,8 @@ struct StoreBench {
     let seconds: Double
 
     func run() throws -> [Bench.Figure] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-store-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lienthong-bench-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var figures: [Bench.Figure] = []
@@ -19,32 +20,48 @@ struct StoreBench {
         let chunk = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let file = directory.appendingPathComponent("document.pdf")
         try Data((0..<64).flatMap { _ in chunk }).write(to: file)
-        let raw = try rate(units: 1) { var digest = StreamingDigest(.sha256); digest.update(chunk); _ = digest.finalize() }
+        let raw = try rate(units: 1) {
+            var digest = StreamingDigest(.sha256)
+            digest.update(chunk)
+            _ = digest.finalize()
+        }
         figures.append(Bench.Figure(name: "raw SHA-256 (MB/s, limit)", perSecond: raw, limit: nil))
         let hashed = try rate(units: 64) { _ = try Digest.sha256(of: file) }
         figures.append(Bench.Figure(name: "hashing a stored 64 MB document (MB/s)", perSecond: hashed, limit: raw))
 
         let registry = try Registry(path: directory.appendingPathComponent("registry.sqlite").path)
         let agencies = (0..<4).map {
-            AgencyRecord(code: "000.0\($0).00.H18", name: "Cơ quan \($0)", abbreviation: "UBND", parentCode: nil, isActive: true,
-                         sealCertificatePath: nil, sealKeyPath: nil)
+            AgencyRecord(
+                code: "000.0\($0).00.H18", name: "Cơ quan \($0)", abbreviation: "UBND", parentCode: nil, isActive: true,
+                sealCertificatePath: nil, sealKeyPath: nil)
         }
         try registry.seed(agencies: agencies, users: [])
-        let commits = try rate(units: 1) { try registry.recordAudit(actor: "bench", action: "bench.commit", detail: "") }
-        figures.append(Bench.Figure(name: "SQLite commit, WAL + synchronous=FULL (per s, limit)", perSecond: commits, limit: nil))
+        let commits = try rate(units: 1) {
+            try registry.recordAudit(actor: "bench", action: "bench.commit", detail: "")
+        }
+        figures.append(
+            Bench.Figure(name: "SQLite commit, WAL + synchronous=FULL (per s, limit)", perSecond: commits, limit: nil))
         let filed = try rate(units: 1) {
             let id = UUID().uuidString.lowercased()
             _ = try registry.file(
                 issuerCode: agencies[0].code, register: "main", year: 2026,
                 makeDocument: { number in
-                    DocumentRecord(id: id, issuerCode: agencies[0].code, issuerName: agencies[0].name, register: "main", year: 2026, number: number,
-                                   symbol: "TB-UBND", typeName: "Thông báo", typeAbbreviation: "TB", subject: "Thông báo", language: "vi",
-                                   pageCount: nil, notes: nil, urgency: 0, authorityPrefix: nil, signerUsername: "s", signerName: "S",
-                                   signerPosition: "Chủ tịch", deadline: nil, issuedAt: Date(), createdBy: "bench")
+                    DocumentRecord(
+                        id: id, issuerCode: agencies[0].code, issuerName: agencies[0].name, register: "main",
+                        year: 2026, number: number,
+                        symbol: "TB-UBND", typeName: "Thông báo", typeAbbreviation: "TB", subject: "Thông báo",
+                        language: "vi",
+                        pageCount: nil, notes: nil, urgency: 0, authorityPrefix: nil, signerUsername: "s",
+                        signerName: "S",
+                        signerPosition: "Chủ tịch", deadline: nil, issuedAt: Date(), createdBy: "bench")
                 },
-                files: [], signatureBlobs: [], signatures: [], recipients: agencies.dropFirst().map { ($0, nil) }, actor: "bench", at: Date())
+                files: [], signatureBlobs: [], signatures: [], recipients: agencies.dropFirst().map { ($0, nil) },
+                actor: "bench", at: Date())
         }
-        figures.append(Bench.Figure(name: "filing a document with 3 deliveries, one durable commit (per s)", perSecond: filed, limit: commits))
+        figures.append(
+            Bench.Figure(
+                name: "filing a document with 3 deliveries, one durable commit (per s)", perSecond: filed,
+                limit: commits))
         return figures
     }
 

@@ -1,8 +1,9 @@
 import Foundation
+import LienThongAPI
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import LienThongAPI
 
 /// Talks to lienthongd over its JSON API. FoundationNetworking (libcurl) is enough for a CLI and
 /// adds nothing to the build, unlike a second HTTP stack.
@@ -18,19 +19,22 @@ struct Client {
     /// `/v1/` and `segments`, each percent-encoded: no argument reaches another route
     /// (`../agencies/X/retire?` is one segment, not four).
     static func path(_ segments: String...) -> String {
-        "/v1/" + segments.map { segment in
-            let encoded = segment.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-            return encoded == "." || encoded == ".." ? encoded.replacingOccurrences(of: ".", with: "%2E") : encoded
-        }.joined(separator: "/")
+        "/v1/"
+            + segments.map { segment in
+                let encoded = segment.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+                return encoded == "." || encoded == ".." ? encoded.replacingOccurrences(of: ".", with: "%2E") : encoded
+            }.joined(separator: "/")
     }
 
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// A document's or an approval's id as `inbox`, `send` and `approve` show it: a UUID.
     static func id(_ text: String, of what: String = "document") throws -> String {
         guard let uuid = UUID(uuidString: text) else {
-            throw Failure(description: "\"\(text)\" is not a \(what) id: use the id `lienthong inbox` or `send` shows, "
-                          + "such as 324f5674-b6d1-4f13-b3ea-c7ed4aef354e")
+            throw Failure(
+                description: "\"\(text)\" is not a \(what) id: use the id `lienthong inbox` or `send` shows, "
+                    + "such as 324f5674-b6d1-4f13-b3ea-c7ed4aef354e")
         }
         return uuid.uuidString.lowercased()
     }
@@ -43,7 +47,8 @@ struct Client {
     func get<T: Decodable>(_ path: String, query: KeyValuePairs<String, String?>, as type: T.Type) async throws -> T {
         var components = URLComponents()
         components.queryItems = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
-        return try await get(path + (components.queryItems!.isEmpty ? "" : components.url?.absoluteString ?? ""), as: type)
+        return try await get(
+            path + (components.queryItems!.isEmpty ? "" : components.url?.absoluteString ?? ""), as: type)
     }
 
     func post<T: Decodable>(_ path: String, json body: some Encodable, as type: T.Type) async throws -> T {
@@ -67,7 +72,9 @@ struct Client {
 
     /// Downloads to `destination`, replacing it.
     func download(_ path: String, to destination: URL) async throws {
-        let (temporary, response) = try await transport { try await URLSession.shared.download(for: request("GET", path)) }
+        let (temporary, response) = try await transport {
+            try await URLSession.shared.download(for: request("GET", path))
+        }
         if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
             _ = try check(try Data(contentsOf: temporary), response)
         }
@@ -93,13 +100,18 @@ struct Client {
         do {
             return try await call()
         } catch let error as URLError {
-            throw Failure(description: "cannot reach lienthongd at \(server.absoluteString) (\(error.localizedDescription)); is it running? Start it with `swift run lienthongd`, or pass --server")
+            throw Failure(
+                description:
+                    "cannot reach lienthongd at \(server.absoluteString) (\(error.localizedDescription)); is it running? Start it with `swift run lienthongd`, or pass --server"
+            )
         }
     }
 
     /// Non-2xx answers are problems: show their detail, the part written for people.
     private func check(_ data: Data, _ response: URLResponse) throws -> Data {
-        guard let http = response as? HTTPURLResponse else { throw Failure(description: "no HTTP answer from \(server.absoluteString)") }
+        guard let http = response as? HTTPURLResponse else {
+            throw Failure(description: "no HTTP answer from \(server.absoluteString)")
+        }
         guard (200..<300).contains(http.statusCode) else {
             if let problem = try? APIJSON.decoder.decode(Problem.self, from: data) {
                 throw Failure(description: "\(problem.detail) [\(problem.slug), HTTP \(problem.status)]")
@@ -113,7 +125,9 @@ struct Client {
         do {
             return try APIJSON.decoder.decode(type, from: data)
         } catch {
-            throw Failure(description: "the server's answer could not be read (\(error)); are the CLI and the daemon the same version?")
+            throw Failure(
+                description:
+                    "the server's answer could not be read (\(error)); are the CLI and the daemon the same version?")
         }
     }
 }

@@ -37,7 +37,8 @@ struct ConnectionOptions: ParsableArguments {
         } else if let token = stored?.token {
             tokenText = token
         } else {
-            throw Client.Failure(description: "no token: pass --token-file data/tokens/<user>.token, or set LIENTHONG_TOKEN_FILE")
+            throw Client.Failure(
+                description: "no token: pass --token-file data/tokens/<user>.token, or set LIENTHONG_TOKEN_FILE")
         }
         return Client(server: url, token: tokenText.trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -50,9 +51,11 @@ struct ConnectionOptions: ParsableArguments {
     /// `$XDG_CONFIG_HOME/lienthong/config.json`, or `$HOME/.config/lienthong/config.json` (the
     /// account's home directory when HOME is not set).
     static func configurationFile(_ environment: [String: String]) -> URL {
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let home =
+            environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let base =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? home.appendingPathComponent(".config")
         return base.appendingPathComponent("lienthong/config.json")
     }

@@ -56,11 +56,13 @@ struct ExportCheck {
         let path = directory.appendingPathComponent(name).path
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
         guard attributes[.type] as? FileAttributeType == .typeRegular else {
-            throw Client.Failure(description: "\(path) is not a regular file (a link, a pipe or a folder): "
-                                 + "verify reads only the export's own bytes")
+            throw Client.Failure(
+                description: "\(path) is not a regular file (a link, a pipe or a folder): "
+                    + "verify reads only the export's own bytes")
         }
         guard (attributes[.size] as? Int ?? 0) <= largestOwnFile,
-              let data = FileManager.default.contents(atPath: path) else {
+            let data = FileManager.default.contents(atPath: path)
+        else {
             throw Client.Failure(description: "\(path) is larger than \(largestOwnFile) bytes or cannot be read")
         }
         return data
@@ -91,17 +93,27 @@ struct ExportCheck {
             identity = report.verdict == .passed ? decoded : nil
             if let decoded {
                 entries = decoded.files.map {
-                    Entry(name: $0.name, expectation: $0.role == "document" ? .document : .attachment, sha256: $0.sha256)
+                    Entry(
+                        name: $0.name, expectation: $0.role == "document" ? .document : .attachment, sha256: $0.sha256)
                 }
                 let positions = decoded.files.map(\.position)
                 if positions != Array(positions.indices) || decoded.files.first?.role != "document" {
-                    checks.append(.failed("identity-files", "the sealed identity does not list the main document first, "
-                                          + "then its attachments in order", .formatFailure))
+                    checks.append(
+                        .failed(
+                            "identity-files",
+                            "the sealed identity does not list the main document first, "
+                                + "then its attachments in order", .formatFailure))
                 }
-                if let manifest, manifest.files.map(\.name) != decoded.files.map(\.name)
-                    || manifest.files.map({ $0.sha256.lowercased() }) != decoded.files.map({ $0.sha256.lowercased() }) {
-                    checks.append(.warning("manifest", "manifest.json differs from the sealed identity; "
-                                           + "the sealed identity is what counts"))
+                if let manifest,
+                    manifest.files.map(\.name) != decoded.files.map(\.name)
+                        || manifest.files.map({ $0.sha256.lowercased() })
+                            != decoded.files.map({ $0.sha256.lowercased() })
+                {
+                    checks.append(
+                        .warning(
+                            "manifest",
+                            "manifest.json differs from the sealed identity; "
+                                + "the sealed identity is what counts"))
                 }
             }
         } else if let manifest {
@@ -109,7 +121,8 @@ struct ExportCheck {
                 Entry(name: $0.name, expectation: $0.kind == "document" ? .document : .attachment, sha256: $0.sha256)
             }
             if manifest.files.first?.kind != "document" {
-                checks.append(.failed("main-document", "the manifest does not start with the main document", .formatFailure))
+                checks.append(
+                    .failed("main-document", "the manifest does not start with the main document", .formatFailure))
             }
         }
 
@@ -122,70 +135,108 @@ struct ExportCheck {
 
     /// Each file's signatures name the identity's document; the same agency sealed the identity and
     /// every file. Without an identity, files that name a document show that it was taken out.
-    private func bindingChecks(_ reports: [FileReport], listed: DocumentIdentity?, identitySeal: FileReport?) -> [Check] {
+    private func bindingChecks(_ reports: [FileReport], listed: DocumentIdentity?, identitySeal: FileReport?) -> [Check]
+    {
         guard let listed, let identitySeal else {
             if let bound = reports.compactMap(\.documentID).first {
-                return [.failed("identity-missing", "these files were signed for document \(bound), whose sealed identity "
-                                + "(\(DocumentIdentity.fileName)) is missing from the folder: it was taken out",
-                                .formatFailure)]
+                return [
+                    .failed(
+                        "identity-missing",
+                        "these files were signed for document \(bound), whose sealed identity "
+                            + "(\(DocumentIdentity.fileName)) is missing from the folder: it was taken out",
+                        .formatFailure)
+                ]
             }
             return sealedIdentity == nil
-                ? [.warning("identity-sealed", "this export has no sealed identity (it was made before LienThong sealed "
-                    + "identities): its number, symbol, subject and list of files come from manifest.json, "
-                    + "which anyone can edit")]
+                ? [
+                    .warning(
+                        "identity-sealed",
+                        "this export has no sealed identity (it was made before LienThong sealed "
+                            + "identities): its number, symbol, subject and list of files come from manifest.json, "
+                            + "which anyone can edit")
+                ]
                 : []
         }
         var checks: [Check] = []
         for report in reports where report.documentID != listed.id || report.isDocumentIdentity {
             let named = report.documentID.map { "was signed for document \($0)" } ?? "names no document"
-            checks.append(.failed("document-binding", "\(report.name) \(named), not \(listed.numberAndSymbol) (\(listed.id)): "
-                                  + "it comes from another document", .sigConstraintsFailure))
+            checks.append(
+                .failed(
+                    "document-binding",
+                    "\(report.name) \(named), not \(listed.numberAndSymbol) (\(listed.id)): "
+                        + "it comes from another document", .sigConstraintsFailure))
         }
         guard let agency = identitySeal.signatures.first(where: { $0.role == .seal }) else { return checks }
         let strangers = reports.flatMap { $0.signatures.filter { $0.role == .seal } }
             .filter { $0.subject != agency.subject || $0.issuer != agency.issuer }
         let sealer = agency.commonName ?? agency.subject
-        checks.append(strangers.isEmpty
-            ? .passed("identity-agency", "the identity and every file are sealed by \(sealer)")
-            : .failed("identity-agency", "\(strangers.map { $0.commonName ?? $0.subject }.joined(separator: ", ")) sealed "
-                      + "files of a document whose identity \(sealer) sealed: they come from another agency",
-                      .sigConstraintsFailure))
+        checks.append(
+            strangers.isEmpty
+                ? .passed("identity-agency", "the identity and every file are sealed by \(sealer)")
+                : .failed(
+                    "identity-agency",
+                    "\(strangers.map { $0.commonName ?? $0.subject }.joined(separator: ", ")) sealed "
+                        + "files of a document whose identity \(sealer) sealed: they come from another agency",
+                    .sigConstraintsFailure))
         return checks
     }
 
     /// The identity's seal, and the identity decoded from the bytes it covers.
-    private func verifyIdentity(_ sealed: (bytes: Data, signature: Data), _ verifier: SignatureVerifier)
-        -> (FileReport, DocumentIdentity?, [Check]) {
+    private func verifyIdentity(
+        _ sealed: (bytes: Data, signature: Data), _ verifier: SignatureVerifier
+    )
+        -> (FileReport, DocumentIdentity?, [Check])
+    {
         let (staged, cleanup) = Self.staging(sealed.bytes)
         defer { cleanup() }
-        var report = verifier.verify(content: staged, signature: sealed.signature, name: DocumentIdentity.fileName,
-                                     expecting: .attachment)
+        var report = verifier.verify(
+            content: staged, signature: sealed.signature, name: DocumentIdentity.fileName,
+            expecting: .attachment)
         guard report.verdict.indication != .totalFailed else {
-            return (report, nil, [.failed("identity", "the seal over \(DocumentIdentity.fileName) does not hold: "
-                                          + "nothing it names can be believed", report.verdict.subIndication ?? .sigCryptoFailure)])
+            return (
+                report, nil,
+                [
+                    .failed(
+                        "identity",
+                        "the seal over \(DocumentIdentity.fileName) does not hold: "
+                            + "nothing it names can be believed", report.verdict.subIndication ?? .sigCryptoFailure)
+                ]
+            )
         }
         guard report.isDocumentIdentity else {
-            report.add(.failed("identity-seal", "\(DocumentIdentity.fileName) carries a file's seal, not the seal LienThong "
-                               + "makes over a document's identity: an attachment cannot stand for it", .sigConstraintsFailure))
+            report.add(
+                .failed(
+                    "identity-seal",
+                    "\(DocumentIdentity.fileName) carries a file's seal, not the seal LienThong "
+                        + "makes over a document's identity: an attachment cannot stand for it", .sigConstraintsFailure)
+            )
             return (report, nil, [])
         }
         let identity: DocumentIdentity
         do {
             identity = try APIJSON.decoder.decode(DocumentIdentity.self, from: sealed.bytes)
         } catch {
-            report.add(.failed("identity-format", "\(DocumentIdentity.fileName) is sealed but not a LienThong identity: \(error)",
-                               .formatFailure))
+            report.add(
+                .failed(
+                    "identity-format", "\(DocumentIdentity.fileName) is sealed but not a LienThong identity: \(error)",
+                    .formatFailure))
             return (report, nil, [])
         }
         guard identity.format == DocumentIdentity.currentFormat, report.documentID == identity.id else {
-            report.add(.failed("identity-format", "\(DocumentIdentity.fileName) is in format \(identity.format) for document "
-                               + "\(identity.id), its seal for \(report.documentID ?? "no document")", .formatFailure))
+            report.add(
+                .failed(
+                    "identity-format",
+                    "\(DocumentIdentity.fileName) is in format \(identity.format) for document "
+                        + "\(identity.id), its seal for \(report.documentID ?? "no document")", .formatFailure))
             return (report, nil, [])
         }
-        let check: Check = report.verdict == .passed
+        let check: Check =
+            report.verdict == .passed
             ? .passed("identity", "\(identity.numberAndSymbol) of \(identity.issuer.name), sealed by its issuer")
-            : .warning("identity", "the seal over \(DocumentIdentity.fileName) is not yet proven "
-                       + "(\(report.verdict.indication.rawValue)): the document's identity is not shown")
+            : .warning(
+                "identity",
+                "the seal over \(DocumentIdentity.fileName) is not yet proven "
+                    + "(\(report.verdict.indication.rawValue)): the document's identity is not shown")
         return (report, identity, [check])
     }
 
@@ -204,22 +255,32 @@ struct ExportCheck {
                     throw DomainError.invalid(field: "file name", value: name, rule: "names are kept in NFC")
                 }
             } catch {
-                checks.append(.failed("listed-files", "\"\(name)\" cannot be a file of the document: \(error)", .formatFailure))
+                checks.append(
+                    .failed("listed-files", "\"\(name)\" cannot be a file of the document: \(error)", .formatFailure))
             }
         }
         guard let present = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
-            return checks + [.failed("unlisted-file", "the folder \(directory.path) cannot be listed, so what else it holds "
-                                     + "cannot be known", .formatFailure)]
+            return checks + [
+                .failed(
+                    "unlisted-file",
+                    "the folder \(directory.path) cannot be listed, so what else it holds "
+                        + "cannot be known", .formatFailure)
+            ]
         }
         let expected = Set((names.flatMap { [$0, "\($0).p7s"] } + DocumentFileName.reserved).map { Array($0.utf8) })
         for name in present.sorted() {
             let url = directory.appendingPathComponent(name)
             if !expected.contains(Array(name.utf8)) {
-                checks.append(.failed("unlisted-file", "\(name) is in the folder but is not one of the document's files",
-                                      .formatFailure))
+                checks.append(
+                    .failed(
+                        "unlisted-file", "\(name) is in the folder but is not one of the document's files",
+                        .formatFailure))
             } else if !Self.isRegularFile(url) {
-                checks.append(.failed("regular-file", "\(name) is not a regular file (a link, a pipe or a folder): "
-                                      + "verify reads only the export's own bytes", .formatFailure))
+                checks.append(
+                    .failed(
+                        "regular-file",
+                        "\(name) is not a regular file (a link, a pipe or a folder): "
+                            + "verify reads only the export's own bytes", .formatFailure))
             }
         }
         return checks
@@ -228,12 +289,14 @@ struct ExportCheck {
     private func verifyFile(_ entry: Entry, _ verifier: SignatureVerifier) -> FileReport {
         let content = directory.appendingPathComponent(entry.name)
         let refused = { (what: String) in
-            FileReport(name: entry.name, sha256: nil, expectation: entry.expectation, signatures: [],
-                       checks: [.failed("file-present", what, .formatFailure)],
-                       verdict: Verdict(indication: .totalFailed, subIndication: .formatFailure))
+            FileReport(
+                name: entry.name, sha256: nil, expectation: entry.expectation, signatures: [],
+                checks: [.failed("file-present", what, .formatFailure)],
+                verdict: Verdict(indication: .totalFailed, subIndication: .formatFailure))
         }
         guard !entry.name.isEmpty, !entry.name.contains("/"), !DocumentFileName.reserved.contains(entry.name),
-              FileManager.default.fileExists(atPath: content.path) else {
+            FileManager.default.fileExists(atPath: content.path)
+        else {
             return refused("\(entry.name) is missing from the folder")
         }
         guard Self.isRegularFile(content) else { return refused("\(entry.name) is not a regular file") }
@@ -246,20 +309,25 @@ struct ExportCheck {
         } catch {
             return refused("\(error)")
         }
-        var report = verifier.verify(content: content, signature: signature, name: entry.name, expecting: entry.expectation)
+        var report = verifier.verify(
+            content: content, signature: signature, name: entry.name, expecting: entry.expectation)
         if let sha = report.sha256 {
             let source = sealedIdentity == nil ? "the sender registered" : "the sealed identity names"
-            report.add(sha == entry.sha256.lowercased()
-                ? .passed("identity-hash", "SHA-256 matches the one \(source)")
-                : .failed("identity-hash", "SHA-256 \(sha) differs from the \(entry.sha256) \(source): this is another file",
-                          .hashFailure))
+            report.add(
+                sha == entry.sha256.lowercased()
+                    ? .passed("identity-hash", "SHA-256 matches the one \(source)")
+                    : .failed(
+                        "identity-hash",
+                        "SHA-256 \(sha) differs from the \(entry.sha256) \(source): this is another file",
+                        .hashFailure))
         }
         return report
     }
 
     /// The identity's bytes in a file of their own, for the verifier that reads files.
     private static func staging(_ bytes: Data) -> (URL, () -> Void) {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-identity-\(UUID().uuidString).json")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lienthong-identity-\(UUID().uuidString).json")
         // Unwritten, it reads as missing and the verifier fails the identity: never a pass.
         _ = FileManager.default.createFile(atPath: url.path, contents: bytes, attributes: [.posixPermissions: 0o600])
         return (url, { try? FileManager.default.removeItem(at: url) })
@@ -268,7 +336,8 @@ struct ExportCheck {
     /// The signatures in the folder, for fetching revocation information before verifying
     /// (nothing is believed here: the names are only where to look).
     func signatures() -> [Data] {
-        let listed = sealedIdentity.flatMap { try? APIJSON.decoder.decode(DocumentIdentity.self, from: $0.bytes) }?.files
+        let listed = sealedIdentity.flatMap { try? APIJSON.decoder.decode(DocumentIdentity.self, from: $0.bytes) }?
+            .files
             .map(\.name)
         let names = (listed ?? manifest?.files.map(\.name) ?? []).filter { !$0.contains("/") }
         return [sealedIdentity?.signature].compactMap { $0 }

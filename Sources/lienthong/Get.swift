@@ -19,7 +19,8 @@ struct Get: AsyncParsableCommand {
             // Names come from the network: each must keep the one rule for file names, exactly as
             // it came, before anything is written.
             for file in document.files where (try? DocumentFileName.check(file.name)) != file.name {
-                throw Client.Failure(description: "the server sent an unsafe file name \"\(file.name)\"; nothing was written")
+                throw Client.Failure(
+                    description: "the server sent an unsafe file name \"\(file.name)\"; nothing was written")
             }
             let directory = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -27,13 +28,17 @@ struct Get: AsyncParsableCommand {
             var files: [ExportManifest.File] = []
             do {
                 for file in document.files {
-                    let content = directory.appendingPathComponent(file.name), signature = content.appendingPathExtension("p7s")
+                    let content = directory.appendingPathComponent(file.name)
+                    let signature = content.appendingPathExtension("p7s")
                     try await client.download(Client.path("documents", id, "files", "\(file.position)"), to: content)
                     written.append(content)
-                    try await client.download(Client.path("documents", id, "files", "\(file.position)", "signature"), to: signature)
+                    try await client.download(
+                        Client.path("documents", id, "files", "\(file.position)", "signature"), to: signature)
                     written.append(signature)
-                    files.append(.init(name: file.name, sha256: file.sha256, size: file.size, kind: file.kind,
-                                       signature: signature.lastPathComponent))
+                    files.append(
+                        .init(
+                            name: file.name, sha256: file.sha256, size: file.size, kind: file.kind,
+                            signature: signature.lastPathComponent))
                 }
             } catch {
                 // Nothing half-written: what this export wrote goes.
@@ -42,13 +47,16 @@ struct Get: AsyncParsableCommand {
             }
             // The issuer's seal over the document's identity: what `verify` believes.
             do {
-                try await client.download(Client.path("documents", id, "identity"),
-                                          to: directory.appendingPathComponent(DocumentIdentity.fileName))
-                try await client.download(Client.path("documents", id, "identity", "signature"),
-                                          to: directory.appendingPathComponent(DocumentIdentity.signatureName))
+                try await client.download(
+                    Client.path("documents", id, "identity"),
+                    to: directory.appendingPathComponent(DocumentIdentity.fileName))
+                try await client.download(
+                    Client.path("documents", id, "identity", "signature"),
+                    to: directory.appendingPathComponent(DocumentIdentity.signatureName))
             } catch {
                 try? FileManager.default.removeItem(at: directory.appendingPathComponent(DocumentIdentity.fileName))
-                let warning = "lienthong: warning: no sealed identity for this document (\(error)); "
+                let warning =
+                    "lienthong: warning: no sealed identity for this document (\(error)); "
                     + "verify will say so\n"
                 FileHandle.standardError.write(Data(warning.utf8))
             }

@@ -12,36 +12,54 @@ struct Inbox: AsyncParsableCommand {
             let entries = try await connection.client().get("/v1/inbox", as: [InboxEntry].self)
             if output.json { return try Output.printJSON(entries) }
             guard !entries.isEmpty else { return print("The inbox is empty.") }
-            print(Output.table(["ID", "NUMBER", "FROM", "ISSUED", "STATUS", "SUBJECT"], entries.map {
-                [$0.id, $0.numberAndSymbol, $0.issuer.name, Output.time($0.issuedAt),
-                 "\($0.status) \($0.statusName)" + ($0.arrivalNumber.map { " (số đến \($0))" } ?? ""), $0.subject]
-            }))
+            print(
+                Output.table(
+                    ["ID", "NUMBER", "FROM", "ISSUED", "STATUS", "SUBJECT"],
+                    entries.map {
+                        [
+                            $0.id, $0.numberAndSymbol, $0.issuer.name, Output.time($0.issuedAt),
+                            "\($0.status) \($0.statusName)" + ($0.arrivalNumber.map { " (số đến \($0))" } ?? ""),
+                            $0.subject,
+                        ]
+                    }))
         }
     }
 }
 
 struct Track: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Each recipient's status and its history, in Vietnam time.")
+    static let configuration = CommandConfiguration(
+        abstract: "Each recipient's status and its history, in Vietnam time.")
     @Argument(help: "The document id.") var id: String
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         try await reporting {
-            let document = try await connection.client().get(Client.path("documents", try Client.id(id), "track"), as: DocumentView.self)
+            let document = try await connection.client().get(
+                Client.path("documents", try Client.id(id), "track"), as: DocumentView.self)
             if output.json { return try Output.printJSON(document) }
             print("\(document.numberAndSymbol) — \(document.subject)")
             Output.printLinks(document.links)
-            if let frozen = document.frozenAt { print("Recalled: frozen since \(Output.time(frozen)); its record is kept") }
-            print(Output.table(["RECIPIENT", "NAME", "STATUS", "SỐ ĐẾN", "SINCE"], document.recipients.map {
-                [$0.recipient.code, $0.recipient.name, "\($0.status) \($0.statusName)" + ($0.assignee.map { " → \($0)" } ?? ""),
-                 $0.arrivalNumber.map(String.init) ?? "-", Output.time($0.updatedAt)]
-            }))
+            if let frozen = document.frozenAt {
+                print("Recalled: frozen since \(Output.time(frozen)); its record is kept")
+            }
+            print(
+                Output.table(
+                    ["RECIPIENT", "NAME", "STATUS", "SỐ ĐẾN", "SINCE"],
+                    document.recipients.map {
+                        [
+                            $0.recipient.code, $0.recipient.name,
+                            "\($0.status) \($0.statusName)" + ($0.assignee.map { " → \($0)" } ?? ""),
+                            $0.arrivalNumber.map(String.init) ?? "-", Output.time($0.updatedAt),
+                        ]
+                    }))
             for recipient in document.recipients {
                 print("\n\(recipient.recipient.code) \(recipient.recipient.name)")
                 for event in recipient.history ?? [] {
-                    print("  \(Output.time(event.at))  \(event.status) \(event.statusName)" + (event.assignee.map { " → \($0)" } ?? "")
-                          + "  by \(event.actor)" + (event.note.map { "  — \($0)" } ?? ""))
+                    print(
+                        "  \(Output.time(event.at))  \(event.status) \(event.statusName)"
+                            + (event.assignee.map { " → \($0)" } ?? "")
+                            + "  by \(event.actor)" + (event.note.map { "  — \($0)" } ?? ""))
                 }
             }
         }
@@ -57,15 +75,19 @@ struct Ack: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let status = try await connection.client().post(Client.path("documents", try Client.id(id), "ack"), json: [String: String](), as: RecipientStatus.self)
+            let status = try await connection.client().post(
+                Client.path("documents", try Client.id(id), "ack"), json: [String: String](), as: RecipientStatus.self)
             if output.json { return try Output.printJSON(status) }
-            print("Registered: status \(status.status) \(status.statusName), số đến \(status.arrivalNumber.map(String.init) ?? "-") at \(Output.time(status.updatedAt))")
+            print(
+                "Registered: status \(status.status) \(status.statusName), số đến \(status.arrivalNumber.map(String.init) ?? "-") at \(Output.time(status.updatedAt))"
+            )
         }
     }
 }
 
 struct Reject: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Return a received document to its sender (status 02), with a reason.")
+    static let configuration = CommandConfiguration(
+        abstract: "Return a received document to its sender (status 02), with a reason.")
     @Argument(help: "The document id.") var id: String
     @Option(help: "Why it is returned (at most 500 characters).") var reason: String
     @OptionGroup var connection: ConnectionOptions
@@ -73,9 +95,12 @@ struct Reject: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let status = try await connection.client().post(Client.path("documents", try Client.id(id), "reject"), json: RejectRequest(reason: reason), as: RecipientStatus.self)
+            let status = try await connection.client().post(
+                Client.path("documents", try Client.id(id), "reject"), json: RejectRequest(reason: reason),
+                as: RecipientStatus.self)
             if output.json { return try Output.printJSON(status) }
-            print("Returned to sender: status \(status.status) \(status.statusName) at \(Output.time(status.updatedAt))")
+            print(
+                "Returned to sender: status \(status.status) \(status.statusName) at \(Output.time(status.updatedAt))")
         }
     }
 }

@@ -27,9 +27,14 @@ enum Output {
 
     /// "replaces 12/QĐ-UBND (id)", one line per link.
     static func printLinks(_ links: [DocumentLink]) {
-        let words = ["replaces": "replaces", "replaced-by": "replaced by", "in-reply-to": "in reply to", "answered-by": "answered by"]
+        let words = [
+            "replaces": "replaces", "replaced-by": "replaced by", "in-reply-to": "in reply to",
+            "answered-by": "answered by",
+        ]
         for link in links {
-            print("  \(words[link.relation] ?? link.relation) \(link.numberAndSymbol) of \(link.issuer.name)  id \(link.id)")
+            print(
+                "  \(words[link.relation] ?? link.relation) \(link.numberAndSymbol) of \(link.issuer.name)  id \(link.id)"
+            )
         }
     }
 

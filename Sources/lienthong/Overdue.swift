@@ -12,14 +12,22 @@ struct Overdue: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let entries = try await connection.client().get("/v1/overdue?within=\(within)&direction=\(direction)", as: [OverdueEntry].self)
+            let entries = try await connection.client().get(
+                "/v1/overdue?within=\(within)&direction=\(direction)", as: [OverdueEntry].self)
             if output.json { return try Output.printJSON(entries) }
             guard !entries.isEmpty else { return print("Nothing overdue.") }
-            print(Output.table(["ID", "NUMBER", direction == "in" ? "FROM" : "TO", "DEADLINE", "LATE", "STATUS", "SUBJECT"], entries.map {
-                [$0.id, $0.numberAndSymbol, $0.counterpart.name, $0.deadline,
-                 $0.workingDaysLate > 0 ? "\($0.workingDaysLate) wd late" : $0.workingDaysLate == 0 ? "due today" : "in \(-$0.workingDaysLate) wd",
-                 "\($0.status) \($0.statusName)", $0.subject]
-            }))
+            print(
+                Output.table(
+                    ["ID", "NUMBER", direction == "in" ? "FROM" : "TO", "DEADLINE", "LATE", "STATUS", "SUBJECT"],
+                    entries.map {
+                        [
+                            $0.id, $0.numberAndSymbol, $0.counterpart.name, $0.deadline,
+                            $0.workingDaysLate > 0
+                                ? "\($0.workingDaysLate) wd late"
+                                : $0.workingDaysLate == 0 ? "due today" : "in \(-$0.workingDaysLate) wd",
+                            "\($0.status) \($0.statusName)", $0.subject,
+                        ]
+                    }))
         }
     }
 }

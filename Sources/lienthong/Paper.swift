@@ -18,7 +18,9 @@ struct RegisterPaper: AsyncParsableCommand {
     @Option(help: "The subject (trích yếu).") var subject: String
     @Option(help: "normal, urgent, very-urgent or flash.") var urgency: String?
     @Option(help: "Notes (at most 500 characters).") var notes: String?
-    @Option(help: "Secret documents (mật, tối mật, tuyệt mật) are refused: they belong in the separate secret register.") var secrecy: String?
+    @Option(
+        help: "Secret documents (mật, tối mật, tuyệt mật) are refused: they belong in the separate secret register.")
+    var secrecy: String?
     @Option(help: "out: who signed the paper.") var signerName: String?
     @Option(help: "out: the signer's position.") var signerPosition: String?
     @Option(help: "out: TM., KT., TL., TUQ. or Q.") var authority: String?
@@ -37,7 +39,8 @@ struct RegisterPaper: AsyncParsableCommand {
         try await reporting {
             let request = PaperRequest(
                 direction: direction, type: type, subject: subject, urgency: urgency, secrecy: secrecy, notes: notes,
-                signerName: signerName, signerPosition: signerPosition, authority: authority, draftingUnit: draftingUnit,
+                signerName: signerName, signerPosition: signerPosition, authority: authority,
+                draftingUnit: draftingUnit,
                 series: series, recipients: recipients, pageCount: pageCount,
                 sender: sender, numberAndSymbol: numberSymbol, issuedOn: issuedOn, assignee: assignee)
             let entry = try await connection.client().post("/v1/paper", json: request, as: PaperRegistration.self)

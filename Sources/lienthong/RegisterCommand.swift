@@ -14,15 +14,22 @@ struct RegisterCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            guard ["in", "out"].contains(kind) else { throw Client.Failure(description: "the register is out or in, not \(kind)") }
-            guard ["table", "csv", "json"].contains(format) else { throw Client.Failure(description: "--format is table, csv or json") }
-            let register = try await connection.client().get(Client.path("registers", kind), query: ["year": year.map(String.init), "agency": agency],
-                                                             as: Register.self)
+            guard ["in", "out"].contains(kind) else {
+                throw Client.Failure(description: "the register is out or in, not \(kind)")
+            }
+            guard ["table", "csv", "json"].contains(format) else {
+                throw Client.Failure(description: "--format is table, csv or json")
+            }
+            let register = try await connection.client().get(
+                Client.path("registers", kind), query: ["year": year.map(String.init), "agency": agency],
+                as: Register.self)
             switch format {
             case "json": try Output.printJSON(register)
             case "csv": FileHandle.standardOutput.write(Data(Output.csv(register.columns, register.rows).utf8))
             default:
-                print("\(kind == "out" ? "Sổ đăng ký văn bản đi" : "Sổ đăng ký văn bản đến") \(register.year) — \(register.agency.name)")
+                print(
+                    "\(kind == "out" ? "Sổ đăng ký văn bản đi" : "Sổ đăng ký văn bản đến") \(register.year) — \(register.agency.name)"
+                )
                 print(Output.table(register.columns, register.rows))
             }
         }

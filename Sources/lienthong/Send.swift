@@ -40,7 +40,8 @@ struct Send: AsyncParsableCommand {
     @Option(help: "Notes (at most 500 characters).")
     var notes: String?
 
-    @Option(help: "Number series: main (default), copy[:SY|SL|TS] for a copy, advisory:ABBREVIATION for an advisory body.")
+    @Option(
+        help: "Number series: main (default), copy[:SY|SL|TS] for a copy, advisory:ABBREVIATION for an advisory body.")
     var series: String?
 
     @Option(help: "The id of a document of your agency that this one replaces.")
@@ -58,7 +59,9 @@ struct Send: AsyncParsableCommand {
             let urls = try files.map { path in
                 let url = URL(fileURLWithPath: path)
                 var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+                    !isDirectory.boolValue
+                else {
                     throw Client.Failure(description: "\(path) is not a file")
                 }
                 return url
@@ -71,26 +74,31 @@ struct Send: AsyncParsableCommand {
             let request = SendRequest(
                 files: uploaded, to: to.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
                 type: type, subject: subject, signer: signer, urgency: urgency, deadline: deadline,
-                draftingUnit: draftingUnit, authority: authority, notes: notes, series: series, replaces: replaces, inReplyTo: inReplyTo,
+                draftingUnit: draftingUnit, authority: authority, notes: notes, series: series, replaces: replaces,
+                inReplyTo: inReplyTo,
                 approval: approval)
             let document = try await client.post("/v1/documents", json: request, as: DocumentView.self)
             if output.json { return try Output.printJSON(document) }
             print("Sent \(document.numberAndSymbol)  id \(document.id)")
             print("  \(document.typeName): \(document.subject)")
             Output.printLinks(document.links)
-            print("  issued \(Output.time(document.issuedAt)) by \(document.issuer.name)"
-                  + (document.deadline.map { ", reply by \($0)" } ?? ""))
+            print(
+                "  issued \(Output.time(document.issuedAt)) by \(document.issuer.name)"
+                    + (document.deadline.map { ", reply by \($0)" } ?? ""))
             for signature in document.signatures {
                 let file = document.files.first { $0.position == signature.filePosition }?.name ?? ""
-                print("  \(signature.role == "seal" ? "sealed" : "signed") \(file): \(signature.commonName), \(signature.algorithm)")
+                print(
+                    "  \(signature.role == "seal" ? "sealed" : "signed") \(file): \(signature.commonName), \(signature.algorithm)"
+                )
             }
             if document.files.contains(where: \.timeStampPending) {
                 print("  time stamps pending: the TSA could not be reached; they are added as soon as it answers")
             }
             print("  delivered to \(document.recipients.count) agencies, status 01 Đã đến:")
             for recipient in document.recipients {
-                print("    \(recipient.recipient.code)  \(recipient.recipient.name)"
-                      + (recipient.addressedTo.map { "  (addressed to \($0), which it succeeds)" } ?? ""))
+                print(
+                    "    \(recipient.recipient.code)  \(recipient.recipient.name)"
+                        + (recipient.addressedTo.map { "  (addressed to \($0), which it succeeds)" } ?? ""))
             }
         }
     }

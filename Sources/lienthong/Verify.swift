@@ -5,7 +5,8 @@ import LienThongCrypto
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verify a document offline: every file's integrity, the signer's signature, the agency's seal, the chain.",
+        abstract:
+            "Verify a document offline: every file's integrity, the signer's signature, the agency's seal, the chain.",
         discussion: """
             PATH is a directory written by `lienthong get` (its manifest.json names the files), or a single file
             with a detached CMS signature (FILE.p7s by default). Exits 0 only if everything holds (TOTAL_PASSED);
@@ -14,14 +15,24 @@ struct Verify: AsyncParsableCommand {
 
     @Argument(help: "A directory from `lienthong get`, or a signed file.") var path: String
     @Option(help: "The detached signature of FILE (default FILE.p7s).") var signature: String?
-    @Option(help: "Trust anchors (PEM/DER file or directory); repeatable. Default: Certs/trust.") var trust: [String] = []
+    @Option(help: "Trust anchors (PEM/DER file or directory); repeatable. Default: Certs/trust.") var trust: [String] =
+        []
     @Option(help: "What a single file's signatures must be: document (signer and seal), attachment (seal) or any.")
     var expect: SignatureExpectation = .document
-    @Option(help: "CRL files (PEM or DER) or directories; repeatable. Default: Certs/crl, besides what the signature carries.")
+    @Option(
+        help:
+            "CRL files (PEM or DER) or directories; repeatable. Default: Certs/crl, besides what the signature carries."
+    )
     var crl: [String] = []
-    @Option(help: "Without revocation information for a certificate: require (INDETERMINATE), if-available (a warning) or skip.")
+    @Option(
+        help:
+            "Without revocation information for a certificate: require (INDETERMINATE), if-available (a warning) or skip."
+    )
     var revocation: RevocationPolicy = .require
-    @Flag(help: "Fetch missing revocation information: OCSP from the responder each certificate names, CRLs from their distribution points.")
+    @Flag(
+        help:
+            "Fetch missing revocation information: OCSP from the responder each certificate names, CRLs from their distribution points."
+    )
     var online = false
     @Option(help: "With --online: ask this OCSP responder about every certificate.")
     var ocsp: String?
@@ -35,7 +46,8 @@ struct Verify: AsyncParsableCommand {
             let anchors = trust.isEmpty ? [environment["LIENTHONG_TRUST"] ?? "Certs/trust"] : trust
             let trustStore = try TrustStore.load(anchors.map { URL(fileURLWithPath: $0) })
             let crlLocations = crl.isEmpty ? [URL(fileURLWithPath: "Certs/crl")] : crl.map { URL(fileURLWithPath: $0) }
-            var verifier = SignatureVerifier(trust: trustStore, evidence: try RevocationEvidence.load(crlLocations), revocationPolicy: revocation)
+            var verifier = SignatureVerifier(
+                trust: trustStore, evidence: try RevocationEvidence.load(crlLocations), revocationPolicy: revocation)
             let url = URL(fileURLWithPath: path)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -44,25 +56,31 @@ struct Verify: AsyncParsableCommand {
             if isDirectory.boolValue {
                 export = try ExportCheck(directory: url)
             }
-            let signatures = try export.map { $0.signatures() }
+            let signatures =
+                try export.map { $0.signatures() }
                 ?? [try read(URL(fileURLWithPath: signature ?? path + ".p7s"))]
             if online {
                 let fetcher = RevocationFetcher(ocspResponder: try ocsp.map { try Self.url($0) })
                 let chains = signatures.flatMap { verifier.chains(of: $0) }
-                verifier.evidence = verifier.evidence + (await fetcher.collect(chains: chains, known: verifier.evidence, trust: trustStore))
+                verifier.evidence =
+                    verifier.evidence
+                    + (await fetcher.collect(chains: chains, known: verifier.evidence, trust: trustStore))
             }
             if var check = export {
                 report = check.verify(with: verifier)
                 export = check
             } else {
-                report = VerificationReport(files: [verifier.verify(content: url, signature: signatures[0], expecting: expect)], validationTime: Date())
+                report = VerificationReport(
+                    files: [verifier.verify(content: url, signature: signatures[0], expecting: expect)],
+                    validationTime: Date())
             }
         }
         if output.json {
             try Output.printJSON(report)
         } else {
-            VerificationPrinter.print(report, identity: export?.identity,
-                                      unsealed: export?.identity == nil ? export?.manifest : nil)
+            VerificationPrinter.print(
+                report, identity: export?.identity,
+                unsealed: export?.identity == nil ? export?.manifest : nil)
         }
         if report.verdict.indication != .totalPassed { throw ExitCode(1) }
     }
@@ -96,21 +114,29 @@ enum VerificationPrinter {
             Swift.print("issued by \(issuer) at \(Output.time(identity.issuedAt)); sealed identity")
             Swift.print("to \(identity.recipients.map(\.name).joined(separator: "; "))")
         } else if let document = unsealed?.document {
-            Swift.print("\(document.numberAndSymbol) — \(document.typeName): \(document.subject)"
-                        + "  (NOT SEALED: from manifest.json)")
-            Swift.print("issued by \(document.issuer.name) (\(document.issuer.code)) at \(Output.time(document.issuedAt))")
+            Swift.print(
+                "\(document.numberAndSymbol) — \(document.typeName): \(document.subject)"
+                    + "  (NOT SEALED: from manifest.json)")
+            Swift.print(
+                "issued by \(document.issuer.name) (\(document.issuer.code)) at \(Output.time(document.issuedAt))")
         }
         for check in report.checks { line(check, indent: "") }
         for file in report.files {
             Swift.print("\nFile \(file.name)  [\(verdict(file.verdict))]")
             if let sha = file.sha256 { Swift.print("  sha256 \(sha)") }
             for signature in file.signatures {
-                let role = signature.role.map { "\($0.rawValue): \($0.vietnameseName)" } ?? "signature (role not stated by the certificate)"
+                let role =
+                    signature.role.map { "\($0.rawValue): \($0.vietnameseName)" }
+                    ?? "signature (role not stated by the certificate)"
                 Swift.print("  \(role)  [\(verdict(signature.verdict))]")
                 let organization = signature.organization.flatMap { $0 == signature.commonName ? nil : ", \($0)" } ?? ""
                 Swift.print("    \(signature.commonName ?? signature.subject)\(organization)")
-                Swift.print("    \(signature.signatureAlgorithm), \(signature.digestAlgorithm); serial \(signature.serialNumber)")
-                if let time = signature.claimedSigningTime { Swift.print("    signing time (claimed by the signer): \(Output.time(time))") }
+                Swift.print(
+                    "    \(signature.signatureAlgorithm), \(signature.digestAlgorithm); serial \(signature.serialNumber)"
+                )
+                if let time = signature.claimedSigningTime {
+                    Swift.print("    signing time (claimed by the signer): \(Output.time(time))")
+                }
                 if let time = signature.timeStampedAt {
                     Swift.print("    time-stamped: \(Output.time(time)) by \(signature.timeStampAuthority ?? "")")
                 }
@@ -130,11 +156,12 @@ enum VerificationPrinter {
     }
 
     static func line(_ check: Check, indent: String) {
-        let mark = switch check.result {
-        case .passed: "ok  "
-        case .warning: "WARN"
-        case .failed: "FAIL"
-        }
+        let mark =
+            switch check.result {
+            case .passed: "ok  "
+            case .warning: "WARN"
+            case .failed: "FAIL"
+            }
         Swift.print("\(indent)\(mark) \(check.id): \(check.detail)")
     }
 }

@@ -26,7 +26,7 @@ struct LienThongDaemon: AsyncParsableCommand {
             configuration = try DaemonConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
         } catch {
             FileHandle.standardError.write(Data("lienthongd: \(error)\n".utf8))
-            throw ExitCode(78) // EX_CONFIG
+            throw ExitCode(78)  // EX_CONFIG
         }
         switch configuration.logFormat {
         case .text: LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }

@@ -10,7 +10,9 @@ final class AuditTests {
 
     @Test func anEditOfTheSQLiteFileByHandIsFound() throws {
         let file = try daemon.write("qd.pdf", "%PDF-1.7 Quyết định\n")
-        let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "QĐ", "--subject", "Quyết định", "--json"], as: "clerk.tinh-dien-bien")
+        let sent = try daemon.cli(
+            ["send", file, "--to", "000.01.21.H18", "--type", "QĐ", "--subject", "Quyết định", "--json"],
+            as: "clerk.tinh-dien-bien")
         let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
         #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)
 
@@ -26,14 +28,18 @@ final class AuditTests {
 
         // Someone with the file makes the acceptance look as if it were by another clerk.
         let statusEntry = try #require(entries.first?["id"] as? Int)
-        let edit = try run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [
-            daemon.path("data/registry.sqlite"),
-            "DROP TRIGGER auditEntry_no_update; UPDATE auditEntry SET actor = 'clerk.xa-phi-nhu' WHERE id = \(statusEntry);",
-        ], in: daemon.workspace)
+        let edit = try run(
+            URL(fileURLWithPath: "/usr/bin/sqlite3"),
+            [
+                daemon.path("data/registry.sqlite"),
+                "DROP TRIGGER auditEntry_no_update; UPDATE auditEntry SET actor = 'clerk.xa-phi-nhu' WHERE id = \(statusEntry);",
+            ], in: daemon.workspace)
         #expect(edit.status == 0, "\(edit.stderr)")
         let broken = try daemon.cli(["admin", "audit", "verify"], as: "admin.tinh-dien-bien")
         #expect(broken.status == 1)
-        #expect(broken.stdout.contains("BROKEN at entry \(statusEntry)") && broken.stdout.contains("was changed after it was written"), "\(broken.stdout)")
+        #expect(
+            broken.stdout.contains("BROKEN at entry \(statusEntry)")
+                && broken.stdout.contains("was changed after it was written"), "\(broken.stdout)")
     }
 
     @Test func aRowEditedWithTheSQLiteShellIsFoundAndNamedByAdminCheck() throws {

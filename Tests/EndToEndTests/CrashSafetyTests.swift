@@ -7,10 +7,12 @@ import Testing
 struct CrashSafetyTests {
     @Test(.timeLimit(.minutes(5)))
     func killingTheDaemonUnderLoadLosesNothingAndDuplicatesNothing() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let result = try run(URL(fileURLWithPath: "/bin/bash"),
-                             [repository.appendingPathComponent("scripts/crash-safety.sh").path, Binaries.directory.path, "4", "6"],
-                             in: repository)
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let result = try run(
+            URL(fileURLWithPath: "/bin/bash"),
+            [repository.appendingPathComponent("scripts/crash-safety.sh").path, Binaries.directory.path, "4", "6"],
+            in: repository)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("passed (4 kills under 6 concurrent senders)"), "\(result.stdout)")
     }

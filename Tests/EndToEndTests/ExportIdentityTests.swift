@@ -66,15 +66,20 @@ final class ExportIdentityTests {
         // A clerk sends, as an attachment, an identity naming another issuer and number, then puts
         // it and its seal in an export's place of identity.json.
         _ = try export("real")
-        var forged = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url("real", "identity.json")))
-            as? [String: Any])
+        var forged = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: url("real", "identity.json")))
+                as? [String: Any])
         forged["issuer"] = ["code": "000.00.00.G01", "name": "Văn phòng Chính phủ"]
         forged["numberAndSymbol"] = "99/QĐ-TTg"
-        let lie = try daemon.write("gia-mao.json",
-                                   String(decoding: try JSONSerialization.data(withJSONObject: forged), as: UTF8.self))
+        let lie = try daemon.write(
+            "gia-mao.json",
+            String(decoding: try JSONSerialization.data(withJSONObject: forged), as: UTF8.self))
         let cover = try daemon.write("bia.pdf", "%PDF-1.7 bìa\n")
-        let sent = try daemon.cli(["send", cover, lie, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Che giấu",
-                                   "--json"], as: "clerk.tinh-dien-bien")
+        let sent = try daemon.cli(
+            [
+                "send", cover, lie, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Che giấu",
+                "--json",
+            ], as: "clerk.tinh-dien-bien")
         let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String, "\(sent.stderr)")
         #expect(try daemon.cli(["get", id, "--out", daemon.path("lent")], as: "clerk.xa-na-son").status == 0)
         try FileManager.default.removeItem(at: url("real", "identity.json"))
@@ -83,8 +88,9 @@ final class ExportIdentityTests {
         try FileManager.default.copyItem(at: url("lent", "gia-mao.json.p7s"), to: url("real", "identity.json.p7s"))
         let verified = try verify("real")
         #expect(verified.status == 1)
-        #expect(verified.stdout.contains("an attachment cannot stand for it") && !verified.stdout.contains("99/QĐ-TTg"),
-                "\(verified.stdout)")
+        #expect(
+            verified.stdout.contains("an attachment cannot stand for it") && !verified.stdout.contains("99/QĐ-TTg"),
+            "\(verified.stdout)")
     }
 
     @Test func aTwinOfAListedFileInAnotherNormalFormIsFound() throws {
@@ -95,15 +101,19 @@ final class ExportIdentityTests {
         #expect(nfc == nfd && Array(nfc.utf8) != Array(nfd.utf8))
         let main = daemon.workspace.appendingPathComponent(nfc)
         try Data("%PDF-1.7 Quyết định\n".utf8).write(to: main)
-        let sent = try daemon.cli(["send", main.path, "--to", "000.01.21.H18", "--type", "QĐ", "--subject", "Quyết định",
-                                   "--json"], as: "clerk.tinh-dien-bien")
+        let sent = try daemon.cli(
+            [
+                "send", main.path, "--to", "000.01.21.H18", "--type", "QĐ", "--subject", "Quyết định",
+                "--json",
+            ], as: "clerk.tinh-dien-bien")
         let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String, "\(sent.stderr)")
         #expect(try daemon.cli(["get", id, "--out", daemon.path("nfc")], as: "clerk.xa-na-son").status == 0)
         #expect(try verify("nfc").status == 0)
         try Data("%PDF-1.7 giả mạo\n".utf8).write(to: URL(fileURLWithPath: daemon.path("nfc") + "/" + nfd))
         let twin = try verify("nfc")
-        #expect(twin.status == 1 && twin.stdout.contains("is in the folder but is not one of the document's files"),
-                "\(twin.stdout)")
+        #expect(
+            twin.status == 1 && twin.stdout.contains("is in the folder but is not one of the document's files"),
+            "\(twin.stdout)")
     }
 
     @Test func aDroppedOrSwappedAttachmentDoesNotVerify() throws {
@@ -135,7 +145,8 @@ final class ExportIdentityTests {
         #expect(
             swapped.stdout.contains("identity-hash") && swapped.stdout.contains("this is another file"),
             "\(swapped.stdout)")
-        #expect(swapped.stdout.contains("document-binding") && swapped.stdout.contains("it comes from another document"))
+        #expect(
+            swapped.stdout.contains("document-binding") && swapped.stdout.contains("it comes from another document"))
     }
 
     @Test func extraFilesLinksAndOldExportsAreNamed() throws {
@@ -162,23 +173,35 @@ final class ExportIdentityTests {
         try FileManager.default.removeItem(at: url("extra", "identity.json"))
         try FileManager.default.removeItem(at: url("extra", "identity.json.p7s"))
         let removed = try verify("extra")
-        #expect(removed.status == 1 && removed.stdout.contains("is missing from the folder: it was taken out"),
-                "\(removed.stdout)")
+        #expect(
+            removed.status == 1 && removed.stdout.contains("is missing from the folder: it was taken out"),
+            "\(removed.stdout)")
 
         // An export made before identities were sealed: files signed without naming a document
         // (stock OpenSSL, as the daemon did then), verified from the manifest with a warning; a
         // file listed twice is refused.
         let demo = daemon.workspace.appendingPathComponent("Certs/demo")
-        let attachment = try #require(try FileManager.default.contentsOfDirectory(atPath: daemon.path("extra"))
-            .first { $0.hasSuffix("-lich.txt") })
-        for (name, signers) in [(main, ["users/signer.tinh-dien-bien", "agencies/000.00.00.H18"]),
-                                (attachment, ["agencies/000.00.00.H18"])] {
-            let signed = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
-                "cms", "-sign", "-binary", "-md", "sha256", "-in", url("extra", name).path, "-outform", "DER",
-                "-out", url("extra", name + ".p7s").path, "-certfile", demo.appendingPathComponent("agency-ca.pem").path,
-                "-passin", "file:" + daemon.path("data/key-passphrase"),
-            ] + signers.flatMap { ["-signer", demo.appendingPathComponent("\($0).pem").path,
-                                   "-inkey", demo.appendingPathComponent("\($0).key").path] }, in: daemon.workspace)
+        let attachment = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: daemon.path("extra"))
+                .first { $0.hasSuffix("-lich.txt") })
+        for (name, signers) in [
+            (main, ["users/signer.tinh-dien-bien", "agencies/000.00.00.H18"]),
+            (attachment, ["agencies/000.00.00.H18"]),
+        ] {
+            let signed = try run(
+                URL(fileURLWithPath: "/usr/bin/openssl"),
+                [
+                    "cms", "-sign", "-binary", "-md", "sha256", "-in", url("extra", name).path, "-outform", "DER",
+                    "-out", url("extra", name + ".p7s").path, "-certfile",
+                    demo.appendingPathComponent("agency-ca.pem").path,
+                    "-passin", "file:" + daemon.path("data/key-passphrase"),
+                ]
+                    + signers.flatMap {
+                        [
+                            "-signer", demo.appendingPathComponent("\($0).pem").path,
+                            "-inkey", demo.appendingPathComponent("\($0).key").path,
+                        ]
+                    }, in: daemon.workspace)
             #expect(signed.status == 0, "\(signed.stderr)")
         }
         let old = try verify("extra")

@@ -1,21 +1,25 @@
 import Foundation
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
 
 /// The built executables: next to the test bundle, where `swift build` and `swift test` put them.
 enum Binaries {
     static let directory: URL = {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
                 .appendingPathComponent(".build/debug"),
         ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("lienthongd").path) }
+        return candidates.first {
+            FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("lienthongd").path)
+        }
             ?? candidates[0]
     }()
 
@@ -29,13 +33,15 @@ struct Run {
 }
 
 /// Runs a program to completion with the given environment additions.
-func run(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
+func run(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run
+{
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = directory
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
@@ -46,8 +52,9 @@ func run(_ executable: URL, _ arguments: [String], in directory: URL, environmen
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-               stderr: String(decoding: errData, as: UTF8.self))
+    return Run(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// A real `lienthongd` on a free loopback port, with its own data and certificate directories.
@@ -64,15 +71,17 @@ final class DaemonUnderTest: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = Binaries.url("lienthongd")
         process.currentDirectoryURL = workspace
-        process.environment = ProcessInfo.processInfo.environment.merging([
-            "LIENTHONG_PORT": "0",
-            "LIENTHONG_DATA_DIRECTORY": workspace.appendingPathComponent("data").path,
-            "LIENTHONG_CERTS_DIRECTORY": workspace.appendingPathComponent("Certs").path,
-            "LIENTHONG_HOLIDAYS_FILE": workspace.appendingPathComponent("no-holidays.json").path,
-            // The suites about other things send as a clerk naming the signer; SignerApprovalTests
-            // and the walkthrough run with the default, `required`.
-            "LIENTHONG_SIGNER_APPROVAL": "optional",
-        ].merging(extra) { $1 }) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            [
+                "LIENTHONG_PORT": "0",
+                "LIENTHONG_DATA_DIRECTORY": workspace.appendingPathComponent("data").path,
+                "LIENTHONG_CERTS_DIRECTORY": workspace.appendingPathComponent("Certs").path,
+                "LIENTHONG_HOLIDAYS_FILE": workspace.appendingPathComponent("no-holidays.json").path,
+                // The suites about other things send as a clerk naming the signer; SignerApprovalTests
+                // and the walkthrough run with the default, `required`.
+                "LIENTHONG_SIGNER_APPROVAL": "optional",
+            ].merging(extra) { $1 }
+        ) { $1 }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -95,14 +104,18 @@ final class DaemonUnderTest: @unchecked Sendable {
         let before = logText.components(separatedBy: line).count
         kill(process.processIdentifier, SIGHUP)
         let deadline = Date().addingTimeInterval(20)
-        while logText.components(separatedBy: line).count == before, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        while logText.components(separatedBy: line).count == before, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(logText.components(separatedBy: line).count > before, "\(logText.suffix(1500))")
     }
 
     private func waitForPort() throws -> Int {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if let match = logText.firstMatch(of: /serving on https?:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) { return port }
+            if let match = logText.firstMatch(of: /serving on https?:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) {
+                return port
+            }
             guard process.isRunning else { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
@@ -126,19 +139,24 @@ final class DaemonUnderTest: @unchecked Sendable {
     }
 
     /// One HTTP request to this daemon as `user` (a demo username), or without a token.
-    func http(_ method: String, _ path: String, body: Data? = nil, as user: String? = nil, token: String? = nil,
-              headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: Data) {
+    func http(
+        _ method: String, _ path: String, body: Data? = nil, as user: String? = nil, token: String? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> (status: Int, headers: [String: String], body: Data) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.httpBody = body
         request.timeoutInterval = 120
         if let bearer = try token ?? user.map({ try String(contentsOfFile: self.token($0), encoding: .utf8) }) {
-            request.setValue("Bearer \(bearer.trimmingCharacters(in: .whitespacesAndNewlines))", forHTTPHeaderField: "Authorization")
+            request.setValue(
+                "Bearer \(bearer.trimmingCharacters(in: .whitespacesAndNewlines))", forHTTPHeaderField: "Authorization")
         }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
-        let fields = Dictionary(http.allHeaderFields.map { ("\($0.key)".lowercased(), "\($0.value)") }) { first, _ in first }
+        let fields = Dictionary(http.allHeaderFields.map { ("\($0.key)".lowercased(), "\($0.value)") }) { first, _ in
+            first
+        }
         return (http.statusCode, fields, data)
     }
 
@@ -193,7 +211,9 @@ func freePort() throws -> Int {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+        }
     }
     guard bound else { throw DaemonUnderTest.DaemonFailure(log: "no free port") }
     return Int(UInt16(bigEndian: address.sin_port))

@@ -12,31 +12,41 @@ final class HostileInputTests {
     init() throws { daemon = try DaemonUnderTest() }
 
     private func documentsFiled() throws -> Int {
-        let register = try json(daemon.cli(["register", "out", "--format", "json"], as: clerk).stdout) as? [String: Any]
+        let register =
+            try json(daemon.cli(["register", "out", "--format", "json"], as: clerk).stdout) as? [String: Any]
         return (register?["rows"] as? [[String]])?.count ?? -1
     }
 
     private func uploaded(_ text: String) async throws -> String {
         let answer = try await daemon.http("POST", "/v1/files", body: Data(text.utf8), as: clerk)
-        return try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["sha256"] as? String)
+        return try #require(
+            (try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["sha256"] as? String)
     }
 
     @Test func controlCharactersAreRefusedAndNoCSVCellIsAFormula() async throws {
         let sha = try await uploaded("%PDF-1.7 Thông báo\n")
         let before = try documentsFiled()
-        let nul = #"{"files": [{"sha256": "\#(sha)", "name": "tb.pdf"}], "to": ["000.01.21.H18"], "type": "TB", "subject": "Thông báo\u0000 phần bị giấu"}"#
+        let nul =
+            #"{"files": [{"sha256": "\#(sha)", "name": "tb.pdf"}], "to": ["000.01.21.H18"], "type": "TB", "subject": "Thông báo\u0000 phần bị giấu"}"#
         let answer = try await daemon.http("POST", "/v1/documents", body: Data(nul.utf8), as: clerk)
         let text = String(decoding: answer.body, as: UTF8.self)
-        #expect(answer.status == 422 && text.contains("U+0000") && answer.headers["content-type"] == "application/problem+json", "\(text)")
+        #expect(
+            answer.status == 422 && text.contains("U+0000")
+                && answer.headers["content-type"] == "application/problem+json", "\(text)")
         #expect(try documentsFiled() == before, "nothing filed, no number used")
         // A note Excel would run as a formula is shown as text in the CSV register (column Ghi chú).
         let file = try daemon.write("cong-thuc.pdf", "%PDF-1.7 công thức\n")
-        let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Công thức",
-                                   "--notes", "=HYPERLINK(\"http://x\";\"Bấm\")"], as: clerk)
+        let sent = try daemon.cli(
+            [
+                "send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Công thức",
+                "--notes", "=HYPERLINK(\"http://x\";\"Bấm\")",
+            ], as: clerk)
         #expect(sent.status == 0, "\(sent.stderr)")
         let csv = try daemon.cli(["register", "out", "--format", "csv"], as: clerk)
-        #expect(csv.stdout.contains("'=HYPERLINK") && !csv.stdout.contains(",=HYPERLINK") && !csv.stdout.contains("\"=HYPERLINK"),
-                "\(csv.stdout.suffix(600))")
+        #expect(
+            csv.stdout.contains("'=HYPERLINK") && !csv.stdout.contains(",=HYPERLINK")
+                && !csv.stdout.contains("\"=HYPERLINK"),
+            "\(csv.stdout.suffix(600))")
     }
 
     @Test func administratorsCannotLockEveryoneOut() throws {
@@ -49,46 +59,67 @@ final class HostileInputTests {
         let itself = try daemon.cli(["agencies", "retire", "000.02.21.H18", "--successor", "000.02.21.H18"], as: admin)
         #expect(itself.status != 0 && itself.stderr.contains("cannot succeed itself"), "\(itself.stderr)")
         // A retired agency sends nothing: its successor sends in its name.
-        let retired = try daemon.cli(["agencies", "retire", "000.02.21.H18", "--successor", "000.01.21.H18"], as: admin)
+        let retired = try daemon.cli(
+            ["agencies", "retire", "000.02.21.H18", "--successor", "000.01.21.H18"], as: admin)
         #expect(retired.status == 0, "\(retired.stderr)")
         let file = try daemon.write("sau-sap-nhap.pdf", "%PDF-1.7 sau sáp nhập\n")
-        let sent = try daemon.cli(["send", file, "--to", "000.00.00.H18", "--type", "TB", "--subject", "Vẫn gửi"], as: "clerk.xa-phi-nhu")
+        let sent = try daemon.cli(
+            ["send", file, "--to", "000.00.00.H18", "--type", "TB", "--subject", "Vẫn gửi"], as: "clerk.xa-phi-nhu")
         #expect(sent.status != 0 && sent.stderr.contains("agency-retired"), "\(sent.stderr)")
     }
 
     @Test func anArgumentCannotReachAnotherRoute() throws {
         // Ids are UUIDs, checked before anything is sent (issue 14: these once retired an agency
         // and revoked a user with an admin's token).
-        let retire = try daemon.cli(["reject", "../agencies/000.02.21.H18/retire?", "--reason", "x"], as: "admin.tinh-dien-bien")
+        let retire = try daemon.cli(
+            ["reject", "../agencies/000.02.21.H18/retire?", "--reason", "x"], as: "admin.tinh-dien-bien")
         #expect(retire.status != 0 && retire.stderr.contains("is not a document id"), "\(retire.stderr)")
         let revoke = try daemon.cli(["ack", "../admin/users/clerk.xa-na-son/revoke?"], as: "admin.tinh-dien-bien")
         #expect(revoke.status != 0 && revoke.stderr.contains("is not a document id"), "\(revoke.stderr)")
         // Names and codes travel as one percent-encoded segment: this one names no user.
-        let climb = try daemon.cli(["admin", "user", "revoke", "../../agencies/000.02.21.H18/retire?"], as: "admin.tinh-dien-bien")
+        let climb = try daemon.cli(
+            ["admin", "user", "revoke", "../../agencies/000.02.21.H18/retire?"], as: "admin.tinh-dien-bien")
         #expect(climb.status != 0, "\(climb.stdout)")
         let agency = try daemon.cli(["agencies", "show", "000.02.21.H18", "--json"], as: "admin.tinh-dien-bien")
-        #expect((try json(agency.stdout) as? [String: Any])?["status"] as? String == "active", "\(agency.stdout)\(agency.stderr)")
+        #expect(
+            (try json(agency.stdout) as? [String: Any])?["status"] as? String == "active",
+            "\(agency.stdout)\(agency.stderr)")
         #expect(try daemon.cli(["inbox"], as: "clerk.xa-na-son").status == 0, "the clerk's token still opens the inbox")
     }
 
     @Test(.timeLimit(.minutes(4)))
     func mutatedJSONOnEveryPOSTRouteGetsAProblemNeverA500() async throws {
         let sha = try await uploaded("%PDF-1.7 Thông báo\n")
-        let valid = #"{"files": [{"sha256": "\#(sha)", "name": "tb.pdf"}], "to": ["000.01.21.H18"], "type": "TB", "subject": "Thông báo họp", "deadline": "5wd"}"#
-        let id = try #require((try JSONSerialization.jsonObject(with: try await daemon.http("POST", "/v1/documents", body: Data(valid.utf8), as: clerk).body)
-            as? [String: Any])?["id"] as? String)
+        let valid =
+            #"{"files": [{"sha256": "\#(sha)", "name": "tb.pdf"}], "to": ["000.01.21.H18"], "type": "TB", "subject": "Thông báo họp", "deadline": "5wd"}"#
+        let id = try #require(
+            (try JSONSerialization.jsonObject(
+                with: try await daemon.http("POST", "/v1/documents", body: Data(valid.utf8), as: clerk).body)
+                as? [String: Any])?["id"] as? String)
         let routes: [(String, String, String)] = [
             ("/v1/documents", valid, clerk),
-            ("/v1/documents/\(id)/status", #"{"status": "assigned", "to": "Văn phòng", "note": "Gấp"}"#, "clerk.xa-na-son"),
+            (
+                "/v1/documents/\(id)/status", #"{"status": "assigned", "to": "Văn phòng", "note": "Gấp"}"#,
+                "clerk.xa-na-son"
+            ),
             ("/v1/documents/\(id)/reject", #"{"reason": "Không đúng thẩm quyền"}"#, "clerk.xa-na-son"),
             ("/v1/documents/\(id)/recall", #"{"reason": "Sai sót"}"#, clerk),
-            ("/v1/paper", #"{"direction": "in", "type": "CV", "subject": "x", "sender": "Bộ", "numberAndSymbol": "1/B", "issuedOn": "2026-01-02"}"#, clerk),
+            (
+                "/v1/paper",
+                #"{"direction": "in", "type": "CV", "subject": "x", "sender": "Bộ", "numberAndSymbol": "1/B", "issuedOn": "2026-01-02"}"#,
+                clerk
+            ),
             ("/v1/verify", #"{"content": "JVBERi0=", "signature": "MAA="}"#, clerk),
             ("/v1/agencies/000.01.21.H18/retire", #"{"successor": "000.02.21.H18"}"#, "viewer.tinh-dien-bien"),
-            ("/v1/admin/users", #"{"username": "u.x", "fullName": "X", "agency": "000.01.21.H18", "role": "viewer"}"#, "statistician.tinh-dien-bien"),
+            (
+                "/v1/admin/users",
+                #"{"username": "u.x", "fullName": "X", "agency": "000.01.21.H18", "role": "viewer"}"#,
+                "statistician.tinh-dien-bien"
+            ),
         ]
         var random = SystemRandomNumberGenerator()
-        var created = 0, answers = 0
+        var created = 0
+        var answers = 0
         let start = Date()
         // 80 requests, or as many as 60 s allow on a machine loaded by the other suites.
         while answers < 80, Date().timeIntervalSince(start) < 60 {
@@ -104,24 +135,38 @@ final class HostileInputTests {
                     // A key twice: the body's first key again, first.
                     let text = String(decoding: bytes, as: UTF8.self)
                     if let key = text.firstMatch(of: /"(\w+)"\s*:/)?.1 {
-                        bytes = Array(text.replacingOccurrences(of: "{", with: "{\"\(key)\": null, ", options: [],
-                                                                range: text.range(of: "{")).utf8)
+                        bytes = Array(
+                            text.replacingOccurrences(
+                                of: "{", with: "{\"\(key)\": null, ", options: [],
+                                range: text.range(of: "{")
+                            ).utf8)
                     }
                 case 4:
                     // A file name no recipient can use.
-                    let name = ["../x.pdf", "manifest.json", ".bashrc", "a\\u0000.pdf", "hoa-don\\u202efdp.exe",
-                                "tb.pdf.p7s", String(repeating: "ế", count: 90)].randomElement(using: &random)!
+                    let name = [
+                        "../x.pdf", "manifest.json", ".bashrc", "a\\u0000.pdf", "hoa-don\\u202efdp.exe",
+                        "tb.pdf.p7s", String(repeating: "ế", count: 90),
+                    ].randomElement(using: &random)!
                     let text = String(decoding: bytes, as: UTF8.self)
                     bytes = Array(text.replacingOccurrences(of: "tb.pdf", with: name).utf8)
-                default: bytes.insert(contentsOf: Array([#"null"#, #"1e999"#, #"{"#, #""\u0000""#, "\u{1}", "ế", "[[[[[["].randomElement(using: &random)!.utf8), at: at)
+                default:
+                    bytes.insert(
+                        contentsOf: Array(
+                            [#"null"#, #"1e999"#, #"{"#, #""\u0000""#, "\u{1}", "ế", "[[[[[["].randomElement(
+                                using: &random)!.utf8), at: at)
                 }
                 if bytes.isEmpty { bytes = [0x7B] }
             }
             let answer = try await daemon.http("POST", path, body: Data(bytes), as: user)
             answers += 1
-            #expect(answer.status < 500, "\(path) ← \(String(decoding: bytes, as: UTF8.self)): \(answer.status) \(String(decoding: answer.body, as: UTF8.self).prefix(200))")
+            #expect(
+                answer.status < 500,
+                "\(path) ← \(String(decoding: bytes, as: UTF8.self)): \(answer.status) \(String(decoding: answer.body, as: UTF8.self).prefix(200))"
+            )
             if answer.status >= 400 {
-                #expect(answer.headers["content-type"]?.hasPrefix("application/problem+json") == true, "\(path): \(answer.headers)")
+                #expect(
+                    answer.headers["content-type"]?.hasPrefix("application/problem+json") == true,
+                    "\(path): \(answer.headers)")
             }
             if path == "/v1/documents", answer.status == 201 { created += 1 }
         }
@@ -133,7 +178,10 @@ final class HostileInputTests {
     @Test func eachHostileInputGetsItsClearErrorAndLeavesNothingBehind() async throws {
         let sha = try await uploaded("%PDF-1.7 Kế hoạch\n")
         func send(_ fields: [String: Any]) -> String {
-            var body: [String: Any] = ["files": [["sha256": sha, "name": "kh.pdf"]], "to": ["000.01.21.H18"], "type": "KH", "subject": "Kế hoạch"]
+            var body: [String: Any] = [
+                "files": [["sha256": sha, "name": "kh.pdf"]], "to": ["000.01.21.H18"], "type": "KH",
+                "subject": "Kế hoạch",
+            ]
             for (key, value) in fields { body[key] = value }
             return String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         }
@@ -145,27 +193,59 @@ final class HostileInputTests {
             ("a missing field", #"{"to": ["000.01.21.H18"], "type": "KH", "subject": "x"}"#, 400, "files is missing"),
             ("an unknown agency", send(["to": ["999.99.99.H99"]]), 422, "no agency has the code 999.99.99.H99"),
             ("a malformed agency code", send(["to": ["H18"]]), 422, "H18"),
-            ("a subject over Decree 30's length", send(["subject": String(repeating: "ế", count: 501)]), 422, "allows at most 500"),
+            (
+                "a subject over Decree 30's length", send(["subject": String(repeating: "ế", count: 501)]), 422,
+                "allows at most 500"
+            ),
             ("a secret document", send(["secrecy": "Tối mật"]), 422, "secret documents"),
-            ("a file never uploaded", send(["files": [["sha256": String(repeating: "0", count: 64), "name": "x.pdf"]]]), 422, "upload it with POST /v1/files"),
+            (
+                "a file never uploaded",
+                send(["files": [["sha256": String(repeating: "0", count: 64), "name": "x.pdf"]]]), 422,
+                "upload it with POST /v1/files"
+            ),
             ("a name with ../", send(["files": [["sha256": sha, "name": "../../etc/passwd"]]]), 422, "no paths"),
             ("a name with NUL", send(["files": [["sha256": sha, "name": "a\u{0}b.pdf"]]]), 422, "<U+0000>"),
-            ("a name with a control character", send(["files": [["sha256": sha, "name": "a\u{7}.pdf"]]]), 422, "no control characters"),
-            ("a name that is an export's own file", send(["files": [["sha256": sha, "name": "manifest.json"]]]), 422, "export's own files"),
+            (
+                "a name with a control character", send(["files": [["sha256": sha, "name": "a\u{7}.pdf"]]]), 422,
+                "no control characters"
+            ),
+            (
+                "a name that is an export's own file", send(["files": [["sha256": sha, "name": "manifest.json"]]]), 422,
+                "export's own files"
+            ),
             ("a hidden name", send(["files": [["sha256": sha, "name": ".bashrc"]]]), 422, "starts with a dot"),
-            ("a name that takes a signature's place", send(["files": [["sha256": sha, "name": "kh.pdf"], ["sha256": sha, "name": "kh.pdf.p7s"]]]),
-             422, "another file's signature"),
-            ("a right-to-left override", send(["files": [["sha256": sha, "name": "hoa-don\u{202E}fdp.exe"]]]), 422, "<U+202E>"),
-            ("a name too long for its signature", send(["files": [["sha256": sha, "name": String(repeating: "ế", count: 67) + ".pdf"]]]),
-             422, "at most 200 bytes"),
-            ("two names equal once NFC", send(["files": [["sha256": sha, "name": "\(nfd).pdf"], ["sha256": sha, "name": "Kế hoạch.pdf"]]]), 400, "file names must differ"),
-            ("a fraction where a whole number goes", send(["pageCount": 2.5]), 400,
-             "pageCount is 2.5, where a whole number is expected"),
-            ("a number beyond 64 bits",
-             send([:]).replacingOccurrences(of: #""type""#, with: #""pageCount":1e20,"type""#),
-             400, "pageCount is 1e20"),
-            ("a key twice", send([:]).replacingOccurrences(of: #""type""#, with: #""subject":"Khác","type""#), 400,
-             "subject appears twice"),
+            (
+                "a name that takes a signature's place",
+                send(["files": [["sha256": sha, "name": "kh.pdf"], ["sha256": sha, "name": "kh.pdf.p7s"]]]),
+                422, "another file's signature"
+            ),
+            (
+                "a right-to-left override", send(["files": [["sha256": sha, "name": "hoa-don\u{202E}fdp.exe"]]]), 422,
+                "<U+202E>"
+            ),
+            (
+                "a name too long for its signature",
+                send(["files": [["sha256": sha, "name": String(repeating: "ế", count: 67) + ".pdf"]]]),
+                422, "at most 200 bytes"
+            ),
+            (
+                "two names equal once NFC",
+                send(["files": [["sha256": sha, "name": "\(nfd).pdf"], ["sha256": sha, "name": "Kế hoạch.pdf"]]]), 400,
+                "file names must differ"
+            ),
+            (
+                "a fraction where a whole number goes", send(["pageCount": 2.5]), 400,
+                "pageCount is 2.5, where a whole number is expected"
+            ),
+            (
+                "a number beyond 64 bits",
+                send([:]).replacingOccurrences(of: #""type""#, with: #""pageCount":1e20,"type""#),
+                400, "pageCount is 1e20"
+            ),
+            (
+                "a key twice", send([:]).replacingOccurrences(of: #""type""#, with: #""subject":"Khác","type""#), 400,
+                "subject appears twice"
+            ),
             ("an empty body", "", 400, "the body is empty"),
             ("not JSON at all", "\u{FF}\u{FE}garbage", 400, "not valid JSON"),
         ]
@@ -178,24 +258,38 @@ final class HostileInputTests {
         // A header block over the parser's limit is answered in problem+json too.
         let padding = String(repeating: "a", count: 1 << 20)
         let huge = try daemon.raw(Array("GET /v1/inbox HTTP/1.1\r\nHost: x\r\nX-Padding: \(padding)\r\n\r\n".utf8))
-        #expect(huge.hasPrefix("HTTP/1.1 431") && huge.lowercased().contains("content-type: application/problem+json")
+        #expect(
+            huge.hasPrefix("HTTP/1.1 431") && huge.lowercased().contains("content-type: application/problem+json")
                 && huge.contains("headers-too-large"), "\(huge.prefix(400))")
         let garbage = try daemon.raw(Array("GET / HTTP/1.1\r\nHost x\r\n\r\n".utf8))
         #expect(garbage.hasPrefix("HTTP/1.1 400") && garbage.contains("malformed-http"), "\(garbage.prefix(400))")
         let empty = try await daemon.http("POST", "/v1/files", body: Data(), as: clerk)
         #expect(empty.status == 400 && String(decoding: empty.body, as: UTF8.self).contains("the file is empty"))
-        let notCMS = try await daemon.http("POST", "/v1/verify", body: Data(#"{"content": "JVBERi0=", "signature": "bm90IGNtcw=="}"#.utf8))
+        let notCMS = try await daemon.http(
+            "POST", "/v1/verify", body: Data(#"{"content": "JVBERi0=", "signature": "bm90IGNtcw=="}"#.utf8))
         #expect(String(decoding: notCMS.body, as: UTF8.self).contains("not CMS SignedData"))
-        let notCertificate = try daemon.cli(["cert", "verify", try daemon.write("cert.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")])
-        #expect(notCertificate.status != 0 && notCertificate.stderr.split(separator: "\n").count == 1, "\(notCertificate.stderr)")
-        for (method, path) in [("GET", "/v1/nowhere"), ("DELETE", "/v1/documents"), ("GET", "/v1/documents/not-a-uuid"), ("PUT", "/v1/files")] {
+        let notCertificate = try daemon.cli([
+            "cert", "verify",
+            try daemon.write("cert.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+        ])
+        #expect(
+            notCertificate.status != 0 && notCertificate.stderr.split(separator: "\n").count == 1,
+            "\(notCertificate.stderr)")
+        for (method, path) in [
+            ("GET", "/v1/nowhere"), ("DELETE", "/v1/documents"), ("GET", "/v1/documents/not-a-uuid"),
+            ("PUT", "/v1/files"),
+        ] {
             let answer = try await daemon.http(method, path, as: clerk)
-            #expect((400..<500).contains(answer.status) && answer.headers["content-type"]?.hasPrefix("application/problem+json") == true,
-                    "\(method) \(path): \(answer.status)")
+            #expect(
+                (400..<500).contains(answer.status)
+                    && answer.headers["content-type"]?.hasPrefix("application/problem+json") == true,
+                "\(method) \(path): \(answer.status)")
         }
         // Nothing was filed, and the store holds only the file uploaded for the test.
         #expect(try documentsFiled() == 0)
-        let stored = try FileManager.default.subpathsOfDirectory(atPath: daemon.path("data/blobs")).filter { !$0.hasPrefix("staging") && $0.count > 3 }
+        let stored = try FileManager.default.subpathsOfDirectory(atPath: daemon.path("data/blobs")).filter {
+            !$0.hasPrefix("staging") && $0.count > 3
+        }
         #expect(stored.count == 1, "\(stored)")
     }
 }

@@ -11,9 +11,11 @@ final class IdempotencyTests {
 
     private func sendBody(subject: String) async throws -> Data {
         let upload = try await daemon.http("POST", "/v1/files", body: Data("%PDF-1.7 \(subject)\n".utf8), as: clerk)
-        let sha = try #require((try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"] as? String)
+        let sha = try #require(
+            (try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"] as? String)
         return try JSONSerialization.data(withJSONObject: [
-            "files": [["sha256": sha, "name": "cv.pdf"]], "to": ["000.01.21.H18"], "type": "CV", "draftingUnit": "VP", "subject": subject,
+            "files": [["sha256": sha, "name": "cv.pdf"]], "to": ["000.01.21.H18"], "type": "CV", "draftingUnit": "VP",
+            "subject": subject,
         ])
     }
 
@@ -22,7 +24,8 @@ final class IdempotencyTests {
     }
 
     private func documentCount() throws -> Int {
-        let register = try json(daemon.cli(["register", "out", "--format", "json"], as: clerk).stdout) as? [String: Any]
+        let register =
+            try json(daemon.cli(["register", "out", "--format", "json"], as: clerk).stdout) as? [String: Any]
         return (register?["rows"] as? [[String]])?.count ?? -1
     }
 
@@ -40,7 +43,8 @@ final class IdempotencyTests {
         let reused = try await daemon.http("POST", "/v1/documents", body: other, as: clerk, headers: key)
         #expect(reused.status == 422 && String(decoding: reused.body, as: UTF8.self).contains("idempotency-key-reused"))
         // Keys are each user's own: another clerk's same key is another request.
-        let elsewhere = try await daemon.http("POST", "/v1/documents/\(try object(first.body)["id"] as! String)/ack", as: "clerk.xa-na-son", headers: key)
+        let elsewhere = try await daemon.http(
+            "POST", "/v1/documents/\(try object(first.body)["id"] as! String)/ack", as: "clerk.xa-na-son", headers: key)
         #expect(elsewhere.status == 200)
         #expect(try documentCount() == 1)
     }
@@ -53,7 +57,10 @@ final class IdempotencyTests {
             for _ in 0..<8 {
                 group.addTask {
                     let answer = try await daemon.http("POST", "/v1/documents", body: body, as: clerk, headers: key)
-                    return (answer.status, (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["id"] as? String)
+                    return (
+                        answer.status,
+                        (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["id"] as? String
+                    )
                 }
             }
             return try await group.reduce(into: [(Int, String?)]()) { $0.append($1) }
@@ -65,7 +72,8 @@ final class IdempotencyTests {
     }
 
     @Test func aRetriedStatusReportIsAnsweredAsTheFirstWasAndAFailureIsNotKept() async throws {
-        let sent = try await daemon.http("POST", "/v1/documents", body: try await sendBody(subject: "Tiếp nhận"), as: clerk)
+        let sent = try await daemon.http(
+            "POST", "/v1/documents", body: try await sendBody(subject: "Tiếp nhận"), as: clerk)
         let id = try #require(try object(sent.body)["id"] as? String)
         let key = ["Idempotency-Key": "ack-\(id)"]
         let first = try await daemon.http("POST", "/v1/documents/\(id)/ack", as: "clerk.xa-na-son", headers: key)
@@ -76,14 +84,17 @@ final class IdempotencyTests {
         #expect(try await daemon.http("POST", "/v1/documents/\(id)/ack", as: "clerk.xa-na-son").status == 409)
         // A failed request keeps nothing: the same key works once the request is right.
         let statusKey = ["Idempotency-Key": "status-\(id)"]
-        let wrong = try await daemon.http("POST", "/v1/documents/\(id)/status", body: Data(#"{"status": "assigned"}"#.utf8),
-                                          as: "clerk.xa-na-son", headers: statusKey)
+        let wrong = try await daemon.http(
+            "POST", "/v1/documents/\(id)/status", body: Data(#"{"status": "assigned"}"#.utf8),
+            as: "clerk.xa-na-son", headers: statusKey)
         #expect(wrong.status == 422)
-        let right = try await daemon.http("POST", "/v1/documents/\(id)/status", body: Data(#"{"status": "assigned", "to": "Văn phòng"}"#.utf8),
-                                          as: "clerk.xa-na-son", headers: statusKey)
+        let right = try await daemon.http(
+            "POST", "/v1/documents/\(id)/status", body: Data(#"{"status": "assigned", "to": "Văn phòng"}"#.utf8),
+            as: "clerk.xa-na-son", headers: statusKey)
         #expect(right.status == 200, "\(String(decoding: right.body, as: UTF8.self))")
         for bad in ["", String(repeating: "k", count: 256), "khóa có dấu"] {
-            let refused = try await daemon.http("POST", "/v1/documents/\(id)/ack", as: "clerk.xa-na-son", headers: ["Idempotency-Key": bad])
+            let refused = try await daemon.http(
+                "POST", "/v1/documents/\(id)/ack", as: "clerk.xa-na-son", headers: ["Idempotency-Key": bad])
             #expect(refused.status == 400 || (bad.isEmpty && refused.status == 409), "\(bad): \(refused.status)")
         }
     }
@@ -93,10 +104,15 @@ final class IdempotencyTests {
 @Suite("End to end: rate limits")
 struct RateLimitTests {
     @Test func aClientThatSendsTooFastIsToldToWaitAndOthersAreNot() async throws {
-        let daemon = try DaemonUnderTest(environment: ["LIENTHONG_RATE_LIMIT_PER_SECOND": "1", "LIENTHONG_RATE_LIMIT_BURST": "3"])
+        let daemon = try DaemonUnderTest(environment: [
+            "LIENTHONG_RATE_LIMIT_PER_SECOND": "1", "LIENTHONG_RATE_LIMIT_BURST": "3",
+        ])
         // All at once, so that the bucket cannot refill between them however slow the machine.
-        func burst(_ count: Int, _ method: String, _ path: String, body: Data? = nil, as user: String? = nil) async throws
-            -> [(status: Int, headers: [String: String], body: Data)] {
+        func burst(
+            _ count: Int, _ method: String, _ path: String, body: Data? = nil, as user: String? = nil
+        ) async throws
+            -> [(status: Int, headers: [String: String], body: Data)]
+        {
             try await withThrowingTaskGroup(of: (status: Int, headers: [String: String], body: Data).self) { group in
                 for _ in 0..<count { group.addTask { try await daemon.http(method, path, body: body, as: user) } }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -104,13 +120,16 @@ struct RateLimitTests {
         }
         let answers = try await burst(6, "GET", "/v1/me", as: "clerk.xa-na-son")
         // Three at once pass; a slow machine may let one more through as the bucket refills.
-        #expect((3...4).contains(answers.filter { $0.status == 200 }.count) && answers.allSatisfy { [200, 429].contains($0.status) },
-                "\(answers.map(\.status))")
+        #expect(
+            (3...4).contains(answers.filter { $0.status == 200 }.count)
+                && answers.allSatisfy { [200, 429].contains($0.status) },
+            "\(answers.map(\.status))")
         let refused = try #require(answers.first { $0.status == 429 })
         #expect(String(decoding: refused.body, as: UTF8.self).contains("too-many-requests"))
         #expect(refused.headers["retry-after"].flatMap(Int.init).map { $0 >= 1 } == true)
         #expect(try await daemon.http("GET", "/v1/me", as: "clerk.xa-phi-nhu").status == 200)
-        let anonymous = try await burst(5, "POST", "/v1/verify", body: Data(#"{"content": "AA==", "signature": "AA=="}"#.utf8))
+        let anonymous = try await burst(
+            5, "POST", "/v1/verify", body: Data(#"{"content": "AA==", "signature": "AA=="}"#.utf8))
         #expect(anonymous.contains { $0.status == 429 }, "\(anonymous.map(\.status))")
         try await Task.sleep(for: .seconds(2))
         #expect(try await daemon.http("GET", "/v1/me", as: "clerk.xa-na-son").status == 200)
@@ -118,10 +137,16 @@ struct RateLimitTests {
 
     @Test func badTokensAndTimeStampsAreLimitedByAddressBeforeAuthentication() async throws {
         // One request a second per user, ten per address, bursts of 3 and 30.
-        let daemon = try DaemonUnderTest(environment: ["LIENTHONG_RATE_LIMIT_PER_SECOND": "1", "LIENTHONG_RATE_LIMIT_BURST": "3"])
-        func burst(_ count: Int, _ method: String, _ path: String, body: Data? = nil, token: String? = nil) async throws -> [Int] {
+        let daemon = try DaemonUnderTest(environment: [
+            "LIENTHONG_RATE_LIMIT_PER_SECOND": "1", "LIENTHONG_RATE_LIMIT_BURST": "3",
+        ])
+        func burst(
+            _ count: Int, _ method: String, _ path: String, body: Data? = nil, token: String? = nil
+        ) async throws -> [Int] {
             try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<count { group.addTask { try await daemon.http(method, path, body: body, token: token).status } }
+                for _ in 0..<count {
+                    group.addTask { try await daemon.http(method, path, body: body, token: token).status }
+                }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
         }

@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
 
 /// SIGTERM drains: a send in flight when the daemon is told to stop is answered and filed, and the
 /// daemon exits cleanly.
@@ -10,19 +11,26 @@ import Testing
 struct LifecycleTests {
     @Test func aSendInFlightAtSIGTERMIsAnsweredAndFiledAndTheDaemonExitsCleanly() async throws {
         let daemon = try DaemonUnderTest()
-        let upload = try await daemon.http("POST", "/v1/files", body: Data("%PDF-1.7 Phụ lục\n".utf8), as: "clerk.tinh-dien-bien")
-        let sha = try #require((try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"] as? String)
+        let upload = try await daemon.http(
+            "POST", "/v1/files", body: Data("%PDF-1.7 Phụ lục\n".utf8), as: "clerk.tinh-dien-bien")
+        let sha = try #require(
+            (try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"] as? String)
         // A hundred attachments: a send that takes a while, each file sealed and time-stamped.
         let body = try JSONSerialization.data(withJSONObject: [
-            "files": (0..<100).map { ["sha256": sha, "name": "phu-luc-\($0).pdf"] }, "to": ["000.01.21.H18"], "type": "KH", "subject": "Kế hoạch",
+            "files": (0..<100).map { ["sha256": sha, "name": "phu-luc-\($0).pdf"] }, "to": ["000.01.21.H18"],
+            "type": "KH", "subject": "Kế hoạch",
         ])
         let sending = Task { try await daemon.http("POST", "/v1/documents", body: body, as: "clerk.tinh-dien-bien") }
         // Wait until the send is being handled: the metrics count it, beside the scrape itself.
         let waiting = Date().addingTimeInterval(30)
         while Date() < waiting {
             let metrics = String(decoding: try await daemon.http("GET", "/metrics").body, as: UTF8.self)
-            if let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix("lienthong_requests_in_flight ") }),
-               let value = Double(line.split(separator: " ")[1]), value >= 2 { break }
+            if let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix("lienthong_requests_in_flight ") }
+            ),
+                let value = Double(line.split(separator: " ")[1]), value >= 2
+            {
+                break
+            }
             try await Task.sleep(for: .milliseconds(5))
         }
         kill(daemon.process.processIdentifier, SIGTERM)
@@ -40,18 +48,24 @@ struct LifecycleTests {
         let token = try String(contentsOfFile: daemon.token("clerk.xa-na-son"), encoding: .utf8)
         let filed = try await again.http("GET", "/v1/documents/\(id)", token: token)
         #expect(filed.status == 200)
-        #expect(((try JSONSerialization.jsonObject(with: filed.body) as? [String: Any])?["files"] as? [Any])?.count == 100)
+        #expect(
+            ((try JSONSerialization.jsonObject(with: filed.body) as? [String: Any])?["files"] as? [Any])?.count == 100)
     }
 
-    @Test func SIGHUPReloadsTheConfigurationAndABrokenFileChangesNothing() async throws {
+    @Test func sighupReloadsTheConfigurationAndABrokenFileChangesNothing() async throws {
         let daemon = try DaemonUnderTest()
         let file = try daemon.write("tt.pdf", "%PDF-1.7 Tờ trình\n")
-        let send = { try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "QCPH", "--subject", "Quy chế phối hợp", "--json"], as: "clerk.tinh-dien-bien") }
+        let send = {
+            try daemon.cli(
+                ["send", file, "--to", "000.01.21.H18", "--type", "QCPH", "--subject", "Quy chế phối hợp", "--json"],
+                as: "clerk.tinh-dien-bien")
+        }
         let unknown = try send()
         #expect(unknown.status != 0 && unknown.stderr.contains("QCPH"), "\(unknown.stderr)")
 
         try FileManager.default.createDirectory(atPath: daemon.path("Config"), withIntermediateDirectories: true)
-        _ = try daemon.write("Config/lienthong.json", #"{"documentTypes": [{"name": "Quy chế phối hợp", "abbreviation": "QCPH"}]}"#)
+        _ = try daemon.write(
+            "Config/lienthong.json", #"{"documentTypes": [{"name": "Quy chế phối hợp", "abbreviation": "QCPH"}]}"#)
         try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
         let known = try send()
         #expect(known.status == 0 && known.stdout.contains("01/QCPH-UBND"), "\(known.stderr)")
@@ -106,7 +120,9 @@ struct LifecycleTests {
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
             var timeout = timeval(tv_sec: 6, tv_usec: 0)
@@ -137,13 +153,20 @@ struct LifecycleTests {
         let silent = try RawConnection(port: quiet.port)
         let started = Date()
         #expect(silent.readAll().isEmpty)
-        #expect(Date().timeIntervalSince(started) < 5.5, "the idle connection was closed by the server, not by the read timeout")
+        #expect(
+            Date().timeIntervalSince(started) < 5.5,
+            "the idle connection was closed by the server, not by the read timeout")
 
         // A long idle timeout, so that only the deadline can cut the trickle short on a loaded machine.
-        let daemon = try DaemonUnderTest(environment: ["LIENTHONG_IDLE_TIMEOUT_SECONDS": "30", "LIENTHONG_REQUEST_TIMEOUT_SECONDS": "2"])
-        let token = try String(contentsOfFile: daemon.token("clerk.tinh-dien-bien"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let daemon = try DaemonUnderTest(environment: [
+            "LIENTHONG_IDLE_TIMEOUT_SECONDS": "30", "LIENTHONG_REQUEST_TIMEOUT_SECONDS": "2",
+        ])
+        let token = try String(contentsOfFile: daemon.token("clerk.tinh-dien-bien"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let trickle = try RawConnection(port: daemon.port)
-        trickle.send("POST /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Length: 100\r\n\r\n")
+        trickle.send(
+            "POST /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Length: 100\r\n\r\n"
+        )
         // A byte every 200 ms, as a slow-loris client does, until the daemon answers (or 30 s pass).
         var answer = ""
         let trickling = Date()

@@ -12,23 +12,34 @@ struct MutualTLSTests {
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-tls-\(UUID().uuidString)")
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "lienthong-tls-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try ca("server-ca")
-            try issue("server", by: "server-ca", subject: "/CN=127.0.0.1", extensions: "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth")
+            try issue(
+                "server", by: "server-ca", subject: "/CN=127.0.0.1",
+                extensions: "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth")
             try ca("client-ca")
-            try issue("clerk", by: "client-ca", subject: "/O=UBND tỉnh Điện Biên/CN=clerk.tinh-dien-bien", extensions: "extendedKeyUsage=clientAuth")
-            try issue("nobody", by: "client-ca", subject: "/CN=nobody.unknown", extensions: "extendedKeyUsage=clientAuth")
-            try issue("clerk-new", by: "client-ca", subject: "/CN=clerk.tinh-dien-bien", extensions: "extendedKeyUsage=clientAuth")
+            try issue(
+                "clerk", by: "client-ca", subject: "/O=UBND tỉnh Điện Biên/CN=clerk.tinh-dien-bien",
+                extensions: "extendedKeyUsage=clientAuth")
+            try issue(
+                "nobody", by: "client-ca", subject: "/CN=nobody.unknown", extensions: "extendedKeyUsage=clientAuth")
+            try issue(
+                "clerk-new", by: "client-ca", subject: "/CN=clerk.tinh-dien-bien",
+                extensions: "extendedKeyUsage=clientAuth")
             try ca("stranger-ca")
-            try issue("impostor", by: "stranger-ca", subject: "/CN=clerk.tinh-dien-bien", extensions: "extendedKeyUsage=clientAuth")
+            try issue(
+                "impostor", by: "stranger-ca", subject: "/CN=clerk.tinh-dien-bien",
+                extensions: "extendedKeyUsage=clientAuth")
         }
 
         /// Revokes a certificate with `openssl ca` and writes the client CA's CRL to `crl`.
         func revoke(_ name: String, crl: String) throws {
             try "".write(toFile: path("index.txt"), atomically: true, encoding: .utf8)
             try "01\n".write(toFile: path("crlnumber"), atomically: true, encoding: .utf8)
-            try "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\ndefault_crl_days = 2\n"
+            try
+                "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\ndefault_crl_days = 2\n"
                 .write(toFile: path("ca.cnf"), atomically: true, encoding: .utf8)
             let ca = ["-config", path("ca.cnf"), "-keyfile", path("client-ca.key"), "-cert", path("client-ca.pem")]
             try openssl(["ca"] + ca + ["-revoke", path("\(name).pem")])
@@ -41,25 +52,37 @@ struct MutualTLSTests {
         }
 
         private func ca(_ name: String) throws {
-            try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                         "-subj", "/CN=\(name)", "-keyout", path("\(name).key"), "-out", path("\(name).pem")])
+            try openssl([
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                "-subj", "/CN=\(name)", "-keyout", path("\(name).key"), "-out", path("\(name).pem"),
+            ])
         }
 
         private func issue(_ name: String, by ca: String, subject: String, extensions: String) throws {
-            try openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-utf8",
-                         "-subj", subject, "-keyout", path("\(name).key"), "-out", path("\(name).csr")])
+            try openssl([
+                "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-utf8",
+                "-subj", subject, "-keyout", path("\(name).key"), "-out", path("\(name).csr"),
+            ])
             try extensions.write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
-            try openssl(["x509", "-req", "-in", path("\(name).csr"), "-CA", path("\(ca).pem"), "-CAkey", path("\(ca).key"),
-                         "-days", "2", "-extfile", path("\(name).ext"), "-out", path("\(name).pem")])
+            try openssl([
+                "x509", "-req", "-in", path("\(name).csr"), "-CA", path("\(ca).pem"), "-CAkey", path("\(ca).key"),
+                "-days", "2", "-extfile", path("\(name).ext"), "-out", path("\(name).pem"),
+            ])
         }
     }
 
-    func curl(_ daemon: DaemonUnderTest, _ keys: Keys, _ route: String, method: String = "GET", certificate: String? = nil,
-              token: String? = nil) throws -> Run {
+    func curl(
+        _ daemon: DaemonUnderTest, _ keys: Keys, _ route: String, method: String = "GET", certificate: String? = nil,
+        token: String? = nil
+    ) throws -> Run {
         var arguments = ["-sS", "-X", method, "--cacert", keys.path("server-ca.pem"), "-w", "\n%{http_code}"]
-        if let certificate { arguments += ["--cert", keys.path("\(certificate).pem"), "--key", keys.path("\(certificate).key")] }
+        if let certificate {
+            arguments += ["--cert", keys.path("\(certificate).pem"), "--key", keys.path("\(certificate).key")]
+        }
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
-        return try run(URL(fileURLWithPath: "/usr/bin/curl"), arguments + ["https://127.0.0.1:\(daemon.port)\(route)"], in: keys.directory)
+        return try run(
+            URL(fileURLWithPath: "/usr/bin/curl"), arguments + ["https://127.0.0.1:\(daemon.port)\(route)"],
+            in: keys.directory)
     }
 
     @Test func aClientCertificateFromTheConfiguredCAIdentifiesItsUser() throws {
@@ -87,11 +110,14 @@ struct MutualTLSTests {
         #expect(!impostor.stdout.contains("clerk.tinh-dien-bien"))
 
         // A token still works, and decides over a certificate: another user's token wins.
-        let token = try String(contentsOfFile: daemon.token("clerk.xa-na-son"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try String(contentsOfFile: daemon.token("clerk.xa-na-son"), encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let byToken = try curl(daemon, keys, "/v1/me", certificate: "clerk", token: token)
         #expect(byToken.stdout.contains("\"clerk.xa-na-son\""), "\(byToken.stdout)")
         // Plain HTTP on the HTTPS port is not served.
-        let plain = try run(URL(fileURLWithPath: "/usr/bin/curl"), ["-sS", "-m", "5", "http://127.0.0.1:\(daemon.port)/healthz"], in: keys.directory)
+        let plain = try run(
+            URL(fileURLWithPath: "/usr/bin/curl"), ["-sS", "-m", "5", "http://127.0.0.1:\(daemon.port)/healthz"],
+            in: keys.directory)
         #expect(!plain.stdout.contains("ok"))
 
         // Every line the daemon wrote is one JSON object with time, level and message; no token appears.
@@ -99,7 +125,9 @@ struct MutualTLSTests {
         #expect(lines.count >= 3)
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
-            #expect(object?["level"] != nil && object?["message"] != nil && object?["time"]?.hasSuffix("Z") == true, "\(line)")
+            #expect(
+                object?["level"] != nil && object?["message"] != nil && object?["time"]?.hasSuffix("Z") == true,
+                "\(line)")
         }
         #expect(!daemon.logText.contains(token))
     }
@@ -118,17 +146,22 @@ struct MutualTLSTests {
         try keys.revoke("clerk", crl: daemon.path("Certs/crl/client-ca.crl"))
         try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
         let revoked = try curl(daemon, keys, "/v1/inbox", certificate: "clerk")
-        #expect(revoked.stdout.hasSuffix("\n401") && revoked.stdout.contains("certificate-revoked"), "\(revoked.stdout)")
+        #expect(
+            revoked.stdout.hasSuffix("\n401") && revoked.stdout.contains("certificate-revoked"), "\(revoked.stdout)")
         // The user's other certificate, which the CA did not revoke, still gets in.
         #expect(try curl(daemon, keys, "/v1/me", certificate: "clerk-new").stdout.hasSuffix("\n200"))
 
         // An administrator revokes the user: no certificate gets in either, until a new token is issued.
-        let admin = try String(contentsOfFile: daemon.token("admin.tinh-dien-bien"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let admin = try String(contentsOfFile: daemon.token("admin.tinh-dien-bien"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let revoke = try curl(daemon, keys, "/v1/admin/users/clerk.tinh-dien-bien/revoke", method: "POST", token: admin)
         #expect(revoke.stdout.hasSuffix("\n200"), "\(revoke.stdout)")
         let afterRevoke = try curl(daemon, keys, "/v1/me", certificate: "clerk-new")
-        #expect(afterRevoke.stdout.hasSuffix("\n401") && afterRevoke.stdout.contains("unauthenticated"), "\(afterRevoke.stdout)")
-        let reinstated = try curl(daemon, keys, "/v1/admin/users/clerk.tinh-dien-bien/tokens", method: "POST", token: admin)
+        #expect(
+            afterRevoke.stdout.hasSuffix("\n401") && afterRevoke.stdout.contains("unauthenticated"),
+            "\(afterRevoke.stdout)")
+        let reinstated = try curl(
+            daemon, keys, "/v1/admin/users/clerk.tinh-dien-bien/tokens", method: "POST", token: admin)
         #expect(reinstated.stdout.hasSuffix("\n201"), "\(reinstated.stdout)")
         #expect(try curl(daemon, keys, "/v1/me", certificate: "clerk-new").stdout.hasSuffix("\n200"))
     }
@@ -140,7 +173,9 @@ struct MutualTLSTests {
             try DaemonUnderTest(environment: ["LIENTHONG_TLS_CERTIFICATE": keys.path("server.pem")])
         }
         #expect(throws: DaemonUnderTest.DaemonFailure.self) {
-            try DaemonUnderTest(environment: ["LIENTHONG_TLS_CERTIFICATE": keys.path("server.pem"), "LIENTHONG_TLS_KEY": keys.path("clerk.csr")])
+            try DaemonUnderTest(environment: [
+                "LIENTHONG_TLS_CERTIFICATE": keys.path("server.pem"), "LIENTHONG_TLS_KEY": keys.path("clerk.csr"),
+            ])
         }
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
+import Testing
+
+@testable import LienThongCrypto
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-@testable import LienThongCrypto
 
 /// The verification services as outsiders use them: `POST /v1/verify` without an account, the
 /// built-in TSA at `POST /tsa` queried by `openssl ts`, and `lienthong cert verify`.
@@ -25,23 +27,30 @@ final class SignatureServicesTests {
 
     private func exported() throws -> (content: Data, signature: Data) {
         let file = try daemon.write("thong-bao.pdf", "%PDF-1.7 Thông báo\n")
-        let sent = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Thông báo lịch họp", "--json"],
-                                  as: "clerk.so-noi-vu")
+        let sent = try daemon.cli(
+            ["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Thông báo lịch họp", "--json"],
+            as: "clerk.so-noi-vu")
         #expect(sent.status == 0, "\(sent.stderr)")
         let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
         #expect(try daemon.cli(["get", id, "--out", daemon.path("tb")], as: "clerk.xa-na-son").status == 0)
-        return (try Data(contentsOf: URL(fileURLWithPath: daemon.path("tb/thong-bao.pdf"))),
-                try Data(contentsOf: URL(fileURLWithPath: daemon.path("tb/thong-bao.pdf.p7s"))))
+        return (
+            try Data(contentsOf: URL(fileURLWithPath: daemon.path("tb/thong-bao.pdf"))),
+            try Data(contentsOf: URL(fileURLWithPath: daemon.path("tb/thong-bao.pdf.p7s")))
+        )
     }
 
     @Test func anyoneCanVerifyAFileAndItsSignature() async throws {
         let (content, signature) = try exported()
-        let body = try JSONSerialization.data(withJSONObject: ["content": content.base64EncodedString(),
-                                                               "signature": signature.base64EncodedString(), "name": "thong-bao.pdf"])
+        let body = try JSONSerialization.data(withJSONObject: [
+            "content": content.base64EncodedString(),
+            "signature": signature.base64EncodedString(), "name": "thong-bao.pdf",
+        ])
         let (status, _, data) = try await post("/v1/verify", body, contentType: "application/json")
         #expect(status == 200)
         let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect((report["verdict"] as? [String: Any])?["indication"] as? String == "TOTAL_PASSED", "\(String(decoding: data, as: UTF8.self))")
+        #expect(
+            (report["verdict"] as? [String: Any])?["indication"] as? String == "TOTAL_PASSED",
+            "\(String(decoding: data, as: UTF8.self))")
         let signatures = try #require(report["signatures"] as? [[String: Any]])
         #expect(signatures.map { $0["role"] as? String } == ["signer", "seal"])
         #expect(signatures.allSatisfy { ($0["timeStampedAt"] as? String)?.hasSuffix("+07:00") == true })
@@ -49,13 +58,16 @@ final class SignatureServicesTests {
 
         var tampered = content
         tampered.append(0x20)
-        let changed = try JSONSerialization.data(withJSONObject: ["content": tampered.base64EncodedString(),
-                                                                  "signature": signature.base64EncodedString()])
+        let changed = try JSONSerialization.data(withJSONObject: [
+            "content": tampered.base64EncodedString(),
+            "signature": signature.base64EncodedString(),
+        ])
         let (_, _, failedData) = try await post("/v1/verify", changed, contentType: "application/json")
         let failed = try #require(try JSONSerialization.jsonObject(with: failedData) as? [String: Any])
         #expect((failed["verdict"] as? [String: Any])?["subIndication"] as? String == "HASH_FAILURE")
 
-        let (badStatus, badType, badData) = try await post("/v1/verify", Data("{\"content\": 1}".utf8), contentType: "application/json")
+        let (badStatus, badType, badData) = try await post(
+            "/v1/verify", Data("{\"content\": 1}".utf8), contentType: "application/json")
         #expect(badStatus == 400 && badType == "application/problem+json")
         #expect(String(decoding: badData, as: UTF8.self).contains("content should be a string"))
     }
@@ -73,8 +85,10 @@ final class SignatureServicesTests {
         let flood = DER.encode(tag: 0x31, DER.concatenate(infos + Array(repeating: infos[infos.count - 1], count: 200)))
         let signedData = DER.sequence(DER.concatenate(fields + [flood]))
         let rebuilt = DER.sequence(contentInfo[0].element, DER.encode(tag: 0xA0, signedData))
-        let body = try JSONSerialization.data(withJSONObject: ["content": content.base64EncodedString(),
-                                                               "signature": Data(rebuilt).base64EncodedString()])
+        let body = try JSONSerialization.data(withJSONObject: [
+            "content": content.base64EncodedString(),
+            "signature": Data(rebuilt).base64EncodedString(),
+        ])
         let (status, type, data) = try await post("/v1/verify", body, contentType: "application/json")
         let text = String(decoding: data, as: UTF8.self)
         #expect(status == 422 && type == "application/problem+json", "\(status) \(text)")
@@ -90,12 +104,16 @@ final class SignatureServicesTests {
     /// The demo agency CA, with its key, and the province's seal certificate it issued.
     func demoCA() throws -> (ca: CertificateIssuer, seal: Certificate) {
         let demo = daemon.workspace.appendingPathComponent("Certs/demo")
-        let passphrase = try String(contentsOf: daemon.workspace.appendingPathComponent("data/key-passphrase"),
-                                    encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let key = try PrivateKey(pem: Data(contentsOf: demo.appendingPathComponent("agency-ca.key")),
-                                 passphrase: passphrase)
-        let ca = CertificateIssuer(certificate: try Certificate.load(demo.appendingPathComponent("agency-ca.pem"))[0],
-                                   key: key)
+        let passphrase = try String(
+            contentsOf: daemon.workspace.appendingPathComponent("data/key-passphrase"),
+            encoding: .utf8
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try PrivateKey(
+            pem: Data(contentsOf: demo.appendingPathComponent("agency-ca.key")),
+            passphrase: passphrase)
+        let ca = CertificateIssuer(
+            certificate: try Certificate.load(demo.appendingPathComponent("agency-ca.pem"))[0],
+            key: key)
         return (ca, try Certificate.load(demo.appendingPathComponent("agencies/000.00.00.H18.pem"))[0])
     }
 
@@ -108,13 +126,15 @@ final class SignatureServicesTests {
         try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
 
         let file = try daemon.write("cong-van.pdf", "%PDF-1.7 Công văn\n")
-        let refused = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Sau khi thu hồi"],
-                                     as: "clerk.tinh-dien-bien")
+        let refused = try daemon.cli(
+            ["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Sau khi thu hồi"],
+            as: "clerk.tinh-dien-bien")
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("certificate-revoked"), "\(refused.stderr)")
         // Another agency's seal is not revoked: it still sends.
-        let other = try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Vẫn gửi được"],
-                                   as: "clerk.so-noi-vu")
+        let other = try daemon.cli(
+            ["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Vẫn gửi được"],
+            as: "clerk.so-noi-vu")
         #expect(other.status == 0, "\(other.stderr)")
     }
 
@@ -144,35 +164,50 @@ final class SignatureServicesTests {
 
     @Test func theBuiltInTSAAnswersOpenSSL() async throws {
         let data = try daemon.write("data.txt", "dữ liệu cần đóng dấu thời gian")
-        let query = try run(URL(fileURLWithPath: "/usr/bin/openssl"), ["ts", "-query", "-data", data, "-sha256", "-cert", "-out", daemon.path("q.tsq")],
-                            in: daemon.workspace)
+        let query = try run(
+            URL(fileURLWithPath: "/usr/bin/openssl"),
+            ["ts", "-query", "-data", data, "-sha256", "-cert", "-out", daemon.path("q.tsq")],
+            in: daemon.workspace)
         #expect(query.status == 0, "\(query.stderr)")
-        let (status, type, reply) = try await post("/tsa", try Data(contentsOf: URL(fileURLWithPath: daemon.path("q.tsq"))),
-                                                   contentType: "application/timestamp-query")
+        let (status, type, reply) = try await post(
+            "/tsa", try Data(contentsOf: URL(fileURLWithPath: daemon.path("q.tsq"))),
+            contentType: "application/timestamp-query")
         #expect(status == 200 && type == "application/timestamp-reply")
         try reply.write(to: URL(fileURLWithPath: daemon.path("r.tsr")))
-        let verified = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
-            "ts", "-verify", "-in", daemon.path("r.tsr"), "-queryfile", daemon.path("q.tsq"), "-CAfile", daemon.trustAnchor,
-            "-untrusted", daemon.workspace.appendingPathComponent("Certs/demo/tsa.pem").path,
-        ], in: daemon.workspace)
+        let verified = try run(
+            URL(fileURLWithPath: "/usr/bin/openssl"),
+            [
+                "ts", "-verify", "-in", daemon.path("r.tsr"), "-queryfile", daemon.path("q.tsq"), "-CAfile",
+                daemon.trustAnchor,
+                "-untrusted", daemon.workspace.appendingPathComponent("Certs/demo/tsa.pem").path,
+            ], in: daemon.workspace)
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         #expect(verified.stdout.contains("Verification: OK"))
     }
 
     @Test func anExternalTSAIsUsedAndASendFailsWholeWithoutOne() throws {
         // A second daemon that takes its time stamps from the first one's TSA over HTTP.
-        let stamped = try DaemonUnderTest(environment: ["LIENTHONG_TIME_STAMP_AUTHORITY": "http://127.0.0.1:\(daemon.port)/tsa"])
+        let stamped = try DaemonUnderTest(environment: [
+            "LIENTHONG_TIME_STAMP_AUTHORITY": "http://127.0.0.1:\(daemon.port)/tsa"
+        ])
         let file = try stamped.write("bc.pdf", "%PDF-1.7 Báo cáo\n")
-        let sent = try stamped.cli(["send", file, "--to", "000.01.21.H18", "--type", "BC", "--subject", "Báo cáo", "--json"], as: "clerk.tinh-dien-bien")
+        let sent = try stamped.cli(
+            ["send", file, "--to", "000.01.21.H18", "--type", "BC", "--subject", "Báo cáo", "--json"],
+            as: "clerk.tinh-dien-bien")
         #expect(sent.status == 0, "\(sent.stderr)\n\(stamped.logText)")
 
         // The TSA is down: the send fails with a clear error and uses no number.
         // Port 9 (discard) has nothing listening on loopback here.
         let unreachable = try DaemonUnderTest(environment: ["LIENTHONG_TIME_STAMP_AUTHORITY": "http://127.0.0.1:9/tsa"])
-        let refused = try unreachable.cli(["send", try unreachable.write("bc.pdf", "x"), "--to", "000.01.21.H18", "--type", "BC",
-                                           "--subject", "Báo cáo"], as: "clerk.tinh-dien-bien")
+        let refused = try unreachable.cli(
+            [
+                "send", try unreachable.write("bc.pdf", "x"), "--to", "000.01.21.H18", "--type", "BC",
+                "--subject", "Báo cáo",
+            ], as: "clerk.tinh-dien-bien")
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("time-stamp-unavailable") && refused.stderr.contains("nothing was sent"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("time-stamp-unavailable") && refused.stderr.contains("nothing was sent"),
+            "\(refused.stderr)")
         let inbox = try unreachable.cli(["inbox"], as: "clerk.xa-na-son")
         #expect(inbox.stdout.contains("empty"))
     }
@@ -185,7 +220,9 @@ final class SignatureServicesTests {
             "LIENTHONG_TIME_STAMP_FALLBACK": "later", "LIENTHONG_TIME_STAMP_RETRY_SECONDS": "1",
         ])
         let file = try sender.write("kh.pdf", "%PDF-1.7 Kế hoạch\n")
-        let sent = try sender.cli(["send", file, "--to", "000.01.21.H18", "--type", "KH", "--subject", "Kế hoạch", "--json"], as: "clerk.tinh-dien-bien")
+        let sent = try sender.cli(
+            ["send", file, "--to", "000.01.21.H18", "--type", "KH", "--subject", "Kế hoạch", "--json"],
+            as: "clerk.tinh-dien-bien")
         #expect(sent.status == 0, "\(sent.stderr)")
         let document = try #require(try json(sent.stdout) as? [String: Any])
         let id = try #require(document["id"] as? String)
@@ -197,11 +234,16 @@ final class SignatureServicesTests {
         for _ in 0..<120 where pending {
             try await Task.sleep(for: .milliseconds(250))
             let view = try sender.cli(["track", id, "--json"], as: "clerk.tinh-dien-bien")
-            pending = (try json(view.stdout) as? [String: Any]).flatMap { ($0["files"] as? [[String: Any]])?.first?["timeStampPending"] as? Bool } ?? true
+            pending =
+                (try json(view.stdout) as? [String: Any]).flatMap {
+                    ($0["files"] as? [[String: Any]])?.first?["timeStampPending"] as? Bool
+                } ?? true
         }
         #expect(!pending, "\(sender.logText)")
         #expect(try sender.cli(["get", id, "--out", sender.path("kh")], as: "clerk.xa-na-son").status == 0)
-        let verified = try sender.cli(["verify", sender.path("kh"), "--trust", sender.trustAnchor, "--trust", tsa.trustAnchor, "--json"])
+        let verified = try sender.cli([
+            "verify", sender.path("kh"), "--trust", sender.trustAnchor, "--trust", tsa.trustAnchor, "--json",
+        ])
         #expect(verified.status == 0, "\(verified.stdout)")
         #expect(verified.stdout.contains("\"time-stamp\""))
         #expect(verified.stdout.contains("timeStampedAt"))

@@ -21,21 +21,29 @@ final class SignerApprovalTests {
     }
 
     private func approve(_ sha256: String, as user: String? = nil) async throws -> (status: Int, body: [String: Any]) {
-        let answer = try await daemon.http("POST", "/v1/approvals", body: JSONSerialization.data(withJSONObject: ["sha256": sha256]),
-                                           as: user ?? signer)
+        let answer = try await daemon.http(
+            "POST", "/v1/approvals", body: JSONSerialization.data(withJSONObject: ["sha256": sha256]),
+            as: user ?? signer)
         return (answer.status, try object(answer.body))
     }
 
-    private func send(_ sha256: String, approval: String?, signer named: String? = nil) async throws -> (status: Int, body: [String: Any]) {
-        var body: [String: Any] = ["files": [["sha256": sha256, "name": "qd.pdf"]], "to": ["000.01.21.H18"], "type": "QĐ", "subject": "Quyết định"]
+    private func send(
+        _ sha256: String, approval: String?, signer named: String? = nil
+    ) async throws -> (status: Int, body: [String: Any]) {
+        var body: [String: Any] = [
+            "files": [["sha256": sha256, "name": "qd.pdf"]], "to": ["000.01.21.H18"], "type": "QĐ",
+            "subject": "Quyết định",
+        ]
         body["approval"] = approval
         body["signer"] = named
-        let answer = try await daemon.http("POST", "/v1/documents", body: JSONSerialization.data(withJSONObject: body), as: clerk)
+        let answer = try await daemon.http(
+            "POST", "/v1/documents", body: JSONSerialization.data(withJSONObject: body), as: clerk)
         return (answer.status, try object(answer.body))
     }
 
     private func outgoingCount() throws -> Int {
-        let register = try json(daemon.cli(["register", "out", "--format", "json"], as: clerk).stdout) as? [String: Any]
+        let register =
+            try json(daemon.cli(["register", "out", "--format", "json"], as: clerk).stdout) as? [String: Any]
         return (register?["rows"] as? [[String]])?.count ?? -1
     }
 
@@ -79,26 +87,35 @@ final class SignerApprovalTests {
 
         // Other bytes under the approval: refused, naming both hashes.
         let mismatch = try await send(otherFile, approval: approval)
-        #expect(mismatch.status == 422 && mismatch.body["type"] as? String == "urn:lienthong:problem:approval-mismatch", "\(mismatch.body)")
+        #expect(
+            mismatch.status == 422 && mismatch.body["type"] as? String == "urn:lienthong:problem:approval-mismatch",
+            "\(mismatch.body)")
         #expect((mismatch.body["detail"] as? String ?? "").contains(otherFile))
         // Another signer named beside the approval: refused.
         #expect(try await send(approvedFile, approval: approval, signer: "signer.xa-na-son").status == 422)
         // A commune's clerk, holding the same bytes, cannot use the province's approval: it does not exist for them.
-        _ = try await daemon.http("POST", "/v1/files", body: Data("%PDF-1.7 bản đã duyệt\n".utf8), as: "clerk.xa-na-son")
-        let foreign = try await daemon.http("POST", "/v1/documents", body: JSONSerialization.data(withJSONObject: [
-            "files": [["sha256": approvedFile, "name": "qd.pdf"]], "to": ["000.00.00.H18"], "type": "QĐ", "subject": "x", "approval": approval,
-        ]), as: "clerk.xa-na-son")
+        _ = try await daemon.http(
+            "POST", "/v1/files", body: Data("%PDF-1.7 bản đã duyệt\n".utf8), as: "clerk.xa-na-son")
+        let foreign = try await daemon.http(
+            "POST", "/v1/documents",
+            body: JSONSerialization.data(withJSONObject: [
+                "files": [["sha256": approvedFile, "name": "qd.pdf"]], "to": ["000.00.00.H18"], "type": "QĐ",
+                "subject": "x", "approval": approval,
+            ]), as: "clerk.xa-na-son")
         let foreignDetail = try object(foreign.body)["detail"] as? String ?? ""
         #expect(foreign.status == 422 && foreignDetail.contains("no approval"), "\(foreignDetail)")
         #expect(try outgoingCount() == 0)
 
         // Two sends racing on one approval: exactly one is filed.
         let body = try JSONSerialization.data(withJSONObject: [
-            "files": [["sha256": approvedFile, "name": "qd.pdf"]], "to": ["000.01.21.H18"], "type": "QĐ", "subject": "Quyết định", "approval": approval,
+            "files": [["sha256": approvedFile, "name": "qd.pdf"]], "to": ["000.01.21.H18"], "type": "QĐ",
+            "subject": "Quyết định", "approval": approval,
         ])
         let (daemon, clerk) = (self.daemon, self.clerk)
         let outcomes = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<4 { group.addTask { try await daemon.http("POST", "/v1/documents", body: body, as: clerk).status } }
+            for _ in 0..<4 {
+                group.addTask { try await daemon.http("POST", "/v1/documents", body: body, as: clerk).status }
+            }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
         #expect(outcomes.sorted() == [201, 409, 409, 409], "\(outcomes)")
@@ -117,17 +134,23 @@ final class SignerApprovalTests {
         let withdrawn = try daemon.cli(["approvals", "--withdraw", first], as: signer)
         #expect(withdrawn.status == 0 && withdrawn.stdout.contains("Withdrew"), "\(withdrawn.stderr)")
         let afterWithdrawal = try await send(file, approval: first)
-        #expect(afterWithdrawal.status == 409 && (afterWithdrawal.body["detail"] as? String ?? "").contains("withdrawn"), "\(afterWithdrawal.body)")
+        #expect(
+            afterWithdrawal.status == 409 && (afterWithdrawal.body["detail"] as? String ?? "").contains("withdrawn"),
+            "\(afterWithdrawal.body)")
 
         // An approval outlives nothing: once the signer's access is revoked, it signs nothing.
         let second = try #require(try await approve(file).body["id"] as? String)
         #expect(try daemon.cli(["admin", "user", "revoke", signer], as: "admin.tinh-dien-bien").status == 0)
         let afterRevocation = try await send(file, approval: second)
-        #expect(afterRevocation.status == 409 && (afterRevocation.body["detail"] as? String ?? "").contains("withdrawn"), "\(afterRevocation.body)")
+        #expect(
+            afterRevocation.status == 409 && (afterRevocation.body["detail"] as? String ?? "").contains("withdrawn"),
+            "\(afterRevocation.body)")
         // A new token gives the signer access back, but not the approval made before the revocation (issue 14).
         #expect(try daemon.cli(["admin", "user", "token", signer], as: "admin.tinh-dien-bien").status == 0)
         let afterNewToken = try await send(file, approval: second)
-        #expect(afterNewToken.status == 409 && (afterNewToken.body["detail"] as? String ?? "").contains("withdrawn"), "\(afterNewToken.body)")
+        #expect(
+            afterNewToken.status == 409 && (afterNewToken.body["detail"] as? String ?? "").contains("withdrawn"),
+            "\(afterNewToken.body)")
         #expect(try outgoingCount() == 0)
     }
 
@@ -140,9 +163,11 @@ final class SignerApprovalTests {
             (["sha256": file, "note": String(repeating: "ố", count: 501)], "500", 422),
         ]
         for (body, message, status) in cases {
-            let answer = try await daemon.http("POST", "/v1/approvals", body: JSONSerialization.data(withJSONObject: body), as: signer)
-            #expect(answer.status == status && String(decoding: answer.body, as: UTF8.self).contains(message),
-                    "\(body): \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+            let answer = try await daemon.http(
+                "POST", "/v1/approvals", body: JSONSerialization.data(withJSONObject: body), as: signer)
+            #expect(
+                answer.status == status && String(decoding: answer.body, as: UTF8.self).contains(message),
+                "\(body): \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
         }
         for user in [clerk, "viewer.tinh-dien-bien", "admin.tinh-dien-bien"] {
             #expect(try await approve(file, as: user).status == 403)

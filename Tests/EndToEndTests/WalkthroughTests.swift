@@ -16,10 +16,14 @@ final class WalkthroughTests {
         let attachment = try daemon.write("ke-hoach.txt", "Kế hoạch triển khai\n")
         // The chairman approves the directive for his signature; the clerk sends it with that approval.
         let approved = try daemon.cli(["approve", document, "--json"], as: "signer.tinh-dien-bien")
-        let approval = try #require((try json(approved.stdout) as? [String: Any])?["id"] as? String, "\(approved.stderr)")
-        let sent = try daemon.cli(["send", document, attachment, "--to", (recipients ?? communes).joined(separator: ","),
-                                   "--type", "CT", "--subject", "Về tăng cường cải cách hành chính năm 2026",
-                                   "--deadline", "10wd", "--approval", approval, "--json"], as: "clerk.tinh-dien-bien")
+        let approval = try #require(
+            (try json(approved.stdout) as? [String: Any])?["id"] as? String, "\(approved.stderr)")
+        let sent = try daemon.cli(
+            [
+                "send", document, attachment, "--to", (recipients ?? communes).joined(separator: ","),
+                "--type", "CT", "--subject", "Về tăng cường cải cách hành chính năm 2026",
+                "--deadline", "10wd", "--approval", approval, "--json",
+            ], as: "clerk.tinh-dien-bien")
         #expect(sent.status == 0, "\(sent.stderr)\n\(daemon.logText)")
         return try #require(try json(sent.stdout) as? [String: Any])
     }
@@ -57,10 +61,12 @@ final class WalkthroughTests {
         #expect(verified.stdout.contains("Result: TOTAL_PASSED"))
 
         // Stock OpenSSL agrees.
-        let openssl = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
-            "cms", "-verify", "-binary", "-inform", "DER", "-in", daemon.path("received/chi-thi.pdf.p7s"),
-            "-content", daemon.path("received/chi-thi.pdf"), "-CAfile", daemon.trustAnchor, "-out", "/dev/null",
-        ], in: daemon.workspace)
+        let openssl = try run(
+            URL(fileURLWithPath: "/usr/bin/openssl"),
+            [
+                "cms", "-verify", "-binary", "-inform", "DER", "-in", daemon.path("received/chi-thi.pdf.p7s"),
+                "-content", daemon.path("received/chi-thi.pdf"), "-CAfile", daemon.trustAnchor, "-out", "/dev/null",
+            ], in: daemon.workspace)
         #expect(openssl.status == 0, "\(openssl.stderr)")
 
         // Register (03 with số đến 1), return (02 with a reason), and leave one at 01.
@@ -74,9 +80,10 @@ final class WalkthroughTests {
 
         let track = try daemon.cli(["track", id, "--json"], as: "clerk.tinh-dien-bien")
         let recipients = try #require((try json(track.stdout) as? [String: Any])?["recipients"] as? [[String: Any]])
-        let statuses = Dictionary(uniqueKeysWithValues: recipients.map {
-            (($0["recipient"] as? [String: Any])?["code"] as? String ?? "", $0["status"] as? String ?? "")
-        })
+        let statuses = Dictionary(
+            uniqueKeysWithValues: recipients.map {
+                (($0["recipient"] as? [String: Any])?["code"] as? String ?? "", $0["status"] as? String ?? "")
+            })
         #expect(statuses == ["000.01.21.H18": "03", "000.02.21.H18": "02", "000.03.21.H18": "01"])
         let rejected = try #require(recipients.first { $0["status"] as? String == "02" })
         let history = try #require(rejected["history"] as? [[String: Any]])
@@ -105,9 +112,11 @@ final class WalkthroughTests {
         try fm.copyItem(atPath: daemon.path("doc"), toPath: daemon.path("badsig"))
         let p7s = URL(fileURLWithPath: daemon.path("badsig/chi-thi.pdf.p7s"))
         var signature = try Data(contentsOf: p7s)
-        let signingTime: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05, 0x31, 0x0F, 0x17, 0x0D]
+        let signingTime: [UInt8] = [
+            0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05, 0x31, 0x0F, 0x17, 0x0D,
+        ]
         let at = try #require(signature.firstRange(of: signingTime))
-        signature[at.upperBound + 11] ^= 0x01 // a digit of the seconds
+        signature[at.upperBound + 11] ^= 0x01  // a digit of the seconds
         try signature.write(to: p7s)
         let badSignature = try daemon.cli(["verify", daemon.path("badsig"), "--json"])
         #expect(badSignature.status == 1)
@@ -128,33 +137,45 @@ final class WalkthroughTests {
     @Test func aSignatureMadeWithStockOpenSSLVerifies() throws {
         let demo = daemon.workspace.appendingPathComponent("Certs/demo")
         let file = try daemon.write("bao-cao.txt", "Báo cáo tình hình cải cách hành chính\n")
-        let signed = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
-            "cms", "-sign", "-binary", "-md", "sha256", "-in", file, "-outform", "DER", "-out", file + ".p7s",
-            "-signer", demo.appendingPathComponent("users/signer.xa-na-son.pem").path,
-            "-inkey", demo.appendingPathComponent("users/signer.xa-na-son.key").path,
-            "-signer", demo.appendingPathComponent("agencies/000.01.21.H18.pem").path,
-            "-inkey", demo.appendingPathComponent("agencies/000.01.21.H18.key").path,
-            "-certfile", demo.appendingPathComponent("agency-ca.pem").path, "-passin", "file:" + daemon.path("data/key-passphrase"),
-        ], in: daemon.workspace)
+        let signed = try run(
+            URL(fileURLWithPath: "/usr/bin/openssl"),
+            [
+                "cms", "-sign", "-binary", "-md", "sha256", "-in", file, "-outform", "DER", "-out", file + ".p7s",
+                "-signer", demo.appendingPathComponent("users/signer.xa-na-son.pem").path,
+                "-inkey", demo.appendingPathComponent("users/signer.xa-na-son.key").path,
+                "-signer", demo.appendingPathComponent("agencies/000.01.21.H18.pem").path,
+                "-inkey", demo.appendingPathComponent("agencies/000.01.21.H18.key").path,
+                "-certfile", demo.appendingPathComponent("agency-ca.pem").path, "-passin",
+                "file:" + daemon.path("data/key-passphrase"),
+            ], in: daemon.workspace)
         #expect(signed.status == 0, "\(signed.stderr)")
         let verified = try daemon.cli(["verify", file, "--trust", daemon.trustAnchor])
         #expect(verified.status == 0, "\(verified.stdout)")
         #expect(verified.stdout.contains("Lò Văn Dũng"))
         // Signed by a person only, with no seal: refused as a document, accepted as "any".
-        let personOnly = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
-            "cms", "-sign", "-binary", "-in", file, "-outform", "DER", "-out", file + ".person.p7s",
-            "-signer", demo.appendingPathComponent("users/signer.xa-na-son.pem").path,
-            "-inkey", demo.appendingPathComponent("users/signer.xa-na-son.key").path, "-passin", "file:" + daemon.path("data/key-passphrase"),
-        ], in: daemon.workspace)
+        let personOnly = try run(
+            URL(fileURLWithPath: "/usr/bin/openssl"),
+            [
+                "cms", "-sign", "-binary", "-in", file, "-outform", "DER", "-out", file + ".person.p7s",
+                "-signer", demo.appendingPathComponent("users/signer.xa-na-son.pem").path,
+                "-inkey", demo.appendingPathComponent("users/signer.xa-na-son.key").path, "-passin",
+                "file:" + daemon.path("data/key-passphrase"),
+            ], in: daemon.workspace)
         #expect(personOnly.status == 0)
-        let noSeal = try daemon.cli(["verify", file, "--signature", file + ".person.p7s", "--trust", daemon.trustAnchor])
+        let noSeal = try daemon.cli([
+            "verify", file, "--signature", file + ".person.p7s", "--trust", daemon.trustAnchor,
+        ])
         #expect(noSeal.status == 1 && noSeal.stdout.contains("FAIL agency-seal-present"))
         // That signature embeds only the signer's certificate: the verifier brings the intermediate.
         let intermediate = demo.appendingPathComponent("agency-ca.pem").path
-        let any = try daemon.cli(["verify", file, "--signature", file + ".person.p7s", "--expect", "any",
-                                  "--trust", daemon.trustAnchor, "--trust", intermediate])
+        let any = try daemon.cli([
+            "verify", file, "--signature", file + ".person.p7s", "--expect", "any",
+            "--trust", daemon.trustAnchor, "--trust", intermediate,
+        ])
         #expect(any.status == 0, "\(any.stdout)")
-        let withoutIntermediate = try daemon.cli(["verify", file, "--signature", file + ".person.p7s", "--expect", "any"])
+        let withoutIntermediate = try daemon.cli([
+            "verify", file, "--signature", file + ".person.p7s", "--expect", "any",
+        ])
         #expect(withoutIntermediate.status == 1 && withoutIntermediate.stdout.contains("NO_CERTIFICATE_CHAIN_FOUND"))
     }
 
@@ -165,19 +186,32 @@ final class WalkthroughTests {
             (["send", file, "--to", "000.00.21.H18", "--type", "CT", "--subject", "x"], "retired-agency"),
             (["send", file, "--to", "12345", "--type", "CT", "--subject", "x"], "DDD.DD.DD.LDD"),
             (["send", file, "--to", "000.01.21.H18", "--type", "XYZ", "--subject", "x"], "document type"),
-            (["send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject", String(repeating: "ả", count: 501)], "at most 500"),
+            (
+                [
+                    "send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject",
+                    String(repeating: "ả", count: 501),
+                ], "at most 500"
+            ),
             (["send", file, "--to", "000.01.21.H18", "--type", "CV", "--subject", "x"], "drafting unit"),
             (["send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject", "x", "--deadline", "soon"], "10wd"),
-            (["send", daemon.path("missing.pdf"), "--to", "000.01.21.H18", "--type", "CT", "--subject", "x"], "is not a file"),
+            (
+                ["send", daemon.path("missing.pdf"), "--to", "000.01.21.H18", "--type", "CT", "--subject", "x"],
+                "is not a file"
+            ),
         ]
         for (arguments, expected) in cases {
             let result = try daemon.cli(arguments, as: "clerk.tinh-dien-bien")
             #expect(result.status != 0, "\(arguments)")
-            #expect(result.stderr.hasPrefix("lienthong: ") && result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+            #expect(
+                result.stderr.hasPrefix("lienthong: ") && result.stderr.contains(expected),
+                "\(arguments): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "one line on stderr: \(result.stderr)")
         }
         // A signer cannot send; no token at all is not signed in.
-        #expect(try daemon.cli(["send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject", "x"], as: "signer.tinh-dien-bien")
+        #expect(
+            try daemon.cli(
+                ["send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject", "x"], as: "signer.tinh-dien-bien"
+            )
             .stderr.contains("forbidden"))
         #expect(try daemon.cli(["inbox", "--token", "lt_forged"]).stderr.contains("unauthenticated"))
         // None of the refusals filed a document: the next send is still number 01.
@@ -186,10 +220,14 @@ final class WalkthroughTests {
 
     /// A root CA that has nothing to do with the demo PKI.
     private func strangerAnchor() throws -> String {
-        let key = daemon.path("stranger.key"), cert = daemon.path("stranger.pem")
-        let made = try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=Stranger Root", "-days", "30",
-        ], in: daemon.workspace)
+        let key = daemon.path("stranger.key")
+        let cert = daemon.path("stranger.pem")
+        let made = try run(
+            URL(fileURLWithPath: "/usr/bin/openssl"),
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-subj",
+                "/CN=Stranger Root", "-days", "30",
+            ], in: daemon.workspace)
         #expect(made.status == 0)
         return try String(contentsOfFile: cert, encoding: .utf8)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LienThongCrypto
 
 @Suite("Detached signatures: signer, then seal")
@@ -18,7 +19,8 @@ struct DetachedSignatureTests {
         #expect(report.verdict == .passed, "\(report.checks) \(report.signatures.map(\.checks))")
         #expect(report.signatures.map(\.role) == [.signer, .seal])
         #expect(report.signatures[0].commonName == "Nguyễn Văn An")
-        #expect(report.signatures.allSatisfy { $0.signatureAlgorithm == "RSASSA-PSS" && $0.digestAlgorithm == "SHA-256" })
+        #expect(
+            report.signatures.allSatisfy { $0.signatureAlgorithm == "RSASSA-PSS" && $0.digestAlgorithm == "SHA-256" })
         #expect(report.checks.contains { $0.id == "seal-binding" && $0.result == .passed })
         #expect(report.sha256 == (try Digest.sha256(of: content)))
         #expect(report.signatures[0].chain.count == 3)
@@ -28,8 +30,12 @@ struct DetachedSignatureTests {
         let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
         let p7s = try pki.write("chi-thi.pdf.p7s", signature)
         let roots = try pki.writePEM("root.pem", [pki.root.certificate])
-        let result = try run("openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.path,
-                                         "-content", content.path, "-CAfile", roots.path, "-out", "/dev/null"])
+        let result = try run(
+            "openssl",
+            [
+                "cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.path,
+                "-content", content.path, "-CAfile", roots.path, "-out", "/dev/null",
+            ])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("Verification successful"))
         let printed = try run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", p7s.path])
@@ -39,21 +45,36 @@ struct DetachedSignatureTests {
 
     /// Our SignedData is written by hand: stock OpenSSL must verify it in every mode, and re-encoding
     /// it must give the same bytes, which holds only for canonical DER (sorted SETs, minimal lengths).
-    @Test(arguments: [(DigestAlgorithm.sha256, RSAPadding.pss, PrivateKey.Kind.rsa(bits: 2048)), (.sha384, .pkcs1v15, .rsa(bits: 3072)),
-                      (.sha512, .pss, .rsa(bits: 2048)), (.sha256, .pss, .ecdsaP256), (.sha384, .pss, .ecdsaP384)])
-    func everyModeIsCanonicalDERThatOpenSSLVerifies(digest: DigestAlgorithm, padding: RSAPadding, kind: PrivateKey.Kind) async throws {
+    @Test(arguments: [
+        (DigestAlgorithm.sha256, RSAPadding.pss, PrivateKey.Kind.rsa(bits: 2048)),
+        (.sha384, .pkcs1v15, .rsa(bits: 3072)),
+        (.sha512, .pss, .rsa(bits: 2048)), (.sha256, .pss, .ecdsaP256), (.sha384, .pss, .ecdsaP384),
+    ])
+    func everyModeIsCanonicalDERThatOpenSSLVerifies(
+        digest: DigestAlgorithm, padding: RSAPadding, kind: PrivateKey.Kind
+    ) async throws {
         let signer = try TestPKI.identity(pki.intermediate, name: "Nguyễn Văn Mode", role: .signer, kind: kind)
         let seal = try TestPKI.identity(pki.intermediate, name: "UBND Mode", role: .seal, kind: kind)
-        let signature = try await DetachedSigner(digest: digest, padding: padding).sign(content: content, signer: signer, seal: seal)
+        let signature = try await DetachedSigner(digest: digest, padding: padding).sign(
+            content: content, signer: signer, seal: seal)
         let p7s = try pki.write("mode.p7s", signature)
         let roots = try pki.writePEM("root.pem", [pki.root.certificate])
-        let verified = try run("openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.path,
-                                           "-content", content.path, "-CAfile", roots.path, "-out", "/dev/null"])
+        let verified = try run(
+            "openssl",
+            [
+                "cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.path,
+                "-content", content.path, "-CAfile", roots.path, "-out", "/dev/null",
+            ])
         #expect(verified.status == 0 && verified.output.contains("Verification successful"), "\(verified.output)")
         let reencoded = pki.directory.appendingPathComponent("mode-again.p7s")
-        #expect(try run("openssl", ["cms", "-cmsout", "-inform", "DER", "-in", p7s.path, "-outform", "DER", "-out", reencoded.path]).status == 0)
+        #expect(
+            try run(
+                "openssl",
+                ["cms", "-cmsout", "-inform", "DER", "-in", p7s.path, "-outform", "DER", "-out", reencoded.path]
+            ).status == 0)
         #expect(try Data(contentsOf: reencoded) == signature)
-        #expect(try pki.verifier().verify(content: content, signature: signature, expecting: .document).verdict == .passed)
+        #expect(
+            try pki.verifier().verify(content: content, signature: signature, expecting: .document).verdict == .passed)
     }
 
     @Test func oneChangedByteIsAHashFailure() async throws {
@@ -75,9 +96,11 @@ struct DetachedSignatureTests {
 
     @Test func aTamperedSignedAttributeIsACryptoFailure() async throws {
         var signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal)
-        let signingTime: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05, 0x31, 0x0F, 0x17, 0x0D]
+        let signingTime: [UInt8] = [
+            0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05, 0x31, 0x0F, 0x17, 0x0D,
+        ]
         let at = try #require(signature.firstRange(of: signingTime))
-        signature[at.upperBound + 2] ^= 0x01 // the month of the person's signing-time
+        signature[at.upperBound + 2] ^= 0x01  // the month of the person's signing-time
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.signatures[0].verdict == Verdict(indication: .totalFailed, subIndication: .sigCryptoFailure))
         #expect(report.signatures[0].checks.contains { $0.id == "message-digest" && $0.result == .passed })
@@ -91,21 +114,30 @@ struct DetachedSignatureTests {
         let signature = try await DetachedSigner().sign(content: content, signer: orphan, seal: sealOrphan)
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .noCertificateChainFound))
-        let withIntermediate = try TrustStore(anchors: [pki.root.certificate], intermediates: [pki.intermediate.certificate])
-        #expect(SignatureVerifier(trust: withIntermediate, evidence: try pki.crls).verify(content: content, signature: signature, expecting: .document).verdict == .passed)
+        let withIntermediate = try TrustStore(
+            anchors: [pki.root.certificate], intermediates: [pki.intermediate.certificate])
+        #expect(
+            SignatureVerifier(trust: withIntermediate, evidence: try pki.crls).verify(
+                content: content, signature: signature, expecting: .document
+            ).verdict == .passed)
     }
 
     @Test func aSealLiftedOntoAnotherSignatureFails() async throws {
-        let forged = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: nil,
-                                                     evidence: nil, sealOver: Data("another person's signature".utf8))
+        let forged = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: nil,
+            evidence: nil, sealOver: Data("another person's signature".utf8))
         let report = try pki.verifier().verify(content: content, signature: forged, expecting: .document)
         #expect(report.signatures.allSatisfy { $0.verdict == .passed })
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigConstraintsFailure))
-        #expect(report.checks.contains { $0.id == "seal-binding" && $0.result == .failed && $0.detail.contains("different signature") })
+        #expect(
+            report.checks.contains {
+                $0.id == "seal-binding" && $0.result == .failed && $0.detail.contains("different signature")
+            })
     }
 
     @Test func garbageIsAFormatFailure() async throws {
-        let report = try pki.verifier().verify(content: content, signature: Data("not a signature".utf8), expecting: .any)
+        let report = try pki.verifier().verify(
+            content: content, signature: Data("not a signature".utf8), expecting: .any)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .formatFailure))
     }
 
@@ -132,8 +164,9 @@ struct DetachedSignatureTests {
     }
 
     @Test func expiredSignerIsNotAPass() async throws {
-        let old = try TestPKI.identity(pki.intermediate, name: "Lò Văn Cũ", role: .signer,
-                                       notBefore: Date().addingTimeInterval(-86_400 * 400), notAfter: Date().addingTimeInterval(-86_400))
+        let old = try TestPKI.identity(
+            pki.intermediate, name: "Lò Văn Cũ", role: .signer,
+            notBefore: Date().addingTimeInterval(-86_400 * 400), notAfter: Date().addingTimeInterval(-86_400))
         let signature = try await DetachedSigner().sign(content: content, signer: old, seal: pki.seal)
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict.indication != .totalPassed)
@@ -141,7 +174,8 @@ struct DetachedSignatureTests {
     }
 
     @Test func aCertificateNotIssuedForSigningIsRefused() async throws {
-        let encipher = try TestPKI.identity(pki.intermediate, name: "Sai mục đích", role: .signer, profile: .keyEncipherment)
+        let encipher = try TestPKI.identity(
+            pki.intermediate, name: "Sai mục đích", role: .signer, profile: .keyEncipherment)
         let signature = try await DetachedSigner().sign(content: content, signer: nil, seal: encipher)
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .any)
         #expect(report.signatures[0].checks.contains { $0.id == "key-usage" && $0.result == .failed })
@@ -168,8 +202,12 @@ struct DetachedSignatureTests {
         (["-md", "sha384"], .ecdsaP384, "PEM"),
     ])
     func signaturesMadeByStockOpenSSLVerify(options: [String], ecdsa: PrivateKey.Kind?, format: String) async throws {
-        let signer = try ecdsa.map { try TestPKI.identity(pki.intermediate, name: "Nguyễn Thị Bình", role: .signer, kind: $0) } ?? pki.signer
-        let seal = try ecdsa.map { try TestPKI.identity(pki.intermediate, name: "UBND xã Na Son", role: .seal, kind: $0) } ?? pki.seal
+        let signer =
+            try ecdsa.map { try TestPKI.identity(pki.intermediate, name: "Nguyễn Thị Bình", role: .signer, kind: $0) }
+            ?? pki.signer
+        let seal =
+            try ecdsa.map { try TestPKI.identity(pki.intermediate, name: "UBND xã Na Son", role: .seal, kind: $0) }
+            ?? pki.seal
         let signature = try opensslSign(signer: signer, seal: seal, options: options, format: format)
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
@@ -189,17 +227,24 @@ struct DetachedSignatureTests {
         #expect(report.verdict.subIndication == .sigCryptoFailure, "\(report.signatures.map(\.checks))")
     }
 
-    private func opensslSign(signer: SigningIdentity, seal: SigningIdentity, options: [String], format: String) throws -> Data {
+    private func opensslSign(
+        signer: SigningIdentity, seal: SigningIdentity, options: [String], format: String
+    ) throws -> Data {
         let signerCert = try pki.writePEM("signer.pem", [signer.certificate])
         let signerKey = try pki.writeKey("signer.key", signer.key)
         let sealCert = try pki.writePEM("seal.pem", [seal.certificate])
         let sealKey = try pki.writeKey("seal.key", seal.key)
         let chain = try pki.writePEM("chain.pem", [pki.intermediate.certificate])
         let out = pki.directory.appendingPathComponent("openssl.p7s")
-        let result = try run("openssl", ["cms", "-sign", "-binary", "-in", content.path, "-outform", format, "-out", out.path,
-                                         "-signer", signerCert.path, "-inkey", signerKey.path] + options +
-                                        ["-signer", sealCert.path, "-inkey", sealKey.path] + options + ["-certfile", chain.path,
-                                         "-passin", "pass:\(TestPKI.passphrase)"])
+        let result = try run(
+            "openssl",
+            [
+                "cms", "-sign", "-binary", "-in", content.path, "-outform", format, "-out", out.path,
+                "-signer", signerCert.path, "-inkey", signerKey.path,
+            ] + options + ["-signer", sealCert.path, "-inkey", sealKey.path] + options + [
+                "-certfile", chain.path,
+                "-passin", "pass:\(TestPKI.passphrase)",
+            ])
         #expect(result.status == 0, "\(result.output)")
         return try Data(contentsOf: out)
     }

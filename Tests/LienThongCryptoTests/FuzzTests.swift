@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LienThongCrypto
 
 /// Hostile signatures: a complete CAdES-LT signature cut, flipped and spliced at random, fed to the
@@ -14,11 +15,19 @@ struct CMSFuzzTests {
             let at = Int.random(in: 0..<bytes.count, using: &random)
             switch Int.random(in: 0..<6, using: &random) {
             case 0: bytes[at] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
-            case 1: bytes[at] = [0x00, 0x80, 0x81, 0x82, 0x84, 0xFF, 0x30, 0x31, 0xA0][Int.random(in: 0..<9, using: &random)]
+            case 1:
+                bytes[at] =
+                    [0x00, 0x80, 0x81, 0x82, 0x84, 0xFF, 0x30, 0x31, 0xA0][Int.random(in: 0..<9, using: &random)]
             case 2: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...64, using: &random)))
             case 3: bytes = Array(bytes.prefix(at))
-            case 4: bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + Int.random(in: 1...256, using: &random))], at: at)
-            default: bytes.insert(contentsOf: (0..<Int.random(in: 1...16, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }, at: at)
+            case 4:
+                bytes.insert(
+                    contentsOf: bytes[at..<min(bytes.count, at + Int.random(in: 1...256, using: &random))], at: at)
+            default:
+                bytes.insert(
+                    contentsOf: (0..<Int.random(in: 1...16, using: &random)).map { _ in
+                        UInt8.random(in: 0...255, using: &random)
+                    }, at: at)
             }
         }
         return Data(bytes)
@@ -30,25 +39,32 @@ struct CMSFuzzTests {
         let content = pki.directory.appendingPathComponent("cv.pdf")
         try Data("%PDF-1.7 Công văn gửi các xã\n".utf8).write(to: content)
         let crl = try pki.intermediate.makeRevocationList(revoked: [])
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa,
-                                                        evidence: RevocationEvidence(crls: [try pki.root.makeRevocationList(revoked: []), crl]))
-        let verifier = try SignatureVerifier(trust: TrustStore(anchors: [pki.root.certificate]), revocationPolicy: .require)
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa,
+            evidence: RevocationEvidence(crls: [try pki.root.makeRevocationList(revoked: []), crl]))
+        let verifier = try SignatureVerifier(
+            trust: TrustStore(anchors: [pki.root.certificate]), revocationPolicy: .require)
         let baseline = verifier.verify(content: content, signature: signature, expecting: .document)
         try #require(baseline.verdict == .passed, "\(baseline.signatures.map(\.checks))")
 
         let joined = verifier.verify(content: content, signature: signature + Data([0x30, 0x00]), expecting: .document)
-        #expect(joined.checks.contains { $0.id == "signature-format" && $0.detail.contains("2 bytes after") }, "\(joined.checks)")
+        #expect(
+            joined.checks.contains { $0.id == "signature-format" && $0.detail.contains("2 bytes after") },
+            "\(joined.checks)")
         let protected = Self.protectedParts(signature)
         #expect(protected.count == 1 + 2 * 2, "the content type, and two signed attribute sets and signature values")
         var random = SystemRandomNumberGenerator()
         let start = Date()
-        var runs = 0, passed = 0
+        var runs = 0
+        var passed = 0
         while Date().timeIntervalSince(start) < 10 {
             let mutated = Self.mutate(signature, &random)
             guard mutated != signature else { continue }
             let report = verifier.verify(content: content, signature: mutated, expecting: .document)
             if report.verdict == .passed {
-                let first = zip(signature, mutated).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? signature.count
+                let first =
+                    zip(signature, mutated).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                    ?? signature.count
                 #expect(!protected.contains { $0.contains(first) }, "a change at byte \(first) of a signed part passed")
                 passed += 1
             }
@@ -66,12 +82,15 @@ struct CMSFuzzTests {
     /// a bag, the type of an unsigned attribute, which makes the time stamp as if stripped.)
     static func protectedParts(_ der: Data) -> [Range<Int>] {
         der.withUnsafeBytes { bytes in
-            guard let info = DER.scan(bytes, 0..<bytes.count), info.count == 1, let parts = DER.scan(bytes, info[0].content), parts.count == 2,
-                  let wrapped = DER.scan(bytes, parts[1].content), wrapped.count == 1,
-                  let fields = DER.scan(bytes, wrapped[0].content), fields.count >= 4 else { return [] }
+            guard let info = DER.scan(bytes, 0..<bytes.count), info.count == 1,
+                let parts = DER.scan(bytes, info[0].content), parts.count == 2,
+                let wrapped = DER.scan(bytes, parts[1].content), wrapped.count == 1,
+                let fields = DER.scan(bytes, wrapped[0].content), fields.count >= 4
+            else { return [] }
             var protected = [fields[2].whole]
             for signerInfo in DER.scan(bytes, fields[fields.count - 1].content) ?? [] {
-                protected += (DER.scan(bytes, signerInfo.content) ?? []).filter { [0xA0, 0x04].contains($0.tag) }.map(\.whole)
+                protected += (DER.scan(bytes, signerInfo.content) ?? []).filter { [0xA0, 0x04].contains($0.tag) }.map(
+                    \.whole)
             }
             return protected
         }

@@ -9,14 +9,15 @@ import Testing
 struct LimboConformanceTests {
     struct Suite: Decodable { let testcases: [Case] }
 
+    /// One case, its keys in limbo's snake case.
     struct Case: Decodable {
         let id: String
-        let trusted_certs: [String]
-        let untrusted_intermediates: [String]
-        let peer_certificate: String
-        let validation_time: String?
+        let trustedCerts: [String]
+        let untrustedIntermediates: [String]
+        let peerCertificate: String
+        let validationTime: String?
         let crls: [String]?
-        let expected_result: String
+        let expectedResult: String
     }
 
     /// Where this verifier and limbo disagree, and the rule behind each. All come from CA/Browser
@@ -43,18 +44,20 @@ struct LimboConformanceTests {
     static func load() throws -> [Case] {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "Fixtures/limbo-subset.json")
-        return try JSONDecoder().decode(Suite.self, from: Data(contentsOf: url)).testcases
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Suite.self, from: Data(contentsOf: url)).testcases
     }
 
     /// SUCCESS when the path validates and no authentic evidence shows a revocation.
     static func verdict(_ testCase: Case) -> String {
         let pems = { (texts: [String]) in try texts.flatMap { try Certificate.parsePEM(Data($0.utf8)) } }
-        guard let leaf = try? pems([testCase.peer_certificate]).first,
-            let trusted = try? pems(testCase.trusted_certs), let store = try? TrustStore(trusting: trusted),
-            let untrusted = try? pems(testCase.untrusted_intermediates),
+        guard let leaf = try? pems([testCase.peerCertificate]).first,
+            let trusted = try? pems(testCase.trustedCerts), let store = try? TrustStore(trusting: trusted),
+            let untrusted = try? pems(testCase.untrustedIntermediates),
             let crls = try? (testCase.crls ?? []).flatMap({ try RevocationList.parseAll(Data($0.utf8)) })
         else { return "FAILURE" }
-        let time = testCase.validation_time.flatMap(Self.parseTime) ?? Date()
+        let time = testCase.validationTime.flatMap(Self.parseTime) ?? Date()
         let report = store.validate(
             leaf, untrusted: untrusted, at: time, purpose: .any, evidence: RevocationEvidence(crls: crls),
             revocationPolicy: crls.isEmpty ? .skip : .ifAvailable)
@@ -76,14 +79,15 @@ struct LimboConformanceTests {
         var falseAccepts: [String] = []
         for testCase in cases {
             let verdict = Self.verdict(testCase)
-            guard verdict != testCase.expected_result else { continue }
+            guard verdict != testCase.expectedResult else { continue }
             disagreements.append(testCase.id)
             if verdict == "SUCCESS" { falseAccepts.append(testCase.id) }
         }
         let agreement = cases.count - disagreements.count
         let percent = String(format: "%.1f", 100.0 * Double(agreement) / Double(cases.count))
-        print("x509-limbo: \(agreement)/\(cases.count) agree (\(percent)%), "
-              + "\(falseAccepts.count) false accepts: \(falseAccepts.joined(separator: ", "))")
+        print(
+            "x509-limbo: \(agreement)/\(cases.count) agree (\(percent)%), "
+                + "\(falseAccepts.count) false accepts: \(falseAccepts.joined(separator: ", "))")
         #expect(falseAccepts.filter { $0.hasPrefix("rfc5280::") || $0.hasPrefix("crl::") }.isEmpty)
         #expect(Double(agreement) >= 0.95 * Double(cases.count))
         // A new disagreement is a regression; one that goes away must leave this list too.

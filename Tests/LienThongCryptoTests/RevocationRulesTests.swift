@@ -198,7 +198,9 @@ struct RevocationRulesTests {
         let trust = try TrustStore(anchors: [pki.root.certificate], intermediates: [crlSigner.certificate])
         let report = SignatureVerifier(trust: trust, evidence: RevocationEvidence(crls: [root, separate]))
             .verify(content: content, signature: signature, expecting: .document)
-        #expect(report.verdict.subIndication == .revoked, "\(report.signatures.map { $0.checks.filter { $0.id == "revocation" } })")
+        #expect(
+            report.verdict.subIndication == .revoked,
+            "\(report.signatures.map { $0.checks.filter { $0.id == "revocation" } })")
         #expect(report.signatures[0].revocation.first?.source?.contains("CRL key") == true)
         // The same name and key usage under another root proves nothing.
         let other = try TestPKI()
@@ -213,7 +215,8 @@ struct RevocationRulesTests {
     }
 
     @Test func aRevokedCRLKeyClearsNobody() async throws {
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
         let crlSigner = try makeCRLSigner(
             "Test Agency CA", under: pki.root, notBefore: Date().addingTimeInterval(-3 * 86_400))
         let trust = try TrustStore(anchors: [pki.root.certificate], intermediates: [crlSigner.certificate])
@@ -225,7 +228,9 @@ struct RevocationRulesTests {
         // While the CRL key stands, its CRL clears the signer.
         #expect(verify(try pki.root.makeRevocationList(revoked: [])).verdict == .passed)
         // The root revoked the CRL key two days ago: what it signed since proves nothing.
-        let keyRevoked = try pki.root.makeRevocationList(revoked: [(crlSigner.certificate, Date().addingTimeInterval(-2 * 86_400))])
+        let keyRevoked = try pki.root.makeRevocationList(revoked: [
+            (crlSigner.certificate, Date().addingTimeInterval(-2 * 86_400))
+        ])
         #expect(verify(keyRevoked).verdict == Verdict(indication: .indeterminate, subIndication: .tryLater))
     }
 
@@ -303,7 +308,8 @@ struct RevocationRulesTests {
         #expect(silent.subIndication == .tryLater, "\(silent.detail)")
         // Without indirectCRL in its issuing distribution point, the authority's list is not about
         // others' certificates.
-        #expect(check([root, try authority.makeRevocationList(revoked: [(leaf, dayAgo)])]).0.subIndication == .tryLater)
+        #expect(
+            check([root, try authority.makeRevocationList(revoked: [(leaf, dayAgo)])]).0.subIndication == .tryLater)
         // An authority of the same name under another root proves nothing.
         let foreign = try makeCRLSigner("Trung tâm CRL Chính phủ", under: TestPKI().root)
         let foreignTrust = try TrustStore(anchors: [pki.root.certificate], intermediates: [foreign.certificate])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LienThongCrypto
 
 /// The signed attributes are verified as received, so the reader that finds them must refuse
@@ -18,10 +19,12 @@ struct SignedDataLayoutTests {
     static func signature(_ attributes: [Data]?, sorted: Bool = true) -> Data {
         let sha256 = DigestAlgorithm.sha256.algorithmIdentifier
         let signed = attributes.map { sorted ? DER.set($0, tag: 0xA0) : DER.encode(tag: 0xA0, DER.concatenate($0)) }
-        let signerInfo = DER.sequence(DER.integer(1), DER.sequence(DER.sequence(), DER.integer(7)), sha256, signed ?? Data(),
-                                      DER.sequence(DER.objectIdentifier("1.2.840.113549.1.1.10")), DER.octetString([1, 2, 3]))
-        let signedData = DER.sequence(DER.integer(1), DER.set([]), DER.sequence(DER.objectIdentifier("1.2.840.113549.1.7.1")),
-                                      DER.set([signerInfo]))
+        let signerInfo = DER.sequence(
+            DER.integer(1), DER.sequence(DER.sequence(), DER.integer(7)), sha256, signed ?? Data(),
+            DER.sequence(DER.objectIdentifier("1.2.840.113549.1.1.10")), DER.octetString([1, 2, 3]))
+        let signedData = DER.sequence(
+            DER.integer(1), DER.set([]), DER.sequence(DER.objectIdentifier("1.2.840.113549.1.7.1")),
+            DER.set([signerInfo]))
         return DER.sequence(DER.objectIdentifier("1.2.840.113549.1.7.2"), DER.encode(tag: 0xA0, signedData))
     }
 
@@ -40,11 +43,21 @@ struct SignedDataLayoutTests {
     }
 
     @Test(arguments: [
-        ([contentType, messageDigest, signingTime, attribute(5, DER.utcTime(Date(timeIntervalSince1970: 1_700_000_000)))], "twice"),
+        (
+            [
+                contentType, messageDigest, signingTime,
+                attribute(5, DER.utcTime(Date(timeIntervalSince1970: 1_700_000_000))),
+            ], "twice"
+        ),
         ([contentType, attribute(4, DER.octetString([1]), DER.octetString([2]))], "exactly one message-digest"),
         ([messageDigest, signingTime], "exactly one content-type"),
         ([contentType, signingTime], "exactly one message-digest"),
-        ([contentType, messageDigest, attribute(5, DER.utcTime(Date()), DER.utcTime(Date(timeIntervalSince1970: 0)))], "signing times"),
+        (
+            [
+                contentType, messageDigest,
+                attribute(5, DER.utcTime(Date()), DER.utcTime(Date(timeIntervalSince1970: 0))),
+            ], "signing times"
+        ),
         ([contentType, messageDigest, attribute(6, DER.sequence())], "countersignature"),
         ([contentType, messageDigest, DER.sequence(DER.octetString([1]))], "type with a set of values"),
     ])
@@ -59,7 +72,8 @@ struct SignedDataLayoutTests {
     @Test func unsortedSignedAttributesAreNotCanonical() throws {
         // DER sorts a SET OF by encoding; the signing time sorts after the message digest.
         #expect {
-            try SignedDataLayout.read(Self.signature([Self.signingTime, Self.contentType, Self.messageDigest], sorted: false))
+            try SignedDataLayout.read(
+                Self.signature([Self.signingTime, Self.contentType, Self.messageDigest], sorted: false))
         } throws: { error in
             (error as? SignedDataLayout.Malformed)?.reason.contains("canonical DER") == true
         }

@@ -11,24 +11,30 @@ struct TestPKI {
     let directory: URL
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-crypto-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lienthong-crypto-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         root = try CertificateIssuer.makeRoot(subject: [("C", "VN"), ("CN", "Test Root CA")], key: Self.key())
         let intermediateKey = try Self.key()
         intermediate = CertificateIssuer(
-            certificate: try root.issue(subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: intermediateKey, profile: .intermediateCA),
+            certificate: try root.issue(
+                subject: [("C", "VN"), ("CN", "Test Agency CA")], publicKey: intermediateKey, profile: .intermediateCA),
             key: intermediateKey
         )
         signer = try Self.identity(intermediate, name: "Nguyễn Văn An", role: .signer)
         seal = try Self.identity(intermediate, name: "Ủy ban nhân dân tỉnh Điện Biên", role: .seal)
-        tsa = TimeStampAuthority(identity: try Self.identity(intermediate, name: "Test TSA", role: .seal, kind: .ecdsaP256, profile: .timeStamping))
+        tsa = TimeStampAuthority(
+            identity: try Self.identity(
+                intermediate, name: "Test TSA", role: .seal, kind: .ecdsaP256, profile: .timeStamping))
     }
 
     static func key() throws -> PrivateKey { try PrivateKey.generate(.rsa(bits: 2048)) }
 
-    static func identity(_ issuer: CertificateIssuer, name: String, role: CertificateRole,
-                         kind: PrivateKey.Kind = .rsa(bits: 2048), profile: CertificateProfile? = nil,
-                         notBefore: Date = Date().addingTimeInterval(-3600), notAfter: Date? = nil) throws -> SigningIdentity {
+    static func identity(
+        _ issuer: CertificateIssuer, name: String, role: CertificateRole,
+        kind: PrivateKey.Kind = .rsa(bits: 2048), profile: CertificateProfile? = nil,
+        notBefore: Date = Date().addingTimeInterval(-3600), notAfter: Date? = nil
+    ) throws -> SigningIdentity {
         let key = try PrivateKey.generate(kind)
         let certificate = try issuer.issue(
             subject: [("C", "VN"), ("O", "UBND tỉnh Điện Biên"), ("CN", name)], publicKey: key,
@@ -41,7 +47,11 @@ struct TestPKI {
 
     /// CRLs of both CAs, nothing revoked.
     var crls: RevocationEvidence {
-        get throws { RevocationEvidence(crls: [try root.makeRevocationList(revoked: []), try intermediate.makeRevocationList(revoked: [])]) }
+        get throws {
+            RevocationEvidence(crls: [
+                try root.makeRevocationList(revoked: []), try intermediate.makeRevocationList(revoked: []),
+            ])
+        }
     }
 
     /// A verifier trusting this PKI's root, with both CAs' CRLs in hand.
@@ -63,7 +73,9 @@ struct TestPKI {
     /// Keys are written encrypted, as LienThong keeps them; `openssl` reads them with `-passin pass:…`.
     static let passphrase = "lienthong-test"
 
-    func writeKey(_ name: String, _ key: PrivateKey) throws -> URL { try write(name, key.pemPKCS8(encryptedWith: Self.passphrase)) }
+    func writeKey(_ name: String, _ key: PrivateKey) throws -> URL {
+        try write(name, key.pemPKCS8(encryptedWith: Self.passphrase))
+    }
 }
 
 /// Runs a command line tool and returns its exit status and combined output.

@@ -1,6 +1,7 @@
 import COpenSSL
 import Foundation
 import Testing
+
 @testable import LienThongCrypto
 
 @Suite("RFC 3161 time stamps on every signature (CAdES-T)")
@@ -14,12 +15,14 @@ struct TimeStampTests {
     }
 
     func signStamped(signer: SigningIdentity? = nil, seal: SigningIdentity? = nil) async throws -> Data {
-        try await DetachedSigner().sign(content: content, signer: signer ?? pki.signer, seal: seal ?? pki.seal, timeStamper: pki.tsa)
+        try await DetachedSigner().sign(
+            content: content, signer: signer ?? pki.signer, seal: seal ?? pki.seal, timeStamper: pki.tsa)
     }
 
     @Test func everySignatureCarriesAVerifiedTimeStamp() async throws {
         let before = Date().addingTimeInterval(-2)
-        let report = try pki.verifier().verify(content: content, signature: try await signStamped(), expecting: .document)
+        let report = try pki.verifier().verify(
+            content: content, signature: try await signStamped(), expecting: .document)
         #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
         for signature in report.signatures {
             let stamped = try #require(signature.timeStampedAt)
@@ -42,8 +45,12 @@ struct TimeStampTests {
         let value = try pki.write("signature-value.bin", Data(asn1: CMS_SignerInfo_get0_signature(info)!))
         let roots = try pki.writePEM("roots.pem", [pki.root.certificate])
         let untrusted = try pki.writePEM("tsa-chain.pem", [pki.tsa.identity.certificate, pki.intermediate.certificate])
-        let result = try run("openssl", ["ts", "-verify", "-token_in", "-in", tokenFile.path, "-data", value.path,
-                                         "-CAfile", roots.path, "-untrusted", untrusted.path])
+        let result = try run(
+            "openssl",
+            [
+                "ts", "-verify", "-token_in", "-in", tokenFile.path, "-data", value.path,
+                "-CAfile", roots.path, "-untrusted", untrusted.path,
+            ])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("Verification: OK"))
     }
@@ -62,16 +69,18 @@ struct TimeStampTests {
     }
 
     @Test func aCertificateThatExpiredBeforeTheTimeStampFails() async throws {
-        let expired = try TestPKI.identity(pki.intermediate, name: "Lò Văn Hết Hạn", role: .signer,
-                                           notBefore: Date().addingTimeInterval(-86_400 * 30), notAfter: Date().addingTimeInterval(-60))
+        let expired = try TestPKI.identity(
+            pki.intermediate, name: "Lò Văn Hết Hạn", role: .signer,
+            notBefore: Date().addingTimeInterval(-86_400 * 30), notAfter: Date().addingTimeInterval(-60))
         let report = try pki.verifier()
             .verify(content: content, signature: try await signStamped(signer: expired), expecting: .document)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .expired))
     }
 
     @Test func aCertificateNotYetValidAtTheTimeStampFails() async throws {
-        let future = try TestPKI.identity(pki.intermediate, name: "Lò Văn Chưa Đến", role: .signer,
-                                          notBefore: Date().addingTimeInterval(86_400), notAfter: Date().addingTimeInterval(86_400 * 400))
+        let future = try TestPKI.identity(
+            pki.intermediate, name: "Lò Văn Chưa Đến", role: .signer,
+            notBefore: Date().addingTimeInterval(86_400), notAfter: Date().addingTimeInterval(86_400 * 400))
         let report = try pki.verifier()
             .verify(content: content, signature: try await signStamped(signer: future), expecting: .document)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .notYetValid))
@@ -79,7 +88,8 @@ struct TimeStampTests {
 
     @Test func aTimeStampFromAnUntrustedAuthorityIsNotProof() async throws {
         let stranger = try TestPKI()
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: stranger.tsa)
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: stranger.tsa)
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.signatures.allSatisfy { $0.timeStampedAt == nil })
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .noCertificateChainFound))
@@ -90,14 +100,25 @@ struct TimeStampTests {
     /// before then, its tokens prove no time; with no CRL for it, the report says so.
     @Test func aTimeStampByARevokedAuthorityProvesNoTime() async throws {
         let signature = try await signStamped()
-        let revoked = RevocationEvidence(crls: [try pki.root.makeRevocationList(revoked: []),
-                                                try pki.intermediate.makeRevocationList(revoked: [(pki.tsa.identity.certificate, Date().addingTimeInterval(-600))])])
-        let report = SignatureVerifier(trust: try pki.trust, evidence: revoked).verify(content: content, signature: signature, expecting: .document)
+        let revoked = RevocationEvidence(crls: [
+            try pki.root.makeRevocationList(revoked: []),
+            try pki.intermediate.makeRevocationList(revoked: [
+                (pki.tsa.identity.certificate, Date().addingTimeInterval(-600))
+            ]),
+        ])
+        let report = SignatureVerifier(trust: try pki.trust, evidence: revoked).verify(
+            content: content, signature: signature, expecting: .document)
         #expect(report.signatures.allSatisfy { $0.timeStampedAt == nil })
-        #expect(report.signatures[0].checks.contains { $0.id == "time-stamp" && $0.result == .failed && $0.subIndication == .revoked })
+        #expect(
+            report.signatures[0].checks.contains {
+                $0.id == "time-stamp" && $0.result == .failed && $0.subIndication == .revoked
+            })
 
         let good = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
-        #expect(good.signatures[0].checks.contains { $0.id == "time-stamp" && $0.result == .passed && $0.detail.contains("not revoked") })
+        #expect(
+            good.signatures[0].checks.contains {
+                $0.id == "time-stamp" && $0.result == .passed && $0.detail.contains("not revoked")
+            })
 
         // Only the root's CRL: the TSA's issuer says nothing, so the stamp stands with a warning.
         let partial = RevocationEvidence(crls: [try pki.root.makeRevocationList(revoked: [])])
@@ -119,12 +140,17 @@ struct TimeStampTests {
         #expect(response.suffix(token.count) == token && token.count > 100)
 
         func message(_ der: [UInt8]) -> String {
-            do { _ = try TimeStampProtocol.token(fromResponse: Data(der)); return "accepted" } catch { return "\(error)" }
+            do {
+                _ = try TimeStampProtocol.token(fromResponse: Data(der))
+                return "accepted"
+            } catch { return "\(error)" }
         }
         #expect(message([0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x02]).contains("refused the request (PKIStatus 2)"))
         #expect(message([0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x00]).contains("sent no token"))
         // A granted status with something other than a SignedData ContentInfo after it.
-        #expect(message([0x30, 0x09, 0x30, 0x03, 0x02, 0x01, 0x00, 0x30, 0x02, 0x05, 0x00]).contains("not an RFC 3161 response"))
+        #expect(
+            message([0x30, 0x09, 0x30, 0x03, 0x02, 0x01, 0x00, 0x30, 0x02, 0x05, 0x00]).contains(
+                "not an RFC 3161 response"))
         #expect(message(Array("<html>".utf8)).contains("not an RFC 3161 response"))
         #expect(message(Array(response.dropLast())).contains("not an RFC 3161 response"))
     }

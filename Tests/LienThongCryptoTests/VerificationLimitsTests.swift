@@ -79,7 +79,8 @@ struct VerificationLimitsTests {
     }
 
     @Test func aBERSignatureIsHeldToTheSameLimits() async throws {
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
         let flood = try Self.rewriting(signature, signerInfos: { infos in (0..<200).map { infos[$0 % infos.count] } })
         // The outer SEQUENCE with an indefinite length: BER that OpenSSL reads and the DER framing does not.
         let outer = try #require(DER.elements(flood)?.first)
@@ -92,11 +93,14 @@ struct VerificationLimitsTests {
 
     @Test func aSignatureKeepingTooManyCRLsIsRefusedUnparsed() async throws {
         let crls = try (0..<33).map { _ in try pki.intermediate.makeRevocationList(revoked: []) }
-        let signature = try await DetachedSigner().sign(content: content, signer: pki.signer, seal: pki.seal,
-                                                        timeStamper: pki.tsa, evidence: RevocationEvidence(crls: crls))
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal,
+            timeStamper: pki.tsa, evidence: RevocationEvidence(crls: crls))
         let report = try verify(signature)
         #expect(report.verdict.indication == .totalFailed)
-        #expect(report.signatures.allSatisfy { $0.checks.contains { $0.id == "revocation-values" && $0.result == .failed } })
+        #expect(
+            report.signatures.allSatisfy { $0.checks.contains { $0.id == "revocation-values" && $0.result == .failed } }
+        )
     }
 
     @Test func deepNestingIsRefusedWithoutExhaustingTheStack() {

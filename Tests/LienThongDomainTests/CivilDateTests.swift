@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import LienThongDomain
+import Testing
 
 @Test func validatesGregorianDates() {
     #expect(CivilDate(year: 2024, month: 2, day: 29) != nil)
@@ -18,8 +18,10 @@ import LienThongDomain
 @Test func parsesIsoStrictly() {
     let parsed = CivilDate(iso: "2026-02-17")
     #expect(parsed?.year == 2026 && parsed?.month == 2 && parsed?.day == 17)
-    for bad in ["2026-2-17", "2026-02-17T00:00", " 2026-02-17", "2026/02/17", "20260217", "2026-02-30",
-                "2026-13-01", "", "abcd-ef-gh", "+026-02-17", "２０２６-02-17", "2026-02-1a"] {
+    for bad in [
+        "2026-2-17", "2026-02-17T00:00", " 2026-02-17", "2026/02/17", "20260217", "2026-02-30",
+        "2026-13-01", "", "abcd-ef-gh", "+026-02-17", "２０２６-02-17", "2026-02-1a",
+    ] {
         #expect(CivilDate(iso: bad) == nil, "accepted \(bad)")
     }
 }
@@ -41,12 +43,20 @@ import LienThongDomain
     var previous = CivilDate(julianDayNumber: 2_415_020)
     for jdn in 2_415_021...2_561_000 {
         let date = CivilDate(julianDayNumber: jdn)
-        if date.julianDayNumber != jdn { Issue.record("JDN \(jdn) -> \(date) -> \(date.julianDayNumber)"); break }
-        let expectedNext = previous.day < CivilDate.daysInMonth(year: previous.year, month: previous.month)
+        if date.julianDayNumber != jdn {
+            Issue.record("JDN \(jdn) -> \(date) -> \(date.julianDayNumber)")
+            break
+        }
+        let expectedNext =
+            previous.day < CivilDate.daysInMonth(year: previous.year, month: previous.month)
             ? CivilDate(year: previous.year, month: previous.month, day: previous.day + 1)
-            : previous.month < 12 ? CivilDate(year: previous.year, month: previous.month + 1, day: 1)
-            : CivilDate(year: previous.year + 1, month: 1, day: 1)
-        if date != expectedNext { Issue.record("\(previous) -> \(date)"); break }
+            : previous.month < 12
+                ? CivilDate(year: previous.year, month: previous.month + 1, day: 1)
+                : CivilDate(year: previous.year + 1, month: 1, day: 1)
+        if date != expectedNext {
+            Issue.record("\(previous) -> \(date)")
+            break
+        }
         previous = date
     }
 }
@@ -75,8 +85,9 @@ import LienThongDomain
     #expect(day("2025-12-31") < day("2026-01-01"))
     #expect(day("2026-01-31") < day("2026-02-01"))
     #expect(!(day("2026-02-01") < day("2026-02-01")))
-    #expect([day("2026-03-01"), day("2025-12-31"), day("2026-01-15")].sorted()
-        == [day("2025-12-31"), day("2026-01-15"), day("2026-03-01")])
+    #expect(
+        [day("2026-03-01"), day("2025-12-31"), day("2026-01-15")].sorted()
+            == [day("2025-12-31"), day("2026-01-15"), day("2026-03-01")])
 }
 
 @Test func codesAsIsoString() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import LienThongDomain
+import Testing
 
 @Suite("Agency codes, numbers and symbols, statuses, Vietnam time")
 struct DocumentRulesTests {
@@ -11,7 +11,9 @@ struct DocumentRulesTests {
         #expect(code.rawValue == code.rawValue.uppercased())
     }
 
-    @Test(arguments: ["", "000.00.00.H1", "000.00.00.18H", "00.000.00.H18", "000-00-00-H18", "000.00.0A.H18", "０00.00.00.H18"])
+    @Test(arguments: [
+        "", "000.00.00.H1", "000.00.00.18H", "00.000.00.H18", "000-00-00-H18", "000.00.0A.H18", "０00.00.00.H18",
+    ])
     func invalidAgencyCodes(_ text: String) {
         #expect(throws: DomainError.self) { try AgencyCode(text) }
     }
@@ -22,16 +24,23 @@ struct DocumentRulesTests {
         let directive = try DocumentTypeCatalog().resolve("CT")
         #expect(try NumberAndSymbol(number: 1, type: directive, issuerAbbreviation: "UBND").description == "01/CT-UBND")
         #expect(try NumberAndSymbol(number: 9, type: directive, issuerAbbreviation: "UBND").description == "09/CT-UBND")
-        #expect(try NumberAndSymbol(number: 10, type: directive, issuerAbbreviation: "UBND").description == "10/CT-UBND")
+        #expect(
+            try NumberAndSymbol(number: 10, type: directive, issuerAbbreviation: "UBND").description == "10/CT-UBND")
         let letter = try DocumentTypeCatalog().resolve("CV")
-        #expect(try NumberAndSymbol(number: 47, type: letter, issuerAbbreviation: "UBND", draftingUnit: "TTr").description == "47/UBND-TTr")
+        #expect(
+            try NumberAndSymbol(number: 47, type: letter, issuerAbbreviation: "UBND", draftingUnit: "TTr").description
+                == "47/UBND-TTr")
     }
 
     @Test func symbolsRefuseSpacesAndAMissingDraftingUnit() throws {
         let letter = DocumentType.officialLetter
         #expect(throws: DomainError.self) { try NumberAndSymbol(number: 1, type: letter, issuerAbbreviation: "UBND") }
-        #expect(throws: DomainError.self) { try NumberAndSymbol(number: 1, type: letter, issuerAbbreviation: "UBND", draftingUnit: "T Tr") }
-        #expect(throws: DomainError.self) { try NumberAndSymbol(number: 0, type: .standard[0], issuerAbbreviation: "UBND") }
+        #expect(throws: DomainError.self) {
+            try NumberAndSymbol(number: 1, type: letter, issuerAbbreviation: "UBND", draftingUnit: "T Tr")
+        }
+        #expect(throws: DomainError.self) {
+            try NumberAndSymbol(number: 0, type: .standard[0], issuerAbbreviation: "UBND")
+        }
         #expect(throws: DomainError.self) {
             try NumberAndSymbol(number: 1, type: .standard[0], issuerAbbreviation: String(repeating: "X", count: 30))
         }
@@ -48,9 +57,11 @@ struct DocumentRulesTests {
         #expect(throws: DomainError.self) { try DocumentTypeCatalog().resolve("KL") }
     }
 
-    @Test(arguments: ["../etc/passwd", "a/b.pdf", "a\\b.pdf", "..", "", "bad\u{0}name.pdf", "tab\tname.pdf",
-                      String(repeating: "ế", count: 67), "manifest.json", "Identity.json", ".bashrc", "a.pdf.p7s",
-                      "hoa-don\u{202E}fdp.exe", "an\u{200F}toan.pdf"])
+    @Test(arguments: [
+        "../etc/passwd", "a/b.pdf", "a\\b.pdf", "..", "", "bad\u{0}name.pdf", "tab\tname.pdf",
+        String(repeating: "ế", count: 67), "manifest.json", "Identity.json", ".bashrc", "a.pdf.p7s",
+        "hoa-don\u{202E}fdp.exe", "an\u{200F}toan.pdf",
+    ])
     func unsafeFileNamesAreRefused(_ name: String) {
         #expect(throws: DomainError.self) { try DocumentFileName.check(name) }
     }
@@ -58,15 +69,20 @@ struct DocumentRulesTests {
     @Test func vietnameseFileNamesAreKeptInNFC() throws {
         #expect(try DocumentFileName.check("Chỉ thị 12-CT-UBND.pdf") == "Chỉ thị 12-CT-UBND.pdf")
         let decomposed = "Quyết định.pdf".decomposedStringWithCanonicalMapping
-        #expect(Array(try DocumentFileName.check(decomposed).utf8) == Array("Quyết định.pdf".precomposedStringWithCanonicalMapping.utf8))
+        #expect(
+            Array(try DocumentFileName.check(decomposed).utf8)
+                == Array("Quyết định.pdf".precomposedStringWithCanonicalMapping.utf8))
         #expect(try DocumentFileName.check(String(repeating: "a", count: 196) + ".pdf").utf8.count == 200)
     }
 
     @Test func aRefusedRecallReturnsToTheStatusBeforeIt() {
         #expect(DeliveryStatus.inForce(after: [.arrived, .recallRequested, .recallRefused]) == .arrived)
         #expect(DeliveryStatus.inForce(after: [.arrived, .accepted, .recallRequested, .recallRefused]) == .accepted)
-        #expect(DeliveryStatus.inForce(after: [.arrived, .accepted, .assigned, .recallRequested, .recallRefused,
-                                               .recallRequested, .recallRefused]) == .assigned)
+        #expect(
+            DeliveryStatus.inForce(after: [
+                .arrived, .accepted, .assigned, .recallRequested, .recallRefused,
+                .recallRequested, .recallRefused,
+            ]) == .assigned)
         #expect(DeliveryStatus.inForce(after: [.arrived, .accepted]) == .accepted)
     }
 
@@ -85,7 +101,9 @@ struct DocumentRulesTests {
         #expect(throws: DomainError.tooLong(field: FieldLimit.subject.field, limit: 500, actual: 501)) {
             try FieldLimit.subject.check(subject + "a")
         }
-        #expect(throws: DomainError.missing(field: FieldLimit.subject.field)) { try FieldLimit.subject.check("  ", required: true) }
+        #expect(throws: DomainError.missing(field: FieldLimit.subject.field)) {
+            try FieldLimit.subject.check("  ", required: true)
+        }
     }
 
     @Test func secretDocumentsAreRefused() {
@@ -107,7 +125,10 @@ struct DocumentRulesTests {
         #expect(try DeliveryStatus.arrived.transition(to: .rejected) == .rejected)
         #expect(try DeliveryStatus.accepted.transition(to: .completed) == .completed)
         // No completion before registration, nothing after a rejection.
-        #expect(throws: DomainError.transitionNotAllowed(from: .arrived, to: .completed, allowed: [.rejected, .accepted, .recallRequested])) {
+        #expect(
+            throws: DomainError.transitionNotAllowed(
+                from: .arrived, to: .completed, allowed: [.rejected, .accepted, .recallRequested])
+        ) {
             try DeliveryStatus.arrived.transition(to: .completed)
         }
         #expect(throws: DomainError.self) { try DeliveryStatus.rejected.transition(to: .completed) }
@@ -117,8 +138,8 @@ struct DocumentRulesTests {
 
     @Test func theYearOfANumberIsTheYearInVietnam() throws {
         let formatter = ISO8601DateFormatter()
-        let lastMinuteOfYear = try #require(formatter.date(from: "2026-12-31T16:30:00Z")) // 23:30 +07:00
-        let firstMinuteOfYear = try #require(formatter.date(from: "2026-12-31T17:00:00Z")) // 00:00 +07:00
+        let lastMinuteOfYear = try #require(formatter.date(from: "2026-12-31T16:30:00Z"))  // 23:30 +07:00
+        let firstMinuteOfYear = try #require(formatter.date(from: "2026-12-31T17:00:00Z"))  // 00:00 +07:00
         #expect(VietnamTime.year(of: lastMinuteOfYear) == 2026)
         #expect(VietnamTime.year(of: firstMinuteOfYear) == 2027)
         #expect(VietnamTime.iso8601(lastMinuteOfYear) == "2026-12-31T23:30:00+07:00")
@@ -131,7 +152,9 @@ struct DocumentRulesTests {
         let vietnam = ISO8601DateFormatter()
         vietnam.timeZone = VietnamTime.zone
         var random = SystemRandomNumberGenerator()
-        let moments = [-2_208_988_800, -1, 0, 86_399, 1_798_736_399, 4_102_444_799] + (0..<500).map { _ in Int.random(in: -2_208_988_800...4_102_444_799, using: &random) }
+        let moments =
+            [-2_208_988_800, -1, 0, 86_399, 1_798_736_399, 4_102_444_799]
+            + (0..<500).map { _ in Int.random(in: -2_208_988_800...4_102_444_799, using: &random) }
         for seconds in moments {
             let date = Date(timeIntervalSince1970: TimeInterval(seconds))
             #expect(VietnamTime.iso8601(date, utc: true) == utc.string(from: date))

@@ -1,5 +1,5 @@
-import Testing
 import LienThongDomain
+import Testing
 
 // Tết Nguyên đán (lunar 1/1) in Vietnam, UTC+7, written down from published calendars.
 // 2007 and 2030 differ from the Chinese (UTC+8) date because the new moon falls between
@@ -40,8 +40,9 @@ let hungKingsTable: [Int: String] = [
         #expect(LunarCalendar.solarDate(for: LunarDate(year: year, month: 1, day: 1)) == expected, "Tết \(year)")
         #expect(LunarCalendar.lunarDate(for: expected) == LunarDate(year: year, month: 1, day: 1), "Tết \(year)")
         let eve = LunarCalendar.lunarDate(for: expected.adding(days: -1))
-        #expect(eve.year == year - 1 && eve.month == 12 && !eve.isLeapMonth && (29...30).contains(eve.day),
-                "eve of Tết \(year) is \(eve)")
+        #expect(
+            eve.year == year - 1 && eve.month == 12 && !eve.isLeapMonth && (29...30).contains(eve.day),
+            "eve of Tết \(year) is \(eve)")
     }
 }
 
@@ -58,28 +59,35 @@ let hungKingsTable: [Int: String] = [
     // 1985: Vietnam celebrated Tết on 21 January, China on 20 February (a whole month apart,
     // because month 11 and the leap month come out differently at UTC+7).
     #expect(LunarCalendar.solarDate(for: LunarDate(year: 1985, month: 1, day: 1)) == day("1985-01-21"))
-    #expect(LunarCalendar.solarDate(for: LunarDate(year: 1985, month: 1, day: 1), timeZoneOffsetHours: 8)
-        == day("1985-02-20"))
+    #expect(
+        LunarCalendar.solarDate(for: LunarDate(year: 1985, month: 1, day: 1), timeZoneOffsetHours: 8)
+            == day("1985-02-20"))
     #expect(LunarCalendar.lunarDate(for: day("1985-01-21")) == LunarDate(year: 1985, month: 1, day: 1))
     #expect(LunarCalendar.lunarDate(for: day("1985-01-21"), timeZoneOffsetHours: 8).month == 12)
     // 2007: one day apart.
     #expect(LunarCalendar.solarDate(for: LunarDate(year: 2007, month: 1, day: 1)) == day("2007-02-17"))
-    #expect(LunarCalendar.solarDate(for: LunarDate(year: 2007, month: 1, day: 1), timeZoneOffsetHours: 8)
-        == day("2007-02-18"))
-    #expect(LunarCalendar.lunarDate(for: day("2007-02-17"), timeZoneOffsetHours: 8)
-        == LunarDate(year: 2006, month: 12, day: 30))
+    #expect(
+        LunarCalendar.solarDate(for: LunarDate(year: 2007, month: 1, day: 1), timeZoneOffsetHours: 8)
+            == day("2007-02-18"))
+    #expect(
+        LunarCalendar.lunarDate(for: day("2007-02-17"), timeZoneOffsetHours: 8)
+            == LunarDate(year: 2006, month: 12, day: 30))
     // 2030: one day apart.
-    #expect(LunarCalendar.solarDate(for: LunarDate(year: 2030, month: 1, day: 1), timeZoneOffsetHours: 8)
-        == day("2030-02-03"))
+    #expect(
+        LunarCalendar.solarDate(for: LunarDate(year: 2030, month: 1, day: 1), timeZoneOffsetHours: 8)
+            == day("2030-02-03"))
 }
 
 @Test func knownLunarDates() {
     // Leap months: 2020 leap 4 from 23 May, 2023 leap 2 from 22 March, 2025 leap 6 from 25 July.
-    #expect(LunarCalendar.lunarDate(for: day("2020-05-23")) == LunarDate(year: 2020, month: 4, day: 1, isLeapMonth: true))
+    #expect(
+        LunarCalendar.lunarDate(for: day("2020-05-23")) == LunarDate(year: 2020, month: 4, day: 1, isLeapMonth: true))
     #expect(LunarCalendar.lunarDate(for: day("2020-05-22")) == LunarDate(year: 2020, month: 4, day: 30))
-    #expect(LunarCalendar.lunarDate(for: day("2023-03-22")) == LunarDate(year: 2023, month: 2, day: 1, isLeapMonth: true))
+    #expect(
+        LunarCalendar.lunarDate(for: day("2023-03-22")) == LunarDate(year: 2023, month: 2, day: 1, isLeapMonth: true))
     #expect(LunarCalendar.lunarDate(for: day("2023-04-20")) == LunarDate(year: 2023, month: 3, day: 1))
-    #expect(LunarCalendar.solarDate(for: LunarDate(year: 2025, month: 6, day: 1, isLeapMonth: true)) == day("2025-07-25"))
+    #expect(
+        LunarCalendar.solarDate(for: LunarDate(year: 2025, month: 6, day: 1, isLeapMonth: true)) == day("2025-07-25"))
     #expect(LunarCalendar.solarDate(for: LunarDate(year: 2025, month: 7, day: 1)) == day("2025-08-23"))
     // Mid-autumn 2024 (15/8) was 17 September; 2025 was 6 October.
     #expect(LunarCalendar.solarDate(for: LunarDate(year: 2024, month: 8, day: 15)) == day("2024-09-17"))
@@ -93,7 +101,8 @@ let hungKingsTable: [Int: String] = [
 
 @Test func rejectsLunarDatesThatDoNotExist() {
     #expect(LunarCalendar.solarDate(for: LunarDate(year: 2025, month: 12, day: 30)) == nil)  // 29-day month
-    #expect(LunarCalendar.solarDate(for: LunarDate(year: 2023, month: 12, day: 30)) == day("2024-02-09"))  // 30-day month
+    // A 30-day month.
+    #expect(LunarCalendar.solarDate(for: LunarDate(year: 2023, month: 12, day: 30)) == day("2024-02-09"))
     #expect(LunarCalendar.solarDate(for: LunarDate(year: 2026, month: 3, day: 1, isLeapMonth: true)) == nil)
     #expect(LunarCalendar.solarDate(for: LunarDate(year: 2025, month: 5, day: 1, isLeapMonth: true)) == nil)
     #expect(LunarCalendar.solarDate(for: LunarDate(year: 2026, month: 13, day: 1)) == nil)
@@ -113,7 +122,8 @@ let hungKingsTable: [Int: String] = [
             failures += 1
         }
         // The lunar calendar must advance by exactly one day, or start a new 29/30-day month.
-        let continues = lunar.year == previous.year && lunar.month == previous.month
+        let continues =
+            lunar.year == previous.year && lunar.month == previous.month
             && lunar.isLeapMonth == previous.isLeapMonth && lunar.day == previous.day + 1
         let newMonth = lunar.day == 1 && (29...30).contains(previous.day)
         if !(continues || newMonth) {

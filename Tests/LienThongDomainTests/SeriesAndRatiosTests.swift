@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LienThongDomain
 
 @Suite("Number series and the district's ratios")
@@ -13,9 +14,17 @@ struct SeriesAndRatiosTests {
         // Every form of copy counts in one register; each advisory body in its own.
         #expect(NumberSeries.copy(.extract).register == NumberSeries.copy(.certified).register)
         #expect(NumberSeries.advisory("HĐTĐ").register != NumberSeries.advisory("BCĐ").register)
-        #expect(try NumberAndSymbol(number: 5, type: decision, issuerAbbreviation: "UBND", series: .copy(.certified)).description == "05/SY-UBND")
-        #expect(try NumberAndSymbol(number: 12, type: decision, issuerAbbreviation: "UBND", series: .advisory("HĐTĐ")).description == "12/QĐ-HĐTĐ")
-        #expect(try NumberAndSymbol(number: 3, type: .officialLetter, issuerAbbreviation: "UBND", draftingUnit: "VP", series: .copy(.extract)).description == "03/TS-UBND")
+        #expect(
+            try NumberAndSymbol(number: 5, type: decision, issuerAbbreviation: "UBND", series: .copy(.certified))
+                .description == "05/SY-UBND")
+        #expect(
+            try NumberAndSymbol(number: 12, type: decision, issuerAbbreviation: "UBND", series: .advisory("HĐTĐ"))
+                .description == "12/QĐ-HĐTĐ")
+        #expect(
+            try NumberAndSymbol(
+                number: 3, type: .officialLetter, issuerAbbreviation: "UBND", draftingUnit: "VP",
+                series: .copy(.extract)
+            ).description == "03/TS-UBND")
     }
 
     @Test(arguments: ["copy:XX", "advisory:", "advisory:HĐ TĐ", "advisory:A/B", "archive"])
@@ -44,8 +53,13 @@ struct SeriesAndRatiosTests {
             definitions.ratios(figures).map { $0.value.map { Int(($0 * 1000).rounded()) } }
         }
         #expect(values(RatioDefinitions()) == [600, 500, 450])
-        #expect(values(RatioDefinitions(electronic: .incoming, signed: .seal, signedBase: .electronic, onTime: .registered)) == [750, 933, 600])
-        #expect(values(RatioDefinitions(electronic: .both, signed: .signerAndSeal, signedBase: .electronic)) == [643, 833, 450])
+        #expect(
+            values(RatioDefinitions(electronic: .incoming, signed: .seal, signedBase: .electronic, onTime: .registered))
+                == [750, 933, 600])
+        #expect(
+            values(RatioDefinitions(electronic: .both, signed: .signerAndSeal, signedBase: .electronic)) == [
+                643, 833, 450,
+            ])
         #expect(RatioDefinitions().ratios(DocumentFigures()).allSatisfy { $0.value == nil })
         #expect(RatioDefinitions(signed: .seal).ratios(figures)[1].definition.contains("signed=seal"))
     }

@@ -1,5 +1,5 @@
-import Testing
 import LienThongDomain
+import Testing
 
 private func entries(_ holidays: [Holiday]) -> [String] {
     holidays.map { "\($0.date) \($0.isSubstitute ? "bù" : $0.name)" }
@@ -7,27 +7,29 @@ private func entries(_ holidays: [Holiday]) -> [String] {
 
 @Test func holidays2026() {
     // Giỗ Tổ falls on Sunday 26 April, so Monday 27 April is off instead.
-    #expect(entries(VietnamHolidays.holidays(in: 2026)) == [
-        "2026-01-01 Tết Dương lịch",
-        "2026-02-16 Tết Nguyên đán", "2026-02-17 Tết Nguyên đán", "2026-02-18 Tết Nguyên đán",
-        "2026-02-19 Tết Nguyên đán", "2026-02-20 Tết Nguyên đán",
-        "2026-04-26 Giỗ Tổ Hùng Vương", "2026-04-27 bù",
-        "2026-04-30 Ngày Chiến thắng", "2026-05-01 Ngày Quốc tế Lao động",
-        "2026-09-01 Ngày Quốc khánh", "2026-09-02 Ngày Quốc khánh",
-    ])
+    #expect(
+        entries(VietnamHolidays.holidays(in: 2026)) == [
+            "2026-01-01 Tết Dương lịch",
+            "2026-02-16 Tết Nguyên đán", "2026-02-17 Tết Nguyên đán", "2026-02-18 Tết Nguyên đán",
+            "2026-02-19 Tết Nguyên đán", "2026-02-20 Tết Nguyên đán",
+            "2026-04-26 Giỗ Tổ Hùng Vương", "2026-04-27 bù",
+            "2026-04-30 Ngày Chiến thắng", "2026-05-01 Ngày Quốc tế Lao động",
+            "2026-09-01 Ngày Quốc khánh", "2026-09-02 Ngày Quốc khánh",
+        ])
 }
 
 @Test func holidays2023WithManyWeekendCollisions() {
     // 2023: 1 Jan Sunday; Tết 21-25 Jan includes Sat+Sun; Giỗ Tổ Sat 29 Apr and 30 Apr Sunday;
     // 2 Sep Saturday. Matches the days actually given off that year (e.g. 29/4-3/5, 1/9-4/9).
-    #expect(entries(VietnamHolidays.holidays(in: 2023)) == [
-        "2023-01-01 Tết Dương lịch", "2023-01-02 bù",
-        "2023-01-21 Tết Nguyên đán", "2023-01-22 Tết Nguyên đán", "2023-01-23 Tết Nguyên đán",
-        "2023-01-24 Tết Nguyên đán", "2023-01-25 Tết Nguyên đán", "2023-01-26 bù", "2023-01-27 bù",
-        "2023-04-29 Giỗ Tổ Hùng Vương", "2023-04-30 Ngày Chiến thắng", "2023-05-01 Ngày Quốc tế Lao động",
-        "2023-05-02 bù", "2023-05-03 bù",
-        "2023-09-01 Ngày Quốc khánh", "2023-09-02 Ngày Quốc khánh", "2023-09-04 bù",
-    ])
+    #expect(
+        entries(VietnamHolidays.holidays(in: 2023)) == [
+            "2023-01-01 Tết Dương lịch", "2023-01-02 bù",
+            "2023-01-21 Tết Nguyên đán", "2023-01-22 Tết Nguyên đán", "2023-01-23 Tết Nguyên đán",
+            "2023-01-24 Tết Nguyên đán", "2023-01-25 Tết Nguyên đán", "2023-01-26 bù", "2023-01-27 bù",
+            "2023-04-29 Giỗ Tổ Hùng Vương", "2023-04-30 Ngày Chiến thắng", "2023-05-01 Ngày Quốc tế Lao động",
+            "2023-05-02 bù", "2023-05-03 bù",
+            "2023-09-01 Ngày Quốc khánh", "2023-09-02 Ngày Quốc khánh", "2023-09-04 bù",
+        ])
 }
 
 @Test func newYear2022OnSaturdayGivesMondayOff() {
@@ -35,8 +37,9 @@ private func entries(_ holidays: [Holiday]) -> [String] {
     #expect(holidays.contains(Holiday(date: day("2022-01-03"), name: "Nghỉ bù", isSubstitute: true)))
     #expect(!holidays.contains { $0.date == day("2022-01-02") })  // Sunday itself gives nothing extra
     // Giỗ Tổ Sunday 10 April -> Monday 11 April; 30/4 Sat + 1/5 Sun -> Monday 2 and Tuesday 3 May.
-    #expect(holidays.filter(\.isSubstitute).map(\.date)
-        == [day("2022-01-03"), day("2022-04-11"), day("2022-05-02"), day("2022-05-03")])
+    #expect(
+        holidays.filter(\.isSubstitute).map(\.date)
+            == [day("2022-01-03"), day("2022-04-11"), day("2022-05-02"), day("2022-05-03")])
 }
 
 @Test func nationalDayAdjacentAfter() {

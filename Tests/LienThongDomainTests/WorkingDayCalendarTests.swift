@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import LienThongDomain
+import Testing
 
 @Test func weekendsAndHolidaysAreNotWorkingDays() {
     let calendar = WorkingDayCalendar()
@@ -71,15 +71,17 @@ import LienThongDomain
 }
 
 @Test func overridesChangeWorkingDays() throws {
-    let overrides = try HolidayOverrides(json: Data("""
-        { "years": {
-            "2026": { "add": [ {"date": "2026-01-02", "name": "Nghỉ cầu nối"},
-                               {"date": "2026-02-17", "name": "Mùng 1 Tết (theo quyết định)"} ],
-                      "remove": ["2026-09-01"],
-                      "workingSaturdays": ["2026-01-10"],
-                      "nationalDayAdjacent": "after" },
-            "2027": { "add": [ {"date": "2027-02-08", "name": "Nghỉ Tết"} ], "replaceComputed": true } } }
-        """.utf8))
+    let overrides = try HolidayOverrides(
+        json: Data(
+            """
+            { "years": {
+                "2026": { "add": [ {"date": "2026-01-02", "name": "Nghỉ cầu nối"},
+                                   {"date": "2026-02-17", "name": "Mùng 1 Tết (theo quyết định)"} ],
+                          "remove": ["2026-09-01"],
+                          "workingSaturdays": ["2026-01-10"],
+                          "nationalDayAdjacent": "after" },
+                "2027": { "add": [ {"date": "2027-02-08", "name": "Nghỉ Tết"} ], "replaceComputed": true } } }
+            """.utf8))
     let calendar = WorkingDayCalendar(overrides: overrides)
     #expect(!calendar.isWorkingDay(day("2026-01-02")))  // added bridge day
     #expect(calendar.isWorkingDay(day("2026-01-10")))  // worked Saturday

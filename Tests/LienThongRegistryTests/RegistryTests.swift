@@ -1,8 +1,9 @@
 import Foundation
-import Synchronization
-import Testing
 import LienThongCrypto
 import LienThongDomain
+import Synchronization
+import Testing
+
 @testable import LienThongRegistry
 
 @Suite("The SQLite registry")
@@ -13,19 +14,24 @@ struct RegistryTests {
     let commune = Sample.commune
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-registry-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lienthong-registry-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         registry = try Registry(path: directory.appendingPathComponent("registry.sqlite").path)
         try registry.seed(agencies: [issuer, commune], users: [])
     }
 
-    private func file(year: Int = 2026, at date: Date = Date(), approval: String? = nil, signatureBlobs: [BlobRecord] = [],
-                      to recipient: AgencyRecord? = nil) throws -> DocumentRecord {
+    private func file(
+        year: Int = 2026, at date: Date = Date(), approval: String? = nil, signatureBlobs: [BlobRecord] = [],
+        to recipient: AgencyRecord? = nil
+    ) throws -> DocumentRecord {
         let id = UUID().uuidString.lowercased()
         return try registry.file(
             issuerCode: issuer.code, register: "main", year: year,
             makeDocument: { Sample.directive(id: id, number: $0, year: year, at: date) },
-            files: [], signatureBlobs: signatureBlobs, signatures: [], recipients: [(recipient ?? commune, nil)], approval: approval, actor: "clerk", at: date).0
+            files: [], signatureBlobs: signatureBlobs, signatures: [], recipients: [(recipient ?? commune, nil)],
+            approval: approval, actor: "clerk", at: date
+        ).0
     }
 
     @Test func signaturesAreHeldInTheRegistryAndOnlyFilesOnDiskAreListedAsFiles() throws {
@@ -51,10 +57,13 @@ struct RegistryTests {
 
     @Test func documentsWithoutTheirSealedIdentityAreFoundFromACursor() throws {
         let seal = { (id: String, bytes: String, signature: UInt8) in
-            try registry.saveSealedIdentity(SealedIdentityRecord(documentID: id, identity: Data(bytes.utf8),
-                                                                 signature: Data([signature]), sealedAt: Date()))
+            try registry.saveSealedIdentity(
+                SealedIdentityRecord(
+                    documentID: id, identity: Data(bytes.utf8),
+                    signature: Data([signature]), sealedAt: Date()))
         }
-        let first = try file(), second = try file()
+        let first = try file()
+        let second = try file()
         var (pending, next) = try registry.documentsAwaitingSealedIdentity(after: nil)
         #expect(pending.map(\.id) == [first.id, second.id])
         // A pass that seals the first leaves the second for the next pass, from where it stopped.
@@ -92,8 +101,9 @@ struct RegistryTests {
     @Test func filingsCommittedTogetherFailAloneAndLeaveNothingBehind() throws {
         // Not in the directory: the delivery's foreign key refuses it after the document row and
         // the figures were written, so only the filing's own savepoint can take those back.
-        let unknown = AgencyRecord(code: "000.99.99.H18", name: "Không có", abbreviation: "X", parentCode: nil, isActive: true,
-                                   sealCertificatePath: nil, sealKeyPath: nil)
+        let unknown = AgencyRecord(
+            code: "000.99.99.H18", name: "Không có", abbreviation: "X", parentCode: nil, isActive: true,
+            sealCertificatePath: nil, sealKeyPath: nil)
         let auditBefore = try registry.verifyAudit().entries
         let outcomes = Mutex<[Result<Int, any Error>]>([])
         let threads = (0..<40).map { n in
@@ -102,7 +112,7 @@ struct RegistryTests {
                 outcomes.withLock { $0.append(outcome) }
             }
         }
-        threads.forEach { $0.start() }
+        for thread in threads { thread.start() }
         while outcomes.withLock({ $0.count }) < threads.count { Thread.sleep(forTimeInterval: 0.01) }
         let numbers = outcomes.withLock { $0.compactMap { try? $0.get() } }
         #expect(numbers.sorted() == Array(1...32))
@@ -114,10 +124,15 @@ struct RegistryTests {
     }
 
     @Test func acceptingAssignsArrivalNumbersInTheRecipientsRegister() throws {
-        let first = try file(), second = try file()
-        let accepted = try registry.changeStatus(documentID: second.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date())
+        let first = try file()
+        let second = try file()
+        let accepted = try registry.changeStatus(
+            documentID: second.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date())
         #expect(accepted.arrivalNumber == 1)
-        #expect(try registry.changeStatus(documentID: first.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date()).arrivalNumber == 2)
+        #expect(
+            try registry.changeStatus(
+                documentID: first.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date()
+            ).arrivalNumber == 2)
         let delivery = try #require(try registry.delivery(documentID: first.id, recipient: commune.code))
         #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.map(\.status) == ["01", "03"])
     }
@@ -125,39 +140,47 @@ struct RegistryTests {
     @Test func aRefusedTransitionChangesNothing() throws {
         let document = try file()
         #expect(throws: DomainError.self) {
-            try registry.changeStatus(documentID: document.id, recipient: commune.code, to: .completed, actor: "c", note: nil, at: Date())
+            try registry.changeStatus(
+                documentID: document.id, recipient: commune.code, to: .completed, actor: "c", note: nil, at: Date())
         }
         let delivery = try #require(try registry.delivery(documentID: document.id, recipient: commune.code))
         #expect(delivery.status == "01")
         #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.count == 1)
         #expect(throws: RegistryError.notFound) {
-            try registry.changeStatus(documentID: document.id, recipient: issuer.code, to: .accepted, actor: "c", note: nil, at: Date())
+            try registry.changeStatus(
+                documentID: document.id, recipient: issuer.code, to: .accepted, actor: "c", note: nil, at: Date())
         }
     }
 
     @Test func aRefusedDocumentLeavesNoRow() throws {
         struct Refused: Error {}
         #expect(throws: Refused.self) {
-            try registry.file(issuerCode: issuer.code, register: "main", year: 2026, makeDocument: { _ in throw Refused() },
-                              files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], actor: "clerk", at: Date())
+            try registry.file(
+                issuerCode: issuer.code, register: "main", year: 2026, makeDocument: { _ in throw Refused() },
+                files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], actor: "clerk", at: Date())
         }
         #expect(try file().number == 1)
     }
 
     @Test func anApprovalIsUsedOnceAndNeverAfterItExpiresOrIsWithdrawn() throws {
-        let signer = UserRecord(username: "signer.tinh", fullName: "Chủ tịch", position: "Chủ tịch", agencyCode: issuer.code, role: .signer,
-                                certificatePath: nil, keyPath: nil)
+        let signer = UserRecord(
+            username: "signer.tinh", fullName: "Chủ tịch", position: "Chủ tịch", agencyCode: issuer.code, role: .signer,
+            certificatePath: nil, keyPath: nil)
         try registry.seed(agencies: [], users: [signer])
         let now = Date()
         func grant(expiresIn seconds: TimeInterval) throws -> String {
-            let approval = SignerApprovalRecord(id: UUID().uuidString.lowercased(), agencyCode: issuer.code, signerUsername: signer.username,
-                                                sha256: String(repeating: "0", count: 64), note: nil, createdAt: now.addingTimeInterval(-7200),
-                                                expiresAt: now.addingTimeInterval(seconds))
+            let approval = SignerApprovalRecord(
+                id: UUID().uuidString.lowercased(), agencyCode: issuer.code, signerUsername: signer.username,
+                sha256: String(repeating: "0", count: 64), note: nil, createdAt: now.addingTimeInterval(-7200),
+                expiresAt: now.addingTimeInterval(seconds))
             try registry.grantApproval(approval)
             return approval.id
         }
-        let open = try grant(expiresIn: 3600), expired = try grant(expiresIn: -1), withdrawn = try grant(expiresIn: 3600)
-        #expect(try registry.openApprovals(agency: issuer.code, at: now).map(\.id).sorted() == [open, withdrawn].sorted())
+        let open = try grant(expiresIn: 3600)
+        let expired = try grant(expiresIn: -1)
+        let withdrawn = try grant(expiresIn: 3600)
+        #expect(
+            try registry.openApprovals(agency: issuer.code, at: now).map(\.id).sorted() == [open, withdrawn].sorted())
         #expect(try registry.withdrawApproval(withdrawn, actor: signer.username, at: now)?.withdrawnAt != nil)
         #expect(try registry.withdrawApproval(withdrawn, actor: signer.username, at: now) == nil)
 
@@ -181,10 +204,16 @@ struct AuditChainTests {
     init() throws {
         path = try Sample.registryPath("audit")
         registry = try Registry(path: path)
-        try registry.seed(agencies: [AgencyRecord(code: "000.00.00.H18", name: "Tỉnh", abbreviation: "UBND", parentCode: nil, isActive: true,
-                                                  sealCertificatePath: nil, sealKeyPath: nil)], users: [])
+        try registry.seed(
+            agencies: [
+                AgencyRecord(
+                    code: "000.00.00.H18", name: "Tỉnh", abbreviation: "UBND", parentCode: nil, isActive: true,
+                    sealCertificatePath: nil, sealKeyPath: nil)
+            ], users: [])
         for (index, name) in ["Xã A", "Xã B", "Xã C"].enumerated() {
-            _ = try registry.importAgency(code: "000.0\(index + 1).21.H18", name: name, abbreviation: "UBND", parentCode: "000.00.00.H18", actor: "admin")
+            _ = try registry.importAgency(
+                code: "000.0\(index + 1).21.H18", name: name, abbreviation: "UBND", parentCode: "000.00.00.H18",
+                actor: "admin")
         }
         _ = try registry.retire("000.03.21.H18", successor: "000.02.21.H18", actor: "admin", at: Date())
     }
@@ -193,16 +222,26 @@ struct AuditChainTests {
         let check = try registry.verifyAudit()
         #expect(check.entries == 5 && check.firstBroken == nil)
         let entries = try registry.auditEntries(limit: 10)
-        #expect(entries.map(\.action) == ["agency.retired", "agency.added", "agency.added", "agency.added", "directory.seeded"])
+        #expect(
+            entries.map(\.action) == [
+                "agency.retired", "agency.added", "agency.added", "agency.added", "directory.seeded",
+            ])
         #expect(zip(entries, entries.dropFirst()).allSatisfy { $0.previousHash == $1.hash })
         // Importing the same line again changes nothing and records nothing.
-        #expect(try registry.importAgency(code: "000.01.21.H18", name: "Xã A", abbreviation: "UBND", parentCode: "000.00.00.H18", actor: "admin") == .unchanged)
+        #expect(
+            try registry.importAgency(
+                code: "000.01.21.H18", name: "Xã A", abbreviation: "UBND", parentCode: "000.00.00.H18", actor: "admin")
+                == .unchanged)
         #expect(try registry.verifyAudit().entries == 5)
     }
 
     @Test func theProgramCannotRewriteTheLog() throws {
-        #expect(throws: (any Error).self) { try registry.pool.write { try $0.execute(sql: "UPDATE auditEntry SET actor = 'x' WHERE id = 2") } }
-        #expect(throws: (any Error).self) { try registry.pool.write { try $0.execute(sql: "DELETE FROM auditEntry WHERE id = 2") } }
+        #expect(throws: (any Error).self) {
+            try registry.pool.write { try $0.execute(sql: "UPDATE auditEntry SET actor = 'x' WHERE id = 2") }
+        }
+        #expect(throws: (any Error).self) {
+            try registry.pool.write { try $0.execute(sql: "DELETE FROM auditEntry WHERE id = 2") }
+        }
         #expect(try registry.verifyAudit().firstBroken == nil)
     }
 

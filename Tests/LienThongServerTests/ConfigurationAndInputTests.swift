@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import LienThongAPI
 import LienThongDomain
+import Testing
+
 @testable import LienThongServer
 
 @Suite("Daemon configuration and input checks")
@@ -14,7 +15,8 @@ struct ConfigurationAndInputTests {
 
     @Test func theFileIsReadAndTheEnvironmentWins() throws {
         let path = try configFile(#"{"port": 9000, "dataDirectory": "/srv/lt", "signingRSAPadding": "pkcs1v15"}"#)
-        let configuration = try DaemonConfiguration.load(file: path, environment: ["LIENTHONG_PORT": "9100", "LIENTHONG_DEMO": "false"])
+        let configuration = try DaemonConfiguration.load(
+            file: path, environment: ["LIENTHONG_PORT": "9100", "LIENTHONG_DEMO": "false"])
         #expect(configuration.port == 9100)
         #expect(configuration.dataDirectory == "/srv/lt")
         #expect(configuration.signingRSAPadding == .pkcs1v15)
@@ -36,7 +38,8 @@ struct ConfigurationAndInputTests {
     }
 
     @Test func ratioDefinitionsKeepTheirDefaultsForKeysLeftOut() throws {
-        let configuration = try DaemonConfiguration.load(file: try configFile(#"{"ratioDefinitions": {"onTime": "registered"}}"#), environment: [:])
+        let configuration = try DaemonConfiguration.load(
+            file: try configFile(#"{"ratioDefinitions": {"onTime": "registered"}}"#), environment: [:])
         #expect(configuration.ratioDefinitions == RatioDefinitions(onTime: .registered))
     }
 
@@ -66,7 +69,9 @@ struct ConfigurationAndInputTests {
     }
 
     @Test func aMissingNamedFileIsAnError() {
-        #expect(throws: ConfigurationError.self) { try DaemonConfiguration.load(file: "/nonexistent/lienthong.json", environment: [:]) }
+        #expect(throws: ConfigurationError.self) {
+            try DaemonConfiguration.load(file: "/nonexistent/lienthong.json", environment: [:])
+        }
     }
 
     @Test func secrecyMarksAreRecognisedInVietnamese() throws {
@@ -79,7 +84,8 @@ struct ConfigurationAndInputTests {
     @Test func lateIsCountedInVietnameseWorkingDays() throws {
         let calendar = WorkingDayCalendar()
         func late(_ deadline: String, _ today: String, within: Int = 0) -> Int? {
-            DocumentService.workingDaysLate(deadline: CivilDate(iso: deadline)!, today: CivilDate(iso: today)!, within: within, calendar: calendar)
+            DocumentService.workingDaysLate(
+                deadline: CivilDate(iso: deadline)!, today: CivilDate(iso: today)!, within: within, calendar: calendar)
         }
         #expect(late("2026-11-13", "2026-11-20") == 5)
         #expect(late("2026-11-20", "2026-11-20") == 0)
@@ -90,7 +96,8 @@ struct ConfigurationAndInputTests {
     }
 
     @Test func tokensAreRandomAndStoredOnlyAsHashes() {
-        let a = Tokens.generate(), b = Tokens.generate()
+        let a = Tokens.generate()
+        let b = Tokens.generate()
         #expect(a != b && a.hasPrefix("lt_") && a.count > 40)
         #expect(Tokens.hash(a).count == 64 && Tokens.hash(a) != a)
     }
