@@ -62,6 +62,7 @@ public struct Daemon {
             evidence: SigningEvidence(settings: settings, fetcher: fetcher, logger: logger),
             settings: settings,
             keyPassphrase: passphrase,
+            certificates: configuration.certsURL,
             approvalRequired: configuration.signerApproval == .required,
             logger: logger)
         let clientCertificates = try configuration.tlsClientCA.map {

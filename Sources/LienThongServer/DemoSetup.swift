@@ -220,7 +220,8 @@ struct DemoSetup {
             try write(key.pemPKCS8(encryptedWith: passphrase), to: keyURL, secret: true)
             try write(Data((certificate.pem + ca.certificate.pem).utf8), to: certificateURL)
         }
-        return (certificateURL.path, keyURL.path)
+        // Relative to Certs/, where the daemon looks for them, wherever Certs/ is.
+        return ("demo/\(file).pem", "demo/\(file).key")
     }
 
     /// A token valid for a year, written where the demo's users find it.

@@ -29,11 +29,11 @@ public struct DocumentService: Sendable {
     init(
         registry: Registry, blobs: BlobStore, disk: DiskWork, signer: DetachedSigner, timeStamper: (any TimeStamper)?,
         stampLater: Bool,
-        evidence: SigningEvidence, settings: LiveSettings, keyPassphrase: String?, approvalRequired: Bool,
-        logger: Logger,
+        evidence: SigningEvidence, settings: LiveSettings, keyPassphrase: String?, certificates: URL,
+        approvalRequired: Bool, logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
-        keys = SigningKeys(passphrase: keyPassphrase)
+        keys = SigningKeys(passphrase: keyPassphrase, certificates: certificates)
         self.disk = disk
         self.approvalRequired = approvalRequired
         self.registry = registry

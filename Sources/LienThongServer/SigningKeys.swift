@@ -10,8 +10,14 @@ final class SigningKeys: Sendable {
     private let cache = Mutex<[String: SigningIdentity]>([:])
     /// Opens the encrypted key files.
     private let passphrase: String?
+    /// What a relative path in the registry is relative to: the certificates directory, so that a
+    /// registry and its `Certs/` can move together (a restore, another machine).
+    private let certificates: URL
 
-    init(passphrase: String?) { self.passphrase = passphrase }
+    init(passphrase: String?, certificates: URL) {
+        self.passphrase = passphrase
+        self.certificates = certificates
+    }
 
     func seal(of agency: AgencyRecord) throws -> SigningIdentity {
         guard let certificate = agency.sealCertificatePath, let key = agency.sealKeyPath else {
@@ -31,7 +37,8 @@ final class SigningKeys: Sendable {
         if let cached = cache.withLock({ $0[id] }) { return cached }
         do {
             let identity = try SigningIdentity.load(
-                certificateChain: URL(fileURLWithPath: certificate), key: URL(fileURLWithPath: key),
+                certificateChain: URL(fileURLWithPath: certificate, relativeTo: certificates),
+                key: URL(fileURLWithPath: key, relativeTo: certificates),
                 passphrase: passphrase)
             cache.withLock { $0[id] = identity }
             return identity

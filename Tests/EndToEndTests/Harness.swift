@@ -57,6 +57,25 @@ func run(_ executable: URL, _ arguments: [String], in directory: URL, environmen
         stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// The demo setup a first start makes (PKI, directory, users, tokens), made once per test run by a
+/// daemon started and stopped for it; every daemon under test but those that test the first start
+/// begins from a copy.
+enum DemoTemplate {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static let directory: Result<URL, Failure> = Result {
+        let daemon = try DaemonUnderTest(freshSetup: true)
+        daemon.process.terminate()
+        daemon.process.waitUntilExit()
+        let template = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lienthong-e2e-template-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: daemon.workspace, to: template)
+        return template
+    }.mapError { Failure(description: "the demo setup could not be made once: \($0)") }
+}
+
 /// A real `lienthongd` on a free loopback port, with its own data and certificate directories.
 final class DaemonUnderTest: @unchecked Sendable {
     let workspace: URL
@@ -64,9 +83,20 @@ final class DaemonUnderTest: @unchecked Sendable {
     private(set) var port = 0
     private let log: URL
 
-    init(environment extra: [String: String] = [:]) throws {
+    /// - Parameter freshSetup: whether the daemon makes its demo setup itself, as on a new machine;
+    ///   otherwise it starts from a copy of the one made once for the whole test run (`DemoTemplate`):
+    ///   sixteen RSA keys a daemon took most of the suite's CPU.
+    init(environment extra: [String: String] = [:], freshSetup: Bool = false) throws {
         workspace = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+        let ownDirectories = ["LIENTHONG_DATA_DIRECTORY", "LIENTHONG_CERTS_DIRECTORY", "LIENTHONG_DEMO"]
+        if !freshSetup, !ownDirectories.contains(where: { extra[$0] != nil }) {
+            let template = try DemoTemplate.directory.get()
+            for name in ["data", "Certs"] {
+                try FileManager.default.copyItem(
+                    at: template.appendingPathComponent(name), to: workspace.appendingPathComponent(name))
+            }
+        }
         log = workspace.appendingPathComponent("daemon.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = Binaries.url("lienthongd")

@@ -9,7 +9,9 @@ final class WalkthroughTests {
     let daemon: DaemonUnderTest
     let communes = ["000.01.21.H18", "000.02.21.H18", "000.03.21.H18"]
 
-    init() throws { daemon = try DaemonUnderTest(environment: ["LIENTHONG_SIGNER_APPROVAL": "required"]) }
+    init() throws {
+        daemon = try DaemonUnderTest(environment: ["LIENTHONG_SIGNER_APPROVAL": "required"], freshSetup: true)
+    }
 
     private func send(to recipients: [String]? = nil) throws -> [String: Any] {
         let document = try daemon.write("chi-thi.pdf", "%PDF-1.7\nChỉ thị về tăng cường cải cách hành chính năm 2026\n")
