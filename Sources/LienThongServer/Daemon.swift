@@ -59,7 +59,7 @@ public struct Daemon {
             signer: DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding),
             timeStamper: timeStamper,
             stampLater: configuration.timeStampFallback == .later,
-            evidence: SigningEvidence(settings: settings, fetcher: fetcher, logger: logger),
+            evidence: SigningEvidence(fetcher: fetcher, logger: logger),
             settings: settings,
             keyPassphrase: passphrase,
             certificates: configuration.certsURL,
@@ -92,7 +92,7 @@ public struct Daemon {
         .register(on: router)
         let configuration = self.configuration
         let backfill = TimeStampBackfill(
-            registry: registry, blobs: service.blobs, timeStamper: timeStamper,
+            registry: registry, disk: service.disk, blobs: service.blobs, timeStamper: timeStamper,
             interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
         let identities = IdentityBackfill(
             service: service, interval: .seconds(configuration.timeStampRetrySeconds),
@@ -110,7 +110,8 @@ public struct Daemon {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "lienthongd"),
             services: [
-                ConfigurationReloader(file: configurationFile, live: settings, registry: registry, logger: logger),
+                ConfigurationReloader(
+                    file: configurationFile, live: settings, registry: registry, disk: service.disk, logger: logger),
                 identities,
             ]
                 + (configuration.timeStampFallback == .later ? [backfill] : []),

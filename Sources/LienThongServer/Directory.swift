@@ -6,6 +6,8 @@ import LienThongRegistry
 /// The directory of agencies: listing for everyone, import and retirement for administrators.
 struct Directory: Sendable {
     let registry: Registry
+    /// Where its writes wait for the disk, off Swift's cooperative threads.
+    let disk: DiskWork
 
     static func view(_ agency: AgencyRecord) -> AgencyView {
         AgencyView(
@@ -24,60 +26,66 @@ struct Directory: Sendable {
 
     /// Imports `code,name,abbreviation,parent` lines (a header first, UTF-8, BOM allowed), line by
     /// line: each is added, updated, unchanged or rejected with its reason; importing twice changes nothing.
-    func importCSV(_ text: String, caller: UserRecord) throws -> [ImportLine] {
-        try Permissions(caller).require(.manageDirectory)
-        let records = CSV.parse(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
-        guard let header = records.first?.fields.map({ $0.trimmingWhitespace().lowercased() }),
-            ["code", "name", "abbreviation", "parent"].allSatisfy(header.contains)
-        else {
-            throw Problem.invalid("the CSV must start with the header code,name,abbreviation,parent")
-        }
-        let column = { (name: String) in header.firstIndex(of: name)! }
-        return records.dropFirst().map { record in
-            let value = { (name: String) in
-                record.fields.indices.contains(column(name)) ? record.fields[column(name)].trimmingWhitespace() : ""
+    func importCSV(_ text: String, caller: UserRecord) async throws -> [ImportLine] {
+        try await disk.run { [self] in
+            try Permissions(caller).require(.manageDirectory)
+            let records = CSV.parse(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+            guard let header = records.first?.fields.map({ $0.trimmingWhitespace().lowercased() }),
+                ["code", "name", "abbreviation", "parent"].allSatisfy(header.contains)
+            else {
+                throw Problem.invalid("the CSV must start with the header code,name,abbreviation,parent")
             }
-            do {
-                let code = try AgencyCode(value("code"))
-                let name = try FieldLimit.issuerName.check(value("name"), required: true)
-                let abbreviation = try FieldLimit.agencyAbbreviation.check(value("abbreviation"), required: true)
-                let parent = value("parent").isEmpty ? nil : try AgencyCode(value("parent")).rawValue
-                let outcome = try registry.importAgency(
-                    code: code.rawValue, name: name, abbreviation: abbreviation, parentCode: parent,
-                    actor: caller.username)
-                return ImportLine(line: record.line, outcome: outcome.rawValue, code: code.rawValue, detail: name)
-            } catch let error as DomainError {
-                return ImportLine(line: record.line, outcome: "rejected", code: nil, detail: error.description)
-            } catch RegistryError.unknownAgency(let parent) {
-                return ImportLine(
-                    line: record.line, outcome: "rejected", code: value("code"),
-                    detail: "the parent \(parent) is not in the directory: list parents before their children")
-            } catch {
-                return ImportLine(line: record.line, outcome: "rejected", code: value("code"), detail: "\(error)")
+            let column = { (name: String) in header.firstIndex(of: name)! }
+            return records.dropFirst().map { record in
+                let value = { (name: String) in
+                    record.fields.indices.contains(column(name)) ? record.fields[column(name)].trimmingWhitespace() : ""
+                }
+                do {
+                    let code = try AgencyCode(value("code"))
+                    let name = try FieldLimit.issuerName.check(value("name"), required: true)
+                    let abbreviation = try FieldLimit.agencyAbbreviation.check(value("abbreviation"), required: true)
+                    let parent = value("parent").isEmpty ? nil : try AgencyCode(value("parent")).rawValue
+                    let outcome = try registry.importAgency(
+                        code: code.rawValue, name: name, abbreviation: abbreviation, parentCode: parent,
+                        actor: caller.username)
+                    return ImportLine(line: record.line, outcome: outcome.rawValue, code: code.rawValue, detail: name)
+                } catch let error as DomainError {
+                    return ImportLine(line: record.line, outcome: "rejected", code: nil, detail: error.description)
+                } catch RegistryError.unknownAgency(let parent) {
+                    return ImportLine(
+                        line: record.line, outcome: "rejected", code: value("code"),
+                        detail: "the parent \(parent) is not in the directory: list parents before their children")
+                } catch {
+                    return ImportLine(line: record.line, outcome: "rejected", code: value("code"), detail: "\(error)")
+                }
             }
         }
     }
 
-    func retire(_ text: String, successor: String?, caller: UserRecord) throws -> AgencyView {
-        try Permissions(caller).require(.manageDirectory)
-        do {
-            let code = try AgencyCode(text).rawValue
-            let next = try successor.map { try AgencyCode($0).rawValue }
-            guard code != caller.agencyCode else {
-                throw Problem(
-                    "would-lock-out", status: 409, title: "An administrator does not retire their own agency",
-                    detail: "\(code) is your own agency: an administrator of the agency above it retires it")
+    func retire(_ text: String, successor: String?, caller: UserRecord) async throws -> AgencyView {
+        try await disk.run { [self] in
+            try Permissions(caller).require(.manageDirectory)
+            do {
+                let code = try AgencyCode(text).rawValue
+                let next = try successor.map { try AgencyCode($0).rawValue }
+                guard code != caller.agencyCode else {
+                    throw Problem(
+                        "would-lock-out", status: 409, title: "An administrator does not retire their own agency",
+                        detail: "\(code) is your own agency: an administrator of the agency above it retires it")
+                }
+                guard next != code else {
+                    throw Problem.invalid(
+                        "an agency cannot succeed itself: name the agency that now answers for \(code)")
+                }
+                return Self.view(try registry.retire(code, successor: next, actor: caller.username, at: Date()))
+            } catch let error as DomainError {
+                throw Problem.domain(error)
+            } catch RegistryError.unknownAgency(let code) {
+                throw Problem.unknownAgency(code)
+            } catch RegistryError.retiredSuccessor(let code) {
+                throw Problem.invalid(
+                    "the successor \(code) is itself retired: name the agency that now answers for it")
             }
-            guard next != code else {
-                throw Problem.invalid("an agency cannot succeed itself: name the agency that now answers for \(code)")
-            }
-            return Self.view(try registry.retire(code, successor: next, actor: caller.username, at: Date()))
-        } catch let error as DomainError {
-            throw Problem.domain(error)
-        } catch RegistryError.unknownAgency(let code) {
-            throw Problem.unknownAgency(code)
-        } catch RegistryError.retiredSuccessor(let code) {
-            throw Problem.invalid("the successor \(code) is itself retired: name the agency that now answers for it")
         }
     }
 

@@ -73,9 +73,11 @@ public struct DocumentService: Sendable {
     private func sendChecked(
         _ request: SendRequest, by caller: UserRecord, idempotency: Idempotency?
     ) async throws -> DocumentView {
+        // One version of the settings for the whole send: a SIGHUP meanwhile does not mix two.
+        let current = settings.current
         let (type, subject, notes, urgency) = try metadata(
             type: request.type, subject: request.subject, notes: request.notes,
-            urgency: request.urgency, secrecy: request.secrecy)
+            urgency: request.urgency, secrecy: request.secrecy, types: current.types)
         guard let issuer = try registry.agency(caller.agencyCode) else { throw Problem.internalError }
         guard issuer.isActive else {
             throw Problem(
@@ -107,7 +109,7 @@ public struct DocumentService: Sendable {
         let deadline: CivilDate?
         do {
             deadline = try request.deadline.map {
-                try DeadlineSpec(parsing: $0).dueDate(issuedOn: issueDay, calendar: calendar)
+                try DeadlineSpec(parsing: $0).dueDate(issuedOn: issueDay, calendar: current.calendar)
             }
         } catch let error as DeadlineSpecError {
             throw Problem("invalid-field", status: 422, title: "A field is not valid", detail: error.description)
@@ -127,7 +129,7 @@ public struct DocumentService: Sendable {
         let signerIdentity = try keys.signer(signerUser)
         let sealIdentity = try keys.seal(of: issuer)
         let id = UUID().uuidString.lowercased()
-        let revocation = try await evidence.evidence(for: [signerIdentity, sealIdentity])
+        let revocation = try await evidence.evidence(for: [signerIdentity, sealIdentity], settings: current)
 
         var fileRecords: [DocumentFileRecord] = []
         var signatureBlobs: [BlobRecord] = []
@@ -252,7 +254,8 @@ public struct DocumentService: Sendable {
     /// What every document carries, electronic or paper, checked alike: not secret, a known type,
     /// the subject (trích yếu) and notes within Decree 30's lengths, an urgency.
     func metadata(
-        type: String, subject: String, notes: String?, urgency: String?, secrecy: String?
+        type: String, subject: String, notes: String?, urgency: String?, secrecy: String?,
+        types: DocumentTypeCatalog
     ) throws
         -> (DocumentType, subject: String, notes: String?, Urgency)
     {
@@ -328,7 +331,7 @@ public struct DocumentService: Sendable {
         }
     }
 
-    var approvals: SignerApprovals { SignerApprovals(registry: registry, now: now) }
+    var approvals: SignerApprovals { SignerApprovals(registry: registry, disk: disk, now: now) }
 
     /// A signer named by the clerk, or the agency's only one; a signer whose access was revoked signs nothing.
     private func resolveSigner(_ username: String?, agency: AgencyRecord) throws -> UserRecord {
@@ -429,75 +432,91 @@ public struct DocumentService: Sendable {
     // MARK: - Receiving
 
     /// Status 03: accepted and registered, with the next arrival number (số đến).
-    public func accept(_ id: String, caller: UserRecord) throws -> RecipientStatus {
-        try report(id, .accepted, note: nil, caller: caller)
+    public func accept(_ id: String, caller: UserRecord) async throws -> RecipientStatus {
+        try await disk.run { [self] in
+            try report(id, .accepted, note: nil, caller: caller)
+        }
     }
 
     /// Status 02: returned to the sender, with a reason.
-    public func reject(_ id: String, reason: String, caller: UserRecord) throws -> RecipientStatus {
-        let checked: String
-        do { checked = try FieldLimit.reason.check(reason, required: true) } catch { throw Problem.domain(error) }
-        return try report(id, .rejected, note: checked, caller: caller)
+    public func reject(_ id: String, reason: String, caller: UserRecord) async throws -> RecipientStatus {
+        try await disk.run { [self] in
+            let checked: String
+            do { checked = try FieldLimit.reason.check(reason, required: true) } catch let error as DomainError {
+                throw Problem.domain(error)
+            }
+            return try report(id, .rejected, note: checked, caller: caller)
+        }
     }
 
     /// 04 assigned (to a unit or person), 05 in progress, 06 completed, and the answers to a recall
     /// (15 accepted: the copy leaves the inbox; 16 refused).
     public func report(
         _ id: String, status text: String, to: String?, note: String?, caller: UserRecord
-    ) throws -> RecipientStatus {
-        do {
-            let status = try DeliveryStatus(parsing: text)
-            let reportable: [DeliveryStatus] = [.assigned, .inProgress, .completed, .recallAccepted, .recallRefused]
-            guard reportable.contains(status) else {
-                throw Problem.invalid(
-                    "status \(status) is not reported here: 03 with `lienthong ack`, 02 with `reject`, 13 by the sender with `recall`; here: "
-                        + reportable.map(\.description).joined(separator: ", "))
+    ) async throws -> RecipientStatus {
+        try await disk.run { [self] in
+            do {
+                let status = try DeliveryStatus(parsing: text)
+                let reportable: [DeliveryStatus] = [
+                    .assigned, .inProgress, .completed, .recallAccepted, .recallRefused,
+                ]
+                guard reportable.contains(status) else {
+                    throw Problem.invalid(
+                        "status \(status) is not reported here: 03 with `lienthong ack`, 02 with `reject`, 13 by the sender with `recall`; here: "
+                            + reportable.map(\.description).joined(separator: ", "))
+                }
+                let assignee = try to.map { try FieldLimit.receivingUnits.check($0, required: true) }
+                if status == .assigned, assignee == nil {
+                    throw Problem.domain(.missing(field: "to (the unit or person it is assigned to)"))
+                }
+                return try report(
+                    id, status, note: note.map { try FieldLimit.notes.check($0) }, assignee: assignee, caller: caller)
+            } catch let error as DomainError {
+                throw Problem.domain(error)
             }
-            let assignee = try to.map { try FieldLimit.receivingUnits.check($0, required: true) }
-            if status == .assigned, assignee == nil {
-                throw Problem.domain(.missing(field: "to (the unit or person it is assigned to)"))
-            }
-            return try report(
-                id, status, note: note.map { try FieldLimit.notes.check($0) }, assignee: assignee, caller: caller)
-        } catch let error as DomainError {
-            throw Problem.domain(error)
         }
     }
 
     /// 13: the sender asks every recipient that has not finished with it to accept a recall.
-    public func recall(_ id: String, reason: String, caller: UserRecord) throws -> DocumentView {
-        // The role first: a refusal says nothing of a document the caller may not read.
-        try Permissions(caller).require(.recall)
-        let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
-        guard isIssuer else {
-            throw Problem.forbidden(
-                "only the sender recalls a document; your agency received \(Self.numberAndSymbol(document))")
-        }
-        guard document.frozenAt == nil else {
-            throw Problem(
-                "document-frozen", status: 409, title: "Document frozen",
-                detail: "\(Self.numberAndSymbol(document)) was already recalled and accepted; its record is frozen")
-        }
-        let checked: String
-        do { checked = try FieldLimit.reason.check(reason, required: true) } catch { throw Problem.domain(error) }
-        guard !(try registry.requestRecall(documentID: id, actor: caller.username, reason: checked, at: now())).isEmpty
-        else {
-            let waiting = try registry.deliveries(of: id).filter {
-                $0.status == DeliveryStatus.recallRequested.rawValue
+    public func recall(_ id: String, reason: String, caller: UserRecord) async throws -> DocumentView {
+        try await disk.run { [self] in
+            // The role first: a refusal says nothing of a document the caller may not read.
+            try Permissions(caller).require(.recall)
+            let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
+            guard isIssuer else {
+                throw Problem.forbidden(
+                    "only the sender recalls a document; your agency received \(Self.numberAndSymbol(document))")
             }
-            guard waiting.isEmpty else {
+            guard document.frozenAt == nil else {
                 throw Problem(
-                    "recall-pending", status: 409, title: "A recall is already pending",
-                    detail: "the recall of \(Self.numberAndSymbol(document)) is still waiting for the answer of "
-                        + waiting.map(\.recipientName).joined(separator: ", "))
+                    "document-frozen", status: 409, title: "Document frozen",
+                    detail: "\(Self.numberAndSymbol(document)) was already recalled and accepted; its record is frozen")
             }
-            throw Problem(
-                "nothing-to-recall", status: 409, title: "Nothing to recall",
-                detail:
-                    "every recipient has already rejected, completed, or answered a recall of \(Self.numberAndSymbol(document))"
-            )
+            let checked: String
+            do { checked = try FieldLimit.reason.check(reason, required: true) } catch let error as DomainError {
+                throw Problem.domain(error)
+            }
+            guard
+                !(try registry.requestRecall(documentID: id, actor: caller.username, reason: checked, at: now()))
+                    .isEmpty
+            else {
+                let waiting = try registry.deliveries(of: id).filter {
+                    $0.status == DeliveryStatus.recallRequested.rawValue
+                }
+                guard waiting.isEmpty else {
+                    throw Problem(
+                        "recall-pending", status: 409, title: "A recall is already pending",
+                        detail: "the recall of \(Self.numberAndSymbol(document)) is still waiting for the answer of "
+                            + waiting.map(\.recipientName).joined(separator: ", "))
+                }
+                throw Problem(
+                    "nothing-to-recall", status: 409, title: "Nothing to recall",
+                    detail:
+                        "every recipient has already rejected, completed, or answered a recall of \(Self.numberAndSymbol(document))"
+                )
+            }
+            return try view(registry.document(id)!, for: caller.agencyCode, history: true)
         }
-        return try view(registry.document(id)!, for: caller.agencyCode, history: true)
     }
 
     private func report(

@@ -16,6 +16,8 @@ import Synchronization
 /// stored by its SHA-256, and the same bytes are the same file.
 struct IdempotencyMiddleware: RouterMiddleware {
     let registry: Registry
+    /// Where the answer is stored, off Swift's cooperative threads.
+    let disk: DiskWork
     let inFlight = InFlightKeys()
 
     static let header = HTTPField.Name("Idempotency-Key")!
@@ -60,11 +62,11 @@ struct IdempotencyMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         guard (200..<300).contains(response.status.code) else { return response }
         let answer = try await Self.collect(response.body)
-        try registry.storeIdempotentResponse(
-            IdempotentResponseRecord(
-                requestKey: requestKey, requestSHA256: idempotency.requestSHA256, status: response.status.code,
-                contentType: response.headers[.contentType] ?? "application/json", body: Data(buffer: answer),
-                createdAt: Date()))
+        let record = IdempotentResponseRecord(
+            requestKey: requestKey, requestSHA256: idempotency.requestSHA256, status: response.status.code,
+            contentType: response.headers[.contentType] ?? "application/json", body: Data(buffer: answer),
+            createdAt: Date())
+        try await disk.run { [registry] in try registry.storeIdempotentResponse(record) }
         response.body = .init(byteBuffer: answer)
         return response
     }

@@ -54,6 +54,8 @@ struct ConfigurationReloader: Service {
     let file: String?
     let live: LiveSettings
     let registry: Registry
+    /// Where the audit entry of a reload is written, off Swift's cooperative threads.
+    let disk: DiskWork
     let logger: Logger
 
     func run() async throws {
@@ -63,11 +65,12 @@ struct ConfigurationReloader: Service {
                     file: file, environment: ProcessInfo.processInfo.environment)
                 let settings = try Settings.load(configuration)
                 live.replace(with: settings)
-                try registry.recordAudit(
-                    actor: "lienthongd", action: "configuration.reloaded",
-                    detail:
-                        "\(settings.trust.anchors.count) trust anchors, \(settings.crls.crls.count) CRLs, \(settings.types.types.count) document types"
-                )
+                let detail =
+                    "\(settings.trust.anchors.count) trust anchors, \(settings.crls.crls.count) CRLs, "
+                    + "\(settings.types.types.count) document types"
+                try await disk.run { [registry] in
+                    try registry.recordAudit(actor: "lienthongd", action: "configuration.reloaded", detail: detail)
+                }
                 logger.notice(
                     "configuration reloaded on SIGHUP",
                     metadata: [

@@ -7,29 +7,31 @@ import LienThongRegistry
 /// of its series like an electronic one; an incoming one the next số đến. Nothing is signed or
 /// delivered: they are on record so that the registers are whole and the ratios true.
 extension DocumentService {
-    public func registerPaper(_ request: PaperRequest, caller: UserRecord) throws -> PaperRegistration {
-        try Permissions(caller).require(.keepPaperRegisters)
-        guard let agency = try registry.agency(caller.agencyCode) else { throw Problem.internalError }
-        do {
-            let (type, subject, notes, urgency) = try metadata(
-                type: request.type, subject: request.subject, notes: request.notes,
-                urgency: request.urgency, secrecy: request.secrecy)
-            switch request.direction.lowercased() {
-            case "out":
-                return try registerPaperOutgoing(
-                    request, agency: agency, type: type, subject: subject, notes: notes, urgency: urgency,
-                    caller: caller)
-            case "in":
-                return try registerPaperIncoming(
-                    request, agency: agency, type: type, subject: subject, notes: notes, urgency: urgency,
-                    caller: caller)
-            default:
-                throw DomainError.invalid(
-                    field: "direction", value: request.direction,
-                    rule: "in (received on paper) or out (issued on paper)")
+    public func registerPaper(_ request: PaperRequest, caller: UserRecord) async throws -> PaperRegistration {
+        try await disk.run { [self] in
+            try Permissions(caller).require(.keepPaperRegisters)
+            guard let agency = try registry.agency(caller.agencyCode) else { throw Problem.internalError }
+            do {
+                let (type, subject, notes, urgency) = try metadata(
+                    type: request.type, subject: request.subject, notes: request.notes,
+                    urgency: request.urgency, secrecy: request.secrecy, types: types)
+                switch request.direction.lowercased() {
+                case "out":
+                    return try registerPaperOutgoing(
+                        request, agency: agency, type: type, subject: subject, notes: notes, urgency: urgency,
+                        caller: caller)
+                case "in":
+                    return try registerPaperIncoming(
+                        request, agency: agency, type: type, subject: subject, notes: notes, urgency: urgency,
+                        caller: caller)
+                default:
+                    throw DomainError.invalid(
+                        field: "direction", value: request.direction,
+                        rule: "in (received on paper) or out (issued on paper)")
+                }
+            } catch let error as DomainError {
+                throw Problem.domain(error)
             }
-        } catch let error as DomainError {
-            throw Problem.domain(error)
         }
     }
 

@@ -71,24 +71,25 @@ struct Routes {
         let v1 = router.group("v1").add(middleware: byAddress)
             .add(middleware: AuthenticationMiddleware(registry: registry, clientCertificates: clientCertificates))
             .add(middleware: RateLimitMiddleware(limiter: limiter))
-            .add(middleware: IdempotencyMiddleware(registry: registry))
+            .add(middleware: IdempotencyMiddleware(registry: registry, disk: service.disk))
         v1.get("me", use: me)
         v1.get("agencies", use: agencies)
         v1.get("agencies/:code") { _, context in
             _ = try context.requireCaller()
-            return try Self.json(Directory(registry: registry).show(context.parameters.get("code") ?? ""))
+            return try Self.json(
+                Directory(registry: registry, disk: service.disk).show(context.parameters.get("code") ?? ""))
         }
         v1.post("agencies/import") { request, context in
             let body = try await context.body(of: request, limit: 8 << 20)
-            return try Self.json(
-                Directory(registry: registry).importCSV(
+            return try await Self.json(
+                Directory(registry: registry, disk: service.disk).importCSV(
                     String(decoding: Data(buffer: body), as: UTF8.self),
                     caller: context.requireCaller()))
         }
         v1.post("agencies/:code/retire") { request, context in
             let body = try await Self.decode(RetireRequest.self, request, context)
-            return try Self.json(
-                Directory(registry: registry).retire(
+            return try await Self.json(
+                Directory(registry: registry, disk: service.disk).retire(
                     context.parameters.get("code") ?? "", successor: body.successor,
                     caller: context.requireCaller()))
         }
@@ -120,29 +121,30 @@ struct Routes {
             try requireAuditor(context)
             return try Self.json(maintenance.check())
         }
-        let users = Users(registry: registry, now: Date.init)
+        let users = Users(registry: registry, disk: service.disk, now: Date.init)
         v1.get("admin/users") { _, context in try Self.json(users.list(caller: context.requireCaller())) }
         v1.post("admin/users") { request, context in
             let body = try await Self.decode(NewUserRequest.self, request, context)
-            return try Self.json(users.add(body, caller: context.requireCaller()), status: .created)
+            return try await Self.json(users.add(body, caller: context.requireCaller()), status: .created)
         }
         v1.post("admin/users/:username/tokens") { request, context in
             let days = request.uri.queryParameters["days"].map { Int(String($0)) ?? 0 }
-            return try Self.json(
+            return try await Self.json(
                 users.issueToken(context.parameters.get("username") ?? "", days: days, caller: context.requireCaller()),
                 status: .created)
         }
         v1.post("admin/users/:username/revoke") { _, context in
-            let count = try users.revoke(context.parameters.get("username") ?? "", caller: context.requireCaller())
+            let count = try await users.revoke(
+                context.parameters.get("username") ?? "", caller: context.requireCaller())
             return try Self.json(["revoked": count])
         }
         v1.post("approvals") { request, context in
             let body = try await Self.decode(ApprovalRequest.self, request, context)
-            return try Self.json(service.approvals.grant(body, caller: context.requireCaller()), status: .created)
+            return try await Self.json(service.approvals.grant(body, caller: context.requireCaller()), status: .created)
         }
         v1.get("approvals") { _, context in try Self.json(service.approvals.open(caller: context.requireCaller())) }
         v1.post("approvals/:approval/withdraw") { _, context in
-            try Self.json(
+            try await Self.json(
                 service.approvals.withdraw(context.parameters.get("approval") ?? "", caller: context.requireCaller()))
         }
         v1.post("files", use: upload)
@@ -165,7 +167,7 @@ struct Routes {
         }
         v1.post("paper") { request, context in
             let body = try await Self.decode(PaperRequest.self, request, context)
-            return try Self.json(service.registerPaper(body, caller: context.requireCaller()), status: .created)
+            return try await Self.json(service.registerPaper(body, caller: context.requireCaller()), status: .created)
         }
         v1.get("stats") { request, context in
             let query = request.uri.queryParameters
@@ -199,21 +201,21 @@ struct Routes {
         v1.get("documents/:id/identity", use: { try identity($0, $1, signature: false) })
         v1.get("documents/:id/identity/signature", use: { try identity($0, $1, signature: true) })
         v1.post("documents/:id/ack") { _, context in
-            try Self.json(service.accept(context.id, caller: context.requireCaller()))
+            try await Self.json(service.accept(context.id, caller: context.requireCaller()))
         }
         v1.post("documents/:id/status") { request, context in
             let body = try await Self.decode(StatusRequest.self, request, context)
-            return try Self.json(
+            return try await Self.json(
                 service.report(
                     context.id, status: body.status, to: body.to, note: body.note, caller: context.requireCaller()))
         }
         v1.post("documents/:id/recall") { request, context in
             let body = try await Self.decode(RecallRequest.self, request, context)
-            return try Self.json(service.recall(context.id, reason: body.reason, caller: context.requireCaller()))
+            return try await Self.json(service.recall(context.id, reason: body.reason, caller: context.requireCaller()))
         }
         v1.post("documents/:id/reject") { request, context in
             let body = try await Self.decode(RejectRequest.self, request, context)
-            return try Self.json(service.reject(context.id, reason: body.reason, caller: context.requireCaller()))
+            return try await Self.json(service.reject(context.id, reason: body.reason, caller: context.requireCaller()))
         }
     }
 
@@ -234,7 +236,7 @@ struct Routes {
 
     @Sendable func agencies(_ request: Request, _ context: LienThongContext) throws -> Response {
         _ = try context.requireCaller()
-        return try Self.json(Directory(registry: registry).list())
+        return try Self.json(Directory(registry: registry, disk: service.disk).list())
     }
 
     /// Streams the body to a staging file while hashing it, then stores it under its SHA-256.

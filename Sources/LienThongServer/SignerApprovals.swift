@@ -8,36 +8,43 @@ import LienThongRegistry
 /// The daemon holds every signer's key, so without this a clerk could sign anything in a
 /// leader's name. An approval names the exact bytes (the main document's SHA-256), one signer,
 /// one agency, and a deadline, and is used up by the send that uses it.
-struct SignerApprovals {
+struct SignerApprovals: Sendable {
     let registry: Registry
+    /// Where its writes wait for the disk, off Swift's cooperative threads.
+    let disk: DiskWork
     let now: @Sendable () -> Date
 
-    func grant(_ request: ApprovalRequest, caller: UserRecord) throws -> ApprovalView {
-        try Permissions(caller).require(.approve)
-        guard caller.certificatePath != nil else {
-            throw Problem(
-                "no-signing-key", status: 409, title: "No signing key",
-                detail: "\(caller.username) has no signing certificate and key; ask the administrator to issue them")
+    func grant(_ request: ApprovalRequest, caller: UserRecord) async throws -> ApprovalView {
+        try await disk.run { [self] in
+            try Permissions(caller).require(.approve)
+            guard caller.certificatePath != nil else {
+                throw Problem(
+                    "no-signing-key", status: 409, title: "No signing key",
+                    detail: "\(caller.username) has no signing certificate and key; ask the administrator to issue them"
+                )
+            }
+            let sha = request.sha256.lowercased()
+            guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
+                throw Problem.invalid(
+                    "\(request.sha256) is not a SHA-256 (64 hexadecimal characters); `lienthong approve FILE` computes it"
+                )
+            }
+            let hours = request.validForHours ?? 24
+            guard (1...720).contains(hours) else {
+                throw Problem.invalid("validForHours is how long the clerk has to send it, from 1 to 720")
+            }
+            let note: String?
+            do { note = try request.note.map { try FieldLimit.notes.check($0) } } catch let error as DomainError {
+                throw Problem.domain(error)
+            }
+            let created = now()
+            let approval = SignerApprovalRecord(
+                id: UUID().uuidString.lowercased(), agencyCode: caller.agencyCode, signerUsername: caller.username,
+                sha256: sha, note: note, createdAt: created, expiresAt: created.addingTimeInterval(Double(hours) * 3600)
+            )
+            try registry.grantApproval(approval)
+            return view(approval, signer: caller)
         }
-        let sha = request.sha256.lowercased()
-        guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
-            throw Problem.invalid(
-                "\(request.sha256) is not a SHA-256 (64 hexadecimal characters); `lienthong approve FILE` computes it")
-        }
-        let hours = request.validForHours ?? 24
-        guard (1...720).contains(hours) else {
-            throw Problem.invalid("validForHours is how long the clerk has to send it, from 1 to 720")
-        }
-        let note: String?
-        do { note = try request.note.map { try FieldLimit.notes.check($0) } } catch let error as DomainError {
-            throw Problem.domain(error)
-        }
-        let created = now()
-        let approval = SignerApprovalRecord(
-            id: UUID().uuidString.lowercased(), agencyCode: caller.agencyCode, signerUsername: caller.username,
-            sha256: sha, note: note, createdAt: created, expiresAt: created.addingTimeInterval(Double(hours) * 3600))
-        try registry.grantApproval(approval)
-        return view(approval, signer: caller)
     }
 
     /// The agency's approvals that can still be used, for its clerks and signers.
@@ -49,21 +56,24 @@ struct SignerApprovals {
     }
 
     /// Only the signer who granted an approval withdraws it, and only while it is unused.
-    func withdraw(_ id: String, caller: UserRecord) throws -> ApprovalView {
-        guard let approval = try registry.approval(id.lowercased()), approval.signerUsername == caller.username else {
-            throw Problem.notFound("you have no approval \(id); `lienthong approvals` lists your agency's")
+    func withdraw(_ id: String, caller: UserRecord) async throws -> ApprovalView {
+        try await disk.run { [self] in
+            guard let approval = try registry.approval(id.lowercased()), approval.signerUsername == caller.username
+            else {
+                throw Problem.notFound("you have no approval \(id); `lienthong approvals` lists your agency's")
+            }
+            if let reason = approval.unusable(at: now()) {
+                throw Problem(
+                    "approval-unusable", status: 409, title: "The approval cannot be withdrawn",
+                    detail: "approval \(id): \(reason)")
+            }
+            guard let withdrawn = try registry.withdrawApproval(approval.id, actor: caller.username, at: now()) else {
+                throw Problem(
+                    "approval-unusable", status: 409, title: "The approval cannot be withdrawn",
+                    detail: "approval \(id) was used a moment ago")
+            }
+            return view(withdrawn, signer: caller)
         }
-        if let reason = approval.unusable(at: now()) {
-            throw Problem(
-                "approval-unusable", status: 409, title: "The approval cannot be withdrawn",
-                detail: "approval \(id): \(reason)")
-        }
-        guard let withdrawn = try registry.withdrawApproval(approval.id, actor: caller.username, at: now()) else {
-            throw Problem(
-                "approval-unusable", status: 409, title: "The approval cannot be withdrawn",
-                detail: "approval \(id) was used a moment ago")
-        }
-        return view(withdrawn, signer: caller)
     }
 
     /// The signer whose key signs `mainFile` for a clerk of `agency`: the approval's, checked

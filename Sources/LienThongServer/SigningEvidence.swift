@@ -6,14 +6,13 @@ import Logging
 /// The revocation evidence embedded in every signature the daemon makes (CAdES-LT): CRLs from
 /// `Certs/crl/`, and OCSP responses or CRLs fetched for certificates those do not cover.
 struct SigningEvidence: Sendable {
-    let settings: LiveSettings
     let fetcher: RevocationFetcher
     let logger: Logger
 
     /// Evidence for the identities' chains. A revoked certificate refuses the send: an agency must
     /// not sign with a key its CA has withdrawn.
-    func evidence(for identities: [SigningIdentity]) async throws -> RevocationEvidence {
-        let current = settings.current
+    /// - Parameter current: the settings of the request, read once for all of it.
+    func evidence(for identities: [SigningIdentity], settings current: Settings) async throws -> RevocationEvidence {
         let (trust, local) = (current.trust, current.crls)
         let chains = identities.map { trust.chain(of: $0) }
         let evidence = local + (await fetcher.collect(chains: chains, known: local, trust: trust))

@@ -8,6 +8,8 @@ import ServiceLifecycle
 /// again: the stored signature is replaced by one with the token in its unsigned attributes.
 struct TimeStampBackfill: Service {
     let registry: Registry
+    /// Where the filing of each stamp waits for the disk, off Swift's cooperative threads.
+    let disk: DiskWork
     let blobs: BlobStore
     let timeStamper: any TimeStamper
     let interval: Duration
@@ -29,11 +31,12 @@ struct TimeStampBackfill: Service {
             for file in try registry.filesAwaitingTimeStamp() {
                 let stored = try blobs.bytes(of: file.signatureSHA256, heldBy: registry)
                 let stamped = try await DetachedSigner.addingTimeStamps(to: stored, timeStamper: timeStamper)
-                try registry.completeTimeStamp(
-                    documentID: file.documentID, position: file.position,
-                    signature: BlobRecord(
-                        sha256: Digest.sha256(stamped), size: Int64(stamped.count),
-                        createdAt: Date(), bytes: stamped))
+                let signature = BlobRecord(
+                    sha256: Digest.sha256(stamped), size: Int64(stamped.count), createdAt: Date(), bytes: stamped)
+                try await disk.run { [registry] in
+                    try registry.completeTimeStamp(
+                        documentID: file.documentID, position: file.position, signature: signature)
+                }
                 logger.info("time stamp added", metadata: ["document": "\(file.documentID)", "file": "\(file.name)"])
             }
         } catch {

@@ -5,58 +5,68 @@ import LienThongDomain
 import LienThongRegistry
 
 /// Users and their tokens, kept by administrators for the agencies under their own.
-struct Users {
+struct Users: Sendable {
     let registry: Registry
+    /// Where its writes wait for the disk, off Swift's cooperative threads.
+    let disk: DiskWork
     let now: @Sendable () -> Date
 
-    func add(_ request: NewUserRequest, caller: UserRecord) throws -> IssuedToken {
-        let agencies = try administered(by: caller)
-        let username = request.username.trimmingWhitespace()
-        guard (3...64).contains(username.count),
-            username.unicodeScalars.allSatisfy({
-                ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0)
-            })
-        else {
-            throw Problem.invalid(
-                "a username is 3 to 64 lowercase letters, digits, dots, hyphens or underscores, e.g. clerk.xa-na-son")
+    func add(_ request: NewUserRequest, caller: UserRecord) async throws -> IssuedToken {
+        try await disk.run { [self] in
+            let agencies = try administered(by: caller)
+            let username = request.username.trimmingWhitespace()
+            guard (3...64).contains(username.count),
+                username.unicodeScalars.allSatisfy({
+                    ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0)
+                })
+            else {
+                throw Problem.invalid(
+                    "a username is 3 to 64 lowercase letters, digits, dots, hyphens or underscores, e.g. clerk.xa-na-son"
+                )
+            }
+            guard let role = UserRole(rawValue: request.role) else {
+                throw Problem.invalid("role is one of \(UserRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard agencies.contains(request.agency) else {
+                throw Problem.forbidden("\(request.agency) is not your agency or one under it")
+            }
+            guard try registry.user(username) == nil else {
+                throw Problem(
+                    "user-exists", status: 409, title: "The user exists",
+                    detail:
+                        "\(username) already exists; issue a new token with `lienthong admin user token \(username)`")
+            }
+            let user: UserRecord
+            do {
+                user = UserRecord(
+                    username: username, fullName: try FieldLimit.signerName.check(request.fullName, required: true),
+                    position: try FieldLimit.signerPosition.check(request.position ?? ""), agencyCode: request.agency,
+                    role: role,
+                    certificatePath: nil, keyPath: nil)
+            } catch let error as DomainError {
+                throw Problem.domain(error)
+            }
+            return try issue(for: user, days: request.days, newUser: true, caller: caller)
         }
-        guard let role = UserRole(rawValue: request.role) else {
-            throw Problem.invalid("role is one of \(UserRole.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard agencies.contains(request.agency) else {
-            throw Problem.forbidden("\(request.agency) is not your agency or one under it")
-        }
-        guard try registry.user(username) == nil else {
-            throw Problem(
-                "user-exists", status: 409, title: "The user exists",
-                detail: "\(username) already exists; issue a new token with `lienthong admin user token \(username)`")
-        }
-        let user: UserRecord
-        do {
-            user = UserRecord(
-                username: username, fullName: try FieldLimit.signerName.check(request.fullName, required: true),
-                position: try FieldLimit.signerPosition.check(request.position ?? ""), agencyCode: request.agency,
-                role: role,
-                certificatePath: nil, keyPath: nil)
-        } catch {
-            throw Problem.domain(error)
-        }
-        return try issue(for: user, days: request.days, newUser: true, caller: caller)
     }
 
-    func issueToken(_ username: String, days: Int?, caller: UserRecord) throws -> IssuedToken {
-        try issue(for: administeredUser(username, caller: caller), days: days, newUser: false, caller: caller)
+    func issueToken(_ username: String, days: Int?, caller: UserRecord) async throws -> IssuedToken {
+        try await disk.run { [self] in
+            try issue(for: administeredUser(username, caller: caller), days: days, newUser: false, caller: caller)
+        }
     }
 
-    func revoke(_ username: String, caller: UserRecord) throws -> Int {
-        let user = try administeredUser(username, caller: caller)
-        // The last administrator could otherwise lock everyone out of the directory and the users.
-        guard user.username != caller.username else {
-            throw Problem(
-                "would-lock-out", status: 409, title: "An administrator does not revoke their own access",
-                detail: "ask another administrator to revoke \(caller.username)'s access")
+    func revoke(_ username: String, caller: UserRecord) async throws -> Int {
+        try await disk.run { [self] in
+            let user = try administeredUser(username, caller: caller)
+            // The last administrator could otherwise lock everyone out of the directory and the users.
+            guard user.username != caller.username else {
+                throw Problem(
+                    "would-lock-out", status: 409, title: "An administrator does not revoke their own access",
+                    detail: "ask another administrator to revoke \(caller.username)'s access")
+            }
+            return try registry.revokeTokens(of: user.username, actor: caller.username, at: now())
         }
-        return try registry.revokeTokens(of: user.username, actor: caller.username, at: now())
     }
 
     func list(caller: UserRecord) throws -> [UserView] {
