@@ -8,13 +8,19 @@ final class AuditTests {
 
     init() throws { daemon = try DaemonUnderTest() }
 
-    @Test func anEditOfTheSQLiteFileByHandIsFound() throws {
-        let file = try daemon.write("qd.pdf", "%PDF-1.7 Quyết định\n")
+    /// The province sends a document of `type` to Na Son, which registers it; its id.
+    func sendAndRegister(_ type: String, subject: String) throws -> String {
+        let file = try daemon.write("\(UUID().uuidString).pdf", "%PDF-1.7 \(subject)\n")
         let sent = try daemon.cli(
-            ["send", file, "--to", "000.01.21.H18", "--type", "QĐ", "--subject", "Quyết định", "--json"],
+            ["send", file, "--to", "000.01.21.H18", "--type", type, "--subject", subject, "--json"],
             as: "clerk.tinh-dien-bien")
         let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
         #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)
+        return id
+    }
+
+    @Test func anEditOfTheSQLiteFileByHandIsFound() throws {
+        _ = try sendAndRegister("QĐ", subject: "Quyết định")
 
         let holds = try daemon.cli(["admin", "audit", "verify"], as: "admin.tinh-dien-bien")
         #expect(holds.status == 0 && holds.stdout.contains("The audit log holds"), "\(holds.stdout)\(holds.stderr)")
@@ -43,12 +49,7 @@ final class AuditTests {
     }
 
     @Test func aRowEditedWithTheSQLiteShellIsFoundAndNamedByAdminCheck() throws {
-        let file = try daemon.write("ct.pdf", "%PDF-1.7 Chỉ thị\n")
-        let sent = try daemon.cli(
-            ["send", file, "--to", "000.01.21.H18", "--type", "CT", "--subject", "Về cải cách", "--json"],
-            as: "clerk.tinh-dien-bien")
-        let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
-        #expect(try daemon.cli(["ack", id], as: "clerk.xa-na-son").status == 0)
+        let id = try sendAndRegister("CT", subject: "Về cải cách")
         let clean = try daemon.cli(["admin", "check"], as: "admin.tinh-dien-bien")
         #expect(
             clean.status == 0 && clean.stdout.contains("none changed outside LienThong"),

@@ -109,45 +109,6 @@ struct LifecycleTests {
         }
     }
 
-    /// A raw TCP connection to the daemon, for clients no HTTP library would imitate.
-    final class RawConnection {
-        let socket: Int32
-
-        init(port: Int) throws {
-            socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-            var timeout = timeval(tv_sec: 6, tv_usec: 0)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        }
-
-        deinit { close(socket) }
-
-        func send(_ text: String) { _ = text.withCString { Glibc.send(socket, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
-
-        /// Everything until the server closes the connection (or `seconds` pass with nothing).
-        func readAll(waiting seconds: Int = 6) -> String {
-            var timeout = timeval(tv_sec: seconds, tv_usec: seconds == 0 ? 200_000 : 0)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var received = Data()
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = recv(socket, &buffer, buffer.count, 0)
-                guard count > 0 else { break }
-                received.append(contentsOf: buffer.prefix(count))
-            }
-            return String(decoding: received, as: UTF8.self)
-        }
-    }
-
     @Test func aSilentConnectionIsClosedAndATricklingBodyGets408() async throws {
         let quiet = try DaemonUnderTest(environment: ["LIENTHONG_IDLE_TIMEOUT_SECONDS": "1"])
         let silent = try RawConnection(port: quiet.port)
