@@ -12,10 +12,15 @@ public struct Daemon {
     public let configuration: DaemonConfiguration
     /// Read again on SIGHUP; the default file when nil.
     public let configurationFile: String?
+    /// The one clock of every service: what "now" is for a filing, a token's expiry, a backup.
+    public let now: @Sendable () -> Date
 
-    public init(configuration: DaemonConfiguration, file: String? = nil) {
+    public init(
+        configuration: DaemonConfiguration, file: String? = nil, now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.configuration = configuration
         configurationFile = file
+        self.now = now
     }
 
     /// Opens or creates everything, then serves until SIGTERM or SIGINT.
@@ -64,7 +69,7 @@ public struct Daemon {
             keyPassphrase: passphrase,
             certificates: configuration.certsURL,
             approvalRequired: configuration.signerApproval == .required,
-            logger: logger)
+            logger: logger, now: now)
         let clientCertificates = try configuration.tlsClientCA.map {
             try ClientCertificates(clientCA: $0, settings: settings)
         }
@@ -92,7 +97,7 @@ public struct Daemon {
         .register(on: router)
         let configuration = self.configuration
         let backfill = TimeStampBackfill(
-            registry: registry, disk: service.disk, blobs: service.blobs, timeStamper: timeStamper,
+            registry: registry, disk: service.disk, now: now, blobs: service.blobs, timeStamper: timeStamper,
             interval: .seconds(configuration.timeStampRetrySeconds), logger: logger)
         let identities = IdentityBackfill(
             service: service, interval: .seconds(configuration.timeStampRetrySeconds),

@@ -8,6 +8,7 @@ struct Directory: Sendable {
     let registry: Registry
     /// Where its writes wait for the disk, off Swift's cooperative threads.
     let disk: DiskWork
+    let now: @Sendable () -> Date
 
     static func view(_ agency: AgencyRecord) -> AgencyView {
         AgencyView(
@@ -77,7 +78,7 @@ struct Directory: Sendable {
                     throw Problem.invalid(
                         "an agency cannot succeed itself: name the agency that now answers for \(code)")
                 }
-                return Self.view(try registry.retire(code, successor: next, actor: caller.username, at: Date()))
+                return Self.view(try registry.retire(code, successor: next, actor: caller.username, at: now()))
             } catch let error as DomainError {
                 throw Problem.domain(error)
             } catch RegistryError.unknownAgency(let code) {

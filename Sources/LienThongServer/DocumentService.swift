@@ -129,7 +129,7 @@ public struct DocumentService: Sendable {
         let signerIdentity = try keys.signer(signerUser)
         let sealIdentity = try keys.seal(of: issuer)
         let id = UUID().uuidString.lowercased()
-        let revocation = try await evidence.evidence(for: [signerIdentity, sealIdentity], settings: current)
+        let revocation = try await evidence.evidence(for: [signerIdentity, sealIdentity], settings: current, at: now())
 
         var fileRecords: [DocumentFileRecord] = []
         var signatureBlobs: [BlobRecord] = []

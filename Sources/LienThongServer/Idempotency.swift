@@ -18,6 +18,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
     let registry: Registry
     /// Where the answer is stored, off Swift's cooperative threads.
     let disk: DiskWork
+    let now: @Sendable () -> Date
     let inFlight = InFlightKeys()
 
     static let header = HTTPField.Name("Idempotency-Key")!
@@ -65,7 +66,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let record = IdempotentResponseRecord(
             requestKey: requestKey, requestSHA256: idempotency.requestSHA256, status: response.status.code,
             contentType: response.headers[.contentType] ?? "application/json", body: Data(buffer: answer),
-            createdAt: Date())
+            createdAt: now())
         try await disk.run { [registry] in try registry.storeIdempotentResponse(record) }
         response.body = .init(byteBuffer: answer)
         return response

@@ -68,7 +68,8 @@ extension DocumentService {
                 try await sealDocumentIdentity(
                     of: document, files: registry.files(of: document.id),
                     deliveries: registry.deliveries(of: document.id),
-                    seal: seal, evidence: try await evidence.evidence(for: [seal], settings: settings.current),
+                    seal: seal,
+                    evidence: try await evidence.evidence(for: [seal], settings: settings.current, at: now()),
                     stamper: timeStamper)
                 sealed += 1
             } catch {

@@ -17,6 +17,7 @@ struct Maintenance {
     let registry: Registry
     let blobs: BlobStore
     let restoreNeeds: RestoreNeeds
+    let now: @Sendable () -> Date
 
     /// Copies the registry (SQLite's online backup, one consistent moment) and every file it names
     /// into `directory`, which then serves as a data directory: `LIENTHONG_DATA_DIRECTORY=DIR lienthongd`.
@@ -36,7 +37,7 @@ struct Maintenance {
                 )
             }
         }
-        let createdAt = Date()
+        let createdAt = now()
         do {
             try manager.createDirectory(
                 at: directory.appendingPathComponent("blobs"), withIntermediateDirectories: true)

@@ -11,6 +11,8 @@ import Logging
 struct AuthenticationMiddleware: RouterMiddleware {
     let registry: Registry
     let clientCertificates: ClientCertificates?
+    /// When a token's expiry is judged.
+    let now: @Sendable () -> Date
 
     func handle(
         _ request: Request, context: LienThongContext, next: (Request, LienThongContext) async throws -> Response
@@ -20,7 +22,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             guard header.hasPrefix("Bearer ") else { throw Problem.unauthenticated }
             let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
             guard !token.isEmpty, token.utf8.count <= 200,
-                let user = try registry.user(tokenSHA256: Tokens.hash(token), at: Date())
+                let user = try registry.user(tokenSHA256: Tokens.hash(token), at: now())
             else {
                 throw Problem.unauthenticated
             }

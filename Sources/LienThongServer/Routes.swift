@@ -69,31 +69,35 @@ struct Routes {
             return try Self.json(report)
         }
         let v1 = router.group("v1").add(middleware: byAddress)
-            .add(middleware: AuthenticationMiddleware(registry: registry, clientCertificates: clientCertificates))
+            .add(
+                middleware: AuthenticationMiddleware(
+                    registry: registry, clientCertificates: clientCertificates, now: service.now)
+            )
             .add(middleware: RateLimitMiddleware(limiter: limiter))
-            .add(middleware: IdempotencyMiddleware(registry: registry, disk: service.disk))
+            .add(middleware: IdempotencyMiddleware(registry: registry, disk: service.disk, now: service.now))
         v1.get("me", use: me)
         v1.get("agencies", use: agencies)
         v1.get("agencies/:code") { _, context in
             _ = try context.requireCaller()
             return try Self.json(
-                Directory(registry: registry, disk: service.disk).show(context.parameters.get("code") ?? ""))
+                Directory(registry: registry, disk: service.disk, now: service.now).show(
+                    context.parameters.get("code") ?? ""))
         }
         v1.post("agencies/import") { request, context in
             let body = try await context.body(of: request, limit: 8 << 20)
             return try await Self.json(
-                Directory(registry: registry, disk: service.disk).importCSV(
+                Directory(registry: registry, disk: service.disk, now: service.now).importCSV(
                     String(decoding: Data(buffer: body), as: UTF8.self),
                     caller: context.requireCaller()))
         }
         v1.post("agencies/:code/retire") { request, context in
             let body = try await Self.decode(RetireRequest.self, request, context)
             return try await Self.json(
-                Directory(registry: registry, disk: service.disk).retire(
+                Directory(registry: registry, disk: service.disk, now: service.now).retire(
                     context.parameters.get("code") ?? "", successor: body.successor,
                     caller: context.requireCaller()))
         }
-        let maintenance = Maintenance(registry: registry, blobs: blobs, restoreNeeds: restoreNeeds)
+        let maintenance = Maintenance(registry: registry, blobs: blobs, restoreNeeds: restoreNeeds, now: service.now)
         v1.get("admin/audit/verify") { _, context in
             try requireAuditor(context)
             return try Self.json(maintenance.auditCheck())
@@ -121,7 +125,7 @@ struct Routes {
             try requireAuditor(context)
             return try Self.json(maintenance.check())
         }
-        let users = Users(registry: registry, disk: service.disk, now: Date.init)
+        let users = Users(registry: registry, disk: service.disk, now: service.now)
         v1.get("admin/users") { _, context in try Self.json(users.list(caller: context.requireCaller())) }
         v1.post("admin/users") { request, context in
             let body = try await Self.decode(NewUserRequest.self, request, context)
@@ -159,7 +163,7 @@ struct Routes {
                 try request.uri.queryParameters["year"].map {
                     guard let year = Int(String($0)) else { throw Problem.invalid("year is a number, e.g. 2026") }
                     return year
-                } ?? VietnamTime.year(of: Date())
+                } ?? VietnamTime.year(of: service.now())
             return try Self.json(
                 service.register(
                     outgoing: kind == "out", year: year, agency: request.uri.queryParameters["agency"].map(String.init),
@@ -236,7 +240,7 @@ struct Routes {
 
     @Sendable func agencies(_ request: Request, _ context: LienThongContext) throws -> Response {
         _ = try context.requireCaller()
-        return try Self.json(Directory(registry: registry, disk: service.disk).list())
+        return try Self.json(Directory(registry: registry, disk: service.disk, now: service.now).list())
     }
 
     /// Streams the body to a staging file while hashing it, then stores it under its SHA-256.
@@ -261,11 +265,12 @@ struct Routes {
                 throw Problem.invalid("the file is empty: upload the document's bytes as the request body")
             }
             let sha256 = digest.finalizeHex()
+            let now = service.now()
             try await service.disk.run { [blobs, registry, size] in
                 try handle.synchronize()
                 try handle.close()
                 try blobs.commit(staged, sha256: sha256)
-                try registry.recordUpload(sha256: sha256, size: size, agency: caller.agencyCode, at: Date())
+                try registry.recordUpload(sha256: sha256, size: size, agency: caller.agencyCode, at: now)
             }
             return try Self.json(UploadedFile(sha256: sha256, size: size), status: .created)
         } catch {

@@ -12,12 +12,13 @@ struct SigningEvidence: Sendable {
     /// Evidence for the identities' chains. A revoked certificate refuses the send: an agency must
     /// not sign with a key its CA has withdrawn.
     /// - Parameter current: the settings of the request, read once for all of it.
-    func evidence(for identities: [SigningIdentity], settings current: Settings) async throws -> RevocationEvidence {
+    func evidence(
+        for identities: [SigningIdentity], settings current: Settings, at now: Date
+    ) async throws -> RevocationEvidence {
         let (trust, local) = (current.trust, current.crls)
         let chains = identities.map { trust.chain(of: $0) }
         let evidence = local + (await fetcher.collect(chains: chains, known: local, trust: trust))
         for (identity, chain) in zip(identities, chains) {
-            let now = Date()
             let (check, statuses) = evidence.check(chain: chain, trust: trust, at: now, policy: .require)
             let suspended = statuses.contains { $0.status == .suspended && ($0.revokedAt ?? .distantPast) <= now }
             switch check.subIndication {

@@ -10,6 +10,7 @@ struct TimeStampBackfill: Service {
     let registry: Registry
     /// Where the filing of each stamp waits for the disk, off Swift's cooperative threads.
     let disk: DiskWork
+    let now: @Sendable () -> Date
     let blobs: BlobStore
     let timeStamper: any TimeStamper
     let interval: Duration
@@ -32,7 +33,7 @@ struct TimeStampBackfill: Service {
                 let stored = try blobs.bytes(of: file.signatureSHA256, heldBy: registry)
                 let stamped = try await DetachedSigner.addingTimeStamps(to: stored, timeStamper: timeStamper)
                 let signature = BlobRecord(
-                    sha256: Digest.sha256(stamped), size: Int64(stamped.count), createdAt: Date(), bytes: stamped)
+                    sha256: Digest.sha256(stamped), size: Int64(stamped.count), createdAt: now(), bytes: stamped)
                 try await disk.run { [registry] in
                     try registry.completeTimeStamp(
                         documentID: file.documentID, position: file.position, signature: signature)
