@@ -105,7 +105,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LienThongServerTests",
-            dependencies: ["LienThongServer", "LienThongAPI", "LienThongDomain", "LienThongRegistry"],
+            dependencies: [
+                "LienThongServer", "LienThongAPI", "LienThongDomain", "LienThongRegistry",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict),
         /// Starts the real daemon binary and drives it with the real CLI.
         .testTarget(
