@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LienThongDomain
 
 /// An agency in the directory, with where its seal's certificate and key are kept.
 public struct AgencyRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
@@ -279,7 +280,7 @@ public struct DeliveryRecord: Codable, Sendable, FetchableRecord, MutablePersist
     public var documentID: String
     public var recipientCode: String
     public var recipientName: String
-    public var status: String
+    public var status: DeliveryStatus
     /// Số đến, assigned when the recipient accepts (03).
     public var arrivalNumber: Int?
     public var arrivalYear: Int?
@@ -290,7 +291,7 @@ public struct DeliveryRecord: Codable, Sendable, FetchableRecord, MutablePersist
     public var addressedTo: String?
 
     public init(
-        id: Int64?, documentID: String, recipientCode: String, recipientName: String, status: String,
+        id: Int64?, documentID: String, recipientCode: String, recipientName: String, status: DeliveryStatus,
         arrivalNumber: Int?, arrivalYear: Int?, updatedAt: Date,
         assignee: String? = nil, addressedTo: String? = nil
     ) {
@@ -313,14 +314,15 @@ public struct StatusEventRecord: Codable, Sendable, FetchableRecord, MutablePers
     public static let databaseTableName = "statusEvent"
     public var id: Int64?
     public var deliveryID: Int64
-    public var status: String
+    public var status: DeliveryStatus
     public var at: Date
     public var actor: String
     public var note: String?
     public var assignee: String?
 
     public init(
-        id: Int64?, deliveryID: Int64, status: String, at: Date, actor: String, note: String?, assignee: String? = nil
+        id: Int64?, deliveryID: Int64, status: DeliveryStatus, at: Date, actor: String, note: String?,
+        assignee: String? = nil
     ) {
         self.id = id
         self.deliveryID = deliveryID
@@ -433,3 +435,6 @@ public struct SealedIdentityRecord: Codable, Sendable, FetchableRecord, Persista
         self.sealedAt = sealedAt
     }
 }
+
+/// Stored as its two-digit code, as QCVN 102 writes it; the domain type itself knows no database.
+extension DeliveryStatus: DatabaseValueConvertible {}

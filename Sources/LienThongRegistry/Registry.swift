@@ -338,11 +338,11 @@ public final class Registry: Sendable {
                 if let deadline = document.deadline { try Figures.add(db, agency: recipient.code, day: deadline, .due) }
                 var delivery = DeliveryRecord(
                     id: nil, documentID: document.id, recipientCode: recipient.code,
-                    recipientName: recipient.name, status: DeliveryStatus.arrived.code,
+                    recipientName: recipient.name, status: .arrived,
                     arrivalNumber: nil, arrivalYear: nil, updatedAt: now, addressedTo: addressedTo)
                 try delivery.insert(db)
                 var event = StatusEventRecord(
-                    id: nil, deliveryID: delivery.id!, status: DeliveryStatus.arrived.code,
+                    id: nil, deliveryID: delivery.id!, status: .arrived,
                     at: now, actor: actor, note: nil)
                 try event.insert(db)
                 deliveries.append(delivery)
@@ -541,21 +541,21 @@ public final class Registry: Sendable {
             guard
                 var delivery =
                     try DeliveryRecord
-                    .filter(Column("documentID") == documentID && Column("recipientCode") == recipient).fetchOne(db),
-                let current = DeliveryStatus(rawValue: delivery.status)
+                    .filter(Column("documentID") == documentID && Column("recipientCode") == recipient).fetchOne(db)
             else {
                 throw RegistryError.notFound
             }
+            let current = delivery.status
             // After a refused recall the rules of the status before the recall hold.
             var ruling = current
             if current == .recallRefused {
                 let history = try StatusEventRecord.filter(Column("deliveryID") == delivery.id).order(Column("id"))
                     .fetchAll(db)
                 ruling =
-                    DeliveryStatus.inForce(after: history.compactMap { DeliveryStatus(rawValue: $0.status) }) ?? current
+                    DeliveryStatus.inForce(after: history.map(\.status)) ?? current
             }
             _ = try ruling.transition(to: next)
-            delivery.status = next.code
+            delivery.status = next
             delivery.updatedAt = now
             if next == .accepted {
                 let year = VietnamTime.year(of: now)
@@ -566,7 +566,7 @@ public final class Registry: Sendable {
             if let assignee { delivery.assignee = assignee }
             try delivery.update(db)
             var event = StatusEventRecord(
-                id: nil, deliveryID: delivery.id!, status: next.code, at: now, actor: actor, note: note,
+                id: nil, deliveryID: delivery.id!, status: next, at: now, actor: actor, note: note,
                 assignee: assignee)
             try event.insert(db)
             try AuditLog.append(
@@ -776,14 +776,12 @@ public final class Registry: Sendable {
         try pool.write { db in
             var changed: [DeliveryRecord] = []
             for var delivery in try DeliveryRecord.filter(Column("documentID") == documentID).fetchAll(db) {
-                guard let current = DeliveryStatus(rawValue: delivery.status),
-                    current.allowedNext.contains(.recallRequested)
-                else { continue }
-                delivery.status = DeliveryStatus.recallRequested.code
+                guard delivery.status.allowedNext.contains(.recallRequested) else { continue }
+                delivery.status = .recallRequested
                 delivery.updatedAt = now
                 try delivery.update(db)
                 var event = StatusEventRecord(
-                    id: nil, deliveryID: delivery.id!, status: DeliveryStatus.recallRequested.code,
+                    id: nil, deliveryID: delivery.id!, status: .recallRequested,
                     at: now, actor: actor, note: reason)
                 try event.insert(db)
                 changed.append(delivery)

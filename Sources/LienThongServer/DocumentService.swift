@@ -385,7 +385,7 @@ public struct DocumentService: Sendable {
         guard let document = try registry.document(id) else { throw Problem.documentNotFound }
         if document.issuerCode == agency { return (document, true) }
         guard let delivery = try registry.delivery(documentID: id, recipient: agency),
-            delivery.status != DeliveryStatus.recallAccepted.code
+            delivery.status != .recallAccepted
         else {
             throw Problem.documentNotFound
         }
@@ -419,13 +419,12 @@ public struct DocumentService: Sendable {
     public func inbox(caller: UserRecord) throws -> [InboxEntry] {
         try Permissions(caller).require(.readDocuments)
         return try registry.inbox(agency: caller.agencyCode).map { document, delivery in
-            let status = DeliveryStatus(rawValue: delivery.status)
-            return InboxEntry(
+            InboxEntry(
                 id: document.id, numberAndSymbol: Self.numberAndSymbol(document),
                 issuer: AgencyRef(code: document.issuerCode, name: document.issuerName), typeName: document.typeName,
                 subject: document.subject, urgency: (Urgency(rawValue: document.urgency) ?? .normal).vietnameseName,
-                issuedAt: document.issuedAt, deadline: document.deadline, status: delivery.status,
-                statusName: status?.vietnameseName ?? delivery.status, arrivalNumber: delivery.arrivalNumber)
+                issuedAt: document.issuedAt, deadline: document.deadline, status: delivery.status.code,
+                statusName: delivery.status.vietnameseName, arrivalNumber: delivery.arrivalNumber)
         }
     }
 
@@ -501,7 +500,7 @@ public struct DocumentService: Sendable {
                     .isEmpty
             else {
                 let waiting = try registry.deliveries(of: id).filter {
-                    $0.status == DeliveryStatus.recallRequested.rawValue
+                    $0.status == .recallRequested
                 }
                 guard waiting.isEmpty else {
                     throw Problem(
@@ -558,8 +557,7 @@ public struct DocumentService: Sendable {
                 counterpart: incoming
                     ? AgencyRef(code: document.issuerCode, name: document.issuerName)
                     : AgencyRef(code: delivery.recipientCode, name: delivery.recipientName),
-                status: delivery.status,
-                statusName: DeliveryStatus(rawValue: delivery.status)?.vietnameseName ?? delivery.status,
+                status: delivery.status.code, statusName: delivery.status.vietnameseName,
                 deadline: deadline.description, workingDaysLate: late)
         }.sorted { $0.workingDaysLate > $1.workingDaysLate }
     }
@@ -644,13 +642,13 @@ public struct DocumentService: Sendable {
 
     func recipientStatus(_ delivery: DeliveryRecord, history: [StatusEventRecord]?) throws -> RecipientStatus {
         RecipientStatus(
-            recipient: AgencyRef(code: delivery.recipientCode, name: delivery.recipientName), status: delivery.status,
-            statusName: DeliveryStatus(rawValue: delivery.status)?.vietnameseName ?? delivery.status,
+            recipient: AgencyRef(code: delivery.recipientCode, name: delivery.recipientName),
+            status: delivery.status.code, statusName: delivery.status.vietnameseName,
             arrivalNumber: delivery.arrivalNumber, updatedAt: delivery.updatedAt, assignee: delivery.assignee,
             addressedTo: delivery.addressedTo,
             history: history?.map {
                 StatusEvent(
-                    status: $0.status, statusName: DeliveryStatus(rawValue: $0.status)?.vietnameseName ?? $0.status,
+                    status: $0.status.code, statusName: $0.status.vietnameseName,
                     at: $0.at, actor: $0.actor, note: $0.note, assignee: $0.assignee)
             })
     }

@@ -40,8 +40,8 @@ extension DocumentService {
         } else {
             let electronic = try registry.incomingRegister(recipient: agency.code, year: year).map {
                 document, delivery, events in
-                let arrived = events.first { $0.status == DeliveryStatus.arrived.code }?.at ?? delivery.updatedAt
-                let assigned = events.last { $0.status == DeliveryStatus.assigned.code }
+                let arrived = events.first { $0.status == .arrived }?.at ?? delivery.updatedAt
+                let assigned = events.last { $0.status == .assigned }
                 return (
                     delivery.arrivalNumber ?? 0,
                     [
@@ -49,7 +49,7 @@ extension DocumentService {
                         Self.numberAndSymbol(document),
                         day(document.issuedAt), "\(document.typeName): \(document.subject)", delivery.assignee ?? "",
                         assigned.map { day($0.at) } ?? "", assigned?.actor ?? "",
-                        DeliveryStatus(rawValue: delivery.status)?.description ?? "",
+                        delivery.status.description,
                     ]
                 )
             }

@@ -141,25 +141,27 @@ struct RegistryBench {
                 }
                 let deliveries = recipients.map { code -> (DeliveryRecord, [StatusEventRecord]) in
                     var events = [
-                        StatusEventRecord(id: nil, deliveryID: 0, status: "01", at: issuedAt, actor: "clerk", note: nil)
+                        StatusEventRecord(
+                            id: nil, deliveryID: 0, status: .arrived, at: issuedAt, actor: "clerk", note: nil)
                     ]
                     var delivery = DeliveryRecord(
-                        id: nil, documentID: id, recipientCode: code, recipientName: code, status: "01",
+                        id: nil, documentID: id, recipientCode: code, recipientName: code, status: .arrived,
                         arrivalNumber: nil, arrivalYear: nil, updatedAt: issuedAt)
                     if Int.random(in: 0..<10) < 7 {
                         arrivals[code, default: 0] += 1
-                        delivery.status = "03"
+                        delivery.status = .accepted
                         delivery.arrivalNumber = arrivals[code]
                         delivery.arrivalYear = 2026
                         events.append(
                             StatusEventRecord(
-                                id: nil, deliveryID: 0, status: "03", at: issuedAt.addingTimeInterval(3600),
+                                id: nil, deliveryID: 0, status: .accepted, at: issuedAt.addingTimeInterval(3600),
                                 actor: "clerk", note: nil))
                         if Bool.random() {
-                            delivery.status = "06"
+                            delivery.status = .completed
                             events.append(
                                 StatusEventRecord(
-                                    id: nil, deliveryID: 0, status: "06", at: issuedAt.addingTimeInterval(3 * 86_400),
+                                    id: nil, deliveryID: 0, status: .completed,
+                                    at: issuedAt.addingTimeInterval(3 * 86_400),
                                     actor: "clerk", note: nil))
                         }
                     }

@@ -134,7 +134,7 @@ struct RegistryTests {
                 documentID: first.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date()
             ).arrivalNumber == 2)
         let delivery = try #require(try registry.delivery(documentID: first.id, recipient: commune.code))
-        #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.map(\.status) == ["01", "03"])
+        #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.map(\.status) == [.arrived, .accepted])
     }
 
     @Test func aRefusedTransitionChangesNothing() throws {
@@ -144,7 +144,7 @@ struct RegistryTests {
                 documentID: document.id, recipient: commune.code, to: .completed, actor: "c", note: nil, at: Date())
         }
         let delivery = try #require(try registry.delivery(documentID: document.id, recipient: commune.code))
-        #expect(delivery.status == "01")
+        #expect(delivery.status == .arrived)
         #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.count == 1)
         #expect(throws: RegistryError.notFound) {
             try registry.changeStatus(
