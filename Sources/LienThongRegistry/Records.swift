@@ -381,7 +381,7 @@ public struct PaperArrivalRecord: Codable, Sendable, FetchableRecord, MutablePer
 
 /// A document with its signatures and its deliveries, each with its status history, as
 /// ``Registry/importHistory(_:)`` files it.
-public struct HistoricalDocument: Sendable {
+@_spi(Import) public struct HistoricalDocument: Sendable {
     public var document: DocumentRecord
     public var signatures: [SignatureRecord]
     public var deliveries: [(DeliveryRecord, [StatusEventRecord])]

@@ -738,7 +738,7 @@ public final class Registry: Sendable {
     /// Files documents as another system recorded them, numbers and histories included, in one
     /// transaction: for bringing an earlier register over, and for generating benchmark registries.
     /// The daily figures are left as they were; call ``rebuildFigures()`` after the last batch.
-    public func importHistory(_ batch: [HistoricalDocument]) throws {
+    @_spi(Import) public func importHistory(_ batch: [HistoricalDocument]) throws {
         try pool.write { db in
             for entry in batch {
                 try entry.document.insert(db)
@@ -760,7 +760,7 @@ public final class Registry: Sendable {
     }
 
     /// Counts the daily figures again from the documents, deliveries and status events.
-    public func rebuildFigures() throws {
+    @_spi(Import) public func rebuildFigures() throws {
         try pool.write { try Figures.rebuild($0) }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import LienThongDomain
-import LienThongRegistry
+@_spi(Import) import LienThongRegistry
 
 /// The registry at scale: a registry of `documents` documents from 600 agencies over 2026 (made
 /// once and kept for the next run), then p50 and p99 of what clerks and the district ask most.
