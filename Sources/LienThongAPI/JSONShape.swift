@@ -28,7 +28,7 @@ public struct JSONShape: Sendable {
     public init(_ bytes: UnsafeRawBufferPointer) throws(Violation) {
         var reader = Reader(bytes: bytes)
         reader.skipSpace()
-        try reader.value(path: "", depth: 0)
+        try reader.value(depth: 0)
         reader.skipSpace()
         guard reader.offset == bytes.count else { throw reader.failure("more text after the JSON value") }
         fractions = reader.fractions
@@ -42,10 +42,34 @@ public struct JSONShape: Sendable {
                 .joined(separator: ", ")
     }
 
+    /// How many numbers that are not whole are kept: a message names the first three.
+    public static let fractionsKept = 3
+
+    /// One step of a path: a key, or a list index.
+    private enum Step {
+        case key(String)
+        case index(Int)
+    }
+
     private struct Reader {
         let bytes: UnsafeRawBufferPointer
         var offset = 0
         var fractions: [Fraction] = []
+        /// Where the value being read lies, as steps: made into text only for a message, as a
+        /// path copied at every value would cost the square of a hostile body's size.
+        var path: [Step] = []
+
+        /// The path as a message says it, long keys cut short.
+        var pathText: String {
+            path.reduce(into: "") { text, step in
+                switch step {
+                case .key(let key):
+                    let shown = key.count > 64 ? key.prefix(64) + "…" : Substring(key)
+                    text += text.isEmpty ? String(shown) : ".\(shown)"
+                case .index(let index): text += "[\(index)]"
+                }
+            }
+        }
 
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -67,44 +91,48 @@ public struct JSONShape: Sendable {
             offset += expected.count
         }
 
-        mutating func value(path: String, depth: Int) throws(Violation) {
+        mutating func value(depth: Int) throws(Violation) {
             guard depth <= JSONShape.maximumDepth else {
                 throw Violation(description: "the JSON body nests deeper than \(JSONShape.maximumDepth) levels")
             }
             switch current {
-            case UInt8(ascii: "{")?: try object(path: path, depth: depth)
-            case UInt8(ascii: "[")?: try array(path: path, depth: depth)
+            case UInt8(ascii: "{")?: try object(depth: depth)
+            case UInt8(ascii: "[")?: try array(depth: depth)
             case UInt8(ascii: "\"")?: _ = try string(keeping: false)
             case UInt8(ascii: "t")?: try expect("true")
             case UInt8(ascii: "f")?: try expect("false")
             case UInt8(ascii: "n")?: try expect("null")
             case let byte? where byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte):
-                try number(path: path)
+                try number()
             case nil: throw failure("the text ends where a value should be")
             default: throw failure("a value cannot start with this character")
             }
         }
 
-        mutating func object(path: String, depth: Int) throws(Violation) {
+        mutating func object(depth: Int) throws(Violation) {
             var keys: Set<String> = []
             try elements(closing: UInt8(ascii: "}"), in: "an object") { reader, _ throws(Violation) in
                 guard reader.current == UInt8(ascii: "\"") else { throw reader.failure("expected a key in quotes") }
                 let key = try reader.string(keeping: true) ?? ""
-                let keyPath = path.isEmpty ? key : "\(path).\(key)"
+                reader.path.append(.key(key))
+                defer { reader.path.removeLast() }
                 guard keys.insert(key).inserted else {
-                    throw Violation(description: "the key \(keyPath) appears twice in one object; send each field once")
+                    throw Violation(
+                        description: "the key \(reader.pathText) appears twice in one object; send each field once")
                 }
                 reader.skipSpace()
                 guard reader.current == UInt8(ascii: ":") else { throw reader.failure("expected : after a key") }
                 reader.offset += 1
                 reader.skipSpace()
-                try reader.value(path: keyPath, depth: depth + 1)
+                try reader.value(depth: depth + 1)
             }
         }
 
-        mutating func array(path: String, depth: Int) throws(Violation) {
+        mutating func array(depth: Int) throws(Violation) {
             try elements(closing: UInt8(ascii: "]"), in: "a list") { reader, index throws(Violation) in
-                try reader.value(path: "\(path)[\(index)]", depth: depth + 1)
+                reader.path.append(.index(index))
+                defer { reader.path.removeLast() }
+                try reader.value(depth: depth + 1)
             }
         }
 
@@ -193,14 +221,19 @@ public struct JSONShape: Sendable {
         }
 
         mutating func hex4() throws(Violation) -> UInt32 {
-            guard offset + 4 <= bytes.count,
+            let isHex = { (byte: UInt8) in
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+            }
+            guard offset + 4 <= bytes.count, bytes[offset..<offset + 4].allSatisfy(isHex),
                 let value = UInt32(String(decoding: bytes[offset..<offset + 4], as: UTF8.self), radix: 16)
             else { throw failure("\\u must be followed by four hexadecimal digits") }
             offset += 4
             return value
         }
 
-        mutating func number(path: String) throws(Violation) {
+        mutating func number() throws(Violation) {
             let start = offset
             let isDigit = { (byte: UInt8?) in byte.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false
             }
@@ -226,9 +259,11 @@ public struct JSONShape: Sendable {
                 while isDigit(current) { offset += 1 }
                 whole = false
             }
+            guard fractions.count < JSONShape.fractionsKept else { return }
             let literal = String(decoding: bytes[start..<offset], as: UTF8.self)
             if !whole || Int64(literal) == nil {
-                fractions.append(Fraction(path: path, literal: literal))
+                fractions.append(
+                    Fraction(path: pathText, literal: literal.count > 40 ? literal.prefix(40) + "…" : literal))
             }
         }
     }

@@ -176,7 +176,9 @@ struct RevocationChecker {
                     candidate, untrusted: stack, at: crl.thisUpdate, proofOfExistence: true)
                 guard check.result == .passed, path.last == anchor, path.count > 1 else { return false }
                 let own = status(of: candidate, issuer: path[1], at: crl.thisUpdate, crlKeys: false)
-                return !(own.status == .revoked && (own.revokedAt ?? .distantPast) <= crl.thisUpdate)
+                // A key revoked or on hold when it signed vouches for nobody.
+                let withdrawn = own.status == .revoked || own.status == .suspended
+                return !(withdrawn && (own.revokedAt ?? .distantPast) <= crl.thisUpdate)
             }
         }
     }

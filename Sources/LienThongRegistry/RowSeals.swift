@@ -38,19 +38,20 @@ enum RowSeals {
     ]
 
     /// The SQL functions the triggers call, for every connection: `lienthong_seal(table, values…)`
-    /// and `lienthong_fold(table, state, removed, added)`.
+    /// and `lienthong_fold(table, state, rowid, seal)`, which adds a row's share to the table's
+    /// state or takes it out (XOR is its own inverse).
     static func functions(key: [UInt8]) -> [DatabaseFunction] {
         [
             DatabaseFunction("lienthong_seal", pure: true) { values in
                 Data(seal(values, key: key))
             },
             DatabaseFunction("lienthong_fold", argumentCount: 4, pure: true) { values in
-                guard case .string(let table) = values[0].storage, case .blob(let state) = values[1].storage else {
+                guard case .string(let table) = values[0].storage, case .blob(let state) = values[1].storage,
+                    let rowid = Int64.fromDatabaseValue(values[2])
+                else {
                     return Data([0])
                 }
-                let removed = Data.fromDatabaseValue(values[2]) ?? Data()
-                let added = Data.fromDatabaseValue(values[3]) ?? Data()
-                return fold(table: table, state: state, removing: removed, adding: added, key: key)
+                return fold(table: table, state: state, rowid: rowid, seal: Data.fromDatabaseValue(values[3]), key: key)
             },
         ]
     }
@@ -72,17 +73,25 @@ enum RowSeals {
         return Digest.hmacSHA256(key: key, message)
     }
 
-    /// A table's state: the XOR of its rows' seals (32 bytes) and an HMAC over it (32 bytes).
+    /// A table's state: the XOR of its rows' shares (32 bytes) and an HMAC over it (32 bytes).
     /// A state that does not hold stays broken (one zero byte) for `check` to report.
-    static func fold(table: String, state: Data, removing: Data, adding: Data, key: [UInt8]) -> Data {
+    static func fold(table: String, state: Data, rowid: Int64, seal: Data?, key: [UInt8]) -> Data {
         guard state.count == 64,
             Data(stateMAC(table: table, folded: Array(state.prefix(32)), key: key)) == state.suffix(32)
         else { return Data([0]) }
         var folded = Array(state.prefix(32))
-        for seal in [removing, adding] where seal.count == 32 {
-            for (index, byte) in seal.enumerated() { folded[index] ^= byte }
-        }
+        if let seal { toggle(&folded, share(table: table, rowid: rowid, seal: seal, key: key)) }
         return Data(folded + stateMAC(table: table, folded: folded, key: key))
+    }
+
+    /// A row's share of its table's state: keyed, so that nobody who reads the seals can pick rows
+    /// whose shares cancel out, and bound to the rowid, so that two equal rows do not cancel.
+    static func share(table: String, rowid: Int64, seal: Data, key: [UInt8]) -> [UInt8] {
+        Digest.hmacSHA256(key: key, Array("share \(table) \(rowid):".utf8) + Array(seal))
+    }
+
+    static func toggle(_ folded: inout [UInt8], _ share: [UInt8]) {
+        for (index, byte) in share.enumerated() where index < folded.count { folded[index] ^= byte }
     }
 
     static func stateMAC(table: String, folded: [UInt8], key: [UInt8]) -> [UInt8] {
@@ -103,14 +112,14 @@ enum RowSeals {
                 INSERT OR REPLACE INTO rowSeal
                   VALUES ('\(table)', \(row).rowid, IFNULL(\(label(row + ".")), '?'), \(seal));
                 UPDATE tableSeal
-                  SET state = lienthong_fold('\(table)', state, NULL, (SELECT seal FROM rowSeal WHERE \(key(row))))
+                  SET state = lienthong_fold('\(table)', state, \(row).rowid, (SELECT seal FROM rowSeal WHERE \(key(row))))
                   WHERE tableName = '\(table)';
                 """
         }
         func remove(_ row: String) -> String {
             """
             UPDATE tableSeal
-              SET state = lienthong_fold('\(table)', state, (SELECT seal FROM rowSeal WHERE \(key(row))), NULL)
+              SET state = lienthong_fold('\(table)', state, \(row).rowid, (SELECT seal FROM rowSeal WHERE \(key(row))))
               WHERE tableName = '\(table)';
             DELETE FROM rowSeal WHERE \(key(row));
             """
@@ -149,8 +158,10 @@ enum RowSeals {
                     FROM "\(table)"
                     """)
             var folded = [UInt8](repeating: 0, count: 32)
-            for seal in try Data.fetchAll(db, sql: "SELECT seal FROM rowSeal WHERE tableName = ?", arguments: [table]) {
-                for (index, byte) in seal.enumerated() { folded[index] ^= byte }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT rowKey, seal FROM rowSeal WHERE tableName = ?", arguments: [table])
+            {
+                toggle(&folded, share(table: table, rowid: row["rowKey"], seal: row["seal"], key: key))
             }
             try db.execute(
                 sql: "INSERT INTO tableSeal VALUES (?, ?)",
@@ -168,6 +179,18 @@ enum RowSeals {
                 db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rowSeal_%'"
             )
             .map { ($0["name"] as String, $0["sql"] as String) }, uniquingKeysWith: { first, _ in first })
+        // Anything else that calls the seal functions could make LienThong seal what it did not write.
+        var expected: Set<String> = []
+        for (table, label) in tables { expected.formUnion(try triggerSQL(db, table, label: label).keys) }
+        for row in try Row.fetchAll(
+            db, sql: "SELECT type, name FROM sqlite_master WHERE sql LIKE '%lienthong\\_%' ESCAPE '\\'")
+        where !expected.contains(row["name"] as String) {
+            problems.append(
+                RowSealProblem(
+                    table: row["name"], row: nil, kind: .foreignObject,
+                    detail: "the \(row["type"] as String) \(row["name"] as String) was not made by LienThong but calls "
+                        + "its seal functions: it could seal what LienThong did not write; drop it and check again"))
+        }
         for (table, label) in tables {
             for (name, sql) in try triggerSQL(db, table, label: label) where installed[name] != sql {
                 problems.append(
@@ -181,9 +204,9 @@ enum RowSeals {
             for row in try Row.fetchAll(
                 db, sql: "SELECT rowKey, label, seal FROM rowSeal WHERE tableName = ?", arguments: [table])
             {
-                let seal: Data = row["seal"]
-                seals[row["rowKey"]] = (row["label"], seal)
-                for (index, byte) in seal.enumerated() where index < 32 { folded[index] ^= byte }
+                let (rowid, seal): (Int64, Data) = (row["rowKey"], row["seal"])
+                seals[rowid] = (row["label"], seal)
+                toggle(&folded, share(table: table, rowid: rowid, seal: seal, key: key))
             }
             let values = try columns(db, table).map { "\"\($0)\"" }.joined(separator: ", ")
             let rows = try Row.fetchCursor(
@@ -236,6 +259,7 @@ public struct RowSealProblem: Sendable, Equatable {
         case edited, added, deleted
         case sealsChanged = "seals-changed"
         case triggerChanged = "trigger-changed"
+        case foreignObject = "foreign-object"
     }
 
     public let table: String

@@ -92,4 +92,13 @@ struct RowSealTests {
         #expect(problems.contains { $0.table == "document" && $0.kind == .edited })
         #expect(problems.contains { $0.table == "document" && $0.kind == .sealsChanged })
     }
+
+    @Test func anObjectThatCallsTheSealFunctionsIsNamed() throws {
+        // Planted to make LienThong's own connection seal a row edited by hand, at its next write.
+        try byHand(
+            "CREATE TRIGGER quiet AFTER INSERT ON auditEntry BEGIN "
+                + "UPDATE rowSeal SET seal = lienthong_seal('document') WHERE tableName = 'document'; END")
+        let problems = try registry.checkRowSeals().problems
+        #expect(problems.contains { $0.kind == .foreignObject && $0.table == "quiet" }, "\(problems)")
+    }
 }

@@ -46,4 +46,16 @@ struct JSONShapeTests {
             refusal(String(repeating: "[", count: 40) + String(repeating: "]", count: 40))?.contains("deeper") == true)
         #expect(refusal(#"{"s": "Thông báo \"họp\" \n \ud83d\ude00", "b": [true, false, null], "e": {}}"#) == nil)
     }
+
+    @Test func aHostileBodyCostsOnePassAndKeepsThreeFractions() throws {
+        // A long key over a long list: paths are made only for what a message names.
+        let key = String(repeating: "k", count: 100_000)
+        let body = "{\"\(key)\": [" + Array(repeating: "0.5", count: 50_000).joined(separator: ",") + "]}"
+        let start = ContinuousClock.now
+        let found = try shape(body).fractions
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(found.count == JSONShape.fractionsKept)
+        #expect(found.first?.path.count ?? 0 < 100, "\(found.first?.path.prefix(80) ?? "")")
+        #expect(refusal(#"{"a": "\u+041"}"#)?.contains("four hexadecimal digits") == true)
+    }
 }
