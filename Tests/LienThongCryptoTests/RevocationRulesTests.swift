@@ -234,6 +234,23 @@ struct RevocationRulesTests {
         #expect(verify(keyRevoked).verdict == Verdict(indication: .indeterminate, subIndication: .tryLater))
     }
 
+    @Test func aCRLKeyRevokedByTheTimeCheckedClearsNobodyWhateverDateItsCRLGives() async throws {
+        // The CRL's date is its signer's word: a key stolen after its revocation dates a CRL before it.
+        let crlSigner = try makeCRLSigner("Test Agency CA", under: pki.root, notBefore: pki.root.certificate.notBefore)
+        let trust = try TrustStore(anchors: [pki.root.certificate], intermediates: [crlSigner.certificate])
+        let second = Duration.milliseconds(1_100)  // CRL and certificate times are in whole seconds
+        try await Task.sleep(for: second)
+        let backdated = try crlSigner.makeRevocationList(revoked: [])
+        try await Task.sleep(for: second)
+        let keyRevoked = try pki.root.makeRevocationList(revoked: [(crlSigner.certificate, Date())])
+        try await Task.sleep(for: second)
+        let signature = try await DetachedSigner().sign(
+            content: content, signer: pki.signer, seal: pki.seal, timeStamper: pki.tsa)
+        let report = SignatureVerifier(trust: trust, evidence: RevocationEvidence(crls: [keyRevoked, backdated]))
+            .verify(content: content, signature: signature, expecting: .document)
+        #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .tryLater), "\(report.verdict)")
+    }
+
     @Test func aCRLSignerWithoutCRLSignIsNotAuthentic() async throws {
         let caKey = try TestPKI.key()
         let noCRLSign = CertificateIssuer(
