@@ -178,7 +178,7 @@ struct RevocationChecker {
                 // A key revoked or on hold when it signed vouches for nobody; nor does one withdrawn by
                 // the time checked, as the CRL's own date is the signer's word: a stolen key could
                 // date a CRL before its revocation.
-                return [crl.thisUpdate, max(time, crl.thisUpdate)].allSatisfy { when in
+                return Set([crl.thisUpdate, max(time, crl.thisUpdate)]).allSatisfy { when in
                     let own = status(of: candidate, issuer: path[1], at: when, crlKeys: false)
                     let withdrawn = own.status == .revoked || own.status == .suspended
                     return !(withdrawn && (own.revokedAt ?? .distantPast) <= when)

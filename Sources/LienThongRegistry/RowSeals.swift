@@ -76,12 +76,10 @@ enum RowSeals {
     /// A table's state: the XOR of its rows' shares (32 bytes) and an HMAC over it (32 bytes).
     /// A state that does not hold stays broken (one zero byte) for `check` to report.
     static func fold(table: String, state: Data, rowid: Int64, seal: Data?, key: [UInt8]) -> Data {
-        guard state.count == 64,
-            Data(stateMAC(table: table, folded: Array(state.prefix(32)), key: key)) == state.suffix(32)
-        else { return Data([0]) }
         var folded = Array(state.prefix(32))
+        guard state == sealedState(table: table, folded: folded, key: key) else { return Data([0]) }
         if let seal { toggle(&folded, share(table: table, rowid: rowid, seal: seal, key: key)) }
-        return Data(folded + stateMAC(table: table, folded: folded, key: key))
+        return sealedState(table: table, folded: folded, key: key)
     }
 
     /// A row's share of its table's state: keyed, so that nobody who reads the seals can pick rows
@@ -94,27 +92,28 @@ enum RowSeals {
         for (index, byte) in share.enumerated() where index < folded.count { folded[index] ^= byte }
     }
 
-    static func stateMAC(table: String, folded: [UInt8], key: [UInt8]) -> [UInt8] {
-        Digest.hmacSHA256(key: key, Array("table \(table):".utf8) + folded)
+    /// The folded shares followed by an HMAC over them, as `tableSeal` keeps them.
+    static func sealedState(table: String, folded: [UInt8], key: [UInt8]) -> Data {
+        Data(folded + Digest.hmacSHA256(key: key, Array("table \(table):".utf8) + folded))
     }
 
-    /// The columns of `table`, in order.
-    static func columns(_ db: Database, _ table: String) throws -> [String] {
-        try db.columns(in: table).map(\.name)
+    /// The SQL that seals a row of `table`: `NEW.`'s or `OLD.`'s in a trigger, or the row a query reads.
+    static func sealCall(_ db: Database, _ table: String, row: String? = nil) throws -> String {
+        let columns = try db.columns(in: table).map { (row.map { $0 + "." } ?? "") + "\"\($0.name)\"" }
+        return "lienthong_seal('\(table)', " + columns.joined(separator: ", ") + ")"
     }
 
     static func triggerSQL(_ db: Database, _ table: String, label: (String) -> String) throws -> [String: String] {
-        let columns = try columns(db, table)
+        let sealOfNew = try sealCall(db, table, row: "NEW")
         func key(_ row: String) -> String { "tableName = '\(table)' AND rowKey = \(row).rowid" }
         func insert(_ row: String) -> String {
-            let seal = "lienthong_seal('\(table)', " + columns.map { "\(row).\"\($0)\"" }.joined(separator: ", ") + ")"
-            return """
-                INSERT OR REPLACE INTO rowSeal
-                  VALUES ('\(table)', \(row).rowid, IFNULL(\(label(row + ".")), '?'), \(seal));
-                UPDATE tableSeal
-                  SET state = lienthong_fold('\(table)', state, \(row).rowid, (SELECT seal FROM rowSeal WHERE \(key(row))))
-                  WHERE tableName = '\(table)';
-                """
+            """
+            INSERT OR REPLACE INTO rowSeal
+              VALUES ('\(table)', \(row).rowid, IFNULL(\(label(row + ".")), '?'), \(sealOfNew));
+            UPDATE tableSeal
+              SET state = lienthong_fold('\(table)', state, \(row).rowid, (SELECT seal FROM rowSeal WHERE \(key(row))))
+              WHERE tableName = '\(table)';
+            """
         }
         func remove(_ row: String) -> String {
             """
@@ -150,11 +149,10 @@ enum RowSeals {
                 try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)")
                 try db.execute(sql: sql)
             }
-            let values = try columns(db, table).map { "\"\($0)\"" }.joined(separator: ", ")
             try db.execute(
                 sql: """
                     INSERT INTO rowSeal
-                    SELECT '\(table)', rowid, IFNULL(\(label("")), '?'), lienthong_seal('\(table)', \(values))
+                    SELECT '\(table)', rowid, IFNULL(\(label("")), '?'), \(try sealCall(db, table))
                     FROM "\(table)"
                     """)
             var folded = [UInt8](repeating: 0, count: 32)
@@ -165,7 +163,7 @@ enum RowSeals {
             }
             try db.execute(
                 sql: "INSERT INTO tableSeal VALUES (?, ?)",
-                arguments: [table, Data(folded + stateMAC(table: table, folded: folded, key: key))])
+                arguments: [table, sealedState(table: table, folded: folded, key: key)])
         }
     }
 
@@ -179,9 +177,9 @@ enum RowSeals {
                 db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rowSeal_%'"
             )
             .map { ($0["name"] as String, $0["sql"] as String) }, uniquingKeysWith: { first, _ in first })
+        let triggers = try tables.map { table in (table, try triggerSQL(db, table.name, label: table.label)) }
         // Anything else that calls the seal functions could make LienThong seal what it did not write.
-        var expected: Set<String> = []
-        for (table, label) in tables { expected.formUnion(try triggerSQL(db, table, label: label).keys) }
+        let expected = Set(triggers.flatMap(\.1.keys))
         for row in try Row.fetchAll(
             db, sql: "SELECT type, name FROM sqlite_master WHERE sql LIKE '%lienthong\\_%' ESCAPE '\\'")
         where !expected.contains(row["name"] as String) {
@@ -191,8 +189,8 @@ enum RowSeals {
                     detail: "the \(row["type"] as String) \(row["name"] as String) was not made by LienThong but calls "
                         + "its seal functions: it could seal what LienThong did not write; drop it and check again"))
         }
-        for (table, label) in tables {
-            for (name, sql) in try triggerSQL(db, table, label: label) where installed[name] != sql {
+        for ((table, label), expectedSQL) in triggers {
+            for (name, sql) in expectedSQL where installed[name] != sql {
                 problems.append(
                     RowSealProblem(
                         table: table, row: nil, kind: .triggerChanged,
@@ -208,11 +206,10 @@ enum RowSeals {
                 seals[rowid] = (row["label"], seal)
                 toggle(&folded, share(table: table, rowid: rowid, seal: seal, key: key))
             }
-            let values = try columns(db, table).map { "\"\($0)\"" }.joined(separator: ", ")
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT rowid AS rowKey, \(label("")) AS label, lienthong_seal('\(table)', \(values)) AS seal
+                    SELECT rowid AS rowKey, \(label("")) AS label, \(try sealCall(db, table)) AS seal
                     FROM "\(table)"
                     """)
             while let row = try rows.next() {
@@ -241,7 +238,7 @@ enum RowSeals {
             }
             let state = try Data.fetchOne(
                 db, sql: "SELECT state FROM tableSeal WHERE tableName = ?", arguments: [table])
-            if state != Data(folded + stateMAC(table: table, folded: folded, key: key)) {
+            if state != sealedState(table: table, folded: folded, key: key) {
                 problems.append(
                     RowSealProblem(
                         table: table, row: nil, kind: .sealsChanged,
