@@ -46,19 +46,30 @@ let package = Package(
         ),
         /// JSON wire types shared by the daemon and the CLI.
         .target(name: "LienThongAPI", dependencies: ["LienThongDomain", "LienThongCrypto"], swiftSettings: strict),
-        /// The HTTP server, its configuration and the send/receive service.
+        /// The services: every rule between a request and the registry, with `Permissions` and `Refusal`; no HTTP.
         .target(
-            name: "LienThongServer",
+            name: "LienThongApp",
             dependencies: [
                 "LienThongDomain", "LienThongCrypto", "LienThongRegistry", "LienThongAPI",
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        /// The edge: routes per feature, middleware, TLS, the one mapping of refusals to problem+json, the daemon's
+        /// assembly and its demo setup.
+        .target(
+            name: "LienThongHTTP",
+            dependencies: [
+                "LienThongApp", "LienThongDomain", "LienThongCrypto", "LienThongRegistry", "LienThongAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -70,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "lienthongd",
             dependencies: [
-                "LienThongServer",
+                "LienThongHTTP", "LienThongApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -104,9 +115,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "LienThongServerTests",
+            name: "LienThongAppTests",
+            dependencies: ["LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LienThongHTTPTests",
             dependencies: [
-                "LienThongServer", "LienThongAPI", "LienThongDomain", "LienThongRegistry",
+                "LienThongHTTP", "LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),

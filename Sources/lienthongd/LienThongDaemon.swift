@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LienThongServer
+import LienThongApp
+import LienThongHTTP
 import Logging
 
 /// `lienthongd`: the document-exchange daemon.
