@@ -34,10 +34,14 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// LienThong's own C over OpenSSL: signing a digest, time stamps, OCSP, CRLs and the RFC 5280 checks.
+        .target(name: "CLienThongCrypto", dependencies: ["COpenSSL"]),
         /// Agencies, document metadata, numbering, statuses, time: pure, no I/O.
         .target(name: "LienThongDomain", swiftSettings: strict),
         /// Signing and verification engine (CMS, X.509, demo PKI) over OpenSSL.
-        .target(name: "LienThongCrypto", dependencies: ["COpenSSL", "LienThongDomain"], swiftSettings: strict),
+        .target(
+            name: "LienThongCrypto", dependencies: ["COpenSSL", "CLienThongCrypto", "LienThongDomain"],
+            swiftSettings: strict),
         /// The SQLite registry: schema, migrations, records, queries.
         .target(
             name: "LienThongRegistry",
@@ -98,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "lienthong-bench",
             dependencies: [
-                "LienThongCrypto", "LienThongRegistry", "LienThongDomain", "COpenSSL",
+                "LienThongCrypto", "LienThongRegistry", "LienThongDomain", "COpenSSL", "CLienThongCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -106,7 +110,7 @@ let package = Package(
         .testTarget(name: "LienThongDomainTests", dependencies: ["LienThongDomain"], swiftSettings: strict),
         // Fixtures/ is read from the source tree (#filePath), so that a fresh clone runs the conformance cases.
         .testTarget(
-            name: "LienThongCryptoTests", dependencies: ["LienThongCrypto"], exclude: ["Fixtures"],
+            name: "LienThongCryptoTests", dependencies: ["LienThongCrypto", "CLienThongCrypto"], exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

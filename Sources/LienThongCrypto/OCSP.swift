@@ -1,3 +1,4 @@
+import CLienThongCrypto
 import COpenSSL
 import Foundation
 

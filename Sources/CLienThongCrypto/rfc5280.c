@@ -1,23 +1,15 @@
 /*
- * RFC 5280 rules OpenSSL 3.0 does not apply, or applies differently, written against its parsed
- * structures (GENERAL_NAME, ISSUING_DIST_POINT, …) that Swift cannot reach comfortably.
- *
- * Each function answers one question about one certificate or CRL; which answer refuses what is
- * decided in Swift (PathValidation.swift, RevocationChecker.swift).
+ * RFC 5280 rules OpenSSL 3.0 does not apply, or applies differently: see lienthong_crypto.h.
  */
-#ifndef LIENTHONG_RFC5280_H
-#define LIENTHONG_RFC5280_H
-
 #include <ctype.h>
 #include <stdio.h>
-#include "shim.h"
-
-/* ---- Certificates ---------------------------------------------------------------------- */
+#include <string.h>
+#include "lienthong_crypto.h"
 
 /** Whether `name` is a DNS name in preferred syntax (RFC 5280 §4.2.1.6, RFC 1034 §3.5): LDH
  *  labels of 1…63 bytes, no leading, trailing or doubled dot; a leading "*." label is allowed in a
  *  subjectAltName (`wildcard`), never in a constraint. */
-static inline int shim_rfc5280_dns_ok(const unsigned char *name, int length, int wildcard) {
+static int shim_rfc5280_dns_ok(const unsigned char *name, int length, int wildcard) {
     int i, label = 0;
     if (length <= 0) return 0;
     if (wildcard && length > 2 && name[0] == '*' && name[1] == '.') { name += 2; length -= 2; }
@@ -35,7 +27,7 @@ static inline int shim_rfc5280_dns_ok(const unsigned char *name, int length, int
 }
 
 /** An rfc822Name in a subjectAltName: one mailbox, `local@domain` (RFC 5280 §4.2.1.6). */
-static inline int shim_rfc5280_mailbox_ok(const unsigned char *name, int length) {
+static int shim_rfc5280_mailbox_ok(const unsigned char *name, int length) {
     int at = -1, i;
     for (i = 0; i < length; i++) {
         if (name[i] == '@') { if (at >= 0) return 0; at = i; }
@@ -45,14 +37,14 @@ static inline int shim_rfc5280_mailbox_ok(const unsigned char *name, int length)
 }
 
 /** An rfc822Name constraint: a mailbox, a host, or ".domain" for every host below it (§4.2.1.10). */
-static inline int shim_rfc5280_mail_constraint_ok(const unsigned char *name, int length) {
+static int shim_rfc5280_mail_constraint_ok(const unsigned char *name, int length) {
     if (memchr(name, '@', (size_t)length) != NULL) return shim_rfc5280_mailbox_ok(name, length);
     if (length > 1 && name[0] == '.') return shim_rfc5280_dns_ok(name + 1, length - 1, 0);
     return shim_rfc5280_dns_ok(name, length, 0);
 }
 
 /** An iPAddress constraint: an address and a mask of contiguous leading ones, 8 or 32 bytes. */
-static inline int shim_rfc5280_ip_constraint_ok(const ASN1_OCTET_STRING *ip) {
+static int shim_rfc5280_ip_constraint_ok(const ASN1_OCTET_STRING *ip) {
     int length = ASN1_STRING_length(ip), half = length / 2, i, zero = 0;
     const unsigned char *bytes = ASN1_STRING_get0_data(ip);
     if (length != 8 && length != 32) return 0;
@@ -67,7 +59,7 @@ static inline int shim_rfc5280_ip_constraint_ok(const ASN1_OCTET_STRING *ip) {
     return 1;
 }
 
-static inline int shim_rfc5280_subtrees_ok(STACK_OF(GENERAL_SUBTREE) *trees, char *why, size_t size) {
+static int shim_rfc5280_subtrees_ok(STACK_OF(GENERAL_SUBTREE) *trees, char *why, size_t size) {
     int i;
     for (i = 0; i < sk_GENERAL_SUBTREE_num(trees); i++) {
         GENERAL_NAME *base = sk_GENERAL_SUBTREE_value(trees, i)->base;
@@ -99,14 +91,14 @@ static inline int shim_rfc5280_subtrees_ok(STACK_OF(GENERAL_SUBTREE) *trees, cha
 }
 
 /** Whether the certificate names itself as issuer and its own key verifies its signature. */
-static inline int shim_rfc5280_self_signed(X509 *cert) {
+static int shim_rfc5280_self_signed(X509 *cert) {
     int yes = X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0
         && X509_verify(cert, X509_get0_pubkey(cert)) == 1;
     ERR_clear_error();
     return yes;
 }
 
-static inline int shim_rfc5280_akid_ok(X509 *cert, char *why, size_t size) {
+static int shim_rfc5280_akid_ok(X509 *cert, char *why, size_t size) {
     int present = X509_get_ext_by_NID(cert, NID_authority_key_identifier, -1) >= 0;
     const ASN1_OCTET_STRING *keyid = X509_get0_authority_key_id(cert), *skid = X509_get0_subject_key_id(cert);
     if (X509_get_version(cert) < X509_VERSION_3) return 1;
@@ -126,17 +118,7 @@ static inline int shim_rfc5280_akid_ok(X509 *cert, char *why, size_t size) {
     return 1;
 }
 
-/**
- * The RFC 5280 profile rules for one certificate of a path that OpenSSL's X509_STRICT leaves
- * out: serial number (§4.1.2.2), empty extended key usage (§4.2.1.12), name constraints only in
- * CA certificates, critical, non-empty and well formed (§4.2.1.10), well-formed subjectAltName
- * entries (§4.2.1.6), critical policyConstraints (§4.2.1.11), a readable non-empty
- * authorityInfoAccess (§4.2.2.1), an authority key identifier with its keyIdentifier in every
- * certificate but a self-signed one, and one that matches its own key identifier in a self-signed
- * one (§4.2.1.1). A trust anchor (`anchor`) is trusted by configuration: its serial is not judged.
- * Returns 1 when the certificate keeps them; 0 with the broken rule written to `why`.
- */
-static inline int shim_rfc5280_profile(X509 *cert, int anchor, char *why, size_t size) {
+int shim_rfc5280_profile(X509 *cert, int anchor, char *why, size_t size) {
     const ASN1_INTEGER *serial = X509_get0_serialNumber(cert);
     int i, critical, is_ca = (X509_get_extension_flags(cert) & EXFLAG_CA) != 0;
     EXTENDED_KEY_USAGE *eku;
@@ -235,15 +217,7 @@ extensions:
     return 1;
 }
 
-/**
- * Whether the policies of the CAs on a path just validated allow the leaf's `policy` (RFC 5280
- * §6.1.3 d, §6.1.5 g): 1 when the valid policy tree's authority set holds it or anyPolicy, or when
- * a CA below the anchor asserts no policies at all (RFC 5280 then leaves no tree, and such a path
- * constrains nothing: PKIs without policies must go on working); 0 when every CA asserts policies
- * and they leave the leaf's out. OpenSSL frees an emptied tree, so the two cases without a tree
- * are told apart by the CAs' extensions.
- */
-static inline int shim_rfc5280_policy_allowed(X509_STORE_CTX *ctx, const ASN1_OBJECT *policy) {
+int shim_rfc5280_policy_allowed(X509_STORE_CTX *ctx, const ASN1_OBJECT *policy) {
     X509_POLICY_TREE *tree = X509_STORE_CTX_get0_policy_tree(ctx);
     STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
     int i, count = sk_X509_num(chain);
@@ -266,7 +240,7 @@ static inline int shim_rfc5280_policy_allowed(X509_STORE_CTX *ctx, const ASN1_OB
  * §4.1.2.5) where OpenSSL takes it as exclusive; a CA certificate without key usage is allowed,
  * as RFC 5280 §6.1 does not reject it (X509_STRICT would).
  */
-static inline int shim_rfc5280_verify_cb(int ok, X509_STORE_CTX *ctx) {
+static int shim_rfc5280_verify_cb(int ok, X509_STORE_CTX *ctx) {
     if (ok) return ok;
     switch (X509_STORE_CTX_get_error(ctx)) {
     case X509_V_ERR_CERT_HAS_EXPIRED: {
@@ -286,30 +260,7 @@ static inline int shim_rfc5280_verify_cb(int ok, X509_STORE_CTX *ctx) {
     }
 }
 
-static inline void shim_rfc5280_set_verify_cb(X509_STORE_CTX *ctx) {
-    X509_STORE_CTX_set_verify_cb(ctx, shim_rfc5280_verify_cb);
-}
-
-/* ---- CRLs (RFC 5280 §5, §6.3.3) ----------------------------------------------------- */
-
-enum {
-    SHIM_CRL_UNKNOWN_CRITICAL = 1 << 0,
-    SHIM_CRL_ENTRY_UNKNOWN_CRITICAL = 1 << 1,
-    SHIM_CRL_NO_NUMBER = 1 << 2,
-    SHIM_CRL_NUMBER_CRITICAL = 1 << 3,
-    SHIM_CRL_DELTA = 1 << 4,
-    SHIM_CRL_ONLY_USER = 1 << 5,
-    SHIM_CRL_ONLY_CA = 1 << 6,
-    SHIM_CRL_ONLY_ATTRIBUTE = 1 << 7,
-    SHIM_CRL_SOME_REASONS = 1 << 8,
-    SHIM_CRL_INDIRECT = 1 << 9,
-    SHIM_CRL_NAMED_POINT = 1 << 10,
-    SHIM_CRL_BAD_IDP = 1 << 11,
-    SHIM_CRL_NOT_V2 = 1 << 12,
-};
-
-/** The CRL's extensions as SHIM_CRL_* flags: what it covers, and what RFC 5280 §5 forbids in it. */
-static inline int shim_crl_profile(X509_CRL *crl) {
+int shim_crl_profile(X509_CRL *crl) {
     const STACK_OF(X509_EXTENSION) *extensions = X509_CRL_get0_extensions(crl);
     STACK_OF(X509_REVOKED) *entries = X509_CRL_get_REVOKED(crl);
     ISSUING_DIST_POINT *idp;
@@ -358,12 +309,7 @@ static inline int shim_crl_profile(X509_CRL *crl) {
     return flags;
 }
 
-/**
- * Whether the CRL's issuing distribution point names one of the full names in the certificate's
- * CRL distribution points (RFC 5280 §6.3.3 b.2.i). 1 when the CRL names no point (it covers the
- * whole scope of its issuer), 0 when it names one the certificate does not.
- */
-static inline int shim_crl_point_matches(X509_CRL *crl, X509 *cert) {
+int shim_crl_point_matches(X509_CRL *crl, X509 *cert) {
     ISSUING_DIST_POINT *idp = X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, NULL, NULL);
     STACK_OF(DIST_POINT) *points;
     int i, j, k, match = 0;
@@ -385,13 +331,7 @@ static inline int shim_crl_point_matches(X509_CRL *crl, X509 *cert) {
     return match;
 }
 
-/**
- * Whether `crl` is an indirect CRL that one of the certificate's CRL distribution points names as
- * its source (RFC 5280 §4.2.1.13, §6.3.3 b.2): the point's cRLIssuer holds the CRL's issuer as a
- * directoryName, and when the CRL's issuing distribution point names a point, that name is the
- * point's own (b.2.i) or, for a point that gives only its cRLIssuer, one of those (b.2.ii).
- */
-static inline int shim_crl_indirect_source(X509_CRL *crl, X509 *cert) {
+int shim_crl_indirect_source(X509_CRL *crl, X509 *cert) {
     ISSUING_DIST_POINT *idp = X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, NULL, NULL);
     STACK_OF(DIST_POINT) *points;
     int i, j, k, found = 0;
@@ -428,13 +368,7 @@ static inline int shim_crl_indirect_source(X509_CRL *crl, X509 *cert) {
     return found;
 }
 
-/**
- * Whether `crl` lists `cert` (matching the certificateIssuer of indirect CRL entries): 1 with
- * the revocation date and the reason code (-1 without one), 0 when it does not, 2 when a delta CRL
- * takes it off (removeFromCRL).
- * A listed certificate whose revocation date cannot be read is revoked since the epoch.
- */
-static inline int shim_crl_entry(X509_CRL *crl, X509 *cert, time_t *revoked_at, int *reason) {
+int shim_crl_entry(X509_CRL *crl, X509 *cert, time_t *revoked_at, int *reason) {
     X509_REVOKED *entry = NULL;
     ASN1_ENUMERATED *code;
     int found = X509_CRL_get0_by_cert(crl, &entry, cert);
@@ -448,4 +382,6 @@ static inline int shim_crl_entry(X509_CRL *crl, X509 *cert, time_t *revoked_at, 
     return 1;
 }
 
-#endif
+void shim_rfc5280_set_verify_cb(X509_STORE_CTX *ctx) {
+    X509_STORE_CTX_set_verify_cb(ctx, shim_rfc5280_verify_cb);
+}
