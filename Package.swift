@@ -98,11 +98,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        /// What the tests and the bench share: the PKI, made once per run.
+        .target(name: "LienThongTestSupport", dependencies: ["LienThongCrypto"], swiftSettings: strict),
         /// Our figures beside the limits they are bounded by, measured in one process.
         .executableTarget(
             name: "lienthong-bench",
             dependencies: [
-                "LienThongCrypto", "LienThongRegistry", "LienThongDomain", "COpenSSL", "CLienThongCrypto",
+                "LienThongCrypto", "LienThongRegistry", "LienThongDomain", "LienThongTestSupport", "COpenSSL",
+                "CLienThongCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -110,7 +113,8 @@ let package = Package(
         .testTarget(name: "LienThongDomainTests", dependencies: ["LienThongDomain"], swiftSettings: strict),
         // Fixtures/ is read from the source tree (#filePath), so that a fresh clone runs the conformance cases.
         .testTarget(
-            name: "LienThongCryptoTests", dependencies: ["LienThongCrypto", "CLienThongCrypto"], exclude: ["Fixtures"],
+            name: "LienThongCryptoTests",
+            dependencies: ["LienThongCrypto", "CLienThongCrypto", "LienThongTestSupport"], exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -65,14 +65,14 @@ struct DemoSetup {
     /// Makes what is missing and seeds the registry if it has no agencies. Returns a summary for the log.
     func run(registry: Registry) throws -> [String] {
         var said: [String] = []
-        let (intermediate, madePKI) = try loadOrMakeCAs()
+        let (pki, madePKI) = try loadOrMakeCAs()
         if madePKI {
             said.append(
                 "made a demo PKI in \(demoDirectory.path) (root CA, an intermediate CA for agencies; RSA-2048, DEMO ONLY)"
             )
         }
-        if try refreshRevocationLists(intermediate) { said.append("issued the demo CAs' CRLs in \(certs.path)/crl") }
-        if try makeTimeStampAuthority(intermediate) {
+        if try refreshRevocationLists(pki) { said.append("issued the demo CAs' CRLs in \(certs.path)/crl") }
+        if try makeTimeStampAuthority(pki) {
             said.append(
                 "made a demo time-stamping authority certificate (ECDSA P-256) in \(demoDirectory.path)/tsa.pem")
         }
@@ -84,7 +84,7 @@ struct DemoSetup {
         var tokens: [TokenRecord] = []
         for agency in Self.agencies {
             let seal = try identity(
-                intermediate, file: "agencies/\(agency.code)", role: .seal,
+                pki, file: "agencies/\(agency.code)", role: .seal,
                 subject: [("C", "VN"), ("ST", "Điện Biên"), ("O", agency.name), ("CN", agency.name)])
             agencies.append(
                 AgencyRecord(
@@ -92,7 +92,7 @@ struct DemoSetup {
                     isActive: agency.isActive, sealCertificatePath: seal.certificate, sealKeyPath: seal.key))
             let signerName = "signer.\(agency.slug)"
             let signer = try identity(
-                intermediate, file: "users/\(signerName)", role: .signer,
+                pki, file: "users/\(signerName)", role: .signer,
                 subject: [
                     ("C", "VN"), ("ST", "Điện Biên"), ("O", agency.name), ("title", agency.signer.position),
                     ("CN", agency.signer.name),
@@ -132,7 +132,7 @@ struct DemoSetup {
     }
 
     /// The root and intermediate CAs, made once; the root is copied to `trust/` as an anchor.
-    private func loadOrMakeCAs() throws -> (CertificateIssuer, Bool) {
+    private func loadOrMakeCAs() throws -> (AgencyPKI, Bool) {
         let fm = FileManager.default
         let rootFiles = (
             demoDirectory.appendingPathComponent("root-ca.pem"), demoDirectory.appendingPathComponent("root-ca.key")
@@ -143,43 +143,38 @@ struct DemoSetup {
         let anchor = trustDirectory.appendingPathComponent("demo-root-ca.pem")
         try fm.createDirectory(at: trustDirectory, withIntermediateDirectories: true)
         if fm.fileExists(atPath: caFiles.0.path) {
-            let ca = CertificateIssuer(
-                certificate: try Certificate.load(caFiles.0)[0],
-                key: try PrivateKey(pem: Data(contentsOf: caFiles.1), passphrase: passphrase))
+            let load = { (files: (URL, URL)) in
+                CertificateIssuer(
+                    certificate: try Certificate.load(files.0)[0],
+                    key: try PrivateKey(pem: Data(contentsOf: files.1), passphrase: passphrase))
+            }
             if !fm.fileExists(atPath: anchor.path) { try fm.copyItem(at: rootFiles.0, to: anchor) }
-            return (ca, false)
+            return (AgencyPKI(root: try load(rootFiles), intermediate: try load(caFiles)), false)
         }
         try fm.createDirectory(at: demoDirectory.appendingPathComponent("agencies"), withIntermediateDirectories: true)
         try fm.createDirectory(at: demoDirectory.appendingPathComponent("users"), withIntermediateDirectories: true)
-        let root = try CertificateIssuer.makeRoot(
-            subject: [("C", "VN"), ("O", "LienThong DEMO"), ("CN", "LienThong Demo Root CA (not for real documents)")],
-            key: PrivateKey.generate(.rsa(bits: 2048)))
-        let caKey = try PrivateKey.generate(.rsa(bits: 2048))
-        let ca = CertificateIssuer(
-            certificate: try root.issue(
-                subject: [("C", "VN"), ("O", "LienThong DEMO"), ("CN", "LienThong Demo CA for agencies")],
-                publicKey: caKey, profile: .intermediateCA, notAfter: Date().addingTimeInterval(10 * 365 * 86_400)),
-            key: caKey)
-        try write(Data(root.certificate.pem.utf8), to: rootFiles.0)
-        try write(root.key.pemPKCS8(encryptedWith: passphrase), to: rootFiles.1, secret: true)
-        try write(Data(ca.certificate.pem.utf8), to: caFiles.0)
-        try write(ca.key.pemPKCS8(encryptedWith: passphrase), to: caFiles.1, secret: true)
-        try write(Data(root.certificate.pem.utf8), to: anchor)
-        return (ca, true)
+        let pki = try AgencyPKI.make(
+            rootSubject: [
+                ("C", "VN"), ("O", "LienThong DEMO"), ("CN", "LienThong Demo Root CA (not for real documents)"),
+            ],
+            caSubject: [("C", "VN"), ("O", "LienThong DEMO"), ("CN", "LienThong Demo CA for agencies")],
+            caNotAfter: Date().addingTimeInterval(10 * 365 * 86_400))
+        try write(Data(pki.root.certificate.pem.utf8), to: rootFiles.0)
+        try write(pki.root.key.pemPKCS8(encryptedWith: passphrase), to: rootFiles.1, secret: true)
+        try write(Data(pki.intermediate.certificate.pem.utf8), to: caFiles.0)
+        try write(pki.intermediate.key.pemPKCS8(encryptedWith: passphrase), to: caFiles.1, secret: true)
+        try write(Data(pki.root.certificate.pem.utf8), to: anchor)
+        return (pki, true)
     }
 
     /// The demo CAs' CRLs (nothing revoked), reissued when they have less than a week to run or
     /// are not complete evidence (made before CRLs carried their number), so that every signature
     /// can carry revocation evidence (CAdES-LT).
-    private func refreshRevocationLists(_ ca: CertificateIssuer) throws -> Bool {
+    private func refreshRevocationLists(_ pki: AgencyPKI) throws -> Bool {
         let directory = certs.appendingPathComponent("crl")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let root = CertificateIssuer(
-            certificate: try Certificate.load(demoDirectory.appendingPathComponent("root-ca.pem"))[0],
-            key: try PrivateKey(
-                pem: Data(contentsOf: demoDirectory.appendingPathComponent("root-ca.key")), passphrase: passphrase))
         var issued = false
-        for (issuer, name) in [(root, "demo-root-ca.crl"), (ca, "demo-agency-ca.crl")] {
+        for (issuer, name) in [(pki.root, "demo-root-ca.crl"), (pki.intermediate, "demo-agency-ca.crl")] {
             let url = directory.appendingPathComponent(name)
             if let existing = try? RevocationList.load(url), existing.count == 1, existing[0].incompleteReason == nil,
                 (existing[0].nextUpdate ?? .distantPast) > Date().addingTimeInterval(7 * 86_400)
@@ -194,32 +189,30 @@ struct DemoSetup {
         return issued
     }
 
-    /// The built-in TSA's certificate, ECDSA P-256 so that stamping costs little next to RSA signing.
-    private func makeTimeStampAuthority(_ ca: CertificateIssuer) throws -> Bool {
+    /// The built-in TSA's key and certificate.
+    private func makeTimeStampAuthority(_ pki: AgencyPKI) throws -> Bool {
         let keyURL = demoDirectory.appendingPathComponent("tsa.key")
         guard !FileManager.default.fileExists(atPath: keyURL.path) else { return false }
-        let key = try PrivateKey.generate(.ecdsaP256)
-        let certificate = try ca.issue(
-            subject: [("C", "VN"), ("O", "LienThong DEMO"), ("CN", "LienThong Demo Time-Stamping Authority")],
-            publicKey: key, profile: .timeStamping)
-        try write(key.pemPKCS8(encryptedWith: passphrase), to: keyURL, secret: true)
+        let tsa = try pki.timeStampAuthority(subject: [
+            ("C", "VN"), ("O", "LienThong DEMO"), ("CN", "LienThong Demo Time-Stamping Authority"),
+        ])
+        try write(tsa.identity.key.pemPKCS8(encryptedWith: passphrase), to: keyURL, secret: true)
         try write(
-            Data((certificate.pem + ca.certificate.pem).utf8), to: demoDirectory.appendingPathComponent("tsa.pem"))
+            Data((tsa.identity.certificate.pem + pki.intermediate.certificate.pem).utf8),
+            to: demoDirectory.appendingPathComponent("tsa.pem"))
         return true
     }
 
     /// A key and certificate under `demo/`, chain file = leaf then the intermediate.
     private func identity(
-        _ ca: CertificateIssuer, file: String, role: CertificateRole,
-        subject: CertificateIssuer.Name
+        _ pki: AgencyPKI, file: String, role: CertificateRole, subject: CertificateIssuer.Name
     ) throws -> (certificate: String, key: String) {
         let certificateURL = demoDirectory.appendingPathComponent("\(file).pem")
         let keyURL = demoDirectory.appendingPathComponent("\(file).key")
         if !FileManager.default.fileExists(atPath: keyURL.path) {
-            let key = try PrivateKey.generate(.rsa(bits: 2048))
-            let certificate = try ca.issue(subject: subject, publicKey: key, profile: .endEntity(role))
-            try write(key.pemPKCS8(encryptedWith: passphrase), to: keyURL, secret: true)
-            try write(Data((certificate.pem + ca.certificate.pem).utf8), to: certificateURL)
+            let made = try pki.identity(subject: subject, profile: .endEntity(role))
+            try write(made.key.pemPKCS8(encryptedWith: passphrase), to: keyURL, secret: true)
+            try write(Data((made.certificate.pem + pki.intermediate.certificate.pem).utf8), to: certificateURL)
         }
         // Relative to Certs/, where the daemon looks for them, wherever Certs/ is.
         return ("demo/\(file).pem", "demo/\(file).key")

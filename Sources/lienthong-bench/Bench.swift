@@ -2,6 +2,7 @@ import ArgumentParser
 import COpenSSL
 import Foundation
 import LienThongCrypto
+import LienThongTestSupport
 
 /// `lienthong-bench`: each figure of the signing engine beside the OpenSSL limit it is bounded by,
 /// measured in the same process and run. Build in release: `swift run -c release lienthong-bench`.
@@ -260,7 +261,7 @@ struct Bench: AsyncParsableCommand {
     }
 }
 
-/// A root, an agency CA, a person, a seal, a TSA and the CAs' CRLs, made in memory.
+/// The tests' PKI (``TestPKI``), with its CRLs and trust made once, outside every measure.
 struct DemoPKI {
     let signer: SigningIdentity
     let seal: SigningIdentity
@@ -269,27 +270,10 @@ struct DemoPKI {
     let trust: TrustStore
 
     init() throws {
-        let root = try CertificateIssuer.makeRoot(
-            subject: [("CN", "Bench Root")], key: PrivateKey.generate(.rsa(bits: 2048)))
-        let caKey = try PrivateKey.generate(.rsa(bits: 2048))
-        let ca = CertificateIssuer(
-            certificate: try root.issue(subject: [("CN", "Bench CA")], publicKey: caKey, profile: .intermediateCA),
-            key: caKey)
-        func identity(
-            _ name: String, _ profile: CertificateProfile, _ kind: PrivateKey.Kind = .rsa(bits: 2048)
-        ) throws -> SigningIdentity {
-            let key = try PrivateKey.generate(kind)
-            return try SigningIdentity(
-                certificate: ca.issue(subject: [("CN", name)], publicKey: key, profile: profile), key: key,
-                intermediates: [ca.certificate])
-        }
-        signer = try identity("Nguyễn Văn An", .endEntity(.signer))
-        seal = try identity("UBND tỉnh Điện Biên", .endEntity(.seal))
-        tsa = TimeStampAuthority(identity: try identity("Bench TSA", .timeStamping, .ecdsaP256))
-        crls = RevocationEvidence(crls: [
-            try root.makeRevocationList(revoked: []), try ca.makeRevocationList(revoked: []),
-        ])
-        trust = try TrustStore(anchors: [root.certificate])
+        let pki = try TestPKI()
+        (signer, seal, tsa) = (pki.signer, pki.seal, pki.tsa)
+        crls = try pki.crls
+        trust = try pki.trust
     }
 }
 

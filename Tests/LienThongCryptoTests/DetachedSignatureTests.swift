@@ -1,4 +1,5 @@
 import Foundation
+import LienThongTestSupport
 import Testing
 
 @testable import LienThongCrypto
@@ -142,7 +143,7 @@ struct DetachedSignatureTests {
     }
 
     @Test func aSignerOutsideTheTrustAnchorsHasNoChain() async throws {
-        let stranger = try TestPKI()
+        let stranger = try TestPKI.independent()
         let signature = try await DetachedSigner().sign(content: content, signer: stranger.signer, seal: stranger.seal)
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .noCertificateChainFound))

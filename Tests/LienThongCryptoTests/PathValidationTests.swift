@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import LienThongTestSupport
 import Testing
 
 @testable import LienThongCrypto

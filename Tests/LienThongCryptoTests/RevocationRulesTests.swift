@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import LienThongTestSupport
 import Testing
 
 @testable import LienThongCrypto
@@ -203,7 +204,7 @@ struct RevocationRulesTests {
             "\(report.signatures.map { $0.checks.filter { $0.id == "revocation" } })")
         #expect(report.signatures[0].revocation.first?.source?.contains("CRL key") == true)
         // The same name and key usage under another root proves nothing.
-        let other = try TestPKI()
+        let other = try TestPKI.independent()
         let foreign = try makeCRLSigner("Test Agency CA", under: other.root)
         let forged = try foreign.makeRevocationList(revoked: [])
         let lenient = SignatureVerifier(
@@ -328,7 +329,7 @@ struct RevocationRulesTests {
         #expect(
             check([root, try authority.makeRevocationList(revoked: [(leaf, dayAgo)])]).0.subIndication == .tryLater)
         // An authority of the same name under another root proves nothing.
-        let foreign = try makeCRLSigner("Trung tâm CRL Chính phủ", under: TestPKI().root)
+        let foreign = try makeCRLSigner("Trung tâm CRL Chính phủ", under: TestPKI.independent().root)
         let foreignTrust = try TrustStore(anchors: [pki.root.certificate], intermediates: [foreign.certificate])
         let forgedCRL = try foreign.makeRevocationList(revoked: [], extensions: indirect)
         let (forged, _) = RevocationEvidence(crls: [root, forgedCRL]).check(

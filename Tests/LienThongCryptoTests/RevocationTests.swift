@@ -1,4 +1,5 @@
 import Foundation
+import LienThongTestSupport
 import Testing
 
 @testable import LienThongCrypto
@@ -67,7 +68,7 @@ struct RevocationTests {
 
     @Test func aCRLSignedBySomeoneElseIsIgnored() async throws {
         let signature = try await sign(pki.signer)
-        let forged = RevocationEvidence(crls: [try TestPKI().intermediate.makeRevocationList(revoked: [])])
+        let forged = RevocationEvidence(crls: [try TestPKI.independent().intermediate.makeRevocationList(revoked: [])])
         let report = SignatureVerifier(trust: try pki.trust, evidence: forged).verify(
             content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .tryLater))

@@ -1,6 +1,7 @@
 import CLienThongCrypto
 import COpenSSL
 import Foundation
+import LienThongTestSupport
 import Testing
 
 @testable import LienThongCrypto
@@ -88,7 +89,7 @@ struct TimeStampTests {
     }
 
     @Test func aTimeStampFromAnUntrustedAuthorityIsNotProof() async throws {
-        let stranger = try TestPKI()
+        let stranger = try TestPKI.independent()
         let signature = try await DetachedSigner().sign(
             content: content, signer: pki.signer, seal: pki.seal, timeStamper: stranger.tsa)
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
