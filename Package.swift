@@ -45,7 +45,10 @@ let package = Package(
         /// The SQLite registry: schema, migrations, records, queries.
         .target(
             name: "LienThongRegistry",
-            dependencies: ["LienThongDomain", "LienThongCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "LienThongDomain", "LienThongCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         /// JSON wire types shared by the daemon and the CLI.

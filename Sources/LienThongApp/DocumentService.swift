@@ -65,11 +65,7 @@ package struct DocumentService: Sendable {
             try idempotency.requireSameRequest(as: filed.requestSHA256)
             return try view(filed, for: caller.agencyCode, history: false)
         }
-        do {
-            return try await sendChecked(request, by: caller, idempotency: idempotency)
-        } catch let error as DomainError {
-            throw error
-        }
+        return try await sendChecked(request, by: caller, idempotency: idempotency)
     }
 
     private func sendChecked(
@@ -183,26 +179,24 @@ package struct DocumentService: Sendable {
             }
         }
 
-        let (document, deliveries) = try await disk.run { [self, fileRecords, signatureBlobs, signatureRecords] in
-            try fileNumbered(
-                issuer: issuer, series: series, type: type, draftingUnit: request.draftingUnit, issuedAt: issuedAt,
-                files: fileRecords, signatureBlobs: signatureBlobs, signatures: signatureRecords,
-                recipients: recipients,
-                approval: approval?.id, actor: caller.username,
-                record: { number, symbol in
-                    DocumentRecord(
-                        id: id, issuerCode: issuer.code, issuerName: issuer.name, register: series.register, year: 0,
-                        number: number, symbol: symbol, typeName: type.name, typeAbbreviation: type.abbreviation,
-                        subject: subject, language: language, pageCount: request.pageCount, notes: notes,
-                        urgency: urgency.rawValue,
-                        authorityPrefix: authority?.rawValue, signerUsername: signerUser.username,
-                        signerName: signerUser.fullName,
-                        signerPosition: signerUser.position, deadline: deadline?.description, issuedAt: issuedAt,
-                        createdBy: caller.username,
-                        replacesID: replaces?.id, repliesToID: inReplyTo?.id,
-                        requestKey: idempotency?.requestKey, requestSHA256: idempotency?.requestSHA256)
-                })
-        }
+        let (document, deliveries) = try await fileNumbered(
+            issuer: issuer, series: series, type: type, draftingUnit: request.draftingUnit, issuedAt: issuedAt,
+            files: fileRecords, signatureBlobs: signatureBlobs, signatures: signatureRecords,
+            recipients: recipients,
+            approval: approval?.id, actor: caller.username,
+            record: { number, symbol in
+                DocumentRecord(
+                    id: id, issuerCode: issuer.code, issuerName: issuer.name, register: series.register, year: 0,
+                    number: number, symbol: symbol, typeName: type.name, typeAbbreviation: type.abbreviation,
+                    subject: subject, language: language, pageCount: request.pageCount, notes: notes,
+                    urgency: urgency.rawValue,
+                    authorityPrefix: authority?.rawValue, signerUsername: signerUser.username,
+                    signerName: signerUser.fullName,
+                    signerPosition: signerUser.position, deadline: deadline?.description, issuedAt: issuedAt,
+                    createdBy: caller.username,
+                    replacesID: replaces?.id, repliesToID: inReplyTo?.id,
+                    requestKey: idempotency?.requestKey, requestSHA256: idempotency?.requestSHA256)
+            })
         // The identity its exports carry, sealed now that its number exists. The send is filed and
         // acknowledged whatever happens here: IdentityBackfill seals what this could not.
         do {
@@ -228,9 +222,9 @@ package struct DocumentService: Sendable {
         files: [DocumentFileRecord] = [], signatureBlobs: [BlobRecord] = [], signatures: [SignatureRecord] = [],
         recipients: [(agency: AgencyRecord, addressedTo: String?)] = [], approval: String? = nil, actor: String,
         record: @escaping @Sendable (_ number: Int, _ symbol: String) -> DocumentRecord
-    ) throws -> (DocumentRecord, [DeliveryRecord]) {
+    ) async throws -> (DocumentRecord, [DeliveryRecord]) {
         do {
-            return try registry.file(
+            return try await registry.file(
                 issuerCode: issuer.code, register: series.register, year: VietnamTime.year(of: issuedAt),
                 makeDocument: { number in
                     let numbered = try NumberAndSymbol(
@@ -312,9 +306,7 @@ package struct DocumentService: Sendable {
         var names: Set<String> = []
         return try files.map { file in
             let name: String
-            do { name = try DocumentFileName.check(file.name) } catch let error as DomainError {
-                throw error
-            }
+            name = try DocumentFileName.check(file.name)
             guard names.insert(name.lowercased()).inserted else {
                 throw Refusal.invalidRequest("two files are named \(name); file names must differ")
             }
@@ -425,20 +417,14 @@ package struct DocumentService: Sendable {
 
     /// Status 03: accepted and registered, with the next arrival number (số đến).
     package func accept(_ id: String, caller: UserRecord) async throws -> RecipientStatus {
-        try await disk.run { [self] in
-            try report(id, .accepted, note: nil, caller: caller)
-        }
+        try await report(id, .accepted, note: nil, caller: caller)
     }
 
     /// Status 02: returned to the sender, with a reason.
     package func reject(_ id: String, reason: String, caller: UserRecord) async throws -> RecipientStatus {
-        try await disk.run { [self] in
-            let checked: String
-            do { checked = try FieldLimit.reason.check(reason, required: true) } catch let error as DomainError {
-                throw error
-            }
-            return try report(id, .rejected, note: checked, caller: caller)
-        }
+        let checked: String
+        checked = try FieldLimit.reason.check(reason, required: true)
+        return try await report(id, .rejected, note: checked, caller: caller)
     }
 
     /// 04 assigned (to a unit or person), 05 in progress, 06 completed, and the answers to a recall
@@ -446,70 +432,60 @@ package struct DocumentService: Sendable {
     package func report(
         _ id: String, status text: String, to: String?, note: String?, caller: UserRecord
     ) async throws -> RecipientStatus {
-        try await disk.run { [self] in
-            do {
-                let status = try DeliveryStatus(parsing: text)
-                let reportable: [DeliveryStatus] = [
-                    .assigned, .inProgress, .completed, .recallAccepted, .recallRefused,
-                ]
-                guard reportable.contains(status) else {
-                    throw Refusal.invalidRequest(
-                        "status \(status) is not reported here: 03 with `lienthong ack`, 02 with `reject`, 13 by the sender with `recall`; here: "
-                            + reportable.map(\.description).joined(separator: ", "))
-                }
-                let assignee = try to.map { try FieldLimit.receivingUnits.check($0, required: true) }
-                if status == .assigned, assignee == nil {
-                    throw DomainError.missing(field: "to (the unit or person it is assigned to)")
-                }
-                return try report(
-                    id, status, note: note.map { try FieldLimit.notes.check($0) }, assignee: assignee, caller: caller)
-            } catch let error as DomainError {
-                throw error
-            }
+        let status = try DeliveryStatus(parsing: text)
+        let reportable: [DeliveryStatus] = [
+            .assigned, .inProgress, .completed, .recallAccepted, .recallRefused,
+        ]
+        guard reportable.contains(status) else {
+            throw Refusal.invalidRequest(
+                "status \(status) is not reported here: 03 with `lienthong ack`, 02 with `reject`, 13 by the sender with `recall`; here: "
+                    + reportable.map(\.description).joined(separator: ", "))
         }
+        let assignee = try to.map { try FieldLimit.receivingUnits.check($0, required: true) }
+        if status == .assigned, assignee == nil {
+            throw DomainError.missing(field: "to (the unit or person it is assigned to)")
+        }
+        return try await report(
+            id, status, note: note.map { try FieldLimit.notes.check($0) }, assignee: assignee, caller: caller)
     }
 
     /// 13: the sender asks every recipient that has not finished with it to accept a recall.
     package func recall(_ id: String, reason: String, caller: UserRecord) async throws -> DocumentView {
-        try await disk.run { [self] in
-            // The role first: a refusal says nothing of a document the caller may not read.
-            try Permissions(caller).require(.recall)
-            let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
-            guard isIssuer else {
-                throw Refusal.forbidden(
-                    "only the sender recalls a document; your agency received \(Self.numberAndSymbol(document))")
-            }
-            guard document.frozenAt == nil else {
-                throw Refusal.documentFrozen(
-                    "\(Self.numberAndSymbol(document)) was already recalled and accepted; its record is frozen")
-            }
-            let checked: String
-            do { checked = try FieldLimit.reason.check(reason, required: true) } catch let error as DomainError {
-                throw error
-            }
-            guard
-                !(try registry.requestRecall(documentID: id, actor: caller.username, reason: checked, at: now()))
-                    .isEmpty
-            else {
-                let waiting = try registry.deliveries(of: id).filter {
-                    $0.status == .recallRequested
-                }
-                guard waiting.isEmpty else {
-                    throw Refusal.recallPending(
-                        "the recall of \(Self.numberAndSymbol(document)) is still waiting for the answer of "
-                            + waiting.map(\.recipientName).joined(separator: ", "))
-                }
-                throw Refusal.nothingToRecall(
-                    "every recipient has already rejected, completed, or answered a recall of \(Self.numberAndSymbol(document))"
-                )
-            }
-            return try view(registry.document(id)!, for: caller.agencyCode, history: true)
+        // The role first: a refusal says nothing of a document the caller may not read.
+        try Permissions(caller).require(.recall)
+        let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
+        guard isIssuer else {
+            throw Refusal.forbidden(
+                "only the sender recalls a document; your agency received \(Self.numberAndSymbol(document))")
         }
+        guard document.frozenAt == nil else {
+            throw Refusal.documentFrozen(
+                "\(Self.numberAndSymbol(document)) was already recalled and accepted; its record is frozen")
+        }
+        let checked: String
+        checked = try FieldLimit.reason.check(reason, required: true)
+        guard
+            await !(try registry.requestRecall(documentID: id, actor: caller.username, reason: checked, at: now()))
+                .isEmpty
+        else {
+            let waiting = try registry.deliveries(of: id).filter {
+                $0.status == .recallRequested
+            }
+            guard waiting.isEmpty else {
+                throw Refusal.recallPending(
+                    "the recall of \(Self.numberAndSymbol(document)) is still waiting for the answer of "
+                        + waiting.map(\.recipientName).joined(separator: ", "))
+            }
+            throw Refusal.nothingToRecall(
+                "every recipient has already rejected, completed, or answered a recall of \(Self.numberAndSymbol(document))"
+            )
+        }
+        return try view(registry.document(id)!, for: caller.agencyCode, history: true)
     }
 
     private func report(
         _ id: String, _ status: DeliveryStatus, note: String?, assignee: String? = nil, caller: UserRecord
-    ) throws -> RecipientStatus {
+    ) async throws -> RecipientStatus {
         // The role first: a statistician's refusal must not name a document it may not read.
         try Permissions(caller).require(.reportStatus)
         let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
@@ -517,14 +493,10 @@ package struct DocumentService: Sendable {
             throw Refusal.forbidden(
                 "only a recipient reports status \(status.code); your agency sent \(Self.numberAndSymbol(document))")
         }
-        do {
-            let delivery = try registry.changeStatus(
-                documentID: id, recipient: caller.agencyCode, to: status,
-                actor: caller.username, note: note, assignee: assignee, at: now())
-            return try recipientStatus(delivery, history: nil)
-        } catch let error as DomainError {
-            throw error
-        }
+        let delivery = try await registry.changeStatus(
+            documentID: id, recipient: caller.agencyCode, to: status,
+            actor: caller.username, note: note, assignee: assignee, at: now())
+        return try recipientStatus(delivery, history: nil)
     }
 
     // MARK: - Deadlines

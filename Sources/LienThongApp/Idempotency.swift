@@ -75,7 +75,7 @@ package struct IdempotentRequests: Sendable {
         let record = IdempotentResponseRecord(
             requestKey: idempotency.requestKey, requestSHA256: idempotency.requestSHA256, status: answer.status,
             contentType: answer.contentType, body: answer.body, createdAt: now())
-        try await disk.run { [registry] in try registry.storeIdempotentResponse(record) }
+        try await registry.storeIdempotentResponse(record)
         return (answer, false)
     }
 }

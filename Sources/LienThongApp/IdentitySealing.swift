@@ -51,7 +51,7 @@ extension DocumentService {
                 documentID: document.id, contentType: .documentIdentity)
         }
         let record = SealedIdentityRecord(documentID: document.id, identity: bytes, signature: cms, sealedAt: now())
-        try await disk.run { [registry] in try registry.saveSealedIdentity(record) }
+        try await registry.saveSealedIdentity(record)
     }
 
     /// Seals the identities that documents filed after `cursor` without one still lack. Returns

@@ -57,7 +57,7 @@ package struct Maintenance: Sendable {
 
     package func backup(to path: String, caller: UserRecord) async throws -> BackupReport {
         try requireAuditor(caller)
-        return try await disk.run { [self] in try backup(to: path) }
+        return try await backup(to: path)
     }
 
     package func check(caller: UserRecord) async throws -> CheckReport {
@@ -73,7 +73,7 @@ package struct Maintenance: Sendable {
     /// Copies the registry (SQLite's online backup, one consistent moment) and every file it names
     /// into `directory`, which then serves as a data directory: `LIENTHONG_DATA_DIRECTORY=DIR lienthongd`.
     /// Stored files never change once written, so copying them after the snapshot is consistent.
-    private func backup(to path: String) throws -> BackupReport {
+    private func backup(to path: String) async throws -> BackupReport {
         guard path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
             throw Refusal.invalidRequest("the backup directory is an absolute path on the daemon's machine, without ..")
         }
@@ -89,20 +89,9 @@ package struct Maintenance: Sendable {
         do {
             try manager.createDirectory(
                 at: directory.appendingPathComponent("blobs"), withIntermediateDirectories: true)
-            let copy = try registry.backup(to: directory.appendingPathComponent("registry.sqlite").path)
+            let copy = try await registry.backup(to: directory.appendingPathComponent("registry.sqlite").path)
             let target = try BlobStore(root: directory.appendingPathComponent("blobs"))
-            var bytes = copy.held.bytes
-            for sha in copy.files {
-                let destination = target.url(for: sha)
-                try manager.createDirectory(
-                    at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                // A hard link where the file system allows it: the same immutable bytes, no copy.
-                if link(blobs.url(for: sha).path, destination.path) != 0 {
-                    try manager.copyItem(at: blobs.url(for: sha), to: destination)
-                }
-                bytes += Int64(
-                    (try manager.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value ?? 0)
-            }
+            let bytes = try await disk.run { [blobs] in try Self.linkFiles(copy.files, from: blobs, to: target) }
             // Without the passphrase the copy cannot sign: a restore needs it beside the registry.
             if let passphrase = restoreNeeds.passphraseFile {
                 let target = directory.appendingPathComponent("key-passphrase")
@@ -110,7 +99,8 @@ package struct Maintenance: Sendable {
                 try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
             }
             return BackupReport(
-                directory: path, documents: copy.documents, files: copy.files.count + copy.held.count, bytes: bytes,
+                directory: path, documents: copy.documents, files: copy.files.count + copy.held.count,
+                bytes: copy.held.bytes + bytes,
                 auditHead: copy.auditHead, createdAt: createdAt, carrySeparately: restoreNeeds.elsewhere)
         } catch let refusal as Refusal {
             throw refusal
@@ -118,6 +108,23 @@ package struct Maintenance: Sendable {
             throw Refusal.backupFailed(
                 "writing \(path): \(error.localizedDescription)")
         }
+    }
+
+    /// Links (or, across file systems, copies) `files` from `blobs` into `target`; returns their bytes.
+    private static func linkFiles(_ files: Set<String>, from blobs: BlobStore, to target: BlobStore) throws -> Int64 {
+        let manager = FileManager.default
+        var bytes: Int64 = 0
+        for sha in files {
+            let destination = target.url(for: sha)
+            try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // A hard link where the file system allows it: the same immutable bytes, no copy.
+            if link(blobs.url(for: sha).path, destination.path) != 0 {
+                try manager.copyItem(at: blobs.url(for: sha), to: destination)
+            }
+            bytes += Int64(
+                (try manager.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+        return bytes
     }
 
     /// Hashes every stored file and every signature the registry holds again, and checks the audit chain.

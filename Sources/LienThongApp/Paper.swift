@@ -8,37 +8,31 @@ import LienThongRegistry
 /// delivered: they are on record so that the registers are whole and the ratios true.
 extension DocumentService {
     package func registerPaper(_ request: PaperRequest, caller: UserRecord) async throws -> PaperRegistration {
-        try await disk.run { [self] in
-            try Permissions(caller).require(.keepPaperRegisters)
-            guard let agency = try registry.agency(caller.agencyCode) else { throw Refusal.internalError }
-            do {
-                let (type, subject, notes, urgency) = try metadata(
-                    type: request.type, subject: request.subject, notes: request.notes,
-                    urgency: request.urgency, secrecy: request.secrecy, types: types)
-                switch request.direction.lowercased() {
-                case "out":
-                    return try registerPaperOutgoing(
-                        request, agency: agency, type: type, subject: subject, notes: notes, urgency: urgency,
-                        caller: caller)
-                case "in":
-                    return try registerPaperIncoming(
-                        request, agency: agency, type: type, subject: subject, notes: notes, urgency: urgency,
-                        caller: caller)
-                default:
-                    throw DomainError.invalid(
-                        field: "direction", value: request.direction,
-                        rule: "in (received on paper) or out (issued on paper)")
-                }
-            } catch let error as DomainError {
-                throw error
-            }
+        try Permissions(caller).require(.keepPaperRegisters)
+        guard let agency = try registry.agency(caller.agencyCode) else { throw Refusal.internalError }
+        let (type, subject, notes, urgency) = try metadata(
+            type: request.type, subject: request.subject, notes: request.notes,
+            urgency: request.urgency, secrecy: request.secrecy, types: types)
+        switch request.direction.lowercased() {
+        case "out":
+            return try await registerPaperOutgoing(
+                request, agency: agency, type: type, subject: subject, notes: notes, urgency: urgency,
+                caller: caller)
+        case "in":
+            return try await registerPaperIncoming(
+                request, agency: agency, type: type, subject: subject, notes: notes, urgency: urgency,
+                caller: caller)
+        default:
+            throw DomainError.invalid(
+                field: "direction", value: request.direction,
+                rule: "in (received on paper) or out (issued on paper)")
         }
     }
 
     private func registerPaperOutgoing(
         _ request: PaperRequest, agency: AgencyRecord, type: DocumentType, subject: String, notes: String?,
         urgency: Urgency, caller: UserRecord
-    ) throws -> PaperRegistration {
+    ) async throws -> PaperRegistration {
         let series = try request.series.map { try NumberSeries(parsing: $0) } ?? .main
         let signerName = try FieldLimit.signerName.check(request.signerName ?? "", required: true)
         let position = try FieldLimit.signerPosition.check(request.signerPosition ?? "")
@@ -49,7 +43,7 @@ extension DocumentService {
         }
         // The symbol's parts are checked as it is formed, inside the filing transaction: a refusal files nothing.
         let issuedAt = now()
-        let (document, _) = try fileNumbered(
+        let (document, _) = try await fileNumbered(
             issuer: agency, series: series, type: type, draftingUnit: request.draftingUnit, issuedAt: issuedAt,
             actor: caller.username,
             record: { number, symbol in
@@ -72,7 +66,7 @@ extension DocumentService {
     private func registerPaperIncoming(
         _ request: PaperRequest, agency: AgencyRecord, type: DocumentType, subject: String, notes: String?,
         urgency: Urgency, caller: UserRecord
-    ) throws -> PaperRegistration {
+    ) async throws -> PaperRegistration {
         let sender = try FieldLimit.issuerName.check(request.sender ?? "", required: true)
         let numberAndSymbol = try FieldLimit.symbol.check(request.numberAndSymbol ?? "", required: true)
         guard let issuedOn = request.issuedOn.flatMap(CivilDate.init(iso:)) else {
@@ -85,7 +79,7 @@ extension DocumentService {
                 field: "issuedOn", value: issuedOn.description, rule: "a document cannot be dated after it arrived")
         }
         let assignee = try request.assignee.map { try FieldLimit.receivingUnits.check($0) }
-        let record = try registry.registerPaperArrival(
+        let record = try await registry.registerPaperArrival(
             PaperArrivalRecord(
                 recipientCode: agency.code, receivedAt: receivedAt, senderName: sender,
                 numberAndSymbol: numberAndSymbol,

@@ -30,7 +30,7 @@ package struct Services: Sendable {
         configuration: DaemonConfiguration, configurationFile: String?, registry: Registry, blobs: BlobStore,
         passphrase: String, logger: Logger, now: @escaping @Sendable () -> Date
     ) throws {
-        let disk = DiskWork()
+        let disk = DiskWork.shared
         let builtinTSA = try Self.timeStampAuthority(configuration, passphrase: passphrase)
         let timeStamper: any TimeStamper =
             if configuration.timeStampAuthority == "builtin", let builtinTSA {

@@ -15,34 +15,30 @@ package struct SignerApprovals: Sendable {
     package let now: @Sendable () -> Date
 
     package func grant(_ request: ApprovalRequest, caller: UserRecord) async throws -> ApprovalView {
-        try await disk.run { [self] in
-            try Permissions(caller).require(.approve)
-            guard caller.certificatePath != nil else {
-                throw Refusal.noSigningKey(
-                    "\(caller.username) has no signing certificate and key; ask the administrator to issue them")
-            }
-            let sha = request.sha256.lowercased()
-            guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
-                throw Refusal.invalidRequest(
-                    "\(request.sha256) is not a SHA-256 (64 hexadecimal characters); `lienthong approve FILE` computes it"
-                )
-            }
-            let hours = request.validForHours ?? 24
-            guard (1...720).contains(hours) else {
-                throw Refusal.invalidRequest("validForHours is how long the clerk has to send it, from 1 to 720")
-            }
-            let note: String?
-            do { note = try request.note.map { try FieldLimit.notes.check($0) } } catch let error as DomainError {
-                throw error
-            }
-            let created = now()
-            let approval = SignerApprovalRecord(
-                id: UUID().uuidString.lowercased(), agencyCode: caller.agencyCode, signerUsername: caller.username,
-                sha256: sha, note: note, createdAt: created, expiresAt: created.addingTimeInterval(Double(hours) * 3600)
-            )
-            try registry.grantApproval(approval)
-            return view(approval, signer: caller)
+        try Permissions(caller).require(.approve)
+        guard caller.certificatePath != nil else {
+            throw Refusal.noSigningKey(
+                "\(caller.username) has no signing certificate and key; ask the administrator to issue them")
         }
+        let sha = request.sha256.lowercased()
+        guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
+            throw Refusal.invalidRequest(
+                "\(request.sha256) is not a SHA-256 (64 hexadecimal characters); `lienthong approve FILE` computes it"
+            )
+        }
+        let hours = request.validForHours ?? 24
+        guard (1...720).contains(hours) else {
+            throw Refusal.invalidRequest("validForHours is how long the clerk has to send it, from 1 to 720")
+        }
+        let note: String?
+        note = try request.note.map { try FieldLimit.notes.check($0) }
+        let created = now()
+        let approval = SignerApprovalRecord(
+            id: UUID().uuidString.lowercased(), agencyCode: caller.agencyCode, signerUsername: caller.username,
+            sha256: sha, note: note, createdAt: created, expiresAt: created.addingTimeInterval(Double(hours) * 3600)
+        )
+        try await registry.grantApproval(approval)
+        return view(approval, signer: caller)
     }
 
     /// The agency's approvals that can still be used, for its clerks and signers.
@@ -55,21 +51,19 @@ package struct SignerApprovals: Sendable {
 
     /// Only the signer who granted an approval withdraws it, and only while it is unused.
     package func withdraw(_ id: String, caller: UserRecord) async throws -> ApprovalView {
-        try await disk.run { [self] in
-            guard let approval = try registry.approval(id.lowercased()), approval.signerUsername == caller.username
-            else {
-                throw Refusal.notFound("you have no approval \(id); `lienthong approvals` lists your agency's")
-            }
-            if let reason = approval.unusable(at: now()) {
-                throw Refusal.approvalNotWithdrawable(
-                    "approval \(id): \(reason)")
-            }
-            guard let withdrawn = try registry.withdrawApproval(approval.id, actor: caller.username, at: now()) else {
-                throw Refusal.approvalNotWithdrawable(
-                    "approval \(id) was used a moment ago")
-            }
-            return view(withdrawn, signer: caller)
+        guard let approval = try registry.approval(id.lowercased()), approval.signerUsername == caller.username
+        else {
+            throw Refusal.notFound("you have no approval \(id); `lienthong approvals` lists your agency's")
         }
+        if let reason = approval.unusable(at: now()) {
+            throw Refusal.approvalNotWithdrawable(
+                "approval \(id): \(reason)")
+        }
+        guard let withdrawn = try await registry.withdrawApproval(approval.id, actor: caller.username, at: now()) else {
+            throw Refusal.approvalNotWithdrawable(
+                "approval \(id) was used a moment ago")
+        }
+        return view(withdrawn, signer: caller)
     }
 
     /// The signer whose key signs `mainFile` for a clerk of `agency`: the approval's, checked

@@ -34,10 +34,8 @@ package struct TimeStampBackfill: Service {
                 let stamped = try await DetachedSigner.addingTimeStamps(to: stored, timeStamper: timeStamper)
                 let signature = BlobRecord(
                     sha256: Digest.sha256(stamped), size: Int64(stamped.count), createdAt: now(), bytes: stamped)
-                try await disk.run { [registry] in
-                    try registry.completeTimeStamp(
-                        documentID: file.documentID, position: file.position, signature: signature)
-                }
+                try await registry.completeTimeStamp(
+                    documentID: file.documentID, position: file.position, signature: signature)
                 logger.info("time stamp added", metadata: ["document": "\(file.documentID)", "file": "\(file.name)"])
             }
         } catch {

@@ -37,12 +37,12 @@ package struct Uploads: Sendable {
             }
             let sha256 = digest.finalizeHex()
             let (now, size) = (now(), size)
-            try await disk.run { [blobs, registry] in
+            try await disk.run { [blobs] in
                 try handle.synchronize()
                 try handle.close()
                 try blobs.commit(staged, sha256: sha256)
-                try registry.recordUpload(sha256: sha256, size: size, agency: caller.agencyCode, at: now)
             }
+            try await registry.recordUpload(sha256: sha256, size: size, agency: caller.agencyCode, at: now)
             return UploadedFile(sha256: sha256, size: size)
         } catch {
             try? handle.close()

@@ -12,59 +12,49 @@ package struct Users: Sendable {
     package let now: @Sendable () -> Date
 
     package func add(_ request: NewUserRequest, caller: UserRecord) async throws -> IssuedToken {
-        try await disk.run { [self] in
-            let agencies = try administered(by: caller)
-            let username = request.username.trimmingWhitespace()
-            guard (3...64).contains(username.count),
-                username.unicodeScalars.allSatisfy({
-                    ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0)
-                })
-            else {
-                throw Refusal.invalidRequest(
-                    "a username is 3 to 64 lowercase letters, digits, dots, hyphens or underscores, e.g. clerk.xa-na-son"
-                )
-            }
-            guard let role = UserRole(rawValue: request.role) else {
-                throw Refusal.invalidRequest(
-                    "role is one of \(UserRole.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            guard agencies.contains(request.agency) else {
-                throw Refusal.forbidden("\(request.agency) is not your agency or one under it")
-            }
-            guard try registry.user(username) == nil else {
-                throw Refusal.userExists(
-                    "\(username) already exists; issue a new token with `lienthong admin user token \(username)`")
-            }
-            let user: UserRecord
-            do {
-                user = UserRecord(
-                    username: username, fullName: try FieldLimit.signerName.check(request.fullName, required: true),
-                    position: try FieldLimit.signerPosition.check(request.position ?? ""), agencyCode: request.agency,
-                    role: role,
-                    certificatePath: nil, keyPath: nil)
-            } catch let error as DomainError {
-                throw error
-            }
-            return try issue(for: user, days: request.days, newUser: true, caller: caller)
+        let agencies = try administered(by: caller)
+        let username = request.username.trimmingWhitespace()
+        guard (3...64).contains(username.count),
+            username.unicodeScalars.allSatisfy({
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0)
+            })
+        else {
+            throw Refusal.invalidRequest(
+                "a username is 3 to 64 lowercase letters, digits, dots, hyphens or underscores, e.g. clerk.xa-na-son"
+            )
         }
+        guard let role = UserRole(rawValue: request.role) else {
+            throw Refusal.invalidRequest(
+                "role is one of \(UserRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard agencies.contains(request.agency) else {
+            throw Refusal.forbidden("\(request.agency) is not your agency or one under it")
+        }
+        guard try registry.user(username) == nil else {
+            throw Refusal.userExists(
+                "\(username) already exists; issue a new token with `lienthong admin user token \(username)`")
+        }
+        let user: UserRecord
+        user = UserRecord(
+            username: username, fullName: try FieldLimit.signerName.check(request.fullName, required: true),
+            position: try FieldLimit.signerPosition.check(request.position ?? ""), agencyCode: request.agency,
+            role: role,
+            certificatePath: nil, keyPath: nil)
+        return try await issue(for: user, days: request.days, newUser: true, caller: caller)
     }
 
     package func issueToken(_ username: String, days: Int?, caller: UserRecord) async throws -> IssuedToken {
-        try await disk.run { [self] in
-            try issue(for: administeredUser(username, caller: caller), days: days, newUser: false, caller: caller)
-        }
+        try await issue(for: administeredUser(username, caller: caller), days: days, newUser: false, caller: caller)
     }
 
     package func revoke(_ username: String, caller: UserRecord) async throws -> Int {
-        try await disk.run { [self] in
-            let user = try administeredUser(username, caller: caller)
-            // The last administrator could otherwise lock everyone out of the directory and the users.
-            guard user.username != caller.username else {
-                throw Refusal.ownAccessRevocation(
-                    "ask another administrator to revoke \(caller.username)'s access")
-            }
-            return try registry.revokeTokens(of: user.username, actor: caller.username, at: now())
+        let user = try administeredUser(username, caller: caller)
+        // The last administrator could otherwise lock everyone out of the directory and the users.
+        guard user.username != caller.username else {
+            throw Refusal.ownAccessRevocation(
+                "ask another administrator to revoke \(caller.username)'s access")
         }
+        return try await registry.revokeTokens(of: user.username, actor: caller.username, at: now())
     }
 
     package func list(caller: UserRecord) throws -> [UserView] {
@@ -89,7 +79,8 @@ package struct Users: Sendable {
             agency: AgencyRef(code: caller.agencyCode, name: agency?.name ?? ""))
     }
 
-    private func issue(for user: UserRecord, days: Int?, newUser: Bool, caller: UserRecord) throws -> IssuedToken {
+    private func issue(for user: UserRecord, days: Int?, newUser: Bool, caller: UserRecord) async throws -> IssuedToken
+    {
         let days = days ?? 90
         guard (1...730).contains(days) else {
             throw Refusal.invalidRequest("days is how long the token lives, from 1 to 730")
@@ -99,7 +90,7 @@ package struct Users: Sendable {
         let record = TokenRecord(
             sha256: Tokens.hash(token), username: user.username, createdAt: created,
             expiresAt: created.addingTimeInterval(Double(days) * 86_400))
-        try registry.addUser(newUser ? user : nil, token: record, actor: caller.username)
+        try await registry.addUser(newUser ? user : nil, token: record, actor: caller.username)
         return IssuedToken(username: user.username, token: token, expiresAt: record.expiresAt)
     }
 

@@ -26,11 +26,11 @@ package struct Daemon {
 
     /// Opens or creates everything, then serves until SIGTERM or SIGINT.
     package func run(logger: Logger) async throws {
-        let application = try makeApplication(logger: logger)
+        let application = try await makeApplication(logger: logger)
         try await application.runService()
     }
 
-    package func makeApplication(logger: Logger) throws -> some ApplicationProtocol {
+    package func makeApplication(logger: Logger) async throws -> some ApplicationProtocol {
         let data = configuration.dataURL
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         // Before anything is opened or made: a start refused for want of it leaves nothing behind.
@@ -40,7 +40,7 @@ package struct Daemon {
         let registry = try Registry(path: registryPath, sealSecret: passphrase)
         logger.info("registry \(isNew ? "created" : "opened") at \(registryPath)")
         if configuration.demo {
-            for line in try DemoSetup(certs: configuration.certsURL, data: data, passphrase: passphrase).run(
+            for line in try await DemoSetup(certs: configuration.certsURL, data: data, passphrase: passphrase).run(
                 registry: registry)
             {
                 logger.notice("DEMO SETUP: \(line)")

@@ -63,7 +63,7 @@ struct DemoSetup {
     var tokensDirectory: URL { data.appendingPathComponent("tokens") }
 
     /// Makes what is missing and seeds the registry if it has no agencies. Returns a summary for the log.
-    func run(registry: Registry) throws -> [String] {
+    func run(registry: Registry) async throws -> [String] {
         var said: [String] = []
         let (pki, madePKI) = try loadOrMakeCAs()
         if madePKI {
@@ -124,7 +124,7 @@ struct DemoSetup {
                 role: .statistician, certificatePath: nil, keyPath: nil),
         ]
         for user in users { tokens.append(try issueToken(user.username)) }
-        try registry.seed(agencies: agencies, users: users, tokens: tokens)
+        try await registry.seed(agencies: agencies, users: users, tokens: tokens)
         said.append(
             "made a demo directory of \(agencies.count) agencies of Điện Biên province and \(users.count) users")
         said.append("demo tokens are in \(tokensDirectory.path)/<user>.token, e.g. clerk.tinh-dien-bien.token")

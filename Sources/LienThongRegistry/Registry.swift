@@ -34,6 +34,12 @@ public final class Registry: Sendable {
         try Schema.migrator(sealKey: key).migrate(pool)
     }
 
+    /// Every write: one transaction, durable when it returns, run on the disk's threads so that no
+    /// cooperative thread waits for SQLite's writer or its fsync.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await DiskWork.shared.run { [pool] in try pool.write(updates) }
+    }
+
     /// How many sealed rows there are, and every one edited, added or deleted outside LienThong, by name.
     public func checkRowSeals() throws -> (rows: Int, problems: [RowSealProblem]) {
         try pool.read { try RowSeals.check($0, key: sealKey) }
@@ -42,8 +48,8 @@ public final class Registry: Sendable {
     // MARK: - Directory and users
 
     /// Inserts agencies, users and tokens that are not there yet; never changes existing rows.
-    public func seed(agencies: [AgencyRecord], users: [UserRecord], tokens: [TokenRecord] = []) throws {
-        try pool.write { db in
+    public func seed(agencies: [AgencyRecord], users: [UserRecord], tokens: [TokenRecord] = []) async throws {
+        try await write { db in
             var added: [String] = []
             for agency in agencies where try AgencyRecord.lookUp(db, agency.code) == nil {
                 try agency.insert(db)
@@ -73,9 +79,9 @@ public final class Registry: Sendable {
     /// Adds or updates an agency's name, abbreviation and parent; keys and retirement stay as they are.
     public func importAgency(
         code: String, name: String, abbreviation: String, parentCode: String?, actor: String
-    ) throws -> ImportOutcome {
-        try pool.write { db in
-            let outcome = try importAgency(
+    ) async throws -> ImportOutcome {
+        try await write { db in
+            let outcome = try self.importAgency(
                 db, code: code, name: name, abbreviation: abbreviation, parentCode: parentCode)
             if outcome != .unchanged {
                 try AuditLog.append(
@@ -110,8 +116,8 @@ public final class Registry: Sendable {
     }
 
     /// Retires an agency; documents addressed to it go to `successor` from now on.
-    public func retire(_ code: String, successor: String?, actor: String, at now: Date) throws -> AgencyRecord {
-        try pool.write { db in
+    public func retire(_ code: String, successor: String?, actor: String, at now: Date) async throws -> AgencyRecord {
+        try await write { db in
             guard var agency = try AgencyRecord.lookUp(db, code) else { throw RegistryError.unknownAgency(code) }
             if let successor {
                 guard successor != code, let next = try AgencyRecord.lookUp(db, successor) else {
@@ -176,8 +182,8 @@ public final class Registry: Sendable {
     }
 
     /// Adds a user with a first token, or only the token for an existing user (a new one beside the others).
-    public func addUser(_ user: UserRecord?, token: TokenRecord, actor: String) throws {
-        try pool.write { db in
+    public func addUser(_ user: UserRecord?, token: TokenRecord, actor: String) async throws {
+        try await write { db in
             if let user {
                 try user.insert(db)
                 try AuditLog.append(
@@ -198,8 +204,8 @@ public final class Registry: Sendable {
     /// Revokes every valid token of a user, and the user's access by client certificate and
     /// signing key, until a new token is issued; withdraws every approval the user had open, so that
     /// none outlives the revocation. Returns how many tokens.
-    public func revokeTokens(of username: String, actor: String, at now: Date) throws -> Int {
-        try pool.write { db in
+    public func revokeTokens(of username: String, actor: String, at now: Date) async throws -> Int {
+        try await write { db in
             guard let owner = try UserRecord.lookUp(db, username) else { throw RegistryError.notFound }
             let count = try TokenRecord.filter(Column("username") == username && Column("revokedAt") == nil)
                 .updateAll(db, Column("revokedAt").set(to: now))
@@ -229,8 +235,8 @@ public final class Registry: Sendable {
     // MARK: - Files
 
     /// Records a blob that is already durable on disk, and that `agency` uploaded it.
-    public func recordUpload(sha256: String, size: Int64, agency: String, at now: Date) throws {
-        try pool.write { db in
+    public func recordUpload(sha256: String, size: Int64, agency: String, at now: Date) async throws {
+        try await write { db in
             // A file with the bytes of a signature the registry holds (a .p7s forwarded as an
             // attachment) is on disk now: the row says so, or it would be removed as an orphan.
             try db.execute(
@@ -299,55 +305,60 @@ public final class Registry: Sendable {
         makeDocument: @escaping @Sendable (Int) throws -> DocumentRecord,
         files: [DocumentFileRecord], signatureBlobs: [BlobRecord], signatures: [SignatureRecord],
         recipients: [(agency: AgencyRecord, addressedTo: String?)], approval: String? = nil, actor: String, at now: Date
-    ) throws -> (DocumentRecord, [DeliveryRecord]) {
-        try filings.write { db in
-            let last =
-                try Int.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT MAX(number) FROM document WHERE issuerCode = ? AND register = ? AND year = ?
-                            """), arguments: [issuerCode, register, year]) ?? 0
-            var document = try makeDocument(last + 1)
-            document.year = year
-            try document.insert(db)
-            if let approval { try Self.consumeApproval(db, id: approval, documentID: document.id, at: now) }
-            for blob in signatureBlobs { try blob.insert(db, onConflict: .ignore) }
-            for file in files { try file.insert(db) }
-            for signature in signatures { try signature.insert(db) }
-            let day = Figures.day(document.issuedAt)
-            switch document.medium {
-            case .paper:
-                try Figures.add(db, agency: issuerCode, day: day, .outgoingPaper)
-            case .electronic:
-                try Figures.add(db, agency: issuerCode, day: day, .outgoingElectronic)
-                let roles = Set(signatures.filter { $0.filePosition == 0 }.map(\.role))
-                if roles.contains("seal") {
-                    try Figures.add(
-                        db, agency: issuerCode, day: day, roles.contains("signer") ? .signerAndSeal : .sealOnly)
+    ) async throws -> (DocumentRecord, [DeliveryRecord]) {
+        try await DiskWork.shared.run { [filings] in
+            try filings.write { db in
+                let last =
+                    try Int.fetchOne(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT MAX(number) FROM document WHERE issuerCode = ? AND register = ? AND year = ?
+                                """), arguments: [issuerCode, register, year]) ?? 0
+                var document = try makeDocument(last + 1)
+                document.year = year
+                try document.insert(db)
+                if let approval { try Self.consumeApproval(db, id: approval, documentID: document.id, at: now) }
+                for blob in signatureBlobs { try blob.insert(db, onConflict: .ignore) }
+                for file in files { try file.insert(db) }
+                for signature in signatures { try signature.insert(db) }
+                let day = Figures.day(document.issuedAt)
+                switch document.medium {
+                case .paper:
+                    try Figures.add(db, agency: issuerCode, day: day, .outgoingPaper)
+                case .electronic:
+                    try Figures.add(db, agency: issuerCode, day: day, .outgoingElectronic)
+                    let roles = Set(signatures.filter { $0.filePosition == 0 }.map(\.role))
+                    if roles.contains("seal") {
+                        try Figures.add(
+                            db, agency: issuerCode, day: day, roles.contains("signer") ? .signerAndSeal : .sealOnly)
+                    }
                 }
+                try AuditLog.append(
+                    db, actor: actor, agency: issuerCode, action: "document.filed", subject: document.id,
+                    detail:
+                        "\(NumberAndSymbol.format(document.number))/\(document.symbol), \(document.medium.rawValue), "
+                        + "\(files.count) files"
+                        + (recipients.isEmpty ? "" : ", to " + recipients.map(\.agency.code).joined(separator: " ")),
+                    at: now)
+                var deliveries: [DeliveryRecord] = []
+                for (recipient, addressedTo) in recipients {
+                    try Figures.add(db, agency: recipient.code, day: day, .incomingElectronic)
+                    if let deadline = document.deadline {
+                        try Figures.add(db, agency: recipient.code, day: deadline, .due)
+                    }
+                    var delivery = DeliveryRecord(
+                        id: nil, documentID: document.id, recipientCode: recipient.code,
+                        recipientName: recipient.name, status: .arrived,
+                        arrivalNumber: nil, arrivalYear: nil, updatedAt: now, addressedTo: addressedTo)
+                    try delivery.insert(db)
+                    var event = StatusEventRecord(
+                        id: nil, deliveryID: delivery.id!, status: .arrived,
+                        at: now, actor: actor, note: nil)
+                    try event.insert(db)
+                    deliveries.append(delivery)
+                }
+                return (document, deliveries)
             }
-            try AuditLog.append(
-                db, actor: actor, agency: issuerCode, action: "document.filed", subject: document.id,
-                detail: "\(NumberAndSymbol.format(document.number))/\(document.symbol), \(document.medium.rawValue), "
-                    + "\(files.count) files"
-                    + (recipients.isEmpty ? "" : ", to " + recipients.map(\.agency.code).joined(separator: " ")),
-                at: now)
-            var deliveries: [DeliveryRecord] = []
-            for (recipient, addressedTo) in recipients {
-                try Figures.add(db, agency: recipient.code, day: day, .incomingElectronic)
-                if let deadline = document.deadline { try Figures.add(db, agency: recipient.code, day: deadline, .due) }
-                var delivery = DeliveryRecord(
-                    id: nil, documentID: document.id, recipientCode: recipient.code,
-                    recipientName: recipient.name, status: .arrived,
-                    arrivalNumber: nil, arrivalYear: nil, updatedAt: now, addressedTo: addressedTo)
-                try delivery.insert(db)
-                var event = StatusEventRecord(
-                    id: nil, deliveryID: delivery.id!, status: .arrived,
-                    at: now, actor: actor, note: nil)
-                try event.insert(db)
-                deliveries.append(delivery)
-            }
-            return (document, deliveries)
         }
     }
 
@@ -360,8 +371,8 @@ public final class Registry: Sendable {
     }
 
     /// Replaces a file's signature with its time-stamped version, held in the registry like the first.
-    public func completeTimeStamp(documentID: String, position: Int, signature: BlobRecord) throws {
-        try pool.write { db in
+    public func completeTimeStamp(documentID: String, position: Int, signature: BlobRecord) async throws {
+        try await write { db in
             try signature.insert(db, onConflict: .ignore)
             try db.execute(
                 sql: """
@@ -375,8 +386,8 @@ public final class Registry: Sendable {
 
     /// Keeps a document's sealed identity; a second one for the same document is ignored, as
     /// the first is the one recipients may already hold.
-    public func saveSealedIdentity(_ record: SealedIdentityRecord) throws {
-        try pool.write { db in
+    public func saveSealedIdentity(_ record: SealedIdentityRecord) async throws {
+        try await write { db in
             try record.insert(db, onConflict: .ignore)
             guard db.changesCount > 0 else { return }
             try AuditLog.append(
@@ -536,8 +547,8 @@ public final class Registry: Sendable {
     public func changeStatus(
         documentID: String, recipient: String, to next: DeliveryStatus,
         actor: String, note: String?, assignee: String? = nil, at now: Date
-    ) throws -> DeliveryRecord {
-        try pool.write { db in
+    ) async throws -> DeliveryRecord {
+        try await write { db in
             guard
                 var delivery =
                     try DeliveryRecord
@@ -562,7 +573,7 @@ public final class Registry: Sendable {
                 delivery.arrivalNumber = try Self.nextArrivalNumber(db, recipient: recipient, year: year)
                 delivery.arrivalYear = year
             }
-            try countOnTime(db, delivery, next, at: now)
+            try self.countOnTime(db, delivery, next, at: now)
             if let assignee { delivery.assignee = assignee }
             try delivery.update(db)
             var event = StatusEventRecord(
@@ -624,8 +635,8 @@ public final class Registry: Sendable {
 
     /// Enters a paper document received by `record.recipientCode` in its incoming register, with
     /// the next arrival number of the year it arrived in.
-    public func registerPaperArrival(_ record: PaperArrivalRecord) throws -> PaperArrivalRecord {
-        try pool.write { db in
+    public func registerPaperArrival(_ record: PaperArrivalRecord) async throws -> PaperArrivalRecord {
+        try await write { db in
             var record = record
             record.arrivalYear = VietnamTime.year(of: record.receivedAt)
             record.arrivalNumber = try Self.nextArrivalNumber(
@@ -671,8 +682,8 @@ public final class Registry: Sendable {
     }
 
     /// Keeps an answer for replay; the first answer stays if two requests raced to store one.
-    public func storeIdempotentResponse(_ record: IdempotentResponseRecord) throws {
-        try pool.write { try record.insert($0, onConflict: .ignore) }
+    public func storeIdempotentResponse(_ record: IdempotentResponseRecord) async throws {
+        try await write { try record.insert($0, onConflict: .ignore) }
     }
 
     /// The document a send with this key filed, if any.
@@ -688,8 +699,8 @@ public final class Registry: Sendable {
     }
 
     /// Records an event that changes no row of its own (a configuration reload).
-    public func recordAudit(actor: String, action: String, detail: String) throws {
-        try pool.write {
+    public func recordAudit(actor: String, action: String, detail: String) async throws {
+        try await write {
             try AuditLog.append($0, actor: actor, agency: "", action: action, subject: "", detail: detail, at: Date())
         }
     }
@@ -706,6 +717,12 @@ public final class Registry: Sendable {
     ///   itself (count and bytes), and its audit head.
     public func backup(
         to path: String
+    ) async throws -> (documents: Int, files: Set<String>, held: (count: Int, bytes: Int64), auditHead: String) {
+        try await DiskWork.shared.run { [pool] in try Self.backup(pool, to: path) }
+    }
+
+    private static func backup(
+        _ pool: DatabasePool, to path: String
     ) throws -> (documents: Int, files: Set<String>, held: (count: Int, bytes: Int64), auditHead: String) {
         let copy = try DatabaseQueue(path: path)
         try pool.backup(to: copy)
@@ -738,8 +755,8 @@ public final class Registry: Sendable {
     /// Files documents as another system recorded them, numbers and histories included, in one
     /// transaction: for bringing an earlier register over, and for generating benchmark registries.
     /// The daily figures are left as they were; call ``rebuildFigures()`` after the last batch.
-    @_spi(Import) public func importHistory(_ batch: [HistoricalDocument]) throws {
-        try pool.write { db in
+    @_spi(Import) public func importHistory(_ batch: [HistoricalDocument]) async throws {
+        try await write { db in
             for entry in batch {
                 try entry.document.insert(db)
                 for signature in entry.signatures { try signature.insert(db) }
@@ -760,8 +777,8 @@ public final class Registry: Sendable {
     }
 
     /// Counts the daily figures again from the documents, deliveries and status events.
-    @_spi(Import) public func rebuildFigures() throws {
-        try pool.write { try Figures.rebuild($0) }
+    @_spi(Import) public func rebuildFigures() async throws {
+        try await write { try Figures.rebuild($0) }
     }
 
     public func documentCount() throws -> Int {
@@ -772,8 +789,8 @@ public final class Registry: Sendable {
     /// transaction; deliveries already rejected, completed or recalled are left as they are.
     public func requestRecall(
         documentID: String, actor: String, reason: String, at now: Date
-    ) throws -> [DeliveryRecord] {
-        try pool.write { db in
+    ) async throws -> [DeliveryRecord] {
+        try await write { db in
             var changed: [DeliveryRecord] = []
             for var delivery in try DeliveryRecord.filter(Column("documentID") == documentID).fetchAll(db) {
                 guard delivery.status.allowedNext.contains(.recallRequested) else { continue }

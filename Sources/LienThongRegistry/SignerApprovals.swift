@@ -50,8 +50,8 @@ public struct SignerApprovalRecord: Codable, Sendable, Equatable, FetchableRecor
 }
 
 extension Registry {
-    public func grantApproval(_ approval: SignerApprovalRecord) throws {
-        try pool.write { db in
+    public func grantApproval(_ approval: SignerApprovalRecord) async throws {
+        try await write { db in
             try approval.insert(db)
             try AuditLog.append(
                 db, actor: approval.signerUsername, agency: approval.agencyCode, action: "approval.granted",
@@ -78,8 +78,8 @@ extension Registry {
     }
 
     /// Withdraws an approval that was not used yet; nil if it was used or withdrawn meanwhile.
-    public func withdrawApproval(_ id: String, actor: String, at date: Date) throws -> SignerApprovalRecord? {
-        try pool.write { db in
+    public func withdrawApproval(_ id: String, actor: String, at date: Date) async throws -> SignerApprovalRecord? {
+        try await write { db in
             try db.execute(
                 sql:
                     "UPDATE signerApproval SET withdrawnAt = ? WHERE id = ? AND documentID IS NULL AND withdrawnAt IS NULL",

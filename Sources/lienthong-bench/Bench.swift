@@ -29,14 +29,14 @@ struct Bench: AsyncParsableCommand {
                 registry
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-\(documents).sqlite")
                 .path
-            latencies = try RegistryBench(documents: documents, path: path).run { print($0) }
+            latencies = try await RegistryBench(documents: documents, path: path).run { print($0) }
         }
         var figures: [Figure] = []
         if [.all, .sign, .verify].contains(part) {
             try await measureCrypto(&figures)
         }
         if part == .all || part == .store {
-            figures += try StoreBench(seconds: seconds).run()
+            figures += try await StoreBench(seconds: seconds).run()
         }
         var memory: [String: Double] = [:]
         if part == .all || part == .large {

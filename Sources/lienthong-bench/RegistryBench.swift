@@ -42,11 +42,11 @@ struct RegistryBench {
 
     static func id(_ index: Int) -> String { String(format: "00000000-0000-4000-8000-%012x", index) }
 
-    func run(_ print: (String) -> Void) throws -> [Latency] {
+    func run(_ print: (String) -> Void) async throws -> [Latency] {
         let registry = try Registry(path: path)
         if try registry.documentCount() < documents {
             let start = Date()
-            try generate(registry, print)
+            try await generate(registry, print)
             print(
                 String(
                     format: "generated %d documents in %.0f s at %@", documents, Date().timeIntervalSince(start), path))
@@ -101,9 +101,9 @@ struct RegistryBench {
 
     /// One to three recipients per document; a fifth with a deadline; seven in ten registered and
     /// half of those completed, each with its status events.
-    func generate(_ registry: Registry, _ print: (String) -> Void) throws {
+    func generate(_ registry: Registry, _ print: (String) -> Void) async throws {
         let agencies = Self.agencies
-        try registry.seed(agencies: agencies, users: [])
+        try await registry.seed(agencies: agencies, users: [])
         let start = try registry.documentCount()
         var numbers: [String: Int] = [:]
         var arrivals: [String: Int] = [:]
@@ -170,9 +170,9 @@ struct RegistryBench {
                 }
                 batch.append(HistoricalDocument(document: document, signatures: signatures, deliveries: deliveries))
             }
-            try registry.importHistory(batch)
+            try await registry.importHistory(batch)
             if batchStart % 100_000 == 0 { print("  … \(batchStart) documents") }
         }
-        try registry.rebuildFigures()
+        try await registry.rebuildFigures()
     }
 }

@@ -9,7 +9,7 @@ import LienThongRegistry
 struct StoreBench {
     let seconds: Double
 
-    func run() throws -> [Bench.Figure] {
+    func run() async throws -> [Bench.Figure] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "lienthong-bench-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -20,13 +20,13 @@ struct StoreBench {
         let chunk = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let file = directory.appendingPathComponent("document.pdf")
         try Data((0..<64).flatMap { _ in chunk }).write(to: file)
-        let raw = try rate(units: 1) {
+        let raw = try await rate(units: 1) {
             var digest = StreamingDigest(.sha256)
             digest.update(chunk)
             _ = digest.finalize()
         }
         figures.append(Bench.Figure(name: "raw SHA-256 (MB/s, limit)", perSecond: raw, limit: nil))
-        let hashed = try rate(units: 64) { _ = try Digest.sha256(of: file) }
+        let hashed = try await rate(units: 64) { _ = try Digest.sha256(of: file) }
         figures.append(Bench.Figure(name: "hashing a stored 64 MB document (MB/s)", perSecond: hashed, limit: raw))
 
         let registry = try Registry(path: directory.appendingPathComponent("registry.sqlite").path)
@@ -35,15 +35,15 @@ struct StoreBench {
                 code: "000.0\($0).00.H18", name: "Cơ quan \($0)", abbreviation: "UBND", parentCode: nil, isActive: true,
                 sealCertificatePath: nil, sealKeyPath: nil)
         }
-        try registry.seed(agencies: agencies, users: [])
-        let commits = try rate(units: 1) {
-            try registry.recordAudit(actor: "bench", action: "bench.commit", detail: "")
+        try await registry.seed(agencies: agencies, users: [])
+        let commits = try await rate(units: 1) {
+            try await registry.recordAudit(actor: "bench", action: "bench.commit", detail: "")
         }
         figures.append(
             Bench.Figure(name: "SQLite commit, WAL + synchronous=FULL (per s, limit)", perSecond: commits, limit: nil))
-        let filed = try rate(units: 1) {
+        let filed = try await rate(units: 1) {
             let id = UUID().uuidString.lowercased()
-            _ = try registry.file(
+            _ = try await registry.file(
                 issuerCode: agencies[0].code, register: "main", year: 2026,
                 makeDocument: { number in
                     DocumentRecord(
@@ -66,12 +66,12 @@ struct StoreBench {
     }
 
     /// `units` per run of `body`, per second of wall time (the disk's time counts here).
-    private func rate(units: Double, _ body: () throws -> Void) throws -> Double {
-        for _ in 0..<3 { try body() }
+    private func rate(units: Double, _ body: () async throws -> Void) async throws -> Double {
+        for _ in 0..<3 { try await body() }
         let start = Date()
         var count = 0.0
         while Date().timeIntervalSince(start) < seconds {
-            try body()
+            try await body()
             count += units
         }
         return count / Date().timeIntervalSince(start)

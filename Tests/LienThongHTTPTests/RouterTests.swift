@@ -58,7 +58,7 @@ struct RouterTests {
     }
 
     @Test func aDocumentTravelsThroughTheRoutesAndEveryRefusalIsAProblem() async throws {
-        let application = try daemon.makeApplication(logger: Logger(label: "router-tests"))
+        let application = try await daemon.makeApplication(logger: Logger(label: "router-tests"))
         let callers = Callers(directory: directory)
         let (object, expectProblem) = (Self.object, Self.expectProblem)
         try await application.test(.router) { client in

@@ -24,12 +24,12 @@ struct FiguresTests {
     }
     var all: [AgencyRecord] { [province, district] + communes }
 
-    init() throws {
+    init() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "lienthong-figures-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         registry = try Registry(path: directory.appendingPathComponent("registry.sqlite").path)
-        try registry.seed(agencies: all, users: [])
+        try await registry.seed(agencies: all, users: [])
     }
 
     /// SplitMix64: the same year on every run.
@@ -57,8 +57,8 @@ struct FiguresTests {
         _ issuer: AgencyRecord, id: String = UUID().uuidString.lowercased(), at: Date, year: Int = 2026,
         deadline: String? = nil,
         paper: Bool = false, roles: [String] = [], to recipients: [AgencyRecord] = []
-    ) throws -> DocumentRecord {
-        try registry.file(
+    ) async throws -> DocumentRecord {
+        try await registry.file(
             issuerCode: issuer.code, register: "main", year: year,
             makeDocument: { number in
                 DocumentRecord(
@@ -79,7 +79,7 @@ struct FiguresTests {
         ).0
     }
 
-    @Test func theRegistrysFiguresAreTheTrueOnes() throws {
+    @Test func theRegistrysFiguresAreTheTrueOnes() async throws {
         var random = Generator(state: 2026)
         var truth: [String: DocumentFigures] = [:]
         func count(_ agency: String, _ counter: WritableKeyPath<DocumentFigures, Int>, _ delta: Int = 1) {
@@ -100,7 +100,7 @@ struct FiguresTests {
                         Int.random(in: 1...3, using: &random)))
             let deadlineDay = Bool.random(using: &random) && !paper ? min(day + 10, 364) : nil
             let deadline = deadlineDay.map { CivilDate.inVietnam(time(day: $0)).description }
-            let id = try file(issuer, at: at, deadline: deadline, paper: paper, roles: roles, to: recipients).id
+            let id = try await file(issuer, at: at, deadline: deadline, paper: paper, roles: roles, to: recipients).id
             if paper {
                 count(issuer.code, \.outgoingPaper)
                 continue
@@ -117,20 +117,20 @@ struct FiguresTests {
                 let onTime = deadlineDay != nil && !late
                 if deadlineDay != nil, fate != 3 { count(recipient.code, \.due) }
                 guard fate > 0 else { continue }
-                try registry.changeStatus(
+                try await registry.changeStatus(
                     documentID: id, recipient: recipient.code, to: .accepted, actor: "c", note: nil,
                     at: time(day: actedOn))
                 if onTime, fate != 3 { count(recipient.code, \.registeredOnTime) }
                 if fate == 2 {
-                    try registry.changeStatus(
+                    try await registry.changeStatus(
                         documentID: id, recipient: recipient.code, to: .completed, actor: "c", note: nil,
                         at: time(day: actedOn, hours: 2))
                     if onTime { count(recipient.code, \.completedOnTime) }
                 } else if fate == 3 {
-                    try registry.changeStatus(
+                    try await registry.changeStatus(
                         documentID: id, recipient: recipient.code, to: .recallRequested, actor: "p", note: "sai",
                         at: time(day: actedOn, hours: 1))
-                    try registry.changeStatus(
+                    try await registry.changeStatus(
                         documentID: id, recipient: recipient.code, to: .recallAccepted, actor: "c", note: nil,
                         at: time(day: actedOn, hours: 2))
                 }
@@ -138,7 +138,7 @@ struct FiguresTests {
         }
         for _ in 0..<80 {
             let recipient = all.randomElement(using: &random)!
-            _ = try registry.registerPaperArrival(
+            _ = try await registry.registerPaperArrival(
                 PaperArrivalRecord(
                     recipientCode: recipient.code, receivedAt: time(day: Int.random(in: 0..<365, using: &random)),
                     senderName: "Bộ Nội vụ",
@@ -193,15 +193,15 @@ struct FiguresTests {
             }
         }
         let kept = try rows()
-        try registry.pool.write { try Figures.rebuild($0) }
+        try await registry.pool.write { try Figures.rebuild($0) }
         #expect(kept.symmetricDifference(try rows()).isEmpty)
         #expect(kept.count > 100)
     }
 
-    @Test func aDocumentIssuedJustAfterMidnightInVietnamCountsOnTheNewDay() throws {
+    @Test func aDocumentIssuedJustAfterMidnightInVietnamCountsOnTheNewDay() async throws {
         // 2026-12-31T17:30Z is 2027-01-01 00:30 in Vietnam.
         let at = Date(timeIntervalSince1970: 1_798_738_200)
-        try file(province, at: at, year: 2027, paper: true)
+        try await file(province, at: at, year: 2027, paper: true)
         #expect(
             try registry.figures(agencies: [province.code], from: day("2026-01-01"), to: day("2026-12-31"), by: .total)
                 .isEmpty)
@@ -210,22 +210,22 @@ struct FiguresTests {
                 .first?.1.outgoingPaper == 1)
     }
 
-    @Test func paperAndElectronicDocumentsShareOneSeriesOfArrivalNumbers() throws {
+    @Test func paperAndElectronicDocumentsShareOneSeriesOfArrivalNumbers() async throws {
         let commune = communes[0]
-        let paper = {
-            try registry.registerPaperArrival(
+        let paper = { @Sendable [registry] in
+            try await registry.registerPaperArrival(
                 PaperArrivalRecord(
                     recipientCode: commune.code, receivedAt: time(day: 100), senderName: "Bộ", numberAndSymbol: "1/BNV",
                     issuedOn: "2026-04-01",
                     typeName: "Công văn", subject: "Giấy", urgency: 0, assignee: nil, notes: nil, registeredBy: "c")
             ).arrivalNumber
         }
-        #expect(try paper() == 1)
-        let id = try file(province, at: time(day: 100), to: [commune]).id
+        await #expect(try paper() == 1)
+        let id = try await file(province, at: time(day: 100), to: [commune]).id
         #expect(
-            try registry.changeStatus(
+            try await registry.changeStatus(
                 documentID: id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: time(day: 100)
             ).arrivalNumber == 2)
-        #expect(try paper() == 3)
+        await #expect(try paper() == 3)
     }
 }

@@ -13,20 +13,20 @@ struct RegistryTests {
     let issuer = Sample.issuer
     let commune = Sample.commune
 
-    init() throws {
+    init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "lienthong-registry-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         registry = try Registry(path: directory.appendingPathComponent("registry.sqlite").path)
-        try registry.seed(agencies: [issuer, commune], users: [])
+        try await registry.seed(agencies: [issuer, commune], users: [])
     }
 
     private func file(
         year: Int = 2026, at date: Date = Date(), approval: String? = nil, signatureBlobs: [BlobRecord] = [],
         to recipient: AgencyRecord? = nil
-    ) throws -> DocumentRecord {
+    ) async throws -> DocumentRecord {
         let id = UUID().uuidString.lowercased()
-        return try registry.file(
+        return try await registry.file(
             issuerCode: issuer.code, register: "main", year: year,
             makeDocument: { Sample.directive(id: id, number: $0, year: year, at: date) },
             files: [], signatureBlobs: signatureBlobs, signatures: [], recipients: [(recipient ?? commune, nil)],
@@ -34,14 +34,14 @@ struct RegistryTests {
         ).0
     }
 
-    @Test func signaturesAreHeldInTheRegistryAndOnlyFilesOnDiskAreListedAsFiles() throws {
+    @Test func signaturesAreHeldInTheRegistryAndOnlyFilesOnDiskAreListedAsFiles() async throws {
         let upload = String(repeating: "a", count: 64)
-        try registry.recordUpload(sha256: upload, size: 10, agency: issuer.code, at: Date())
+        try await registry.recordUpload(sha256: upload, size: 10, agency: issuer.code, at: Date())
         let cms = Data("chữ ký số".utf8)
         let held = BlobRecord(sha256: Digest.sha256(cms), size: Int64(cms.count), createdAt: Date(), bytes: cms)
-        _ = try file(signatureBlobs: [held])
+        _ = try await file(signatureBlobs: [held])
         // The same bytes filed again (a document signed twice alike) are kept once.
-        _ = try file(signatureBlobs: [held])
+        _ = try await file(signatureBlobs: [held])
         #expect(try registry.heldBytes(held.sha256) == cms)
         #expect(try registry.heldBytes(upload) == nil)
         #expect(try registry.blobHashes() == [upload])
@@ -49,72 +49,69 @@ struct RegistryTests {
         #expect(check.count == 1 && check.bytes == Int64(cms.count) && check.changed.isEmpty)
         // The same bytes uploaded as a file (a .p7s forwarded as an attachment) are a file on disk
         // from then on: listed, so that a start does not remove them as an orphan.
-        try registry.recordUpload(sha256: held.sha256, size: held.size, agency: issuer.code, at: Date())
+        try await registry.recordUpload(sha256: held.sha256, size: held.size, agency: issuer.code, at: Date())
         #expect(try registry.blobHashes() == [upload, held.sha256])
         #expect(try registry.heldBytes(held.sha256) == nil)
         #expect(try registry.upload(sha256: held.sha256, agency: issuer.code)?.sha256 == held.sha256)
     }
 
-    @Test func documentsWithoutTheirSealedIdentityAreFoundFromACursor() throws {
+    @Test func documentsWithoutTheirSealedIdentityAreFoundFromACursor() async throws {
         let seal = { (id: String, bytes: String, signature: UInt8) in
-            try registry.saveSealedIdentity(
+            try await registry.saveSealedIdentity(
                 SealedIdentityRecord(
                     documentID: id, identity: Data(bytes.utf8),
                     signature: Data([signature]), sealedAt: Date()))
         }
-        let first = try file()
-        let second = try file()
+        let first = try await file()
+        let second = try await file()
         var (pending, next) = try registry.documentsAwaitingSealedIdentity(after: nil)
         #expect(pending.map(\.id) == [first.id, second.id])
         // A pass that seals the first leaves the second for the next pass, from where it stopped.
-        try seal(first.id, "{}", 1)
+        try await seal(first.id, "{}", 1)
         (pending, next) = try registry.documentsAwaitingSealedIdentity(after: next)
         #expect(pending.map(\.id) == [second.id])
-        try seal(second.id, "{}", 2)
+        try await seal(second.id, "{}", 2)
         // A second seal for the same document is ignored: recipients may hold the first.
-        try seal(second.id, "[]", 3)
+        try await seal(second.id, "[]", 3)
         #expect(try registry.sealedIdentity(of: second.id)?.signature == Data([2]))
         (pending, next) = try registry.documentsAwaitingSealedIdentity(after: next)
         #expect(pending.isEmpty)
         // The cursor has moved past everything sealed; a document filed later is found.
-        let third = try file()
+        let third = try await file()
         #expect(try registry.documentsAwaitingSealedIdentity(after: next).documents.map(\.id) == [third.id])
         let audit = try registry.verifyAudit()
         #expect(audit.firstBroken == nil)
         #expect(try registry.auditEntries(limit: 10).filter { $0.action == "identity.sealed" }.count == 2)
     }
 
-    @Test func numbersRunFromOneEachYearWithoutGaps() throws {
-        #expect(try (1...5).map { _ in try file().number } == [1, 2, 3, 4, 5])
-        #expect(try file(year: 2027).number == 1)
-        #expect(try file().number == 6)
+    @Test func numbersRunFromOneEachYearWithoutGaps() async throws {
+        var numbers: [Int] = []
+        for _ in 1...5 { numbers.append(try await file().number) }
+        #expect(numbers == [1, 2, 3, 4, 5])
+        #expect(try await file(year: 2027).number == 1)
+        #expect(try await file().number == 6)
     }
 
     @Test func concurrentSendsGetEachNumberExactlyOnce() async throws {
         let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<200 { group.addTask { try file().number } }
+            for _ in 0..<200 { group.addTask { try await file().number } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(numbers.sorted() == Array(1...200))
     }
 
-    @Test func filingsCommittedTogetherFailAloneAndLeaveNothingBehind() throws {
+    @Test func filingsCommittedTogetherFailAloneAndLeaveNothingBehind() async throws {
         // Not in the directory: the delivery's foreign key refuses it after the document row and
         // the figures were written, so only the filing's own savepoint can take those back.
         let unknown = AgencyRecord(
             code: "000.99.99.H18", name: "Không có", abbreviation: "X", parentCode: nil, isActive: true,
             sealCertificatePath: nil, sealKeyPath: nil)
         let auditBefore = try registry.verifyAudit().entries
-        let outcomes = Mutex<[Result<Int, any Error>]>([])
-        let threads = (0..<40).map { n in
-            Thread { [self] in
-                let outcome = Result { try file(to: n % 5 == 0 ? unknown : commune).number }
-                outcomes.withLock { $0.append(outcome) }
-            }
+        // Forty at once: more than the disk's threads, so that filings queue and commit in groups.
+        let numbers = await withTaskGroup(of: Int?.self) { group in
+            for n in 0..<40 { group.addTask { try? await file(to: n % 5 == 0 ? unknown : commune).number } }
+            return await group.reduce(into: [Int]()) { if let number = $1 { $0.append(number) } }
         }
-        for thread in threads { thread.start() }
-        while outcomes.withLock({ $0.count }) < threads.count { Thread.sleep(forTimeInterval: 0.01) }
-        let numbers = outcomes.withLock { $0.compactMap { try? $0.get() } }
         #expect(numbers.sorted() == Array(1...32))
         #expect(try registry.documentCount() == 32)
         #expect(try registry.inbox(agency: commune.code).count == 32)
@@ -123,74 +120,74 @@ struct RegistryTests {
         #expect(audit.entries == auditBefore + 32)
     }
 
-    @Test func acceptingAssignsArrivalNumbersInTheRecipientsRegister() throws {
-        let first = try file()
-        let second = try file()
-        let accepted = try registry.changeStatus(
+    @Test func acceptingAssignsArrivalNumbersInTheRecipientsRegister() async throws {
+        let first = try await file()
+        let second = try await file()
+        let accepted = try await registry.changeStatus(
             documentID: second.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date())
         #expect(accepted.arrivalNumber == 1)
         #expect(
-            try registry.changeStatus(
+            try await registry.changeStatus(
                 documentID: first.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date()
             ).arrivalNumber == 2)
         let delivery = try #require(try registry.delivery(documentID: first.id, recipient: commune.code))
         #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.map(\.status) == [.arrived, .accepted])
     }
 
-    @Test func aRefusedTransitionChangesNothing() throws {
-        let document = try file()
-        #expect(throws: DomainError.self) {
-            try registry.changeStatus(
+    @Test func aRefusedTransitionChangesNothing() async throws {
+        let document = try await file()
+        await #expect(throws: DomainError.self) {
+            try await registry.changeStatus(
                 documentID: document.id, recipient: commune.code, to: .completed, actor: "c", note: nil, at: Date())
         }
         let delivery = try #require(try registry.delivery(documentID: document.id, recipient: commune.code))
         #expect(delivery.status == .arrived)
         #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.count == 1)
-        #expect(throws: RegistryError.notFound) {
-            try registry.changeStatus(
+        await #expect(throws: RegistryError.notFound) {
+            try await registry.changeStatus(
                 documentID: document.id, recipient: issuer.code, to: .accepted, actor: "c", note: nil, at: Date())
         }
     }
 
-    @Test func aRefusedDocumentLeavesNoRow() throws {
+    @Test func aRefusedDocumentLeavesNoRow() async throws {
         struct Refused: Error {}
-        #expect(throws: Refused.self) {
-            try registry.file(
+        await #expect(throws: Refused.self) {
+            try await registry.file(
                 issuerCode: issuer.code, register: "main", year: 2026, makeDocument: { _ in throw Refused() },
                 files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], actor: "clerk", at: Date())
         }
-        #expect(try file().number == 1)
+        #expect(try await file().number == 1)
     }
 
-    @Test func anApprovalIsUsedOnceAndNeverAfterItExpiresOrIsWithdrawn() throws {
+    @Test func anApprovalIsUsedOnceAndNeverAfterItExpiresOrIsWithdrawn() async throws {
         let signer = UserRecord(
             username: "signer.tinh", fullName: "Chủ tịch", position: "Chủ tịch", agencyCode: issuer.code, role: .signer,
             certificatePath: nil, keyPath: nil)
-        try registry.seed(agencies: [], users: [signer])
+        try await registry.seed(agencies: [], users: [signer])
         let now = Date()
-        func grant(expiresIn seconds: TimeInterval) throws -> String {
+        func grant(expiresIn seconds: TimeInterval) async throws -> String {
             let approval = SignerApprovalRecord(
                 id: UUID().uuidString.lowercased(), agencyCode: issuer.code, signerUsername: signer.username,
                 sha256: String(repeating: "0", count: 64), note: nil, createdAt: now.addingTimeInterval(-7200),
                 expiresAt: now.addingTimeInterval(seconds))
-            try registry.grantApproval(approval)
+            try await registry.grantApproval(approval)
             return approval.id
         }
-        let open = try grant(expiresIn: 3600)
-        let expired = try grant(expiresIn: -1)
-        let withdrawn = try grant(expiresIn: 3600)
+        let open = try await grant(expiresIn: 3600)
+        let expired = try await grant(expiresIn: -1)
+        let withdrawn = try await grant(expiresIn: 3600)
         #expect(
             try registry.openApprovals(agency: issuer.code, at: now).map(\.id).sorted() == [open, withdrawn].sorted())
-        #expect(try registry.withdrawApproval(withdrawn, actor: signer.username, at: now)?.withdrawnAt != nil)
-        #expect(try registry.withdrawApproval(withdrawn, actor: signer.username, at: now) == nil)
+        #expect(try await registry.withdrawApproval(withdrawn, actor: signer.username, at: now)?.withdrawnAt != nil)
+        #expect(try await registry.withdrawApproval(withdrawn, actor: signer.username, at: now) == nil)
 
-        let document = try file(at: now, approval: open)
+        let document = try await file(at: now, approval: open)
         #expect(try registry.approval(open)?.documentID == document.id)
         for unusable in [open, expired, withdrawn] {
-            #expect(throws: RegistryError.approvalUsed(unusable)) { try file(at: now, approval: unusable) }
+            await #expect(throws: RegistryError.approvalUsed(unusable)) { try await file(at: now, approval: unusable) }
         }
         // The refused sends left no document and no gap: the next number follows the first.
-        #expect(try file().number == 2)
+        #expect(try await file().number == 2)
         #expect(try registry.openApprovals(agency: issuer.code, at: now).isEmpty)
         #expect(try registry.approval(expired)?.unusable(at: now)?.contains("expired") == true)
     }
@@ -201,24 +198,24 @@ struct AuditChainTests {
     let registry: Registry
     let path: String
 
-    init() throws {
+    init() async throws {
         path = try Sample.registryPath("audit")
         registry = try Registry(path: path)
-        try registry.seed(
+        try await registry.seed(
             agencies: [
                 AgencyRecord(
                     code: "000.00.00.H18", name: "Tỉnh", abbreviation: "UBND", parentCode: nil, isActive: true,
                     sealCertificatePath: nil, sealKeyPath: nil)
             ], users: [])
         for (index, name) in ["Xã A", "Xã B", "Xã C"].enumerated() {
-            _ = try registry.importAgency(
+            _ = try await registry.importAgency(
                 code: "000.0\(index + 1).21.H18", name: name, abbreviation: "UBND", parentCode: "000.00.00.H18",
                 actor: "admin")
         }
-        _ = try registry.retire("000.03.21.H18", successor: "000.02.21.H18", actor: "admin", at: Date())
+        _ = try await registry.retire("000.03.21.H18", successor: "000.02.21.H18", actor: "admin", at: Date())
     }
 
-    @Test func everyChangeIsChainedAndTheChainHolds() throws {
+    @Test func everyChangeIsChainedAndTheChainHolds() async throws {
         let check = try registry.verifyAudit()
         #expect(check.entries == 5 && check.firstBroken == nil)
         let entries = try registry.auditEntries(limit: 10)
@@ -229,13 +226,13 @@ struct AuditChainTests {
         #expect(zip(entries, entries.dropFirst()).allSatisfy { $0.previousHash == $1.hash })
         // Importing the same line again changes nothing and records nothing.
         #expect(
-            try registry.importAgency(
+            try await registry.importAgency(
                 code: "000.01.21.H18", name: "Xã A", abbreviation: "UBND", parentCode: "000.00.00.H18", actor: "admin")
                 == .unchanged)
         #expect(try registry.verifyAudit().entries == 5)
     }
 
-    @Test func theProgramCannotRewriteTheLog() throws {
+    @Test func theProgramCannotRewriteTheLog() async throws {
         #expect(throws: (any Error).self) {
             try registry.pool.write { try $0.execute(sql: "UPDATE auditEntry SET actor = 'x' WHERE id = 2") }
         }

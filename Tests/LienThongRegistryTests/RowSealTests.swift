@@ -14,12 +14,12 @@ struct RowSealTests {
     let path: String
     let document: DocumentRecord
 
-    init() throws {
+    init() async throws {
         path = try Sample.registryPath("seals")
         registry = try Registry(path: path, sealSecret: "mật khẩu của khóa")
-        try registry.seed(agencies: [Sample.issuer, Sample.commune], users: [])
+        try await registry.seed(agencies: [Sample.issuer, Sample.commune], users: [])
         let (id, now) = (UUID().uuidString.lowercased(), Date())
-        document = try registry.file(
+        document = try await registry.file(
             issuerCode: Sample.issuer.code, register: "main", year: 2026,
             makeDocument: {
                 Sample.directive(id: id, number: $0, year: 2026, at: now, subject: "Về cải cách hành chính")
@@ -28,7 +28,7 @@ struct RowSealTests {
             actor: "clerk",
             at: now
         ).0
-        _ = try registry.changeStatus(
+        _ = try await registry.changeStatus(
             documentID: id, recipient: Sample.commune.code, to: .accepted, actor: "c", note: nil, at: now)
     }
 
@@ -38,7 +38,7 @@ struct RowSealTests {
         try queue.write { try $0.execute(sql: sql) }
     }
 
-    @Test func whatLienThongWritesIsSealedAndTheShellCannotChangeIt() throws {
+    @Test func whatLienThongWritesIsSealedAndTheShellCannotChangeIt() async throws {
         let (rows, problems) = try registry.checkRowSeals()
         #expect(problems.isEmpty, "\(problems)")
         #expect(rows >= 6, "agencies, the document, its delivery and its two statuses")
@@ -78,7 +78,7 @@ struct RowSealTests {
         }
     }
 
-    @Test func aSealForgedWithoutTheKeyDoesNotHide() throws {
+    @Test func aSealForgedWithoutTheKeyDoesNotHide() async throws {
         // The forger knows how LienThong seals, but not the daemon's passphrase.
         let forged = RowSeals.seal(
             [DatabaseValue(value: "Về việc khác")!],
@@ -93,7 +93,7 @@ struct RowSealTests {
         #expect(problems.contains { $0.table == "document" && $0.kind == .sealsChanged })
     }
 
-    @Test func anObjectThatCallsTheSealFunctionsIsNamed() throws {
+    @Test func anObjectThatCallsTheSealFunctionsIsNamed() async throws {
         // Planted to make LienThong's own connection seal a row edited by hand, at its next write.
         try byHand(
             "CREATE TRIGGER quiet AFTER INSERT ON auditEntry BEGIN "
