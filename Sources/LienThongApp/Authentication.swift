@@ -17,7 +17,7 @@ package struct Authentication: Sendable {
     /// The user whose token is `token`, if it is current.
     package func user(token: String) throws -> UserRecord {
         guard !token.isEmpty, token.utf8.count <= 200,
-            let user = try registry.user(tokenSHA256: Tokens.hash(token), at: now())
+            let user = try registry.directory.user(tokenSHA256: Tokens.hash(token), at: now())
         else {
             throw Refusal.unauthenticated
         }
@@ -26,7 +26,7 @@ package struct Authentication: Sendable {
 
     /// The user a verified client certificate names by its common name, unless their access was revoked.
     package func user(certificateName name: String) throws -> UserRecord? {
-        guard let user = try registry.user(name), user.accessRevokedAt == nil else { return nil }
+        guard let user = try registry.directory.user(name), user.accessRevokedAt == nil else { return nil }
         return user
     }
 }

@@ -57,7 +57,7 @@ package struct BlobStore: Sendable {
     /// The bytes of a blob the registry holds (a signature), or else of the file stored here (a
     /// signature filed before the registry held them).
     package func bytes(of sha256: String, heldBy registry: Registry) throws -> Data {
-        if let held = try registry.heldBytes(sha256) { return held }
+        if let held = try registry.documents.heldBytes(sha256) { return held }
         return try Data(contentsOf: url(for: sha256))
     }
 

@@ -16,12 +16,14 @@ package struct Directory: Sendable {
             status: agency.isActive ? "active" : "retired", successor: agency.successorCode)
     }
 
-    package func list() throws -> [AgencyView] { try registry.agencies().map(Self.view) }
+    package func list() throws -> [AgencyView] { try registry.directory.agencies().map(Self.view) }
 
     package func show(_ text: String) throws -> AgencyView {
         let code: AgencyCode
         do { code = try AgencyCode(text) } catch { throw error }
-        guard let agency = try registry.agency(code.rawValue) else { throw Refusal.unknownAgency(code: code.rawValue) }
+        guard let agency = try registry.directory.agency(code.rawValue) else {
+            throw Refusal.unknownAgency(code: code.rawValue)
+        }
         return Self.view(agency)
     }
 
@@ -55,7 +57,7 @@ package struct Directory: Sendable {
             let name = try FieldLimit.issuerName.check(value("name"), required: true)
             let abbreviation = try FieldLimit.agencyAbbreviation.check(value("abbreviation"), required: true)
             let parent = value("parent").isEmpty ? nil : try AgencyCode(value("parent")).rawValue
-            let outcome = try await registry.importAgency(
+            let outcome = try await registry.directory.importAgency(
                 code: code.rawValue, name: name, abbreviation: abbreviation, parentCode: parent,
                 actor: caller.username)
             return ImportLine(line: record.line, outcome: outcome.rawValue, code: code.rawValue, detail: name)
@@ -83,7 +85,8 @@ package struct Directory: Sendable {
                 throw Refusal.invalidRequest(
                     "an agency cannot succeed itself: name the agency that now answers for \(code)")
             }
-            return Self.view(try await registry.retire(code, successor: next, actor: caller.username, at: now()))
+            return Self.view(
+                try await registry.directory.retire(code, successor: next, actor: caller.username, at: now()))
         } catch RegistryError.unknownAgency(let code) {
             throw Refusal.unknownAgency(code: code)
         } catch RegistryError.retiredSuccessor(let code) {

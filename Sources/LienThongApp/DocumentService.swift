@@ -61,7 +61,7 @@ package struct DocumentService: Sendable {
         _ request: SendRequest, by caller: UserRecord, idempotency: Idempotency? = nil
     ) async throws -> DocumentView {
         try Permissions(caller).require(.send)
-        if let idempotency, let filed = try registry.document(requestKey: idempotency.requestKey) {
+        if let idempotency, let filed = try registry.documents.document(requestKey: idempotency.requestKey) {
             try idempotency.requireSameRequest(as: filed.requestSHA256)
             return try view(filed, for: caller.agencyCode, history: false)
         }
@@ -76,7 +76,7 @@ package struct DocumentService: Sendable {
         let (type, subject, notes, urgency) = try metadata(
             type: request.type, subject: request.subject, notes: request.notes,
             urgency: request.urgency, secrecy: request.secrecy, types: current.types)
-        guard let issuer = try registry.agency(caller.agencyCode) else { throw Refusal.internalError }
+        guard let issuer = try registry.directory.agency(caller.agencyCode) else { throw Refusal.internalError }
         guard issuer.isActive else {
             throw Refusal.senderRetired(
                 "\(issuer.name) (\(issuer.code)) was retired: a retired agency sends nothing; "
@@ -161,14 +161,14 @@ package struct DocumentService: Sendable {
             fileRecords.append(
                 DocumentFileRecord(
                     documentID: id, position: position, name: file.name, sha256: file.blob.sha256,
-                    size: file.blob.size, kind: isMain ? "document" : "attachment", signatureSHA256: signatureSHA,
+                    size: file.blob.size, kind: isMain ? .document : .attachment, signatureSHA256: signatureSHA,
                     awaitingTimeStamp: timeStamper != nil && stamper == nil))
             let parties =
                 isMain ? [(CertificateRole.signer, signerIdentity), (.seal, sealIdentity)] : [(.seal, sealIdentity)]
             for (index, (role, identity)) in parties.enumerated() {
                 signatureRecords.append(
                     SignatureRecord(
-                        documentID: id, filePosition: position, signerIndex: index, role: role.rawValue,
+                        documentID: id, filePosition: position, signerIndex: index, role: role,
                         commonName: identity.certificate.commonName ?? identity.certificate.subject,
                         organization: identity.certificate.organization,
                         serialNumber: identity.certificate.serialNumber,
@@ -224,7 +224,7 @@ package struct DocumentService: Sendable {
         record: @escaping @Sendable (_ number: Int, _ symbol: String) -> DocumentRecord
     ) async throws -> (DocumentRecord, [DeliveryRecord]) {
         do {
-            return try await registry.file(
+            return try await registry.documents.file(
                 issuerCode: issuer.code, register: series.register, year: VietnamTime.year(of: issuedAt),
                 makeDocument: { number in
                     let numbered = try NumberAndSymbol(
@@ -284,8 +284,8 @@ package struct DocumentService: Sendable {
         for text in codes {
             let code: AgencyCode
             do { code = try AgencyCode(text) } catch { throw error }
-            guard let (agency, via) = try registry.resolve(code.rawValue) else {
-                guard let named = try registry.agency(code.rawValue) else {
+            guard let (agency, via) = try registry.directory.resolve(code.rawValue) else {
+                guard let named = try registry.directory.agency(code.rawValue) else {
                     throw Refusal.unknownAgency(code: code.rawValue)
                 }
                 throw Refusal.retiredRecipient(code: named.code, name: named.name)
@@ -314,7 +314,7 @@ package struct DocumentService: Sendable {
             guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
                 throw Refusal.invalidRequest("\(file.sha256) is not a SHA-256 (64 hexadecimal characters)")
             }
-            guard let blob = try registry.upload(sha256: sha, agency: agency), blobs.contains(sha) else {
+            guard let blob = try registry.documents.upload(sha256: sha, agency: agency), blobs.contains(sha) else {
                 throw Refusal.fileNotUploaded(sha256: sha)
             }
             return (name, blob)
@@ -323,7 +323,9 @@ package struct DocumentService: Sendable {
 
     /// A signer named by the clerk, or the agency's only one; a signer whose access was revoked signs nothing.
     private func resolveSigner(_ username: String?, agency: AgencyRecord) throws -> UserRecord {
-        let signers = try registry.users(agency: agency.code, role: .signer).filter { $0.accessRevokedAt == nil }
+        let signers = try registry.directory.users(agency: agency.code, role: .signer).filter {
+            $0.accessRevokedAt == nil
+        }
         if let username {
             guard let user = signers.first(where: { $0.username == username }) else {
                 throw DomainError.invalid(
@@ -367,9 +369,9 @@ package struct DocumentService: Sendable {
 
     /// The caller's agency must be the issuer or a recipient; otherwise the document does not exist for it.
     package func accessibleDocument(_ id: String, agency: String) throws -> (DocumentRecord, isIssuer: Bool) {
-        guard let document = try registry.document(id) else { throw Refusal.documentNotFound }
+        guard let document = try registry.documents.document(id) else { throw Refusal.documentNotFound }
         if document.issuerCode == agency { return (document, true) }
-        guard let delivery = try registry.delivery(documentID: id, recipient: agency),
+        guard let delivery = try registry.documents.delivery(documentID: id, recipient: agency),
             delivery.status != .recallAccepted
         else {
             throw Refusal.documentNotFound
@@ -395,7 +397,7 @@ package struct DocumentService: Sendable {
     ) throws -> (DocumentFileRecord, content: URL, signature: Data) {
         try Permissions(caller).require(.readDocuments)
         _ = try accessibleDocument(id, agency: caller.agencyCode)
-        guard let file = try registry.files(of: id).first(where: { $0.position == position }) else {
+        guard let file = try registry.documents.files(of: id).first(where: { $0.position == position }) else {
             throw Refusal.notFound("the document has no file \(position)")
         }
         return (file, blobs.url(for: file.sha256), try blobs.bytes(of: file.signatureSHA256, heldBy: registry))
@@ -403,7 +405,7 @@ package struct DocumentService: Sendable {
 
     package func inbox(caller: UserRecord) throws -> [InboxEntry] {
         try Permissions(caller).require(.readDocuments)
-        return try registry.inbox(agency: caller.agencyCode).map { document, delivery in
+        return try registry.documents.inbox(agency: caller.agencyCode).map { document, delivery in
             InboxEntry(
                 id: document.id, numberAndSymbol: Self.numberAndSymbol(document),
                 issuer: AgencyRef(code: document.issuerCode, name: document.issuerName), typeName: document.typeName,
@@ -465,10 +467,12 @@ package struct DocumentService: Sendable {
         let checked: String
         checked = try FieldLimit.reason.check(reason, required: true)
         guard
-            await !(try registry.requestRecall(documentID: id, actor: caller.username, reason: checked, at: now()))
+            await
+                !(try registry.documents.requestRecall(
+                    documentID: id, actor: caller.username, reason: checked, at: now()))
                 .isEmpty
         else {
-            let waiting = try registry.deliveries(of: id).filter {
+            let waiting = try registry.documents.deliveries(of: id).filter {
                 $0.status == .recallRequested
             }
             guard waiting.isEmpty else {
@@ -480,7 +484,7 @@ package struct DocumentService: Sendable {
                 "every recipient has already rejected, completed, or answered a recall of \(Self.numberAndSymbol(document))"
             )
         }
-        return try view(registry.document(id)!, for: caller.agencyCode, history: true)
+        return try view(registry.documents.document(id)!, for: caller.agencyCode, history: true)
     }
 
     private func report(
@@ -489,11 +493,11 @@ package struct DocumentService: Sendable {
         // The role first: a statistician's refusal must not name a document it may not read.
         try Permissions(caller).require(.reportStatus)
         let (document, isIssuer) = try accessibleDocument(id, agency: caller.agencyCode)
-        guard try !isIssuer || registry.delivery(documentID: id, recipient: caller.agencyCode) != nil else {
+        guard try !isIssuer || registry.documents.delivery(documentID: id, recipient: caller.agencyCode) != nil else {
             throw Refusal.forbidden(
                 "only a recipient reports status \(status.code); your agency sent \(Self.numberAndSymbol(document))")
         }
-        let delivery = try await registry.changeStatus(
+        let delivery = try await registry.documents.changeStatus(
             documentID: id, recipient: caller.agencyCode, to: status,
             actor: caller.username, note: note, assignee: assignee, at: now())
         return try recipientStatus(delivery, history: nil)
@@ -508,19 +512,21 @@ package struct DocumentService: Sendable {
             throw Refusal.invalidRequest("within is a number of working days from 0 to 365")
         }
         let today = CivilDate.inVietnam(now())
-        return try registry.openDeliveriesWithDeadline(agency: caller.agencyCode, incoming: incoming).compactMap {
-            document, delivery in
-            guard let deadline = document.deadline.flatMap(CivilDate.init(iso:)),
-                let late = Self.workingDaysLate(deadline: deadline, today: today, within: within, calendar: calendar)
-            else { return nil }
-            return OverdueEntry(
-                id: document.id, numberAndSymbol: Self.numberAndSymbol(document), subject: document.subject,
-                counterpart: incoming
-                    ? AgencyRef(code: document.issuerCode, name: document.issuerName)
-                    : AgencyRef(code: delivery.recipientCode, name: delivery.recipientName),
-                status: delivery.status.code, statusName: delivery.status.vietnameseName,
-                deadline: deadline.description, workingDaysLate: late)
-        }.sorted { $0.workingDaysLate > $1.workingDaysLate }
+        return try registry.registers.openDeliveriesWithDeadline(agency: caller.agencyCode, incoming: incoming)
+            .compactMap {
+                document, delivery in
+                guard let deadline = document.deadline.flatMap(CivilDate.init(iso:)),
+                    let late = Self.workingDaysLate(
+                        deadline: deadline, today: today, within: within, calendar: calendar)
+                else { return nil }
+                return OverdueEntry(
+                    id: document.id, numberAndSymbol: Self.numberAndSymbol(document), subject: document.subject,
+                    counterpart: incoming
+                        ? AgencyRef(code: document.issuerCode, name: document.issuerName)
+                        : AgencyRef(code: delivery.recipientCode, name: delivery.recipientName),
+                    status: delivery.status.code, statusName: delivery.status.vietnameseName,
+                    deadline: deadline.description, workingDaysLate: late)
+            }.sorted { $0.workingDaysLate > $1.workingDaysLate }
     }
 
     /// Working days past `deadline` at `today` (negative while to come), when it is past or due
@@ -539,12 +545,14 @@ package struct DocumentService: Sendable {
     }
 
     package func view(_ document: DocumentRecord, for agency: String, history: Bool) throws -> DocumentView {
-        let deliveries = try registry.deliveries(of: document.id).filter {
+        let deliveries = try registry.documents.deliveries(of: document.id).filter {
             document.issuerCode == agency || $0.recipientCode == agency
         }
         return try view(
-            document, files: registry.files(of: document.id), signatures: registry.signatures(of: document.id),
-            deliveries: deliveries, events: history ? try registry.history(of: deliveries.compactMap(\.id)) : nil,
+            document, files: registry.documents.files(of: document.id),
+            signatures: registry.documents.signatures(of: document.id),
+            deliveries: deliveries,
+            events: history ? try registry.documents.history(of: deliveries.compactMap(\.id)) : nil,
             links: try links(of: document, for: agency))
     }
 
@@ -565,12 +573,12 @@ package struct DocumentService: Sendable {
             deadline: document.deadline,
             files: files.map {
                 FileInfo(
-                    position: $0.position, name: $0.name, sha256: $0.sha256, size: $0.size, kind: $0.kind,
+                    position: $0.position, name: $0.name, sha256: $0.sha256, size: $0.size, kind: $0.kind.rawValue,
                     signatureSHA256: $0.signatureSHA256, timeStampPending: $0.awaitingTimeStamp)
             },
             signatures: signatures.map {
                 SignatureInfo(
-                    filePosition: $0.filePosition, role: $0.role, commonName: $0.commonName,
+                    filePosition: $0.filePosition, role: $0.role.rawValue, commonName: $0.commonName,
                     organization: $0.organization,
                     serialNumber: $0.serialNumber, algorithm: $0.algorithm, signedAt: $0.signedAt)
             },
@@ -584,11 +592,11 @@ package struct DocumentService: Sendable {
     /// Links to and from `document`, keeping only the documents `agency` may see.
     private func links(of document: DocumentRecord, for agency: String) throws -> [DocumentLink] {
         var linked: [(String, DocumentRecord?)] = [
-            ("replaces", try document.replacesID.flatMap { try registry.document($0) }),
-            ("in-reply-to", try document.repliesToID.flatMap { try registry.document($0) }),
+            ("replaces", try document.replacesID.flatMap { try registry.documents.document($0) }),
+            ("in-reply-to", try document.repliesToID.flatMap { try registry.documents.document($0) }),
         ]
-        linked += try registry.documents(replacing: document.id).map { ("replaced-by", $0) }
-        linked += try registry.documents(answering: document.id).map { ("answered-by", $0) }
+        linked += try registry.documents.documents(replacing: document.id).map { ("replaced-by", $0) }
+        linked += try registry.documents.documents(answering: document.id).map { ("answered-by", $0) }
         return linked.compactMap { relation, other in
             guard let other, (try? accessibleDocument(other.id, agency: agency)) != nil else { return nil }
             return Self.link(relation, other)

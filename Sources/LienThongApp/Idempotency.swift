@@ -66,7 +66,7 @@ package struct IdempotentRequests: Sendable {
             throw Refusal.idempotencyKeyInFlight(key: idempotency.key)
         }
         defer { inFlight.release(idempotency.requestKey) }
-        if let stored = try registry.idempotentResponse(requestKey: idempotency.requestKey) {
+        if let stored = try registry.documents.idempotentResponse(requestKey: idempotency.requestKey) {
             try idempotency.requireSameRequest(as: stored.requestSHA256)
             return (Answer(status: stored.status, contentType: stored.contentType, body: stored.body), true)
         }
@@ -75,7 +75,7 @@ package struct IdempotentRequests: Sendable {
         let record = IdempotentResponseRecord(
             requestKey: idempotency.requestKey, requestSHA256: idempotency.requestSHA256, status: answer.status,
             contentType: answer.contentType, body: answer.body, createdAt: now())
-        try await registry.storeIdempotentResponse(record)
+        try await registry.documents.storeIdempotentResponse(record)
         return (answer, false)
     }
 }

@@ -21,7 +21,7 @@ extension DocumentService {
             },
             files: files.sorted { $0.position < $1.position }.map {
                 DocumentIdentity.File(
-                    position: $0.position, name: $0.name, role: $0.kind, sha256: $0.sha256, size: $0.size)
+                    position: $0.position, name: $0.name, role: $0.kind.rawValue, sha256: $0.sha256, size: $0.size)
             })
     }
 
@@ -51,23 +51,23 @@ extension DocumentService {
                 documentID: document.id, contentType: .documentIdentity)
         }
         let record = SealedIdentityRecord(documentID: document.id, identity: bytes, signature: cms, sealedAt: now())
-        try await registry.saveSealedIdentity(record)
+        try await registry.documents.saveSealedIdentity(record)
     }
 
     /// Seals the identities that documents filed after `cursor` without one still lack. Returns
     /// how many it sealed and where the next pass may start; throws when it could seal none.
     package func sealPendingIdentities(after cursor: Int64?) async throws -> (sealed: Int, nextAfter: Int64) {
-        let (pending, nextAfter) = try registry.documentsAwaitingSealedIdentity(after: cursor)
+        let (pending, nextAfter) = try registry.documents.documentsAwaitingSealedIdentity(after: cursor)
         var sealed = 0
         var failure: (any Error)?
         // One document that cannot be sealed (its agency's seal revoked, say) holds up no other.
         for document in pending {
             do {
-                guard let issuer = try registry.agency(document.issuerCode) else { continue }
+                guard let issuer = try registry.directory.agency(document.issuerCode) else { continue }
                 let seal = try keys.seal(of: issuer)
                 try await sealDocumentIdentity(
-                    of: document, files: registry.files(of: document.id),
-                    deliveries: registry.deliveries(of: document.id),
+                    of: document, files: registry.documents.files(of: document.id),
+                    deliveries: registry.documents.deliveries(of: document.id),
                     seal: seal,
                     evidence: try await evidence.evidence(for: [seal], settings: settings.current, at: now()),
                     stamper: timeStamper)
@@ -86,7 +86,7 @@ extension DocumentService {
     package func sealedIdentity(_ id: String, caller: UserRecord) throws -> SealedIdentityRecord {
         try Permissions(caller).require(.readDocuments)
         _ = try accessibleDocument(id, agency: caller.agencyCode)
-        guard let record = try registry.sealedIdentity(of: id) else {
+        guard let record = try registry.documents.sealedIdentity(of: id) else {
             throw Refusal.notFound("the identity of document \(id) is not sealed yet; try again in a minute")
         }
         return record

@@ -68,7 +68,7 @@ package struct ConfigurationReloader: Service {
                 let detail =
                     "\(settings.trust.anchors.count) trust anchors, \(settings.crls.crls.count) CRLs, "
                     + "\(settings.types.types.count) document types"
-                try await registry.recordAudit(actor: "lienthongd", action: "configuration.reloaded", detail: detail)
+                try await registry.audit.record(actor: "lienthongd", action: "configuration.reloaded", detail: detail)
                 logger.notice(
                     "configuration reloaded on SIGHUP",
                     metadata: [

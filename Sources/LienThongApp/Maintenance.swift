@@ -23,13 +23,14 @@ package struct Maintenance: Sendable {
 
     /// The audit log, backups and checks span every agency: for the administrators of a top-level agency only.
     private func requireAuditor(_ caller: UserRecord) throws {
-        try Permissions(caller).require(.audit(topLevel: try registry.agency(caller.agencyCode)?.parentCode == nil))
+        try Permissions(caller).require(
+            .audit(topLevel: try registry.directory.agency(caller.agencyCode)?.parentCode == nil))
     }
 
     /// Ready when the registry answers and the file store takes a write.
     package func readiness() throws {
         do {
-            _ = try registry.documentCount()
+            _ = try registry.documents.documentCount()
             let (staged, handle) = try blobs.stagingFile()
             try handle.close()
             blobs.discard(staged)
@@ -39,7 +40,9 @@ package struct Maintenance: Sendable {
     }
 
     /// Signatures sent without a time stamp, waiting for the TSA: a queue depth for the metrics.
-    package func timeStampsPending() throws -> Int { try registry.filesAwaitingTimeStamp(limit: 100_000).count }
+    package func timeStampsPending() throws -> Int {
+        try registry.documents.filesAwaitingTimeStamp(limit: 100_000).count
+    }
 
     /// The newest `limit` entries of the audit log.
     package func auditEntries(limit: Int?, caller: UserRecord) throws -> [AuditEntry] {
@@ -48,7 +51,7 @@ package struct Maintenance: Sendable {
         guard (1...10_000).contains(limit) else {
             throw Refusal.invalidRequest("limit is a number of entries from 1 to 10000")
         }
-        return try registry.auditEntries(limit: limit).map {
+        return try registry.audit.entries(limit: limit).map {
             AuditEntry(
                 id: $0.id ?? 0, at: $0.at, actor: $0.actor, agency: $0.agencyCode, action: $0.action,
                 subject: $0.subject, detail: $0.detail, hash: $0.hash)
@@ -89,7 +92,8 @@ package struct Maintenance: Sendable {
         do {
             try manager.createDirectory(
                 at: directory.appendingPathComponent("blobs"), withIntermediateDirectories: true)
-            let copy = try await registry.backup(to: directory.appendingPathComponent("registry.sqlite").path)
+            let copy = try await registry.maintenance.backup(
+                to: directory.appendingPathComponent("registry.sqlite").path)
             let target = try BlobStore(root: directory.appendingPathComponent("blobs"))
             let bytes = try await disk.run { [blobs] in try Self.linkFiles(copy.files, from: blobs, to: target) }
             // Without the passphrase the copy cannot sign: a restore needs it beside the registry.
@@ -129,12 +133,12 @@ package struct Maintenance: Sendable {
 
     /// Hashes every stored file and every signature the registry holds again, and checks the audit chain.
     private func check() throws -> CheckReport {
-        let held = try registry.checkHeldBlobs()
+        let held = try registry.maintenance.checkHeldBlobs()
         var problems = try held.changed.map {
-            CheckReport.Problem(sha256: $0, kind: "changed", documents: try registry.documents(using: $0))
+            CheckReport.Problem(sha256: $0, kind: "changed", documents: try registry.maintenance.documents(using: $0))
         }
         var bytes = held.bytes
-        let files = try registry.blobHashes().sorted()
+        let files = try registry.maintenance.blobHashes().sorted()
         for sha in files {
             let url = blobs.url(for: sha)
             let actual = try? Digest.sha256(of: url)
@@ -142,12 +146,12 @@ package struct Maintenance: Sendable {
                 problems.append(
                     CheckReport.Problem(
                         sha256: sha, kind: actual == nil ? "missing" : "changed",
-                        documents: try registry.documents(using: sha)))
+                        documents: try registry.maintenance.documents(using: sha)))
             }
             bytes += Int64(
                 (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0)
         }
-        let (rows, rowProblems) = try registry.checkRowSeals()
+        let (rows, rowProblems) = try registry.maintenance.checkRowSeals()
         return CheckReport(
             files: files.count + held.count, bytes: bytes, problems: problems, rows: rows,
             rowProblems: rowProblems.map {
@@ -158,7 +162,7 @@ package struct Maintenance: Sendable {
 
     /// The whole audit chain checked, as the API says it.
     private func auditCheck() throws -> AuditCheck {
-        let audit = try registry.verifyAudit()
+        let audit = try registry.audit.verify()
         return AuditCheck(
             entries: audit.entries, headHash: audit.headHash, firstBroken: audit.firstBroken, problem: audit.problem)
     }

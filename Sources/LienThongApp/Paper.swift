@@ -9,7 +9,7 @@ import LienThongRegistry
 extension DocumentService {
     package func registerPaper(_ request: PaperRequest, caller: UserRecord) async throws -> PaperRegistration {
         try Permissions(caller).require(.keepPaperRegisters)
-        guard let agency = try registry.agency(caller.agencyCode) else { throw Refusal.internalError }
+        guard let agency = try registry.directory.agency(caller.agencyCode) else { throw Refusal.internalError }
         let (type, subject, notes, urgency) = try metadata(
             type: request.type, subject: request.subject, notes: request.notes,
             urgency: request.urgency, secrecy: request.secrecy, types: types)
@@ -79,7 +79,7 @@ extension DocumentService {
                 field: "issuedOn", value: issuedOn.description, rule: "a document cannot be dated after it arrived")
         }
         let assignee = try request.assignee.map { try FieldLimit.receivingUnits.check($0) }
-        let record = try await registry.registerPaperArrival(
+        let record = try await registry.registers.registerPaperArrival(
             PaperArrivalRecord(
                 recipientCode: agency.code, receivedAt: receivedAt, senderName: sender,
                 numberAndSymbol: numberAndSymbol,

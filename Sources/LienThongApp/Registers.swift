@@ -25,11 +25,12 @@ extension DocumentService {
         guard (2000...2100).contains(year) else {
             throw Refusal.invalidRequest("year \(year) is out of range (2000–2100)")
         }
-        let agency = try Self.agencyInView(code, of: caller, in: registry.agencies())
+        let agency = try Self.agencyInView(code, of: caller, in: registry.directory.agencies())
         let day = { (date: Date) in String(VietnamTime.iso8601(date).prefix(10)) }
         let rows: [[String]]
         if outgoing {
-            rows = try registry.outgoingRegister(issuer: agency.code, year: year).map { document, deliveries in
+            rows = try registry.registers.outgoingRegister(issuer: agency.code, year: year).map {
+                document, deliveries in
                 let paper = document.medium == .paper
                 return [
                     Self.numberAndSymbol(document), day(document.issuedAt), "\(document.typeName): \(document.subject)",
@@ -44,7 +45,7 @@ extension DocumentService {
                 ]
             }
         } else {
-            let electronic = try registry.incomingRegister(recipient: agency.code, year: year).map {
+            let electronic = try registry.registers.incomingRegister(recipient: agency.code, year: year).map {
                 document, delivery, events in
                 let arrived = events.first { $0.status == .arrived }?.at ?? delivery.updatedAt
                 let assigned = events.last { $0.status == .assigned }
@@ -59,7 +60,7 @@ extension DocumentService {
                     ]
                 )
             }
-            let paper = try registry.paperArrivals(recipient: agency.code, year: year).map { arrival in
+            let paper = try registry.registers.paperArrivals(recipient: agency.code, year: year).map { arrival in
                 (
                     arrival.arrivalNumber,
                     [

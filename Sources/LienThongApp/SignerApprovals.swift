@@ -37,21 +37,22 @@ package struct SignerApprovals: Sendable {
             id: UUID().uuidString.lowercased(), agencyCode: caller.agencyCode, signerUsername: caller.username,
             sha256: sha, note: note, createdAt: created, expiresAt: created.addingTimeInterval(Double(hours) * 3600)
         )
-        try await registry.grantApproval(approval)
+        try await registry.approvals.grant(approval)
         return view(approval, signer: caller)
     }
 
     /// The agency's approvals that can still be used, for its clerks and signers.
     package func open(caller: UserRecord) throws -> [ApprovalView] {
         try Permissions(caller).require(.useApprovals)
-        return try registry.openApprovals(agency: caller.agencyCode, at: now()).map {
-            view($0, signer: try registry.user($0.signerUsername))
+        return try registry.approvals.open(agency: caller.agencyCode, at: now()).map {
+            view($0, signer: try registry.directory.user($0.signerUsername))
         }
     }
 
     /// Only the signer who granted an approval withdraws it, and only while it is unused.
     package func withdraw(_ id: String, caller: UserRecord) async throws -> ApprovalView {
-        guard let approval = try registry.approval(id.lowercased()), approval.signerUsername == caller.username
+        guard let approval = try registry.approvals.approval(id.lowercased()),
+            approval.signerUsername == caller.username
         else {
             throw Refusal.notFound("you have no approval \(id); `lienthong approvals` lists your agency's")
         }
@@ -59,7 +60,8 @@ package struct SignerApprovals: Sendable {
             throw Refusal.approvalNotWithdrawable(
                 "approval \(id): \(reason)")
         }
-        guard let withdrawn = try await registry.withdrawApproval(approval.id, actor: caller.username, at: now()) else {
+        guard let withdrawn = try await registry.approvals.withdraw(approval.id, actor: caller.username, at: now())
+        else {
             throw Refusal.approvalNotWithdrawable(
                 "approval \(id) was used a moment ago")
         }
@@ -83,7 +85,7 @@ package struct SignerApprovals: Sendable {
         let unknown = DomainError.invalid(
             field: "approval", value: id,
             rule: "no approval of \(agency.name) has this id; `lienthong approvals` lists the open ones")
-        guard UUID(uuidString: id) != nil, let approval = try registry.approval(id.lowercased()),
+        guard UUID(uuidString: id) != nil, let approval = try registry.approvals.approval(id.lowercased()),
             approval.agencyCode == agency.code
         else {
             throw unknown
@@ -103,7 +105,7 @@ package struct SignerApprovals: Sendable {
                 field: "signer", value: named,
                 rule: "the approval is \(approval.signerUsername)'s; leave signer out or name them")
         }
-        guard let signer = try registry.user(approval.signerUsername), Permissions(signer).allows(.approve),
+        guard let signer = try registry.directory.user(approval.signerUsername), Permissions(signer).allows(.approve),
             signer.accessRevokedAt == nil
         else {
             throw Refusal.approvalUnusable(

@@ -10,7 +10,7 @@ extension DocumentService {
         caller: UserRecord
     ) throws -> StatsReport {
         try Permissions(caller).require(.readFigures)
-        let directory = try registry.agencies()
+        let directory = try registry.directory.agencies()
         let agency = try Self.agencyInView(code, of: caller, in: directory)
         let today = CivilDate.inVietnam(now())
         let start = try from.map { try Self.day($0, "from") } ?? CivilDate(year: today.year, month: 1, day: 1)!
@@ -23,7 +23,7 @@ extension DocumentService {
             throw Refusal.invalidRequest("by is month or agency (or total, the default)")
         }
         let agencies = subtree ? Self.subtree(of: agency.code, in: directory) : [agency.code]
-        let rows = try registry.figures(agencies: agencies.sorted(), from: start, to: end, by: grouping)
+        let rows = try registry.registers.figures(agencies: agencies.sorted(), from: start, to: end, by: grouping)
         let names = Dictionary(uniqueKeysWithValues: directory.map { ($0.code, $0.name) })
         let total = rows.reduce(DocumentFigures()) { $0 + $1.1 }
         return StatsReport(

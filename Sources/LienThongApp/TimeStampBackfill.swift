@@ -29,12 +29,12 @@ package struct TimeStampBackfill: Service {
     /// One pass over what is pending; stops at the first TSA failure and tries again next time.
     package func stampPending() async {
         do {
-            for file in try registry.filesAwaitingTimeStamp() {
+            for file in try registry.documents.filesAwaitingTimeStamp() {
                 let stored = try blobs.bytes(of: file.signatureSHA256, heldBy: registry)
                 let stamped = try await DetachedSigner.addingTimeStamps(to: stored, timeStamper: timeStamper)
                 let signature = BlobRecord(
                     sha256: Digest.sha256(stamped), size: Int64(stamped.count), createdAt: now(), bytes: stamped)
-                try await registry.completeTimeStamp(
+                try await registry.documents.completeTimeStamp(
                     documentID: file.documentID, position: file.position, signature: signature)
                 logger.info("time stamp added", metadata: ["document": "\(file.documentID)", "file": "\(file.name)"])
             }

@@ -42,7 +42,7 @@ package struct Uploads: Sendable {
                 try handle.close()
                 try blobs.commit(staged, sha256: sha256)
             }
-            try await registry.recordUpload(sha256: sha256, size: size, agency: caller.agencyCode, at: now)
+            try await registry.documents.recordUpload(sha256: sha256, size: size, agency: caller.agencyCode, at: now)
             return UploadedFile(sha256: sha256, size: size)
         } catch {
             try? handle.close()

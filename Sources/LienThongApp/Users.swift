@@ -30,7 +30,7 @@ package struct Users: Sendable {
         guard agencies.contains(request.agency) else {
             throw Refusal.forbidden("\(request.agency) is not your agency or one under it")
         }
-        guard try registry.user(username) == nil else {
+        guard try registry.directory.user(username) == nil else {
             throw Refusal.userExists(
                 "\(username) already exists; issue a new token with `lienthong admin user token \(username)`")
         }
@@ -54,12 +54,12 @@ package struct Users: Sendable {
             throw Refusal.ownAccessRevocation(
                 "ask another administrator to revoke \(caller.username)'s access")
         }
-        return try await registry.revokeTokens(of: user.username, actor: caller.username, at: now())
+        return try await registry.directory.revokeTokens(of: user.username, actor: caller.username, at: now())
     }
 
     package func list(caller: UserRecord) throws -> [UserView] {
         let at = now()
-        return try registry.users(agencies: administered(by: caller)).map { user, tokens in
+        return try registry.directory.users(agencies: administered(by: caller)).map { user, tokens in
             UserView(
                 username: user.username, fullName: user.fullName, position: user.position, agency: user.agencyCode,
                 role: user.role.rawValue,
@@ -73,7 +73,7 @@ package struct Users: Sendable {
 
     /// Who the caller is, as the API says it.
     package func me(caller: UserRecord) throws -> Caller {
-        let agency = try registry.agency(caller.agencyCode)
+        let agency = try registry.directory.agency(caller.agencyCode)
         return Caller(
             username: caller.username, fullName: caller.fullName, role: caller.role.rawValue,
             agency: AgencyRef(code: caller.agencyCode, name: agency?.name ?? ""))
@@ -90,20 +90,20 @@ package struct Users: Sendable {
         let record = TokenRecord(
             sha256: Tokens.hash(token), username: user.username, createdAt: created,
             expiresAt: created.addingTimeInterval(Double(days) * 86_400))
-        try await registry.addUser(newUser ? user : nil, token: record, actor: caller.username)
+        try await registry.directory.addUser(newUser ? user : nil, token: record, actor: caller.username)
         return IssuedToken(username: user.username, token: token, expiresAt: record.expiresAt)
     }
 
     /// The agencies an administrator keeps: their own and those under it.
     private func administered(by caller: UserRecord) throws -> Set<String> {
         try Permissions(caller).require(.manageUsers)
-        return DocumentService.subtree(of: caller.agencyCode, in: try registry.agencies())
+        return DocumentService.subtree(of: caller.agencyCode, in: try registry.directory.agencies())
     }
 
     /// A user the caller administers; any other is answered as unknown.
     private func administeredUser(_ username: String, caller: UserRecord) throws -> UserRecord {
         let agencies = try administered(by: caller)
-        guard let user = try registry.user(username), agencies.contains(user.agencyCode) else {
+        guard let user = try registry.directory.user(username), agencies.contains(user.agencyCode) else {
             throw Refusal.notFound(
                 "no user \(username) in your agency or those under it; `lienthong admin user list` shows them")
         }

@@ -47,7 +47,7 @@ package struct Daemon {
             }
         }
         let blobs = try BlobStore(root: data.appendingPathComponent("blobs"))
-        let orphans = try blobs.removeOrphans(keeping: registry.blobHashes())
+        let orphans = try blobs.removeOrphans(keeping: registry.maintenance.blobHashes())
         if orphans > 0 { logger.notice("removed \(orphans) files left by an interrupted request") }
         let services = try Services(
             configuration: configuration, configurationFile: configurationFile, registry: registry, blobs: blobs,

@@ -76,7 +76,7 @@ struct DemoSetup {
             said.append(
                 "made a demo time-stamping authority certificate (ECDSA P-256) in \(demoDirectory.path)/tsa.pem")
         }
-        guard try registry.agencies().isEmpty else { return said }
+        guard try registry.directory.agencies().isEmpty else { return said }
 
         try FileManager.default.createDirectory(at: tokensDirectory, withIntermediateDirectories: true)
         var agencies: [AgencyRecord] = []
@@ -124,7 +124,7 @@ struct DemoSetup {
                 role: .statistician, certificatePath: nil, keyPath: nil),
         ]
         for user in users { tokens.append(try issueToken(user.username)) }
-        try await registry.seed(agencies: agencies, users: users, tokens: tokens)
+        try await registry.directory.seed(agencies: agencies, users: users, tokens: tokens)
         said.append(
             "made a demo directory of \(agencies.count) agencies of Điện Biên province and \(users.count) users")
         said.append("demo tokens are in \(tokensDirectory.path)/<user>.token, e.g. clerk.tinh-dien-bien.token")

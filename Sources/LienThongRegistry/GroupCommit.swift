@@ -13,13 +13,13 @@ import GRDB
 /// disk, not Swift's cooperative threads; and a job must not write through the registry itself,
 /// which would wait for the commit it is part of.
 final class GroupCommit: @unchecked Sendable {
-    private let pool: DatabasePool
+    private let pool: any DatabaseWriter
     /// Guards `pending`, `committing` and every job's `result`.
     private let condition = NSCondition()
     private var pending: [Job] = []
     private var committing = false
 
-    init(pool: DatabasePool) { self.pool = pool }
+    init(pool: any DatabaseWriter) { self.pool = pool }
 
     private final class Job {
         let work: @Sendable (Database) throws -> any Sendable

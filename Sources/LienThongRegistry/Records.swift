@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LienThongCrypto
 import LienThongDomain
 
 /// An agency in the directory, with where its seal's certificate and key are kept.
@@ -223,14 +224,13 @@ public struct DocumentFileRecord: Codable, Sendable, FetchableRecord, Persistabl
     public var name: String
     public var sha256: String
     public var size: Int64
-    /// "document" for the main file (signer and seal), "attachment" (seal only).
-    public var kind: String
+    public var kind: Kind
     public var signatureSHA256: String
     /// Signed while the TSA could not be reached: the time stamp is still to be added.
     public var awaitingTimeStamp: Bool
 
     public init(
-        documentID: String, position: Int, name: String, sha256: String, size: Int64, kind: String,
+        documentID: String, position: Int, name: String, sha256: String, size: Int64, kind: Kind,
         signatureSHA256: String,
         awaitingTimeStamp: Bool = false
     ) {
@@ -243,6 +243,13 @@ public struct DocumentFileRecord: Codable, Sendable, FetchableRecord, Persistabl
         self.signatureSHA256 = signatureSHA256
         self.awaitingTimeStamp = awaitingTimeStamp
     }
+
+    public enum Kind: String, Codable, Sendable, DatabaseValueConvertible {
+        /// The main file: signed by the signer, then sealed.
+        case document
+        /// Sealed only.
+        case attachment
+    }
 }
 
 /// One SignerInfo as it was made, for reports that need no re-verification.
@@ -251,7 +258,7 @@ public struct SignatureRecord: Codable, Sendable, FetchableRecord, PersistableRe
     public var documentID: String
     public var filePosition: Int
     public var signerIndex: Int
-    public var role: String
+    public var role: CertificateRole
     public var commonName: String
     public var organization: String?
     public var serialNumber: String
@@ -259,7 +266,7 @@ public struct SignatureRecord: Codable, Sendable, FetchableRecord, PersistableRe
     public var signedAt: Date
 
     public init(
-        documentID: String, filePosition: Int, signerIndex: Int, role: String, commonName: String,
+        documentID: String, filePosition: Int, signerIndex: Int, role: CertificateRole, commonName: String,
         organization: String?, serialNumber: String, algorithm: String, signedAt: Date
     ) {
         self.documentID = documentID
@@ -438,3 +445,4 @@ public struct SealedIdentityRecord: Codable, Sendable, FetchableRecord, Persista
 
 /// Stored as its two-digit code, as QCVN 102 writes it; the domain type itself knows no database.
 extension DeliveryStatus: DatabaseValueConvertible {}
+extension CertificateRole: DatabaseValueConvertible {}

@@ -49,9 +49,12 @@ public struct SignerApprovalRecord: Codable, Sendable, Equatable, FetchableRecor
     }
 }
 
-extension Registry {
-    public func grantApproval(_ approval: SignerApprovalRecord) async throws {
-        try await write { db in
+/// Signers' approvals (ký duyệt) of the exact bytes their key may sign, each used once.
+public struct ApprovalStore: Sendable {
+    let database: RegistryDatabase
+
+    public func grant(_ approval: SignerApprovalRecord) async throws {
+        try await database.write { db in
             try approval.insert(db)
             try AuditLog.append(
                 db, actor: approval.signerUsername, agency: approval.agencyCode, action: "approval.granted",
@@ -62,12 +65,12 @@ extension Registry {
     }
 
     public func approval(_ id: String) throws -> SignerApprovalRecord? {
-        try pool.read { try SignerApprovalRecord.fetchOne($0, key: id) }
+        try database.pool.read { try SignerApprovalRecord.fetchOne($0, key: id) }
     }
 
     /// The approvals of an agency that can still be used at `date`, newest first.
-    public func openApprovals(agency: String, at date: Date) throws -> [SignerApprovalRecord] {
-        try pool.read {
+    public func open(agency: String, at date: Date) throws -> [SignerApprovalRecord] {
+        try database.pool.read {
             try SignerApprovalRecord
                 .filter(
                     Column("agencyCode") == agency && Column("expiresAt") > date && Column("documentID") == nil
@@ -78,8 +81,8 @@ extension Registry {
     }
 
     /// Withdraws an approval that was not used yet; nil if it was used or withdrawn meanwhile.
-    public func withdrawApproval(_ id: String, actor: String, at date: Date) async throws -> SignerApprovalRecord? {
-        try await write { db in
+    public func withdraw(_ id: String, actor: String, at date: Date) async throws -> SignerApprovalRecord? {
+        try await database.write { db in
             try db.execute(
                 sql:
                     "UPDATE signerApproval SET withdrawnAt = ? WHERE id = ? AND documentID IS NULL AND withdrawnAt IS NULL",
@@ -96,7 +99,7 @@ extension Registry {
 
     /// Marks the approval used by `documentID`, inside the filing transaction, so that two sends
     /// racing on one approval cannot both sign.
-    static func consumeApproval(_ db: Database, id: String, documentID: String, at date: Date) throws {
+    static func consume(_ db: Database, id: String, documentID: String, at date: Date) throws {
         try db.execute(
             sql: """
                 UPDATE signerApproval SET documentID = ? WHERE id = ? AND documentID IS NULL AND withdrawnAt IS NULL AND expiresAt > ?

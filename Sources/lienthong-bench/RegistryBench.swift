@@ -1,4 +1,5 @@
 import Foundation
+import LienThongCrypto
 import LienThongDomain
 @_spi(Import) import LienThongRegistry
 
@@ -44,7 +45,7 @@ struct RegistryBench {
 
     func run(_ print: (String) -> Void) async throws -> [Latency] {
         let registry = try Registry(path: path)
-        if try registry.documentCount() < documents {
+        if try registry.documents.documentCount() < documents {
             let start = Date()
             try await generate(registry, print)
             print(
@@ -56,31 +57,31 @@ struct RegistryBench {
         latencies.append(
             try measure("track one document (document, deliveries, histories, signatures, links)", runs: 2000) {
                 let id = Self.id(Int.random(in: 0..<documents))
-                guard let document = try registry.document(id) else { throw RegistryError.notFound }
-                let deliveries = try registry.deliveries(of: id)
-                _ = try registry.history(of: deliveries.compactMap(\.id))
-                _ = try registry.signatures(of: id)
-                _ = try registry.files(of: id)
-                _ = try registry.documents(replacing: document.id)
-                _ = try registry.documents(answering: document.id)
+                guard let document = try registry.documents.document(id) else { throw RegistryError.notFound }
+                let deliveries = try registry.documents.deliveries(of: id)
+                _ = try registry.documents.history(of: deliveries.compactMap(\.id))
+                _ = try registry.documents.signatures(of: id)
+                _ = try registry.documents.files(of: id)
+                _ = try registry.documents.documents(replacing: document.id)
+                _ = try registry.documents.documents(answering: document.id)
             })
         latencies.append(
             try measure("a page of an inbox (50 newest)", runs: 2000) {
-                _ = try registry.inbox(agency: agencies.randomElement()!.code, limit: 50)
+                _ = try registry.documents.inbox(agency: agencies.randomElement()!.code, limit: 50)
             })
         latencies.append(
             try measure("an agency's outgoing register of the year", runs: 200) {
-                _ = try registry.outgoingRegister(issuer: agencies.randomElement()!.code, year: 2026)
+                _ = try registry.registers.outgoingRegister(issuer: agencies.randomElement()!.code, year: 2026)
             })
         let codes = agencies.map(\.code)
         let (first, last) = (CivilDate(year: 2026, month: 1, day: 1)!, CivilDate(year: 2026, month: 12, day: 31)!)
         latencies.append(
             try measure("province-year stats, subtree of \(codes.count) agencies", runs: 50) {
-                _ = try registry.figures(agencies: codes, from: first, to: last, by: .total)
+                _ = try registry.registers.figures(agencies: codes, from: first, to: last, by: .total)
             })
         latencies.append(
             try measure("province-year stats by month", runs: 50) {
-                _ = try registry.figures(agencies: codes, from: first, to: last, by: .month)
+                _ = try registry.registers.figures(agencies: codes, from: first, to: last, by: .month)
             })
         return latencies
     }
@@ -103,8 +104,8 @@ struct RegistryBench {
     /// half of those completed, each with its status events.
     func generate(_ registry: Registry, _ print: (String) -> Void) async throws {
         let agencies = Self.agencies
-        try await registry.seed(agencies: agencies, users: [])
-        let start = try registry.documentCount()
+        try await registry.directory.seed(agencies: agencies, users: [])
+        let start = try registry.documents.documentCount()
         var numbers: [String: Int] = [:]
         var arrivals: [String: Int] = [:]
         let year = Date(timeIntervalSince1970: 1_767_200_400)  // 2026-01-01 00:00 in Vietnam
@@ -127,7 +128,7 @@ struct RegistryBench {
                     signerUsername: "signer",
                     signerName: "Nguyễn Văn An", signerPosition: "Phó Chủ tịch", deadline: deadline, issuedAt: issuedAt,
                     createdBy: "clerk")
-                let signatures = ["signer", "seal"].enumerated().map {
+                let signatures = [CertificateRole.signer, .seal].enumerated().map {
                     SignatureRecord(
                         documentID: id, filePosition: 0, signerIndex: $0.offset, role: $0.element,
                         commonName: "Nguyễn Văn An",
@@ -170,9 +171,9 @@ struct RegistryBench {
                 }
                 batch.append(HistoricalDocument(document: document, signatures: signatures, deliveries: deliveries))
             }
-            try await registry.importHistory(batch)
+            try await registry.registers.importHistory(batch)
             if batchStart % 100_000 == 0 { print("  … \(batchStart) documents") }
         }
-        try await registry.rebuildFigures()
+        try await registry.registers.rebuildFigures()
     }
 }

@@ -35,15 +35,15 @@ struct StoreBench {
                 code: "000.0\($0).00.H18", name: "Cơ quan \($0)", abbreviation: "UBND", parentCode: nil, isActive: true,
                 sealCertificatePath: nil, sealKeyPath: nil)
         }
-        try await registry.seed(agencies: agencies, users: [])
+        try await registry.directory.seed(agencies: agencies, users: [])
         let commits = try await rate(units: 1) {
-            try await registry.recordAudit(actor: "bench", action: "bench.commit", detail: "")
+            try await registry.audit.record(actor: "bench", action: "bench.commit", detail: "")
         }
         figures.append(
             Bench.Figure(name: "SQLite commit, WAL + synchronous=FULL (per s, limit)", perSecond: commits, limit: nil))
         let filed = try await rate(units: 1) {
             let id = UUID().uuidString.lowercased()
-            _ = try await registry.file(
+            _ = try await registry.documents.file(
                 issuerCode: agencies[0].code, register: "main", year: 2026,
                 makeDocument: { number in
                     DocumentRecord(

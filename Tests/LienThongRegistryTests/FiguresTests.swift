@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LienThongCrypto
 import LienThongDomain
 import Testing
 
@@ -25,11 +26,8 @@ struct FiguresTests {
     var all: [AgencyRecord] { [province, district] + communes }
 
     init() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "lienthong-figures-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        registry = try Registry(path: directory.appendingPathComponent("registry.sqlite").path)
-        try await registry.seed(agencies: all, users: [])
+        registry = try Registry.inMemory()
+        try await registry.directory.seed(agencies: all, users: [])
     }
 
     /// SplitMix64: the same year on every run.
@@ -56,9 +54,9 @@ struct FiguresTests {
     func file(
         _ issuer: AgencyRecord, id: String = UUID().uuidString.lowercased(), at: Date, year: Int = 2026,
         deadline: String? = nil,
-        paper: Bool = false, roles: [String] = [], to recipients: [AgencyRecord] = []
+        paper: Bool = false, roles: [CertificateRole] = [], to recipients: [AgencyRecord] = []
     ) async throws -> DocumentRecord {
-        try await registry.file(
+        try await registry.documents.file(
             issuerCode: issuer.code, register: "main", year: year,
             makeDocument: { number in
                 DocumentRecord(
@@ -90,8 +88,8 @@ struct FiguresTests {
             let day = Int.random(in: 0..<365, using: &random)
             let at = time(day: day)
             let paper = Int.random(in: 0..<4, using: &random) == 0
-            let roles: [String] =
-                paper ? [] : [["signer", "seal"], ["seal"]][Int.random(in: 0..<5, using: &random) == 0 ? 1 : 0]
+            let roles: [CertificateRole] =
+                paper ? [] : [[.signer, .seal], [.seal]][Int.random(in: 0..<5, using: &random) == 0 ? 1 : 0]
             let recipients =
                 paper
                 ? []
@@ -117,20 +115,20 @@ struct FiguresTests {
                 let onTime = deadlineDay != nil && !late
                 if deadlineDay != nil, fate != 3 { count(recipient.code, \.due) }
                 guard fate > 0 else { continue }
-                try await registry.changeStatus(
+                try await registry.documents.changeStatus(
                     documentID: id, recipient: recipient.code, to: .accepted, actor: "c", note: nil,
                     at: time(day: actedOn))
                 if onTime, fate != 3 { count(recipient.code, \.registeredOnTime) }
                 if fate == 2 {
-                    try await registry.changeStatus(
+                    try await registry.documents.changeStatus(
                         documentID: id, recipient: recipient.code, to: .completed, actor: "c", note: nil,
                         at: time(day: actedOn, hours: 2))
                     if onTime { count(recipient.code, \.completedOnTime) }
                 } else if fate == 3 {
-                    try await registry.changeStatus(
+                    try await registry.documents.changeStatus(
                         documentID: id, recipient: recipient.code, to: .recallRequested, actor: "p", note: "sai",
                         at: time(day: actedOn, hours: 1))
-                    try await registry.changeStatus(
+                    try await registry.documents.changeStatus(
                         documentID: id, recipient: recipient.code, to: .recallAccepted, actor: "c", note: nil,
                         at: time(day: actedOn, hours: 2))
                 }
@@ -138,7 +136,7 @@ struct FiguresTests {
         }
         for _ in 0..<80 {
             let recipient = all.randomElement(using: &random)!
-            _ = try await registry.registerPaperArrival(
+            _ = try await registry.registers.registerPaperArrival(
                 PaperArrivalRecord(
                     recipientCode: recipient.code, receivedAt: time(day: Int.random(in: 0..<365, using: &random)),
                     senderName: "Bộ Nội vụ",
@@ -149,32 +147,35 @@ struct FiguresTests {
         }
 
         let codes = all.map(\.code)
-        let everything = try registry.figures(
+        let everything = try registry.registers.figures(
             agencies: codes, from: day("2026-01-01"), to: day("2026-12-31"), by: .agency)
         for (code, figures) in everything { #expect(figures == truth[code] ?? DocumentFigures(), "figures of \(code)") }
         #expect(Set(everything.map(\.0)) == Set(truth.keys))
-        let total = try registry.figures(agencies: codes, from: day("2026-01-01"), to: day("2026-12-31"), by: .total)
+        let total = try registry.registers.figures(
+            agencies: codes, from: day("2026-01-01"), to: day("2026-12-31"), by: .total)
         #expect(total.map(\.1) == [truth.values.reduce(DocumentFigures(), +)])
         #expect(
-            try registry.figures(agencies: codes, from: day("2026-01-01"), to: day("2026-12-31"), by: .month).count
+            try registry.registers.figures(agencies: codes, from: day("2026-01-01"), to: day("2026-12-31"), by: .month)
+                .count
                 == 12)
         // Documents from 2025 or 2027 would not be in 2026; nothing outside the year is counted.
         #expect(
-            try registry.figures(agencies: codes, from: day("2027-01-01"), to: day("2027-12-31"), by: .total).isEmpty)
+            try registry.registers.figures(agencies: codes, from: day("2027-01-01"), to: day("2027-12-31"), by: .total)
+                .isEmpty)
 
         // Any period, cut into whole months and the days around them, sums what the daily rows hold.
         for (first, last) in [
             ("2026-01-01", "2026-12-31"), ("2026-02-10", "2026-07-20"), ("2026-03-01", "2026-03-31"),
             ("2026-03-05", "2026-03-05"), ("2026-04-30", "2026-06-01"), ("2026-11-15", "2027-01-10"),
         ] {
-            let daily = try registry.pool.read { db in
+            let daily = try registry.database.pool.read { db in
                 try Row.fetchOne(
                     db,
                     sql: "SELECT " + FigureCounter.allCases.map { "TOTAL(\($0.rawValue))" }.joined(separator: ", ")
                         + " FROM figure WHERE day BETWEEN ? AND ?", arguments: [first, last])!
             }
             let summed =
-                try registry.figures(agencies: codes, from: day(first), to: day(last), by: .total).first?.1
+                try registry.registers.figures(agencies: codes, from: day(first), to: day(last), by: .total).first?.1
                 ?? DocumentFigures()
             for (index, counter) in FigureCounter.allCases.enumerated() {
                 #expect(
@@ -185,7 +186,7 @@ struct FiguresTests {
 
         // What the transactions kept is what the rows say (a recall can leave a row of zeros behind).
         let rows = {
-            try registry.pool.read { db in
+            try registry.database.pool.read { db in
                 try Set(
                     Row.fetchAll(db, sql: "SELECT 'day', * FROM figure UNION ALL SELECT 'month', * FROM figureMonth")
                         .filter { row in FigureCounter.allCases.contains { row[$0.rawValue] != 0 } }
@@ -193,7 +194,7 @@ struct FiguresTests {
             }
         }
         let kept = try rows()
-        try await registry.pool.write { try Figures.rebuild($0) }
+        try await registry.database.pool.write { try Figures.rebuild($0) }
         #expect(kept.symmetricDifference(try rows()).isEmpty)
         #expect(kept.count > 100)
     }
@@ -203,17 +204,21 @@ struct FiguresTests {
         let at = Date(timeIntervalSince1970: 1_798_738_200)
         try await file(province, at: at, year: 2027, paper: true)
         #expect(
-            try registry.figures(agencies: [province.code], from: day("2026-01-01"), to: day("2026-12-31"), by: .total)
-                .isEmpty)
+            try registry.registers.figures(
+                agencies: [province.code], from: day("2026-01-01"), to: day("2026-12-31"), by: .total
+            )
+            .isEmpty)
         #expect(
-            try registry.figures(agencies: [province.code], from: day("2027-01-01"), to: day("2027-01-01"), by: .total)
-                .first?.1.outgoingPaper == 1)
+            try registry.registers.figures(
+                agencies: [province.code], from: day("2027-01-01"), to: day("2027-01-01"), by: .total
+            )
+            .first?.1.outgoingPaper == 1)
     }
 
     @Test func paperAndElectronicDocumentsShareOneSeriesOfArrivalNumbers() async throws {
         let commune = communes[0]
         let paper = { @Sendable [registry] in
-            try await registry.registerPaperArrival(
+            try await registry.registers.registerPaperArrival(
                 PaperArrivalRecord(
                     recipientCode: commune.code, receivedAt: time(day: 100), senderName: "Bộ", numberAndSymbol: "1/BNV",
                     issuedOn: "2026-04-01",
@@ -223,7 +228,7 @@ struct FiguresTests {
         await #expect(try paper() == 1)
         let id = try await file(province, at: time(day: 100), to: [commune]).id
         #expect(
-            try await registry.changeStatus(
+            try await registry.documents.changeStatus(
                 documentID: id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: time(day: 100)
             ).arrivalNumber == 2)
         await #expect(try paper() == 3)

@@ -9,16 +9,12 @@ import Testing
 @Suite("The SQLite registry")
 struct RegistryTests {
     let registry: Registry
-    let directory: URL
     let issuer = Sample.issuer
     let commune = Sample.commune
 
     init() async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "lienthong-registry-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        registry = try Registry(path: directory.appendingPathComponent("registry.sqlite").path)
-        try await registry.seed(agencies: [issuer, commune], users: [])
+        registry = try Registry.inMemory()
+        try await registry.directory.seed(agencies: [issuer, commune], users: [])
     }
 
     private func file(
@@ -26,7 +22,7 @@ struct RegistryTests {
         to recipient: AgencyRecord? = nil
     ) async throws -> DocumentRecord {
         let id = UUID().uuidString.lowercased()
-        return try await registry.file(
+        return try await registry.documents.file(
             issuerCode: issuer.code, register: "main", year: year,
             makeDocument: { Sample.directive(id: id, number: $0, year: year, at: date) },
             files: [], signatureBlobs: signatureBlobs, signatures: [], recipients: [(recipient ?? commune, nil)],
@@ -36,52 +32,52 @@ struct RegistryTests {
 
     @Test func signaturesAreHeldInTheRegistryAndOnlyFilesOnDiskAreListedAsFiles() async throws {
         let upload = String(repeating: "a", count: 64)
-        try await registry.recordUpload(sha256: upload, size: 10, agency: issuer.code, at: Date())
+        try await registry.documents.recordUpload(sha256: upload, size: 10, agency: issuer.code, at: Date())
         let cms = Data("chữ ký số".utf8)
         let held = BlobRecord(sha256: Digest.sha256(cms), size: Int64(cms.count), createdAt: Date(), bytes: cms)
         _ = try await file(signatureBlobs: [held])
         // The same bytes filed again (a document signed twice alike) are kept once.
         _ = try await file(signatureBlobs: [held])
-        #expect(try registry.heldBytes(held.sha256) == cms)
-        #expect(try registry.heldBytes(upload) == nil)
-        #expect(try registry.blobHashes() == [upload])
-        let check = try registry.checkHeldBlobs()
+        #expect(try registry.documents.heldBytes(held.sha256) == cms)
+        #expect(try registry.documents.heldBytes(upload) == nil)
+        #expect(try registry.maintenance.blobHashes() == [upload])
+        let check = try registry.maintenance.checkHeldBlobs()
         #expect(check.count == 1 && check.bytes == Int64(cms.count) && check.changed.isEmpty)
         // The same bytes uploaded as a file (a .p7s forwarded as an attachment) are a file on disk
         // from then on: listed, so that a start does not remove them as an orphan.
-        try await registry.recordUpload(sha256: held.sha256, size: held.size, agency: issuer.code, at: Date())
-        #expect(try registry.blobHashes() == [upload, held.sha256])
-        #expect(try registry.heldBytes(held.sha256) == nil)
-        #expect(try registry.upload(sha256: held.sha256, agency: issuer.code)?.sha256 == held.sha256)
+        try await registry.documents.recordUpload(sha256: held.sha256, size: held.size, agency: issuer.code, at: Date())
+        #expect(try registry.maintenance.blobHashes() == [upload, held.sha256])
+        #expect(try registry.documents.heldBytes(held.sha256) == nil)
+        #expect(try registry.documents.upload(sha256: held.sha256, agency: issuer.code)?.sha256 == held.sha256)
     }
 
     @Test func documentsWithoutTheirSealedIdentityAreFoundFromACursor() async throws {
         let seal = { (id: String, bytes: String, signature: UInt8) in
-            try await registry.saveSealedIdentity(
+            try await registry.documents.saveSealedIdentity(
                 SealedIdentityRecord(
                     documentID: id, identity: Data(bytes.utf8),
                     signature: Data([signature]), sealedAt: Date()))
         }
         let first = try await file()
         let second = try await file()
-        var (pending, next) = try registry.documentsAwaitingSealedIdentity(after: nil)
+        var (pending, next) = try registry.documents.documentsAwaitingSealedIdentity(after: nil)
         #expect(pending.map(\.id) == [first.id, second.id])
         // A pass that seals the first leaves the second for the next pass, from where it stopped.
         try await seal(first.id, "{}", 1)
-        (pending, next) = try registry.documentsAwaitingSealedIdentity(after: next)
+        (pending, next) = try registry.documents.documentsAwaitingSealedIdentity(after: next)
         #expect(pending.map(\.id) == [second.id])
         try await seal(second.id, "{}", 2)
         // A second seal for the same document is ignored: recipients may hold the first.
         try await seal(second.id, "[]", 3)
-        #expect(try registry.sealedIdentity(of: second.id)?.signature == Data([2]))
-        (pending, next) = try registry.documentsAwaitingSealedIdentity(after: next)
+        #expect(try registry.documents.sealedIdentity(of: second.id)?.signature == Data([2]))
+        (pending, next) = try registry.documents.documentsAwaitingSealedIdentity(after: next)
         #expect(pending.isEmpty)
         // The cursor has moved past everything sealed; a document filed later is found.
         let third = try await file()
-        #expect(try registry.documentsAwaitingSealedIdentity(after: next).documents.map(\.id) == [third.id])
-        let audit = try registry.verifyAudit()
+        #expect(try registry.documents.documentsAwaitingSealedIdentity(after: next).documents.map(\.id) == [third.id])
+        let audit = try registry.audit.verify()
         #expect(audit.firstBroken == nil)
-        #expect(try registry.auditEntries(limit: 10).filter { $0.action == "identity.sealed" }.count == 2)
+        #expect(try registry.audit.entries(limit: 10).filter { $0.action == "identity.sealed" }.count == 2)
     }
 
     @Test func numbersRunFromOneEachYearWithoutGaps() async throws {
@@ -106,16 +102,16 @@ struct RegistryTests {
         let unknown = AgencyRecord(
             code: "000.99.99.H18", name: "Không có", abbreviation: "X", parentCode: nil, isActive: true,
             sealCertificatePath: nil, sealKeyPath: nil)
-        let auditBefore = try registry.verifyAudit().entries
+        let auditBefore = try registry.audit.verify().entries
         // Forty at once: more than the disk's threads, so that filings queue and commit in groups.
         let numbers = await withTaskGroup(of: Int?.self) { group in
             for n in 0..<40 { group.addTask { try? await file(to: n % 5 == 0 ? unknown : commune).number } }
             return await group.reduce(into: [Int]()) { if let number = $1 { $0.append(number) } }
         }
         #expect(numbers.sorted() == Array(1...32))
-        #expect(try registry.documentCount() == 32)
-        #expect(try registry.inbox(agency: commune.code).count == 32)
-        let audit = try registry.verifyAudit()
+        #expect(try registry.documents.documentCount() == 32)
+        #expect(try registry.documents.inbox(agency: commune.code).count == 32)
+        let audit = try registry.audit.verify()
         #expect(audit.problem == nil)
         #expect(audit.entries == auditBefore + 32)
     }
@@ -123,28 +119,29 @@ struct RegistryTests {
     @Test func acceptingAssignsArrivalNumbersInTheRecipientsRegister() async throws {
         let first = try await file()
         let second = try await file()
-        let accepted = try await registry.changeStatus(
+        let accepted = try await registry.documents.changeStatus(
             documentID: second.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date())
         #expect(accepted.arrivalNumber == 1)
         #expect(
-            try await registry.changeStatus(
+            try await registry.documents.changeStatus(
                 documentID: first.id, recipient: commune.code, to: .accepted, actor: "c", note: nil, at: Date()
             ).arrivalNumber == 2)
-        let delivery = try #require(try registry.delivery(documentID: first.id, recipient: commune.code))
-        #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.map(\.status) == [.arrived, .accepted])
+        let delivery = try #require(try registry.documents.delivery(documentID: first.id, recipient: commune.code))
+        #expect(
+            try registry.documents.history(of: [delivery.id!])[delivery.id!]?.map(\.status) == [.arrived, .accepted])
     }
 
     @Test func aRefusedTransitionChangesNothing() async throws {
         let document = try await file()
         await #expect(throws: DomainError.self) {
-            try await registry.changeStatus(
+            try await registry.documents.changeStatus(
                 documentID: document.id, recipient: commune.code, to: .completed, actor: "c", note: nil, at: Date())
         }
-        let delivery = try #require(try registry.delivery(documentID: document.id, recipient: commune.code))
+        let delivery = try #require(try registry.documents.delivery(documentID: document.id, recipient: commune.code))
         #expect(delivery.status == .arrived)
-        #expect(try registry.history(of: [delivery.id!])[delivery.id!]?.count == 1)
+        #expect(try registry.documents.history(of: [delivery.id!])[delivery.id!]?.count == 1)
         await #expect(throws: RegistryError.notFound) {
-            try await registry.changeStatus(
+            try await registry.documents.changeStatus(
                 documentID: document.id, recipient: issuer.code, to: .accepted, actor: "c", note: nil, at: Date())
         }
     }
@@ -152,7 +149,7 @@ struct RegistryTests {
     @Test func aRefusedDocumentLeavesNoRow() async throws {
         struct Refused: Error {}
         await #expect(throws: Refused.self) {
-            try await registry.file(
+            try await registry.documents.file(
                 issuerCode: issuer.code, register: "main", year: 2026, makeDocument: { _ in throw Refused() },
                 files: [], signatureBlobs: [], signatures: [], recipients: [(commune, nil)], actor: "clerk", at: Date())
         }
@@ -163,33 +160,33 @@ struct RegistryTests {
         let signer = UserRecord(
             username: "signer.tinh", fullName: "Chủ tịch", position: "Chủ tịch", agencyCode: issuer.code, role: .signer,
             certificatePath: nil, keyPath: nil)
-        try await registry.seed(agencies: [], users: [signer])
+        try await registry.directory.seed(agencies: [], users: [signer])
         let now = Date()
         func grant(expiresIn seconds: TimeInterval) async throws -> String {
             let approval = SignerApprovalRecord(
                 id: UUID().uuidString.lowercased(), agencyCode: issuer.code, signerUsername: signer.username,
                 sha256: String(repeating: "0", count: 64), note: nil, createdAt: now.addingTimeInterval(-7200),
                 expiresAt: now.addingTimeInterval(seconds))
-            try await registry.grantApproval(approval)
+            try await registry.approvals.grant(approval)
             return approval.id
         }
         let open = try await grant(expiresIn: 3600)
         let expired = try await grant(expiresIn: -1)
         let withdrawn = try await grant(expiresIn: 3600)
         #expect(
-            try registry.openApprovals(agency: issuer.code, at: now).map(\.id).sorted() == [open, withdrawn].sorted())
-        #expect(try await registry.withdrawApproval(withdrawn, actor: signer.username, at: now)?.withdrawnAt != nil)
-        #expect(try await registry.withdrawApproval(withdrawn, actor: signer.username, at: now) == nil)
+            try registry.approvals.open(agency: issuer.code, at: now).map(\.id).sorted() == [open, withdrawn].sorted())
+        #expect(try await registry.approvals.withdraw(withdrawn, actor: signer.username, at: now)?.withdrawnAt != nil)
+        #expect(try await registry.approvals.withdraw(withdrawn, actor: signer.username, at: now) == nil)
 
         let document = try await file(at: now, approval: open)
-        #expect(try registry.approval(open)?.documentID == document.id)
+        #expect(try registry.approvals.approval(open)?.documentID == document.id)
         for unusable in [open, expired, withdrawn] {
             await #expect(throws: RegistryError.approvalUsed(unusable)) { try await file(at: now, approval: unusable) }
         }
         // The refused sends left no document and no gap: the next number follows the first.
         #expect(try await file().number == 2)
-        #expect(try registry.openApprovals(agency: issuer.code, at: now).isEmpty)
-        #expect(try registry.approval(expired)?.unusable(at: now)?.contains("expired") == true)
+        #expect(try registry.approvals.open(agency: issuer.code, at: now).isEmpty)
+        #expect(try registry.approvals.approval(expired)?.unusable(at: now)?.contains("expired") == true)
     }
 }
 
@@ -201,24 +198,24 @@ struct AuditChainTests {
     init() async throws {
         path = try Sample.registryPath("audit")
         registry = try Registry(path: path)
-        try await registry.seed(
+        try await registry.directory.seed(
             agencies: [
                 AgencyRecord(
                     code: "000.00.00.H18", name: "Tỉnh", abbreviation: "UBND", parentCode: nil, isActive: true,
                     sealCertificatePath: nil, sealKeyPath: nil)
             ], users: [])
         for (index, name) in ["Xã A", "Xã B", "Xã C"].enumerated() {
-            _ = try await registry.importAgency(
+            _ = try await registry.directory.importAgency(
                 code: "000.0\(index + 1).21.H18", name: name, abbreviation: "UBND", parentCode: "000.00.00.H18",
                 actor: "admin")
         }
-        _ = try await registry.retire("000.03.21.H18", successor: "000.02.21.H18", actor: "admin", at: Date())
+        _ = try await registry.directory.retire("000.03.21.H18", successor: "000.02.21.H18", actor: "admin", at: Date())
     }
 
     @Test func everyChangeIsChainedAndTheChainHolds() async throws {
-        let check = try registry.verifyAudit()
+        let check = try registry.audit.verify()
         #expect(check.entries == 5 && check.firstBroken == nil)
-        let entries = try registry.auditEntries(limit: 10)
+        let entries = try registry.audit.entries(limit: 10)
         #expect(
             entries.map(\.action) == [
                 "agency.retired", "agency.added", "agency.added", "agency.added", "directory.seeded",
@@ -226,20 +223,20 @@ struct AuditChainTests {
         #expect(zip(entries, entries.dropFirst()).allSatisfy { $0.previousHash == $1.hash })
         // Importing the same line again changes nothing and records nothing.
         #expect(
-            try await registry.importAgency(
+            try await registry.directory.importAgency(
                 code: "000.01.21.H18", name: "Xã A", abbreviation: "UBND", parentCode: "000.00.00.H18", actor: "admin")
                 == .unchanged)
-        #expect(try registry.verifyAudit().entries == 5)
+        #expect(try registry.audit.verify().entries == 5)
     }
 
     @Test func theProgramCannotRewriteTheLog() async throws {
         #expect(throws: (any Error).self) {
-            try registry.pool.write { try $0.execute(sql: "UPDATE auditEntry SET actor = 'x' WHERE id = 2") }
+            try registry.database.pool.write { try $0.execute(sql: "UPDATE auditEntry SET actor = 'x' WHERE id = 2") }
         }
         #expect(throws: (any Error).self) {
-            try registry.pool.write { try $0.execute(sql: "DELETE FROM auditEntry WHERE id = 2") }
+            try registry.database.pool.write { try $0.execute(sql: "DELETE FROM auditEntry WHERE id = 2") }
         }
-        #expect(try registry.verifyAudit().firstBroken == nil)
+        #expect(try registry.audit.verify().firstBroken == nil)
     }
 
     /// Someone with the file drops the triggers and edits, deletes or inserts rows by hand.
@@ -249,11 +246,11 @@ struct AuditChainTests {
         ("UPDATE auditEntry SET previousHash = hash, hash = previousHash WHERE id = 2", 2, "entry 2"),
     ])
     func anEditByHandIsFoundAndNamed(sql: String, broken: Int64, problem: String) throws {
-        try registry.pool.write { db in
+        try registry.database.pool.write { db in
             try db.execute(sql: "DROP TRIGGER auditEntry_no_update; DROP TRIGGER auditEntry_no_delete")
             try db.execute(sql: sql)
         }
-        let check = try registry.verifyAudit()
+        let check = try registry.audit.verify()
         #expect(check.firstBroken == broken, "\(check)")
         #expect(check.problem?.contains(problem) == true, "\(check.problem ?? "")")
     }

@@ -17,9 +17,9 @@ struct RowSealTests {
     init() async throws {
         path = try Sample.registryPath("seals")
         registry = try Registry(path: path, sealSecret: "mật khẩu của khóa")
-        try await registry.seed(agencies: [Sample.issuer, Sample.commune], users: [])
+        try await registry.directory.seed(agencies: [Sample.issuer, Sample.commune], users: [])
         let (id, now) = (UUID().uuidString.lowercased(), Date())
-        document = try await registry.file(
+        document = try await registry.documents.file(
             issuerCode: Sample.issuer.code, register: "main", year: 2026,
             makeDocument: {
                 Sample.directive(id: id, number: $0, year: 2026, at: now, subject: "Về cải cách hành chính")
@@ -28,7 +28,7 @@ struct RowSealTests {
             actor: "clerk",
             at: now
         ).0
-        _ = try await registry.changeStatus(
+        _ = try await registry.documents.changeStatus(
             documentID: id, recipient: Sample.commune.code, to: .accepted, actor: "c", note: nil, at: now)
     }
 
@@ -39,12 +39,12 @@ struct RowSealTests {
     }
 
     @Test func whatLienThongWritesIsSealedAndTheShellCannotChangeIt() async throws {
-        let (rows, problems) = try registry.checkRowSeals()
+        let (rows, problems) = try registry.maintenance.checkRowSeals()
         #expect(problems.isEmpty, "\(problems)")
         #expect(rows >= 6, "agencies, the document, its delivery and its two statuses")
         #expect(throws: (any Error).self) { try byHand("UPDATE document SET subject = 'Đã sửa'") }
         #expect(throws: (any Error).self) { try byHand("DELETE FROM statusEvent") }
-        #expect(try registry.checkRowSeals().problems.isEmpty)
+        #expect(try registry.maintenance.checkRowSeals().problems.isEmpty)
     }
 
     @Test(arguments: [
@@ -69,7 +69,7 @@ struct RowSealTests {
     ])
     func anEditOutsideLienThongIsFoundAndNamed(sql: String, table: String, kind: RowSealProblem.Kind) throws {
         try byHand(sql)
-        let problems = try registry.checkRowSeals().problems
+        let problems = try registry.maintenance.checkRowSeals().problems
         #expect(problems.contains { $0.table == table && $0.kind == kind }, "\(problems)")
         #expect(
             problems.contains { $0.kind == .triggerChanged && $0.table == table }, "the dropped trigger is named too")
@@ -88,7 +88,7 @@ struct RowSealTests {
                 + "UPDATE rowSeal SET seal = x'\(forged.map { String(format: "%02x", $0) }.joined())' "
                 + "WHERE tableName = 'document'"
         )
-        let problems = try registry.checkRowSeals().problems
+        let problems = try registry.maintenance.checkRowSeals().problems
         #expect(problems.contains { $0.table == "document" && $0.kind == .edited })
         #expect(problems.contains { $0.table == "document" && $0.kind == .sealsChanged })
     }
@@ -98,7 +98,7 @@ struct RowSealTests {
         try byHand(
             "CREATE TRIGGER quiet AFTER INSERT ON auditEntry BEGIN "
                 + "UPDATE rowSeal SET seal = lienthong_seal('document') WHERE tableName = 'document'; END")
-        let problems = try registry.checkRowSeals().problems
+        let problems = try registry.maintenance.checkRowSeals().problems
         #expect(problems.contains { $0.kind == .foreignObject && $0.table == "quiet" }, "\(problems)")
     }
 }
