@@ -28,9 +28,9 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
             let role = CertificateRole(rawValue: rawValue)!
             return Self.usageChecks(certificate, timeStamping: false) + [
                 certificate.role == role
-                    ? .passed("certificate-role", "issued for \(role.vietnameseName)")
+                    ? .passed(.certificateRole, "issued for \(role.vietnameseName)")
                     : .failed(
-                        "certificate-role",
+                        .certificateRole,
                         "the certificate of \(certificate) is not issued for \(role.vietnameseName) "
                             + "(certificate policy \(role.policyOID) missing)",
                         .chainConstraintsFailure)
@@ -49,19 +49,19 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
         if let usage = certificate.keyUsage, usage & signing == 0 {
             checks.append(
                 .failed(
-                    "key-usage",
+                    .keyUsage,
                     "the certificate of \(certificate) is not issued for signing "
                         + "(key usage lacks digitalSignature and nonRepudiation)",
                     .chainConstraintsFailure))
         } else {
-            checks.append(.passed("key-usage", "issued for signing"))
+            checks.append(.passed(.keyUsage, "issued for signing"))
         }
         if timeStamping {
             checks.append(
                 X509_check_purpose(certificate.pointer, X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1
-                    ? .passed("extended-key-usage", "a time-stamping authority (critical timeStamping EKU)")
+                    ? .passed(.extendedKeyUsage, "a time-stamping authority (critical timeStamping EKU)")
                     : .failed(
-                        "extended-key-usage",
+                        .extendedKeyUsage,
                         "the certificate of \(certificate) is not a time-stamping authority's: "
                             + "RFC 3161 needs the critical timeStamping EKU",
                         .chainConstraintsFailure))
@@ -69,10 +69,10 @@ public enum CertificatePurpose: String, Sendable, Codable, CaseIterable {
             checks.append(
                 certificate.documentSigningUsage == 0
                     ? .failed(
-                        "extended-key-usage",
+                        .extendedKeyUsage,
                         "the extended key usage of \(certificate)'s certificate does not allow signing documents",
                         .chainConstraintsFailure)
-                    : .passed("extended-key-usage", "allows signing documents"))
+                    : .passed(.extendedKeyUsage, "allows signing documents"))
         }
         return checks
     }

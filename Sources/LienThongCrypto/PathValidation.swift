@@ -29,7 +29,7 @@ extension TrustStore {
         if let chain = cache.validPath(for: certificate, at: time) {
             return (
                 .passed(
-                    "certificate-chain",
+                    .certificateChain,
                     "valid at \(VietnamTime.iso8601(time)) up to the trust anchor \(chain.last?.subject ?? "")"), chain
             )
         }
@@ -49,7 +49,7 @@ extension TrustStore {
             case .valid(let chain):
                 cache.rememberValidPath(chain)
                 return (
-                    .passed("certificate-chain", "valid \(when) up to the trust anchor \(chain.last?.subject ?? "")"),
+                    .passed(.certificateChain, "valid \(when) up to the trust anchor \(chain.last?.subject ?? "")"),
                     chain
                 )
             case .invalid(let check, let chain, let culprit):
@@ -79,7 +79,7 @@ extension TrustStore {
         when: String
     ) -> Attempt {
         guard let context = X509_STORE_CTX_new() else {
-            return .invalid(.failed("certificate-chain", "out of memory", .noCertificateChainFound), [], culprit: nil)
+            return .invalid(.failed(.certificateChain, "out of memory", .noCertificateChainFound), [], culprit: nil)
         }
         defer { X509_STORE_CTX_free(context) }
         X509_STORE_CTX_init(context, store, certificate.pointer, untrusted)
@@ -109,7 +109,7 @@ extension TrustStore {
             let reason = String(cString: X509_verify_cert_error_string(Int(code)))
             return .invalid(
                 .failed(
-                    "certificate-chain", "\(describe(depth)): \(reason) \(when)",
+                    .certificateChain, "\(describe(depth)): \(reason) \(when)",
                     Self.subIndication(forVerifyError: code, proofOfExistence: proofOfExistence)),
                 chain, culprit: culprit(depth))
         }
@@ -117,7 +117,7 @@ extension TrustStore {
             // The anchor is exempt from some rules; a leaf that is itself trusted is not.
             if let broken = link.profileViolation(anchor: depth > 0 && depth == chain.count - 1) ?? link.weakKey {
                 return .invalid(
-                    .failed("certificate-chain", "\(describe(depth)): \(broken)", .chainConstraintsFailure),
+                    .failed(.certificateChain, "\(describe(depth)): \(broken)", .chainConstraintsFailure),
                     chain, culprit: depth == 0 ? nil : culprit(depth))
             }
         }
@@ -126,7 +126,7 @@ extension TrustStore {
             guard shim_rfc5280_policy_allowed(context, policy) == 1 else {
                 return .invalid(
                     .failed(
-                        "certificate-chain",
+                        .certificateChain,
                         "\(describe(0)) names the \(role.rawValue) policy \(role.policyOID), which the "
                             + "certificate policies of its CAs do not allow (RFC 5280 6.1.3 d): "
                             + "they did not make it a \(role.rawValue)",

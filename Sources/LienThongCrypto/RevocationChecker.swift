@@ -224,7 +224,7 @@ struct RevocationChecker {
     /// One check over the whole chain (leaf first, anchor last; the anchor itself is not checked).
     func check(at time: Date, proofOfExistence: Bool, policy: RevocationPolicy) -> (Check, [RevocationStatus]) {
         guard policy != .skip else {
-            return (.warning("revocation", "revocation was not checked (--revocation skip)"), [])
+            return (.warning(.revocation, "revocation was not checked (--revocation skip)"), [])
         }
         let statuses = zip(chain, chain.dropFirst()).map { status(of: $0, issuer: $1, at: time) }
         let at = VietnamTime.iso8601(time)
@@ -232,7 +232,7 @@ struct RevocationChecker {
             let before = proofOfExistence ? "the time stamp" : "the time checked"
             return (
                 .failed(
-                    "revocation",
+                    .revocation,
                     "\(revoked.certificate) was revoked on \(VietnamTime.iso8601(revoked.revokedAt ?? time)), "
                         + "before \(before) (\(at)); source: \(revoked.source ?? "")", .revoked), statuses
             )
@@ -241,20 +241,20 @@ struct RevocationChecker {
             let since = VietnamTime.iso8601(held.revokedAt ?? time)
             return (
                 .failed(
-                    "revocation",
+                    .revocation,
                     "\(held.certificate) was suspended (certificateHold) on \(since), and no evidence issued between "
                         + "then and \(at) shows the hold lifted; source: \(held.source ?? "")", .tryLater), statuses
             )
         }
         if let unknown = statuses.first(where: { $0.status == .unknown }) {
             return (
-                .failed("revocation", "the OCSP responder does not know \(unknown.certificate)", .tryLater), statuses
+                .failed(.revocation, "the OCSP responder does not know \(unknown.certificate)", .tryLater), statuses
             )
         }
         if let unusable = statuses.first(where: { $0.status == .unusable }) {
             return (
                 .failed(
-                    "revocation", "no usable revocation status for \(unusable.certificate): \(unusable.source ?? "")",
+                    .revocation, "no usable revocation status for \(unusable.certificate): \(unusable.source ?? "")",
                     .tryLater),
                 statuses
             )
@@ -262,7 +262,7 @@ struct RevocationChecker {
         if let unreachable = statuses.first(where: { $0.status == .unreachable }) {
             return (
                 .failed(
-                    "revocation", "no revocation status for \(unreachable.certificate): \(unreachable.source ?? "")",
+                    .revocation, "no revocation status for \(unreachable.certificate): \(unreachable.source ?? "")",
                     .tryLater),
                 statuses
             )
@@ -272,7 +272,7 @@ struct RevocationChecker {
                 "no CRL or OCSP response fresh at \(at) covers \(missing.certificate): "
                 + "put the CA's CRL in Certs/crl or pass --crl FILE"
             return (
-                policy == .require ? .failed("revocation", detail, .tryLater) : .warning("revocation", detail), statuses
+                policy == .require ? .failed(.revocation, detail, .tryLater) : .warning(.revocation, detail), statuses
             )
         }
         let later = statuses.filter { $0.status == .revoked || $0.status == .suspended }
@@ -281,7 +281,7 @@ struct RevocationChecker {
             later.isEmpty ? "" : "; \(later.joined(separator: ", ")) only after the time stamp, so the signature stands"
         return (
             .passed(
-                "revocation", "not revoked at \(at) (\(statuses.compactMap(\.source).joined(separator: "; ")))\(note)"),
+                .revocation, "not revoked at \(at) (\(statuses.compactMap(\.source).joined(separator: "; ")))\(note)"),
             statuses
         )
     }

@@ -52,23 +52,22 @@ public struct Check: Sendable, Codable, Equatable {
         case passed, failed, warning
     }
 
-    /// A stable identifier, e.g. `message-digest`, `certificate-chain`, `agency-seal-present`.
-    public let id: String
+    public let id: CheckID
     public let result: Result
     /// What was found, in words a clerk can act on.
     public let detail: String
     /// Set when the check failed.
     public let subIndication: SubIndication?
 
-    public static func passed(_ id: String, _ detail: String) -> Check {
+    public static func passed(_ id: CheckID, _ detail: String) -> Check {
         Check(id: id, result: .passed, detail: detail, subIndication: nil)
     }
 
-    public static func warning(_ id: String, _ detail: String) -> Check {
+    public static func warning(_ id: CheckID, _ detail: String) -> Check {
         Check(id: id, result: .warning, detail: detail, subIndication: nil)
     }
 
-    public static func failed(_ id: String, _ detail: String, _ sub: SubIndication) -> Check {
+    public static func failed(_ id: CheckID, _ detail: String, _ sub: SubIndication) -> Check {
         Check(id: id, result: .failed, detail: detail, subIndication: sub)
     }
 }

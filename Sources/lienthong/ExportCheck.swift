@@ -100,7 +100,7 @@ struct ExportCheck {
                 if positions != Array(positions.indices) || decoded.files.first?.role != "document" {
                     checks.append(
                         .failed(
-                            "identity-files",
+                            .identityFiles,
                             "the sealed identity does not list the main document first, "
                                 + "then its attachments in order", .formatFailure))
                 }
@@ -111,7 +111,7 @@ struct ExportCheck {
                 {
                     checks.append(
                         .warning(
-                            "manifest",
+                            .manifest,
                             "manifest.json differs from the sealed identity; "
                                 + "the sealed identity is what counts"))
                 }
@@ -122,7 +122,7 @@ struct ExportCheck {
             }
             if manifest.files.first?.kind != "document" {
                 checks.append(
-                    .failed("main-document", "the manifest does not start with the main document", .formatFailure))
+                    .failed(.mainDocument, "the manifest does not start with the main document", .formatFailure))
             }
         }
 
@@ -141,7 +141,7 @@ struct ExportCheck {
             if let bound = reports.compactMap(\.documentID).first {
                 return [
                     .failed(
-                        "identity-missing",
+                        .identityMissing,
                         "these files were signed for document \(bound), whose sealed identity "
                             + "(\(DocumentIdentity.fileName)) is missing from the folder: it was taken out",
                         .formatFailure)
@@ -150,7 +150,7 @@ struct ExportCheck {
             return sealedIdentity == nil
                 ? [
                     .warning(
-                        "identity-sealed",
+                        .identitySealed,
                         "this export has no sealed identity (it was made before LienThong sealed "
                             + "identities): its number, symbol, subject and list of files come from manifest.json, "
                             + "which anyone can edit")
@@ -162,7 +162,7 @@ struct ExportCheck {
             let named = report.documentID.map { "was signed for document \($0)" } ?? "names no document"
             checks.append(
                 .failed(
-                    "document-binding",
+                    .documentBinding,
                     "\(report.name) \(named), not \(listed.numberAndSymbol) (\(listed.id)): "
                         + "it comes from another document", .sigConstraintsFailure))
         }
@@ -172,9 +172,9 @@ struct ExportCheck {
         let sealer = agency.commonName ?? agency.subject
         checks.append(
             strangers.isEmpty
-                ? .passed("identity-agency", "the identity and every file are sealed by \(sealer)")
+                ? .passed(.identityAgency, "the identity and every file are sealed by \(sealer)")
                 : .failed(
-                    "identity-agency",
+                    .identityAgency,
                     "\(strangers.map { $0.commonName ?? $0.subject }.joined(separator: ", ")) sealed "
                         + "files of a document whose identity \(sealer) sealed: they come from another agency",
                     .sigConstraintsFailure))
@@ -197,7 +197,7 @@ struct ExportCheck {
                 report, nil,
                 [
                     .failed(
-                        "identity",
+                        .identity,
                         "the seal over \(DocumentIdentity.fileName) does not hold: "
                             + "nothing it names can be believed", report.verdict.subIndication ?? .sigCryptoFailure)
                 ]
@@ -206,7 +206,7 @@ struct ExportCheck {
         guard report.isDocumentIdentity else {
             report.add(
                 .failed(
-                    "identity-seal",
+                    .identitySeal,
                     "\(DocumentIdentity.fileName) carries a file's seal, not the seal LienThong "
                         + "makes over a document's identity: an attachment cannot stand for it", .sigConstraintsFailure)
             )
@@ -218,23 +218,23 @@ struct ExportCheck {
         } catch {
             report.add(
                 .failed(
-                    "identity-format", "\(DocumentIdentity.fileName) is sealed but not a LienThong identity: \(error)",
+                    .identityFormat, "\(DocumentIdentity.fileName) is sealed but not a LienThong identity: \(error)",
                     .formatFailure))
             return (report, nil, [])
         }
         guard identity.format == DocumentIdentity.currentFormat, report.documentID == identity.id else {
             report.add(
                 .failed(
-                    "identity-format",
+                    .identityFormat,
                     "\(DocumentIdentity.fileName) is in format \(identity.format) for document "
                         + "\(identity.id), its seal for \(report.documentID ?? "no document")", .formatFailure))
             return (report, nil, [])
         }
         let check: Check =
             report.verdict == .passed
-            ? .passed("identity", "\(identity.numberAndSymbol) of \(identity.issuer.name), sealed by its issuer")
+            ? .passed(.identity, "\(identity.numberAndSymbol) of \(identity.issuer.name), sealed by its issuer")
             : .warning(
-                "identity",
+                .identity,
                 "the seal over \(DocumentIdentity.fileName) is not yet proven "
                     + "(\(report.verdict.indication.rawValue)): the document's identity is not shown")
         return (report, identity, [check])
@@ -247,7 +247,7 @@ struct ExportCheck {
         var checks: [Check] = []
         var seen: Set<String> = []
         for name in names where !seen.insert(name).inserted {
-            checks.append(.failed("listed-files", "\(name) is listed twice", .formatFailure))
+            checks.append(.failed(.listedFiles, "\(name) is listed twice", .formatFailure))
         }
         for name in names {
             do {
@@ -256,13 +256,13 @@ struct ExportCheck {
                 }
             } catch {
                 checks.append(
-                    .failed("listed-files", "\"\(name)\" cannot be a file of the document: \(error)", .formatFailure))
+                    .failed(.listedFiles, "\"\(name)\" cannot be a file of the document: \(error)", .formatFailure))
             }
         }
         guard let present = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
             return checks + [
                 .failed(
-                    "unlisted-file",
+                    .unlistedFile,
                     "the folder \(directory.path) cannot be listed, so what else it holds "
                         + "cannot be known", .formatFailure)
             ]
@@ -273,12 +273,12 @@ struct ExportCheck {
             if !expected.contains(Array(name.utf8)) {
                 checks.append(
                     .failed(
-                        "unlisted-file", "\(name) is in the folder but is not one of the document's files",
+                        .unlistedFile, "\(name) is in the folder but is not one of the document's files",
                         .formatFailure))
             } else if !Self.isRegularFile(url) {
                 checks.append(
                     .failed(
-                        "regular-file",
+                        .regularFile,
                         "\(name) is not a regular file (a link, a pipe or a folder): "
                             + "verify reads only the export's own bytes", .formatFailure))
             }
@@ -291,7 +291,7 @@ struct ExportCheck {
         let refused = { (what: String) in
             FileReport(
                 name: entry.name, sha256: nil, expectation: entry.expectation, signatures: [],
-                checks: [.failed("file-present", what, .formatFailure)],
+                checks: [.failed(.filePresent, what, .formatFailure)],
                 verdict: Verdict(indication: .totalFailed, subIndication: .formatFailure))
         }
         guard !entry.name.isEmpty, !entry.name.contains("/"), !DocumentFileName.reserved.contains(entry.name),
@@ -315,9 +315,9 @@ struct ExportCheck {
             let source = sealedIdentity == nil ? "the sender registered" : "the sealed identity names"
             report.add(
                 sha == entry.sha256.lowercased()
-                    ? .passed("identity-hash", "SHA-256 matches the one \(source)")
+                    ? .passed(.identityHash, "SHA-256 matches the one \(source)")
                     : .failed(
-                        "identity-hash",
+                        .identityHash,
                         "SHA-256 \(sha) differs from the \(entry.sha256) \(source): this is another file",
                         .hashFailure))
         }

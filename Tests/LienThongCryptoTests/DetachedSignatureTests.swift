@@ -22,7 +22,7 @@ struct DetachedSignatureTests {
         #expect(report.signatures[0].commonName == "Nguyễn Văn An")
         #expect(
             report.signatures.allSatisfy { $0.signatureAlgorithm == "RSASSA-PSS" && $0.digestAlgorithm == "SHA-256" })
-        #expect(report.checks.contains { $0.id == "seal-binding" && $0.result == .passed })
+        #expect(report.checks.contains { $0.id == .sealBinding && $0.result == .passed })
         #expect(report.sha256 == (try Digest.sha256(of: content)))
         #expect(report.signatures[0].chain.count == 3)
     }
@@ -104,7 +104,7 @@ struct DetachedSignatureTests {
         signature[at.upperBound + 2] ^= 0x01  // the month of the person's signing-time
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.signatures[0].verdict == Verdict(indication: .totalFailed, subIndication: .sigCryptoFailure))
-        #expect(report.signatures[0].checks.contains { $0.id == "message-digest" && $0.result == .passed })
+        #expect(report.signatures[0].checks.contains { $0.id == .messageDigest && $0.result == .passed })
         #expect(report.signatures[1].verdict == .passed)
     }
 
@@ -132,7 +132,7 @@ struct DetachedSignatureTests {
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigConstraintsFailure))
         #expect(
             report.checks.contains {
-                $0.id == "seal-binding" && $0.result == .failed && $0.detail.contains("different signature")
+                $0.id == .sealBinding && $0.result == .failed && $0.detail.contains("different signature")
             })
     }
 
@@ -153,7 +153,7 @@ struct DetachedSignatureTests {
         let signature = try await DetachedSigner().sign(content: content, signer: nil, seal: pki.signer)
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == Verdict(indication: .totalFailed, subIndication: .sigConstraintsFailure))
-        #expect(report.checks.contains { $0.id == "agency-seal-present" && $0.result == .failed })
+        #expect(report.checks.contains { $0.id == .agencySealPresent && $0.result == .failed })
     }
 
     @Test func aSealAloneIsAValidAttachmentButNotADocument() async throws {
@@ -161,7 +161,7 @@ struct DetachedSignatureTests {
         let verifier = try pki.verifier()
         #expect(verifier.verify(content: content, signature: signature, expecting: .attachment).verdict == .passed)
         let asDocument = verifier.verify(content: content, signature: signature, expecting: .document)
-        #expect(asDocument.checks.contains { $0.id == "signer-signature-present" && $0.result == .failed })
+        #expect(asDocument.checks.contains { $0.id == .signerSignaturePresent && $0.result == .failed })
     }
 
     @Test func expiredSignerIsNotAPass() async throws {
@@ -171,7 +171,7 @@ struct DetachedSignatureTests {
         let signature = try await DetachedSigner().sign(content: content, signer: old, seal: pki.seal)
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict.indication != .totalPassed)
-        #expect(report.signatures[0].checks.contains { $0.id == "certificate-chain" && $0.detail.contains("expired") })
+        #expect(report.signatures[0].checks.contains { $0.id == .certificateChain && $0.detail.contains("expired") })
     }
 
     @Test func aCertificateNotIssuedForSigningIsRefused() async throws {
@@ -179,7 +179,7 @@ struct DetachedSignatureTests {
             pki.intermediate, name: "Sai mục đích", role: .signer, profile: .keyEncipherment)
         let signature = try await DetachedSigner().sign(content: content, signer: nil, seal: encipher)
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .any)
-        #expect(report.signatures[0].checks.contains { $0.id == "key-usage" && $0.result == .failed })
+        #expect(report.signatures[0].checks.contains { $0.id == .keyUsage && $0.result == .failed })
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .chainConstraintsFailure))
     }
 
@@ -213,7 +213,7 @@ struct DetachedSignatureTests {
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
         // No binding attribute: the order cannot be proven, and the report says so.
-        #expect(report.checks.contains { $0.id == "seal-binding" && $0.result == .warning })
+        #expect(report.checks.contains { $0.id == .sealBinding && $0.result == .warning })
     }
 
     /// The PSS parameters are part of what is verified: a salt length changed in the

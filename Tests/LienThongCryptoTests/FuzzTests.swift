@@ -50,7 +50,7 @@ struct CMSFuzzTests {
 
         let joined = verifier.verify(content: content, signature: signature + Data([0x30, 0x00]), expecting: .document)
         #expect(
-            joined.checks.contains { $0.id == "signature-format" && $0.detail.contains("2 bytes after") },
+            joined.checks.contains { $0.id == .signatureFormat && $0.detail.contains("2 bytes after") },
             "\(joined.checks)")
         let protected = Self.protectedParts(signature)
         #expect(protected.count == 1 + 2 * 2, "the content type, and two signed attribute sets and signature values")

@@ -77,7 +77,7 @@ struct PathValidationTests {
         let refused = try validate(leaf.certificate, untrusted: [strict.certificate], purpose: .any)
         #expect(refused.verdict == Verdict(indication: .indeterminate, subIndication: .chainConstraintsFailure))
         #expect(
-            refused.checks.contains { $0.id == "certificate-chain" && $0.detail.contains("polic") }, "\(refused.checks)"
+            refused.checks.contains { $0.id == .certificateChain && $0.detail.contains("polic") }, "\(refused.checks)"
         )
         // With anyPolicy asserted, the leaf's policy is valid for the path.
         let permissive = try intermediate(policies: "2.5.29.32.0")
@@ -123,7 +123,7 @@ struct PathValidationTests {
         let report = try validate(leaf, purpose: .any)
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .chainConstraintsFailure))
         #expect(
-            report.checks.contains { $0.id == "certificate-chain" && $0.detail.contains("keyCertSign") },
+            report.checks.contains { $0.id == .certificateChain && $0.detail.contains("keyCertSign") },
             "\(report.checks)")
     }
 
@@ -149,7 +149,7 @@ struct PathValidationTests {
         let report = try validate(leaf.certificate, untrusted: [weakCA.certificate], purpose: .any)
         #expect(
             report.checks.contains {
-                $0.id == "certificate-chain" && $0.result == .failed && $0.detail.contains("1024-bit")
+                $0.id == .certificateChain && $0.result == .failed && $0.detail.contains("1024-bit")
             },
             "\(report.checks)")
     }

@@ -143,7 +143,7 @@ struct RevocationRulesTests {
         let report = try verify(signature, [try pki.root.makeRevocationList(revoked: []), odd], policy: .ifAvailable)
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .tryLater))
         #expect(
-            report.signatures[0].checks.contains { $0.id == "revocation" && $0.detail.contains("critical extension") })
+            report.signatures[0].checks.contains { $0.id == .revocation && $0.detail.contains("critical extension") })
     }
 
     @Test func aCRLForAnotherPartitionSaysNothingOfTheCertificate() async throws {
@@ -176,7 +176,7 @@ struct RevocationRulesTests {
             revoked: [], extensions: [("2.5.29.27", "critical,DER:02:01:01")])
         let delta = try verify(signature, [root, emptyDelta], policy: .ifAvailable)
         #expect(delta.verdict == Verdict(indication: .indeterminate, subIndication: .tryLater))
-        #expect(delta.signatures[0].checks.contains { $0.id == "revocation" && $0.detail.contains("delta CRL") })
+        #expect(delta.signatures[0].checks.contains { $0.id == .revocation && $0.detail.contains("delta CRL") })
         let revokingDelta = try revoking(
             pki.signer.certificate, at: dayAgo, extensions: [("2.5.29.27", "critical,DER:02:01:01")])
         #expect(try verify(signature, [root, revokingDelta]).verdict.subIndication == .revoked)
@@ -201,7 +201,7 @@ struct RevocationRulesTests {
             .verify(content: content, signature: signature, expecting: .document)
         #expect(
             report.verdict.subIndication == .revoked,
-            "\(report.signatures.map { $0.checks.filter { $0.id == "revocation" } })")
+            "\(report.signatures.map { $0.checks.filter { $0.id == .revocation } })")
         #expect(report.signatures[0].revocation.first?.source?.contains("CRL key") == true)
         // The same name and key usage under another root proves nothing.
         let other = try TestPKI.independent()

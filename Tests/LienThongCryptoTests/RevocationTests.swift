@@ -51,7 +51,7 @@ struct RevocationTests {
         #expect(report.verdict == .passed, "\(report.signatures.map(\.checks))")
         #expect(
             report.signatures[0].checks.contains {
-                $0.id == "revocation" && $0.detail.contains("revoked only after the time stamp")
+                $0.id == .revocation && $0.detail.contains("revoked only after the time stamp")
             })
     }
 
@@ -63,7 +63,7 @@ struct RevocationTests {
         let lenient = SignatureVerifier(trust: try pki.trust, revocationPolicy: .ifAvailable).verify(
             content: content, signature: signature, expecting: .document)
         #expect(lenient.verdict == .passed)
-        #expect(lenient.signatures[0].checks.contains { $0.id == "revocation" && $0.result == .warning })
+        #expect(lenient.signatures[0].checks.contains { $0.id == .revocation && $0.result == .warning })
     }
 
     @Test func aCRLSignedBySomeoneElseIsIgnored() async throws {

@@ -31,7 +31,7 @@ struct TimeStampTests {
             #expect(stamped >= before && stamped <= Date().addingTimeInterval(2))
             #expect(signature.timeStampAuthority == "Test TSA")
             #expect(signature.validatedAt == stamped)
-            #expect(signature.checks.contains { $0.id == "time-stamp" && $0.result == .passed })
+            #expect(signature.checks.contains { $0.id == .timeStamp && $0.result == .passed })
         }
     }
 
@@ -95,7 +95,7 @@ struct TimeStampTests {
         let report = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(report.signatures.allSatisfy { $0.timeStampedAt == nil })
         #expect(report.verdict == Verdict(indication: .indeterminate, subIndication: .noCertificateChainFound))
-        #expect(report.signatures[0].checks.contains { $0.id == "time-stamp" && $0.detail.contains("not trusted") })
+        #expect(report.signatures[0].checks.contains { $0.id == .timeStamp && $0.detail.contains("not trusted") })
     }
 
     /// The TSA's own certificate is checked for revocation at the time it stamped: revoked
@@ -113,13 +113,13 @@ struct TimeStampTests {
         #expect(report.signatures.allSatisfy { $0.timeStampedAt == nil })
         #expect(
             report.signatures[0].checks.contains {
-                $0.id == "time-stamp" && $0.result == .failed && $0.subIndication == .revoked
+                $0.id == .timeStamp && $0.result == .failed && $0.subIndication == .revoked
             })
 
         let good = try pki.verifier().verify(content: content, signature: signature, expecting: .document)
         #expect(
             good.signatures[0].checks.contains {
-                $0.id == "time-stamp" && $0.result == .passed && $0.detail.contains("not revoked")
+                $0.id == .timeStamp && $0.result == .passed && $0.detail.contains("not revoked")
             })
 
         // Only the root's CRL: the TSA's issuer says nothing, so the stamp stands with a warning.
@@ -127,7 +127,7 @@ struct TimeStampTests {
         let unknown = SignatureVerifier(trust: try pki.trust, evidence: partial, revocationPolicy: .ifAvailable)
             .verify(content: content, signature: signature, expecting: .document)
         #expect(unknown.signatures.allSatisfy { $0.timeStampedAt != nil })
-        #expect(unknown.signatures[0].checks.contains { $0.id == "time-stamp" && $0.result == .warning })
+        #expect(unknown.signatures[0].checks.contains { $0.id == .timeStamp && $0.result == .warning })
     }
 
     @Test func aTSACertificateWithoutTheTimeStampingEKUIsRefused() async throws {

@@ -100,7 +100,7 @@ struct VerificationLimitsTests {
         let report = try verify(signature)
         #expect(report.verdict.indication == .totalFailed)
         #expect(
-            report.signatures.allSatisfy { $0.checks.contains { $0.id == "revocation-values" && $0.result == .failed } }
+            report.signatures.allSatisfy { $0.checks.contains { $0.id == .revocationValues && $0.result == .failed } }
         )
     }
 
