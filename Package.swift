@@ -102,7 +102,13 @@ let package = Package(
             swiftSettings: strict
         ),
         /// What the tests and the bench share: the PKI, made once per run.
-        .target(name: "LienThongTestSupport", dependencies: ["LienThongCrypto"], swiftSettings: strict),
+        .target(
+            name: "LienThongTestSupport",
+            dependencies: [
+                "LienThongCrypto", "LienThongRegistry", "LienThongApp", "LienThongHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         /// Our figures beside the limits they are bounded by, measured in one process.
         .executableTarget(
             name: "lienthong-bench",
@@ -127,13 +133,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LienThongAppTests",
-            dependencies: ["LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry"],
+            dependencies: ["LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry", "LienThongTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "LienThongHTTPTests",
             dependencies: [
                 "LienThongHTTP", "LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "LienThongTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),
         /// Starts the real daemon binary and drives it with the real CLI.

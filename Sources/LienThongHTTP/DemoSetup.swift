@@ -8,11 +8,17 @@ import LienThongRegistry
 /// a clerk and a signer for each agency with tokens in `data/tokens/`.
 ///
 /// Nothing is ever overwritten: an existing PKI is reused, an existing registry left as it is.
-struct DemoSetup {
+package struct DemoSetup {
     let certs: URL
     let data: URL
     /// Every key is written encrypted with it.
     let passphrase: String
+
+    package init(certs: URL, data: URL, passphrase: String) {
+        self.certs = certs
+        self.data = data
+        self.passphrase = passphrase
+    }
 
     struct DemoAgency {
         let code: String
@@ -63,7 +69,7 @@ struct DemoSetup {
     var tokensDirectory: URL { data.appendingPathComponent("tokens") }
 
     /// Makes what is missing and seeds the registry if it has no agencies. Returns a summary for the log.
-    func run(registry: Registry) async throws -> [String] {
+    package func run(registry: Registry) async throws -> [String] {
         var said: [String] = []
         let (pki, madePKI) = try loadOrMakeCAs()
         if madePKI {
