@@ -133,7 +133,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LienThongAppTests",
-            dependencies: ["LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry", "LienThongTestSupport"],
+            dependencies: [
+                "LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry", "LienThongTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "LienThongHTTPTests",

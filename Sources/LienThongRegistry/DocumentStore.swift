@@ -73,9 +73,10 @@ public struct DocumentStore: Sendable {
                 case .electronic:
                     try Figures.add(db, agency: issuerCode, day: day, .outgoingElectronic)
                     let roles = Set(signatures.filter { $0.filePosition == 0 }.map(\.role))
-                    if roles.contains(.seal) {
-                        try Figures.add(
-                            db, agency: issuerCode, day: day, roles.contains(.signer) ? .signerAndSeal : .sealOnly)
+                    if let counter = FigureRules.signatures(
+                        signer: roles.contains(.signer), seal: roles.contains(.seal))
+                    {
+                        try Figures.add(db, agency: issuerCode, day: day, FigureCounter(counter))
                     }
                 }
                 try AuditLog.append(
@@ -270,7 +271,7 @@ public struct DocumentStore: Sendable {
                 db, actor: actor, agency: recipient, action: "delivery.status", subject: documentID,
                 detail: "\(current.code) → \(next.code)" + (delivery.arrivalNumber.map { ", số đến \($0)" } ?? "")
                     + (assignee.map { ", to \($0)" } ?? "") + (note.map { ": \($0)" } ?? ""), at: now)
-            if next == .recallAccepted {
+            if next.freezesDocument {
                 try db.execute(
                     sql: "UPDATE document SET frozenAt = COALESCE(frozenAt, ?) WHERE id = ?",
                     arguments: [now, documentID])
@@ -298,22 +299,17 @@ public struct DocumentStore: Sendable {
             let deadline = try String.fetchOne(
                 db, sql: "SELECT deadline FROM document WHERE id = ?", arguments: [delivery.documentID])
         else { return }
-        let agency = delivery.recipientCode
-        switch next {
-        case .accepted where Figures.day(now) <= deadline:
-            try Figures.add(db, agency: agency, day: deadline, .registeredOnTime)
-        case .completed where Figures.day(now) <= deadline:
-            try Figures.add(db, agency: agency, day: deadline, .completedOnTime)
-        case .recallAccepted:
-            try Figures.add(db, agency: agency, day: deadline, .due, -1)
-            let registered = try Date.fetchOne(
+        // The registered day matters only to a recall accepted after it.
+        let registered =
+            next == .recallAccepted
+            ? try Date.fetchOne(
                 db, sql: "SELECT at FROM statusEvent WHERE deliveryID = ? AND status = ?",
-                arguments: [delivery.id, DeliveryStatus.accepted.code])
-            if let registered, Figures.day(registered) <= deadline {
-                try Figures.add(db, agency: agency, day: deadline, .registeredOnTime, -1)
-            }
-        default:
-            break
+                arguments: [delivery.id, DeliveryStatus.accepted.code]
+            ).map(Figures.day) : nil
+        for (counter, delta) in FigureRules.onTime(
+            to: next, on: Figures.day(now), deadline: deadline, registeredOn: registered)
+        {
+            try Figures.add(db, agency: delivery.recipientCode, day: deadline, FigureCounter(counter), delta)
         }
     }
 

@@ -7,6 +7,11 @@ enum FigureCounter: String, CaseIterable {
     case outgoingElectronic, outgoingPaper, incomingElectronic, incomingPaper
     case signerAndSeal, sealOnly, due, registeredOnTime, completedOnTime
 
+    /// The column of a count the rules name (``FigureRules``).
+    init(_ keyPath: WritableKeyPath<DocumentFigures, Int>) {
+        self = Self.allCases.first { $0.keyPath == keyPath }!
+    }
+
     var keyPath: WritableKeyPath<DocumentFigures, Int> {
         switch self {
         case .outgoingElectronic: \.outgoingElectronic

@@ -25,12 +25,15 @@ struct AdministrationServiceTests {
 
         let retired = try await directory.retire("000.04.21.H18", successor: "000.05.21.H18", caller: admin)
         #expect(retired.status == "retired" && retired.successor == "000.05.21.H18")
-        #expect(await refusal { try await directory.retire(ServiceFixture.province, successor: nil, caller: admin) }
-            .map { if case .ownAgencyRetirement = $0 { true } else { false } } == true)
+        #expect(
+            await refusal { try await directory.retire(ServiceFixture.province, successor: nil, caller: admin) }
+                .map { if case .ownAgencyRetirement = $0 { true } else { false } } == true)
         #expect(await refusal { try directory.show("999.99.99.H99") } == .unknownAgency(code: "999.99.99.H99"))
-        guard case .forbidden? = await refusal({
-            try await directory.importCSV(csv, caller: fixture.user("clerk.tinh-dien-bien"))
-        }) else {
+        guard
+            case .forbidden? = await refusal({
+                try await directory.importCSV(csv, caller: fixture.user("clerk.tinh-dien-bien"))
+            })
+        else {
             Issue.record("a clerk changed the directory")
             return
         }
@@ -47,28 +50,35 @@ struct AdministrationServiceTests {
             caller: admin)
         let signedIn = try fixture.services.authentication.user(token: issued.token)
         #expect(signedIn.username == "clerk2.xa-na-son" && signedIn.role == .clerk)
-        #expect(await refusal {
-            try await users.add(
-                NewUserRequest(
-                    username: "clerk2.xa-na-son", fullName: "X", position: nil, agency: ServiceFixture.naSon,
-                    role: "clerk", days: nil),
-                caller: admin)
-        }.map { if case .userExists = $0 { true } else { false } } == true)
-        #expect(await refusal {
-            try await users.add(
-                NewUserRequest(
-                    username: "Có Dấu", fullName: "X", position: nil, agency: ServiceFixture.naSon, role: "clerk",
-                    days: nil),
-                caller: admin)
-        }.map { if case .invalidRequest = $0 { true } else { false } } == true)
-        #expect(await refusal { try await users.issueToken("clerk2.xa-na-son", days: 731, caller: admin) }
-            == .invalidRequest("days is how long the token lives, from 1 to 730"))
+        #expect(
+            await refusal {
+                try await users.add(
+                    NewUserRequest(
+                        username: "clerk2.xa-na-son", fullName: "X", position: nil, agency: ServiceFixture.naSon,
+                        role: "clerk", days: nil),
+                    caller: admin)
+            }.map { if case .userExists = $0 { true } else { false } } == true)
+        #expect(
+            await refusal {
+                try await users.add(
+                    NewUserRequest(
+                        username: "Có Dấu", fullName: "X", position: nil, agency: ServiceFixture.naSon, role: "clerk",
+                        days: nil),
+                    caller: admin)
+            }.map { if case .invalidRequest = $0 { true } else { false } } == true)
+        #expect(
+            await refusal { try await users.issueToken("clerk2.xa-na-son", days: 731, caller: admin) }
+                == .invalidRequest("days is how long the token lives, from 1 to 730"))
         #expect(try await users.revoke("clerk2.xa-na-son", caller: admin) == 1)
         #expect(await refusal { try fixture.services.authentication.user(token: issued.token) } == .unauthenticated)
-        #expect(await refusal { try await users.revoke(admin.username, caller: admin) }
-            .map { if case .ownAccessRevocation = $0 { true } else { false } } == true)
-        #expect(await refusal { try fixture.services.authentication.user(token: "lt_" + String(repeating: "x", count: 300)) }
-            == .unauthenticated)
+        #expect(
+            await refusal { try await users.revoke(admin.username, caller: admin) }
+                .map { if case .ownAccessRevocation = $0 { true } else { false } } == true)
+        #expect(
+            await refusal {
+                try fixture.services.authentication.user(token: "lt_" + String(repeating: "x", count: 300))
+            }
+                == .unauthenticated)
         #expect(try users.me(caller: admin).agency.name == "Ủy ban nhân dân tỉnh Điện Biên")
     }
 
@@ -87,11 +97,14 @@ struct AdministrationServiceTests {
         _ = try await fixture.send()
         let entries = try maintenance.auditEntries(limit: 5, caller: admin)
         #expect(entries.first?.action == "identity.sealed" || entries.contains { $0.action == "document.filed" })
-        #expect(await refusal { try maintenance.auditEntries(limit: 0, caller: admin) }
-            == .invalidRequest("limit is a number of entries from 1 to 10000"))
-        guard case .forbidden? = await refusal({
-            try maintenance.auditEntries(limit: nil, caller: fixture.user("clerk.tinh-dien-bien"))
-        }) else {
+        #expect(
+            await refusal { try maintenance.auditEntries(limit: 0, caller: admin) }
+                == .invalidRequest("limit is a number of entries from 1 to 10000"))
+        guard
+            case .forbidden? = await refusal({
+                try maintenance.auditEntries(limit: nil, caller: fixture.user("clerk.tinh-dien-bien"))
+            })
+        else {
             Issue.record("a clerk read the audit log")
             return
         }
@@ -103,13 +116,17 @@ struct AdministrationServiceTests {
         let backup = try await maintenance.backup(to: target.path, caller: admin)
         #expect(backup.documents == 1 && backup.files >= 1)
         #expect(FileManager.default.fileExists(atPath: target.appendingPathComponent("registry.sqlite").path))
-        guard case .backupDirectoryNotEmpty? = await refusal({ try await maintenance.backup(to: target.path, caller: admin) })
+        guard
+            case .backupDirectoryNotEmpty? = await refusal({
+                try await maintenance.backup(to: target.path, caller: admin)
+            })
         else {
             Issue.record("a backup was written over another")
             return
         }
-        #expect(await refusal { try await maintenance.backup(to: "relative/dir", caller: admin) }
-            == .invalidRequest("the backup directory is an absolute path on the daemon's machine, without .."))
+        #expect(
+            await refusal { try await maintenance.backup(to: "relative/dir", caller: admin) }
+                == .invalidRequest("the backup directory is an absolute path on the daemon's machine, without .."))
         #expect(try maintenance.timeStampsPending() == 0)
         try maintenance.readiness()
     }

@@ -21,8 +21,10 @@ struct DocumentServiceTests {
         // The signature over the main file verifies with the demo's trust anchors.
         let (file, content, signature) = try fixture.services.documents.file(
             sent.id, position: 0, caller: fixture.user("clerk.xa-na-son"))
-        let trust = try TrustStore(trusting: Certificate.load(fixture.workspace.configuration.certsURL
-            .appendingPathComponent("trust/demo-root-ca.pem")))
+        let trust = try TrustStore(
+            trusting: Certificate.load(
+                fixture.workspace.configuration.certsURL
+                    .appendingPathComponent("trust/demo-root-ca.pem")))
         let report = SignatureVerifier(trust: trust, revocationPolicy: .skip).verify(
             content: content, signature: signature, name: file.name, expecting: .document)
         #expect(report.verdict.indication == .totalPassed, "\(report.checks) \(report.signatures.map(\.checks))")
@@ -37,21 +39,27 @@ struct DocumentServiceTests {
                 files: [.init(sha256: sha, name: "a.pdf")], to: to, type: "CT", subject: "Thử", secrecy: secrecy)
         }
         let documents = fixture.services.documents
-        #expect(await refusal { try await documents.send(request(["999.99.99.H99"], nil), by: clerk) }
-            == .unknownAgency(code: "999.99.99.H99"))
-        #expect(await refusal { try await documents.send(request([ServiceFixture.province], nil), by: clerk) }
-            == .invalidRequest("Ủy ban nhân dân tỉnh Điện Biên cannot send a document to itself"))
+        #expect(
+            await refusal { try await documents.send(request(["999.99.99.H99"], nil), by: clerk) }
+                == .unknownAgency(code: "999.99.99.H99"))
+        #expect(
+            await refusal { try await documents.send(request([ServiceFixture.province], nil), by: clerk) }
+                == .invalidRequest("Ủy ban nhân dân tỉnh Điện Biên cannot send a document to itself"))
         await #expect(throws: DomainError.secretDocument("Mật")) {
             try await documents.send(request([ServiceFixture.naSon], "Mật"), by: clerk)
         }
         let other = SendRequest(
             files: [.init(sha256: String(repeating: "ab", count: 32), name: "b.pdf")], to: [ServiceFixture.naSon],
             type: "CT", subject: "Thử")
-        #expect(await refusal { try await documents.send(other, by: clerk) }
-            == .fileNotUploaded(sha256: String(repeating: "ab", count: 32)))
-        guard case .forbidden? = await refusal({
-            try await documents.send(request([ServiceFixture.naSon], nil), by: fixture.user("signer.tinh-dien-bien"))
-        }) else {
+        #expect(
+            await refusal { try await documents.send(other, by: clerk) }
+                == .fileNotUploaded(sha256: String(repeating: "ab", count: 32)))
+        guard
+            case .forbidden? = await refusal({
+                try await documents.send(
+                    request([ServiceFixture.naSon], nil), by: fixture.user("signer.tinh-dien-bien"))
+            })
+        else {
             Issue.record("a signer sent a document")
             return
         }
@@ -62,9 +70,11 @@ struct DocumentServiceTests {
     @Test func aRetiredRecipientIsDeliveredToItsSuccessorOrRefused() async throws {
         let fixture = try await ServiceFixture()
         // The demo's district is retired with no successor named.
-        guard case .retiredRecipient(let code, _)? = await refusal({
-            try await fixture.send(to: [ServiceFixture.retiredDistrict])
-        }) else {
+        guard
+            case .retiredRecipient(let code, _)? = await refusal({
+                try await fixture.send(to: [ServiceFixture.retiredDistrict])
+            })
+        else {
             Issue.record("a retired agency without a successor was sent a document")
             return
         }
@@ -78,8 +88,9 @@ struct DocumentServiceTests {
         let documents = fixture.services.documents
         #expect(try documents.inbox(caller: recipient).map(\.id) == [sent.id])
         #expect(try documents.inbox(caller: fixture.user("clerk.xa-phi-nhu")).isEmpty)
-        #expect(await refusal { try documents.document(sent.id, caller: fixture.user("clerk.xa-phi-nhu")) }
-            == .documentNotFound)
+        #expect(
+            await refusal { try documents.document(sent.id, caller: fixture.user("clerk.xa-phi-nhu")) }
+                == .documentNotFound)
         let accepted = try await documents.accept(sent.id, caller: recipient)
         #expect(accepted.arrivalNumber == 1 && accepted.status == DeliveryStatus.accepted.code)
         await #expect(throws: DomainError.self) { try await documents.accept(sent.id, caller: recipient) }
@@ -100,17 +111,21 @@ struct DocumentServiceTests {
         #expect(returned.status == DeliveryStatus.rejected.code)
 
         let clerk = try fixture.user("clerk.tinh-dien-bien")
-        #expect(await refusal { try await documents.recall(sent.id, reason: "Sai số", caller: naSon) }
-            .map { if case .forbidden = $0 { true } else { false } } == true)
+        #expect(
+            await refusal { try await documents.recall(sent.id, reason: "Sai số", caller: naSon) }
+                .map { if case .forbidden = $0 { true } else { false } } == true)
         let recalled = try await documents.recall(sent.id, reason: "Sai số", caller: clerk)
         #expect(recalled.recipients.first { $0.recipient.code == ServiceFixture.phiNhu }?.status == "13")
-        guard case .recallPending? = await refusal({ try await documents.recall(sent.id, reason: "Lại", caller: clerk) })
+        guard
+            case .recallPending? = await refusal({ try await documents.recall(sent.id, reason: "Lại", caller: clerk) })
         else {
             Issue.record("a second recall was accepted while the first waits")
             return
         }
-        _ = try await documents.report(sent.id, status: "15", to: nil, note: nil, caller: fixture.user("clerk.xa-phi-nhu"))
-        guard case .documentFrozen? = await refusal({ try await documents.recall(sent.id, reason: "Lại", caller: clerk) })
+        _ = try await documents.report(
+            sent.id, status: "15", to: nil, note: nil, caller: fixture.user("clerk.xa-phi-nhu"))
+        guard
+            case .documentFrozen? = await refusal({ try await documents.recall(sent.id, reason: "Lại", caller: clerk) })
         else {
             Issue.record("a document recalled and accepted was not frozen")
             return
@@ -124,12 +139,14 @@ struct DocumentServiceTests {
         let sent = try await fixture.send(deadline: "1wd")
         let overdue = try documents.overdue(within: 5, incoming: false, caller: clerk)
         #expect(overdue.contains { $0.id == sent.id })
-        #expect(await refusal { try documents.overdue(within: 400, incoming: true, caller: clerk) }
-            == .invalidRequest("within is a number of working days from 0 to 365"))
+        #expect(
+            await refusal { try documents.overdue(within: 400, incoming: true, caller: clerk) }
+                == .invalidRequest("within is a number of working days from 0 to 365"))
         let register = try documents.register(outgoing: true, year: nil, caller: clerk)
         #expect(register.rows.count == 1 && register.rows[0].contains(sent.numberAndSymbol))
-        #expect(await refusal { try documents.register(outgoing: true, year: 1999, caller: clerk) }
-            == .invalidRequest("year 1999 is out of range (2000–2100)"))
+        #expect(
+            await refusal { try documents.register(outgoing: true, year: 1999, caller: clerk) }
+                == .invalidRequest("year 1999 is out of range (2000–2100)"))
     }
 
     @Test func theFiguresCountWhatWasSentAndRefuseBadPeriods() async throws {
@@ -142,12 +159,18 @@ struct DocumentServiceTests {
             agency: nil, subtree: true, from: today, to: today, by: nil, caller: viewer)
         #expect(report.total.figures.outgoingElectronic == 1 && report.total.figures.signerAndSeal == 1)
         #expect(report.total.figures.incomingElectronic == 1)
-        #expect(await refusal {
-            try documents.stats(agency: nil, subtree: false, from: "2026-02-01", to: "2026-01-01", by: nil, caller: viewer)
-        } == .invalidRequest("from (2026-02-01) is after to (2026-01-01)"))
-        guard case .forbidden? = await refusal({
-            try documents.stats(agency: nil, subtree: false, from: nil, to: nil, by: nil, caller: fixture.user("admin.tinh-dien-bien"))
-        }) else {
+        #expect(
+            await refusal {
+                try documents.stats(
+                    agency: nil, subtree: false, from: "2026-02-01", to: "2026-01-01", by: nil, caller: viewer)
+            } == .invalidRequest("from (2026-02-01) is after to (2026-01-01)"))
+        guard
+            case .forbidden? = await refusal({
+                try documents.stats(
+                    agency: nil, subtree: false, from: nil, to: nil, by: nil,
+                    caller: fixture.user("admin.tinh-dien-bien"))
+            })
+        else {
             Issue.record("an administrator read the figures")
             return
         }
@@ -166,7 +189,8 @@ struct DocumentServiceTests {
         let sent = try await fixture.send()
         #expect(try await documents.accept(sent.id, caller: clerk).arrivalNumber == 2)
         await #expect(throws: DomainError.self) {
-            try await documents.registerPaper(PaperRequest(direction: "sideways", type: "CV", subject: "x"), caller: clerk)
+            try await documents.registerPaper(
+                PaperRequest(direction: "sideways", type: "CV", subject: "x"), caller: clerk)
         }
     }
 }

@@ -16,13 +16,17 @@ struct RequestServiceTests {
         let sha = try await fixture.upload("Công văn số 1")
         #expect(sha == Digest.sha256(Data("Công văn số 1".utf8)))
         #expect(try fixture.registry.documents.upload(sha256: sha, agency: clerk.agencyCode) != nil)
-        #expect(await refusal { try await uploads.store(declaredSize: 5000, caller: clerk) { _ in } }
-            == .fileTooLarge(limit: 1000))
-        #expect(await refusal { try await uploads.store(declaredSize: nil, caller: clerk) { _ in } }
-            == .invalidRequest("the file is empty: upload the document's bytes as the request body"))
-        guard case .forbidden? = await refusal({
-            try await uploads.store(declaredSize: 1, caller: fixture.user("viewer.tinh-dien-bien")) { _ in }
-        }) else {
+        #expect(
+            await refusal { try await uploads.store(declaredSize: 5000, caller: clerk) { _ in } }
+                == .fileTooLarge(limit: 1000))
+        #expect(
+            await refusal { try await uploads.store(declaredSize: nil, caller: clerk) { _ in } }
+                == .invalidRequest("the file is empty: upload the document's bytes as the request body"))
+        guard
+            case .forbidden? = await refusal({
+                try await uploads.store(declaredSize: 1, caller: fixture.user("viewer.tinh-dien-bien")) { _ in }
+            })
+        else {
             Issue.record("a viewer uploaded a file")
             return
         }
@@ -53,7 +57,9 @@ struct RequestServiceTests {
         let failing = Array(#"{"b":1}"#.utf8).withUnsafeBytes {
             Idempotency(key: "k-2", username: "u", path: "/v1/documents", body: $0)
         }
-        _ = try await requests.answer(failing) { .init(status: 409, contentType: "application/problem+json", body: Data()) }
+        _ = try await requests.answer(failing) {
+            .init(status: 409, contentType: "application/problem+json", body: Data())
+        }
         #expect(try await requests.answer(failing, handle: handle).replayed == false)
     }
 
@@ -68,12 +74,16 @@ struct RequestServiceTests {
                 files: [.init(sha256: sha, name: "qd.pdf")], to: [ServiceFixture.naSon], type: "QĐ",
                 subject: "Quyết định", approval: approval)
         }
-        guard case .approvalRequired? = await refusal({ try await fixture.services.documents.send(request(nil), by: clerk) })
+        guard
+            case .approvalRequired? = await refusal({
+                try await fixture.services.documents.send(request(nil), by: clerk)
+            })
         else {
             Issue.record("a signer's key signed what the signer did not approve")
             return
         }
-        guard case .forbidden? = await refusal({ try await approvals.grant(ApprovalRequest(sha256: sha), caller: clerk) })
+        guard
+            case .forbidden? = await refusal({ try await approvals.grant(ApprovalRequest(sha256: sha), caller: clerk) })
         else {
             Issue.record("a clerk approved in the signer's name")
             return
@@ -82,13 +92,20 @@ struct RequestServiceTests {
         #expect(try approvals.open(caller: clerk).map(\.id) == [approval.id])
         let sent = try await fixture.services.documents.send(request(approval.id), by: clerk)
         #expect(sent.signerName == signer.fullName)
-        guard case .approvalUnusable? = await refusal({ try await fixture.services.documents.send(request(approval.id), by: clerk) })
+        guard
+            case .approvalUnusable? = await refusal({
+                try await fixture.services.documents.send(request(approval.id), by: clerk)
+            })
         else {
             Issue.record("an approval was used twice")
             return
         }
-        let other = try await approvals.grant(ApprovalRequest(sha256: String(repeating: "0", count: 64)), caller: signer)
-        guard case .approvalMismatch? = await refusal({ try await fixture.services.documents.send(request(other.id), by: clerk) })
+        let other = try await approvals.grant(
+            ApprovalRequest(sha256: String(repeating: "0", count: 64)), caller: signer)
+        guard
+            case .approvalMismatch? = await refusal({
+                try await fixture.services.documents.send(request(other.id), by: clerk)
+            })
         else {
             Issue.record("an approval of other bytes signed this file")
             return
@@ -113,9 +130,10 @@ struct RequestServiceTests {
                 signature: signature.base64EncodedString(), name: file.name),
             from: "10.0.0.1")
         #expect(report.verdict.indication == .totalPassed, "\(report.checks)")
-        #expect(await refusal {
-            try await verification.verify(VerifyRequest(content: "%%%", signature: ""), from: "10.0.0.1")
-        } == .invalidRequest("content is not base64: send the file's bytes base64-encoded"))
+        #expect(
+            await refusal {
+                try await verification.verify(VerifyRequest(content: "%%%", signature: ""), from: "10.0.0.1")
+            } == .invalidRequest("content is not base64: send the file's bytes base64-encoded"))
         let tampered = try await verification.verify(
             VerifyRequest(
                 content: Data("khác".utf8).base64EncodedString(), signature: signature.base64EncodedString(),

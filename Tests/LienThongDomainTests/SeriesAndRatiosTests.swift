@@ -64,3 +64,31 @@ struct SeriesAndRatiosTests {
         #expect(RatioDefinitions(signed: .seal).ratios(figures)[1].definition.contains("signed=seal"))
     }
 }
+
+/// The rules of the figures, apart from the tables that keep them.
+@Suite("Figure rules: what a filing and a status change count")
+struct FigureRulesTests {
+    @Test func aFileCountsAsSignedOnlyWithTheAgencysSeal() {
+        #expect(FigureRules.signatures(signer: true, seal: true) == \.signerAndSeal)
+        #expect(FigureRules.signatures(signer: false, seal: true) == \.sealOnly)
+        #expect(FigureRules.signatures(signer: true, seal: false) == nil)
+    }
+
+    @Test func onTimeIsOnOrBeforeTheDeadlineAndAnAcceptedRecallTakesItBack() {
+        let counted = { (next: DeliveryStatus, day: String, registered: String?) in
+            FigureRules.onTime(to: next, on: day, deadline: "2026-12-15", registeredOn: registered)
+                .map {
+                    "\($0.counter == \.registeredOnTime ? "registered" : $0.counter == \.completedOnTime ? "completed" : $0.counter == \.due ? "due" : "?")\($0.delta)"
+                }
+        }
+        #expect(counted(.accepted, "2026-12-15", nil) == ["registered1"])
+        #expect(counted(.accepted, "2026-12-16", nil).isEmpty)
+        #expect(counted(.completed, "2026-12-01", nil) == ["completed1"])
+        #expect(counted(.completed, "2026-12-20", nil).isEmpty)
+        #expect(counted(.recallAccepted, "2026-12-20", "2026-12-10") == ["due-1", "registered-1"])
+        #expect(counted(.recallAccepted, "2026-12-20", "2026-12-16") == ["due-1"])
+        #expect(counted(.recallAccepted, "2026-12-20", nil) == ["due-1"])
+        #expect(counted(.assigned, "2026-12-01", nil).isEmpty)
+        #expect(DeliveryStatus.allCases.filter(\.freezesDocument) == [.recallAccepted])
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LienThongTestSupport
 import Logging
 import Testing
 
@@ -12,23 +13,13 @@ import Testing
 /// the services, a real registry and real OpenSSL, without a port or a child process.
 @Suite("Routes in process: happy and unhappy paths", .serialized)
 struct RouterTests {
-    let directory: URL
+    let workspace: DemoWorkspace
     let daemon: Daemon
+    var directory: URL { workspace.directory }
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "lienthong-router-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent("lienthong.json")
-        try Data("{}".utf8).write(to: file)
-        let configuration = try DaemonConfiguration.load(
-            file: file.path,
-            environment: [
-                "LIENTHONG_DATA_DIRECTORY": directory.appendingPathComponent("data").path,
-                "LIENTHONG_CERTS_DIRECTORY": directory.appendingPathComponent("Certs").path,
-                "LIENTHONG_SIGNER_APPROVAL": "optional",
-            ])
-        daemon = Daemon(configuration: configuration, file: file.path)
+    init() async throws {
+        workspace = try await DemoWorkspace()
+        daemon = Daemon(configuration: workspace.configuration, file: workspace.configurationFile.path)
     }
 
     /// A demo user's token, as the demo setup wrote it, in the request's headers.
