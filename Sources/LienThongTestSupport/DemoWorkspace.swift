@@ -11,20 +11,26 @@ package struct DemoWorkspace: Sendable {
     /// Every key of the shared PKI is encrypted with it.
     package static let passphrase = "lienthong-demo-test"
 
-    /// The certificates and keys of the run, made on first use.
+    /// The certificates and keys of the run, made on first use; those who ask meanwhile wait for the same making
+    /// (an actor alone would let each make its own while the first is suspended).
     private actor Certificates {
-        private var made: URL?
+        private var making: Task<URL, any Error>?
 
         func directory() async throws -> URL {
-            if let made { return made }
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "lienthong-demo-pki-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-            let certs = root.appendingPathComponent("Certs")
-            _ = try await DemoSetup(certs: certs, data: root.appendingPathComponent("data"), passphrase: passphrase)
-                .run(registry: Registry.inMemory())
-            made = certs
-            return certs
+            let making =
+                self.making
+                ?? Task {
+                    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+                        "lienthong-demo-pki-\(UUID().uuidString)")
+                    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+                    let certs = root.appendingPathComponent("Certs")
+                    _ = try await DemoSetup(
+                        certs: certs, data: root.appendingPathComponent("data"), passphrase: passphrase
+                    ).run(registry: Registry.inMemory())
+                    return certs
+                }
+            self.making = making
+            return try await making.value
         }
     }
 
