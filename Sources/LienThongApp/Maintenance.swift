@@ -58,9 +58,11 @@ package struct Maintenance: Sendable {
         }
     }
 
-    package func backup(to path: String, caller: UserRecord) async throws -> BackupReport {
+    /// - Parameter directory: where to, asked once the caller may back up, so that whoever may not learns
+    ///   nothing of how the request should have been made.
+    package func backup(caller: UserRecord, to directory: () async throws -> String) async throws -> BackupReport {
         try requireAuditor(caller)
-        return try await backup(to: path)
+        return try await backup(to: directory())
     }
 
     package func check(caller: UserRecord) async throws -> CheckReport {

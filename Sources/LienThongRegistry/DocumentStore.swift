@@ -97,10 +97,7 @@ public struct DocumentStore: Sendable {
                         recipientName: recipient.name, status: .arrived,
                         arrivalNumber: nil, arrivalYear: nil, updatedAt: now, addressedTo: addressedTo)
                     try delivery.insert(db)
-                    var event = StatusEventRecord(
-                        id: nil, deliveryID: delivery.id!, status: .arrived,
-                        at: now, actor: actor, note: nil)
-                    try event.insert(db)
+                    try StatusEventRecord.append(db, to: delivery, .arrived, at: now, actor: actor, note: nil)
                     deliveries.append(delivery)
                 }
                 return (document, deliveries)
@@ -263,10 +260,8 @@ public struct DocumentStore: Sendable {
             try self.countOnTime(db, delivery, next, at: now)
             if let assignee { delivery.assignee = assignee }
             try delivery.update(db)
-            var event = StatusEventRecord(
-                id: nil, deliveryID: delivery.id!, status: next, at: now, actor: actor, note: note,
-                assignee: assignee)
-            try event.insert(db)
+            try StatusEventRecord.append(
+                db, to: delivery, next, at: now, actor: actor, note: note, assignee: assignee)
             try AuditLog.append(
                 db, actor: actor, agency: recipient, action: "delivery.status", subject: documentID,
                 detail: "\(current.code) → \(next.code)" + (delivery.arrivalNumber.map { ", số đến \($0)" } ?? "")
@@ -356,10 +351,7 @@ public struct DocumentStore: Sendable {
                 delivery.status = .recallRequested
                 delivery.updatedAt = now
                 try delivery.update(db)
-                var event = StatusEventRecord(
-                    id: nil, deliveryID: delivery.id!, status: .recallRequested,
-                    at: now, actor: actor, note: reason)
-                try event.insert(db)
+                try StatusEventRecord.append(db, to: delivery, .recallRequested, at: now, actor: actor, note: reason)
                 changed.append(delivery)
             }
             if !changed.isEmpty {

@@ -341,6 +341,16 @@ public struct StatusEventRecord: Codable, Sendable, FetchableRecord, MutablePers
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Appends `status` to the history of `delivery` (already inserted).
+    static func append(
+        _ db: Database, to delivery: DeliveryRecord, _ status: DeliveryStatus, at: Date, actor: String, note: String?,
+        assignee: String? = nil
+    ) throws {
+        var event = StatusEventRecord(
+            id: nil, deliveryID: delivery.id!, status: status, at: at, actor: actor, note: note, assignee: assignee)
+        try event.insert(db)
+    }
 }
 
 /// A paper document received and entered in the incoming register (số đến from the same series as

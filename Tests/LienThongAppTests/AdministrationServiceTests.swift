@@ -96,7 +96,8 @@ struct AdministrationServiceTests {
         let admin = try fixture.user("admin.tinh-dien-bien")
         _ = try await fixture.send()
         let entries = try maintenance.auditEntries(limit: 5, caller: admin)
-        #expect(entries.first?.action == "identity.sealed" || entries.contains { $0.action == "document.filed" })
+        #expect((2...5).contains(entries.count) && entries.contains { $0.action == "document.filed" })
+        #expect(try maintenance.auditEntries(limit: 1, caller: admin).count == 1)
         #expect(
             await refusal { try maintenance.auditEntries(limit: 0, caller: admin) }
                 == .invalidRequest("limit is a number of entries from 1 to 10000"))
@@ -113,19 +114,19 @@ struct AdministrationServiceTests {
         #expect(check.problems.isEmpty && check.rowProblems.isEmpty && check.audit.problem == nil)
 
         let target = fixture.workspace.directory.appendingPathComponent("backup")
-        let backup = try await maintenance.backup(to: target.path, caller: admin)
+        let backup = try await maintenance.backup(caller: admin) { target.path }
         #expect(backup.documents == 1 && backup.files >= 1)
         #expect(FileManager.default.fileExists(atPath: target.appendingPathComponent("registry.sqlite").path))
         guard
             case .backupDirectoryNotEmpty? = await refusal({
-                try await maintenance.backup(to: target.path, caller: admin)
+                try await maintenance.backup(caller: admin) { target.path }
             })
         else {
             Issue.record("a backup was written over another")
             return
         }
         #expect(
-            await refusal { try await maintenance.backup(to: "relative/dir", caller: admin) }
+            await refusal { try await maintenance.backup(caller: admin) { "relative/dir" } }
                 == .invalidRequest("the backup directory is an absolute path on the daemon's machine, without .."))
         #expect(try maintenance.timeStampsPending() == 0)
         try maintenance.readiness()

@@ -67,18 +67,17 @@ struct DocumentServiceTests {
         #expect(try await fixture.send().number == 1)
     }
 
-    @Test func aRetiredRecipientIsDeliveredToItsSuccessorOrRefused() async throws {
+    @Test func aRetiredRecipientIsDeliveredToItsSuccessorOrRefusedByName() async throws {
         let fixture = try await ServiceFixture()
         // The demo's district is retired with no successor named.
-        guard
-            case .retiredRecipient(let code, _)? = await refusal({
-                try await fixture.send(to: [ServiceFixture.retiredDistrict])
-            })
-        else {
-            Issue.record("a retired agency without a successor was sent a document")
-            return
-        }
-        #expect(code == ServiceFixture.retiredDistrict)
+        #expect(
+            await refusal { try await fixture.send(to: [ServiceFixture.retiredDistrict]) }
+                == .retiredRecipient(code: ServiceFixture.retiredDistrict, name: "Ủy ban nhân dân huyện Điện Biên Đông")
+        )
+        _ = try await fixture.services.directory.retire(
+            "000.04.21.H18", successor: "000.03.21.H18", caller: fixture.user("admin.tinh-dien-bien"))
+        let sent = try await fixture.send(to: ["000.04.21.H18"])
+        #expect(sent.recipients.map(\.recipient.code) == ["000.03.21.H18"])
     }
 
     @Test func theRecipientRegistersWithItsArrivalNumberAndAStrangerSeesNothing() async throws {

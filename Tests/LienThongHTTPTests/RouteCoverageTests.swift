@@ -120,6 +120,11 @@ struct RouteCoverageTests {
             let admin = "admin.tinh-dien-bien"
             s.expect(try await s.call(.get, "/v1/admin/audit?limit=5", as: admin), .ok)
             s.expect(try await s.call(.get, "/v1/admin/audit?limit=0", as: admin), .badRequest, "invalid-request")
+            s.expect(
+                try await s.call(.get, "/v1/admin/audit?limit=x", as: "clerk.tinh-dien-bien"), .forbidden, "forbidden")
+            s.expect(
+                try await s.call(.post, "/v1/admin/backup", as: "clerk.tinh-dien-bien", json: "{"), .forbidden,
+                "forbidden")
             s.expect(try await s.call(.get, "/v1/admin/audit", as: "clerk.tinh-dien-bien"), .forbidden, "forbidden")
             let audit = s.expect(try await s.call(.get, "/v1/admin/audit/verify", as: admin), .ok) as? [String: Any]
             #expect(audit?["problem"] == nil)
@@ -217,6 +222,37 @@ struct RouteCoverageTests {
                 try await s.call(
                     .post, "/v1/documents/\(third)/recall", as: "clerk.tinh-dien-bien", json: #"{"reason": "Sai số"}"#),
                 .ok)
+        }
+    }
+
+    @Test func aSendRetriedWithItsIdempotencyKeyIsAnsweredOnce() async throws {
+        try await session { s in
+            let clerk = "clerk.tinh-dien-bien"
+            let upload = try await s.call(.post, "/v1/files", as: clerk, body: "%PDF-1.7 Gửi lại")
+            let sha = try #require((s.expect(upload, .created) as? [String: Any])?["sha256"] as? String)
+            let body =
+                #"{"files": [{"sha256": "\#(sha)", "name": "cv.pdf"}], "to": ["000.01.21.H18"], "#
+                + #""type": "CV", "draftingUnit": "VP", "subject": "Gửi lại"}"#
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "send-\(UUID())"]
+            let first = try await s.call(.post, "/v1/documents", as: clerk, json: body, headers: key)
+            let id = try #require((s.expect(first, .created) as? [String: Any])?["id"] as? String)
+            #expect(first.headers[.location] == "/v1/documents/\(id)")
+            #expect(first.headers[HTTPField.Name("Idempotent-Replayed")!] == nil)
+            let again = try await s.call(.post, "/v1/documents", as: clerk, json: body, headers: key)
+            #expect(again.status == .created && again.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(Data(buffer: again.body) == Data(buffer: first.body))
+            s.expect(
+                try await s.call(
+                    .post, "/v1/documents", as: clerk, json: body.replacingOccurrences(of: "Gửi lại", with: "Khác"),
+                    headers: key),
+                .unprocessableContent, "idempotency-key-reused")
+            s.expect(
+                try await s.call(
+                    .post, "/v1/documents", as: clerk, json: body,
+                    headers: [HTTPField.Name("Idempotency-Key")!: "có dấu"]),
+                .badRequest, "invalid-request")
+            let register = s.expect(try await s.call(.get, "/v1/registers/out", as: clerk), .ok) as? [String: Any]
+            #expect((register?["rows"] as? [Any])?.count == 1)
         }
     }
 

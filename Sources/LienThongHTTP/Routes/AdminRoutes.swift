@@ -14,18 +14,15 @@ struct AdminRoutes: RouteGroup {
             try await json(maintenance.auditCheck(caller: context.requireCaller()))
         }
         routes.get("admin/audit") { request, context in
-            let limit = try request.uri.queryParameters["limit"].map {
-                guard let limit = Int(String($0)) else {
-                    throw Refusal.invalidRequest("limit is a number of entries from 1 to 10000")
-                }
-                return limit
-            }
+            // A limit that is not a number is the default's.
+            let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) }
             return try json(maintenance.auditEntries(limit: limit, caller: context.requireCaller()))
         }
         routes.post("admin/backup") { request, context in
-            let body = try await decode(BackupRequest.self, request, context)
-            return try await json(
-                maintenance.backup(to: body.directory, caller: context.requireCaller()), status: .created)
+            try await json(
+                maintenance.backup(caller: context.requireCaller()) {
+                    try await decode(BackupRequest.self, request, context).directory
+                }, status: .created)
         }
         routes.get("admin/check") { _, context in try await json(maintenance.check(caller: context.requireCaller())) }
         routes.get("admin/users") { _, context in try json(users.list(caller: context.requireCaller())) }
