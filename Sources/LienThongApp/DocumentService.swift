@@ -51,10 +51,6 @@ package struct DocumentService: Sendable {
 
     // MARK: - Sending
 
-    package var types: DocumentTypeCatalog { settings.current.types }
-    package var calendar: WorkingDayCalendar { settings.current.calendar }
-    package var ratios: RatioDefinitions { settings.current.ratios }
-
     /// - Parameter idempotency: the request's Idempotency-Key: filed with the document, and a
     ///   document already filed under it is answered instead of sending again.
     package func send(
@@ -512,6 +508,7 @@ package struct DocumentService: Sendable {
             throw Refusal.invalidRequest("within is a number of working days from 0 to 365")
         }
         let today = CivilDate.inVietnam(now())
+        let calendar = settings.current.calendar
         return try registry.registers.openDeliveriesWithDeadline(agency: caller.agencyCode, incoming: incoming)
             .compactMap {
                 document, delivery in

@@ -12,7 +12,7 @@ extension DocumentService {
         guard let agency = try registry.directory.agency(caller.agencyCode) else { throw Refusal.internalError }
         let (type, subject, notes, urgency) = try metadata(
             type: request.type, subject: request.subject, notes: request.notes,
-            urgency: request.urgency, secrecy: request.secrecy, types: types)
+            urgency: request.urgency, secrecy: request.secrecy, types: settings.current.types)
         switch request.direction.lowercased() {
         case "out":
             return try await registerPaperOutgoing(

@@ -10,6 +10,8 @@ extension DocumentService {
         caller: UserRecord
     ) throws -> StatsReport {
         try Permissions(caller).require(.readFigures)
+        // One reading of the settings: the definitions the report states are the ones it used.
+        let ratios = settings.current.ratios
         let directory = try registry.directory.agencies()
         let agency = try Self.agencyInView(code, of: caller, in: directory)
         let today = CivilDate.inVietnam(now())
