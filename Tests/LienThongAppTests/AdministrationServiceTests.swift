@@ -25,17 +25,12 @@ struct AdministrationServiceTests {
 
         let retired = try await directory.retire("000.04.21.H18", successor: "000.05.21.H18", caller: admin)
         #expect(retired.status == "retired" && retired.successor == "000.05.21.H18")
-        #expect(
-            await refusal { try await directory.retire(ServiceFixture.province, successor: nil, caller: admin) }
-                .map { if case .ownAgencyRetirement = $0 { true } else { false } } == true)
+        await expectRefusal("ownAgencyRetirement", "an administrator retired their own agency") {
+            try await directory.retire(ServiceFixture.province, successor: nil, caller: admin)
+        }
         #expect(await refusal { try directory.show("999.99.99.H99") } == .unknownAgency(code: "999.99.99.H99"))
-        guard
-            case .forbidden? = await refusal({
-                try await directory.importCSV(csv, caller: fixture.user("clerk.tinh-dien-bien"))
-            })
-        else {
-            Issue.record("a clerk changed the directory")
-            return
+        await expectRefusal("forbidden", "a clerk changed the directory") {
+            try await directory.importCSV(csv, caller: fixture.user("clerk.tinh-dien-bien"))
         }
     }
 
@@ -50,30 +45,28 @@ struct AdministrationServiceTests {
             caller: admin)
         let signedIn = try fixture.services.authentication.user(token: issued.token)
         #expect(signedIn.username == "clerk2.xa-na-son" && signedIn.role == .clerk)
-        #expect(
-            await refusal {
-                try await users.add(
-                    NewUserRequest(
-                        username: "clerk2.xa-na-son", fullName: "X", position: nil, agency: ServiceFixture.naSon,
-                        role: "clerk", days: nil),
-                    caller: admin)
-            }.map { if case .userExists = $0 { true } else { false } } == true)
-        #expect(
-            await refusal {
-                try await users.add(
-                    NewUserRequest(
-                        username: "Có Dấu", fullName: "X", position: nil, agency: ServiceFixture.naSon, role: "clerk",
-                        days: nil),
-                    caller: admin)
-            }.map { if case .invalidRequest = $0 { true } else { false } } == true)
+        await expectRefusal("userExists", "a user was added twice") {
+            try await users.add(
+                NewUserRequest(
+                    username: "clerk2.xa-na-son", fullName: "X", position: nil, agency: ServiceFixture.naSon,
+                    role: "clerk", days: nil),
+                caller: admin)
+        }
+        await expectRefusal("invalidRequest", "a username with diacritics and a space was taken") {
+            try await users.add(
+                NewUserRequest(
+                    username: "Có Dấu", fullName: "X", position: nil, agency: ServiceFixture.naSon, role: "clerk",
+                    days: nil),
+                caller: admin)
+        }
         #expect(
             await refusal { try await users.issueToken("clerk2.xa-na-son", days: 731, caller: admin) }
                 == .invalidRequest("days is how long the token lives, from 1 to 730"))
         #expect(try await users.revoke("clerk2.xa-na-son", caller: admin) == 1)
         #expect(await refusal { try fixture.services.authentication.user(token: issued.token) } == .unauthenticated)
-        #expect(
-            await refusal { try await users.revoke(admin.username, caller: admin) }
-                .map { if case .ownAccessRevocation = $0 { true } else { false } } == true)
+        await expectRefusal("ownAccessRevocation", "an administrator revoked their own access") {
+            try await users.revoke(admin.username, caller: admin)
+        }
         #expect(
             await refusal {
                 try fixture.services.authentication.user(token: "lt_" + String(repeating: "x", count: 300))
@@ -101,13 +94,8 @@ struct AdministrationServiceTests {
         #expect(
             await refusal { try maintenance.auditEntries(limit: 0, caller: admin) }
                 == .invalidRequest("limit is a number of entries from 1 to 10000"))
-        guard
-            case .forbidden? = await refusal({
-                try maintenance.auditEntries(limit: nil, caller: fixture.user("clerk.tinh-dien-bien"))
-            })
-        else {
-            Issue.record("a clerk read the audit log")
-            return
+        await expectRefusal("forbidden", "a clerk read the audit log") {
+            try maintenance.auditEntries(limit: nil, caller: fixture.user("clerk.tinh-dien-bien"))
         }
         #expect(try await maintenance.auditCheck(caller: admin).problem == nil)
         let check = try await maintenance.check(caller: admin)
@@ -117,13 +105,8 @@ struct AdministrationServiceTests {
         let backup = try await maintenance.backup(caller: admin) { target.path }
         #expect(backup.documents == 1 && backup.files >= 1)
         #expect(FileManager.default.fileExists(atPath: target.appendingPathComponent("registry.sqlite").path))
-        guard
-            case .backupDirectoryNotEmpty? = await refusal({
-                try await maintenance.backup(caller: admin) { target.path }
-            })
-        else {
-            Issue.record("a backup was written over another")
-            return
+        await expectRefusal("backupDirectoryNotEmpty", "a backup was written over another") {
+            try await maintenance.backup(caller: admin) { target.path }
         }
         #expect(
             await refusal { try await maintenance.backup(caller: admin) { "relative/dir" } }

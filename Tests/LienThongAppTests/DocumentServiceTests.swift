@@ -54,14 +54,9 @@ struct DocumentServiceTests {
         #expect(
             await refusal { try await documents.send(other, by: clerk) }
                 == .fileNotUploaded(sha256: String(repeating: "ab", count: 32)))
-        guard
-            case .forbidden? = await refusal({
-                try await documents.send(
-                    request([ServiceFixture.naSon], nil), by: fixture.user("signer.tinh-dien-bien"))
-            })
-        else {
-            Issue.record("a signer sent a document")
-            return
+        await expectRefusal("forbidden", "a signer sent a document") {
+            try await documents.send(
+                request([ServiceFixture.naSon], nil), by: fixture.user("signer.tinh-dien-bien"))
         }
         // Nothing refused took a number.
         #expect(try await fixture.send().number == 1)
@@ -110,24 +105,18 @@ struct DocumentServiceTests {
         #expect(returned.status == DeliveryStatus.rejected.code)
 
         let clerk = try fixture.user("clerk.tinh-dien-bien")
-        #expect(
-            await refusal { try await documents.recall(sent.id, reason: "Sai số", caller: naSon) }
-                .map { if case .forbidden = $0 { true } else { false } } == true)
+        await expectRefusal("forbidden", "a recipient recalled a document it received") {
+            try await documents.recall(sent.id, reason: "Sai số", caller: naSon)
+        }
         let recalled = try await documents.recall(sent.id, reason: "Sai số", caller: clerk)
         #expect(recalled.recipients.first { $0.recipient.code == ServiceFixture.phiNhu }?.status == "13")
-        guard
-            case .recallPending? = await refusal({ try await documents.recall(sent.id, reason: "Lại", caller: clerk) })
-        else {
-            Issue.record("a second recall was accepted while the first waits")
-            return
+        await expectRefusal("recallPending", "a second recall was accepted while the first waits") {
+            try await documents.recall(sent.id, reason: "Lại", caller: clerk)
         }
         _ = try await documents.report(
             sent.id, status: "15", to: nil, note: nil, caller: fixture.user("clerk.xa-phi-nhu"))
-        guard
-            case .documentFrozen? = await refusal({ try await documents.recall(sent.id, reason: "Lại", caller: clerk) })
-        else {
-            Issue.record("a document recalled and accepted was not frozen")
-            return
+        await expectRefusal("documentFrozen", "a document recalled and accepted was not frozen") {
+            try await documents.recall(sent.id, reason: "Lại", caller: clerk)
         }
     }
 
@@ -163,15 +152,10 @@ struct DocumentServiceTests {
                 try documents.stats(
                     agency: nil, subtree: false, from: "2026-02-01", to: "2026-01-01", by: nil, caller: viewer)
             } == .invalidRequest("from (2026-02-01) is after to (2026-01-01)"))
-        guard
-            case .forbidden? = await refusal({
-                try documents.stats(
-                    agency: nil, subtree: false, from: nil, to: nil, by: nil,
-                    caller: fixture.user("admin.tinh-dien-bien"))
-            })
-        else {
-            Issue.record("an administrator read the figures")
-            return
+        await expectRefusal("forbidden", "an administrator read the figures") {
+            try documents.stats(
+                agency: nil, subtree: false, from: nil, to: nil, by: nil,
+                caller: fixture.user("admin.tinh-dien-bien"))
         }
     }
 

@@ -22,13 +22,8 @@ struct RequestServiceTests {
         #expect(
             await refusal { try await uploads.store(declaredSize: nil, caller: clerk) { _ in } }
                 == .invalidRequest("the file is empty: upload the document's bytes as the request body"))
-        guard
-            case .forbidden? = await refusal({
-                try await uploads.store(declaredSize: 1, caller: fixture.user("viewer.tinh-dien-bien")) { _ in }
-            })
-        else {
-            Issue.record("a viewer uploaded a file")
-            return
+        await expectRefusal("forbidden", "a viewer uploaded a file") {
+            try await uploads.store(declaredSize: 1, caller: fixture.user("viewer.tinh-dien-bien")) { _ in }
         }
         let staging = fixture.workspace.configuration.dataURL.appendingPathComponent("blobs/staging")
         let left = (try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? []
@@ -74,47 +69,27 @@ struct RequestServiceTests {
                 files: [.init(sha256: sha, name: "qd.pdf")], to: [ServiceFixture.naSon], type: "QĐ",
                 subject: "Quyết định", approval: approval)
         }
-        guard
-            case .approvalRequired? = await refusal({
-                try await fixture.services.documents.send(request(nil), by: clerk)
-            })
-        else {
-            Issue.record("a signer's key signed what the signer did not approve")
-            return
+        await expectRefusal("approvalRequired", "a signer's key signed what the signer did not approve") {
+            try await fixture.services.documents.send(request(nil), by: clerk)
         }
-        guard
-            case .forbidden? = await refusal({ try await approvals.grant(ApprovalRequest(sha256: sha), caller: clerk) })
-        else {
-            Issue.record("a clerk approved in the signer's name")
-            return
+        await expectRefusal("forbidden", "a clerk approved in the signer's name") {
+            try await approvals.grant(ApprovalRequest(sha256: sha), caller: clerk)
         }
         let approval = try await approvals.grant(ApprovalRequest(sha256: sha, note: "Đồng ý"), caller: signer)
         #expect(try approvals.open(caller: clerk).map(\.id) == [approval.id])
         let sent = try await fixture.services.documents.send(request(approval.id), by: clerk)
         #expect(sent.signerName == signer.fullName)
-        guard
-            case .approvalUnusable? = await refusal({
-                try await fixture.services.documents.send(request(approval.id), by: clerk)
-            })
-        else {
-            Issue.record("an approval was used twice")
-            return
+        await expectRefusal("approvalUnusable", "an approval was used twice") {
+            try await fixture.services.documents.send(request(approval.id), by: clerk)
         }
         let other = try await approvals.grant(
             ApprovalRequest(sha256: String(repeating: "0", count: 64)), caller: signer)
-        guard
-            case .approvalMismatch? = await refusal({
-                try await fixture.services.documents.send(request(other.id), by: clerk)
-            })
-        else {
-            Issue.record("an approval of other bytes signed this file")
-            return
+        await expectRefusal("approvalMismatch", "an approval of other bytes signed this file") {
+            try await fixture.services.documents.send(request(other.id), by: clerk)
         }
         #expect(try await approvals.withdraw(other.id, caller: signer).status == "withdrawn")
-        guard case .approvalNotWithdrawable? = await refusal({ try await approvals.withdraw(other.id, caller: signer) })
-        else {
-            Issue.record("an approval was withdrawn twice")
-            return
+        await expectRefusal("approvalNotWithdrawable", "an approval was withdrawn twice") {
+            try await approvals.withdraw(other.id, caller: signer)
         }
     }
 

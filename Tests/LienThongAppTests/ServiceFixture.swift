@@ -3,6 +3,7 @@ import LienThongAPI
 import LienThongApp
 import LienThongRegistry
 import LienThongTestSupport
+import Testing
 
 /// Every service over an in-memory registry seeded with the demo's agencies and users, with the demo PKI
 /// made once per run (``DemoWorkspace``). What a test does to one fixture no other test sees.
@@ -59,4 +60,14 @@ func refusal(_ body: () async throws -> some Any) async -> Refusal? {
     } catch {
         return nil
     }
+}
+
+/// Records an issue unless `body` is refused by the rule named `rule` (the `Refusal` case, whatever its words).
+func expectRefusal(
+    _ rule: String, _ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> some Any
+) async {
+    let refusal = await refusal(body)
+    let refused = refusal.map { Mirror(reflecting: $0).children.first?.label ?? "\($0)" }
+    #expect(refused == rule, comment, sourceLocation: sourceLocation)
 }
