@@ -6,8 +6,6 @@ import LienThongRegistry
 /// The directory of agencies: listing for everyone, import and retirement for administrators.
 package struct Directory: Sendable {
     package let registry: Registry
-    /// Where its writes wait for the disk, off Swift's cooperative threads.
-    package let disk: DiskWork
     package let now: @Sendable () -> Date
 
     package static func view(_ agency: AgencyRecord) -> AgencyView {

@@ -13,7 +13,6 @@ import Logging
 package struct DocumentService: Sendable {
     package let registry: Registry
     package let blobs: BlobStore
-    package let disk: DiskWork
     package let keys: SigningKeys
     package let signer: DetachedSigner
     package let timeStamper: (any TimeStamper)?
@@ -28,16 +27,15 @@ package struct DocumentService: Sendable {
     package let logger: Logger
 
     package init(
-        registry: Registry, blobs: BlobStore, disk: DiskWork, signer: DetachedSigner, timeStamper: (any TimeStamper)?,
+        registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?,
         stampLater: Bool,
         evidence: SigningEvidence, settings: LiveSettings, keyPassphrase: String?, certificates: URL,
         approvalRequired: Bool, logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         keys = SigningKeys(passphrase: keyPassphrase, certificates: certificates)
-        self.disk = disk
         self.approvalRequired = approvalRequired
-        approvals = SignerApprovals(registry: registry, disk: disk, now: now)
+        approvals = SignerApprovals(registry: registry, now: now)
         self.registry = registry
         self.blobs = blobs
         self.signer = signer

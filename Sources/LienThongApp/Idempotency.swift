@@ -47,13 +47,11 @@ package struct IdempotentRequests: Sendable {
     }
 
     let registry: Registry
-    let disk: DiskWork
     let now: @Sendable () -> Date
     private let inFlight = InFlightKeys()
 
-    package init(registry: Registry, disk: DiskWork, now: @escaping @Sendable () -> Date) {
+    package init(registry: Registry, now: @escaping @Sendable () -> Date) {
         self.registry = registry
-        self.disk = disk
         self.now = now
     }
 

@@ -54,8 +54,6 @@ package struct ConfigurationReloader: Service {
     package let file: String?
     package let live: LiveSettings
     package let registry: Registry
-    /// Where the audit entry of a reload is written, off Swift's cooperative threads.
-    package let disk: DiskWork
     package let logger: Logger
 
     package func run() async throws {

@@ -41,33 +41,33 @@ package struct Services: Sendable {
         settings = LiveSettings(try Settings.load(configuration))
         let fetcher = RevocationFetcher(ocspResponder: configuration.ocspResponder.flatMap(URL.init(string:)))
         documents = DocumentService(
-            registry: registry, blobs: blobs, disk: disk,
+            registry: registry, blobs: blobs,
             signer: DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding),
             timeStamper: timeStamper, stampLater: configuration.timeStampFallback == .later,
             evidence: SigningEvidence(fetcher: fetcher, logger: logger), settings: settings,
             keyPassphrase: passphrase, certificates: configuration.certsURL,
             approvalRequired: configuration.signerApproval == .required, logger: logger, now: now)
         approvals = documents.approvals
-        directory = Directory(registry: registry, disk: disk, now: now)
-        users = Users(registry: registry, disk: disk, now: now)
+        directory = Directory(registry: registry, now: now)
+        users = Users(registry: registry, now: now)
         maintenance = Maintenance(
             registry: registry, blobs: blobs, disk: disk, restoreNeeds: configuration.restoreNeeds, now: now)
         uploads = Uploads(registry: registry, blobs: blobs, disk: disk, limit: configuration.maxUploadBytes, now: now)
         verification = VerificationService(settings: settings, fetcher: fetcher, blobs: blobs, gate: VerificationGate())
         authentication = Authentication(registry: registry, now: now)
-        idempotentRequests = IdempotentRequests(registry: registry, disk: disk, now: now)
+        idempotentRequests = IdempotentRequests(registry: registry, now: now)
         timeStampAuthority = builtinTSA
         let retry = Duration.seconds(configuration.timeStampRetrySeconds)
         background =
             [
                 ConfigurationReloader(
-                    file: configurationFile, live: settings, registry: registry, disk: disk, logger: logger),
+                    file: configurationFile, live: settings, registry: registry, logger: logger),
                 IdentityBackfill(service: documents, interval: retry, logger: logger),
             ]
             + (configuration.timeStampFallback == .later
                 ? [
                     TimeStampBackfill(
-                        registry: registry, disk: disk, now: now, blobs: blobs, timeStamper: timeStamper,
+                        registry: registry, now: now, blobs: blobs, timeStamper: timeStamper,
                         interval: retry, logger: logger)
                 ] : [])
     }

@@ -10,8 +10,6 @@ import LienThongRegistry
 /// one agency, and a deadline, and is used up by the send that uses it.
 package struct SignerApprovals: Sendable {
     package let registry: Registry
-    /// Where its writes wait for the disk, off Swift's cooperative threads.
-    package let disk: DiskWork
     package let now: @Sendable () -> Date
 
     package func grant(_ request: ApprovalRequest, caller: UserRecord) async throws -> ApprovalView {

@@ -8,8 +8,6 @@ import ServiceLifecycle
 /// again: the stored signature is replaced by one with the token in its unsigned attributes.
 package struct TimeStampBackfill: Service {
     package let registry: Registry
-    /// Where the filing of each stamp waits for the disk, off Swift's cooperative threads.
-    package let disk: DiskWork
     package let now: @Sendable () -> Date
     package let blobs: BlobStore
     package let timeStamper: any TimeStamper

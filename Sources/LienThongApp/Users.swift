@@ -7,8 +7,6 @@ import LienThongRegistry
 /// Users and their tokens, kept by administrators for the agencies under their own.
 package struct Users: Sendable {
     package let registry: Registry
-    /// Where its writes wait for the disk, off Swift's cooperative threads.
-    package let disk: DiskWork
     package let now: @Sendable () -> Date
 
     package func add(_ request: NewUserRequest, caller: UserRecord) async throws -> IssuedToken {
