@@ -40,9 +40,7 @@ package struct Maintenance: Sendable {
     }
 
     /// Signatures sent without a time stamp, waiting for the TSA: a queue depth for the metrics.
-    package func timeStampsPending() throws -> Int {
-        try registry.documents.filesAwaitingTimeStamp(limit: 100_000).count
-    }
+    package func timeStampsPending() throws -> Int { try registry.documents.countAwaitingTimeStamp() }
 
     /// The newest `limit` entries of the audit log.
     package func auditEntries(limit: Int?, caller: UserRecord) throws -> [AuditEntry] {

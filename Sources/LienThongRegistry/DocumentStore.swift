@@ -106,6 +106,11 @@ public struct DocumentStore: Sendable {
     }
 
     /// Files whose signature still lacks its time stamp, oldest first.
+    /// How many signatures still lack their time stamp.
+    public func countAwaitingTimeStamp() throws -> Int {
+        try database.pool.read { try DocumentFileRecord.filter(Column("awaitingTimeStamp") == true).fetchCount($0) }
+    }
+
     public func filesAwaitingTimeStamp(limit: Int = 100) throws -> [DocumentFileRecord] {
         try database.pool.read {
             try DocumentFileRecord.filter(Column("awaitingTimeStamp") == true).order(Column("rowid")).limit(limit)

@@ -65,11 +65,14 @@ public struct TestPKI: Sendable {
             profile: profile ?? .endEntity(role), kind: kind, notBefore: notBefore, notAfter: notAfter)
     }
 
-    public var trust: TrustStore { get throws { try TrustStore(anchors: [root.certificate]) } }
+    /// Its two CAs, as the builder they came from.
+    private var agencyPKI: AgencyPKI { AgencyPKI(root: root, intermediate: intermediate) }
+
+    public var trust: TrustStore { get throws { try agencyPKI.trust } }
 
     /// CRLs of both CAs, nothing revoked.
     public var crls: RevocationEvidence {
-        get throws { RevocationEvidence(crls: try AgencyPKI(root: root, intermediate: intermediate).revocationLists()) }
+        get throws { RevocationEvidence(crls: try agencyPKI.revocationLists()) }
     }
 
     /// A verifier trusting this PKI's root, with both CAs' CRLs in hand.
