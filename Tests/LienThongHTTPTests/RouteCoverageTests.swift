@@ -29,10 +29,11 @@ struct RouteCoverageTests {
                 uri: uri, method: method, headers: headers, body: (json ?? body).map { ByteBuffer(string: $0) })
         }
 
-        /// Expects `status`, and for a refusal problem+json naming `type`; returns the body as JSON when it is.
+        /// Expects `status`, and for a refusal problem+json naming `type` and saying `detail`; returns the body as
+        /// JSON when it is.
         @discardableResult
         func expect(
-            _ response: TestResponse, _ status: HTTPResponse.Status, _ type: String? = nil,
+            _ response: TestResponse, _ status: HTTPResponse.Status, _ type: String? = nil, detail: String? = nil,
             sourceLocation: SourceLocation = #_sourceLocation
         ) -> Any? {
             let text = String(buffer: response.body)
@@ -41,18 +42,23 @@ struct RouteCoverageTests {
                 #expect(response.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
                 #expect(text.contains("urn:lienthong:problem:\(type)"), "\(text)", sourceLocation: sourceLocation)
             }
+            if let detail { #expect(text.contains(detail), "\(text)", sourceLocation: sourceLocation) }
             return try? JSONSerialization.jsonObject(with: Data(buffer: response.body))
         }
 
         /// Uploads and sends a directive from the province to Na Son; returns its id.
         func send(subject: String = "Về cải cách hành chính") async throws -> String {
+            let sent = try await call(
+                .post, "/v1/documents", as: "clerk.tinh-dien-bien", json: sendBody(subject: subject))
+            return try #require((expect(sent, .created) as? [String: Any])?["id"] as? String)
+        }
+
+        /// Uploads the document's file and returns the body of its send.
+        func sendBody(subject: String = "Về cải cách hành chính") async throws -> String {
             let upload = try await call(.post, "/v1/files", as: "clerk.tinh-dien-bien", body: "%PDF-1.7 \(subject)")
             let sha = try #require((expect(upload, .created) as? [String: Any])?["sha256"] as? String)
-            let sent = try await call(
-                .post, "/v1/documents", as: "clerk.tinh-dien-bien",
-                json: #"{"files": [{"sha256": "\#(sha)", "name": "ct.pdf"}], "to": ["000.01.21.H18"], "#
-                    + #""type": "CT", "subject": "\#(subject)"}"#)
-            return try #require((expect(sent, .created) as? [String: Any])?["id"] as? String)
+            return #"{"files": [{"sha256": "\#(sha)", "name": "ct.pdf"}], "to": ["000.01.21.H18"], "#
+                + #""type": "CT", "subject": "\#(subject)"}"#
         }
     }
 
@@ -195,7 +201,25 @@ struct RouteCoverageTests {
             #expect(identity.status == .ok && identity.headers[.contentType] == "application/json")
             s.expect(try await s.call(.get, "/v1/documents/\(id)/identity/signature", as: naSon), .ok)
 
-            s.expect(try await s.call(.post, "/v1/documents/\(id)/ack", as: naSon), .ok)
+            let ack = s.expect(try await s.call(.post, "/v1/documents/\(id)/ack", as: naSon), .ok) as? [String: Any]
+            #expect(ack?["arrivalNumber"] as? Int == 1)
+            s.expect(try await s.call(.get, "/v1/inbox"), .unauthorized, "unauthenticated")
+            s.expect(
+                try await s.call(.post, "/v1/files", as: "statistician.tinh-dien-bien", body: "x"), .forbidden,
+                "forbidden", detail: "only a clerk (văn thư) uploads files")
+            s.expect(
+                try await s.call(.get, "/v1/documents/not-a-uuid", as: "clerk.tinh-dien-bien"), .notFound,
+                "document-not-found")
+            s.expect(
+                try await s.call(
+                    .post, "/v1/documents", as: "clerk.tinh-dien-bien", json: #"{"to": [], "to": ["000.01.21.H18"]}"#),
+                .badRequest, "invalid-request", detail: "the key to appears twice")
+            let body = try await s.sendBody(subject: "Gửi nơi không có")
+            s.expect(
+                try await s.call(
+                    .post, "/v1/documents", as: "clerk.tinh-dien-bien",
+                    json: body.replacingOccurrences(of: "000.01.21.H18", with: "999.99.99.H99")),
+                .unprocessableContent, "unknown-agency", detail: "no agency has the code 999.99.99.H99")
             s.expect(
                 try await s.call(.post, "/v1/documents/\(id)/ack", as: naSon), .conflict,
                 "status-transition-not-allowed")
