@@ -142,12 +142,13 @@ let package = Package(
             dependencies: [
                 "LienThongHTTP", "LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry",
                 "LienThongTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strict),
         /// Starts the real daemon binary and drives it with the real CLI.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["lienthongd", "lienthong", "LienThongCrypto"],
+            dependencies: ["lienthongd", "lienthong", "LienThongCrypto", "LienThongTestSupport"],
             swiftSettings: strict
         ),
     ]

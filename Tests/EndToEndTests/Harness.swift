@@ -1,9 +1,7 @@
 import Foundation
+import LienThongTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -172,22 +170,9 @@ final class DaemonUnderTest: @unchecked Sendable {
     func http(
         _ method: String, _ path: String, body: Data? = nil, as user: String? = nil, token: String? = nil,
         headers: [String: String] = [:]
-    ) async throws -> (status: Int, headers: [String: String], body: Data) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        request.httpBody = body
-        request.timeoutInterval = 120
-        if let bearer = try token ?? user.map({ try String(contentsOfFile: self.token($0), encoding: .utf8) }) {
-            request.setValue(
-                "Bearer \(bearer.trimmingCharacters(in: .whitespacesAndNewlines))", forHTTPHeaderField: "Authorization")
-        }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as! HTTPURLResponse
-        let fields = Dictionary(http.allHeaderFields.map { ("\($0.key)".lowercased(), "\($0.value)") }) { first, _ in
-            first
-        }
-        return (http.statusCode, fields, data)
+    ) async throws -> LoopbackHTTP.Answer {
+        try await LoopbackHTTP(port: port, tokens: workspace.appendingPathComponent("data/tokens"))(
+            method, path, body: body, as: user, token: token, headers: headers)
     }
 
     /// Bytes written as they are to the daemon's port, and everything it answers until it closes:
@@ -226,48 +211,4 @@ func freePort() throws -> Int {
     }
     guard bound else { throw DaemonUnderTest.DaemonFailure(log: "no free port") }
     return Int(UInt16(bigEndian: address.sin_port))
-}
-
-/// A raw TCP connection to the daemon, for clients no HTTP library would imitate.
-final class RawConnection {
-    let socket: Int32
-
-    init(port: Int) throws {
-        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        var timeout = timeval(tv_sec: 6, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    deinit { close(socket) }
-
-    func send(_ text: String) { send(Array(text.utf8)) }
-
-    /// The bytes as they are; the daemon may answer and close before it has read them all.
-    func send(_ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    }
-
-    /// Everything until the server closes the connection (or `seconds` pass with nothing).
-    func readAll(waiting seconds: Int = 6) -> String {
-        var timeout = timeval(tv_sec: seconds, tv_usec: seconds == 0 ? 200_000 : 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var received = Data()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = recv(socket, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            received.append(contentsOf: buffer.prefix(count))
-        }
-        return String(decoding: received, as: UTF8.self)
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LienThongTestSupport
 import Testing
 
 #if canImport(Glibc)

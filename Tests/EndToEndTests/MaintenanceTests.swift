@@ -132,25 +132,4 @@ final class MaintenanceTests {
         #expect(check.status == 1)
         #expect(check.stdout.contains("CHANGED \(signature)") && check.stdout.contains("(\(id))"), "\(check.stdout)")
     }
-
-    @Test func healthReadinessAndMetricsSayWhatHappenedWithoutDocumentIds() async throws {
-        let id = try send(2)
-        #expect(try await daemon.http("GET", "/healthz").status == 200)
-        #expect(try await daemon.http("GET", "/readyz").status == 200)
-        _ = try await daemon.http("GET", "/v1/documents/\(id)", as: "clerk.xa-na-son")
-        let metrics = try await daemon.http("GET", "/metrics")
-        let text = String(decoding: metrics.body, as: UTF8.self)
-        #expect(metrics.status == 200 && metrics.headers["content-type"]?.hasPrefix("text/plain") == true)
-        #expect(text.contains("lienthong_documents_sent_total 1"), "\(text)")
-        #expect(
-            text.contains(#"lienthong_http_requests_total{method="GET",route="/v1/documents/{id}",status="200"} 1"#),
-            "\(text)")
-        #expect(text.contains(#"lienthong_http_request_duration_seconds_count{method="POST",route="/v1/documents"}"#))
-        #expect(text.contains("lienthong_time_stamps_pending 0"))
-        #expect(!text.contains(id))
-        // Log lines never carry a token.
-        let token = try String(contentsOfFile: daemon.token("clerk.xa-na-son"), encoding: .utf8).trimmingCharacters(
-            in: .whitespacesAndNewlines)
-        #expect(!daemon.logText.contains(token))
-    }
 }

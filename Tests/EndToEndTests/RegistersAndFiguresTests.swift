@@ -185,28 +185,4 @@ final class RegistersAndFiguresTests {
             #expect(refused.status != 0 && refused.stderr.contains(error), "\(arguments): \(refused.stderr)")
         }
     }
-
-    /// Several hundred sends at once over HTTP from one agency: each number 01…N exactly once.
-    @Test func concurrentSendsOverHTTPGetEveryNumberOnce() async throws {
-        let count = 300
-        let (daemon, province) = (self.daemon, self.province)
-        @Sendable func call(_ path: String, _ body: Data) async throws -> [String: Any] {
-            let answer = try await daemon.http("POST", "/v1/" + path, body: body, as: province)
-            #expect(answer.status == 201, "\(String(decoding: answer.body, as: UTF8.self))")
-            return try #require(try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])
-        }
-        let uploaded = try await call("files", Data("%PDF-1.7 Thông báo\n".utf8))
-        let sha = try #require(uploaded["sha256"] as? String)
-        let body = try JSONSerialization.data(withJSONObject: [
-            "files": [["sha256": sha, "name": "tb.pdf"]], "to": ["000.01.21.H18"], "type": "TB", "subject": "Thông báo",
-        ])
-        let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<count { group.addTask { try await call("documents", body)["number"] as? Int ?? 0 } }
-            return try await group.reduce(into: [Int]()) { $0.append($1) }
-        }
-        #expect(numbers.sorted() == Array(1...count))
-        let register = try #require(
-            try json(daemon.cli(["register", "out", "--format", "json"], as: province).stdout) as? [String: Any])
-        #expect((register["rows"] as? [[String]])?.count == count)
-    }
 }

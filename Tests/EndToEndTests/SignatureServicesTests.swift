@@ -3,103 +3,14 @@ import Testing
 
 @testable import LienThongCrypto
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// The verification services as outsiders use them: `POST /v1/verify` without an account, the
-/// built-in TSA at `POST /tsa` queried by `openssl ts`, and `lienthong cert verify`.
+/// What needs whole daemons: another daemon's TSA over HTTP, CRLs read again on SIGHUP, a send that goes out and is
+/// time-stamped later; and `lienthong cert verify`. The services themselves are tested in process
+/// (SignatureServiceHTTPTests).
 @Suite("End to end: verification and time-stamping services", .serialized)
 final class SignatureServicesTests {
     let daemon: DaemonUnderTest
 
     init() throws { daemon = try DaemonUnderTest() }
-
-    private func post(_ path: String, _ body: Data, contentType: String) async throws -> (Int, String, Data) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(daemon.port)\(path)")!)
-        request.httpMethod = "POST"
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = try #require(response as? HTTPURLResponse)
-        return (http.statusCode, http.value(forHTTPHeaderField: "Content-Type") ?? "", data)
-    }
-
-    private func exported() throws -> (content: Data, signature: Data) {
-        let file = try daemon.write("thong-bao.pdf", "%PDF-1.7 Thông báo\n")
-        let sent = try daemon.cli(
-            ["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Thông báo lịch họp", "--json"],
-            as: "clerk.so-noi-vu")
-        #expect(sent.status == 0, "\(sent.stderr)")
-        let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String)
-        #expect(try daemon.cli(["get", id, "--out", daemon.path("tb")], as: "clerk.xa-na-son").status == 0)
-        return (
-            try Data(contentsOf: URL(fileURLWithPath: daemon.path("tb/thong-bao.pdf"))),
-            try Data(contentsOf: URL(fileURLWithPath: daemon.path("tb/thong-bao.pdf.p7s")))
-        )
-    }
-
-    @Test func anyoneCanVerifyAFileAndItsSignature() async throws {
-        let (content, signature) = try exported()
-        let body = try JSONSerialization.data(withJSONObject: [
-            "content": content.base64EncodedString(),
-            "signature": signature.base64EncodedString(), "name": "thong-bao.pdf",
-        ])
-        let (status, _, data) = try await post("/v1/verify", body, contentType: "application/json")
-        #expect(status == 200)
-        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(
-            (report["verdict"] as? [String: Any])?["indication"] as? String == "TOTAL_PASSED",
-            "\(String(decoding: data, as: UTF8.self))")
-        let signatures = try #require(report["signatures"] as? [[String: Any]])
-        #expect(signatures.map { $0["role"] as? String } == ["signer", "seal"])
-        #expect(signatures.allSatisfy { ($0["timeStampedAt"] as? String)?.hasSuffix("+07:00") == true })
-        #expect(signatures.allSatisfy { ($0["revocation"] as? [[String: Any]])?.first?["status"] as? String == "good" })
-
-        var tampered = content
-        tampered.append(0x20)
-        let changed = try JSONSerialization.data(withJSONObject: [
-            "content": tampered.base64EncodedString(),
-            "signature": signature.base64EncodedString(),
-        ])
-        let (_, _, failedData) = try await post("/v1/verify", changed, contentType: "application/json")
-        let failed = try #require(try JSONSerialization.jsonObject(with: failedData) as? [String: Any])
-        #expect((failed["verdict"] as? [String: Any])?["subIndication"] as? String == "HASH_FAILURE")
-
-        let (badStatus, badType, badData) = try await post(
-            "/v1/verify", Data("{\"content\": 1}".utf8), contentType: "application/json")
-        #expect(badStatus == 400 && badType == "application/problem+json")
-        #expect(String(decoding: badData, as: UTF8.self).contains("content should be a string"))
-    }
-
-    @Test func aSignatureThatAsksForUnboundedWorkIsRefusedAsAProblem() async throws {
-        let (content, signature) = try exported()
-        // The seal's SignerInfo repeated 200 times, as an attacker would to make the daemon verify it 200 times:
-        // ContentInfo { oid, [0] { SignedData { …, signerInfos SET } } }.
-        let outer = try #require(DER.elements(signature)?.first)
-        let contentInfo = try #require(DER.elements(outer.content))
-        let wrapped = try #require(DER.elements(contentInfo[1].content)?.first)
-        var fields = try #require(DER.elements(wrapped.content)).map(\.element)
-        let set = try #require(DER.elements(fields.removeLast())?.first)
-        let infos = try #require(DER.elements(set.content)).map(\.element)
-        let flood = DER.encode(tag: 0x31, DER.concatenate(infos + Array(repeating: infos[infos.count - 1], count: 200)))
-        let signedData = DER.sequence(DER.concatenate(fields + [flood]))
-        let rebuilt = DER.sequence(contentInfo[0].element, DER.encode(tag: 0xA0, signedData))
-        let body = try JSONSerialization.data(withJSONObject: [
-            "content": content.base64EncodedString(),
-            "signature": Data(rebuilt).base64EncodedString(),
-        ])
-        let (status, type, data) = try await post("/v1/verify", body, contentType: "application/json")
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(status == 422 && type == "application/problem+json", "\(status) \(text)")
-        #expect(text.contains("more than 8 SignerInfos"), "\(text)")
-        // The same signature offline: refused by the same rule, nothing verified.
-        try Data(rebuilt).write(to: URL(fileURLWithPath: daemon.path("flood.p7s")))
-        try content.write(to: URL(fileURLWithPath: daemon.path("flood.pdf")))
-        let offline = try daemon.cli(["verify", daemon.path("flood.pdf"), "--signature", daemon.path("flood.p7s")])
-        #expect(offline.status != 0)
-        #expect(offline.stdout.contains("more than 8 SignerInfos"), "\(offline.stdout)\(offline.stderr)")
-    }
 
     /// The demo agency CA, with its key, and the province's seal certificate it issued.
     func demoCA() throws -> (ca: CertificateIssuer, seal: Certificate) {
@@ -160,29 +71,6 @@ final class SignatureServicesTests {
         try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
         let sent = try send()
         #expect(sent.status == 0, "\(sent.stderr)")
-    }
-
-    @Test func theBuiltInTSAAnswersOpenSSL() async throws {
-        let data = try daemon.write("data.txt", "dữ liệu cần đóng dấu thời gian")
-        let query = try run(
-            URL(fileURLWithPath: "/usr/bin/openssl"),
-            ["ts", "-query", "-data", data, "-sha256", "-cert", "-out", daemon.path("q.tsq")],
-            in: daemon.workspace)
-        #expect(query.status == 0, "\(query.stderr)")
-        let (status, type, reply) = try await post(
-            "/tsa", try Data(contentsOf: URL(fileURLWithPath: daemon.path("q.tsq"))),
-            contentType: "application/timestamp-query")
-        #expect(status == 200 && type == "application/timestamp-reply")
-        try reply.write(to: URL(fileURLWithPath: daemon.path("r.tsr")))
-        let verified = try run(
-            URL(fileURLWithPath: "/usr/bin/openssl"),
-            [
-                "ts", "-verify", "-in", daemon.path("r.tsr"), "-queryfile", daemon.path("q.tsq"), "-CAfile",
-                daemon.trustAnchor,
-                "-untrusted", daemon.workspace.appendingPathComponent("Certs/demo/tsa.pem").path,
-            ], in: daemon.workspace)
-        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
-        #expect(verified.stdout.contains("Verification: OK"))
     }
 
     @Test func anExternalTSAIsUsedAndASendFailsWholeWithoutOne() throws {
@@ -261,5 +149,13 @@ final class SignatureServicesTests {
         #expect(later.status == 1 && later.stdout.contains("EXPIRED"))
         let missing = try daemon.cli(["cert", "verify", daemon.path("nope.pem")])
         #expect(missing.status == 2 && missing.stderr.hasPrefix("lienthong: cannot read"))
+        // A PEM that holds no certificate: one line on stderr.
+        let notCertificate = try daemon.cli([
+            "cert", "verify",
+            try daemon.write("cert.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+        ])
+        #expect(
+            notCertificate.status != 0 && notCertificate.stderr.split(separator: "\n").count == 1,
+            "\(notCertificate.stderr)")
     }
 }

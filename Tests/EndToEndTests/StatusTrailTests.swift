@@ -126,6 +126,19 @@ final class StatusTrailTests {
         #expect(try daemon.cli(["register", "sideways"], as: "clerk.xa-na-son").stderr.contains("out or in"))
         #expect(
             try daemon.cli(["register", "in", "--year", "1999"], as: "clerk.xa-na-son").stderr.contains("out of range"))
+
+        // A note Excel would run as a formula is shown as text in the CSV register (column Ghi chú).
+        let formula = try daemon.cli(
+            [
+                "send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Công thức",
+                "--notes", "=HYPERLINK(\"http://x\";\"Bấm\")",
+            ], as: "clerk.tinh-dien-bien")
+        #expect(formula.status == 0, "\(formula.stderr)")
+        let csv = try daemon.cli(["register", "out", "--format", "csv"], as: "clerk.tinh-dien-bien")
+        #expect(
+            csv.stdout.contains("'=HYPERLINK") && !csv.stdout.contains(",=HYPERLINK")
+                && !csv.stdout.contains("\"=HYPERLINK"),
+            "\(csv.stdout.suffix(600))")
     }
 
     @Test func theDirectoryIsImportedAndARetiredCodeGoesToItsSuccessor() throws {

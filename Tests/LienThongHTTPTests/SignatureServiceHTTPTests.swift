@@ -1,0 +1,126 @@
+import Foundation
+import LienThongTestSupport
+import Testing
+
+@testable import LienThongCrypto
+
+/// The verification services as outsiders use them, over real HTTP: `POST /v1/verify` without an account and the
+/// built-in TSA at `POST /tsa` queried by `openssl ts`.
+@Suite("Verification and time-stamping services, over HTTP in process")
+struct SignatureServiceHTTPTests {
+    /// Sends a notice from the Department of Home Affairs to Na Son; returns its id.
+    static func send(_ server: LiveServer, content: Data = Data("%PDF-1.7 Thông báo\n".utf8)) async throws -> String {
+        let upload = try await server.http("POST", "/v1/files", body: content, as: "clerk.so-noi-vu")
+        let sha = try #require((try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"])
+        let send = try JSONSerialization.data(withJSONObject: [
+            "files": [["sha256": sha, "name": "thong-bao.pdf"]], "to": ["000.01.21.H18"], "type": "TB",
+            "subject": "Thông báo lịch họp",
+        ])
+        let sent = try await server.http("POST", "/v1/documents", body: send, as: "clerk.so-noi-vu")
+        #expect(sent.status == 201, "\(String(decoding: sent.body, as: UTF8.self))")
+        return try #require((try JSONSerialization.jsonObject(with: sent.body) as? [String: Any])?["id"] as? String)
+    }
+
+    /// The notice as Na Son downloads it: its file and signature.
+    static func exported(_ server: LiveServer) async throws -> (content: Data, signature: Data) {
+        let content = Data("%PDF-1.7 Thông báo\n".utf8)
+        let id = try await send(server, content: content)
+        let file = try await server.http("GET", "/v1/documents/\(id)/files/0", as: "clerk.xa-na-son")
+        let signature = try await server.http("GET", "/v1/documents/\(id)/files/0/signature", as: "clerk.xa-na-son")
+        #expect(file.body == content)
+        return (file.body, signature.body)
+    }
+
+    static func verify(_ server: LiveServer, _ body: Data) async throws -> LoopbackHTTP.Answer {
+        try await server.http("POST", "/v1/verify", body: body, headers: ["Content-Type": "application/json"])
+    }
+
+    @Test func anyoneCanVerifyAFileAndItsSignature() async throws {
+        try await LiveServer.run { server in
+            let (content, signature) = try await Self.exported(server)
+            let body = try JSONSerialization.data(withJSONObject: [
+                "content": content.base64EncodedString(),
+                "signature": signature.base64EncodedString(), "name": "thong-bao.pdf",
+            ])
+            let answer = try await Self.verify(server, body)
+            #expect(answer.status == 200)
+            let report = try #require(try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])
+            #expect(
+                (report["verdict"] as? [String: Any])?["indication"] as? String == "TOTAL_PASSED",
+                "\(String(decoding: answer.body, as: UTF8.self))")
+            let signatures = try #require(report["signatures"] as? [[String: Any]])
+            #expect(signatures.map { $0["role"] as? String } == ["signer", "seal"])
+            #expect(signatures.allSatisfy { ($0["timeStampedAt"] as? String)?.hasSuffix("+07:00") == true })
+            #expect(
+                signatures.allSatisfy { ($0["revocation"] as? [[String: Any]])?.first?["status"] as? String == "good" })
+
+            var tampered = content
+            tampered.append(0x20)
+            let changed = try JSONSerialization.data(withJSONObject: [
+                "content": tampered.base64EncodedString(),
+                "signature": signature.base64EncodedString(),
+            ])
+            let failed = try #require(
+                try JSONSerialization.jsonObject(with: try await Self.verify(server, changed).body) as? [String: Any])
+            #expect((failed["verdict"] as? [String: Any])?["subIndication"] as? String == "HASH_FAILURE")
+
+            let bad = try await Self.verify(server, Data("{\"content\": 1}".utf8))
+            #expect(bad.status == 400 && bad.headers["content-type"] == "application/problem+json")
+            #expect(String(decoding: bad.body, as: UTF8.self).contains("content should be a string"))
+        }
+    }
+
+    @Test func aSignatureThatAsksForUnboundedWorkIsRefusedAsAProblem() async throws {
+        try await LiveServer.run { server in
+            let (content, signature) = try await Self.exported(server)
+            // The seal's SignerInfo repeated 200 times, as an attacker would to make the daemon verify it 200 times:
+            // ContentInfo { oid, [0] { SignedData { …, signerInfos SET } } }.
+            let outer = try #require(DER.elements(signature)?.first)
+            let contentInfo = try #require(DER.elements(outer.content))
+            let wrapped = try #require(DER.elements(contentInfo[1].content)?.first)
+            var fields = try #require(DER.elements(wrapped.content)).map(\.element)
+            let set = try #require(DER.elements(fields.removeLast())?.first)
+            let infos = try #require(DER.elements(set.content)).map(\.element)
+            let flood = DER.encode(
+                tag: 0x31, DER.concatenate(infos + Array(repeating: infos[infos.count - 1], count: 200)))
+            let signedData = DER.sequence(DER.concatenate(fields + [flood]))
+            let rebuilt = DER.sequence(contentInfo[0].element, DER.encode(tag: 0xA0, signedData))
+            let body = try JSONSerialization.data(withJSONObject: [
+                "content": content.base64EncodedString(),
+                "signature": Data(rebuilt).base64EncodedString(),
+            ])
+            let answer = try await Self.verify(server, body)
+            let text = String(decoding: answer.body, as: UTF8.self)
+            #expect(
+                answer.status == 422 && answer.headers["content-type"] == "application/problem+json",
+                "\(answer.status) \(text)")
+            #expect(text.contains("more than 8 SignerInfos"), "\(text)")
+        }
+    }
+
+    @Test func theBuiltInTSAAnswersOpenSSL() async throws {
+        try await LiveServer.run { server in
+            let folder = server.workspace.directory
+            func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+            try Data("dữ liệu cần đóng dấu thời gian".utf8).write(to: URL(fileURLWithPath: path("data.txt")))
+            let query = try run(
+                "openssl", ["ts", "-query", "-data", path("data.txt"), "-sha256", "-cert", "-out", path("q.tsq")])
+            #expect(query.status == 0, "\(query.output)")
+            let reply = try await server.http(
+                "POST", "/tsa", body: try Data(contentsOf: URL(fileURLWithPath: path("q.tsq"))),
+                headers: ["Content-Type": "application/timestamp-query"])
+            #expect(reply.status == 200 && reply.headers["content-type"] == "application/timestamp-reply")
+            try reply.body.write(to: URL(fileURLWithPath: path("r.tsr")))
+            let certs = server.workspace.configuration.certsURL
+            let verified = try run(
+                "openssl",
+                [
+                    "ts", "-verify", "-in", path("r.tsr"), "-queryfile", path("q.tsq"), "-CAfile",
+                    certs.appendingPathComponent("trust/demo-root-ca.pem").path,
+                    "-untrusted", certs.appendingPathComponent("demo/tsa.pem").path,
+                ])
+            #expect(verified.status == 0, "\(verified.output)")
+            #expect(verified.output.contains("Verification: OK"))
+        }
+    }
+}
