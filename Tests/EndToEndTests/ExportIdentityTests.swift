@@ -3,11 +3,11 @@ import Testing
 
 /// An exported document's identity is sealed by its issuer: an edited manifest, a dropped or
 /// swapped attachment, a file added, listed twice or linked from elsewhere do not verify.
-@Suite("End to end: the sealed identity of an export", .serialized)
+@Suite("End to end: the sealed identity of an export", .serialized, .sharedDaemon())
 final class ExportIdentityTests {
     let daemon: DaemonUnderTest
 
-    init() throws { daemon = try DaemonUnderTest() }
+    init() throws { daemon = try #require(SharedDaemon.current) }
 
     /// A document with one attachment from the province to Na Sơn, exported by Na Sơn into `folder`.
     private func export(_ folder: String, subject: String = "Về lịch tiếp công dân tháng 12") throws -> String {

@@ -74,6 +74,26 @@ enum DemoTemplate {
     }.mapError { Failure(description: "the demo setup could not be made once: \($0)") }
 }
 
+/// One daemon for all the tests of a suite whose tests do not depend on each other's documents: started before the
+/// suite's first test and stopped after its last. The suite's tests find it in `SharedDaemon.current`.
+struct SharedDaemon: SuiteTrait, TestScoping {
+    let environment: [String: String]
+
+    @TaskLocal static var current: DaemonUnderTest?
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let daemon = try DaemonUnderTest(environment: environment)
+        try await Self.$current.withValue(daemon) { try await function() }
+    }
+}
+
+extension Trait where Self == SharedDaemon {
+    /// One daemon for the suite, with these settings (`LIENTHONG_…` variables).
+    static func sharedDaemon(_ environment: [String: String] = [:]) -> Self { SharedDaemon(environment: environment) }
+}
+
 /// A real `lienthongd` on a free loopback port, with its own data and certificate directories.
 final class DaemonUnderTest: @unchecked Sendable {
     let workspace: URL

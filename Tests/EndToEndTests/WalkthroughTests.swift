@@ -1,33 +1,41 @@
 import Foundation
 import Testing
 
-/// The README's five-minute walkthrough, driven through the real CLI against the real daemon:
-/// a People's Committee sends a signed directive to three communes, they verify, register or
-/// return it, and the sender tracks them.
-@Suite("End to end: one agency to three", .serialized)
+/// The province's chairman approves a directive and its clerk sends it to `recipients` (the three communes by
+/// default) with one attachment, through the CLI; the document as `send --json` prints it.
+func sendDirective(_ daemon: DaemonUnderTest, to recipients: [String]) throws -> [String: Any] {
+    let document = try daemon.write("chi-thi.pdf", "%PDF-1.7\nChỉ thị về tăng cường cải cách hành chính năm 2026\n")
+    let attachment = try daemon.write("ke-hoach.txt", "Kế hoạch triển khai\n")
+    // The chairman approves the directive for his signature; the clerk sends it with that approval.
+    let approved = try daemon.cli(["approve", document, "--json"], as: "signer.tinh-dien-bien")
+    let approval = try #require(
+        (try json(approved.stdout) as? [String: Any])?["id"] as? String, "\(approved.stderr)")
+    let sent = try daemon.cli(
+        [
+            "send", document, attachment, "--to", recipients.joined(separator: ","),
+            "--type", "CT", "--subject", "Về tăng cường cải cách hành chính năm 2026",
+            "--deadline", "10wd", "--approval", approval, "--json",
+        ], as: "clerk.tinh-dien-bien")
+    #expect(sent.status == 0, "\(sent.stderr)\n\(daemon.logText)")
+    return try #require(try json(sent.stdout) as? [String: Any])
+}
+
+let threeCommunes = ["000.01.21.H18", "000.02.21.H18", "000.03.21.H18"]
+
+/// The README's five-minute walkthrough, driven through the real CLI against the real daemon, from its very first
+/// start: a People's Committee sends a signed directive to three communes, they verify, register or return it, and
+/// the sender tracks them.
+@Suite("End to end: one agency to three")
 final class WalkthroughTests {
     let daemon: DaemonUnderTest
-    let communes = ["000.01.21.H18", "000.02.21.H18", "000.03.21.H18"]
+    let communes = threeCommunes
 
     init() throws {
         daemon = try DaemonUnderTest(environment: ["LIENTHONG_SIGNER_APPROVAL": "required"], freshSetup: true)
     }
 
     private func send(to recipients: [String]? = nil) throws -> [String: Any] {
-        let document = try daemon.write("chi-thi.pdf", "%PDF-1.7\nChỉ thị về tăng cường cải cách hành chính năm 2026\n")
-        let attachment = try daemon.write("ke-hoach.txt", "Kế hoạch triển khai\n")
-        // The chairman approves the directive for his signature; the clerk sends it with that approval.
-        let approved = try daemon.cli(["approve", document, "--json"], as: "signer.tinh-dien-bien")
-        let approval = try #require(
-            (try json(approved.stdout) as? [String: Any])?["id"] as? String, "\(approved.stderr)")
-        let sent = try daemon.cli(
-            [
-                "send", document, attachment, "--to", (recipients ?? communes).joined(separator: ","),
-                "--type", "CT", "--subject", "Về tăng cường cải cách hành chính năm 2026",
-                "--deadline", "10wd", "--approval", approval, "--json",
-            ], as: "clerk.tinh-dien-bien")
-        #expect(sent.status == 0, "\(sent.stderr)\n\(daemon.logText)")
-        return try #require(try json(sent.stdout) as? [String: Any])
+        try sendDirective(daemon, to: recipients ?? communes)
     }
 
     @Test func theWalkthroughWorksAsTheReadmeShows() throws {
@@ -94,6 +102,22 @@ final class WalkthroughTests {
         #expect((history.last?["at"] as? String)?.hasSuffix("+07:00") == true)
         let human = try daemon.cli(["track", id], as: "clerk.tinh-dien-bien")
         #expect(human.stdout.contains("03 Đã tiếp nhận") && human.stdout.contains("02 Từ chối"))
+    }
+}
+
+/// What the CLI says of what it is given: offline verification naming what failed (and accepting a signature made
+/// with stock OpenSSL), and bad input refused in one line with nothing filed. One daemon for the suite.
+@Suite(
+    "End to end: the CLI's verify and its refusals", .serialized,
+    .sharedDaemon(["LIENTHONG_SIGNER_APPROVAL": "required"]))
+final class CLIVerifyAndRefusalTests {
+    let daemon: DaemonUnderTest
+    let communes = threeCommunes
+
+    init() throws { daemon = try #require(SharedDaemon.current) }
+
+    private func send(to recipients: [String]? = nil) throws -> [String: Any] {
+        try sendDirective(daemon, to: recipients ?? communes)
     }
 
     @Test func verifyNamesWhatFailed() throws {
@@ -182,6 +206,8 @@ final class WalkthroughTests {
     }
 
     @Test func badInputIsRefusedClearlyAndLeavesNothingBehind() throws {
+        let register = try daemon.cli(["register", "out", "--format", "json"], as: "clerk.tinh-dien-bien")
+        let filed = try #require(((try json(register.stdout) as? [String: Any])?["rows"] as? [[String]])?.count)
         let file = try daemon.write("cv.pdf", "%PDF-1.7 công văn\n")
         let cases: [([String], String)] = [
             (["send", file, "--to", "000.09.99.H18", "--type", "CT", "--subject", "x"], "unknown-agency"),
@@ -216,8 +242,10 @@ final class WalkthroughTests {
             )
             .stderr.contains("forbidden"))
         #expect(try daemon.cli(["inbox", "--token", "lt_forged"]).stderr.contains("unauthenticated"))
-        // None of the refusals filed a document: the next send is still number 01.
-        #expect(try send()["numberAndSymbol"] as? String == "01/CT-UBND")
+        // None of the refusals filed a document or used a number: the next send has the next one.
+        let next = try send()
+        #expect(next["number"] as? Int == filed + 1)
+        #expect(next["numberAndSymbol"] as? String == String(format: "%02d/CT-UBND", filed + 1))
     }
 
     /// A root CA that has nothing to do with the demo PKI.
@@ -232,5 +260,24 @@ final class WalkthroughTests {
             ], in: daemon.workspace)
         #expect(made.status == 0)
         return try String(contentsOfFile: cert, encoding: .utf8)
+    }
+
+    @Test func anArgumentCannotReachAnotherRoute() throws {
+        // Ids are UUIDs, checked before anything is sent (issue 14: these once retired an agency
+        // and revoked a user with an admin's token).
+        let retire = try daemon.cli(
+            ["reject", "../agencies/000.02.21.H18/retire?", "--reason", "x"], as: "admin.tinh-dien-bien")
+        #expect(retire.status != 0 && retire.stderr.contains("is not a document id"), "\(retire.stderr)")
+        let revoke = try daemon.cli(["ack", "../admin/users/clerk.xa-na-son/revoke?"], as: "admin.tinh-dien-bien")
+        #expect(revoke.status != 0 && revoke.stderr.contains("is not a document id"), "\(revoke.stderr)")
+        // Names and codes travel as one percent-encoded segment: this one names no user.
+        let climb = try daemon.cli(
+            ["admin", "user", "revoke", "../../agencies/000.02.21.H18/retire?"], as: "admin.tinh-dien-bien")
+        #expect(climb.status != 0, "\(climb.stdout)")
+        let agency = try daemon.cli(["agencies", "show", "000.02.21.H18", "--json"], as: "admin.tinh-dien-bien")
+        #expect(
+            (try json(agency.stdout) as? [String: Any])?["status"] as? String == "active",
+            "\(agency.stdout)\(agency.stderr)")
+        #expect(try daemon.cli(["inbox"], as: "clerk.xa-na-son").status == 0, "the clerk's token still opens the inbox")
     }
 }

@@ -13,8 +13,8 @@ struct HostileRequestTests {
         try await server.outgoingCount(as: clerk)
     }
 
-    private func uploaded(_ server: LiveServer, _ text: String) async throws -> String {
-        let answer = try await server.http("POST", "/v1/files", body: Data(text.utf8), as: clerk)
+    private func uploaded(_ server: LiveServer, _ text: String, as user: String? = nil) async throws -> String {
+        let answer = try await server.http("POST", "/v1/files", body: Data(text.utf8), as: user ?? clerk)
         return try #require(
             (try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["sha256"] as? String)
     }
@@ -245,6 +245,35 @@ struct HostileRequestTests {
                 !$0.hasPrefix("staging") && $0.count > 3
             }
             #expect(stored.count == 1, "\(stored)")
+        }
+    }
+
+    @Test func administratorsCannotLockEveryoneOut() async throws {
+        try await LiveServer.run { server in
+            let admin = "admin.tinh-dien-bien"
+            func problem(_ answer: LoopbackHTTP.Answer) -> String { String(decoding: answer.body, as: UTF8.self) }
+            let selfRevoke = try await server.http("POST", "/v1/admin/users/\(admin)/revoke", as: admin)
+            #expect(
+                selfRevoke.status == 409 && problem(selfRevoke).contains("would-lock-out"), "\(problem(selfRevoke))")
+            #expect(try await server.http("GET", "/v1/me", as: admin).status == 200, "the administrator keeps access")
+            let ownAgency = try await server.http(
+                "POST", "/v1/agencies/000.00.00.H18/retire", body: Data("{}".utf8), as: admin)
+            #expect(ownAgency.status == 409 && problem(ownAgency).contains("would-lock-out"), "\(problem(ownAgency))")
+            let itself = try await server.http(
+                "POST", "/v1/agencies/000.02.21.H18/retire", body: Data(#"{"successor": "000.02.21.H18"}"#.utf8),
+                as: admin)
+            #expect(itself.status >= 400 && problem(itself).contains("cannot succeed itself"), "\(problem(itself))")
+            // A retired agency sends nothing: its successor sends in its name.
+            let retired = try await server.http(
+                "POST", "/v1/agencies/000.02.21.H18/retire", body: Data(#"{"successor": "000.01.21.H18"}"#.utf8),
+                as: admin)
+            #expect(retired.status == 200, "\(problem(retired))")
+            let sha = try await uploaded(server, "%PDF-1.7 sau sáp nhập\n", as: "clerk.xa-phi-nhu")
+            let body =
+                #"{"files": [{"sha256": "\#(sha)", "name": "sau-sap-nhap.pdf"}], "to": ["000.00.00.H18"], "#
+                + #""type": "TB", "subject": "Vẫn gửi"}"#
+            let sent = try await server.http("POST", "/v1/documents", body: Data(body.utf8), as: "clerk.xa-phi-nhu")
+            #expect(sent.status == 409 && problem(sent).contains("agency-retired"), "\(problem(sent))")
         }
     }
 }

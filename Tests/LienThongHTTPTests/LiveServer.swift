@@ -60,10 +60,45 @@ struct LiveServer: Sendable {
         return answers.matches(of: /HTTP\/1\.1 (\d{3})\s/).compactMap { Int($0.1) }
     }
 
+    /// Uploads `content` and sends it as `user`'s document to `recipients`; the document's view, as the server
+    /// answered it.
+    func send(
+        _ content: Data, name: String, type: String, subject: String, as user: String,
+        to recipients: [String] = ["000.01.21.H18"]
+    ) async throws -> [String: Any] {
+        let upload = try await http("POST", "/v1/files", body: content, as: user)
+        let sha = try #require((try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"])
+        let body = try JSONSerialization.data(withJSONObject: [
+            "files": [["sha256": sha, "name": name]], "to": recipients, "type": type, "subject": subject,
+        ])
+        let sent = try await http("POST", "/v1/documents", body: body, as: user)
+        #expect(sent.status == 201, "\(String(decoding: sent.body, as: UTF8.self))")
+        return try #require(try JSONSerialization.jsonObject(with: sent.body) as? [String: Any])
+    }
+
+    /// `body` as JSON, POSTed as `user`.
+    func post(_ path: String, _ body: [String: Any], as user: String) async throws -> LoopbackHTTP.Answer {
+        try await http("POST", path, body: JSONSerialization.data(withJSONObject: body), as: user)
+    }
+
     /// The rows of the caller's outgoing register this year: how many documents it filed.
     func outgoingCount(as user: String) async throws -> Int {
         let register = try await http("GET", "/v1/registers/out", as: user)
         let object = try JSONSerialization.jsonObject(with: register.body) as? [String: Any]
         return (object?["rows"] as? [[String]])?.count ?? -1
     }
+}
+
+/// Expects a refusal: `status`, the problem type `urn:lienthong:problem:<slug>` and `words` in its detail (the CLI
+/// prints the detail and the slug).
+func expectProblem(
+    _ answer: LoopbackHTTP.Answer, _ status: Int, _ slug: String, _ words: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let problem = (try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any]
+    let detail = problem?["detail"] as? String ?? ""
+    let said = words.map { detail.contains($0) } ?? true
+    #expect(
+        answer.status == status && problem?["type"] as? String == "urn:lienthong:problem:\(slug)" && said,
+        "\(answer.status) \(String(decoding: answer.body, as: UTF8.self))", sourceLocation: sourceLocation)
 }

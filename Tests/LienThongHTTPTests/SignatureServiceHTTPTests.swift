@@ -10,15 +10,9 @@ import Testing
 struct SignatureServiceHTTPTests {
     /// Sends a notice from the Department of Home Affairs to Na Son; returns its id.
     static func send(_ server: LiveServer, content: Data = Data("%PDF-1.7 Thông báo\n".utf8)) async throws -> String {
-        let upload = try await server.http("POST", "/v1/files", body: content, as: "clerk.so-noi-vu")
-        let sha = try #require((try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"])
-        let send = try JSONSerialization.data(withJSONObject: [
-            "files": [["sha256": sha, "name": "thong-bao.pdf"]], "to": ["000.01.21.H18"], "type": "TB",
-            "subject": "Thông báo lịch họp",
-        ])
-        let sent = try await server.http("POST", "/v1/documents", body: send, as: "clerk.so-noi-vu")
-        #expect(sent.status == 201, "\(String(decoding: sent.body, as: UTF8.self))")
-        return try #require((try JSONSerialization.jsonObject(with: sent.body) as? [String: Any])?["id"] as? String)
+        let sent = try await server.send(
+            content, name: "thong-bao.pdf", type: "TB", subject: "Thông báo lịch họp", as: "clerk.so-noi-vu")
+        return try #require(sent["id"] as? String)
     }
 
     /// The notice as Na Son downloads it: its file and signature.
@@ -121,6 +115,33 @@ struct SignatureServiceHTTPTests {
                 ])
             #expect(verified.status == 0, "\(verified.output)")
             #expect(verified.output.contains("Verification: OK"))
+        }
+    }
+
+    @Test func anExternalTSAIsUsedAndASendFailsWholeWithoutOne() async throws {
+        try await LiveServer.run { tsa in
+            // A second server that takes its time stamps from the first one's TSA over HTTP.
+            let authority = "http://localhost:\(tsa.http.port)/tsa"
+            try await LiveServer.run(environment: ["LIENTHONG_TIME_STAMP_AUTHORITY": authority]) { stamped in
+                _ = try await Self.send(stamped)
+            }
+        }
+        // The TSA is down: the send fails with a clear error and uses no number.
+        // Port 9 (discard) has nothing listening on loopback here.
+        try await LiveServer.run(environment: ["LIENTHONG_TIME_STAMP_AUTHORITY": "http://127.0.0.1:9/tsa"]) { server in
+            let upload = try await server.http("POST", "/v1/files", body: Data("x".utf8), as: "clerk.tinh-dien-bien")
+            let sha = try #require((try JSONSerialization.jsonObject(with: upload.body) as? [String: Any])?["sha256"])
+            let body = try JSONSerialization.data(withJSONObject: [
+                "files": [["sha256": sha, "name": "bc.pdf"]], "to": ["000.01.21.H18"], "type": "BC",
+                "subject": "Báo cáo",
+            ])
+            let refused = try await server.http("POST", "/v1/documents", body: body, as: "clerk.tinh-dien-bien")
+            let text = String(decoding: refused.body, as: UTF8.self)
+            #expect(refused.status == 503, "\(refused.status) \(text)")
+            #expect(text.contains("time-stamp-unavailable") && text.contains("nothing was sent"), "\(text)")
+            let inbox = try await server.http("GET", "/v1/inbox", as: "clerk.xa-na-son")
+            #expect((try JSONSerialization.jsonObject(with: inbox.body) as? [Any])?.isEmpty == true)
+            #expect(try await server.outgoingCount(as: "clerk.tinh-dien-bien") == 0)
         }
     }
 }
