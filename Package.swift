@@ -42,6 +42,11 @@ let package = Package(
         .target(
             name: "LienThongCrypto", dependencies: ["COpenSSL", "CLienThongCrypto", "LienThongDomain"],
             swiftSettings: strict),
+        /// libqpdf, the PDF parser (Apache-2.0), through its C API.
+        .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
+        /// Signed PDFs: PAdES signatures appended as incremental updates, and their verification with what later
+        /// revisions changed.
+        .target(name: "LienThongPDF", dependencies: ["CQPDF", "LienThongCrypto"], swiftSettings: strict),
         /// The SQLite registry: schema, migrations, records, queries.
         .target(
             name: "LienThongRegistry",
@@ -57,7 +62,7 @@ let package = Package(
         .target(
             name: "LienThongApp",
             dependencies: [
-                "LienThongDomain", "LienThongCrypto", "LienThongRegistry", "LienThongAPI",
+                "LienThongDomain", "LienThongCrypto", "LienThongRegistry", "LienThongAPI", "LienThongPDF",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -96,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "lienthong",
             dependencies: [
-                "LienThongDomain", "LienThongCrypto", "LienThongAPI",
+                "LienThongDomain", "LienThongCrypto", "LienThongAPI", "LienThongPDF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -127,6 +132,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "LienThongPDFTests", dependencies: ["LienThongPDF", "LienThongCrypto", "LienThongTestSupport"],
+            exclude: ["validate.py", "sign.py"], swiftSettings: strict),
+        .testTarget(
             name: "LienThongRegistryTests",
             dependencies: ["LienThongRegistry", "LienThongDomain", "LienThongCrypto"],
             swiftSettings: strict
@@ -140,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "LienThongHTTPTests",
             dependencies: [
-                "LienThongHTTP", "LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry",
+                "LienThongHTTP", "LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry", "LienThongPDF",
                 "LienThongTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],

@@ -1,21 +1,43 @@
 import Foundation
 import LienThongCrypto
 
-/// `POST /v1/verify`: a file and its detached signature, from anyone.
+/// `POST /v1/verify`, from anyone: a file and its detached signature, or a signed PDF alone.
 public struct VerifyRequest: Codable, Sendable {
     /// The file's bytes, base64.
     public var content: String
-    /// The detached CMS signature: base64 DER, or PEM text.
-    public var signature: String
+    /// The detached CMS signature: base64 DER, or PEM text. Absent for a PDF that carries its signatures (PAdES).
+    public var signature: String?
     public var name: String?
     /// "document" (signer and seal, the default), "attachment" (seal) or "any".
     public var expect: SignatureExpectation?
 
-    public init(content: String, signature: String, name: String? = nil, expect: SignatureExpectation? = nil) {
+    public init(content: String, signature: String?, name: String? = nil, expect: SignatureExpectation? = nil) {
         self.content = content
         self.signature = signature
         self.name = name
         self.expect = expect
+    }
+}
+
+/// What `POST /v1/verify` answers: the report on a file and its detached signature, or on every signature of a
+/// signed PDF (one file report per signature, with the rules over all of them).
+public enum VerificationAnswer: Encodable, Sendable {
+    case file(FileReport)
+    case pdf(VerificationReport)
+
+    public var verdict: Verdict {
+        switch self {
+        case .file(let report): report.verdict
+        case .pdf(let report): report.verdict
+        }
+    }
+
+    /// As the report itself.
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .file(let report): try report.encode(to: encoder)
+        case .pdf(let report): try report.encode(to: encoder)
+        }
     }
 }
 

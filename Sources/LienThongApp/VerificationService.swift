@@ -2,9 +2,10 @@ import Foundation
 import LienThongAPI
 import LienThongCrypto
 import LienThongDomain
+import LienThongPDF
 
 /// `POST /v1/verify`: anyone (a commune that received a document by e-mail) sends a file and its
-/// detached signature and gets the full report, checked online: missing revocation information
+/// detached signature, or a signed PDF alone, and gets the full report, checked online: missing revocation information
 /// is fetched from the responders and distribution points the certificates name.
 package struct VerificationService: Sendable {
     package let settings: LiveSettings
@@ -12,13 +13,47 @@ package struct VerificationService: Sendable {
     package let blobs: BlobStore
     package let gate: VerificationGate
 
+    /// A file with its detached signature, or a PDF alone with the signatures it carries.
     /// `address`: the caller's, for the per-address bound.
+    package func answer(_ request: VerifyRequest, from address: String) async throws -> VerificationAnswer {
+        guard request.signature == nil else { return .file(try await verify(request, from: address)) }
+        guard let content = Data(base64Encoded: request.content) else {
+            throw Refusal.invalidRequest("content is not base64: send the file's bytes base64-encoded")
+        }
+        guard content.starts(with: Data("%PDF-".utf8)) else {
+            throw Refusal.invalidRequest(
+                "signature is missing: send a file's detached signature with it, or a PDF that carries its own")
+        }
+        let name = try request.name.map(DocumentFileName.check) ?? "document.pdf"
+        let current = settings.current
+        let (trust, local) = (current.trust, current.crls)
+        var verifier = SignatureVerifier(trust: trust, evidence: local)
+        // Signatures that cannot even be listed are reported as such by the verification itself.
+        let embedded = ((try? PDFVerifier.signatures(in: content)) ?? []).map(\.cms)
+        guard embedded.count <= verifier.limits.signerInfos else {
+            throw Refusal.signatureRefused(
+                "the PDF carries \(embedded.count) signatures, more than the \(verifier.limits.signerInfos) one "
+                    + "document may have")
+        }
+        if let violation = embedded.lazy.compactMap(verifier.limitViolation).first {
+            throw Refusal.signatureRefused("\(violation); send the PDF exactly as the sender's system made it")
+        }
+        let (expectation, gate) = (request.expect ?? .document, gate)
+        return try await gate.admit(address) {
+            let chains = embedded.flatMap { verifier.chains(of: $0) }
+            verifier.evidence = local + (await fetcher.collect(chains: chains, known: local, trust: trust))
+            let checked = PDFVerifier(verifier: verifier)
+            return .pdf(try await gate.offload { checked.verify(content, name: name, expecting: expectation) })
+        }
+    }
+
+    /// A file and its detached signature. `address`: the caller's, for the per-address bound.
     package func verify(_ request: VerifyRequest, from address: String) async throws -> FileReport {
         guard let content = Data(base64Encoded: request.content) else {
             throw Refusal.invalidRequest("content is not base64: send the file's bytes base64-encoded")
         }
-        let text = Data(request.signature.utf8)
-        guard let signature = Data(base64Encoded: request.signature) ?? (isPEM(text) ? text : nil) else {
+        let text = Data((request.signature ?? "").utf8)
+        guard let signature = Data(base64Encoded: request.signature ?? "") ?? (isPEM(text) ? text : nil) else {
             throw Refusal.invalidRequest("signature is neither base64 DER nor PEM CMS")
         }
         let name: String

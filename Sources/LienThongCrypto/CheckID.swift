@@ -78,6 +78,12 @@ public struct CheckID: RawRepresentable, Hashable, Sendable, Codable, CustomStri
     /// An export holds its main document.
     public static let mainDocument = CheckID(rawValue: "main-document")
 
+    /// A PDF signature's `/ByteRange` covers its revision but the signature's own `/Contents` (ISO 32000-2, 12.8.1).
+    public static let pdfByteRange = CheckID(rawValue: "pdf-byte-range")
+    /// What later revisions of a PDF changed is what a signed PDF allows: signatures, their fields and appearances,
+    /// validation data and document time stamps (ETSI EN 319 142-1, 5.5; pyHanko's and DSS's policies).
+    public static let pdfModifications = CheckID(rawValue: "pdf-modifications")
+
     /// Every rule this version checks.
     public static let known: [CheckID] = [
         .signatureFormat, .contentReadable, .contentType, .messageDigest, .signatureValue, .signingCertificate,
@@ -85,6 +91,6 @@ public struct CheckID: RawRepresentable, Hashable, Sendable, Codable, CustomStri
         .revocation, .revocationValues, .timeStamp, .documentBinding, .sealBinding, .signerSignaturePresent,
         .agencySealPresent, .identity, .identityAgency, .identityFiles, .identityFormat, .identityHash,
         .identityMissing, .identitySeal, .identitySealed, .manifest, .listedFiles, .unlistedFile, .regularFile,
-        .filePresent, .mainDocument,
+        .filePresent, .mainDocument, .pdfByteRange, .pdfModifications,
     ]
 }

@@ -81,22 +81,41 @@ public struct DetachedSigner: Sendable {
             certificates: certificates, signers: signers)
     }
 
-    /// A SignerInfo with the signed attributes content-type, signing-time, message-digest and ESS
-    /// signing-certificate-v2 (CAdES-BES), signed with the identity's key.
+    /// One SignerInfo over bytes already digested, as a PAdES signature in a PDF carries it (ETSI EN 319 142-1,
+    /// 6.3): content-type, message-digest and ESS signing-certificate-v2, and no signing-time, which PAdES
+    /// forbids (the time is the PDF's `/M`, and the time stamp's). An agency's seal after a leader's signature needs
+    /// no binding attribute here: its byte range covers the leader's signature itself.
+    /// - Parameters:
+    ///   - messageDigest: the digest of the PDF's signed byte ranges, with ``digest``.
+    ///   - timeStamper: stamps the signature value (PAdES B-T).
+    /// - Returns: the DER-encoded CMS ContentInfo, detached.
+    public func signPDF(
+        messageDigest: [UInt8], as identity: SigningIdentity, timeStamper: (any TimeStamper)? = nil
+    ) async throws -> Data {
+        var info = try signerInfo(
+            identity, messageDigest, at: nil, header: (SignedContentType.data.objectIdentifier, []))
+        try await complete(&info, timeStamper: timeStamper, evidence: nil)
+        return SignedDataEncoder.encode(
+            digestAlgorithm: digest.algorithmIdentifier, contentType: SignedContentType.data.objectIdentifier,
+            certificates: identity.chainDER, signers: [info])
+    }
+
+    /// A SignerInfo with the signed attributes content-type, signing-time (unless `time` is nil), message-digest
+    /// and ESS signing-certificate-v2 (CAdES-BES), signed with the identity's key.
     /// `header`: the content type, and the document binding when there is one.
     private func signerInfo(
-        _ identity: SigningIdentity, _ messageDigest: [UInt8], at time: Date,
+        _ identity: SigningIdentity, _ messageDigest: [UInt8], at time: Date?,
         header: (contentType: Data, binding: [Data]), extra: [Data] = []
     ) throws -> SignedDataEncoder.Signer {
         typealias OID = SignedDataEncoder.OID
         var info = SignedDataEncoder.Signer(
             identifier: identity.encoding.identifier, digestAlgorithm: digest.algorithmIdentifier,
-            signedAttributes: [
-                SignedDataEncoder.attribute(OID.contentType, header.contentType),
-                SignedDataEncoder.attribute(OID.signingTime, DER.utcTime(time)),
-                SignedDataEncoder.attribute(OID.messageDigest, DER.octetString(messageDigest)),
-                identity.encoding.signingCertificate,
-            ] + header.binding + extra)
+            signedAttributes: [SignedDataEncoder.attribute(OID.contentType, header.contentType)]
+                + (time.map { [SignedDataEncoder.attribute(OID.signingTime, DER.utcTime($0))] } ?? [])
+                + [
+                    SignedDataEncoder.attribute(OID.messageDigest, DER.octetString(messageDigest)),
+                    identity.encoding.signingCertificate,
+                ] + header.binding + extra)
         do {
             (info.signature, info.signatureAlgorithm) = try identity.key.sign(
                 digest: Digest.bytes(info.signedContent, digest),

@@ -1,5 +1,6 @@
 import Foundation
 import LienThongApp
+import LienThongCrypto
 import LienThongHTTP
 import LienThongRegistry
 import Logging
@@ -73,6 +74,17 @@ package struct DemoWorkspace: Sendable {
             configuration: configuration, configurationFile: configurationFile.path, registry: registry, blobs: blobs,
             passphrase: Self.passphrase, logger: Logger(label: "tests"), now: now)
         return (services, registry)
+    }
+
+    /// A signing identity of the demo's PKI, as `Certs/demo` holds it: `users/signer.tinh-dien-bien` for the
+    /// province's chairman, `agencies/000.00.00.H18` for its seal.
+    package func identity(_ file: String) throws -> SigningIdentity {
+        let demo = configuration.certsURL.appendingPathComponent("demo")
+        return try SigningIdentity(
+            certificate: Certificate.load(demo.appendingPathComponent("\(file).pem"))[0],
+            key: PrivateKey(
+                pem: Data(contentsOf: demo.appendingPathComponent("\(file).key")), passphrase: Self.passphrase),
+            intermediates: Certificate.load(demo.appendingPathComponent("agency-ca.pem")))
     }
 
     /// A demo user's bearer token, as the demo setup wrote it.

@@ -2,14 +2,16 @@ import ArgumentParser
 import Foundation
 import LienThongAPI
 import LienThongCrypto
+import LienThongPDF
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Verify a document offline: every file's integrity, the signer's signature, the agency's seal, the chain.",
         discussion: """
-            PATH is a directory written by `lienthong get` (its manifest.json names the files), or a single file
-            with a detached CMS signature (FILE.p7s by default). Exits 0 only if everything holds (TOTAL_PASSED);
+            PATH is a directory written by `lienthong get` (its manifest.json names the files), a single file
+            with a detached CMS signature (FILE.p7s by default), or a signed PDF that carries its signatures
+            (PAdES): each is verified with what the PDF's later revisions changed. Exits 0 only if everything holds (TOTAL_PASSED);
             1 when the verdict is TOTAL_FAILED or INDETERMINATE; 2 when the input cannot be read.
             """)
 
@@ -56,8 +58,13 @@ struct Verify: AsyncParsableCommand {
             if isDirectory.boolValue {
                 export = try ExportCheck(directory: url)
             }
+            // A PDF without a detached signature beside it carries its own (PAdES).
+            let embedded =
+                try export == nil && signature == nil
+                && !FileManager.default.fileExists(atPath: path + ".p7s") ? Self.pdf(at: url) : nil
             let signatures =
                 try export.map { $0.signatures() }
+                ?? embedded.map { try PDFVerifier.signatures(in: $0).map(\.cms) }
                 ?? [try read(URL(fileURLWithPath: signature ?? path + ".p7s"))]
             if online {
                 let fetcher = RevocationFetcher(ocspResponder: try ocsp.map { try Self.url($0) })
@@ -69,6 +76,9 @@ struct Verify: AsyncParsableCommand {
             if var check = export {
                 report = check.verify(with: verifier)
                 export = check
+            } else if let embedded {
+                report = PDFVerifier(verifier: verifier).verify(
+                    embedded, name: url.lastPathComponent, expecting: expect)
             } else {
                 report = VerificationReport(
                     files: [verifier.verify(content: url, signature: signatures[0], expecting: expect)],
@@ -83,6 +93,17 @@ struct Verify: AsyncParsableCommand {
                 unsealed: export?.identity == nil ? export?.manifest : nil)
         }
         if report.verdict.indication != .totalPassed { throw ExitCode(1) }
+    }
+
+    /// The file's bytes when it is a PDF (it starts with `%PDF-`), or nil.
+    private static func pdf(at url: URL) throws -> Data? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw Client.Failure(description: "cannot read \(url.path)")
+        }
+        defer { try? handle.close() }
+        guard try handle.read(upToCount: 5) == Data("%PDF-".utf8) else { return nil }
+        try handle.seek(toOffset: 0)
+        return try handle.readToEnd() ?? Data()
     }
 
     private func read(_ url: URL) throws -> Data {

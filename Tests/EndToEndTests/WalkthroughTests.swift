@@ -1,4 +1,5 @@
 import Foundation
+import LienThongTestSupport
 import Testing
 
 /// The province's chairman approves a directive and its clerk sends it to `recipients` (the three communes by
@@ -279,5 +280,42 @@ final class CLIVerifyAndRefusalTests {
             (try json(agency.stdout) as? [String: Any])?["status"] as? String == "active",
             "\(agency.stdout)\(agency.stderr)")
         #expect(try daemon.cli(["inbox"], as: "clerk.xa-na-son").status == 0, "the clerk's token still opens the inbox")
+    }
+
+    /// A PDF that carries its signatures (PAdES), signed by another system's software (pyHanko): the leader's
+    /// signature, then the agency's seal; `lienthong verify` needs nothing but the PDF and the trust anchors.
+    @Test func aPDFSignedElsewhereIsVerifiedFromThePDFAlone() throws {
+        let demo = daemon.workspace.appendingPathComponent("Certs/demo")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("LienThongPDFTests/sign.py")
+        let passphrase = try String(contentsOfFile: daemon.path("data/key-passphrase"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        func sign(_ input: String, _ output: String, as who: String, field: String) throws {
+            let signed = try run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                [
+                    "python3", script.path, demo.appendingPathComponent("\(who).key").path, passphrase,
+                    demo.appendingPathComponent("\(who).pem").path, demo.appendingPathComponent("agency-ca.pem").path,
+                    daemon.path(input), daemon.path(output), field, "pss",
+                ], in: daemon.workspace)
+            #expect(signed.status == 0, "\(signed.stderr)")
+        }
+        try SamplePDF.minimal().write(to: URL(fileURLWithPath: daemon.path("cong-van.pdf")))
+        try sign("cong-van.pdf", "duyet.pdf", as: "users/signer.tinh-dien-bien", field: "ChuKyLanhDao")
+        try sign("duyet.pdf", "ban-hanh.pdf", as: "agencies/000.00.00.H18", field: "ConDau")
+
+        let verified = try daemon.cli(["verify", daemon.path("ban-hanh.pdf"), "--trust", daemon.trustAnchor])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(
+            verified.stdout.contains("File signature ChuKyLanhDao") && verified.stdout.contains("File signature ConDau")
+                && verified.stdout.contains("Result: TOTAL_PASSED"), "\(verified.stdout)")
+        // The leader's signature alone is not an issued document; a changed byte is named.
+        let unsealed = try daemon.cli(["verify", daemon.path("duyet.pdf"), "--trust", daemon.trustAnchor])
+        #expect(unsealed.status == 1 && unsealed.stdout.contains("FAIL agency-seal-present"), "\(unsealed.stdout)")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: daemon.path("ban-hanh.pdf")))
+        bytes[try #require(bytes.firstRange(of: Data("Cong van".utf8))).lowerBound] = UInt8(ascii: "K")
+        try bytes.write(to: URL(fileURLWithPath: daemon.path("sua.pdf")))
+        let changed = try daemon.cli(["verify", daemon.path("sua.pdf"), "--trust", daemon.trustAnchor, "--json"])
+        #expect(changed.status == 1 && changed.stdout.contains("HASH_FAILURE"), "\(changed.stdout)")
     }
 }

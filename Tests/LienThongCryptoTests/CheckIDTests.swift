@@ -18,7 +18,7 @@ struct CheckIDTests {
                 "seal-binding", "signer-signature-present", "agency-seal-present", "identity", "identity-agency",
                 "identity-files", "identity-format", "identity-hash", "identity-missing", "identity-seal",
                 "identity-sealed", "manifest", "listed-files", "unlisted-file", "regular-file", "file-present",
-                "main-document",
+                "main-document", "pdf-byte-range", "pdf-modifications",
             ])
         for id in CheckID.known {
             #expect(id.rawValue.allSatisfy { $0.isLowercase || $0 == "-" }, "\(id.rawValue)")

@@ -24,7 +24,8 @@ struct LiveServer: Sendable {
     ) async throws {
         let workspace = try await DemoWorkspace(environment: environment)
         let daemon = Daemon(configuration: workspace.configuration, file: workspace.configurationFile.path)
-        let logger = log.map { handler in Logger(label: "live-tests") { _ in handler } } ?? Logger(label: "live-tests")
+        var logger = log.map { handler in Logger(label: "live-tests") { _ in handler } } ?? Logger(label: "live-tests")
+        if log == nil { logger.logLevel = .warning }  // the test run's output stays readable
         let application = try await daemon.makeApplication(logger: logger)
         try await application.test(.live) { client in
             let port = try #require(client.port)

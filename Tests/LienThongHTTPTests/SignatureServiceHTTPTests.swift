@@ -1,4 +1,5 @@
 import Foundation
+import LienThongPDF
 import LienThongTestSupport
 import Testing
 
@@ -142,6 +143,48 @@ struct SignatureServiceHTTPTests {
             let inbox = try await server.http("GET", "/v1/inbox", as: "clerk.xa-na-son")
             #expect((try JSONSerialization.jsonObject(with: inbox.body) as? [Any])?.isEmpty == true)
             #expect(try await server.outgoingCount(as: "clerk.tinh-dien-bien") == 0)
+        }
+    }
+
+    @Test func aSignedPDFAloneIsVerifiedWithEverySignatureAndWhatChangedAfterIt() async throws {
+        try await LiveServer.run { server in
+            // The province's chairman signs (revision 1), its seal follows (revision 2), as PAdES.
+            let signer = PDFSigner()
+            func details(_ field: String) -> PDFSigner.Details { PDFSigner.Details(field: field, time: Date()) }
+            let approved = try await signer.sign(
+                SamplePDF.minimal(), as: try server.workspace.identity("users/signer.tinh-dien-bien"),
+                details: details("ChuKyLanhDao"))
+            let sealed = try await signer.sign(
+                approved, as: try server.workspace.identity("agencies/000.00.00.H18"), details: details("ConDau"))
+            func verify(_ pdf: Data, expect: String = "document") async throws -> LoopbackHTTP.Answer {
+                try await Self.verify(
+                    server,
+                    try JSONSerialization.data(withJSONObject: [
+                        "content": pdf.base64EncodedString(), "name": "chi-thi.pdf", "expect": expect,
+                    ]))
+            }
+            let answer = try await verify(sealed)
+            let report = try #require(try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])
+            #expect(
+                answer.status == 200
+                    && (report["verdict"] as? [String: Any])?["indication"] as? String == "TOTAL_PASSED",
+                "\(String(decoding: answer.body, as: UTF8.self).prefix(3000))")
+            let files = try #require(report["files"] as? [[String: Any]])
+            #expect(files.map { $0["name"] as? String } == ["signature ChuKyLanhDao", "signature ConDau"])
+            #expect(
+                files.map { ($0["signatures"] as? [[String: Any]])?.first?["role"] as? String } == ["signer", "seal"])
+            // Without its seal, it is not a document; with a byte changed, the digest says so.
+            let unsealed = try JSONSerialization.jsonObject(with: try await verify(approved).body) as? [String: Any]
+            #expect((unsealed?["verdict"] as? [String: Any])?["subIndication"] as? String == "SIG_CONSTRAINTS_FAILURE")
+            var changed = sealed
+            changed[try #require(changed.firstRange(of: Data("Cong van".utf8))).lowerBound] = UInt8(ascii: "K")
+            let tampered = try JSONSerialization.jsonObject(with: try await verify(changed).body) as? [String: Any]
+            #expect((tampered?["verdict"] as? [String: Any])?["subIndication"] as? String == "HASH_FAILURE")
+            // A file that is not a PDF needs its signature.
+            let alone = try await Self.verify(
+                server,
+                try JSONSerialization.data(withJSONObject: ["content": Data("văn bản".utf8).base64EncodedString()]))
+            #expect(alone.status == 400 && String(decoding: alone.body, as: UTF8.self).contains("signature is missing"))
         }
     }
 }

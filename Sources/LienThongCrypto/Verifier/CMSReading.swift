@@ -63,12 +63,14 @@ extension SignatureVerifier {
     /// The file's digest with each algorithm the SignerInfos name, and SHA-256 for the report,
     /// reading the file once so that a large document is read and hashed in one pass.
     static func digestContent(
-        _ content: URL, for algorithms: [DigestAlgorithm]
+        _ content: SignedContent, for algorithms: [DigestAlgorithm]
     ) throws -> [DigestAlgorithm: [UInt8]] {
         do {
-            return try Digest.bytes(of: content, algorithms + [.sha256])
+            return try content.digests(algorithms + [.sha256])
+        } catch let error as CryptoError {
+            throw error
         } catch {
-            throw CryptoError("opening \(content.lastPathComponent)")
+            throw CryptoError("opening \(content.name)")
         }
     }
 

@@ -37,8 +37,15 @@ public struct SignatureVerifier: Sendable {
     public func verify(
         content: URL, signature: Data, name: String? = nil, expecting expectation: SignatureExpectation
     ) -> FileReport {
+        verify(.file(content), signature: signature, name: name, expecting: expectation)
+    }
+
+    /// Verifies `signature` (DER or PEM CMS) over `content`: a file, or the byte ranges a PDF signature covers.
+    public func verify(
+        _ content: SignedContent, signature: Data, name: String? = nil, expecting expectation: SignatureExpectation
+    ) -> FileReport {
         var report = FileReport(
-            name: name ?? content.lastPathComponent, sha256: nil, expectation: expectation,
+            name: name ?? content.name, sha256: nil, expectation: expectation,
             signatures: [], checks: [], verdict: .passed
         )
         defer { ERR_clear_error() }

@@ -37,7 +37,7 @@ struct OpenRoutes: RouteGroup {
     }
 }
 
-/// `POST /v1/verify`, open to anyone: a file and its detached signature in, the full report out.
+/// `POST /v1/verify`, open to anyone: a file and its detached signature, or a signed PDF, in; the full report out.
 struct VerifyRoutes: RouteGroup {
     let verification: VerificationService
     /// `maxUploadBytes`: a file verified is no larger than one sent.
@@ -50,9 +50,9 @@ struct VerifyRoutes: RouteGroup {
             // The file travels base64-encoded inside the JSON: allow for that, up to 64 MiB of file.
             let body = try await decode(
                 VerifyRequest.self, request, context, limit: Int(min(maxFileBytes, 64 << 20)) * 4 / 3 + 4096)
-            let report = try await verification.verify(body, from: context.remoteAddress?.ipAddress ?? "unknown")
-            metrics.verified(report.verdict.indication.rawValue)
-            return try json(report)
+            let answer = try await verification.answer(body, from: context.remoteAddress?.ipAddress ?? "unknown")
+            metrics.verified(answer.verdict.indication.rawValue)
+            return try json(answer)
         }
         return routes
     }

@@ -1,0 +1,238 @@
+import Foundation
+import LienThongCrypto
+
+/// A signature a PDF carries in a signature field: what it covers and its CMS.
+public struct EmbeddedSignature: Sendable {
+    /// The field's full name.
+    public let field: String
+    /// `/SubFilter`: `/ETSI.CAdES.detached` for PAdES, `/adbe.pkcs7.detached` for older tools,
+    /// `/ETSI.RFC3161` for a document time stamp.
+    public let subFilter: String
+    /// `/ByteRange`: pairs of start and length.
+    public let byteRange: [Int]
+    /// `/Contents`: the CMS, as stored (with the zeros that pad its room).
+    public let contents: Data
+
+    /// The bytes the signature covers, when `/ByteRange` is two ranges within the file.
+    func ranges(in count: Int) -> [Range<Int>]? {
+        guard byteRange.count == 4, byteRange.allSatisfy({ $0 >= 0 }) else { return nil }
+        let (first, gap, end) = (byteRange[1], byteRange[2], byteRange[2] + byteRange[3])
+        guard byteRange[0] == 0, first < gap, end <= count else { return nil }
+        return [0..<first, gap..<end]
+    }
+
+    /// The CMS without the zeros after it: its DER length read from its first bytes.
+    public var cms: Data {
+        let bytes = [UInt8](contents.prefix(6))
+        guard bytes.count >= 2, bytes[0] == 0x30 else { return contents }
+        var length = Int(bytes[1])
+        var header = 2
+        if bytes[1] & 0x80 != 0 {
+            let count = Int(bytes[1] & 0x7F)
+            guard (1...4).contains(count), bytes.count >= 2 + count else { return contents }
+            length = bytes[2..<2 + count].reduce(0) { $0 << 8 | Int($1) }
+            header += count
+        }
+        let total = header + length
+        guard total <= contents.count, contents.dropFirst(total).allSatisfy({ $0 == 0 }) else { return contents }
+        return contents.prefix(total)
+    }
+}
+
+/// Verifies every signature of a PDF: what its `/ByteRange` covers, its CMS by LienThong's verifier (chain,
+/// revocation, time stamp, algorithms, roles), and what every later revision changed. The PDF alone is enough.
+public struct PDFVerifier: Sendable {
+    public var verifier: SignatureVerifier
+
+    public init(verifier: SignatureVerifier) {
+        self.verifier = verifier
+    }
+
+    /// The signatures in `pdf`'s form, in the order of the revisions they cover.
+    public static func signatures(in pdf: Data) throws(PDFError) -> [EmbeddedSignature] {
+        try signatures(in: QPDFFile(pdf, name: "the PDF"), count: pdf.count)
+    }
+
+    private static func signatures(in file: QPDFFile, count: Int) throws(PDFError) -> [EmbeddedSignature] {
+        var found: [EmbeddedSignature] = []
+        var visited: Set<ObjectReference> = []
+        func visit(_ field: QPDFFile.Handle, parentName: String?, inheritedType: Bool) {
+            if file.isIndirect(field), !visited.insert(file.reference(field)).inserted { return }
+            let partial = file.has("/T", field) ? file.text(file.key("/T", of: field)) : nil
+            let name = [parentName, partial].compactMap { $0 }.joined(separator: ".")
+            let isSignature = file.isName(file.key("/FT", of: field), "/Sig") || inheritedType
+            for kid in file.items(of: file.key("/Kids", of: field)) {
+                visit(kid, parentName: name.isEmpty ? nil : name, inheritedType: isSignature)
+            }
+            let value = file.key("/V", of: field)
+            guard isSignature, file.isDictionary(value) else { return }
+            found.append(
+                EmbeddedSignature(
+                    field: name.isEmpty ? "unnamed field" : name,
+                    subFilter: file.unparse(file.key("/SubFilter", of: value)),
+                    byteRange: file.items(of: file.key("/ByteRange", of: value)).map { file.integer($0) ?? -1 },
+                    contents: file.bytes(of: file.key("/Contents", of: value))))
+        }
+        for field in file.items(of: file.key("/Fields", of: file.key("/AcroForm", of: file.root))) {
+            visit(field, parentName: nil, inheritedType: false)
+        }
+        try file.check("the signature fields")
+        return found.sorted {
+            ($0.ranges(in: count)?.last?.upperBound ?? 0) < ($1.ranges(in: count)?.last?.upperBound ?? 0)
+        }
+    }
+
+    /// Every signature of `pdf`, each a file report named after its field, and, for a LienThong document, the
+    /// person's signature and the agency's seal after it.
+    public func verify(
+        _ pdf: Data, name: String = "the PDF", expecting expectation: SignatureExpectation = .any
+    ) -> VerificationReport {
+        let file: QPDFFile
+        let signatures: [EmbeddedSignature]
+        do {
+            file = try QPDFFile(pdf, name: name)
+            signatures = try Self.signatures(in: file, count: pdf.count)
+        } catch {
+            return VerificationReport(
+                files: [], checks: [.failed(.signatureFormat, error.description, .formatFailure)],
+                validationTime: Date())
+        }
+        guard !signatures.isEmpty else {
+            return VerificationReport(
+                files: [],
+                checks: [
+                    .failed(.signatureFormat, "\(name) carries no signature in a signature field", .formatFailure)
+                ],
+                validationTime: Date())
+        }
+        let reports = signatures.map { verify($0, in: pdf, current: file) }
+        let checks = Self.roleChecks(reports, expectation)
+        return VerificationReport(files: reports, checks: checks, validationTime: Date())
+    }
+
+    private func verify(_ signature: EmbeddedSignature, in pdf: Data, current: QPDFFile) -> FileReport {
+        let name = "signature \(signature.field)"
+        guard let ranges = signature.ranges(in: pdf.count) else {
+            return FileReport(
+                name: name, sha256: nil, expectation: .any, signatures: [],
+                checks: [
+                    .failed(
+                        .pdfByteRange,
+                        "its /ByteRange \(signature.byteRange) is not two ranges of this file from its start",
+                        .formatFailure)
+                ], verdict: Verdict(indication: .totalFailed, subIndication: .formatFailure))
+        }
+        var report: FileReport
+        switch signature.subFilter {
+        case "/ETSI.CAdES.detached", "/adbe.pkcs7.detached":
+            report = verifier.verify(
+                .byteRanges(pdf, ranges), signature: signature.cms, name: name, expecting: .any)
+        default:
+            report = FileReport(
+                name: name, sha256: nil, expectation: .any, signatures: [], checks: [], verdict: .passed)
+            report.add(
+                .failed(
+                    .signatureFormat,
+                    "its /SubFilter \(signature.subFilter) is not one LienThong verifies yet "
+                        + "(ETSI.CAdES.detached, adbe.pkcs7.detached)", .formatFailure))
+        }
+        report.add(byteRangeCheck(signature, ranges, pdf))
+        report.add(modificationCheck(after: ranges[1].upperBound, in: pdf, current: current))
+        return report
+    }
+
+    /// The gap is exactly the `/Contents` hex string, and the covered bytes end where a revision ends.
+    private func byteRangeCheck(_ signature: EmbeddedSignature, _ ranges: [Range<Int>], _ pdf: Data) -> Check {
+        let gap = pdf[pdf.startIndex + ranges[0].upperBound..<pdf.startIndex + ranges[1].lowerBound]
+        let hex = gap.dropFirst().dropLast()
+        let isHexString =
+            gap.first == UInt8(ascii: "<") && gap.last == UInt8(ascii: ">")
+            && hex.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }
+            && hex.count == signature.contents.count * 2
+        guard isHexString else {
+            return .failed(
+                .pdfByteRange, "the bytes its /ByteRange leaves out are not its /Contents alone", .formatFailure)
+        }
+        let end = pdf[..<(pdf.startIndex + ranges[1].upperBound)]
+        guard end.suffix(8).range(of: Data("%%EOF".utf8)) != nil else {
+            return .failed(
+                .pdfByteRange, "its /ByteRange does not end where a revision of the file ends", .formatFailure)
+        }
+        return .passed(
+            .pdfByteRange,
+            "covers bytes 0 to \(ranges[1].upperBound) of \(pdf.count) but its own /Contents"
+                + (ranges[1].upperBound == pdf.count ? ", the whole file" : ""))
+    }
+
+    /// What the revisions after the signed bytes changed.
+    private func modificationCheck(after end: Int, in pdf: Data, current: QPDFFile) -> Check {
+        let rest = pdf.dropFirst(end)
+        guard !rest.allSatisfy({ [0x0A, 0x0D, 0x20, 0x00].contains($0) }) else {
+            return .passed(.pdfModifications, "nothing was added after it")
+        }
+        do {
+            let signedPart = pdf.prefix(end)
+            let signed = try QPDFFile(Data(signedPart), name: "the signed revision")
+            let size = signed.integer(signed.key("/Size", of: signed.trailer)) ?? 0
+            let signedSection = try IncrementalUpdate.PreviousSection.find(in: Data(signedPart), size: size)
+            let final = try IncrementalUpdate.PreviousSection.find(in: pdf, size: 0)
+            let (later, reached) = try CrossReferenceSection.chain(
+                from: final.offset, until: end, in: pdf, file: current)
+            guard !later.isEmpty, reached == signedSection.offset else {
+                return .failed(
+                    .pdfModifications,
+                    "the revisions after it do not continue from the signed one (bytes after it belong to no revision, "
+                        + "or point past it): what a reader shows is not what was signed", .sigConstraintsFailure)
+            }
+            let problems = ModificationAnalysis(signed: signed, current: current).disallowedChanges(in: later)
+            guard problems.isEmpty else {
+                return .failed(
+                    .pdfModifications,
+                    "changed after it was signed: " + problems.prefix(5).joined(separator: "; "), .sigConstraintsFailure
+                )
+            }
+            return .passed(
+                .pdfModifications,
+                "\(later.count) later revision\(later.count == 1 ? "" : "s") added only signatures, their fields and "
+                    + "validation data")
+        } catch {
+            return .failed(
+                .pdfModifications, "what was added after it cannot be read: \(error.description)", .formatFailure)
+        }
+    }
+
+    /// A document: a person's signature, then the agency's seal in a later revision; an attachment: a seal.
+    private static func roleChecks(_ reports: [FileReport], _ expectation: SignatureExpectation) -> [Check] {
+        let roles = reports.map { $0.signatures.first?.role }
+        let firstSigner = roles.firstIndex(of: .signer)
+        let seals = roles.indices.filter { roles[$0] == .seal }
+        switch expectation {
+        case .any:
+            return []
+        case .attachment:
+            return [
+                seals.isEmpty
+                    ? .failed(.agencySealPresent, "the agency's seal is missing", .sigConstraintsFailure)
+                    : .passed(.agencySealPresent, "sealed by the agency")
+            ]
+        case .document:
+            guard let firstSigner else {
+                return [
+                    .failed(
+                        .signerSignaturePresent, "no signature of a competent person comes before the agency's seal",
+                        .sigConstraintsFailure)
+                ]
+            }
+            let sealed = seals.contains { $0 > firstSigner }
+            return [
+                .passed(
+                    .signerSignaturePresent, "signed by \(reports[firstSigner].signatures.first?.commonName ?? "")"),
+                sealed
+                    ? .passed(.agencySealPresent, "sealed by the agency in a later revision, over the signature")
+                    : .failed(
+                        .agencySealPresent, "the agency's seal is missing after the person's signature",
+                        .sigConstraintsFailure),
+            ]
+        }
+    }
+}

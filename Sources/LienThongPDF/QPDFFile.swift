@@ -1,0 +1,163 @@
+import CQPDF
+import Foundation
+
+/// A PDF as libqpdf parses it: its trailer, catalog, pages and objects, read and changed in memory so that an
+/// incremental update can write the changed objects out as qpdf unparses them. Used by one caller at a time.
+final class QPDFFile {
+    /// An object of this file, as qpdf's handle to it.
+    typealias Handle = qpdf_oh
+
+    private var qpdf: qpdf_data?
+    /// The bytes qpdf reads from for as long as it lives.
+    private let bytes: UnsafeMutableRawBufferPointer
+
+    /// Parses `data`; a PDF qpdf can only read by repairing it, or an encrypted one, is refused.
+    init(_ data: Data, name: String) throws(PDFError) {
+        qpdf = qpdf_init()
+        bytes = .allocate(byteCount: max(data.count, 1), alignment: 1)
+        data.copyBytes(to: bytes)
+        qpdf_silence_errors(qpdf)
+        qpdf_set_suppress_warnings(qpdf, QPDF_TRUE)
+        let code = qpdf_read_memory(
+            qpdf, name, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), UInt64(data.count), nil)
+        if code & 2 != 0 {
+            throw PDFError(.unreadable, "\(name) is not a PDF qpdf can read: \(lastError() ?? "unknown error")")
+        }
+        var warnings: [String] = []
+        while qpdf_more_warnings(qpdf) != 0 {
+            if let text = qpdf_get_error_full_text(qpdf, qpdf_next_warning(qpdf)) {
+                warnings.append(String(cString: text))
+            }
+        }
+        if !warnings.isEmpty {
+            throw PDFError(
+                .unreadable,
+                "\(name) is damaged (\(warnings.prefix(2).joined(separator: "; "))): a signature over it would cover "
+                    + "what each reader guesses differently; repair it first (for example `qpdf in.pdf out.pdf`)")
+        }
+        if qpdf_is_encrypted(qpdf) != 0 {
+            throw PDFError(
+                .encrypted,
+                "\(name) is encrypted: remove its password (for example `qpdf --decrypt in.pdf out.pdf`) before it "
+                    + "is signed")
+        }
+    }
+
+    deinit {
+        qpdf_cleanup(&qpdf)
+        bytes.deallocate()
+    }
+
+    /// The error qpdf holds, if any, as text; it is cleared.
+    private func lastError() -> String? {
+        guard qpdf_has_error(qpdf) != 0, let error = qpdf_get_error(qpdf),
+            let text = qpdf_get_error_full_text(qpdf, error)
+        else { return nil }
+        return String(cString: text)
+    }
+
+    /// Throws what qpdf found wrong while reading an object on demand.
+    func check(_ what: String) throws(PDFError) {
+        if let error = lastError() { throw PDFError(.unreadable, "reading \(what): \(error)") }
+    }
+
+    var trailer: Handle { qpdf_get_trailer(qpdf) }
+    var root: Handle { qpdf_get_root(qpdf) }
+    var pageCount: Int { Int(qpdf_get_num_pages(qpdf)) }
+    func page(_ index: Int) -> Handle { qpdf_get_page_n(qpdf, index) }
+
+    func key(_ key: String, of handle: Handle) -> Handle { qpdf_oh_get_key(qpdf, handle, key) }
+    func has(_ key: String, _ handle: Handle) -> Bool { qpdf_oh_has_key(qpdf, handle, key) != 0 }
+    func isIndirect(_ handle: Handle) -> Bool { qpdf_oh_is_indirect(qpdf, handle) != 0 }
+    func isDictionary(_ handle: Handle) -> Bool { qpdf_oh_is_dictionary(qpdf, handle) != 0 }
+    func isArray(_ handle: Handle) -> Bool { qpdf_oh_is_array(qpdf, handle) != 0 }
+    func isNull(_ handle: Handle) -> Bool { qpdf_oh_is_null(qpdf, handle) != 0 }
+    func isName(_ handle: Handle, _ name: String) -> Bool { qpdf_oh_is_name_and_equals(qpdf, handle, name) != 0 }
+    func integer(_ handle: Handle) -> Int? {
+        qpdf_oh_is_integer(qpdf, handle) != 0 ? Int(qpdf_oh_get_int_value(qpdf, handle)) : nil
+    }
+    func count(_ array: Handle) -> Int { Int(qpdf_oh_get_array_n_items(qpdf, array)) }
+    func item(_ index: Int, of array: Handle) -> Handle { qpdf_oh_get_array_item(qpdf, array, Int32(index)) }
+
+    /// The object's number and generation, for an indirect object.
+    func reference(_ handle: Handle) -> ObjectReference {
+        ObjectReference(
+            number: Int(qpdf_oh_get_object_id(qpdf, handle)), generation: Int(qpdf_oh_get_generation(qpdf, handle)))
+    }
+
+    /// A string's bytes as they are (for `/Contents`, binary).
+    func bytes(of string: Handle) -> Data {
+        var length = 0
+        guard let pointer = qpdf_oh_get_binary_string_value(qpdf, string, &length) else { return Data() }
+        return Data(bytes: pointer, count: length)
+    }
+
+    /// The indirect object `reference`, or a null handle when the file has none by that number and generation.
+    func object(_ reference: ObjectReference) -> Handle {
+        qpdf_get_object_by_id(qpdf, Int32(reference.number), Int32(reference.generation))
+    }
+
+    func isStream(_ handle: Handle) -> Bool { qpdf_oh_is_stream(qpdf, handle) != 0 }
+
+    /// A stream's data: as stored (`decoded: false`, to compare two revisions byte for byte) or with its general
+    /// filters undone (a cross-reference stream's entries).
+    func streamData(_ stream: Handle, decoded: Bool) throws(PDFError) -> Data {
+        var buffer: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        let code = qpdf_oh_get_stream_data(
+            qpdf, stream, decoded ? qpdf_dl_generalized : qpdf_dl_none, nil, &buffer, &length)
+        defer { free(buffer) }
+        guard code & 2 == 0, let buffer else {
+            throw PDFError(.unreadable, "a stream cannot be read: \(lastError() ?? "unknown error")")
+        }
+        return Data(bytes: buffer, count: length)
+    }
+
+    /// A text string's value as UTF-8 (PDFDocEncoding or UTF-16 decoded).
+    func text(_ string: Handle) -> String {
+        guard let value = qpdf_oh_get_utf8_value(qpdf, string) else { return "" }
+        return String(cString: value)
+    }
+
+    /// The value in PDF syntax; an indirect object as its reference, `N G R`.
+    func unparse(_ handle: Handle) -> String { String(cString: qpdf_oh_unparse(qpdf, handle)) }
+
+    /// An indirect object itself in PDF syntax (a stream's dictionary, for a stream); the objects it refers to as
+    /// `N G R`.
+    func unparseObject(_ handle: Handle) -> String { String(cString: qpdf_oh_unparse_resolved(qpdf, handle)) }
+
+    /// A new indirect object holding `null`: it takes the next object number, which an update then writes.
+    func reserveObject() -> Handle { qpdf_make_indirect_object(qpdf, qpdf_oh_new_null(qpdf)) }
+
+    /// A dictionary's keys (a stream's, for a stream), names with their slash.
+    func keys(of dictionary: Handle) -> [String] {
+        let dictionary = isStream(dictionary) ? qpdf_oh_get_dict(qpdf, dictionary) : dictionary
+        var keys: [String] = []
+        qpdf_oh_begin_dict_key_iter(qpdf, dictionary)
+        while qpdf_oh_dict_more_keys(qpdf) != 0 {
+            if let key = qpdf_oh_dict_next_key(qpdf) { keys.append(String(cString: key)) }
+        }
+        return keys
+    }
+
+    /// The items of an array, or nothing when `array` is not one.
+    func items(of array: Handle) -> [Handle] {
+        isArray(array) ? (0..<count(array)).map { item($0, of: array) } : []
+    }
+
+    func newArray() -> Handle { qpdf_oh_new_array(qpdf) }
+    func newDictionary() -> Handle { qpdf_oh_new_dictionary(qpdf) }
+    func parse(_ text: String) -> Handle { qpdf_oh_parse(qpdf, text) }
+    func append(_ item: Handle, to array: Handle) { qpdf_oh_append_item(qpdf, array, item) }
+    func set(_ key: String, _ value: Handle, in dictionary: Handle) {
+        qpdf_oh_replace_key(qpdf, dictionary, key, value)
+    }
+}
+
+/// An indirect object's number and generation.
+public struct ObjectReference: Hashable, Sendable, CustomStringConvertible {
+    public let number: Int
+    public let generation: Int
+
+    public var description: String { "\(number) \(generation) R" }
+}

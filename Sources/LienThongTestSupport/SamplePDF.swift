@@ -1,0 +1,49 @@
+import Foundation
+
+/// PDFs for the tests: one written here, byte by byte, with a classic cross-reference table, and the shapes other
+/// tools make of it (qpdf's object and cross-reference streams, linearisation, encryption).
+package enum SamplePDF {
+    /// One A4 page saying `text` in Helvetica (ASCII), with an information dictionary.
+    package static func minimal(_ text: String = "Cong van so 01/UBND-VP") -> Data {
+        let content = "BT /F1 14 Tf 72 760 Td (\(text)) Tj ET"
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+                + "/Contents 5 0 R >>",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            "<< /Length \(content.utf8.count) >>\nstream\n\(content)\nendstream",
+            "<< /Producer (LienThong tests) >>",
+        ]
+        var data = Data("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(data.count)
+            data.append(Data("\(index + 1) 0 obj\n\(object)\nendobj\n".utf8))
+        }
+        let xref = data.count
+        var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f\r\n"
+        for offset in offsets {
+            let digits = String(offset)
+            table += String(repeating: "0", count: 10 - digits.count) + digits + " 00000 n\r\n"
+        }
+        table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R /Info 6 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        data.append(Data(table.utf8))
+        return data
+    }
+
+    /// `pdf` rewritten by `qpdf` with `arguments` (for example `--object-streams=generate`).
+    package static func qpdf(_ pdf: Data, _ arguments: [String], in directory: URL) throws -> Data {
+        let input = directory.appendingPathComponent("qpdf-in-\(UUID().uuidString).pdf")
+        let output = directory.appendingPathComponent("qpdf-out-\(UUID().uuidString).pdf")
+        try pdf.write(to: input)
+        let result = try run("qpdf", arguments + [input.path, output.path])
+        guard result.status == 0 || result.status == 3 else { throw SampleFailure(result.output) }
+        return try Data(contentsOf: output)
+    }
+
+    package struct SampleFailure: Error, CustomStringConvertible {
+        package let description: String
+        init(_ description: String) { self.description = description }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import LienThongCrypto
+import LienThongTestSupport
+import Testing
+
+@testable import LienThongPDF
+
+/// PAdES signatures appended to PDFs of every cross-reference shape, checked by pyHanko and `qpdf --check` as peers
+/// and by LienThong's own verifier; tampering after a signature fails, naming what changed.
+@Suite("PAdES: signing PDFs and verifying them, with pyHanko and qpdf as peers")
+struct PAdESTests {
+    let pki: TestPKI
+    let signer = PDFSigner()
+
+    init() throws { pki = try TestPKI() }
+
+    private func details(_ field: String) -> PDFSigner.Details {
+        PDFSigner.Details(field: field, name: "Nguyễn Văn An", reason: "Ký duyệt", location: "Điện Biên", time: Date())
+    }
+
+    /// pyHanko's word on each signature: field, bottom line, intact, valid, trusted, coverage, modification level.
+    private func pyHanko(_ pdf: Data) throws -> [[String]] {
+        let file = try pki.write("checked-\(UUID().uuidString).pdf", pdf)
+        let root = try pki.writePEM("root.pem", [pki.root.certificate])
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("validate.py")
+        let result = try run("python3", [script.path, root.path, file.path])
+        #expect(result.status == 0, "\(result.output)")
+        return result.output.split(separator: "\n").filter { $0.contains("|") }.map {
+            $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    private func qpdfCheck(_ pdf: Data) throws -> (status: Int32, output: String) {
+        try run("qpdf", ["--check", try pki.write("checked-\(UUID().uuidString).pdf", pdf).path])
+    }
+
+    private func ours(_ pdf: Data, _ expectation: SignatureExpectation = .any) throws -> VerificationReport {
+        PDFVerifier(verifier: try pki.verifier()).verify(pdf, expecting: expectation)
+    }
+
+    @Test(arguments: ["classic table", "object streams", "linearised"])
+    func aSignatureOnEachShapeOfPDFIsValidForPyHankoQPDFAndUs(_ shape: String) async throws {
+        let original: Data =
+            switch shape {
+            case "object streams":
+                try SamplePDF.qpdf(SamplePDF.minimal(), ["--object-streams=generate"], in: pki.directory)
+            case "linearised": try SamplePDF.qpdf(SamplePDF.minimal(), ["--linearize"], in: pki.directory)
+            default: SamplePDF.minimal()
+            }
+        let signed = try await signer.sign(original, as: pki.signer, details: details("ChuKyLanhDao"))
+        #expect(signed.prefix(original.count) == original, "nothing before the new revision is rewritten")
+        let check = try qpdfCheck(signed)
+        #expect(check.status == 0 && check.output.contains("No syntax or stream encoding errors"), "\(check.output)")
+        let peer = try pyHanko(signed)
+        #expect(
+            peer.count == 1 && peer[0][1] == "True" && peer[0][4] == "True" && peer[0][5] == "ENTIRE_FILE", "\(peer)")
+        let report = try ours(signed)
+        #expect(report.verdict == .passed, "\(report.files.flatMap(\.checks))")
+        #expect(report.files.first?.signatures.first?.role == .signer)
+        #expect(
+            report.files.first?.checks.contains { $0.id == .pdfByteRange && $0.detail.contains("whole file") } == true)
+    }
+
+    @Test func theLeaderSignsThenTheAgencySealsWithATimeStamp() async throws {
+        let approved = try await signer.sign(SamplePDF.minimal(), as: pki.signer, details: details("ChuKyLanhDao"))
+        let sealed = try await signer.sign(
+            approved, as: pki.seal, details: details("ConDauCoQuan"), timeStamper: pki.tsa)
+        let peer = try pyHanko(sealed)
+        #expect(peer.map { $0[0] } == ["ChuKyLanhDao", "ConDauCoQuan"], "\(peer)")
+        #expect(peer.allSatisfy { $0[1] == "True" && $0[2] == "True" && $0[4] == "True" }, "\(peer)")
+        // For pyHanko, the seal's revision fills the form (a new signature field); after it, nothing.
+        #expect(peer.map { $0[6] } == ["FORM_FILLING", "NONE"], "\(peer)")
+        #expect(try qpdfCheck(sealed).status == 0)
+        let report = try ours(sealed, .document)
+        #expect(report.verdict == .passed, "\(report.checks) \(report.files.flatMap(\.checks))")
+        #expect(report.files.map { $0.signatures.first?.role } == [.signer, .seal])
+        #expect(report.files[1].signatures.first?.timeStampedAt != nil)
+        #expect(report.files[0].checks.contains { $0.id == .pdfModifications && $0.result == .passed })
+        // Sealed alone, a document lacks the leader's signature.
+        let sealOnly = try await signer.sign(SamplePDF.minimal(), as: pki.seal, details: details("ConDauCoQuan"))
+        #expect(try ours(sealOnly, .document).verdict.subIndication == .sigConstraintsFailure)
+    }
+
+    @Test func aPageRewrittenAfterTheSignatureIsNamed() async throws {
+        let original = SamplePDF.minimal()
+        let signed = try await signer.sign(original, as: pki.signer, details: details("ChuKyLanhDao"))
+        // A revision that replaces the page's content stream, as a forger would.
+        let file = try QPDFFile(signed, name: "signed")
+        let size = file.integer(file.key("/Size", of: file.trailer))!
+        var update = IncrementalUpdate(
+            signed, previous: try .find(in: signed, size: size), carried: "/Root 1 0 R /Info 6 0 R")
+        let forged = "BT /F1 14 Tf 72 760 Td (Cong van so 99/UBND-VP) Tj ET"
+        update.add(
+            ObjectReference(number: 5, generation: 0),
+            Data("<< /Length \(forged.utf8.count) >>\nstream\n\(forged)\nendstream".utf8))
+        let tampered = update.write().data
+        let report = try ours(tampered)
+        let check = try #require(report.files.first?.checks.first { $0.id == .pdfModifications })
+        #expect(check.result == .failed && check.detail.contains("object 5"), "\(check.detail)")
+        #expect(report.verdict.indication == .totalFailed)
+        let peer = try pyHanko(tampered)
+        #expect(peer.first?[1] == "False", "pyHanko agrees: \(peer)")
+    }
+
+    @Test func aChangedByteOrARemovedSignatureFails() async throws {
+        let signed = try await signer.sign(SamplePDF.minimal(), as: pki.signer, details: details("ChuKyLanhDao"))
+        var flipped = signed
+        let at = try #require(flipped.firstRange(of: Data("Cong van so 01".utf8))).lowerBound + 12
+        flipped[at] = UInt8(ascii: "7")
+        #expect(try ours(flipped).verdict.subIndication == .hashFailure)
+        // The original, unsigned: no signature is not a pass.
+        let none = try ours(SamplePDF.minimal())
+        #expect(none.verdict.indication == .totalFailed && none.checks.first?.detail.contains("no signature") == true)
+    }
+
+    @Test func encryptedAndDamagedPDFsAreRefusedWithTheirReason() async throws {
+        let encrypted = try SamplePDF.qpdf(
+            SamplePDF.minimal(), ["--encrypt", "", "chu-so-huu", "256", "--"], in: pki.directory)
+        await #expect(throws: PDFError.self) {
+            _ = try await signer.sign(encrypted, as: pki.signer, details: details("ChuKy"))
+        }
+        do {
+            _ = try await signer.sign(encrypted, as: pki.signer, details: details("ChuKy"))
+        } catch let error as PDFError {
+            #expect(error.kind == .encrypted && error.description.contains("qpdf --decrypt"), "\(error)")
+        }
+        var damaged = SamplePDF.minimal()
+        let xref = try #require(damaged.lastRange(of: Data("startxref\n".utf8)))
+        damaged.replaceSubrange(xref.upperBound..<xref.upperBound + 2, with: Data("99".utf8))
+        do {
+            _ = try await signer.sign(damaged, as: pki.signer, details: details("ChuKy"))
+            Issue.record("a damaged PDF was signed")
+        } catch let error as PDFError {
+            #expect(error.kind == .unreadable && error.description.contains("repair"), "\(error)")
+        }
+        do {
+            _ = try await signer.sign(Data("not a pdf".utf8), as: pki.signer, details: details("ChuKy"))
+            Issue.record("text was signed as a PDF")
+        } catch let error as PDFError {
+            #expect(error.kind == .unreadable, "\(error)")
+        }
+    }
+}
