@@ -121,6 +121,15 @@ extension Digest {
 
     public static func sha256(_ data: Data) -> String { sha256Bytes(data).hexString }
 
+    /// SHA-1 in uppercase hexadecimal, for the names PDF fixes to it (a DSS's VRI keys, ETSI EN 319 142-1 5.4.2):
+    /// an identifier, never the digest of anything signed.
+    public static func sha1Identifier(_ data: Data) -> String {
+        var output = [UInt8](repeating: 0, count: 20)
+        var length: UInt32 = 0
+        _ = data.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, &output, &length, EVP_sha1(), nil) }
+        return output.hexString.uppercased()
+    }
+
     public static func sha256Bytes(_ data: Data) -> [UInt8] { bytes(data, .sha256) }
 
     /// HMAC-SHA256 of `message` under `key` (RFC 2104): a seal only the key's holder can make.

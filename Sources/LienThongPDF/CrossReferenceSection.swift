@@ -6,12 +6,17 @@ struct CrossReferenceSection {
     struct Entry: Hashable {
         let reference: ObjectReference
         let inUse: Bool
+        /// Where the object starts, for one stored as itself (not in an object stream, not free).
+        let offset: Int?
     }
 
     let offset: Int
     /// `/Prev`: the section of the revision before, if any.
     let previous: Int?
     let entries: [Entry]
+    /// The trailer's `/Root` and whether it names an `/Encrypt` dictionary.
+    let root: String
+    let encrypts: Bool
 
     /// The sections from the one at `offset` back along `/Prev` until one that starts before `stop`: those are the
     /// revisions after the bytes up to `stop`. Each is read once; a chain that loops is refused.
@@ -32,58 +37,62 @@ struct CrossReferenceSection {
         return (sections, next)
     }
 
-    /// The section at `offset`: a table (with its trailer's `/XRefStm`, for a hybrid file) or a stream.
+    /// The section at `offset`, read from the bytes there (never through a reader's view of the file, which a
+    /// later revision could bend): a table with its trailer (and its `/XRefStm`, for a hybrid file) or a stream.
     static func read(at offset: Int, in data: Data, file: QPDFFile) throws(PDFError) -> CrossReferenceSection {
         guard offset >= 0, offset < data.count else {
             throw PDFError(.unreadable, "a cross-reference section is said to start outside the file")
         }
+        let malformed = PDFError(.unreadable, "the cross-reference section at \(offset) is malformed")
         var scanner = Scanner(data: data, position: data.startIndex + offset)
         if scanner.keyword("xref") {
             var entries: [Entry] = []
             while let first = scanner.integer() {
-                guard let count = scanner.integer(), count >= 0, count < 10_000_000 else {
-                    throw PDFError(.unreadable, "a cross-reference table at \(offset) is malformed")
-                }
+                guard let count = scanner.integer(), count >= 0, count < 10_000_000 else { throw malformed }
                 for number in first..<first + count {
-                    guard scanner.integer() != nil, let generation = scanner.integer(), let kind = scanner.word(),
+                    guard let at = scanner.integer(), let generation = scanner.integer(), let kind = scanner.word(),
                         kind == "n" || kind == "f"
-                    else { throw PDFError(.unreadable, "a cross-reference table at \(offset) is malformed") }
+                    else { throw malformed }
                     entries.append(
-                        Entry(reference: ObjectReference(number: number, generation: generation), inUse: kind == "n"))
+                        Entry(
+                            reference: ObjectReference(number: number, generation: generation), inUse: kind == "n",
+                            offset: kind == "n" ? at : nil))
                 }
             }
-            guard scanner.keyword("trailer") else {
+            guard scanner.prefix("trailer") else {
                 throw PDFError(.unreadable, "the cross-reference table at \(offset) has no trailer")
             }
-            let trailer = scanner.upTo("startxref")
-            if let hybrid = Self.integer(after: "/XRefStm", in: trailer) {
+            let trailer = Self.dictionary(scanner.upTo("startxref"), file)
+            guard file.isDictionary(trailer) else { throw malformed }
+            if let hybrid = file.integer(file.key("/XRefStm", of: trailer)) {
                 entries += try read(at: hybrid, in: data, file: file).entries
             }
             return CrossReferenceSection(
-                offset: offset, previous: Self.integer(after: "/Prev", in: trailer), entries: entries)
+                offset: offset, previous: file.integer(file.key("/Prev", of: trailer)), entries: entries,
+                root: Self.reference(file.key("/Root", of: trailer), file), encrypts: file.has("/Encrypt", trailer))
         }
-        guard let number = scanner.integer(), let generation = scanner.integer(), scanner.keyword("obj") else {
+        guard let number = scanner.integer(), scanner.integer() != nil, scanner.keyword("obj") else {
             throw PDFError(.unreadable, "no cross-reference section starts at \(offset)")
         }
-        let stream = file.object(ObjectReference(number: number, generation: generation))
-        guard file.isStream(stream), file.isName(file.key("/Type", of: stream), "/XRef") else {
-            throw PDFError(.unreadable, "the object at \(offset) is not a cross-reference stream")
-        }
-        let widths = file.items(of: file.key("/W", of: stream)).compactMap(file.integer)
+        // The stream object as its bytes say: its dictionary, then exactly /Length bytes after `stream`.
+        let dictionary = Self.dictionary(scanner.upTo("stream"), file)
+        guard file.isDictionary(dictionary), file.isName(file.key("/Type", of: dictionary), "/XRef"),
+            let length = file.integer(file.key("/Length", of: dictionary)), scanner.streamStart()
+        else { throw PDFError(.unreadable, "the object \(number) at \(offset) is not a cross-reference stream") }
+        guard let raw = scanner.take(length) else { throw malformed }
+        let widths = file.items(of: file.key("/W", of: dictionary)).compactMap(file.integer)
         guard widths.count == 3, widths.allSatisfy({ (0...8).contains($0) }),
-            let size = file.integer(file.key("/Size", of: stream))
+            let size = file.integer(file.key("/Size", of: dictionary))
         else { throw PDFError(.unreadable, "the cross-reference stream at \(offset) has no usable /W or /Size") }
-        let index = file.items(of: file.key("/Index", of: stream)).compactMap(file.integer)
+        let index = file.items(of: file.key("/Index", of: dictionary)).compactMap(file.integer)
         let subsections = index.isEmpty ? [0, size] : index
-        let bytes = [UInt8](try file.streamData(stream, decoded: true))
+        let bytes = [UInt8](try file.streamData(file.stream(raw, describedBy: dictionary), decoded: true))
         let stride = widths.reduce(0, +)
         var entries: [Entry] = []
         var position = 0
         for pair in Swift.stride(from: 0, to: subsections.count - 1, by: 2) {
             for number in subsections[pair]..<subsections[pair] + subsections[pair + 1] {
-                guard position + stride <= bytes.count else {
-                    throw PDFError(.unreadable, "the cross-reference stream at \(offset) is shorter than its /Index")
-                }
+                guard position + stride <= bytes.count else { throw malformed }
                 var fields: [Int] = []
                 var at = position
                 for width in widths {
@@ -93,18 +102,32 @@ struct CrossReferenceSection {
                 position += stride
                 let kind = widths[0] == 0 ? 1 : fields[0]
                 // Type 2 entries are objects in object streams, always of generation 0.
-                let generation = kind == 1 || kind == 0 ? fields[2] : 0
+                let generation = kind == 2 ? 0 : fields[2]
                 entries.append(
-                    Entry(reference: ObjectReference(number: number, generation: generation), inUse: kind != 0))
+                    Entry(
+                        reference: ObjectReference(number: number, generation: generation), inUse: kind != 0,
+                        offset: kind == 1 ? fields[1] : nil))
             }
         }
         return CrossReferenceSection(
-            offset: offset, previous: file.integer(file.key("/Prev", of: stream)), entries: entries)
+            offset: offset, previous: file.integer(file.key("/Prev", of: dictionary)), entries: entries,
+            root: Self.reference(file.key("/Root", of: dictionary), file), encrypts: file.has("/Encrypt", dictionary))
     }
 
-    private static func integer(after key: String, in text: String) -> Int? {
-        guard let range = text.range(of: key) else { return nil }
-        return Int(text[range.upperBound...].drop { $0 == " " || $0 == "\n" || $0 == "\r" }.prefix { $0.isNumber })
+    /// A trailer or stream dictionary as written, parsed as PDF syntax (qpdf parses no reference outside a file's
+    /// objects, so each `N G R` is read as the string `(ref N G)` first): a `/Prev` inside a string is a string.
+    private static func dictionary(_ text: String, _ file: QPDFFile) -> QPDFFile.Handle {
+        var written = text
+        for reference in PDFSyntax.references(in: text).reversed() {
+            written.replaceSubrange(reference.range, with: "(ref \(reference.number) \(reference.generation))")
+        }
+        return file.parse(written)
+    }
+
+    /// A reference as ``dictionary(_:_:)`` wrote it, back as `N G R`.
+    private static func reference(_ value: QPDFFile.Handle, _ file: QPDFFile) -> String {
+        let text = file.text(value)
+        return text.hasPrefix("ref ") ? String(text.dropFirst(4)) + " R" : file.unparse(value)
     }
 }
 
@@ -145,6 +168,34 @@ private struct Scanner {
         if word() == keyword { return true }
         position = saved
         return false
+    }
+
+    /// Consumes `keyword` if the next word starts with it (`trailer<<` has no space between).
+    mutating func prefix(_ keyword: String) -> Bool {
+        skipSpace()
+        guard data[position...].starts(with: Data(keyword.utf8)) else { return false }
+        position += keyword.utf8.count
+        return true
+    }
+
+    /// After the `stream` keyword: its end of line, CRLF or LF (ISO 32000-2, 7.3.8.1).
+    mutating func streamStart() -> Bool {
+        guard prefix("stream") else { return false }
+        if data[position...].starts(with: [0x0D, 0x0A]) {
+            position += 2
+        } else if data[position...].first == 0x0A {
+            position += 1
+        } else {
+            return false
+        }
+        return true
+    }
+
+    /// The next `count` bytes, consumed.
+    mutating func take(_ count: Int) -> Data? {
+        guard count >= 0, data.distance(from: position, to: data.endIndex) >= count else { return nil }
+        defer { position += count }
+        return data[position..<position + count]
     }
 
     /// The text up to `marker` (or the end), consumed.

@@ -1,14 +1,17 @@
 import Foundation
 
 /// What the revisions after a signature changed, judged as pyHanko's and DSS's policies judge it (ETSI EN 319 142-1,
-/// 5.5): each object a later cross-reference section defines is compared with the signed revision's, and every
-/// difference must be one a signed PDF allows: new objects; a page's annotations and the form's fields grown by
-/// signature fields only; a signature field filled; the catalog's `/AcroForm`, `/DSS`, `/Extensions` and the
-/// document information. Anything else is named.
+/// 5.5), more strictly where readers could be made to show different things: each object a later cross-reference
+/// section defines is compared with the signed revision's, and every difference must be one a signed PDF allows:
+/// new objects nothing signed refers to; a page's annotations and the form's fields grown by new signature fields
+/// only; an empty signature field signed; the catalog's `/AcroForm`, `/DSS`, `/Extensions`, `/Metadata`; the
+/// document information (plain text) and validation data. Anything else is named.
 struct ModificationAnalysis {
-    /// The PDF as it was signed, and as it is now.
+    /// The PDF as it was signed, and as it is now, with the bytes of each.
     let signed: QPDFFile
     let current: QPDFFile
+    let signedData: Data
+    let currentData: Data
 
     /// The objects of the signed revision whose changes have a rule of their own.
     private struct Roles {
@@ -23,26 +26,108 @@ struct ModificationAnalysis {
     }
 
     /// Descriptions of the changes a signed PDF does not allow; empty when every change is allowed.
-    func disallowedChanges(in sections: [CrossReferenceSection]) -> [String] {
-        let roles = self.roles()
-        var defined: [ObjectReference: Bool] = [:]
-        // The newest section's word about an object is the one that counts.
-        for section in sections.reversed() {
-            for entry in section.entries { defined[entry.reference] = entry.inUse }
-        }
+    /// - Parameters:
+    ///   - sections: the cross-reference sections after the signed revision, newest first.
+    ///   - signedSections: the signed revision's own, newest first, back to the file's first.
+    func disallowedChanges(
+        in sections: [CrossReferenceSection], signedSections: [CrossReferenceSection]
+    ) -> [String] {
         var problems: [String] = []
-        for (reference, inUse) in defined.sorted(by: { $0.key.number < $1.key.number }) {
-            let before = signed.object(reference)
-            guard !signed.isNull(before) else { continue }  // new: harmless unless something changed refers to it
-            guard inUse else {
-                problems.append("object \(reference.number) was deleted")
+        // What reader's view the file opens with: the same catalog, never encrypted after the fact.
+        let signedRoot = signed.unparse(signed.key("/Root", of: signed.trailer))
+        if let newest = sections.first, newest.root != signedRoot {
+            problems.append("the trailer names another catalog (\(newest.root), not \(signedRoot))")
+        }
+        if sections.contains(where: \.encrypts) { problems.append("a later revision encrypts the document") }
+        problems += unlistedObjects(in: sections)
+
+        // The signed revision's objects by number, the newest definition of each: what readers saw when it was
+        // signed, whatever generation they carry.
+        var existing: [Int: Int] = [:]
+        var freed: Set<Int> = []
+        for section in signedSections {
+            for entry in section.entries
+            where existing[entry.reference.number] == nil && !freed.contains(entry.reference.number) {
+                if entry.inUse {
+                    existing[entry.reference.number] = entry.reference.generation
+                } else {
+                    freed.insert(entry.reference.number)
+                }
+            }
+        }
+        var defined: [Int: CrossReferenceSection.Entry] = [:]
+        for section in sections {
+            for entry in section.entries where defined[entry.reference.number] == nil {
+                defined[entry.reference.number] = entry
+            }
+        }
+        let roles = self.roles()
+        let referenced = referencedNumbers(existing)
+        for (number, entry) in defined.sorted(by: { $0.key < $1.key }) {
+            guard let generation = existing[number], number != 0 else {
+                // New: harmless unless the signed revision already points at it, a shadow waiting to be filled.
+                if entry.inUse, referenced.contains(number) {
+                    problems.append(
+                        "object \(number), which the signed revision refers to without defining it, was defined after the signature"
+                    )
+                }
                 continue
             }
-            let after = current.object(reference)
+            guard entry.inUse else {
+                problems.append("object \(number) was deleted")
+                continue
+            }
+            guard entry.reference.generation == generation else {
+                problems.append("object \(number) was replaced under generation \(entry.reference.generation)")
+                continue
+            }
+            let reference = ObjectReference(number: number, generation: generation)
+            let (before, after) = (signed.object(reference), current.object(reference))
             if same(before, after) { continue }
-            if let problem = judge(reference, before, after, roles) { problems.append(problem) }
+            if let problem = judge(reference, before, after, roles, existing) { problems.append(problem) }
         }
         return problems
+    }
+
+    /// Every `N G obj` after the signed bytes must be one the later sections list at that place: readers that
+    /// rebuild a damaged file's cross-references would otherwise show objects this analysis never saw.
+    private func unlistedObjects(in sections: [CrossReferenceSection]) -> [String] {
+        var listed: Set<Int> = []
+        for section in sections {
+            for entry in section.entries { if let offset = entry.offset { listed.insert(offset) } }
+            listed.insert(section.offset)
+        }
+        var problems: [String] = []
+        let bytes = [UInt8](currentData)
+        var lineStart = signedData.count
+        while lineStart < bytes.count {
+            let end = bytes[lineStart...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? bytes.count
+            // `N G obj` at the start of a line, read by hand: binary stream data must not cost a backtracking scan.
+            let words = bytes[lineStart..<min(end, lineStart + 40)].split { $0 == 0x20 || $0 == 0x09 }
+            if words.count >= 3, words[2].starts(with: Array("obj".utf8)),
+                words[0].allSatisfy({ (0x30...0x39).contains($0) }),
+                words[1].allSatisfy({ (0x30...0x39).contains($0) }),
+                !listed.contains(lineStart)
+            {
+                problems.append(
+                    "object \(String(decoding: words[0], as: UTF8.self)) at byte \(lineStart) belongs to no "
+                        + "cross-reference section")
+            }
+            lineStart = end + 1
+        }
+        return problems
+    }
+
+    /// The object numbers the signed revision's objects and trailer refer to: as qpdf reads them (inside object
+    /// streams too), and as the bytes say (qpdf writes `null` for a reference to an object that does not exist).
+    private func referencedNumbers(_ existing: [Int: Int]) -> Set<Int> {
+        var texts = [signed.unparse(signed.trailer), String(decoding: signedData, as: UTF8.self)]
+        for (number, generation) in existing {
+            let object = signed.object(ObjectReference(number: number, generation: generation))
+            texts.append(signed.unparseObject(object))
+            texts.append(signed.unparseDictionary(ofStream: object))
+        }
+        return Set(texts.flatMap { PDFSyntax.references(in: $0).map(\.number) })
     }
 
     private func roles() -> Roles {
@@ -70,52 +155,88 @@ struct ModificationAnalysis {
         return roles
     }
 
-    /// The same object: the same text and, for a stream, the same bytes as stored.
+    /// The same object: the same text, and for a stream the same dictionary and the same bytes as stored.
     private func same(_ before: QPDFFile.Handle, _ after: QPDFFile.Handle) -> Bool {
-        guard signed.unparseObject(before) == current.unparseObject(after) else { return false }
-        guard signed.isStream(before) else { return !current.isStream(after) }
-        return current.isStream(after)
+        guard signed.unparseObject(before) == current.unparseObject(after),
+            signed.isStream(before) == current.isStream(after)
+        else { return false }
+        guard signed.isStream(before) else { return true }
+        return signed.unparseDictionary(ofStream: before) == current.unparseDictionary(ofStream: after)
             && (try? signed.streamData(before, decoded: false)) == (try? current.streamData(after, decoded: false))
     }
 
     /// Why this change is not allowed, or nil when it is.
     private func judge(
-        _ reference: ObjectReference, _ before: QPDFFile.Handle, _ after: QPDFFile.Handle, _ roles: Roles
+        _ reference: ObjectReference, _ before: QPDFFile.Handle, _ after: QPDFFile.Handle, _ roles: Roles,
+        _ existing: [Int: Int]
     ) -> String? {
         let name = "object \(reference.number)"
         if reference == roles.catalog {
             let allowed: Set<String> = ["/AcroForm", "/DSS", "/Extensions", "/Metadata"]
             if let problem = changedKeys(before, after, allowed: allowed, "the catalog") { return problem }
             let (oldForm, newForm) = (signed.key("/AcroForm", of: before), current.key("/AcroForm", of: after))
-            return signed.unparse(oldForm) == current.unparse(newForm) ? nil : formProblem(oldForm, newForm)
+            return signed.unparse(oldForm) == current.unparse(newForm)
+                ? nil : formProblem(oldForm, newForm, existing)
         }
-        if reference == roles.info || roles.validationData.contains(reference) { return nil }
+        if reference == roles.info {
+            // Plain text about the document, and nothing a page could draw.
+            let plain = { (file: QPDFFile, handle: QPDFFile.Handle) in
+                file.isDictionary(handle) && !file.unparseObject(handle).contains(" R")
+            }
+            return plain(signed, before) && plain(current, after)
+                ? nil : "the document information \(name) is not plain text, yet it changed"
+        }
         if roles.pages.contains(reference) {
             if let problem = changedKeys(before, after, allowed: ["/Annots"], "page \(name)") { return problem }
             return grownBySignatures(
-                signed.key("/Annots", of: before), current.key("/Annots", of: after), "the annotations of \(name)")
+                signed.key("/Annots", of: before), current.key("/Annots", of: after), "the annotations of \(name)",
+                existing)
         }
         if roles.growingArrays.contains(reference) {
-            return grownBySignatures(before, after, "the array \(name) of annotations or fields")
+            return grownBySignatures(before, after, "the array \(name) of annotations or fields", existing)
         }
-        if reference == roles.form { return formProblem(before, after) }
+        if reference == roles.form { return formProblem(before, after, existing) }
+        if roles.validationData.contains(reference) {
+            // Only what a DSS is made of: arrays of streams, and dictionaries of DSS and VRI entries.
+            let keys: Set<String> = [
+                "/Type", "/Certs", "/CRLs", "/OCSPs", "/VRI", "/TU", "/TS", "/Cert", "/CRL", "/OCSP",
+            ]
+            let shaped = { (file: QPDFFile, handle: QPDFFile.Handle) in
+                file.isArray(handle)
+                    || (file.isDictionary(handle) && Set(file.keys(of: handle)).isSubset(of: keys)
+                        && (!file.has("/Type", handle) || file.isName(file.key("/Type", of: handle), "/DSS")))
+            }
+            return shaped(signed, before) && shaped(current, after)
+                ? nil : "\(name), in the validation data's place, is not validation data, yet it changed"
+        }
         if isSignatureField(before, in: signed), !signed.has("/V", before) {
-            return changedKeys(before, after, allowed: ["/V", "/AP"], "the empty signature field \(name)")
+            // An empty signature field, signed: its value is a new signature, and its appearance comes with it.
+            if let problem = changedKeys(before, after, allowed: ["/V", "/AP"], "the empty signature field \(name)") {
+                return problem
+            }
+            return isNewSignatureValue(current.key("/V", of: after), existing)
+                ? nil : "the empty signature field \(name) changed without a new signature"
         }
         let type = signed.unparse(signed.key("/Type", of: before))
         return "\(name)\(type == "null" ? "" : " (\(type))") was changed after the signature"
     }
 
-    /// The form's dictionary, or one the later revision added: its fields grown by signature fields, its flags and
-    /// resources.
-    private func formProblem(_ before: QPDFFile.Handle, _ after: QPDFFile.Handle) -> String? {
+    /// The form's dictionary, or one the later revision added: its fields grown by signature fields, its flags.
+    private func formProblem(
+        _ before: QPDFFile.Handle, _ after: QPDFFile.Handle, _ existing: [Int: Int]
+    ) -> String? {
         if signed.isDictionary(before),
-            let problem = changedKeys(before, after, allowed: ["/Fields", "/SigFlags", "/DR", "/DA"], "the form")
+            let problem = changedKeys(before, after, allowed: ["/Fields", "/SigFlags"], "the form")
         {
             return problem
         }
+        if !signed.isDictionary(before),
+            current.keys(of: after).contains(where: { !["/Fields", "/SigFlags"].contains($0) })
+        {
+            return "the form added after the signature holds more than signature fields"
+        }
         return grownBySignatures(
-            signed.key("/Fields", of: before), current.key("/Fields", of: after), "the form's fields")
+            signed.key("/Fields", of: before), current.key("/Fields", of: after), "the form's fields", existing)
     }
 
     /// The keys whose values differ, when any is not `allowed`.
@@ -131,25 +252,47 @@ struct ModificationAnalysis {
         return forbidden.isEmpty ? nil : "\(what) changed its \(forbidden.joined(separator: ", "))"
     }
 
-    /// An array that keeps every item it had and adds only signature fields (their widgets).
-    private func grownBySignatures(_ before: QPDFFile.Handle, _ after: QPDFFile.Handle, _ what: String) -> String? {
+    /// An array that keeps every item it had and adds only new signature fields (their widgets).
+    private func grownBySignatures(
+        _ before: QPDFFile.Handle, _ after: QPDFFile.Handle, _ what: String, _ existing: [Int: Int]
+    ) -> String? {
         let old = signed.items(of: before).map(signed.unparse)
         let new = current.items(of: after)
         guard new.count >= old.count, Array(new.prefix(old.count).map(current.unparse)) == old else {
             return "\(what) lost or reordered items"
         }
-        for added in new.dropFirst(old.count) where !isSignatureField(added, in: current) {
-            return "\(what) gained \(current.unparse(added)), which is not a signature field"
+        for added in new.dropFirst(old.count) {
+            guard current.isIndirect(added), existing[current.reference(added).number] == nil,
+                isSignatureField(added, in: current), !current.has("/Kids", added)
+            else { return "\(what) gained \(current.unparse(added)), which is not a new signature field" }
+            let value = current.key("/V", of: added)
+            if current.isNull(value) {
+                // An empty field shows nothing: an appearance without a signature would only cover the page.
+                guard !current.has("/AP", added) else {
+                    return "\(what) gained an empty signature field that draws on the page"
+                }
+            } else if !isNewSignatureValue(value, existing) {
+                return "\(what) gained a field whose value is not a new signature"
+            }
         }
         return nil
     }
 
-    /// A field of type `/Sig`, itself or by its parent, that is not a visible annotation of another kind.
+    /// A signature field: `/FT /Sig`, its own or, when it names none, its parent's; a widget if anything; no
+    /// action to run.
     private func isSignatureField(_ handle: QPDFFile.Handle, in file: QPDFFile) -> Bool {
-        guard file.isDictionary(handle) else { return false }
+        guard file.isDictionary(handle), !file.has("/A", handle), !file.has("/AA", handle) else { return false }
         let subtype = file.key("/Subtype", of: handle)
         guard file.isNull(subtype) || file.isName(subtype, "/Widget") else { return false }
-        return file.isName(file.key("/FT", of: handle), "/Sig")
-            || file.isName(file.key("/FT", of: file.key("/Parent", of: handle)), "/Sig")
+        let own = file.key("/FT", of: handle)
+        return file.isNull(own)
+            ? file.isName(file.key("/FT", of: file.key("/Parent", of: handle)), "/Sig") : file.isName(own, "/Sig")
+    }
+
+    /// A signature value made after the signature: a new object, a signature or document time stamp dictionary.
+    private func isNewSignatureValue(_ value: QPDFFile.Handle, _ existing: [Int: Int]) -> Bool {
+        current.isIndirect(value) && existing[current.reference(value).number] == nil
+            && (current.isName(current.key("/Type", of: value), "/Sig")
+                || current.isName(current.key("/Type", of: value), "/DocTimeStamp"))
     }
 }

@@ -36,20 +36,108 @@ public struct PDFSigner: Sendable {
         }
     }
 
-    /// `pdf` with one more revision holding `identity`'s signature. An agency's seal after a leader's signature is
-    /// such a revision too: its byte range covers the leader's signature.
-    /// - Parameter timeStamper: stamps the signature value (B-T); without it, B-B.
+    /// `pdf` with `identity`'s signature at `level`: one revision for the signature, one more for its validation
+    /// data (B-LT), one more for a document time stamp (B-LTA). An agency's seal after a leader's signature is such
+    /// a revision too: its byte range covers the leader's signature.
+    /// - Parameters:
+    ///   - timeStamper: the time-stamping authority, for B-T and above.
+    ///   - evidence: for B-LT and above, CRLs and OCSP responses for the signer's certificates and the authority's,
+    ///     gathered once the signature is time-stamped: long-term validation (ETSI EN 319 102-1, 5.6.2) believes
+    ///     only revocation information issued after the time the signature is proven to have existed.
     public func sign(
-        _ pdf: Data, as identity: SigningIdentity, details: Details, timeStamper: (any TimeStamper)? = nil
+        _ pdf: Data, as identity: SigningIdentity, details: Details, level: PAdESLevel = .bb,
+        timeStamper: (any TimeStamper)? = nil,
+        evidence: @Sendable () async throws -> RevocationEvidence = { RevocationEvidence() }
     ) async throws -> Data {
-        let prepared = try prepare(pdf, details: details)
+        guard level == .bb || timeStamper != nil else {
+            throw PDFError(.unsupported, "PAdES \(level.rawValue) needs a time-stamping authority")
+        }
+        let prepared = try prepare(pdf, value: .signature(details))
         let digest = try SignedContent.byteRanges(prepared.data, prepared.ranges).digest(engine.digest)
-        let signature = try await engine.signPDF(messageDigest: digest, as: identity, timeStamper: timeStamper)
-        let hex = Array(signature.map { PDFSyntax.hex(Int($0), width: 2) }.joined().utf8)
+        let signature = try await engine.signPDF(
+            messageDigest: digest, as: identity, timeStamper: level == .bb ? nil : timeStamper)
+        var signed = try fill(prepared, with: signature)
+        guard level == .blt || level == .blta, let timeStamper else { return signed }
+        signed = try addingValidationData(
+            signed, certificates: [identity.certificate] + identity.intermediates, evidence: try await evidence(),
+            for: [signature])
+        return level == .blta ? try await addingDocumentTimeStamp(signed, timeStamper: timeStamper) : signed
+    }
+
+    /// `pdf` with a document time stamp (`/ETSI.RFC3161`) over all of it, in a revision of its own: the proof that
+    /// the signatures and validation data before it existed then (PAdES B-LTA).
+    public func addingDocumentTimeStamp(_ pdf: Data, timeStamper: any TimeStamper) async throws -> Data {
+        let prepared = try prepare(pdf, value: .documentTimeStamp)
+        let content = prepared.ranges.reduce(into: Data()) { $0.append(prepared.data[$1]) }
+        return try fill(prepared, with: try await timeStamper.timeStampToken(for: content))
+    }
+
+    /// `pdf` with a Document Security Store (ISO 32000-2, 12.8.4.3) holding `certificates` and `evidence`, added to
+    /// what it already holds, and a VRI entry for each of `signatures` (their CMS): a verifier then needs nothing
+    /// from the network (PAdES B-LT).
+    public func addingValidationData(
+        _ pdf: Data, certificates: [Certificate], evidence: RevocationEvidence, for signatures: [Data]
+    ) throws -> Data {
+        let file = try QPDFFile(pdf, name: "the PDF")
+        var update = try Self.update(of: pdf, file)
+        let root = file.root
+        let existing = file.key("/DSS", of: root)
+        let dss = file.reserveObject()
+        var streams: [String: [String]] = [:]
+        var written: Set<Data> = []
+        for (key, items) in [
+            ("/Certs", certificates.map(\.der)), ("/CRLs", evidence.crls.map(\.der)),
+            ("/OCSPs", evidence.ocspResponses),
+        ] {
+            streams[key] = file.items(of: file.key(key, of: existing)).map(file.unparse)
+            for item in items where written.insert(item).inserted {
+                let stream = file.reference(file.reserveObject())
+                var body = Data("<< /Length \(item.count) >>\nstream\n".utf8)
+                body.append(item)
+                body.append(Data("\nendstream".utf8))
+                update.add(stream, body)
+                streams[key, default: []].append("\(stream)")
+            }
+        }
+        let known = file.unparse(file.key("/VRI", of: existing))
+        var vri = known.hasPrefix("<<") ? String(known.dropFirst(2).dropLast(2)) : ""
+        let all = streams.mapValues { $0.joined(separator: " ") }
+        for signature in signatures {
+            vri +=
+                " /\(Digest.sha1Identifier(signature)) << /Cert [\(all["/Certs"] ?? "")] "
+                + "/CRL [\(all["/CRLs"] ?? "")] /OCSP [\(all["/OCSPs"] ?? "")] >>"
+        }
+        update.add(
+            file.reference(dss),
+            Data(
+                ("<< /Type /DSS /Certs [\(all["/Certs"] ?? "")] /CRLs [\(all["/CRLs"] ?? "")] "
+                    + "/OCSPs [\(all["/OCSPs"] ?? "")] /VRI << \(vri) >> >>").utf8))
+        file.set("/DSS", dss, in: root)
+        try file.check("the catalog")
+        update.add(file.reference(root), Data(file.unparseObject(root).utf8))
+        return update.write().data
+    }
+
+    /// An update of `pdf` that carries its trailer forward.
+    private static func update(of pdf: Data, _ file: QPDFFile) throws(PDFError) -> IncrementalUpdate {
+        let trailer = file.trailer
+        guard let size = file.integer(file.key("/Size", of: trailer)) else {
+            throw PDFError(.unreadable, "the PDF's trailer has no /Size")
+        }
+        let carried = ["/Root", "/Info", "/ID"].filter { file.has($0, trailer) }
+            .map { "\($0) \(file.unparse(file.key($0, of: trailer)))" }.joined(separator: " ")
+        return IncrementalUpdate(pdf, previous: try .find(in: pdf, size: size), carried: carried)
+    }
+
+    /// The prepared revision with `cms` in its `/Contents`.
+    private func fill(
+        _ prepared: (data: Data, ranges: [Range<Int>], contents: Range<Int>), with cms: Data
+    ) throws(PDFError) -> Data {
+        let hex = Array(cms.map { PDFSyntax.hex(Int($0), width: 2) }.joined().utf8)
         guard hex.count <= prepared.contents.count - 2 else {
             throw PDFError(
                 .signatureTooLarge,
-                "the signature takes \(signature.count) bytes, more than the \(reserve) kept for it in the PDF")
+                "the signature takes \(cms.count) bytes, more than the \(reserve) kept for it in the PDF")
         }
         var data = prepared.data
         let start = data.startIndex + prepared.contents.lowerBound + 1
@@ -57,19 +145,19 @@ public struct PDFSigner: Sendable {
         return data
     }
 
+    /// What the new field's value is: a signature, or a document time stamp.
+    private enum FieldValue {
+        case signature(Details)
+        case documentTimeStamp
+    }
+
     /// The PDF with the new revision written and its `/ByteRange` filled, `/Contents` still zeros.
     private func prepare(
-        _ pdf: Data, details: Details
+        _ pdf: Data, value: FieldValue
     ) throws -> (data: Data, ranges: [Range<Int>], contents: Range<Int>) {
         let file = try QPDFFile(pdf, name: "the PDF")
         guard file.pageCount > 0 else { throw PDFError(.unsupported, "the PDF has no page to put a signature on") }
-        let trailer = file.trailer
-        guard let size = file.integer(file.key("/Size", of: trailer)) else {
-            throw PDFError(.unreadable, "the PDF's trailer has no /Size")
-        }
-        let previous = try IncrementalUpdate.PreviousSection.find(in: pdf, size: size)
-        let carried = ["/Root", "/Info", "/ID"].filter { file.has($0, trailer) }
-            .map { "\($0) \(file.unparse(file.key($0, of: trailer)))" }.joined(separator: " ")
+        var update = try Self.update(of: pdf, file)
 
         let page = file.page(0)
         let root = file.root
@@ -118,31 +206,40 @@ public struct PDFSigner: Sendable {
         }
         try file.check("the pages and the form")
 
-        var name = PDFSyntax.text(details.field)
+        let field: String
+        let dictionary: String
+        let placeholder = String(repeating: " ", count: 3 * 11)
+        let common =
+            "/Filter /Adobe.PPKLite /ByteRange [0 \(placeholder)] /Contents <"
+            + String(repeating: "0", count: reserve * 2) + ">"
+        switch value {
+        case .signature(let details):
+            field = details.field
+            var entries = "/Type /Sig /SubFilter /ETSI.CAdES.detached \(common) /M \(PDFSyntax.date(details.time))"
+            for (key, text) in [("/Name", details.name), ("/Reason", details.reason), ("/Location", details.location)] {
+                if let text { entries += " \(key) \(PDFSyntax.text(text))" }
+            }
+            dictionary = "<< \(entries) >>"
+        case .documentTimeStamp:
+            field = "DocumentTimeStamp"
+            dictionary = "<< /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 \(common) >>"
+        }
+        var name = PDFSyntax.text(field)
         var suffix = 2
         while taken.contains(name) {
-            name = PDFSyntax.text("\(details.field) \(suffix)")
+            name = PDFSyntax.text("\(field) \(suffix)")
             suffix += 1
         }
         let signatureReference = file.reference(signatureObject)
-        let widgetReference = file.reference(widget)
-        var update = IncrementalUpdate(pdf, previous: previous, carried: carried)
         for handle in changed {
             update.add(file.reference(handle), Data(file.unparseObject(handle).utf8))
         }
         update.add(
-            widgetReference,
+            file.reference(widget),
             Data(
                 ("<< /Type /Annot /Subtype /Widget /FT /Sig /T \(name) /V \(signatureReference) /F 132 "
                     + "/Rect [0 0 0 0] /P \(file.reference(page)) >>").utf8))
-        let placeholder = String(repeating: " ", count: 3 * 11)
-        var dictionary =
-            "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 \(placeholder)] "
-            + "/Contents <" + String(repeating: "0", count: reserve * 2) + "> /M \(PDFSyntax.date(details.time))"
-        for (key, value) in [("/Name", details.name), ("/Reason", details.reason), ("/Location", details.location)] {
-            if let value { dictionary += " \(key) \(PDFSyntax.text(value))" }
-        }
-        update.add(signatureReference, Data((dictionary + " >>").utf8))
+        update.add(signatureReference, Data(dictionary.utf8))
 
         var (data, offsets) = update.write()
         // Where /ByteRange's numbers and /Contents' hex string are, in the signature's object.
@@ -160,4 +257,16 @@ public struct PDFSigner: Sendable {
         data.replaceSubrange(rangeKey.upperBound..<rangeKey.upperBound + filled.utf8.count, with: Array(filled.utf8))
         return (data, ranges, contents)
     }
+}
+
+/// The PAdES baseline levels (ETSI EN 319 142-1, 6): what a signature carries so that it can be verified later.
+public enum PAdESLevel: String, Sendable, Codable, CaseIterable {
+    /// The signature alone.
+    case bb = "B-B"
+    /// With a time stamp over the signature value: the signature existed then.
+    case bt = "B-T"
+    /// With the certificates, CRLs and OCSP responses in the document's DSS: verifiable without the network.
+    case blt = "B-LT"
+    /// With a document time stamp over all of that: verifiable after the certificates expire.
+    case blta = "B-LTA"
 }

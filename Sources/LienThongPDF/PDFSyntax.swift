@@ -37,4 +37,36 @@ enum PDFSyntax {
         let digits = String(value)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
+
+    /// The indirect references `N G R` in PDF text, with where each is: a linear scan of its tokens (a regular
+    /// expression backtracks for ever on a megabyte of hex digits).
+    static func references(in text: String) -> [(number: Int, generation: Int, range: Range<String.Index>)] {
+        var tokens: [(text: Substring, range: Range<String.Index>)] = []
+        var start: String.Index?
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if character.isWhitespace || "[]<>()/{}%".contains(character) {
+                if let begun = start { tokens.append((text[begun..<index], begun..<index)) }
+                start = nil
+            } else if start == nil {
+                start = index
+            }
+            index = text.index(after: index)
+        }
+        if let begun = start { tokens.append((text[begun..<text.endIndex], begun..<text.endIndex)) }
+        var found: [(number: Int, generation: Int, range: Range<String.Index>)] = []
+        for position in tokens.indices.dropLast(2) where tokens[position + 2].text == "R" {
+            let (number, generation) = (tokens[position], tokens[position + 1])
+            guard number.text.allSatisfy(\.isASCIIDigit), generation.text.allSatisfy(\.isASCIIDigit),
+                let value = Int(number.text), let second = Int(generation.text)
+            else { continue }
+            found.append((value, second, number.range.lowerBound..<tokens[position + 2].range.upperBound))
+        }
+        return found
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -12,6 +12,8 @@ public struct EmbeddedSignature: Sendable {
     public let byteRange: [Int]
     /// `/Contents`: the CMS, as stored (with the zeros that pad its room).
     public let contents: Data
+    /// The signature dictionary's object, when it is one (each field must have its own).
+    let value: ObjectReference?
 
     /// The bytes the signature covers, when `/ByteRange` is two ranges within the file.
     func ranges(in count: Int) -> [Range<Int>]? {
@@ -71,7 +73,8 @@ public struct PDFVerifier: Sendable {
                     field: name.isEmpty ? "unnamed field" : name,
                     subFilter: file.unparse(file.key("/SubFilter", of: value)),
                     byteRange: file.items(of: file.key("/ByteRange", of: value)).map { file.integer($0) ?? -1 },
-                    contents: file.bytes(of: file.key("/Contents", of: value))))
+                    contents: file.bytes(of: file.key("/Contents", of: value)),
+                    value: file.isIndirect(value) ? file.reference(value) : nil))
         }
         for field in file.items(of: file.key("/Fields", of: file.key("/AcroForm", of: file.root))) {
             visit(field, parentName: nil, inheritedType: false)
@@ -105,8 +108,27 @@ public struct PDFVerifier: Sendable {
                 ],
                 validationTime: Date())
         }
-        let reports = signatures.map { verify($0, in: pdf, current: file) }
-        let checks = Self.roleChecks(reports, expectation)
+        // Validation data the PDF keeps (B-LT) counts as evidence like a CRL file: each piece is authenticated
+        // before it counts.
+        var withStored = self
+        withStored.verifier.evidence = verifier.evidence + Self.validationData(in: file)
+        let reports = signatures.map { withStored.verify($0, in: pdf, current: file) }
+        var checks = Self.roleChecks(reports, expectation)
+        if let eof = pdf.lastRange(of: Data("%%EOF".utf8)),
+            !pdf[eof.upperBound...].allSatisfy({ [0x0A, 0x0D, 0x20, 0x09, 0x00].contains($0) })
+        {
+            checks.append(
+                .failed(
+                    .pdfModifications, "bytes follow the file's last %%EOF: readers disagree on what they are",
+                    .formatFailure))
+        }
+        let values = signatures.compactMap(\.value)
+        if Set(values).count != values.count {
+            checks.append(
+                .failed(
+                    .signatureFormat, "two signature fields share one signature: one of them was copied onto the other",
+                    .formatFailure))
+        }
         return VerificationReport(files: reports, checks: checks, validationTime: Date())
     }
 
@@ -127,18 +149,34 @@ public struct PDFVerifier: Sendable {
         case "/ETSI.CAdES.detached", "/adbe.pkcs7.detached":
             report = verifier.verify(
                 .byteRanges(pdf, ranges), signature: signature.cms, name: name, expecting: .any)
+        case "/ETSI.RFC3161":
+            let content = ranges.reduce(into: Data()) {
+                $0.append(pdf[pdf.startIndex + $1.lowerBound..<pdf.startIndex + $1.upperBound])
+            }
+            report = verifier.verifyDocumentTimeStamp(
+                signature.cms, over: content, name: "document time stamp \(signature.field)")
         default:
             report = FileReport(
                 name: name, sha256: nil, expectation: .any, signatures: [], checks: [], verdict: .passed)
             report.add(
                 .failed(
                     .signatureFormat,
-                    "its /SubFilter \(signature.subFilter) is not one LienThong verifies yet "
-                        + "(ETSI.CAdES.detached, adbe.pkcs7.detached)", .formatFailure))
+                    "its /SubFilter \(signature.subFilter) is not one LienThong verifies "
+                        + "(ETSI.CAdES.detached, adbe.pkcs7.detached, ETSI.RFC3161)", .formatFailure))
         }
         report.add(byteRangeCheck(signature, ranges, pdf))
         report.add(modificationCheck(after: ranges[1].upperBound, in: pdf, current: current))
         return report
+    }
+
+    /// The CRLs and OCSP responses of the document's DSS; what cannot be read is left out (and so proves nothing).
+    private static func validationData(in file: QPDFFile) -> RevocationEvidence {
+        let dss = file.key("/DSS", of: file.root)
+        let streams = { (key: String) in
+            file.items(of: file.key(key, of: dss)).compactMap { try? file.streamData($0, decoded: true) }
+        }
+        return RevocationEvidence(
+            crls: streams("/CRLs").compactMap { try? RevocationList(der: $0) }, ocspResponses: streams("/OCSPs"))
     }
 
     /// The gap is exactly the `/Contents` hex string, and the covered bytes end where a revision ends.
@@ -171,20 +209,26 @@ public struct PDFVerifier: Sendable {
             return .passed(.pdfModifications, "nothing was added after it")
         }
         do {
-            let signedPart = pdf.prefix(end)
-            let signed = try QPDFFile(Data(signedPart), name: "the signed revision")
+            let signedPart = Data(pdf.prefix(end))
+            let signed = try QPDFFile(signedPart, name: "the signed revision")
             let size = signed.integer(signed.key("/Size", of: signed.trailer)) ?? 0
-            let signedSection = try IncrementalUpdate.PreviousSection.find(in: Data(signedPart), size: size)
+            let signedStart = try IncrementalUpdate.PreviousSection.find(in: signedPart, size: size).offset
             let final = try IncrementalUpdate.PreviousSection.find(in: pdf, size: 0)
             let (later, reached) = try CrossReferenceSection.chain(
                 from: final.offset, until: end, in: pdf, file: current)
-            guard !later.isEmpty, reached == signedSection.offset else {
+            guard !later.isEmpty, reached == signedStart else {
                 return .failed(
                     .pdfModifications,
                     "the revisions after it do not continue from the signed one (bytes after it belong to no revision, "
                         + "or point past it): what a reader shows is not what was signed", .sigConstraintsFailure)
             }
-            let problems = ModificationAnalysis(signed: signed, current: current).disallowedChanges(in: later)
+            let (earlier, _) = try CrossReferenceSection.chain(
+                from: signedStart, until: 0, in: signedPart, file: signed)
+            var problems = ModificationAnalysis(
+                signed: signed, current: current, signedData: signedPart, currentData: pdf
+            ).disallowedChanges(in: later, signedSections: earlier)
+            // Damage qpdf met only while resolving objects for the comparison: readers may differ there.
+            problems += (signed.warnings() + current.warnings()).prefix(2).map { "the file is damaged: \($0)" }
             guard problems.isEmpty else {
                 return .failed(
                     .pdfModifications,

@@ -23,12 +23,7 @@ final class QPDFFile {
         if code & 2 != 0 {
             throw PDFError(.unreadable, "\(name) is not a PDF qpdf can read: \(lastError() ?? "unknown error")")
         }
-        var warnings: [String] = []
-        while qpdf_more_warnings(qpdf) != 0 {
-            if let text = qpdf_get_error_full_text(qpdf, qpdf_next_warning(qpdf)) {
-                warnings.append(String(cString: text))
-            }
-        }
+        let warnings = warnings()
         if !warnings.isEmpty {
             throw PDFError(
                 .unreadable,
@@ -66,8 +61,17 @@ final class QPDFFile {
     var pageCount: Int { Int(qpdf_get_num_pages(qpdf)) }
     func page(_ index: Int) -> Handle { qpdf_get_page_n(qpdf, index) }
 
-    func key(_ key: String, of handle: Handle) -> Handle { qpdf_oh_get_key(qpdf, handle, key) }
-    func has(_ key: String, _ handle: Handle) -> Bool { qpdf_oh_has_key(qpdf, handle, key) != 0 }
+    /// A dictionary's entry, or a stream's dictionary's (qpdf answers null for a stream itself); null for anything
+    /// else, without the warning qpdf would record (a warning means damage here).
+    func key(_ key: String, of handle: Handle) -> Handle {
+        isDictionary(handle) || isStream(handle)
+            ? qpdf_oh_get_key(qpdf, dictionary(handle), key) : qpdf_oh_new_null(qpdf)
+    }
+
+    func has(_ key: String, _ handle: Handle) -> Bool {
+        (isDictionary(handle) || isStream(handle)) && qpdf_oh_has_key(qpdf, dictionary(handle), key) != 0
+    }
+    private func dictionary(_ handle: Handle) -> Handle { isStream(handle) ? qpdf_oh_get_dict(qpdf, handle) : handle }
     func isIndirect(_ handle: Handle) -> Bool { qpdf_oh_is_indirect(qpdf, handle) != 0 }
     func isDictionary(_ handle: Handle) -> Bool { qpdf_oh_is_dictionary(qpdf, handle) != 0 }
     func isArray(_ handle: Handle) -> Bool { qpdf_oh_is_array(qpdf, handle) != 0 }
@@ -113,6 +117,35 @@ final class QPDFFile {
         return Data(bytes: buffer, count: length)
     }
 
+    /// A stream's dictionary in PDF syntax; nothing for another object.
+    func unparseDictionary(ofStream handle: Handle) -> String {
+        isStream(handle) ? String(cString: qpdf_oh_unparse(qpdf, qpdf_oh_get_dict(qpdf, handle))) : ""
+    }
+
+    /// A new stream of `data` as stored, with the filters `dictionary` (parsed) names: for decoding bytes read
+    /// from the file by offset, not through qpdf's view of it.
+    func stream(_ data: Data, describedBy dictionary: Handle) -> Handle {
+        let stream = qpdf_oh_new_stream(qpdf)
+        data.withUnsafeBytes {
+            qpdf_oh_replace_stream_data(
+                qpdf, stream, $0.bindMemory(to: UInt8.self).baseAddress, $0.count, key("/Filter", of: dictionary),
+                key("/DecodeParms", of: dictionary))
+        }
+        return stream
+    }
+
+    /// What qpdf warned of since the file was read or last asked (damage found while resolving objects on
+    /// demand), cleared.
+    func warnings() -> [String] {
+        var warnings: [String] = []
+        while qpdf_more_warnings(qpdf) != 0 {
+            if let text = qpdf_get_error_full_text(qpdf, qpdf_next_warning(qpdf)) {
+                warnings.append(String(cString: text))
+            }
+        }
+        return warnings
+    }
+
     /// A text string's value as UTF-8 (PDFDocEncoding or UTF-16 decoded).
     func text(_ string: Handle) -> String {
         guard let value = qpdf_oh_get_utf8_value(qpdf, string) else { return "" }
@@ -126,12 +159,13 @@ final class QPDFFile {
     /// `N G R`.
     func unparseObject(_ handle: Handle) -> String { String(cString: qpdf_oh_unparse_resolved(qpdf, handle)) }
 
-    /// A new indirect object holding `null`: it takes the next object number, which an update then writes.
-    func reserveObject() -> Handle { qpdf_make_indirect_object(qpdf, qpdf_oh_new_null(qpdf)) }
+    /// A new indirect object (an empty dictionary, for qpdf drops a key whose value is null): it takes the next
+    /// object number, and an update then writes what it really is.
+    func reserveObject() -> Handle { qpdf_make_indirect_object(qpdf, qpdf_oh_new_dictionary(qpdf)) }
 
     /// A dictionary's keys (a stream's, for a stream), names with their slash.
-    func keys(of dictionary: Handle) -> [String] {
-        let dictionary = isStream(dictionary) ? qpdf_oh_get_dict(qpdf, dictionary) : dictionary
+    func keys(of handle: Handle) -> [String] {
+        let dictionary = dictionary(handle)
         var keys: [String] = []
         qpdf_oh_begin_dict_key_iter(qpdf, dictionary)
         while qpdf_oh_dict_more_keys(qpdf) != 0 {
@@ -147,7 +181,8 @@ final class QPDFFile {
 
     func newArray() -> Handle { qpdf_oh_new_array(qpdf) }
     func newDictionary() -> Handle { qpdf_oh_new_dictionary(qpdf) }
-    func parse(_ text: String) -> Handle { qpdf_oh_parse(qpdf, text) }
+    /// One object written in PDF syntax (qpdf takes no white space around it).
+    func parse(_ text: String) -> Handle { qpdf_oh_parse(qpdf, text.trimmingCharacters(in: .whitespacesAndNewlines)) }
     func append(_ item: Handle, to array: Handle) { qpdf_oh_append_item(qpdf, array, item) }
     func set(_ key: String, _ value: Handle, in dictionary: Handle) {
         qpdf_oh_replace_key(qpdf, dictionary, key, value)

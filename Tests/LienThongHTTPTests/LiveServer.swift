@@ -40,7 +40,7 @@ struct LiveServer: Sendable {
     func raw(_ request: [UInt8]) throws -> String {
         let connection = try RawConnection(port: http.port)
         connection.send(request)
-        return connection.readAll(waiting: 30)
+        return connection.readAll(waiting: 60)
     }
 
     /// The statuses of `count` copies of one request written at once on one connection (HTTP/1.1 pipelining): a

@@ -64,7 +64,7 @@ struct PAdESTests {
     @Test func theLeaderSignsThenTheAgencySealsWithATimeStamp() async throws {
         let approved = try await signer.sign(SamplePDF.minimal(), as: pki.signer, details: details("ChuKyLanhDao"))
         let sealed = try await signer.sign(
-            approved, as: pki.seal, details: details("ConDauCoQuan"), timeStamper: pki.tsa)
+            approved, as: pki.seal, details: details("ConDauCoQuan"), level: .bt, timeStamper: pki.tsa)
         let peer = try pyHanko(sealed)
         #expect(peer.map { $0[0] } == ["ChuKyLanhDao", "ConDauCoQuan"], "\(peer)")
         #expect(peer.allSatisfy { $0[1] == "True" && $0[2] == "True" && $0[4] == "True" }, "\(peer)")
@@ -139,5 +139,47 @@ struct PAdESTests {
         } catch let error as PDFError {
             #expect(error.kind == .unreadable, "\(error)")
         }
+    }
+
+    @Test func atBLTAThePDFCarriesItsValidationDataAndADocumentTimeStamp() async throws {
+        // The CAs' CRLs as a responder would serve them once the signature is time-stamped: issued after it.
+        let (root, intermediate) = (pki.root, pki.intermediate)
+        let fresh: @Sendable () async throws -> RevocationEvidence = {
+            try await Task.sleep(for: .seconds(1.1))  // CRL times are in whole seconds
+            return RevocationEvidence(crls: [
+                try root.makeRevocationList(revoked: []), try intermediate.makeRevocationList(revoked: []),
+            ])
+        }
+        let approved = try await signer.sign(
+            SamplePDF.minimal(), as: pki.signer, details: details("ChuKyLanhDao"), level: .blt, timeStamper: pki.tsa,
+            evidence: fresh)
+        let sealed = try await signer.sign(
+            approved, as: pki.seal, details: details("ConDauCoQuan"), level: .blta, timeStamper: pki.tsa,
+            evidence: fresh)
+        #expect(try qpdfCheck(sealed).status == 0)
+        let peer = try pyHanko(sealed)
+        #expect(peer.map { $0[0] } == ["ChuKyLanhDao", "ConDauCoQuan", "DocumentTimeStamp"], "\(peer)")
+        #expect(peer.allSatisfy { $0[1] == "True" && $0[4] == "True" }, "\(peer)")
+
+        // Ours, with no CRL but the PDF's own (B-LT): the DSS is the evidence.
+        let bare = SignatureVerifier(trust: try pki.trust)
+        let report = PDFVerifier(verifier: bare).verify(sealed, expecting: .document)
+        #expect(report.verdict == .passed, "\(report.checks) \(report.files.flatMap(\.checks))")
+        #expect(report.files.map(\.name).last == "document time stamp DocumentTimeStamp")
+        #expect(report.files.last?.checks.first { $0.id == .timeStamp }?.result == .passed)
+        // Without the DSS, the same signatures lack revocation evidence: the DSS is what made them pass.
+        let unstored = PDFVerifier(verifier: bare).verify(approved.prefix(while: { _ in true }), expecting: .any)
+        #expect(unstored.verdict == .passed)
+        let plain = try await signer.sign(
+            SamplePDF.minimal(), as: pki.signer, details: details("ChuKy"), level: .bt, timeStamper: pki.tsa)
+        #expect(PDFVerifier(verifier: bare).verify(plain).verdict.indication == .indeterminate)
+
+        // A document time stamp over other bytes than these: named.
+        var forged = sealed
+        let dss = try #require(forged.lastRange(of: Data("/Type /DSS".utf8)))
+        forged[dss.lowerBound + 1] = UInt8(ascii: "t")
+        let broken = PDFVerifier(verifier: bare).verify(forged)
+        let stamp = try #require(broken.files.last?.checks.first { $0.id == .timeStamp })
+        #expect(stamp.result == .failed && stamp.detail.contains("not made over these bytes"), "\(stamp.detail)")
     }
 }

@@ -96,7 +96,7 @@ struct PeerSignedPDFTests {
                     "<< /Type /Annot /Subtype /FreeText /Rect [72 700 300 740] /Contents (Sao y ban chinh) /DA (/Helv 12 Tf) >>",
             ])
         let note = try #require(try modification(annotated))
-        #expect(note.result == .failed && note.detail.contains("not a signature field"), "\(note.detail)")
+        #expect(note.result == .failed && note.detail.contains("not a new signature field"), "\(note.detail)")
 
         // The signature removed from the form and the page.
         let form = file.key("/AcroForm", of: file.root)

@@ -20,8 +20,35 @@ extension SignatureVerifier {
             }
             return nil
         }
+        let value = Data(bytes: ASN1_STRING_get0_data(signature), count: Int(ASN1_STRING_length(signature)))
+        return verifyTimeStampToken(
+            Data(bytes: token, count: Int(length)), over: value, untrusted: untrusted, evidence: evidence,
+            stampedWhat: "this signature")
+    }
+
+    /// A document time stamp (PAdES B-LTA, `/SubFilter /ETSI.RFC3161`): the token over the PDF's byte ranges, as
+    /// a file report of its own.
+    public func verifyDocumentTimeStamp(_ token: Data, over content: Data, name: String) -> FileReport {
+        var report = FileReport(
+            name: name, sha256: nil, expectation: .any, signatures: [], checks: [], verdict: .passed)
+        let none = shim_sk_X509_new_null()!
+        defer { shim_sk_X509_pop_free(none) }
+        let (check, _) = verifyTimeStampToken(
+            token, over: content, untrusted: none, evidence: evidence, stampedWhat: "these bytes")
+        report.add(check)
+        return report
+    }
+
+    /// An RFC 3161 token over `data` (the message imprint is checked against `data` hashed with the token's
+    /// algorithm), verified against the trust anchors, its authority unrevoked when it stamped.
+    func verifyTimeStampToken(
+        _ token: Data, over data: Data, untrusted: OpaquePointer, evidence: RevocationEvidence, stampedWhat: String
+    ) -> (Check, (time: Date, authority: String)?) {
+        guard data.count <= Int32.max else {
+            return (.failed(.timeStamp, "the time-stamped bytes are over 2 GB", .formatFailure), nil)
+        }
         // The token is CMS SignedData too: its TSA certificates come from the cache as well.
-        var der = Data(bytes: token, count: Int(length))
+        var der = token
         let stack = shim_sk_X509_new_null()!
         defer { shim_sk_X509_pop_free(stack) }
         var authorities: [Certificate] = []
@@ -55,9 +82,11 @@ extension SignatureVerifier {
         var signer: OpaquePointer?
         let result = withExtendedLifetime(authorityStore) {
             der.withUnsafeBytes { raw in
-                shim_ts_verify(
-                    raw.bindMemory(to: UInt8.self).baseAddress, raw.count, store, tokenCertificates,
-                    ASN1_STRING_get0_data(signature), ASN1_STRING_length(signature), &genTime, &signer)
+                data.withUnsafeBytes { stamped in
+                    shim_ts_verify(
+                        raw.bindMemory(to: UInt8.self).baseAddress, raw.count, store, tokenCertificates,
+                        stamped.bindMemory(to: UInt8.self).baseAddress, Int32(stamped.count), &genTime, &signer)
+                }
             }
         }
         let reasons = CryptoError.drain("").reasons.joined(separator: "; ")
@@ -104,7 +133,7 @@ extension SignatureVerifier {
         case 0:
             return (
                 .failed(
-                    .timeStamp, "the time stamp by \(authority) was not made over this signature", .sigCryptoFailure),
+                    .timeStamp, "the time stamp by \(authority) was not made over \(stampedWhat)", .sigCryptoFailure),
                 nil
             )
         case 2:
