@@ -118,7 +118,8 @@ let package = Package(
         .executableTarget(
             name: "lienthong-bench",
             dependencies: [
-                "LienThongCrypto", "LienThongRegistry", "LienThongDomain", "LienThongTestSupport", "COpenSSL",
+                "LienThongCrypto", "LienThongPDF", "LienThongRegistry", "LienThongDomain", "LienThongTestSupport",
+                "COpenSSL",
                 "CLienThongCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

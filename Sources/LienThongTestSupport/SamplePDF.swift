@@ -3,18 +3,31 @@ import Foundation
 /// PDFs for the tests: one written here, byte by byte, with a classic cross-reference table, and the shapes other
 /// tools make of it (qpdf's object and cross-reference streams, linearisation, encryption).
 package enum SamplePDF {
-    /// One A4 page saying `text` in Helvetica (ASCII), with an information dictionary.
-    package static func minimal(_ text: String = "Cong van so 01/UBND-VP") -> Data {
-        let content = "BT /F1 14 Tf 72 760 Td (\(text)) Tj ET"
-        let objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-                + "/Contents 5 0 R >>",
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            "<< /Length \(content.utf8.count) >>\nstream\n\(content)\nendstream",
-            "<< /Producer (LienThong tests) >>",
-        ]
+    /// The page's content stream: `text` in 14 pt at the top left.
+    package static func content(_ text: String = "Cong van so 01/UBND-VP") -> String {
+        "BT /F1 14 Tf 72 760 Td (\(text)) Tj ET"
+    }
+
+    /// One A4 page saying `text` in Helvetica (ASCII), with an information dictionary; its font is object 4 unless
+    /// `font` names another reference (one the file does not define, for a test); `padding` bytes more in a
+    /// stream of their own, for a PDF of a given size.
+    package static func minimal(
+        _ text: String = "Cong van so 01/UBND-VP", font: String = "4 0 R", padding: Int = 0
+    ) -> Data {
+        let content = content(text)
+        let filler =
+            padding > 0
+            ? ["<< /Length \(padding) >>\nstream\n\(String(repeating: "0", count: padding))\nendstream"] : []
+        let objects =
+            [
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 \(font) >> >> "
+                    + "/Contents 5 0 R >>",
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                "<< /Length \(content.utf8.count) >>\nstream\n\(content)\nendstream",
+                "<< /Producer (LienThong tests) >>",
+            ] + filler
         var data = Data("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
         var offsets: [Int] = []
         for (index, object) in objects.enumerated() {

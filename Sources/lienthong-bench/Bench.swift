@@ -15,12 +15,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Seconds per measurement.") var seconds: Double = 3
     @Option(help: "Documents in the verification batch.") var batch: Int = 200
     @Option(help: "Write the figures as JSON here.") var json: String?
-    @Option(help: "Which part to run: all, sign, verify, store, large, http or registry.") var part: Part = .all
+    @Option(help: "Which part to run: all, sign, verify, store, large, http, pdf or registry.") var part: Part = .all
     @Option(help: "Size of the large document, in MB.") var megabytes = 1024
     @Option(help: "Documents in the generated registry.") var documents = 1_000_000
     @Option(help: "Where the generated registry is kept between runs.") var registry: String?
 
-    enum Part: String, ExpressibleByArgument { case all, sign, verify, store, large, http, registry }
+    enum Part: String, ExpressibleByArgument { case all, sign, verify, store, large, http, pdf, registry }
 
     func run() async throws {
         var latencies: [RegistryBench.Latency] = []
@@ -37,6 +37,9 @@ struct Bench: AsyncParsableCommand {
         }
         if part == .all || part == .store {
             figures += try await StoreBench(seconds: seconds).run()
+        }
+        if part == .all || part == .pdf {
+            try await measurePDF(&figures)
         }
         var memory: [String: Double] = [:]
         if part == .all || part == .large {

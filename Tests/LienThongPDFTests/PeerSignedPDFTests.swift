@@ -14,8 +14,8 @@ struct PeerSignedPDFTests {
     init() throws { pki = try TestPKI() }
 
     /// `pdf` signed by pyHanko in a new field, with `identity`'s key and the given mechanism.
-    private func pyHankoSign(
-        _ pdf: Data, as identity: SigningIdentity, field: String, mechanism: String = "pss"
+    static func pyHankoSign(
+        _ pdf: Data, as identity: SigningIdentity, field: String, mechanism: String = "pss", pki: TestPKI
     ) throws -> Data {
         let source = try pki.write("peer-in-\(UUID().uuidString).pdf", pdf)
         let target = pki.directory.appendingPathComponent("peer-out-\(UUID().uuidString).pdf")
@@ -55,15 +55,16 @@ struct PeerSignedPDFTests {
             mechanism == "ecdsa"
             ? try TestPKI.identity(pki.intermediate, name: "Lò Văn Dũng", role: .signer, kind: .ecdsaP256)
             : pki.signer
-        let signed = try pyHankoSign(SamplePDF.minimal(), as: identity, field: "Signature1", mechanism: mechanism)
+        let signed = try Self.pyHankoSign(
+            SamplePDF.minimal(), as: identity, field: "Signature1", mechanism: mechanism, pki: pki)
         let report = try ours(signed)
         #expect(report.verdict == .passed, "\(report.checks) \(report.files.flatMap(\.checks))")
         #expect(report.files.count == 1 && report.files[0].signatures.first?.role == .signer)
     }
 
     @Test func twoPeerSignaturesMakeADocument() throws {
-        let approved = try pyHankoSign(SamplePDF.minimal(), as: pki.signer, field: "LanhDao")
-        let sealed = try pyHankoSign(approved, as: pki.seal, field: "CoQuan")
+        let approved = try Self.pyHankoSign(SamplePDF.minimal(), as: pki.signer, field: "LanhDao", pki: pki)
+        let sealed = try Self.pyHankoSign(approved, as: pki.seal, field: "CoQuan", pki: pki)
         let report = try ours(sealed, .document)
         #expect(report.verdict == .passed, "\(report.checks) \(report.files.flatMap(\.checks))")
         #expect(report.files.map(\.name) == ["signature LanhDao", "signature CoQuan"])
@@ -71,7 +72,7 @@ struct PeerSignedPDFTests {
     }
 
     @Test func whatAForgerChangesAfterAPeerSignatureIsNamed() throws {
-        let signed = try pyHankoSign(SamplePDF.minimal(), as: pki.signer, field: "LanhDao")
+        let signed = try Self.pyHankoSign(SamplePDF.minimal(), as: pki.signer, field: "LanhDao", pki: pki)
         func modification(_ pdf: Data) throws -> Check? {
             try ours(pdf).files.first?.checks.first { $0.id == .pdfModifications }
         }

@@ -17,7 +17,7 @@ signer = signers.SimpleSigner(
     prefer_pss=(mechanism == "pss"),
 )
 with open(source, "rb") as handle:
-    writer = IncrementalPdfFileWriter(handle)
+    writer = IncrementalPdfFileWriter(handle, strict=False)
     metadata = signers.PdfSignatureMetadata(field_name=field, subfilter=fields.SigSeedSubFilter.PADES)
     with open(target, "wb") as out:
         signers.sign_pdf(writer, metadata, signer=signer, output=out)
