@@ -38,35 +38,39 @@ enum PDFSyntax {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
-    /// The indirect references `N G R` in PDF text, with where each is: a linear scan of its tokens (a regular
-    /// expression backtracks for ever on a megabyte of hex digits).
+    /// PDF white space and delimiters (ISO 32000-2, 7.2.3), by byte.
+    private static let separators: [Bool] = (0...255).map { $0 <= 0x20 || "[]<>()/{}%".utf8.contains(UInt8($0)) }
+
+    /// The indirect references `N G R` in PDF text, with where each is: a linear scan of its tokens over the UTF-8
+    /// bytes (a regular expression backtracks for ever on a megabyte of hex digits).
     static func references(in text: String) -> [(number: Int, generation: Int, range: Range<String.Index>)] {
-        var tokens: [(text: Substring, range: Range<String.Index>)] = []
+        let bytes = text.utf8
+        var tokens: [Range<String.Index>] = []
         var start: String.Index?
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if character.isWhitespace || "[]<>()/{}%".contains(character) {
-                if let begun = start { tokens.append((text[begun..<index], begun..<index)) }
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if separators[Int(byte)] {
+                if let begun = start { tokens.append(begun..<index) }
                 start = nil
             } else if start == nil {
                 start = index
             }
-            index = text.index(after: index)
+            index = bytes.index(after: index)
         }
-        if let begun = start { tokens.append((text[begun..<text.endIndex], begun..<text.endIndex)) }
+        if let begun = start { tokens.append(begun..<bytes.endIndex) }
+        let isDigits = { (range: Range<String.Index>) in
+            (1...10).contains(bytes.distance(from: range.lowerBound, to: range.upperBound))
+                && bytes[range].allSatisfy { (0x30...0x39).contains($0) }
+        }
         var found: [(number: Int, generation: Int, range: Range<String.Index>)] = []
-        for position in tokens.indices.dropLast(2) where tokens[position + 2].text == "R" {
-            let (number, generation) = (tokens[position], tokens[position + 1])
-            guard number.text.allSatisfy(\.isASCIIDigit), generation.text.allSatisfy(\.isASCIIDigit),
-                let value = Int(number.text), let second = Int(generation.text)
+        for position in tokens.indices.dropLast(2) {
+            let (number, generation, keyword) = (tokens[position], tokens[position + 1], tokens[position + 2])
+            guard bytes[keyword].elementsEqual("R".utf8), isDigits(number), isDigits(generation),
+                let value = Int(text[number]), let second = Int(text[generation])
             else { continue }
-            found.append((value, second, number.range.lowerBound..<tokens[position + 2].range.upperBound))
+            found.append((value, second, number.lowerBound..<keyword.upperBound))
         }
         return found
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
