@@ -182,4 +182,24 @@ struct PAdESTests {
         let stamp = try #require(broken.files.last?.checks.first { $0.id == .timeStamp })
         #expect(stamp.result == .failed && stamp.detail.contains("not made over these bytes"), "\(stamp.detail)")
     }
+
+    /// Poppler's `pdfsig` reads PKCS#1 v1.5 signatures by rsaEncryption keys (it refuses RSASSA-PSS keys, and
+    /// ignores modifications): what LienThong signs that way is Valid and Trusted there too.
+    @Test func pdfsigFindsAPKCS1SignatureValidAndTrusted() async throws {
+        let legacy = PDFSigner(engine: DetachedSigner(padding: .pkcs1v15))
+        let signed = try await legacy.sign(
+            SamplePDF.minimal(), as: pki.signer, details: details("ChuKyLanhDao"), level: .bt, timeStamper: pki.tsa)
+        let database = pki.directory.appendingPathComponent("nss-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: database, withIntermediateDirectories: true)
+        let root = try pki.writePEM("root.pem", [pki.root.certificate])
+        #expect(try run("certutil", ["-N", "-d", "sql:\(database.path)", "--empty-password"]).status == 0)
+        let added = try run(
+            "certutil", ["-A", "-d", "sql:\(database.path)", "-n", "root", "-t", "CT,C,C", "-i", root.path])
+        #expect(added.status == 0, "\(added.output)")
+        let file = try pki.write("pdfsig-\(UUID().uuidString).pdf", signed)
+        let checked = try run("pdfsig", ["-nssdir", "sql:\(database.path)", file.path])
+        #expect(
+            checked.output.contains("Signature is Valid") && checked.output.contains("Certificate is Trusted")
+                && checked.output.contains("ETSI.CAdES.detached"), "\(checked.output)")
+    }
 }
