@@ -48,15 +48,17 @@ struct CrossReferenceSection {
         if scanner.keyword("xref") {
             var entries: [Entry] = []
             while let first = scanner.integer() {
-                guard let count = scanner.integer(), count >= 0, count < 10_000_000 else { throw malformed }
+                guard let count = scanner.integer(), count >= 0, count < 10_000_000, scanner.endOfLine() else {
+                    throw malformed
+                }
+                // Each entry exactly as the standard writes it (ISO 32000-2, 7.5.4): 20 bytes, one a line.
+                // Readers that tokenise and readers that read lines would otherwise see different entries.
                 for number in first..<first + count {
-                    guard let at = scanner.integer(), let generation = scanner.integer(), let kind = scanner.word(),
-                        kind == "n" || kind == "f"
-                    else { throw malformed }
+                    guard let entry = scanner.take(20), let fields = Self.entry(entry) else { throw malformed }
                     entries.append(
                         Entry(
-                            reference: ObjectReference(number: number, generation: generation), inUse: kind == "n",
-                            offset: kind == "n" ? at : nil))
+                            reference: ObjectReference(number: number, generation: fields.generation),
+                            inUse: fields.inUse, offset: fields.inUse ? fields.offset : nil))
                 }
             }
             guard scanner.prefix("trailer") else {
@@ -112,6 +114,18 @@ struct CrossReferenceSection {
         return CrossReferenceSection(
             offset: offset, previous: file.integer(file.key("/Prev", of: dictionary)), entries: entries,
             root: Self.reference(file.key("/Root", of: dictionary), file), encrypts: file.has("/Encrypt", dictionary))
+    }
+
+    /// One 20-byte table entry: `oooooooooo ggggg n` and a two-byte end of line.
+    private static func entry(_ bytes: Data) -> (offset: Int, generation: Int, inUse: Bool)? {
+        let bytes = [UInt8](bytes)
+        let digits = { (range: Range<Int>) in bytes[range].allSatisfy { (0x30...0x39).contains($0) } }
+        guard bytes.count == 20, digits(0..<10), bytes[10] == 0x20, digits(11..<16), bytes[16] == 0x20,
+            bytes[17] == UInt8(ascii: "n") || bytes[17] == UInt8(ascii: "f"),
+            [[0x20, 0x0D], [0x20, 0x0A], [0x0D, 0x0A]].contains(Array(bytes[18..<20]))
+        else { return nil }
+        let number = { (range: Range<Int>) in bytes[range].reduce(0) { $0 * 10 + Int($1 - 0x30) } }
+        return (number(0..<10), number(11..<16), bytes[17] == UInt8(ascii: "n"))
     }
 
     /// A trailer or stream dictionary as written, parsed as PDF syntax (qpdf parses no reference outside a file's
@@ -175,6 +189,19 @@ private struct Scanner {
         skipSpace()
         guard data[position...].starts(with: Data(keyword.utf8)) else { return false }
         position += keyword.utf8.count
+        return true
+    }
+
+    /// Spaces, then one end of line (CR, LF or CRLF), consumed.
+    mutating func endOfLine() -> Bool {
+        while position < data.endIndex, data[position] == 0x20 { position += 1 }
+        if data[position...].starts(with: [0x0D, 0x0A]) {
+            position += 2
+        } else if let byte = data[position...].first, byte == 0x0A || byte == 0x0D {
+            position += 1
+        } else {
+            return false
+        }
         return true
     }
 

@@ -107,10 +107,14 @@ extension IncrementalUpdate.PreviousSection {
         guard let keyword = tail.lastRange(of: Data("startxref".utf8)) else {
             throw PDFError(.unreadable, "the PDF has no startxref at its end: it is truncated or not a PDF")
         }
-        let digits = tail[keyword.upperBound...].drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }
-            .prefix { (0x30...0x39).contains($0) }
-        guard let offset = Int(String(decoding: digits, as: UTF8.self)), offset >= 0, offset < data.count else {
-            throw PDFError(.unreadable, "the PDF's startxref names no place in the file")
+        // `startxref`, its offset alone on the next line, then `%%EOF`: anything else, readers read differently.
+        let afterKeyword = tail[keyword.upperBound...].drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }
+        let digits = afterKeyword.prefix { (0x30...0x39).contains($0) }
+        let rest = afterKeyword.dropFirst(digits.count).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }
+        guard !digits.isEmpty, digits.count <= 18, rest.starts(with: Data("%%EOF".utf8)),
+            let offset = Int(String(decoding: digits, as: UTF8.self)), offset < data.count
+        else {
+            throw PDFError(.unreadable, "the PDF's startxref names no place in the file, or is not followed by %%EOF")
         }
         let section = data[(data.startIndex + offset)...].prefix(16)
         return Self(offset: offset, isStream: !section.starts(with: Data("xref".utf8)), size: size)

@@ -12,6 +12,8 @@ struct ModificationAnalysis {
     let current: QPDFFile
     let signedData: Data
     let currentData: Data
+    /// The signature values the PDF's fields hold, each of which the verifier verifies.
+    let signatureValues: Set<ObjectReference>
 
     /// The objects of the signed revision whose changes have a rule of their own.
     private struct Roles {
@@ -23,6 +25,7 @@ struct ModificationAnalysis {
         var form: ObjectReference?
         /// The DSS dictionary and its indirect entries: validation data, which a later revision may extend.
         var validationData: Set<ObjectReference> = []
+        var dss: ObjectReference?
     }
 
     /// Descriptions of the changes a signed PDF does not allow; empty when every change is allowed.
@@ -62,11 +65,11 @@ struct ModificationAnalysis {
             }
         }
         let roles = self.roles()
-        let referenced = referencedNumbers(existing)
+        let referrers = referrers(existing)
         for (number, entry) in defined.sorted(by: { $0.key < $1.key }) {
             guard let generation = existing[number], number != 0 else {
                 // New: harmless unless the signed revision already points at it, a shadow waiting to be filled.
-                if entry.inUse, referenced.contains(number) {
+                if entry.inUse, referrers[number] != nil {
                     problems.append(
                         "object \(number), which the signed revision refers to without defining it, was defined after the signature"
                     )
@@ -77,6 +80,11 @@ struct ModificationAnalysis {
                 problems.append("object \(number) was deleted")
                 continue
             }
+            // Readers disagree on an object stream's duplicates; a signed object is only ever rewritten as itself.
+            guard entry.offset != nil else {
+                problems.append("object \(number) was redefined inside an object stream")
+                continue
+            }
             guard entry.reference.generation == generation else {
                 problems.append("object \(number) was replaced under generation \(entry.reference.generation)")
                 continue
@@ -84,7 +92,7 @@ struct ModificationAnalysis {
             let reference = ObjectReference(number: number, generation: generation)
             let (before, after) = (signed.object(reference), current.object(reference))
             if same(before, after) { continue }
-            if let problem = judge(reference, before, after, roles, existing) { problems.append(problem) }
+            if let problem = judge(reference, before, after, roles, existing, referrers) { problems.append(problem) }
         }
         return problems
     }
@@ -118,17 +126,32 @@ struct ModificationAnalysis {
         return problems
     }
 
-    /// The object numbers the signed revision's objects and trailer refer to: as qpdf reads them (inside object
-    /// streams too), and as the bytes say (qpdf writes `null` for a reference to an object that does not exist).
-    private func referencedNumbers(_ existing: [Int: Int]) -> Set<Int> {
-        var texts = [signed.unparse(signed.trailer), String(decoding: signedData, as: UTF8.self)]
+    /// Who refers to what in the signed revision: for each object number, the objects that name it (`trailer`
+    /// for the trailer, `unknown` for a reference seen in the bytes only: qpdf writes `null` for a reference to an
+    /// object that does not exist, and cannot show references inside objects it cannot read).
+    private func referrers(_ existing: [Int: Int]) -> [Int: Set<Int>] {
+        var referrers: [Int: Set<Int>] = [:]
+        for reference in PDFSyntax.references(in: signed.unparse(signed.trailer)) {
+            referrers[reference.number, default: []].insert(Self.trailer)
+        }
+        for reference in PDFSyntax.references(in: String(decoding: signedData, as: UTF8.self)) {
+            referrers[reference.number, default: []].insert(Self.unknown)
+        }
         for (number, generation) in existing {
             let object = signed.object(ObjectReference(number: number, generation: generation))
-            texts.append(signed.unparseObject(object))
-            texts.append(signed.unparseDictionary(ofStream: object))
+            // A cross-reference stream's dictionary is its section's trailer.
+            let referrer = signed.isName(signed.key("/Type", of: object), "/XRef") ? Self.trailer : number
+            for text in [signed.unparseObject(object), signed.unparseDictionary(ofStream: object)] {
+                for reference in PDFSyntax.references(in: text) {
+                    referrers[reference.number, default: []].insert(referrer)
+                }
+            }
         }
-        return Set(texts.flatMap { PDFSyntax.references(in: $0).map(\.number) })
+        return referrers
     }
+
+    private static let trailer = -1
+    private static let unknown = -2
 
     private func roles() -> Roles {
         var roles = Roles()
@@ -147,7 +170,10 @@ struct ModificationAnalysis {
         let fields = signed.key("/Fields", of: form)
         if signed.isIndirect(fields) { roles.growingArrays.insert(signed.reference(fields)) }
         let dss = signed.key("/DSS", of: root)
-        if signed.isIndirect(dss) { roles.validationData.insert(signed.reference(dss)) }
+        if signed.isIndirect(dss) {
+            roles.validationData.insert(signed.reference(dss))
+            roles.dss = signed.reference(dss)
+        }
         for key in signed.isDictionary(dss) ? signed.keys(of: dss) : [] {
             let value = signed.key(key, of: dss)
             if signed.isIndirect(value) { roles.validationData.insert(signed.reference(value)) }
@@ -168,15 +194,28 @@ struct ModificationAnalysis {
     /// Why this change is not allowed, or nil when it is.
     private func judge(
         _ reference: ObjectReference, _ before: QPDFFile.Handle, _ after: QPDFFile.Handle, _ roles: Roles,
-        _ existing: [Int: Int]
+        _ existing: [Int: Int], _ referrers: [Int: Set<Int>]
     ) -> String? {
         let name = "object \(reference.number)"
+        // A role's object may change only if nothing else the signed revision shows refers to it: a page's font
+        // named the document information, or its contents array named the DSS's certificates, is content.
+        let referredOnlyBy = { (allowed: Set<Int>) in
+            (referrers[reference.number] ?? []).subtracting([Self.unknown]).isSubset(of: allowed)
+        }
         if reference == roles.catalog {
             let allowed: Set<String> = ["/AcroForm", "/DSS", "/Extensions", "/Metadata"]
             if let problem = changedKeys(before, after, allowed: allowed, "the catalog") { return problem }
             let (oldForm, newForm) = (signed.key("/AcroForm", of: before), current.key("/AcroForm", of: after))
             return signed.unparse(oldForm) == current.unparse(newForm)
                 ? nil : formProblem(oldForm, newForm, existing)
+        }
+        if reference == roles.info, !referredOnlyBy([Self.trailer]) {
+            return "the document information \(name) is also used by the document, yet it changed"
+        }
+        if roles.validationData.contains(reference),
+            !referredOnlyBy(Set([roles.catalog, roles.dss].compactMap { $0?.number }))
+        {
+            return "\(name), in the validation data's place, is also used by the document, yet it changed"
         }
         if reference == roles.info {
             // Plain text about the document, and nothing a page could draw.
@@ -265,14 +304,17 @@ struct ModificationAnalysis {
             guard current.isIndirect(added), existing[current.reference(added).number] == nil,
                 isSignatureField(added, in: current), !current.has("/Kids", added)
             else { return "\(what) gained \(current.unparse(added)), which is not a new signature field" }
+            // A field added after the signature holds a new signature the verifier verifies, or nothing is allowed:
+            // an empty field could draw over the page (through /AP, or /MK for a reader that makes its own).
             let value = current.key("/V", of: added)
-            if current.isNull(value) {
-                // An empty field shows nothing: an appearance without a signature would only cover the page.
-                guard !current.has("/AP", added) else {
-                    return "\(what) gained an empty signature field that draws on the page"
-                }
-            } else if !isNewSignatureValue(value, existing) {
-                return "\(what) gained a field whose value is not a new signature"
+            guard isNewSignatureValue(value, existing) else {
+                return "\(what) gained a field whose value is not a new, verified signature"
+            }
+            // A document time stamp proves a time; it has nothing to show.
+            if current.isName(current.key("/Type", of: value), "/DocTimeStamp"),
+                current.has("/AP", added) || current.has("/MK", added)
+            {
+                return "\(what) gained a document time stamp that draws on the page"
             }
         }
         return nil
@@ -291,7 +333,8 @@ struct ModificationAnalysis {
 
     /// A signature value made after the signature: a new object, a signature or document time stamp dictionary.
     private func isNewSignatureValue(_ value: QPDFFile.Handle, _ existing: [Int: Int]) -> Bool {
-        current.isIndirect(value) && existing[current.reference(value).number] == nil
+        current.isIndirect(value) && current.isDictionary(value) && existing[current.reference(value).number] == nil
+            && signatureValues.contains(current.reference(value))
             && (current.isName(current.key("/Type", of: value), "/Sig")
                 || current.isName(current.key("/Type", of: value), "/DocTimeStamp"))
     }

@@ -18,8 +18,9 @@ public struct EmbeddedSignature: Sendable {
     /// The bytes the signature covers, when `/ByteRange` is two ranges within the file.
     func ranges(in count: Int) -> [Range<Int>]? {
         guard byteRange.count == 4, byteRange.allSatisfy({ $0 >= 0 }) else { return nil }
-        let (first, gap, end) = (byteRange[1], byteRange[2], byteRange[2] + byteRange[3])
-        guard byteRange[0] == 0, first < gap, end <= count else { return nil }
+        let (first, gap) = (byteRange[1], byteRange[2])
+        let (end, overflow) = gap.addingReportingOverflow(byteRange[3])
+        guard !overflow, byteRange[0] == 0, first < gap, end <= count else { return nil }
         return [0..<first, gap..<end]
     }
 
@@ -45,6 +46,8 @@ public struct EmbeddedSignature: Sendable {
 /// revocation, time stamp, algorithms, roles), and what every later revision changed. The PDF alone is enough.
 public struct PDFVerifier: Sendable {
     public var verifier: SignatureVerifier
+    /// The signature dictionaries this PDF's fields hold, each verified: the only values a later field may have.
+    private var signatureValues: Set<ObjectReference> = []
 
     public init(verifier: SignatureVerifier) {
         self.verifier = verifier
@@ -67,7 +70,15 @@ public struct PDFVerifier: Sendable {
                 visit(kid, parentName: name.isEmpty ? nil : name, inheritedType: isSignature)
             }
             let value = file.key("/V", of: field)
-            guard isSignature, file.isDictionary(value) else { return }
+            guard isSignature, !file.isNull(value) else { return }
+            // A value that is not a signature dictionary (a stream, a number) is reported, and fails.
+            guard file.isDictionary(value) else {
+                found.append(
+                    EmbeddedSignature(
+                        field: name.isEmpty ? "unnamed field" : name, subFilter: "(not a signature dictionary)",
+                        byteRange: [], contents: Data(), value: file.isIndirect(value) ? file.reference(value) : nil))
+                return
+            }
             found.append(
                 EmbeddedSignature(
                     field: name.isEmpty ? "unnamed field" : name,
@@ -78,6 +89,15 @@ public struct PDFVerifier: Sendable {
         }
         for field in file.items(of: file.key("/Fields", of: file.key("/AcroForm", of: file.root))) {
             visit(field, parentName: nil, inheritedType: false)
+        }
+        // And signature widgets that only a page lists: a reader shows them, so they are verified too.
+        for index in 0..<file.pageCount {
+            for annotation in file.items(of: file.key("/Annots", of: file.page(index))) {
+                let parent = file.key("/Parent", of: annotation)
+                let parentName = file.has("/T", parent) ? file.text(file.key("/T", of: parent)) : nil
+                visit(
+                    annotation, parentName: parentName, inheritedType: file.isName(file.key("/FT", of: parent), "/Sig"))
+            }
         }
         try file.check("the signature fields")
         return found.sorted {
@@ -112,6 +132,7 @@ public struct PDFVerifier: Sendable {
         // before it counts.
         var withStored = self
         withStored.verifier.evidence = verifier.evidence + Self.validationData(in: file)
+        withStored.signatureValues = Set(signatures.compactMap(\.value))
         let reports = signatures.map { withStored.verify($0, in: pdf, current: file) }
         var checks = Self.roleChecks(reports, expectation)
         if let eof = pdf.lastRange(of: Data("%%EOF".utf8)),
@@ -123,7 +144,8 @@ public struct PDFVerifier: Sendable {
                     .formatFailure))
         }
         let values = signatures.compactMap(\.value)
-        if Set(values).count != values.count {
+        let ranges = signatures.map(\.byteRange)
+        if Set(values).count != values.count || Set(ranges).count != ranges.count {
             checks.append(
                 .failed(
                     .signatureFormat, "two signature fields share one signature: one of them was copied onto the other",
@@ -225,7 +247,8 @@ public struct PDFVerifier: Sendable {
             let (earlier, _) = try CrossReferenceSection.chain(
                 from: signedStart, until: 0, in: signedPart, file: signed)
             var problems = ModificationAnalysis(
-                signed: signed, current: current, signedData: signedPart, currentData: pdf
+                signed: signed, current: current, signedData: signedPart, currentData: pdf,
+                signatureValues: signatureValues
             ).disallowedChanges(in: later, signedSections: earlier)
             // Damage qpdf met only while resolving objects for the comparison: readers may differ there.
             problems += (signed.warnings() + current.warnings()).prefix(2).map { "the file is damaged: \($0)" }

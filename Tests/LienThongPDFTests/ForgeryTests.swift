@@ -146,4 +146,49 @@ struct ForgeryTests {
         let (verdict, failed) = try verdict(forged)
         #expect(verdict.indication == .totalFailed && failed.contains { $0.contains("without defining") }, "\(failed)")
     }
+
+    @Test func aValueThatIsNotItsOwnVerifiedSignatureFails() throws {
+        // A byte-for-byte copy of the valid signature dictionary, as a new field's value, drawing over the page.
+        let file = try QPDFFile(signed, name: "signed")
+        let copy = file.unparseObject(
+            file.object(ObjectReference(number: Int(signature.split(separator: " ")[0])!, generation: 0)))
+        let copied = try Self.append(
+            signed,
+            withField("20 0 R").merging([
+                20: "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Ban sao) /V 21 0 R /F 4 /Rect [0 0 595 842] "
+                    + "/P \(page.number) 0 R >>",
+                21: copy,
+            ]) { $1 })
+        #expect(try verdict(copied).0.indication == .totalFailed)
+        // An empty field that a reader fills from /MK with a white background.
+        let whited = try Self.append(
+            signed,
+            withField("20 0 R").merging([
+                20: "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Trang) /F 4 /Rect [0 0 595 842] "
+                    + "/MK << /BG [1 1 1] >> /P \(page.number) 0 R >>"
+            ]) { $1 })
+        let (verdict, failed) = try verdict(whited)
+        #expect(verdict.indication == .totalFailed && failed.contains { $0.contains("not a new, verified signature") })
+    }
+
+    @Test func aByteRangeThatOverflowsFailsWithoutACrash() throws {
+        let forged = try Self.append(
+            signed,
+            withField("20 0 R").merging([
+                20: "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Tran) /V 21 0 R /F 132 /Rect [0 0 0 0] "
+                    + "/P \(page.number) 0 R >>",
+                21: "<< /Type /Sig /SubFilter /ETSI.CAdES.detached /ByteRange [0 1 9223372036854775807 "
+                    + "9223372036854775807] /Contents <00> >>",
+            ]) { $1 })
+        let (verdict, failed) = try verdict(forged)
+        #expect(verdict.indication == .totalFailed && failed.contains { $0.contains("/ByteRange") }, "\(failed)")
+    }
+
+    @Test func aStartxrefReadersReadDifferentlyFails() throws {
+        var text = String(decoding: try Self.append(signed, [5: Self.evilStream]), as: UTF8.self)
+        let last = try #require(text.range(of: "\n%%EOF", options: .backwards))
+        text.insert("x", at: last.lowerBound)
+        let (verdict, _) = try verdict(Data(text.utf8))
+        #expect(verdict.indication == .totalFailed)
+    }
 }
