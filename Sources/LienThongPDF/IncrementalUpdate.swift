@@ -24,6 +24,17 @@ struct IncrementalUpdate {
         self.carried = carried
     }
 
+    /// An update of `pdf` (parsed as `file`) that carries its trailer's `/Root`, `/Info` and `/ID` forward.
+    init(appendingTo pdf: Data, _ file: QPDFFile) throws(PDFError) {
+        let trailer = file.trailer
+        guard let size = file.integer(file.key("/Size", of: trailer)) else {
+            throw PDFError(.unreadable, "the PDF's trailer has no /Size")
+        }
+        let carried = ["/Root", "/Info", "/ID"].filter { file.has($0, trailer) }
+            .map { "\($0) \(file.unparse(file.key($0, of: trailer)))" }.joined(separator: " ")
+        self.init(pdf, previous: try .find(in: pdf, size: size), carried: carried)
+    }
+
     /// Writes `body` as the object `reference` in this revision; a changed object replaces its earlier self.
     mutating func add(_ reference: ObjectReference, _ body: Data) {
         objects.removeAll { $0.reference == reference }

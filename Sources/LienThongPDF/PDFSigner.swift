@@ -68,7 +68,7 @@ public struct PDFSigner: Sendable {
     /// the signatures and validation data before it existed then (PAdES B-LTA).
     public func addingDocumentTimeStamp(_ pdf: Data, timeStamper: any TimeStamper) async throws -> Data {
         let prepared = try prepare(pdf, value: .documentTimeStamp)
-        let content = prepared.ranges.reduce(into: Data()) { $0.append(prepared.data[$1]) }
+        let content = PDFSyntax.covered(prepared.data, prepared.ranges)
         return try fill(prepared, with: try await timeStamper.timeStampToken(for: content))
     }
 
@@ -79,7 +79,7 @@ public struct PDFSigner: Sendable {
         _ pdf: Data, certificates: [Certificate], evidence: RevocationEvidence, for signatures: [Data]
     ) throws -> Data {
         let file = try QPDFFile(pdf, name: "the PDF")
-        var update = try Self.update(of: pdf, file)
+        var update = try IncrementalUpdate(appendingTo: pdf, file)
         let root = file.root
         let existing = file.key("/DSS", of: root)
         let dss = file.reserveObject()
@@ -118,17 +118,6 @@ public struct PDFSigner: Sendable {
         return update.write().data
     }
 
-    /// An update of `pdf` that carries its trailer forward.
-    private static func update(of pdf: Data, _ file: QPDFFile) throws(PDFError) -> IncrementalUpdate {
-        let trailer = file.trailer
-        guard let size = file.integer(file.key("/Size", of: trailer)) else {
-            throw PDFError(.unreadable, "the PDF's trailer has no /Size")
-        }
-        let carried = ["/Root", "/Info", "/ID"].filter { file.has($0, trailer) }
-            .map { "\($0) \(file.unparse(file.key($0, of: trailer)))" }.joined(separator: " ")
-        return IncrementalUpdate(pdf, previous: try .find(in: pdf, size: size), carried: carried)
-    }
-
     /// The prepared revision with `cms` in its `/Contents`.
     private func fill(
         _ prepared: (data: Data, ranges: [Range<Int>], contents: Range<Int>), with cms: Data
@@ -157,7 +146,7 @@ public struct PDFSigner: Sendable {
     ) throws -> (data: Data, ranges: [Range<Int>], contents: Range<Int>) {
         let file = try QPDFFile(pdf, name: "the PDF")
         guard file.pageCount > 0 else { throw PDFError(.unsupported, "the PDF has no page to put a signature on") }
-        var update = try Self.update(of: pdf, file)
+        var update = try IncrementalUpdate(appendingTo: pdf, file)
 
         let page = file.page(0)
         let root = file.root

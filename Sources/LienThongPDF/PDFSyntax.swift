@@ -38,6 +38,13 @@ enum PDFSyntax {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
+    /// The bytes a `/ByteRange` covers, one range after the other: what a document time stamp stamps.
+    static func covered(_ data: Data, _ ranges: [Range<Int>]) -> Data {
+        ranges.reduce(into: Data()) {
+            $0.append(data[data.startIndex + $1.lowerBound..<data.startIndex + $1.upperBound])
+        }
+    }
+
     /// PDF white space and delimiters (ISO 32000-2, 7.2.3), by byte.
     private static let separators: [Bool] = (0...255).map { $0 <= 0x20 || "[]<>()/{}%".utf8.contains(UInt8($0)) }
 

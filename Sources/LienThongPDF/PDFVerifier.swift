@@ -172,11 +172,8 @@ public struct PDFVerifier: Sendable {
             report = verifier.verify(
                 .byteRanges(pdf, ranges), signature: signature.cms, name: name, expecting: .any)
         case "/ETSI.RFC3161":
-            let content = ranges.reduce(into: Data()) {
-                $0.append(pdf[pdf.startIndex + $1.lowerBound..<pdf.startIndex + $1.upperBound])
-            }
             report = verifier.verifyDocumentTimeStamp(
-                signature.cms, over: content, name: "document time stamp \(signature.field)")
+                signature.cms, over: PDFSyntax.covered(pdf, ranges), name: "document time stamp \(signature.field)")
         default:
             report = FileReport(
                 name: name, sha256: nil, expectation: .any, signatures: [], checks: [], verdict: .passed)

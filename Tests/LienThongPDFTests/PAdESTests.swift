@@ -85,10 +85,7 @@ struct PAdESTests {
         let original = SamplePDF.minimal()
         let signed = try await signer.sign(original, as: pki.signer, details: details("ChuKyLanhDao"))
         // A revision that replaces the page's content stream, as a forger would.
-        let file = try QPDFFile(signed, name: "signed")
-        let size = file.integer(file.key("/Size", of: file.trailer))!
-        var update = IncrementalUpdate(
-            signed, previous: try .find(in: signed, size: size), carried: "/Root 1 0 R /Info 6 0 R")
+        var update = try IncrementalUpdate(appendingTo: signed, QPDFFile(signed, name: "signed"))
         let forged = "BT /F1 14 Tf 72 760 Td (Cong van so 99/UBND-VP) Tj ET"
         update.add(
             ObjectReference(number: 5, generation: 0),

@@ -39,12 +39,7 @@ struct PeerSignedPDFTests {
 
     /// A revision appended to `pdf` that writes `objects` (number → body) as a forger's tool would.
     private func appending(_ pdf: Data, _ objects: [Int: String]) throws -> Data {
-        let file = try QPDFFile(pdf, name: "signed")
-        let trailer = file.trailer
-        let carried = ["/Root", "/Info", "/ID"].filter { file.has($0, trailer) }
-            .map { "\($0) \(file.unparse(file.key($0, of: trailer)))" }.joined(separator: " ")
-        var update = IncrementalUpdate(
-            pdf, previous: try .find(in: pdf, size: file.integer(file.key("/Size", of: trailer))!), carried: carried)
+        var update = try IncrementalUpdate(appendingTo: pdf, QPDFFile(pdf, name: "signed"))
         for (number, body) in objects { update.add(ObjectReference(number: number, generation: 0), Data(body.utf8)) }
         return update.write().data
     }
