@@ -108,6 +108,11 @@ struct PAdESTests {
         // The original, unsigned: no signature is not a pass.
         let none = try ours(SamplePDF.minimal())
         #expect(none.verdict.indication == .totalFailed && none.checks.first?.detail.contains("no signature") == true)
+        // A file that starts as a PDF and is not one: a failed report that says so, not an error or a pass.
+        let broken = try ours(Data("%PDF-1.7\nhỏng\n".utf8))
+        #expect(
+            broken.verdict.indication == .totalFailed
+                && broken.checks.first?.detail.contains("not a PDF qpdf can read") == true, "\(broken.checks)")
     }
 
     @Test func encryptedAndDamagedPDFsAreRefusedWithTheirReason() async throws {
