@@ -46,7 +46,13 @@ let package = Package(
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
         /// Signed PDFs: PAdES signatures appended as incremental updates, and their verification with what later
         /// revisions changed.
-        .target(name: "LienThongPDF", dependencies: ["CQPDF", "LienThongCrypto"], swiftSettings: strict),
+        .target(
+            name: "LienThongPDF", dependencies: ["CQPDF", "CGraphics", "LienThongCrypto", "LienThongDomain"],
+            swiftSettings: strict),
+        /// HarfBuzz (fonts, subsetting), libpng and zlib: what a visible signature's appearance is drawn with.
+        .systemLibrary(
+            name: "CGraphics", pkgConfig: "harfbuzz-subset",
+            providers: [.apt(["libharfbuzz-dev", "libpng-dev", "zlib1g-dev"])]),
         /// The SQLite registry: schema, migrations, records, queries.
         .target(
             name: "LienThongRegistry",
@@ -76,6 +82,7 @@ let package = Package(
             name: "LienThongHTTP",
             dependencies: [
                 "LienThongApp", "LienThongDomain", "LienThongCrypto", "LienThongRegistry", "LienThongAPI",
+                "LienThongPDF",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,6 +151,7 @@ let package = Package(
             name: "LienThongAppTests",
             dependencies: [
                 "LienThongApp", "LienThongAPI", "LienThongDomain", "LienThongRegistry", "LienThongTestSupport",
+                "LienThongPDF", "LienThongCrypto",
             ],
             swiftSettings: strict),
         .testTarget(

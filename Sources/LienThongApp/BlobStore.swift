@@ -1,4 +1,5 @@
 import Foundation
+import LienThongCrypto
 import LienThongRegistry
 
 #if canImport(Glibc)
@@ -90,5 +91,26 @@ package struct BlobStore: Sendable {
         guard fsync(descriptor) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory.path])
         }
+    }
+}
+
+extension BlobStore {
+    /// Writes `data` durably under its hash, off the cooperative threads: a file LienThong made (a signed PDF).
+    package func store(_ data: Data, at now: Date, disk: DiskWork = .shared) async throws -> BlobRecord {
+        let sha256 = Digest.sha256(data)
+        try await disk.run { [self] in
+            let (staged, handle) = try stagingFile()
+            do {
+                try handle.write(contentsOf: data)
+                try handle.synchronize()
+                try handle.close()
+                try commit(staged, sha256: sha256)
+            } catch {
+                try? handle.close()
+                discard(staged)
+                throw error
+            }
+        }
+        return BlobRecord(sha256: sha256, size: Int64(data.count), createdAt: now)
     }
 }

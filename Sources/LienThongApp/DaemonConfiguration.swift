@@ -1,6 +1,7 @@
 import Foundation
 import LienThongCrypto
 import LienThongDomain
+import LienThongPDF
 
 /// The daemon's settings: `Config/lienthong.json` (or `--config FILE`), each overridable by an
 /// environment variable `LIENTHONG_…` named after it (`port` → `LIENTHONG_PORT`,
@@ -60,6 +61,13 @@ package struct DaemonConfiguration: Codable, Sendable {
     /// `optional`: a clerk may also name the signer alone, for an agency whose leaders sign through
     /// the clerk by their own internal rule; an approval, when given, is still checked.
     package var signerApproval: SignerApproval = .required
+    /// A PDF main document or attachment is signed inside (PAdES) at this level: `B-B`, `B-T`, `B-LT`, `B-LTA`.
+    package var pdfLevel: PAdESLevel = .blt
+    /// The TrueType font signatures' text is drawn in: Times New Roman or a font metric-compatible with it, with
+    /// Vietnamese (Debian's fonts-liberation2).
+    package var pdfFont = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+    /// Where a PDF's signature, number, date and seal go (points from the lower-left corner of the page).
+    package var pdfLayout: Decree30Layout = .standard
 
     package enum LogFormat: String, Codable, Sendable { case text, json }
 
@@ -75,6 +83,7 @@ package struct DaemonConfiguration: Codable, Sendable {
         case timeStampFallback, timeStampRetrySeconds, ratioDefinitions, rateLimitPerSecond, rateLimitBurst,
             keyPassphraseFile
         case idleTimeoutSeconds, requestTimeoutSeconds, tlsCertificate, tlsKey, tlsClientCA, logFormat, signerApproval
+        case pdfLevel, pdfFont, pdfLayout
     }
 
     package init(from decoder: any Decoder) throws {
@@ -114,6 +123,9 @@ package struct DaemonConfiguration: Codable, Sendable {
         tlsClientCA = try c.decodeIfPresent(String.self, forKey: .tlsClientCA)
         logFormat = try c.decodeIfPresent(LogFormat.self, forKey: .logFormat) ?? defaults.logFormat
         signerApproval = try c.decodeIfPresent(SignerApproval.self, forKey: .signerApproval) ?? defaults.signerApproval
+        pdfLevel = try c.decodeIfPresent(PAdESLevel.self, forKey: .pdfLevel) ?? defaults.pdfLevel
+        pdfFont = try c.decodeIfPresent(String.self, forKey: .pdfFont) ?? defaults.pdfFont
+        pdfLayout = try c.decodeIfPresent(Decree30Layout.self, forKey: .pdfLayout) ?? defaults.pdfLayout
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -186,6 +198,8 @@ package struct DaemonConfiguration: Codable, Sendable {
         tlsClientCA = value(.tlsClientCA) ?? tlsClientCA
         logFormat = try parsed(.logFormat) { LogFormat(rawValue: $0) } ?? logFormat
         signerApproval = try parsed(.signerApproval) { SignerApproval(rawValue: $0) } ?? signerApproval
+        pdfLevel = try parsed(.pdfLevel) { PAdESLevel(rawValue: $0) } ?? pdfLevel
+        pdfFont = value(.pdfFont) ?? pdfFont
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ConfigurationError("tlsCertificate and tlsKey go together: set both for HTTPS, or neither")
         }

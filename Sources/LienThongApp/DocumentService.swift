@@ -2,6 +2,7 @@ import Foundation
 import LienThongAPI
 import LienThongCrypto
 import LienThongDomain
+import LienThongPDF
 import LienThongRegistry
 import Logging
 
@@ -23,6 +24,8 @@ package struct DocumentService: Sendable {
     /// Whether a signer's key signs only what the signer approved (`signerApproval: required`).
     package let approvalRequired: Bool
     package let approvals: SignerApprovals
+    /// The Decree 30 flow for PDFs: signatures inside them, shown on the page.
+    package let pdf: PDFIssuing
     package let now: @Sendable () -> Date
     package let logger: Logger
 
@@ -30,9 +33,10 @@ package struct DocumentService: Sendable {
         registry: Registry, blobs: BlobStore, signer: DetachedSigner, timeStamper: (any TimeStamper)?,
         stampLater: Bool,
         evidence: SigningEvidence, settings: LiveSettings, keyPassphrase: String?, certificates: URL,
-        approvalRequired: Bool, logger: Logger,
+        approvalRequired: Bool, pdf: PDFIssuing, logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.pdf = pdf
         keys = SigningKeys(passphrase: keyPassphrase, certificates: certificates)
         self.approvalRequired = approvalRequired
         approvals = SignerApprovals(registry: registry, now: now)
@@ -121,76 +125,61 @@ package struct DocumentService: Sendable {
         let id = UUID().uuidString.lowercased()
         let revocation = try await evidence.evidence(for: [signerIdentity, sealIdentity], settings: current, at: now())
 
-        var fileRecords: [DocumentFileRecord] = []
-        var signatureBlobs: [BlobRecord] = []
-        var signatureRecords: [SignatureRecord] = []
+        // The signer's visible signature on a PDF main document does not depend on the number: made once.
+        let approvedPDF = try await approve(
+            files[0], signer: signerUser, identity: signerIdentity, at: issuedAt, timeStamper: timeStamper)
+        let year = VietnamTime.year(of: issuedAt)
+        var attempts = 0
+        var filed: (document: DocumentRecord, deliveries: [DeliveryRecord], files: [DocumentFileRecord])?
+        var signatures: [SignatureRecord] = []
         var stamper = timeStamper
-        for (position, file) in files.enumerated() {
-            let isMain = position == 0
-            var cms = Data()
+        while filed == nil {
+            // A PDF shows its number: stamped with the one the register is about to give, and filed only under it.
+            let predicted = try registry.documents.nextNumber(
+                issuerCode: issuer.code, register: series.register, year: year)
+            let numbered = try NumberAndSymbol(
+                number: predicted, type: type, issuerAbbreviation: issuer.abbreviation,
+                draftingUnit: request.draftingUnit, series: series)
+            let issued = try await issue(
+                files, approved: approvedPDF, signer: signerIdentity, seal: sealIdentity, issuer: issuer,
+                numbered: numbered, at: issuedAt, timeStamper: timeStamper,
+                evidence: { [evidence, now] in
+                    try await evidence.evidence(for: [signerIdentity, sealIdentity], settings: current, at: now())
+                })
+            let signed = try await signDetached(
+                issued.files, documentID: id, signer: signerIdentity, seal: sealIdentity, evidence: revocation,
+                stamper: &stamper, at: issuedAt)
+            signatures = signed.signatures
             do {
-                do {
-                    cms = try await signer.sign(
-                        content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil,
-                        seal: sealIdentity, timeStamper: stamper, evidence: revocation,
-                        documentID: id)
-                } catch let error as TimeStampUnavailable where stampLater {
-                    // Sent now, stamped by the backfill as soon as the TSA answers; the file says so.
-                    logger.warning("sending without time stamps for now", metadata: ["reason": "\(error)"])
-                    stamper = nil
-                    cms = try await signer.sign(
-                        content: blobs.url(for: file.blob.sha256), signer: isMain ? signerIdentity : nil,
-                        seal: sealIdentity, timeStamper: nil, evidence: revocation,
-                        documentID: id)
-                }
-            } catch let error as TimeStampUnavailable {
-                throw Refusal.timeStampUnavailable(
-                    "\(error); nothing was sent. Try again, or ask the administrator to check the TSA")
-            } catch {
-                throw Refusal.signingFailed("signing \(file.name) failed: \(error)")
-            }
-            let signatureSHA = Digest.sha256(cms)
-            signatureBlobs.append(
-                BlobRecord(sha256: signatureSHA, size: Int64(cms.count), createdAt: issuedAt, bytes: cms))
-            fileRecords.append(
-                DocumentFileRecord(
-                    documentID: id, position: position, name: file.name, sha256: file.blob.sha256,
-                    size: file.blob.size, kind: isMain ? .document : .attachment, signatureSHA256: signatureSHA,
-                    awaitingTimeStamp: timeStamper != nil && stamper == nil))
-            let parties =
-                isMain ? [(CertificateRole.signer, signerIdentity), (.seal, sealIdentity)] : [(.seal, sealIdentity)]
-            for (index, (role, identity)) in parties.enumerated() {
-                signatureRecords.append(
-                    SignatureRecord(
-                        documentID: id, filePosition: position, signerIndex: index, role: role,
-                        commonName: identity.certificate.commonName ?? identity.certificate.subject,
-                        organization: identity.certificate.organization,
-                        serialNumber: identity.certificate.serialNumber,
-                        algorithm: identity.key.isRSA
-                            ? (signer.padding == .pss ? "RSASSA-PSS" : "RSA PKCS#1 v1.5")
-                                + " with \(signer.digest.rawValue)" : "ECDSA with \(signer.digest.rawValue)",
-                        signedAt: issuedAt))
+                let (document, deliveries) = try await fileNumbered(
+                    issuer: issuer, series: series, type: type, draftingUnit: request.draftingUnit,
+                    issuedAt: issuedAt, expectedNumber: issued.madePDFs.isEmpty ? nil : predicted,
+                    files: signed.files, signatureBlobs: issued.madePDFs + signed.blobs, signatures: signatures,
+                    recipients: recipients,
+                    approval: approval?.id, actor: caller.username,
+                    record: { number, symbol in
+                        DocumentRecord(
+                            id: id, issuerCode: issuer.code, issuerName: issuer.name, register: series.register,
+                            year: 0, number: number, symbol: symbol, typeName: type.name,
+                            typeAbbreviation: type.abbreviation, subject: subject, language: language,
+                            pageCount: request.pageCount, notes: notes, urgency: urgency.rawValue,
+                            authorityPrefix: authority?.rawValue, signerUsername: signerUser.username,
+                            signerName: signerUser.fullName,
+                            signerPosition: signerUser.position, deadline: deadline?.description,
+                            issuedAt: issuedAt, createdBy: caller.username,
+                            replacesID: replaces?.id, repliesToID: inReplyTo?.id,
+                            requestKey: idempotency?.requestKey, requestSHA256: idempotency?.requestSHA256)
+                    })
+                filed = (document, deliveries, signed.files)
+            } catch is NumberTaken where attempts < 8 {
+                // Another send of the register was filed first: stamp again with the next number.
+                attempts += 1
+            } catch is NumberTaken {
+                throw Refusal.signingFailed("the register kept moving while the PDF was being sealed; nothing was sent")
             }
         }
-
-        let (document, deliveries) = try await fileNumbered(
-            issuer: issuer, series: series, type: type, draftingUnit: request.draftingUnit, issuedAt: issuedAt,
-            files: fileRecords, signatureBlobs: signatureBlobs, signatures: signatureRecords,
-            recipients: recipients,
-            approval: approval?.id, actor: caller.username,
-            record: { number, symbol in
-                DocumentRecord(
-                    id: id, issuerCode: issuer.code, issuerName: issuer.name, register: series.register, year: 0,
-                    number: number, symbol: symbol, typeName: type.name, typeAbbreviation: type.abbreviation,
-                    subject: subject, language: language, pageCount: request.pageCount, notes: notes,
-                    urgency: urgency.rawValue,
-                    authorityPrefix: authority?.rawValue, signerUsername: signerUser.username,
-                    signerName: signerUser.fullName,
-                    signerPosition: signerUser.position, deadline: deadline?.description, issuedAt: issuedAt,
-                    createdBy: caller.username,
-                    replacesID: replaces?.id, repliesToID: inReplyTo?.id,
-                    requestKey: idempotency?.requestKey, requestSHA256: idempotency?.requestSHA256)
-            })
+        let (document, deliveries, fileRecords) = filed!
+        let signatureRecords = signatures
         // The identity its exports carry, sealed now that its number exists. The send is filed and
         // acknowledged whatever happens here: IdentityBackfill seals what this could not.
         do {
@@ -213,7 +202,8 @@ package struct DocumentService: Sendable {
     /// Files a document under the next number of its series, with the symbol formed for that number.
     package func fileNumbered(
         issuer: AgencyRecord, series: NumberSeries, type: DocumentType, draftingUnit: String?, issuedAt: Date,
-        files: [DocumentFileRecord] = [], signatureBlobs: [BlobRecord] = [], signatures: [SignatureRecord] = [],
+        expectedNumber: Int? = nil, files: [DocumentFileRecord] = [], signatureBlobs: [BlobRecord] = [],
+        signatures: [SignatureRecord] = [],
         recipients: [(agency: AgencyRecord, addressedTo: String?)] = [], approval: String? = nil, actor: String,
         record: @escaping @Sendable (_ number: Int, _ symbol: String) -> DocumentRecord
     ) async throws -> (DocumentRecord, [DeliveryRecord]) {
@@ -221,6 +211,7 @@ package struct DocumentService: Sendable {
             return try await registry.documents.file(
                 issuerCode: issuer.code, register: series.register, year: VietnamTime.year(of: issuedAt),
                 makeDocument: { number in
+                    if let expectedNumber, number != expectedNumber { throw NumberTaken() }
                     let numbered = try NumberAndSymbol(
                         number: number, type: type, issuerAbbreviation: issuer.abbreviation,
                         draftingUnit: draftingUnit, series: series)

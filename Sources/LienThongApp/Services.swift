@@ -1,5 +1,6 @@
 import Foundation
 import LienThongCrypto
+import LienThongPDF
 import LienThongRegistry
 import Logging
 import ServiceLifecycle
@@ -39,14 +40,27 @@ package struct Services: Sendable {
                 ExternalTimeStamper(url: URL(string: configuration.timeStampAuthority)!, timeout: 15)
             }
         settings = LiveSettings(try Settings.load(configuration))
+        let font: TrueTypeFont
+        do { font = try TrueTypeFont(contentsOf: URL(fileURLWithPath: configuration.pdfFont)) } catch {
+            throw ConfigurationError(
+                "pdfFont: \(error.description); install Debian's fonts-liberation2, or set pdfFont to a TrueType font "
+                    + "with Vietnamese")
+        }
+        let signer = DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding)
         let fetcher = RevocationFetcher(ocspResponder: configuration.ocspResponder.flatMap(URL.init(string:)))
         documents = DocumentService(
             registry: registry, blobs: blobs,
-            signer: DetachedSigner(digest: configuration.signingDigest, padding: configuration.signingRSAPadding),
+            signer: signer,
             timeStamper: timeStamper, stampLater: configuration.timeStampFallback == .later,
             evidence: SigningEvidence(fetcher: fetcher, logger: logger), settings: settings,
             keyPassphrase: passphrase, certificates: configuration.certsURL,
-            approvalRequired: configuration.signerApproval == .required, logger: logger, now: now)
+            approvalRequired: configuration.signerApproval == .required,
+            pdf: PDFIssuing(
+                issuance: Decree30Issuance(
+                    signer: PDFSigner(engine: signer), font: font, layout: configuration.pdfLayout,
+                    level: configuration.pdfLevel),
+                certificates: configuration.certsURL),
+            logger: logger, now: now)
         approvals = documents.approvals
         directory = Directory(registry: registry, now: now)
         users = Users(registry: registry, now: now)

@@ -66,6 +66,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     /// Days since noon 4713 BC (Julian); makes day arithmetic plain integer arithmetic.
+    /// The date as a document states it (Decree 30, Appendix I): "ngày 05 tháng 01 năm 2027", a day below 10 and
+    /// the months January and February written with a leading zero.
+    public var documentText: String {
+        let day = day < 10 ? "0\(day)" : "\(day)"
+        let month = month < 3 ? "0\(month)" : "\(month)"
+        return "ngày \(day) tháng \(month) năm \(year)"
+    }
+
     public var julianDayNumber: Int {
         let a = (14 - month) / 12
         let y = year + 4800 - a

@@ -1,6 +1,7 @@
 import Foundation
 import LienThongApp
 import LienThongCrypto
+import LienThongPDF
 import LienThongRegistry
 
 /// What a first start with the default configuration makes, so that a new user can send a signed
@@ -219,6 +220,12 @@ package struct DemoSetup {
             let made = try pki.identity(subject: subject, profile: .endEntity(role))
             try write(made.key.pemPKCS8(encryptedWith: passphrase), to: keyURL, secret: true)
             try write(Data((made.certificate.pem + pki.intermediate.certificate.pem).utf8), to: certificateURL)
+            // The image a signed PDF shows, beside the certificate: a seal, or the person's signature.
+            let image =
+                role == .seal
+                ? DemoArtwork.seal()
+                : DemoArtwork.signature(seed: file.unicodeScalars.reduce(0) { $0 &+ Int($1.value) })
+            try write(image, to: demoDirectory.appendingPathComponent("\(file).png"))
         }
         // Relative to Certs/, where the daemon looks for them, wherever Certs/ is.
         return ("demo/\(file).pem", "demo/\(file).key")

@@ -131,3 +131,27 @@ extension IncrementalUpdate.PreviousSection {
         return Self(offset: offset, isStream: !section.starts(with: Data("xref".utf8)), size: size)
     }
 }
+
+extension IncrementalUpdate {
+    /// Writes `body` as a new object of `file`, numbered after every object it has.
+    mutating func addNew(_ body: String, in file: QPDFFile) -> ObjectReference {
+        let reference = file.reference(file.reserveObject())
+        add(reference, Data(body.utf8))
+        return reference
+    }
+
+    /// Writes a new stream of `file`: `entries` are its dictionary's, but `/Length` and `/Filter`; compressed with
+    /// deflate unless told not to (DSS entries stay as they are, for tools that read them raw).
+    mutating func addNewStream(
+        _ data: Data, entries: String = "", compressed: Bool = true, in file: QPDFFile
+    ) -> ObjectReference {
+        let stored = compressed ? Deflate.compress(data) : data
+        var body = Data(
+            "<< \(entries)\(compressed ? " /Filter /FlateDecode" : "") /Length \(stored.count) >>\nstream\n".utf8)
+        body.append(stored)
+        body.append(Data("\nendstream".utf8))
+        let reference = file.reference(file.reserveObject())
+        add(reference, body)
+        return reference
+    }
+}

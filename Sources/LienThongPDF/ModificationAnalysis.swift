@@ -4,8 +4,9 @@ import Foundation
 /// 5.5), more strictly where readers could be made to show different things: each object a later cross-reference
 /// section defines is compared with the signed revision's, and every difference must be one a signed PDF allows:
 /// new objects nothing signed refers to; a page's annotations and the form's fields grown by new signature fields
-/// only; an empty signature field signed; the catalog's `/AcroForm`, `/DSS`, `/Extensions`, `/Metadata`; the
-/// document information (plain text) and validation data. Anything else is named.
+/// only; an empty signature field signed; a blank text field filled with text (the number, the date); the catalog's
+/// `/AcroForm`, `/DSS`, `/Extensions`, `/Metadata`; the document information (plain text) and validation data.
+/// Anything else is named.
 struct ModificationAnalysis {
     /// The PDF as it was signed, and as it is now, with the bytes of each.
     let signed: QPDFFile
@@ -256,6 +257,19 @@ struct ModificationAnalysis {
             return isNewSignatureValue(current.key("/V", of: after), existing)
                 ? nil : "the empty signature field \(name) changed without a new signature"
         }
+        if isBlankTextField(before) {
+            // A blank the signer saw (the number, the date), filled: text for its value, and a new appearance, which
+            // draws inside the rectangle the signer saw empty.
+            if let problem = changedKeys(before, after, allowed: ["/V", "/AP"], "the blank text field \(name)") {
+                return problem
+            }
+            let appearances = current.key("/AP", of: after)
+            let normal = current.key("/N", of: appearances)
+            guard current.isString(current.key("/V", of: after)), current.keys(of: appearances) == ["/N"],
+                current.isIndirect(normal), current.isStream(normal), existing[current.reference(normal).number] == nil
+            else { return "the blank text field \(name) was filled with more than text and a new appearance" }
+            return nil
+        }
         let type = signed.unparse(signed.key("/Type", of: before))
         return "\(name)\(type == "null" ? "" : " (\(type))") was changed after the signature"
     }
@@ -329,6 +343,14 @@ struct ModificationAnalysis {
         let own = file.key("/FT", of: handle)
         return file.isNull(own)
             ? file.isName(file.key("/FT", of: file.key("/Parent", of: handle)), "/Sig") : file.isName(own, "/Sig")
+    }
+
+    /// A text field that is its own widget, with no value and no action, in the signed revision.
+    private func isBlankTextField(_ handle: QPDFFile.Handle) -> Bool {
+        signed.isDictionary(handle) && signed.isName(signed.key("/FT", of: handle), "/Tx")
+            && signed.isName(signed.key("/Subtype", of: handle), "/Widget")
+            && !["/Kids", "/A", "/AA"].contains { signed.has($0, handle) }
+            && signed.text(signed.key("/V", of: handle)).isEmpty
     }
 
     /// A signature value made after the signature: a new object, a signature or document time stamp dictionary.

@@ -16,6 +16,12 @@ public struct PDFSigner: Sendable {
         self.engine = engine
     }
 
+    /// Whether `data` is a PDF with a page that LienThong can sign: readable by qpdf without repair, not encrypted.
+    public static func isReadable(_ data: Data) -> Bool {
+        guard let file = try? QPDFFile(data, name: "the PDF") else { return false }
+        return file.pageCount > 0
+    }
+
     /// What the signature says of itself, beside the certificate.
     public struct Details: Sendable {
         /// The field's name, unique in the document (a suffix is added when it is taken).
@@ -26,13 +32,19 @@ public struct PDFSigner: Sendable {
         public var location: String?
         /// `/M`, the time the signer claims; the time stamp is the one a verifier believes.
         public var time: Date
+        /// What the signature shows on the page; nil for an invisible signature.
+        public var appearance: SignatureAppearance?
 
-        public init(field: String, name: String? = nil, reason: String? = nil, location: String? = nil, time: Date) {
+        public init(
+            field: String, name: String? = nil, reason: String? = nil, location: String? = nil, time: Date,
+            appearance: SignatureAppearance? = nil
+        ) {
             self.field = field
             self.name = name
             self.reason = reason
             self.location = location
             self.time = time
+            self.appearance = appearance
         }
     }
 
@@ -52,16 +64,35 @@ public struct PDFSigner: Sendable {
         guard level == .bb || timeStamper != nil else {
             throw PDFError(.unsupported, "PAdES \(level.rawValue) needs a time-stamping authority")
         }
+        let signed = try await signature(
+            pdf, as: identity, details: details, timeStamper: level == .bb ? nil : timeStamper)
+        return try await extending(
+            signed.pdf, to: level, certificates: [identity.certificate] + identity.intermediates, evidence: evidence,
+            for: [signed.cms], timeStamper: timeStamper)
+    }
+
+    /// `pdf` with `identity`'s signature in a revision of its own, time-stamped when `timeStamper` is given (B-T),
+    /// and the signature's CMS: several signatures (a leader's, then the seal's) then share one DSS.
+    public func signature(
+        _ pdf: Data, as identity: SigningIdentity, details: Details, timeStamper: (any TimeStamper)?
+    ) async throws -> (pdf: Data, cms: Data) {
         let prepared = try prepare(pdf, value: .signature(details))
         let digest = try SignedContent.byteRanges(prepared.data, prepared.ranges).digest(engine.digest)
-        let signature = try await engine.signPDF(
-            messageDigest: digest, as: identity, timeStamper: level == .bb ? nil : timeStamper)
-        var signed = try fill(prepared, with: signature)
-        guard level == .blt || level == .blta, let timeStamper else { return signed }
-        signed = try addingValidationData(
-            signed, certificates: [identity.certificate] + identity.intermediates, evidence: try await evidence(),
-            for: [signature])
-        return level == .blta ? try await addingDocumentTimeStamp(signed, timeStamper: timeStamper) : signed
+        let cms = try await engine.signPDF(messageDigest: digest, as: identity, timeStamper: timeStamper)
+        return (try fill(prepared, with: cms), cms)
+    }
+
+    /// Signed `pdf` taken to `level`: for B-LT and B-LTA, a DSS with `certificates`, `evidence` and a VRI entry for
+    /// each of `signatures`; for B-LTA, a document time stamp over all of it.
+    public func extending(
+        _ pdf: Data, to level: PAdESLevel, certificates: [Certificate],
+        evidence: @Sendable () async throws -> RevocationEvidence, for signatures: [Data],
+        timeStamper: (any TimeStamper)?
+    ) async throws -> Data {
+        guard level == .blt || level == .blta, let timeStamper else { return pdf }
+        let extended = try addingValidationData(
+            pdf, certificates: certificates, evidence: try await evidence(), for: signatures)
+        return level == .blta ? try await addingDocumentTimeStamp(extended, timeStamper: timeStamper) : extended
     }
 
     /// `pdf` with a document time stamp (`/ETSI.RFC3161`) over all of it, in a revision of its own: the proof that
@@ -91,11 +122,7 @@ public struct PDFSigner: Sendable {
         ] {
             streams[key] = file.items(of: file.key(key, of: existing)).map(file.unparse)
             for item in items where written.insert(item).inserted {
-                let stream = file.reference(file.reserveObject())
-                var body = Data("<< /Length \(item.count) >>\nstream\n".utf8)
-                body.append(item)
-                body.append(Data("\nendstream".utf8))
-                update.add(stream, body)
+                let stream = update.addNewStream(item, compressed: false, in: file)
                 streams[key, default: []].append("\(stream)")
             }
         }
@@ -148,23 +175,16 @@ public struct PDFSigner: Sendable {
         guard file.pageCount > 0 else { throw PDFError(.unsupported, "the PDF has no page to put a signature on") }
         var update = try IncrementalUpdate(appendingTo: pdf, file)
 
-        let page = file.page(0)
+        var appearance: SignatureAppearance?
+        if case .signature(let details) = value { appearance = details.appearance }
+        let page = file.page(appearance?.page == .last ? file.pageCount - 1 : 0)
         let root = file.root
         let signatureObject = file.reserveObject()
         let widget = file.reserveObject()
         var changed: [QPDFFile.Handle] = []
 
         // The widget goes into page 1's annotations, wherever the array lives.
-        let annotations = file.key("/Annots", of: page)
-        if file.isArray(annotations) {
-            file.append(widget, to: annotations)
-            changed.append(file.isIndirect(annotations) ? annotations : page)
-        } else {
-            let array = file.newArray()
-            file.append(widget, to: array)
-            file.set("/Annots", array, in: page)
-            changed.append(page)
-        }
+        changed.append(file.annotate(page, with: widget))
         // And into the form's fields, with /SigFlags 3: the document has signatures, and is changed only by
         // appending.
         let form = file.key("/AcroForm", of: root)
@@ -223,11 +243,17 @@ public struct PDFSigner: Sendable {
         for handle in changed {
             update.add(file.reference(handle), Data(file.unparseObject(handle).utf8))
         }
+        // Printed and locked (/F 132); an invisible signature has an empty rectangle.
+        var shown = "/Rect [0 0 0 0]"
+        if let appearance {
+            let rect = appearance.placed(on: file.visibleBox(of: page))
+            shown = "/Rect \(rect.pdf) /AP << /N \(try appearance.write(into: &update, file: file)) >>"
+        }
         update.add(
             file.reference(widget),
             Data(
-                ("<< /Type /Annot /Subtype /Widget /FT /Sig /T \(name) /V \(signatureReference) /F 132 "
-                    + "/Rect [0 0 0 0] /P \(file.reference(page)) >>").utf8))
+                ("<< /Type /Annot /Subtype /Widget /FT /Sig /T \(name) /V \(signatureReference) /F 132 \(shown) "
+                    + "/P \(file.reference(page)) >>").utf8))
         update.add(signatureReference, Data(dictionary.utf8))
 
         var (data, offsets) = update.write()

@@ -28,6 +28,15 @@ enum PDFSyntax {
         return "(D:" + digits.map { padded($0.0, $0.1) }.joined() + "+07'00')"
     }
 
+    /// A real number as PDF writes it: at most two decimals, no exponent.
+    static func number(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let sign = hundredths < 0 ? "-" : ""
+        let (whole, fraction) = (abs(hundredths) / 100, abs(hundredths) % 100)
+        if fraction == 0 { return "\(sign)\(whole)" }
+        return "\(sign)\(whole)." + (fraction % 10 == 0 ? "\(fraction / 10)" : padded(fraction, 2))
+    }
+
     static func hex(_ value: Int, width: Int) -> String {
         let digits = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits

@@ -61,6 +61,39 @@ final class QPDFFile {
     var pageCount: Int { Int(qpdf_get_num_pages(qpdf)) }
     func page(_ index: Int) -> Handle { qpdf_get_page_n(qpdf, index) }
 
+    /// Adds `annotation` to `page`'s annotations, wherever the array lives; returns the object that changed (the
+    /// array when it is indirect, else the page).
+    func annotate(_ page: Handle, with annotation: Handle) -> Handle {
+        let annotations = key("/Annots", of: page)
+        if isArray(annotations) {
+            append(annotation, to: annotations)
+            return isIndirect(annotations) ? annotations : page
+        }
+        let array = newArray()
+        append(annotation, to: array)
+        set("/Annots", array, in: page)
+        return page
+    }
+
+    /// What a reader shows of `page`: its crop box, or its media box, either inherited from the page tree (ISO
+    /// 32000-2, 7.7.3.4); A4 when the file names neither.
+    func visibleBox(of page: Handle) -> PDFRect {
+        for key in ["/CropBox", "/MediaBox"] {
+            var node = page
+            for _ in 0..<32 where isDictionary(node) {
+                let box = self.key(key, of: node)
+                let numbers = items(of: box).compactMap(number)
+                if isArray(box), numbers.count == 4 {
+                    let (left, right) = (min(numbers[0], numbers[2]), max(numbers[0], numbers[2]))
+                    let (bottom, top) = (min(numbers[1], numbers[3]), max(numbers[1], numbers[3]))
+                    return PDFRect(x: left, y: bottom, width: right - left, height: top - bottom)
+                }
+                node = self.key("/Parent", of: node)
+            }
+        }
+        return PDFRect(x: 0, y: 0, width: 595.28, height: 841.89)
+    }
+
     /// A dictionary's entry, or a stream's dictionary's (qpdf answers null for a stream itself); null for anything
     /// else, without the warning qpdf would record (a warning means damage here).
     func key(_ key: String, of handle: Handle) -> Handle {
@@ -75,10 +108,14 @@ final class QPDFFile {
     func isIndirect(_ handle: Handle) -> Bool { qpdf_oh_is_indirect(qpdf, handle) != 0 }
     func isDictionary(_ handle: Handle) -> Bool { qpdf_oh_is_dictionary(qpdf, handle) != 0 }
     func isArray(_ handle: Handle) -> Bool { qpdf_oh_is_array(qpdf, handle) != 0 }
+    func isString(_ handle: Handle) -> Bool { qpdf_oh_is_string(qpdf, handle) != 0 }
     func isNull(_ handle: Handle) -> Bool { qpdf_oh_is_null(qpdf, handle) != 0 }
     func isName(_ handle: Handle, _ name: String) -> Bool { qpdf_oh_is_name_and_equals(qpdf, handle, name) != 0 }
     func integer(_ handle: Handle) -> Int? {
         qpdf_oh_is_integer(qpdf, handle) != 0 ? Int(qpdf_oh_get_int_value(qpdf, handle)) : nil
+    }
+    func number(_ handle: Handle) -> Double? {
+        qpdf_oh_is_number(qpdf, handle) != 0 ? qpdf_oh_get_numeric_value(qpdf, handle) : nil
     }
     func count(_ array: Handle) -> Int { Int(qpdf_oh_get_array_n_items(qpdf, array)) }
     func item(_ index: Int, of array: Handle) -> Handle { qpdf_oh_get_array_item(qpdf, array, Int32(index)) }
@@ -148,7 +185,8 @@ final class QPDFFile {
 
     /// A text string's value as UTF-8 (PDFDocEncoding or UTF-16 decoded).
     func text(_ string: Handle) -> String {
-        guard let value = qpdf_oh_get_utf8_value(qpdf, string) else { return "" }
+        // Asking a non-string for its text is a warning qpdf keeps, which would read as damage.
+        guard isString(string), let value = qpdf_oh_get_utf8_value(qpdf, string) else { return "" }
         return String(cString: value)
     }
 

@@ -38,6 +38,18 @@ public struct DocumentStore: Sendable {
         }
     }
 
+    /// The number the next document of the register will get, unless another is filed first: what a PDF is stamped
+    /// with before it is filed under that number (``file`` refuses it if another took it meanwhile).
+    public func nextNumber(issuerCode: String, register: String, year: Int) throws -> Int {
+        try database.pool.read { db in
+            let last = try Int.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT MAX(number) FROM document WHERE issuerCode = ? AND register = ? AND year = ?"),
+                arguments: [issuerCode, register, year])
+            return (last ?? 0) + 1
+        }
+    }
+
     /// Files a signed document in one transaction: its number (the next in its issuer's register
     /// for the year), its files, signatures, and a delivery in status 01 for each recipient.
     ///

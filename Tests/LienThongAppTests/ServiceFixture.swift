@@ -29,7 +29,11 @@ struct ServiceFixture {
 
     /// Uploads `text` as the province's clerk (or `by`) and returns its SHA-256.
     func upload(_ text: String, by username: String = "clerk.tinh-dien-bien") async throws -> String {
-        let bytes = Array(text.utf8)
+        try await upload(Data(text.utf8), by: username)
+    }
+
+    func upload(_ data: Data, by username: String = "clerk.tinh-dien-bien") async throws -> String {
+        let bytes = Array(data)
         return try await services.uploads.store(declaredSize: Int64(bytes.count), caller: user(username)) { write in
             try bytes.withUnsafeBytes { try write($0) }
         }.sha256

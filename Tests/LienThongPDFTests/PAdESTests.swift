@@ -18,17 +18,7 @@ struct PAdESTests {
         PDFSigner.Details(field: field, name: "Nguyễn Văn An", reason: "Ký duyệt", location: "Điện Biên", time: Date())
     }
 
-    /// pyHanko's word on each signature: field, bottom line, intact, valid, trusted, coverage, modification level.
-    private func pyHanko(_ pdf: Data) throws -> [[String]] {
-        let file = try pki.write("checked-\(UUID().uuidString).pdf", pdf)
-        let root = try pki.writePEM("root.pem", [pki.root.certificate])
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("validate.py")
-        let result = try run("python3", [script.path, root.path, file.path])
-        #expect(result.status == 0, "\(result.output)")
-        return result.output.split(separator: "\n").filter { $0.contains("|") }.map {
-            $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        }
-    }
+    private func pyHanko(_ pdf: Data) throws -> [[String]] { try pki.pyHanko(pdf) }
 
     private func qpdfCheck(_ pdf: Data) throws -> (status: Int32, output: String) {
         try run("qpdf", ["--check", try pki.write("checked-\(UUID().uuidString).pdf", pdf).path])

@@ -1,0 +1,167 @@
+import Foundation
+import LienThongCrypto
+import LienThongDomain
+import LienThongPDF
+import LienThongRegistry
+
+/// The Decree 30 flow for a send whose files are PDFs (``Decree30Issuance``): the signer's visible signature on the
+/// main document, then, under the number the registry is about to give, the number and date filled in and the
+/// agency's seal; PDF attachments sealed with that number. The detached signatures are then made over the signed
+/// PDFs as over any file, so that every reader of LienThong's packages verifies them as before.
+package struct PDFIssuing: Sendable {
+    package let issuance: Decree30Issuance
+    /// Where the signature and seal images are: a PNG beside each certificate, with its name.
+    let certificates: URL
+
+    package init(issuance: Decree30Issuance, certificates: URL) {
+        self.issuance = issuance
+        self.certificates = certificates
+    }
+
+    /// The PDF, or nil for a file that is not one (other files are signed detached only, as they always were).
+    /// A file that says it is a PDF but qpdf cannot read is refused, naming what is wrong.
+    func pdf(_ url: URL, name: String) throws -> Data? {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        guard try handle.read(upToCount: 5) == Data("%PDF-".utf8) else { return nil }
+        try handle.seek(toOffset: 0)
+        let data = try handle.readToEnd() ?? Data()
+        guard PDFSigner.isReadable(data) else { return nil }
+        return data
+    }
+
+    /// The image beside a certificate (`demo/agency.pem` → `demo/agency.png`), if there is one.
+    func image(besideCertificate path: String?) throws -> PNGImage? {
+        guard let path else { return nil }
+        let url = URL(fileURLWithPath: path, relativeTo: certificates).deletingPathExtension()
+            .appendingPathExtension("png")
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        return try PNGImage(data, name: url.path)
+    }
+}
+
+/// The number a PDF was stamped with was given to another document first.
+struct NumberTaken: Error {}
+
+extension DocumentService {
+    /// A send's files as they are filed: each PDF signed inside, the others as uploaded.
+    struct IssuedFiles {
+        var files: [(name: String, blob: BlobRecord)]
+        /// The signed PDFs, stored already, for the registry to record with the filing.
+        var madePDFs: [BlobRecord]
+    }
+
+    /// The main document with the signer's visible signature, when it is a PDF.
+    func approve(
+        _ main: (name: String, blob: BlobRecord), signer: UserRecord, identity: SigningIdentity, at time: Date,
+        timeStamper: (any TimeStamper)?
+    ) async throws -> (pdf: Data, cms: Data)? {
+        guard let draft = try await pdfBytes(main) else { return nil }
+        do {
+            return try await pdf.issuance.approve(
+                draft, as: identity, name: signer.fullName,
+                image: try pdf.image(besideCertificate: signer.certificatePath),
+                at: time, timeStamper: timeStamper)
+        } catch let error as PDFError {
+            throw Refusal.signingFailed("\(main.name) cannot be signed: \(error.description)")
+        }
+    }
+
+    /// The files with the number stamped into each PDF and the seal over it, the signed PDFs stored durably (a send
+    /// that fails after this leaves them unreferenced, and the next cleanup removes them; no number is used).
+    func issue(
+        _ files: [(name: String, blob: BlobRecord)], approved: (pdf: Data, cms: Data)?, signer: SigningIdentity,
+        seal: SigningIdentity, issuer: AgencyRecord, numbered: NumberAndSymbol, at time: Date,
+        timeStamper: (any TimeStamper)?, evidence: @escaping @Sendable () async throws -> RevocationEvidence
+    ) async throws -> IssuedFiles {
+        var issued = IssuedFiles(files: files, madePDFs: [])
+        let sealImage = try pdf.image(besideCertificate: issuer.sealCertificatePath)
+        for (position, file) in files.enumerated() {
+            let signed: Data
+            do {
+                if position == 0 {
+                    guard let approved else { continue }
+                    signed = try await pdf.issuance.issue(
+                        approved.pdf, approval: approved.cms,
+                        approverChain: [signer.certificate] + signer.intermediates,
+                        numberAndSymbol: numbered.description, place: nil, date: CivilDate.inVietnam(time), seal: seal,
+                        agency: issuer.name, image: sealImage, at: time, timeStamper: timeStamper, evidence: evidence)
+                } else {
+                    guard let attachment = try await pdfBytes(file) else { continue }
+                    signed = try await pdf.issuance.sealAttachment(
+                        attachment, numberAndSymbol: numbered.description, seal: seal, agency: issuer.name, at: time,
+                        timeStamper: timeStamper, evidence: evidence)
+                }
+            } catch let error as PDFError {
+                throw Refusal.signingFailed("\(file.name) cannot be signed: \(error.description)")
+            } catch let error as TimeStampUnavailable {
+                throw Refusal.timeStampUnavailable(
+                    "\(error); nothing was sent. Try again, or ask the administrator to check the TSA")
+            }
+            let blob = try await blobs.store(signed, at: time)
+            issued.files[position].blob = blob
+            issued.madePDFs.append(blob)
+        }
+        return issued
+    }
+
+    private func pdfBytes(_ file: (name: String, blob: BlobRecord)) async throws -> Data? {
+        try await DiskWork.shared.run { [pdf, blobs] in try pdf.pdf(blobs.url(for: file.blob.sha256), name: file.name) }
+    }
+
+    /// Each file's detached CMS (the signer's and the seal's on the main document, the seal's on attachments), as
+    /// LienThong's packages carry them. `stamper` becomes nil when the TSA is down and stamps may come later.
+    func signDetached(
+        _ files: [(name: String, blob: BlobRecord)], documentID id: String, signer: SigningIdentity,
+        seal: SigningIdentity, evidence: RevocationEvidence, stamper: inout (any TimeStamper)?, at issuedAt: Date
+    ) async throws -> (files: [DocumentFileRecord], blobs: [BlobRecord], signatures: [SignatureRecord]) {
+        var fileRecords: [DocumentFileRecord] = []
+        var signatureBlobs: [BlobRecord] = []
+        var signatureRecords: [SignatureRecord] = []
+        for (position, file) in files.enumerated() {
+            let isMain = position == 0
+            var cms = Data()
+            do {
+                do {
+                    cms = try await self.signer.sign(
+                        content: blobs.url(for: file.blob.sha256), signer: isMain ? signer : nil,
+                        seal: seal, timeStamper: stamper, evidence: evidence, documentID: id)
+                } catch let error as TimeStampUnavailable where stampLater {
+                    // Sent now, stamped by the backfill as soon as the TSA answers; the file says so.
+                    logger.warning("sending without time stamps for now", metadata: ["reason": "\(error)"])
+                    stamper = nil
+                    cms = try await self.signer.sign(
+                        content: blobs.url(for: file.blob.sha256), signer: isMain ? signer : nil,
+                        seal: seal, timeStamper: nil, evidence: evidence, documentID: id)
+                }
+            } catch let error as TimeStampUnavailable {
+                throw Refusal.timeStampUnavailable(
+                    "\(error); nothing was sent. Try again, or ask the administrator to check the TSA")
+            } catch {
+                throw Refusal.signingFailed("signing \(file.name) failed: \(error)")
+            }
+            let signatureSHA = Digest.sha256(cms)
+            signatureBlobs.append(
+                BlobRecord(sha256: signatureSHA, size: Int64(cms.count), createdAt: issuedAt, bytes: cms))
+            fileRecords.append(
+                DocumentFileRecord(
+                    documentID: id, position: position, name: file.name, sha256: file.blob.sha256,
+                    size: file.blob.size, kind: isMain ? .document : .attachment, signatureSHA256: signatureSHA,
+                    awaitingTimeStamp: timeStamper != nil && stamper == nil))
+            let parties = isMain ? [(CertificateRole.signer, signer), (.seal, seal)] : [(.seal, seal)]
+            for (index, (role, identity)) in parties.enumerated() {
+                signatureRecords.append(
+                    SignatureRecord(
+                        documentID: id, filePosition: position, signerIndex: index, role: role,
+                        commonName: identity.certificate.commonName ?? identity.certificate.subject,
+                        organization: identity.certificate.organization,
+                        serialNumber: identity.certificate.serialNumber,
+                        algorithm: identity.key.isRSA
+                            ? (self.signer.padding == .pss ? "RSASSA-PSS" : "RSA PKCS#1 v1.5")
+                                + " with \(self.signer.digest.rawValue)" : "ECDSA with \(self.signer.digest.rawValue)",
+                        signedAt: issuedAt))
+            }
+        }
+        return (fileRecords, signatureBlobs, signatureRecords)
+    }
+}

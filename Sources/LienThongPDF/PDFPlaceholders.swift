@@ -1,0 +1,107 @@
+import Foundation
+
+/// The number and date placeholders (ISO 32000-2, 12.7.5.3 text fields) a document carries before it is issued:
+/// empty when the competent person signs, filled by the clerk's issuance in a revision of their own, which a
+/// verifier allows (``ModificationAnalysis``) because the signer saw the space they fill and nothing else changes.
+public struct PDFPlaceholders: Sendable {
+    /// A field's name and where it is.
+    public struct Field: Sendable, Equatable {
+        public var name: String
+        public var page: SignatureAppearance.Page
+        public var rect: PDFRect
+
+        public init(name: String, page: SignatureAppearance.Page = .first, rect: PDFRect) {
+            self.name = name
+            self.page = page
+            self.rect = rect
+        }
+    }
+
+    public init() {}
+
+    /// `pdf` with the `fields` it lacks added, empty and read-only, in a new revision; unchanged when it has them all
+    /// (a template drafted with them).
+    public func adding(_ fields: [Field], to pdf: Data) throws -> Data {
+        let file = try QPDFFile(pdf, name: "the PDF")
+        guard file.pageCount > 0 else { throw PDFError(.unsupported, "the PDF has no page") }
+        let existing = Set(textFields(of: file).map(\.name))
+        let missing = fields.filter { !existing.contains($0.name) }
+        guard !missing.isEmpty else { return pdf }
+        var update = try IncrementalUpdate(appendingTo: pdf, file)
+        let root = file.root
+        var form = file.key("/AcroForm", of: root)
+        if !file.isDictionary(form) {
+            form = file.newDictionary()
+            file.set("/AcroForm", form, in: root)
+        }
+        var fieldArray = file.key("/Fields", of: form)
+        if !file.isArray(fieldArray) {
+            fieldArray = file.newArray()
+            file.set("/Fields", fieldArray, in: form)
+        }
+        var changed: [QPDFFile.Handle] = [file.isIndirect(form) ? form : root]
+        if file.isIndirect(fieldArray) { changed.append(fieldArray) }
+        for field in missing {
+            let page = file.page(field.page == .last ? file.pageCount - 1 : 0)
+            let widget = file.reserveObject()
+            // Read-only (/Ff 1): a reader offers no one to type into it; printed (/F 4).
+            update.add(
+                file.reference(widget),
+                Data(
+                    ("<< /Type /Annot /Subtype /Widget /FT /Tx /Ff 1 /F 4 /T \(PDFSyntax.text(field.name)) "
+                        + "/Rect \(field.rect.pdf) /P \(file.reference(page)) >>").utf8))
+            file.append(widget, to: fieldArray)
+            changed.append(file.annotate(page, with: widget))
+        }
+        try file.check("the pages and the form")
+        for handle in changed { update.add(file.reference(handle), Data(file.unparseObject(handle).utf8)) }
+        return update.write().data
+    }
+
+    /// `pdf` with each named field filled with its text, drawn in `font` at up to `size` points, in a new revision.
+    /// A field that is missing, not a text field, or already filled is refused: issuance fills blanks only.
+    public func filling(
+        _ values: [(field: String, text: String)], in pdf: Data, font: TrueTypeFont, size: Double = 13
+    ) throws -> Data {
+        let file = try QPDFFile(pdf, name: "the PDF")
+        var update = try IncrementalUpdate(appendingTo: pdf, file)
+        let fields = textFields(of: file)
+        for (name, text) in values {
+            guard let field = fields.first(where: { $0.name == name }) else {
+                throw PDFError(.unsupported, "the PDF has no text field \(name) to fill")
+            }
+            guard file.text(file.key("/V", of: field.handle)).isEmpty else {
+                throw PDFError(.unsupported, "the field \(name) is filled already; issuance fills blank fields only")
+            }
+            let rect = fieldRect(field.handle, in: file)
+            let fitted = min(size, rect.height * 0.8, rect.width / max(1, font.width(of: text, size: 1)))
+            var appearance = AppearanceStream(width: rect.width, height: rect.height)
+            appearance.text(
+                text, x: 1, baseline: (rect.height - fitted * 0.7) / 2, size: fitted, font: font)
+            let stream = try appearance.write(into: &update, file: file)
+            file.set("/V", file.parse(PDFSyntax.text(text)), in: field.handle)
+            let appearances = file.newDictionary()
+            file.set("/N", file.object(stream), in: appearances)
+            file.set("/AP", appearances, in: field.handle)
+            update.add(file.reference(field.handle), Data(file.unparseObject(field.handle).utf8))
+        }
+        try file.check("the form's fields")
+        return update.write().data
+    }
+
+    /// The form's text fields that are widgets themselves, by name.
+    private func textFields(of file: QPDFFile) -> [(name: String, handle: QPDFFile.Handle)] {
+        file.items(of: file.key("/Fields", of: file.key("/AcroForm", of: file.root))).compactMap { field in
+            guard file.isIndirect(field), file.isName(file.key("/FT", of: field), "/Tx") else { return nil }
+            return (file.text(file.key("/T", of: field)), field)
+        }
+    }
+
+    private func fieldRect(_ field: QPDFFile.Handle, in file: QPDFFile) -> PDFRect {
+        let numbers = file.items(of: file.key("/Rect", of: field)).compactMap { file.number($0) }
+        guard numbers.count == 4 else { return PDFRect(x: 0, y: 0, width: 0, height: 0) }
+        return PDFRect(
+            x: min(numbers[0], numbers[2]), y: min(numbers[1], numbers[3]), width: abs(numbers[2] - numbers[0]),
+            height: abs(numbers[3] - numbers[1]))
+    }
+}
