@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "LienThongTestSupport",
             dependencies: [
-                "LienThongCrypto", "LienThongRegistry", "LienThongApp", "LienThongHTTP",
+                "LienThongCrypto", "LienThongRegistry", "LienThongApp", "LienThongHTTP", "LienThongPDF",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

@@ -21,10 +21,12 @@ public struct FileInfo: Codable, Sendable {
     public var signatureSHA256: String
     /// Sent while the TSA was unreachable: the signature's time stamp will be added.
     public var timeStampPending: Bool
+    /// For a PDF signed inside: each revision, from the file as uploaded to the one filed.
+    public var revisions: [PDFRevision]?
 
     public init(
         position: Int, name: String, sha256: String, size: Int64, kind: String, signatureSHA256: String,
-        timeStampPending: Bool
+        timeStampPending: Bool, revisions: [PDFRevision]? = nil
     ) {
         self.position = position
         self.name = name
@@ -33,6 +35,23 @@ public struct FileInfo: Codable, Sendable {
         self.kind = kind
         self.signatureSHA256 = signatureSHA256
         self.timeStampPending = timeStampPending
+        self.revisions = revisions
+    }
+}
+
+/// A state of a signed PDF: its first `length` bytes, with this SHA-256 (`head -c LENGTH file.pdf | sha256sum`).
+public struct PDFRevision: Codable, Sendable, Equatable {
+    public var revision: Int
+    /// "draft", "number and date placeholders", "signer's signature", "number and date", "agency's seal", ….
+    public var content: String
+    public var length: Int64
+    public var sha256: String
+
+    public init(revision: Int, content: String, length: Int64, sha256: String) {
+        self.revision = revision
+        self.content = content
+        self.length = length
+        self.sha256 = sha256
     }
 }
 

@@ -132,6 +132,7 @@ package struct DocumentService: Sendable {
         var attempts = 0
         var filed: (document: DocumentRecord, deliveries: [DeliveryRecord], files: [DocumentFileRecord])?
         var signatures: [SignatureRecord] = []
+        var revisions: [PDFRevisionRecord] = []
         var stamper = timeStamper
         while filed == nil {
             // A PDF shows its number: stamped with the one the register is about to give, and filed only under it.
@@ -141,7 +142,8 @@ package struct DocumentService: Sendable {
                 number: predicted, type: type, issuerAbbreviation: issuer.abbreviation,
                 draftingUnit: request.draftingUnit, series: series)
             let issued = try await issue(
-                files, approved: approvedPDF, signer: signerIdentity, seal: sealIdentity, issuer: issuer,
+                files, documentID: id, approved: approvedPDF, signer: signerIdentity, seal: sealIdentity,
+                issuer: issuer,
                 numbered: numbered, at: issuedAt, timeStamper: timeStamper,
                 evidence: { [evidence, now] in
                     try await evidence.evidence(for: [signerIdentity, sealIdentity], settings: current, at: now())
@@ -149,13 +151,13 @@ package struct DocumentService: Sendable {
             let signed = try await signDetached(
                 issued.files, documentID: id, signer: signerIdentity, seal: sealIdentity, evidence: revocation,
                 stamper: &stamper, at: issuedAt)
-            signatures = signed.signatures
+            (signatures, revisions) = (signed.signatures, issued.revisions)
             do {
                 let (document, deliveries) = try await fileNumbered(
                     issuer: issuer, series: series, type: type, draftingUnit: request.draftingUnit,
                     issuedAt: issuedAt, expectedNumber: issued.madePDFs.isEmpty ? nil : predicted,
                     files: signed.files, signatureBlobs: issued.madePDFs + signed.blobs, signatures: signatures,
-                    recipients: recipients,
+                    revisions: revisions, recipients: recipients,
                     approval: approval?.id, actor: caller.username,
                     record: { number, symbol in
                         DocumentRecord(
@@ -195,7 +197,7 @@ package struct DocumentService: Sendable {
             other.map { Self.link(relation, $0) }
         }
         return try view(
-            document, files: fileRecords, signatures: signatureRecords,
+            document, files: fileRecords, signatures: signatureRecords, revisions: revisions,
             deliveries: deliveries.sorted { $0.recipientCode < $1.recipientCode }, events: nil, links: links)
     }
 
@@ -203,7 +205,7 @@ package struct DocumentService: Sendable {
     package func fileNumbered(
         issuer: AgencyRecord, series: NumberSeries, type: DocumentType, draftingUnit: String?, issuedAt: Date,
         expectedNumber: Int? = nil, files: [DocumentFileRecord] = [], signatureBlobs: [BlobRecord] = [],
-        signatures: [SignatureRecord] = [],
+        signatures: [SignatureRecord] = [], revisions: [PDFRevisionRecord] = [],
         recipients: [(agency: AgencyRecord, addressedTo: String?)] = [], approval: String? = nil, actor: String,
         record: @escaping @Sendable (_ number: Int, _ symbol: String) -> DocumentRecord
     ) async throws -> (DocumentRecord, [DeliveryRecord]) {
@@ -217,7 +219,8 @@ package struct DocumentService: Sendable {
                         draftingUnit: draftingUnit, series: series)
                     return record(number, numbered.symbol)
                 },
-                files: files, signatureBlobs: signatureBlobs, signatures: signatures, recipients: recipients,
+                files: files, signatureBlobs: signatureBlobs, signatures: signatures, revisions: revisions,
+                recipients: recipients,
                 approval: approval,
                 actor: actor, at: issuedAt)
         } catch RegistryError.approvalUsed(let id) {
@@ -537,6 +540,7 @@ package struct DocumentService: Sendable {
         return try view(
             document, files: registry.documents.files(of: document.id),
             signatures: registry.documents.signatures(of: document.id),
+            revisions: registry.documents.pdfRevisions(of: document.id),
             deliveries: deliveries,
             events: history ? try registry.documents.history(of: deliveries.compactMap(\.id)) : nil,
             links: try links(of: document, for: agency))
@@ -545,7 +549,7 @@ package struct DocumentService: Sendable {
     /// - Parameter events: status histories by delivery id; nil for a view without them.
     private func view(
         _ document: DocumentRecord, files: [DocumentFileRecord], signatures: [SignatureRecord],
-        deliveries: [DeliveryRecord],
+        revisions: [PDFRevisionRecord], deliveries: [DeliveryRecord],
         events: [Int64: [StatusEventRecord]]?, links: [DocumentLink]
     ) throws -> DocumentView {
         DocumentView(
@@ -557,10 +561,14 @@ package struct DocumentService: Sendable {
             authority: document.authorityPrefix,
             signerName: document.signerName, signerPosition: document.signerPosition, issuedAt: document.issuedAt,
             deadline: document.deadline,
-            files: files.map {
-                FileInfo(
-                    position: $0.position, name: $0.name, sha256: $0.sha256, size: $0.size, kind: $0.kind.rawValue,
-                    signatureSHA256: $0.signatureSHA256, timeStampPending: $0.awaitingTimeStamp)
+            files: files.map { file in
+                let own = revisions.filter { $0.filePosition == file.position }.map {
+                    PDFRevision(revision: $0.revision, content: $0.content, length: $0.length, sha256: $0.sha256)
+                }
+                return FileInfo(
+                    position: file.position, name: file.name, sha256: file.sha256, size: file.size,
+                    kind: file.kind.rawValue, signatureSHA256: file.signatureSHA256,
+                    timeStampPending: file.awaitingTimeStamp, revisions: own.isEmpty ? nil : own)
             },
             signatures: signatures.map {
                 SignatureInfo(

@@ -3,23 +3,25 @@ import LienThongCrypto
 import LienThongDomain
 import LienThongPDF
 import LienThongRegistry
+import Synchronization
 
 /// The Decree 30 flow for a send whose files are PDFs (``Decree30Issuance``): the signer's visible signature on the
 /// main document, then, under the number the registry is about to give, the number and date filled in and the
 /// agency's seal; PDF attachments sealed with that number. The detached signatures are then made over the signed
 /// PDFs as over any file, so that every reader of LienThong's packages verifies them as before.
-package struct PDFIssuing: Sendable {
+package final class PDFIssuing: Sendable {
     package let issuance: Decree30Issuance
     /// Where the signature and seal images are: a PNG beside each certificate, with its name.
     let certificates: URL
+    private let images = Mutex<[String: PNGImage?]>([:])
 
     package init(issuance: Decree30Issuance, certificates: URL) {
         self.issuance = issuance
         self.certificates = certificates
     }
 
-    /// The PDF, or nil for a file that is not one (other files are signed detached only, as they always were).
-    /// A file that says it is a PDF but qpdf cannot read is refused, naming what is wrong.
+    /// The PDF, or nil for a file that is not one qpdf reads without repair: other files, a damaged or encrypted PDF
+    /// among them, are signed detached only, as they always were.
     func pdf(_ url: URL, name: String) throws -> Data? {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
@@ -30,13 +32,16 @@ package struct PDFIssuing: Sendable {
         return data
     }
 
-    /// The image beside a certificate (`demo/agency.pem` → `demo/agency.png`), if there is one.
+    /// The image beside a certificate (`demo/agency.pem` → `demo/agency.png`), if there is one: read and decoded
+    /// once, like the keys.
     func image(besideCertificate path: String?) throws -> PNGImage? {
         guard let path else { return nil }
+        if let known = images.withLock({ $0[path] }) { return known }
         let url = URL(fileURLWithPath: path, relativeTo: certificates).deletingPathExtension()
             .appendingPathExtension("png")
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        return try PNGImage(data, name: url.path)
+        let image = try FileManager.default.contents(atPath: url.path).map { try PNGImage($0, name: url.path) }
+        images.withLock { $0[path] = image }
+        return image
     }
 }
 
@@ -49,58 +54,78 @@ extension DocumentService {
         var files: [(name: String, blob: BlobRecord)]
         /// The signed PDFs, stored already, for the registry to record with the filing.
         var madePDFs: [BlobRecord]
+        /// Each signed PDF's revisions, from the file as uploaded.
+        var revisions: [PDFRevisionRecord]
     }
 
     /// The main document with the signer's visible signature, when it is a PDF.
     func approve(
         _ main: (name: String, blob: BlobRecord), signer: UserRecord, identity: SigningIdentity, at time: Date,
         timeStamper: (any TimeStamper)?
-    ) async throws -> (pdf: Data, cms: Data)? {
+    ) async throws -> (pdf: SignedPDF, cms: Data)? {
         guard let draft = try await pdfBytes(main) else { return nil }
-        do {
-            return try await pdf.issuance.approve(
+        return try await signingPDF(main.name) {
+            try await pdf.issuance.approve(
                 draft, as: identity, name: signer.fullName,
                 image: try pdf.image(besideCertificate: signer.certificatePath),
                 at: time, timeStamper: timeStamper)
+        }
+    }
+
+    /// `body`'s failures as the refusals a clerk reads. The time stamps are inside the PDF: while the TSA is down a
+    /// PDF is not sent, even when other files may go out and be stamped later.
+    private func signingPDF<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as TimeStampUnavailable {
+            throw Refusal.timeStampUnavailable(
+                "\(error); \(name) carries its time stamps inside and nothing was sent. Try again, or ask the "
+                    + "administrator to check the TSA")
+        } catch let refusal as Refusal {
+            throw refusal
         } catch let error as PDFError {
-            throw Refusal.signingFailed("\(main.name) cannot be signed: \(error.description)")
+            throw Refusal.signingFailed("\(name) cannot be signed: \(error.description)")
+        } catch {
+            throw Refusal.signingFailed("signing \(name) failed: \(error)")
         }
     }
 
     /// The files with the number stamped into each PDF and the seal over it, the signed PDFs stored durably (a send
-    /// that fails after this leaves them unreferenced, and the next cleanup removes them; no number is used).
+    /// that fails after this leaves them unreferenced, for the orphan sweep at the next start; no number is used).
     func issue(
-        _ files: [(name: String, blob: BlobRecord)], approved: (pdf: Data, cms: Data)?, signer: SigningIdentity,
-        seal: SigningIdentity, issuer: AgencyRecord, numbered: NumberAndSymbol, at time: Date,
+        _ files: [(name: String, blob: BlobRecord)], documentID: String, approved: (pdf: SignedPDF, cms: Data)?,
+        signer: SigningIdentity, seal: SigningIdentity, issuer: AgencyRecord, numbered: NumberAndSymbol, at time: Date,
         timeStamper: (any TimeStamper)?, evidence: @escaping @Sendable () async throws -> RevocationEvidence
     ) async throws -> IssuedFiles {
-        var issued = IssuedFiles(files: files, madePDFs: [])
+        var issued = IssuedFiles(files: files, madePDFs: [], revisions: [])
         let sealImage = try pdf.image(besideCertificate: issuer.sealCertificatePath)
         for (position, file) in files.enumerated() {
-            let signed: Data
-            do {
-                if position == 0 {
-                    guard let approved else { continue }
-                    signed = try await pdf.issuance.issue(
+            let signed: SignedPDF
+            if position == 0 {
+                guard let approved else { continue }
+                signed = try await signingPDF(file.name) {
+                    try await pdf.issuance.issue(
                         approved.pdf, approval: approved.cms,
                         approverChain: [signer.certificate] + signer.intermediates,
                         numberAndSymbol: numbered.description, place: nil, date: CivilDate.inVietnam(time), seal: seal,
                         agency: issuer.name, image: sealImage, at: time, timeStamper: timeStamper, evidence: evidence)
-                } else {
-                    guard let attachment = try await pdfBytes(file) else { continue }
-                    signed = try await pdf.issuance.sealAttachment(
+                }
+            } else {
+                guard let attachment = try await pdfBytes(file) else { continue }
+                signed = try await signingPDF(file.name) {
+                    try await pdf.issuance.sealAttachment(
                         attachment, numberAndSymbol: numbered.description, seal: seal, agency: issuer.name, at: time,
                         timeStamper: timeStamper, evidence: evidence)
                 }
-            } catch let error as PDFError {
-                throw Refusal.signingFailed("\(file.name) cannot be signed: \(error.description)")
-            } catch let error as TimeStampUnavailable {
-                throw Refusal.timeStampUnavailable(
-                    "\(error); nothing was sent. Try again, or ask the administrator to check the TSA")
             }
-            let blob = try await blobs.store(signed, at: time)
+            let blob = try await blobs.store(signed.data, at: time)
             issued.files[position].blob = blob
             issued.madePDFs.append(blob)
+            issued.revisions += signed.revisions.enumerated().map { index, revision in
+                PDFRevisionRecord(
+                    documentID: documentID, filePosition: position, revision: index + 1, content: revision.content,
+                    length: Int64(revision.length), sha256: Digest.sha256(signed.data.prefix(revision.length)))
+            }
         }
         return issued
     }

@@ -65,7 +65,6 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.year = 100 * b + d - 4800 + m / 10
     }
 
-    /// Days since noon 4713 BC (Julian); makes day arithmetic plain integer arithmetic.
     /// The date as a document states it (Decree 30, Appendix I): "ngày 05 tháng 01 năm 2027", a day below 10 and
     /// the months January and February written with a leading zero.
     public var documentText: String {
@@ -74,6 +73,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return "ngày \(day) tháng \(month) năm \(year)"
     }
 
+    /// Days since noon 4713 BC (Julian); makes day arithmetic plain integer arithmetic.
     public var julianDayNumber: Int {
         let a = (14 - month) / 12
         let y = year + 4800 - a

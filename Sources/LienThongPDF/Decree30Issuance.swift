@@ -11,9 +11,6 @@ public struct Decree30Issuance: Sendable {
     public var font: TrueTypeFont
     public var layout: Decree30Layout
     public var level: PAdESLevel
-    /// The placeholders' names: the VGCA tools' own, so that a template drafted for them is filled as it is.
-    public static let numberField = "SoKyHieu"
-    public static let dateField = "NgayBanHanh"
 
     public init(signer: PDFSigner, font: TrueTypeFont, layout: Decree30Layout = .standard, level: PAdESLevel) {
         self.signer = signer
@@ -32,18 +29,22 @@ public struct Decree30Issuance: Sendable {
     public func approve(
         _ draft: Data, as person: SigningIdentity, name: String, image: PNGImage?, at time: Date,
         timeStamper: (any TimeStamper)?
-    ) async throws -> (pdf: Data, cms: Data) {
-        let withBlanks = try PDFPlaceholders().adding(
-            [
-                .init(name: Self.numberField, rect: layout.number),
-                .init(name: Self.dateField, rect: layout.date),
-            ], to: draft)
+    ) async throws -> (pdf: SignedPDF, cms: Data) {
+        var pdf = SignedPDF(draft, content: "draft")
+        pdf.append(
+            try PDFPlaceholders().adding(
+                [
+                    .init(name: PDFPlaceholders.number, rect: layout.number),
+                    .init(name: PDFPlaceholders.date, rect: layout.date),
+                ], to: draft), "number and date placeholders")
         let appearance = Decree30Appearance.person(
             name: name, time: time, image: image, in: layout.signature, font: font)
-        return try await signer.signature(
-            withBlanks, as: person,
+        let signed = try await signer.signature(
+            pdf.data, as: person,
             details: .init(field: "ChuKyNguoiKy", name: name, reason: "Ký duyệt", time: time, appearance: appearance),
             timeStamper: stamper(timeStamper))
+        pdf.append(signed.pdf, "signer's signature")
+        return (pdf, signed.cms)
     }
 
     /// The approved document issued: its number and symbol and its date (with the place name, if any) filled in,
@@ -51,40 +52,47 @@ public struct Decree30Issuance: Sendable {
     /// and a document time stamp (B-LTA).
     /// - Parameter approval: the CMS of the person's signature, which the validation data covers too.
     public func issue(
-        _ approved: Data, approval: Data, approverChain: [Certificate], numberAndSymbol: String, place: String?,
+        _ approved: SignedPDF, approval: Data, approverChain: [Certificate], numberAndSymbol: String, place: String?,
         date: CivilDate, seal: SigningIdentity, agency: String, image: PNGImage?, at time: Date,
         timeStamper: (any TimeStamper)?, evidence: @Sendable () async throws -> RevocationEvidence
-    ) async throws -> Data {
+    ) async throws -> SignedPDF {
+        var pdf = approved
         let dateLine = [place, date.documentText].compactMap { $0 }.joined(separator: ", ")
-        let filled = try PDFPlaceholders().filling(
-            [(Self.numberField, "Số: \(numberAndSymbol)"), (Self.dateField, dateLine)], in: approved, font: font)
+        pdf.append(
+            try PDFPlaceholders().filling(
+                [(PDFPlaceholders.number, "Số: \(numberAndSymbol)"), (PDFPlaceholders.date, dateLine)], in: pdf.data,
+                font: font),
+            "number and date")
         let appearance = Decree30Appearance.seal(
             agency: agency, time: time, image: image, over: layout.signature,
             diameter: layout.sealDiameterMillimetres * Decree30Appearance.pointsPerMillimetre, font: font)
         let sealed = try await signer.signature(
-            filled, as: seal,
+            pdf.data, as: seal,
             details: .init(
                 field: "ChuKyCoQuan", name: agency, reason: "Ký phát hành", time: time, appearance: appearance),
             timeStamper: stamper(timeStamper))
+        pdf.append(sealed.pdf, "agency's seal")
         return try await signer.extending(
-            sealed.pdf, to: level, certificates: approverChain + [seal.certificate] + seal.intermediates,
+            pdf, to: level, certificates: approverChain + [seal.certificate] + seal.intermediates,
             evidence: evidence, for: [approval, sealed.cms], timeStamper: timeStamper)
     }
 
     /// A PDF attachment sealed by the agency (ký phụ lục): top right of page 1, the document's number and symbol and
     /// the time.
     public func sealAttachment(
-        _ pdf: Data, numberAndSymbol: String, seal: SigningIdentity, agency: String, at time: Date,
+        _ attachment: Data, numberAndSymbol: String, seal: SigningIdentity, agency: String, at time: Date,
         timeStamper: (any TimeStamper)?, evidence: @Sendable () async throws -> RevocationEvidence
-    ) async throws -> Data {
+    ) async throws -> SignedPDF {
+        var pdf = SignedPDF(attachment, content: "attachment")
         let appearance = Decree30Appearance.attachment(numberAndSymbol: numberAndSymbol, time: time, font: font)
         let sealed = try await signer.signature(
-            pdf, as: seal,
+            attachment, as: seal,
             details: .init(
                 field: "ChuKyPhuLuc", name: agency, reason: "Ký phụ lục", time: time, appearance: appearance),
             timeStamper: stamper(timeStamper))
+        pdf.append(sealed.pdf, "agency's seal")
         return try await signer.extending(
-            sealed.pdf, to: level, certificates: [seal.certificate] + seal.intermediates, evidence: evidence,
+            pdf, to: level, certificates: [seal.certificate] + seal.intermediates, evidence: evidence,
             for: [sealed.cms], timeStamper: timeStamper)
     }
 }

@@ -145,9 +145,10 @@ extension IncrementalUpdate {
     mutating func addNewStream(
         _ data: Data, entries: String = "", compressed: Bool = true, in file: QPDFFile
     ) -> ObjectReference {
-        let stored = compressed ? Deflate.compress(data) : data
+        let deflated = compressed ? Deflate.compress(data) : nil
+        let stored = deflated ?? data
         var body = Data(
-            "<< \(entries)\(compressed ? " /Filter /FlateDecode" : "") /Length \(stored.count) >>\nstream\n".utf8)
+            "<< \(entries)\(deflated != nil ? " /Filter /FlateDecode" : "") /Length \(stored.count) >>\nstream\n".utf8)
         body.append(stored)
         body.append(Data("\nendstream".utf8))
         let reference = file.reference(file.reserveObject())

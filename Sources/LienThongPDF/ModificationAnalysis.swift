@@ -4,7 +4,7 @@ import Foundation
 /// 5.5), more strictly where readers could be made to show different things: each object a later cross-reference
 /// section defines is compared with the signed revision's, and every difference must be one a signed PDF allows:
 /// new objects nothing signed refers to; a page's annotations and the form's fields grown by new signature fields
-/// only; an empty signature field signed; a blank text field filled with text (the number, the date); the catalog's
+/// only; an empty signature field signed; a blank number or date placeholder filled with text; the catalog's
 /// `/AcroForm`, `/DSS`, `/Extensions`, `/Metadata`; the document information (plain text) and validation data.
 /// Anything else is named.
 struct ModificationAnalysis {
@@ -257,18 +257,29 @@ struct ModificationAnalysis {
             return isNewSignatureValue(current.key("/V", of: after), existing)
                 ? nil : "the empty signature field \(name) changed without a new signature"
         }
-        if isBlankTextField(before) {
-            // A blank the signer saw (the number, the date), filled: text for its value, and a new appearance, which
-            // draws inside the rectangle the signer saw empty.
-            if let problem = changedKeys(before, after, allowed: ["/V", "/AP"], "the blank text field \(name)") {
+        if PDFPlaceholders.isPlaceholder(before, in: signed) {
+            // Blank when signed: no value, or an empty string, and nothing drawn; unlocked, and the document
+            // certified for form filling at least.
+            let value = signed.key("/V", of: before)
+            guard signed.isNull(value) || (signed.isString(value) && signed.text(value).isEmpty),
+                !signed.has("/AP", before)
+            else { return "the placeholder \(name) was not blank when signed, yet it changed" }
+            let field = signed.text(signed.key("/T", of: before))
+            if let locked = locks().first(where: { $0.covers(field) }) {
+                return "the placeholder \(name) is locked by the signature \(locked.signature)"
+            }
+            if certification() == 1 { return "the certification signature permits no change, yet \(name) was filled" }
+            // The number or the date, blank when signed, filled: text for its value, and a new appearance that only
+            // writes text inside the line the signer saw empty.
+            if let problem = changedKeys(before, after, allowed: ["/V", "/AP"], "the placeholder \(name)") {
                 return problem
             }
             let appearances = current.key("/AP", of: after)
             let normal = current.key("/N", of: appearances)
             guard current.isString(current.key("/V", of: after)), current.keys(of: appearances) == ["/N"],
                 current.isIndirect(normal), current.isStream(normal), existing[current.reference(normal).number] == nil
-            else { return "the blank text field \(name) was filled with more than text and a new appearance" }
-            return nil
+            else { return "the placeholder \(name) was filled with more than text and a new appearance" }
+            return writesTextOnly(normal) ? nil : "the placeholder \(name) was filled with more than text"
         }
         let type = signed.unparse(signed.key("/Type", of: before))
         return "\(name)\(type == "null" ? "" : " (\(type))") was changed after the signature"
@@ -325,10 +336,17 @@ struct ModificationAnalysis {
                 return "\(what) gained a field whose value is not a new, verified signature"
             }
             // A document time stamp proves a time; it has nothing to show.
-            if current.isName(current.key("/Type", of: value), "/DocTimeStamp"),
-                current.has("/AP", added) || current.has("/MK", added)
-            {
+            let isTimeStamp = current.isName(current.key("/Type", of: value), "/DocTimeStamp")
+            if isTimeStamp, current.has("/AP", added) || current.has("/MK", added) {
                 return "\(what) gained a document time stamp that draws on the page"
+            }
+            if !isTimeStamp, certification() == 1 {
+                return "\(what) gained a signature, which the certification signature does not permit"
+            }
+            // A signature shows who signed, in a box: one drawn over much of a page could show another page.
+            let rect = current.items(of: current.key("/Rect", of: added)).compactMap(current.number)
+            if rect.count == 4, abs((rect[2] - rect[0]) * (rect[3] - rect[1])) > Self.largestSignatureArea {
+                return "\(what) gained a signature whose appearance covers more than an eighth of a page"
             }
         }
         return nil
@@ -345,12 +363,62 @@ struct ModificationAnalysis {
             ? file.isName(file.key("/FT", of: file.key("/Parent", of: handle)), "/Sig") : file.isName(own, "/Sig")
     }
 
-    /// A text field that is its own widget, with no value and no action, in the signed revision.
-    private func isBlankTextField(_ handle: QPDFFile.Handle) -> Bool {
-        signed.isDictionary(handle) && signed.isName(signed.key("/FT", of: handle), "/Tx")
-            && signed.isName(signed.key("/Subtype", of: handle), "/Widget")
-            && !["/Kids", "/A", "/AA"].contains { signed.has($0, handle) }
-            && signed.text(signed.key("/V", of: handle)).isEmpty
+    /// An eighth of an A4 page, in square points: far more than a seal and its text need.
+    static let largestSignatureArea = 595.0 * 842 / 8
+
+    /// A signature's lock on form fields (ISO 32000-2, 12.7.5.5, `/Lock`): all of them, or some, or all but some.
+    struct Lock {
+        var signature: String
+        var action: String
+        var fields: Set<String>
+
+        func covers(_ field: String) -> Bool {
+            switch action {
+            case "/All": return true
+            case "/Include": return fields.contains(field)
+            case "/Exclude": return !fields.contains(field)
+            default: return true
+            }
+        }
+    }
+
+    /// The locks of the signature fields signed in the signed revision.
+    private func locks() -> [Lock] {
+        signed.items(of: signed.key("/Fields", of: signed.key("/AcroForm", of: signed.root))).compactMap { field in
+            let lock = signed.key("/Lock", of: field)
+            guard signed.isDictionary(lock), signed.has("/V", field) else { return nil }
+            let names = signed.items(of: signed.key("/Fields", of: lock)).map(signed.text)
+            return Lock(
+                signature: signed.text(signed.key("/T", of: field)),
+                action: signed.unparse(signed.key("/Action", of: lock)),
+                fields: Set(names))
+        }
+    }
+
+    /// The DocMDP permission of the document's certification signature (ISO 32000-2, 12.8.2.2): 1 for no change, 2
+    /// for form filling and signing, 3 for annotations too; nil when the document is not certified.
+    private func certification() -> Int? {
+        let certifying = signed.key("/DocMDP", of: signed.key("/Perms", of: signed.root))
+        guard signed.isDictionary(certifying) else { return nil }
+        for reference in signed.items(of: signed.key("/Reference", of: certifying))
+        where signed.isName(signed.key("/TransformMethod", of: reference), "/DocMDP") {
+            return signed.integer(signed.key("/P", of: signed.key("/TransformParams", of: reference))) ?? 2
+        }
+        return 2
+    }
+
+    /// An appearance that draws nothing but text, in fonts: no images, no forms, no paths, no inline images.
+    private func writesTextOnly(_ stream: QPDFFile.Handle) -> Bool {
+        let resources = current.key("/Resources", of: stream)
+        guard current.keys(of: resources).allSatisfy({ $0 == "/Font" || $0 == "/ProcSet" }),
+            let content = try? current.streamData(stream, decoded: true)
+        else { return false }
+        let text: Set<String> = [
+            "BT", "ET", "Tf", "Tm", "Td", "TD", "T*", "Tj", "TJ", "'", "\"", "Tc", "Tw", "Tz", "TL", "Ts", "rg", "g",
+            "k",
+            "q", "Q",
+        ]
+        return PDFSyntax.operators(in: content).map { $0.allSatisfy { text.contains($0) } } ?? false
     }
 
     /// A signature value made after the signature: a new object, a signature or document time stamp dictionary.

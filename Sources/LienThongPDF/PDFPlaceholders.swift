@@ -4,6 +4,13 @@ import Foundation
 /// empty when the competent person signs, filled by the clerk's issuance in a revision of their own, which a
 /// verifier allows (``ModificationAnalysis``) because the signer saw the space they fill and nothing else changes.
 public struct PDFPlaceholders: Sendable {
+    /// The number and symbol's field and the date's: the VGCA tools' names, so that a template drafted for them is
+    /// filled as it is. No other field may be filled after a signature.
+    public static let number = "SoKyHieu"
+    public static let date = "NgayBanHanh"
+    /// A placeholder holds a line of text: a taller one could be filled to cover what the signer read.
+    static let tallest = 36.0
+
     /// A field's name and where it is.
     public struct Field: Sendable, Equatable {
         public var name: String
@@ -25,6 +32,23 @@ public struct PDFPlaceholders: Sendable {
         let file = try QPDFFile(pdf, name: "the PDF")
         guard file.pageCount > 0 else { throw PDFError(.unsupported, "the PDF has no page") }
         let existing = Set(textFields(of: file).map(\.name))
+        // A field of a placeholder's name that is not one would be shown beside the one added, and never filled.
+        let named = file.items(of: file.key("/Fields", of: file.key("/AcroForm", of: file.root))).map {
+            file.text(file.key("/T", of: $0))
+        }
+        for field in fields {
+            guard field.rect.width > 0, (1...Self.tallest).contains(field.rect.height) else {
+                throw PDFError(
+                    .unsupported,
+                    "the placeholder \(field.name) must be a line high (at most \(Int(Self.tallest)) points)")
+            }
+            if named.contains(field.name), !existing.contains(field.name) {
+                throw PDFError(
+                    .unsupported,
+                    "the PDF's field \(field.name) is not a placeholder LienThong fills (a blank text field of its "
+                        + "own, at most \(Int(Self.tallest)) points high): correct the template")
+            }
+        }
         let missing = fields.filter { !existing.contains($0.name) }
         guard !missing.isEmpty else { return pdf }
         var update = try IncrementalUpdate(appendingTo: pdf, file)
@@ -68,12 +92,15 @@ public struct PDFPlaceholders: Sendable {
         let fields = textFields(of: file)
         for (name, text) in values {
             guard let field = fields.first(where: { $0.name == name }) else {
-                throw PDFError(.unsupported, "the PDF has no text field \(name) to fill")
+                throw PDFError(
+                    .unsupported,
+                    "the PDF has no placeholder \(name) to fill (a text field of its own, at most \(Int(Self.tallest)) "
+                        + "points high)")
             }
             guard file.text(file.key("/V", of: field.handle)).isEmpty else {
                 throw PDFError(.unsupported, "the field \(name) is filled already; issuance fills blank fields only")
             }
-            let rect = fieldRect(field.handle, in: file)
+            let rect = Self.fieldRect(field.handle, in: file)
             let fitted = min(size, rect.height * 0.8, rect.width / max(1, font.width(of: text, size: 1)))
             var appearance = AppearanceStream(width: rect.width, height: rect.height)
             appearance.text(
@@ -89,17 +116,31 @@ public struct PDFPlaceholders: Sendable {
         return update.write().data
     }
 
-    /// The form's text fields that are widgets themselves, by name.
+    /// The form's placeholders (``isPlaceholder(_:in:)``), by name.
     private func textFields(of file: QPDFFile) -> [(name: String, handle: QPDFFile.Handle)] {
         file.items(of: file.key("/Fields", of: file.key("/AcroForm", of: file.root))).compactMap { field in
-            guard file.isIndirect(field), file.isName(file.key("/FT", of: field), "/Tx") else { return nil }
+            guard file.isIndirect(field), Self.isPlaceholder(field, in: file) else { return nil }
             return (file.text(file.key("/T", of: field)), field)
         }
     }
 
-    private func fieldRect(_ field: QPDFFile.Handle, in file: QPDFFile) -> PDFRect {
+    /// A number or date placeholder: a text field that is its own widget, named as one, no taller than a line, with
+    /// no kids and no action. The one shape issuance fills, and the one a verifier lets a later revision fill.
+    static func isPlaceholder(_ handle: QPDFFile.Handle, in file: QPDFFile) -> Bool {
+        guard file.isDictionary(handle), file.isName(file.key("/FT", of: handle), "/Tx"),
+            file.isName(file.key("/Subtype", of: handle), "/Widget"),
+            [number, date].contains(file.text(file.key("/T", of: handle))),
+            !["/Kids", "/A", "/AA", "/Parent"].contains(where: { file.has($0, handle) })
+        else { return false }
+        let rect = fieldRect(handle, in: file)
+        return rect.width > 0 && (1...tallest).contains(rect.height)
+    }
+
+    private static func fieldRect(_ field: QPDFFile.Handle, in file: QPDFFile) -> PDFRect {
         let numbers = file.items(of: file.key("/Rect", of: field)).compactMap { file.number($0) }
-        guard numbers.count == 4 else { return PDFRect(x: 0, y: 0, width: 0, height: 0) }
+        guard numbers.count == 4, numbers.allSatisfy({ $0.isFinite && abs($0) <= 14400 }) else {
+            return PDFRect(x: 0, y: 0, width: 0, height: 0)
+        }
         return PDFRect(
             x: min(numbers[0], numbers[2]), y: min(numbers[1], numbers[3]), width: abs(numbers[2] - numbers[0]),
             height: abs(numbers[3] - numbers[1]))

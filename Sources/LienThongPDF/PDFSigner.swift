@@ -67,8 +67,10 @@ public struct PDFSigner: Sendable {
         let signed = try await signature(
             pdf, as: identity, details: details, timeStamper: level == .bb ? nil : timeStamper)
         return try await extending(
-            signed.pdf, to: level, certificates: [identity.certificate] + identity.intermediates, evidence: evidence,
-            for: [signed.cms], timeStamper: timeStamper)
+            SignedPDF(signed.pdf, content: "signed"), to: level,
+            certificates: [identity.certificate] + identity.intermediates, evidence: evidence, for: [signed.cms],
+            timeStamper: timeStamper
+        ).data
     }
 
     /// `pdf` with `identity`'s signature in a revision of its own, time-stamped when `timeStamper` is given (B-T),
@@ -85,14 +87,21 @@ public struct PDFSigner: Sendable {
     /// Signed `pdf` taken to `level`: for B-LT and B-LTA, a DSS with `certificates`, `evidence` and a VRI entry for
     /// each of `signatures`; for B-LTA, a document time stamp over all of it.
     public func extending(
-        _ pdf: Data, to level: PAdESLevel, certificates: [Certificate],
+        _ pdf: SignedPDF, to level: PAdESLevel, certificates: [Certificate],
         evidence: @Sendable () async throws -> RevocationEvidence, for signatures: [Data],
         timeStamper: (any TimeStamper)?
-    ) async throws -> Data {
+    ) async throws -> SignedPDF {
         guard level == .blt || level == .blta, let timeStamper else { return pdf }
-        let extended = try addingValidationData(
-            pdf, certificates: certificates, evidence: try await evidence(), for: signatures)
-        return level == .blta ? try await addingDocumentTimeStamp(extended, timeStamper: timeStamper) : extended
+        var extended = pdf
+        extended.append(
+            try addingValidationData(
+                pdf.data, certificates: certificates, evidence: try await evidence(), for: signatures),
+            "validation data")
+        if level == .blta {
+            extended.append(
+                try await addingDocumentTimeStamp(extended.data, timeStamper: timeStamper), "document time stamp")
+        }
+        return extended
     }
 
     /// `pdf` with a document time stamp (`/ETSI.RFC3161`) over all of it, in a revision of its own: the proof that

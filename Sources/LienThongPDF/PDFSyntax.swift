@@ -30,7 +30,9 @@ enum PDFSyntax {
 
     /// A real number as PDF writes it: at most two decimals, no exponent.
     static func number(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
+        // Coordinates come from files: a reader's own limit (ISO 32000-2, C.2: ±32767) keeps the integer in range.
+        let bounded = value.isFinite ? min(max(value, -32767), 32767) : 0
+        let hundredths = Int((bounded * 100).rounded())
         let sign = hundredths < 0 ? "-" : ""
         let (whole, fraction) = (abs(hundredths) / 100, abs(hundredths) % 100)
         if fraction == 0 { return "\(sign)\(whole)" }
@@ -88,5 +90,56 @@ enum PDFSyntax {
             found.append((value, second, number.lowerBound..<keyword.upperBound))
         }
         return found
+    }
+
+    /// The operators of a content stream (ISO 32000-2, 7.8.2), in order; nil when it cannot be read to the end (an
+    /// unterminated string, an inline image, whose data is not PDF syntax).
+    static func operators(in content: Data) -> [String]? {
+        let bytes = [UInt8](content)
+        let delimiters = Set("()<>[]{}/%".utf8)
+        let space: Set<UInt8> = [0x00, 0x09, 0x0A, 0x0C, 0x0D, 0x20]
+        var operators: [String] = []
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if space.contains(byte) || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") {
+                index += 1
+            } else if byte == UInt8(ascii: "%") {
+                while index < bytes.count, bytes[index] != 0x0A, bytes[index] != 0x0D { index += 1 }
+            } else if byte == UInt8(ascii: "(") {
+                // A literal string: balanced parentheses, backslash escapes.
+                var depth = 0
+                repeat {
+                    if bytes[index] == UInt8(ascii: "\\") {
+                        index += 1
+                    } else if bytes[index] == UInt8(ascii: "(") {
+                        depth += 1
+                    } else if bytes[index] == UInt8(ascii: ")") {
+                        depth -= 1
+                    }
+                    index += 1
+                } while depth > 0 && index < bytes.count
+                if depth > 0 { return nil }
+            } else if byte == UInt8(ascii: "<") {
+                // A hex string, or a dictionary's delimiters (inline images' only, which are refused anyway).
+                guard let end = bytes[index...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+                index = end + 1
+            } else if byte == UInt8(ascii: ">") || byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") {
+                index += 1
+            } else {
+                let start = index
+                index += 1
+                while index < bytes.count, !space.contains(bytes[index]), !delimiters.contains(bytes[index]) {
+                    index += 1
+                }
+                let token = String(decoding: bytes[start..<index], as: UTF8.self)
+                // Names and numbers are operands; anything else is an operator.
+                if byte != UInt8(ascii: "/"), Double(token) == nil {
+                    operators.append(token)
+                    if token == "BI" { return nil }
+                }
+            }
+        }
+        return operators
     }
 }

@@ -83,7 +83,8 @@ final class QPDFFile {
             for _ in 0..<32 where isDictionary(node) {
                 let box = self.key(key, of: node)
                 let numbers = items(of: box).compactMap(number)
-                if isArray(box), numbers.count == 4 {
+                // A box beyond what readers draw (ISO 32000-2, C.2) is no box: the page is taken as A4.
+                if isArray(box), numbers.count == 4, numbers.allSatisfy({ $0.isFinite && abs($0) <= 14400 }) {
                     let (left, right) = (min(numbers[0], numbers[2]), max(numbers[0], numbers[2]))
                     let (bottom, top) = (min(numbers[1], numbers[3]), max(numbers[1], numbers[3]))
                     return PDFRect(x: left, y: bottom, width: right - left, height: top - bottom)

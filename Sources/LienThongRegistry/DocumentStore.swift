@@ -61,6 +61,7 @@ public struct DocumentStore: Sendable {
         issuerCode: String, register: String, year: Int,
         makeDocument: @escaping @Sendable (Int) throws -> DocumentRecord,
         files: [DocumentFileRecord], signatureBlobs: [BlobRecord], signatures: [SignatureRecord],
+        revisions: [PDFRevisionRecord] = [],
         recipients: [(agency: AgencyRecord, addressedTo: String?)], approval: String? = nil, actor: String, at now: Date
     ) async throws -> (DocumentRecord, [DeliveryRecord]) {
         try await DiskWork.shared.run { [filings = database.filings] in
@@ -78,6 +79,7 @@ public struct DocumentStore: Sendable {
                 for blob in signatureBlobs { try blob.insert(db, onConflict: .ignore) }
                 for file in files { try file.insert(db) }
                 for signature in signatures { try signature.insert(db) }
+                for revision in revisions { try revision.insert(db) }
                 let day = Figures.day(document.issuedAt)
                 switch document.medium {
                 case .paper:
@@ -187,6 +189,14 @@ public struct DocumentStore: Sendable {
 
     public func document(_ id: String) throws -> DocumentRecord? {
         try database.pool.unsafeRead { try DocumentRecord.lookUp($0, id) }
+    }
+
+    /// The revisions of the document's signed PDFs, by file and in order.
+    public func pdfRevisions(of documentID: String) throws -> [PDFRevisionRecord] {
+        try database.pool.read { db in
+            try PDFRevisionRecord.filter(Column("documentID") == documentID)
+                .order(Column("filePosition"), Column("revision")).fetchAll(db)
+        }
     }
 
     public func files(of documentID: String) throws -> [DocumentFileRecord] {

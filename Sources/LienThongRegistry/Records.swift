@@ -252,6 +252,31 @@ public struct DocumentFileRecord: Codable, Sendable, FetchableRecord, Persistabl
     }
 }
 
+/// A revision of a PDF LienThong signed inside (``LienThongPDF/SignedPDF``): the filed file's first `length` bytes
+/// were the document at that step (the draft, the signer's signature, the number and date, the seal, …), with this
+/// SHA-256.
+public struct PDFRevisionRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "pdfRevision"
+    public var documentID: String
+    public var filePosition: Int
+    /// 1 for the file as uploaded, then each revision appended in order.
+    public var revision: Int
+    public var content: String
+    public var length: Int64
+    public var sha256: String
+
+    public init(
+        documentID: String, filePosition: Int, revision: Int, content: String, length: Int64, sha256: String
+    ) {
+        self.documentID = documentID
+        self.filePosition = filePosition
+        self.revision = revision
+        self.content = content
+        self.length = length
+        self.sha256 = sha256
+    }
+}
+
 /// One SignerInfo as it was made, for reports that need no re-verification.
 public struct SignatureRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "signature"

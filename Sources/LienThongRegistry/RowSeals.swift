@@ -35,6 +35,10 @@ enum RowSeals {
             { "\($0)recipientCode || ' paper arrival ' || \($0)arrivalNumber || '/' || \($0)arrivalYear" }
         ),
         ("signerApproval", { "\($0)id" }),
+        (
+            "pdfRevision",
+            { "\($0)documentID || ' file ' || \($0)filePosition || ' revision ' || \($0)revision" }
+        ),
     ]
 
     /// The SQL functions the triggers call, for every connection: `lienthong_seal(table, values…)`
@@ -144,7 +148,8 @@ enum RowSeals {
                 DELETE FROM rowSeal;
                 DELETE FROM tableSeal;
                 """)
-        for (table, label) in tables {
+        // A table a later migration creates is sealed by that migration's own install.
+        for (table, label) in tables where try db.tableExists(table) {
             for (name, sql) in try triggerSQL(db, table, label: label) {
                 try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)")
                 try db.execute(sql: sql)

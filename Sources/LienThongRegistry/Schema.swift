@@ -290,6 +290,20 @@ enum Schema {
             // Every row of legal meaning sealed as it is now, and by triggers from here on (RowSeals).
             try RowSeals.install(db, key: sealKey)
         }
+        migrator.registerMigration("v13: the revisions of signed PDFs") { db in
+            try db.create(table: "pdfRevision") { t in
+                t.column("documentID", .text).notNull()
+                t.column("filePosition", .integer).notNull()
+                t.column("revision", .integer).notNull()
+                t.column("content", .text).notNull()
+                t.column("length", .integer).notNull()
+                t.column("sha256", .text).notNull()
+                t.primaryKey(["documentID", "filePosition", "revision"])
+                t.foreignKey(["documentID", "filePosition"], references: "documentFile")
+            }
+            // Of legal meaning like the files they describe: sealed from the start.
+            try RowSeals.install(db, key: sealKey)
+        }
         return migrator
     }
 }

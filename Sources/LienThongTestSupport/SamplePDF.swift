@@ -1,4 +1,5 @@
 import Foundation
+import LienThongPDF
 
 /// PDFs for the tests: one written here, byte by byte, with a classic cross-reference table, and the shapes other
 /// tools make of it (qpdf's object and cross-reference streams, linearisation, encryption).
@@ -43,6 +44,20 @@ package enum SamplePDF {
         table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R /Info 6 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
         data.append(Data(table.utf8))
         return data
+    }
+
+    /// The font the daemon draws signatures' text in by default (Debian's fonts-liberation2).
+    package static func font() throws -> TrueTypeFont {
+        try TrueTypeFont(
+            contentsOf: URL(fileURLWithPath: "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"))
+    }
+
+    /// A province's directive drafted to Decree 30's layout, in Vietnamese: what a drafting unit hands the clerk.
+    package static func directive() throws -> Data { try TextPage.directive(font: font()) }
+
+    /// A one-line attachment (phụ lục).
+    package static func annex(_ title: String = "PHỤ LỤC: Danh sách các xã") throws -> Data {
+        try TextPage.make([.init(title, x: 297, baseline: 700, centred: true)], font: font())
     }
 
     /// `pdf` rewritten by `qpdf` with `arguments` (for example `--object-streams=generate`).

@@ -282,6 +282,52 @@ final class CLIVerifyAndRefusalTests {
         #expect(try daemon.cli(["inbox"], as: "clerk.xa-na-son").status == 0, "the clerk's token still opens the inbox")
     }
 
+    /// A PDF directive sent through the CLI comes back from `get` signed inside, the Decree 30 way: it verifies
+    /// from the PDF alone, its detached signature still holds, and pyHanko, trusting the demo root only, finds both
+    /// signatures valid.
+    @Test func aPDFSentThroughTheCLIIsSignedInsideAndValidForPyHanko() throws {
+        try SamplePDF.directive().write(to: URL(fileURLWithPath: daemon.path("chi-thi-pdf.pdf")))
+        let approved = try daemon.cli(
+            ["approve", daemon.path("chi-thi-pdf.pdf"), "--json"], as: "signer.tinh-dien-bien")
+        let approval = try #require((try json(approved.stdout) as? [String: Any])?["id"] as? String)
+        let sent = try daemon.cli(
+            [
+                "send", daemon.path("chi-thi-pdf.pdf"), "--to", threeCommunes[0], "--type", "CT",
+                "--subject", "Về đẩy mạnh cải cách hành chính", "--approval", approval, "--json",
+            ], as: "clerk.tinh-dien-bien")
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let document = try #require(try json(sent.stdout) as? [String: Any])
+        let id = try #require(document["id"] as? String)
+        let number = try #require(document["numberAndSymbol"] as? String)
+        let got = try daemon.cli(["get", id, "--out", daemon.path("pdf-received")], as: "clerk.xa-na-son")
+        #expect(got.status == 0, "\(got.stderr)")
+        let received = daemon.path("pdf-received/chi-thi-pdf.pdf")
+
+        // With its .p7s beside it, as every package; then the PDF alone, as a commune that got it by e-mail.
+        let detached = try daemon.cli(["verify", daemon.path("pdf-received")])
+        #expect(detached.status == 0, "\(detached.stdout)\(detached.stderr)")
+        try FileManager.default.createDirectory(
+            atPath: daemon.path("pdf-alone"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: received, toPath: daemon.path("pdf-alone/chi-thi.pdf"))
+        let alone = try daemon.cli(["verify", daemon.path("pdf-alone/chi-thi.pdf"), "--trust", daemon.trustAnchor])
+        #expect(alone.status == 0 && alone.stdout.contains("File signature ChuKyNguoiKy"), "\(alone.stdout)")
+        #expect(alone.stdout.contains("File signature ChuKyCoQuan"), "\(alone.stdout)")
+
+        // pyHanko: intact, valid, trusted, with the demo root as the only anchor and no network.
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("LienThongPDFTests/validate.py")
+        let peer = try run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, daemon.trustAnchor, received],
+            in: daemon.workspace)
+        let lines = peer.stdout.split(separator: "\n").filter { $0.contains("|") }
+        #expect(lines.count == 2 && lines.allSatisfy { $0.contains("|True|True|True|True|") }, "\(peer.stdout)")
+        // And what a reader shows says who issued it, under which number.
+        let text = try run(
+            URL(fileURLWithPath: "/usr/bin/pdftotext"), ["-enc", "UTF-8", received, "-"], in: daemon.workspace)
+        let shown = text.stdout.precomposedStringWithCanonicalMapping
+        #expect(shown.contains("Số: \(number)") && shown.contains("Ủy ban nhân dân tỉnh Điện Biên"), "\(shown)")
+    }
+
     /// A PDF that carries its signatures (PAdES), signed by another system's software (pyHanko): the leader's
     /// signature, then the agency's seal; `lienthong verify` needs nothing but the PDF and the trust anchors.
     @Test func aPDFSignedElsewhereIsVerifiedFromThePDFAlone() throws {

@@ -11,13 +11,8 @@ import Testing
 @Suite("Sending PDFs: signed inside, numbered as filed")
 struct PDFSendTests {
     let fixture: ServiceFixture
-    let font: TrueTypeFont
 
-    init() async throws {
-        fixture = try await ServiceFixture()
-        font = try TrueTypeFont(
-            contentsOf: URL(fileURLWithPath: "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"))
-    }
+    init() async throws { fixture = try await ServiceFixture() }
 
     private func send(_ draft: Data, attachment: Data? = nil) async throws -> DocumentView {
         let clerk = try fixture.user("clerk.tinh-dien-bien")
@@ -42,13 +37,27 @@ struct PDFSendTests {
     }
 
     @Test func theFiledPDFIsTheDraftSignedAndSealedShowingItsNumber() async throws {
-        let draft = try TextPage.directive(font: font)
-        let attachment = try TextPage.make([.init("PHỤ LỤC", x: 297, baseline: 700, centred: true)], font: font)
+        let (draft, attachment) = (try SamplePDF.directive(), try SamplePDF.annex())
         for expected in ["01", "02"] {
             let view = try await send(draft, attachment: attachment)
             #expect(view.numberAndSymbol == "\(expected)/CT-UBND")
             let main = try stored(view.files[0])
             #expect(main.count > draft.count && main.prefix(draft.count) == draft, "the draft's bytes are kept")
+            // Each step's state is kept: a prefix of the filed file, with its hash, the first the upload itself.
+            let tracked = try fixture.services.documents.track(
+                view.id, caller: try fixture.user("clerk.tinh-dien-bien"))
+            let revisions = try #require(tracked.files[0].revisions)
+            #expect(
+                revisions.map(\.content) == [
+                    "draft", "number and date placeholders", "signer's signature", "number and date", "agency's seal",
+                    "validation data",
+                ])
+            #expect(revisions.first?.sha256 == Digest.sha256(draft))
+            #expect(revisions.last?.sha256 == view.files[0].sha256 && revisions.last?.length == Int64(main.count))
+            for revision in revisions {
+                #expect(revision.sha256 == Digest.sha256(main.prefix(Int(revision.length))))
+            }
+            #expect(tracked.files[1].revisions?.map(\.content) == ["attachment", "agency's seal", "validation data"])
             let shown = try text(main)
             #expect(shown.contains("Số: \(expected)/CT-UBND"), "\(shown)")
             #expect(shown.contains("Ủy ban nhân dân tỉnh Điện Biên"), "\(shown)")
@@ -67,7 +76,7 @@ struct PDFSendTests {
     }
 
     @Test func concurrentPDFSendsEachShowTheNumberTheyWereFiledUnder() async throws {
-        let draft = try TextPage.directive(font: font)
+        let draft = try SamplePDF.directive()
         let views = try await withThrowingTaskGroup(of: DocumentView.self) { group in
             for _ in 0..<4 { group.addTask { try await send(draft) } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -81,5 +90,6 @@ struct PDFSendTests {
     @Test func aFileThatOnlyLooksLikeAPDFIsSignedDetachedAsBefore() async throws {
         let view = try await send(Data("%PDF-1.7 không phải PDF".utf8))
         #expect(try stored(view.files[0]) == Data("%PDF-1.7 không phải PDF".utf8))
+        #expect(view.files[0].revisions == nil)
     }
 }

@@ -19,11 +19,9 @@ struct Decree30Tests {
 
     init() throws {
         pki = try TestPKI()
-        font = try TrueTypeFont(contentsOf: URL(fileURLWithPath: Decree30Tests.fontPath))
+        font = try SamplePDF.font()
         issuance = Decree30Issuance(signer: PDFSigner(), font: font, level: .blt)
     }
-
-    static let fontPath = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
 
     private func evidence() -> @Sendable () async throws -> RevocationEvidence {
         let (root, intermediate) = (pki.root, pki.intermediate)
@@ -65,7 +63,8 @@ struct Decree30Tests {
             numberAndSymbol: "12/CT-UBND", place: "Điện Biên", date: CivilDate(year: 2026, month: 11, day: 29)!,
             seal: pki.seal, agency: "Ủy ban nhân dân tỉnh Điện Biên",
             image: try PNGImage(DemoArtwork.seal(), name: "seal.png"), at: time, timeStamper: pki.tsa,
-            evidence: evidence())
+            evidence: evidence()
+        ).data
     }
 
     @Test func aSealedDirectiveValidatesForPyHankoQPDFAndUsAndItsTextExtracts() async throws {
@@ -91,9 +90,10 @@ struct Decree30Tests {
 
     @Test func aSealedAttachmentShowsTheNumberAtTheTopRight() async throws {
         let attachment = try await issuance.sealAttachment(
-            try TextPage.make([.init("PHỤ LỤC: Danh sách các xã", x: 297, baseline: 700, centred: true)], font: font),
+            try SamplePDF.annex(),
             numberAndSymbol: "12/CT-UBND", seal: pki.seal, agency: "Ủy ban nhân dân tỉnh Điện Biên", at: time,
-            timeStamper: pki.tsa, evidence: evidence())
+            timeStamper: pki.tsa, evidence: evidence()
+        ).data
         #expect(try tool("qpdf", ["--check"], attachment).status == 0)
         let peer = try pyHanko(attachment)
         #expect(peer.count == 1 && peer[0][1] == "True", "\(peer)")
@@ -112,10 +112,10 @@ struct Decree30Tests {
         let approved = try await issuance.approve(
             draft, as: pki.signer, name: "Lò Văn Mừng", image: nil, at: time, timeStamper: nil)
         let filled = try PDFPlaceholders().filling(
-            [(Decree30Issuance.numberField, "Số: 12/CT-UBND")], in: approved.pdf, font: font)
+            [(PDFPlaceholders.number, "Số: 12/CT-UBND")], in: approved.pdf.data, font: font)
         #expect(verifier.verify(filled, expecting: .any).verdict == .passed)
         #expect(throws: PDFError.self, "issuance fills blanks only") {
-            try PDFPlaceholders().filling([(Decree30Issuance.numberField, "Số: 13/CT-UBND")], in: filled, font: font)
+            try PDFPlaceholders().filling([(PDFPlaceholders.number, "Số: 13/CT-UBND")], in: filled, font: font)
         }
 
         // Sealed with its number, then the number rewritten by hand in an update: the seal saw it filled.
@@ -124,13 +124,109 @@ struct Decree30Tests {
         var update = try IncrementalUpdate(appendingTo: sealed, file)
         let field = try #require(
             file.items(of: file.key("/Fields", of: file.key("/AcroForm", of: file.root))).first {
-                file.text(file.key("/T", of: $0)) == Decree30Issuance.numberField
+                file.text(file.key("/T", of: $0)) == PDFPlaceholders.number
             })
         file.set("/V", file.parse("(So: 99/CT-UBND)"), in: field)
         update.add(file.reference(field), Data(file.unparseObject(field).utf8))
         let refilled = verifier.verify(update.write().data, expecting: .document)
         #expect(refilled.verdict != .passed)
         let failures = refilled.files.flatMap(\.checks).filter { $0.id == .pdfModifications && $0.result == .failed }
-        #expect(failures.contains { $0.detail.contains("(/Annot) was changed after the signature") }, "\(failures)")
+        #expect(failures.contains { $0.detail.contains("was not blank when signed") }, "\(failures)")
+    }
+
+    /// `pdf` with the text field `name` given `value` and an appearance drawing `content`, in an update by hand.
+    private func fill(_ pdf: Data, _ name: String, content: String) throws -> Data {
+        let file = try QPDFFile(pdf, name: "signed")
+        var update = try IncrementalUpdate(appendingTo: pdf, file)
+        let field = try #require(
+            file.items(of: file.key("/Fields", of: file.key("/AcroForm", of: file.root))).first {
+                file.text(file.key("/T", of: $0)) == name
+            })
+        let stream = update.addNewStream(
+            Data(content.utf8), entries: "/Type /XObject /Subtype /Form /BBox [0 0 600 800] /Resources << >>",
+            in: file)
+        let appearances = file.newDictionary()
+        file.set("/N", file.object(stream), in: appearances)
+        file.set("/AP", appearances, in: field)
+        file.set("/V", file.parse("(x)"), in: field)
+        update.add(file.reference(field), Data(file.unparseObject(field).utf8))
+        return update.write().data
+    }
+
+    /// `pdf` with a blank text field `name` at `rect` on page 1, added by hand as another tool would.
+    private func textField(_ pdf: Data, _ name: String, _ rect: PDFRect) throws -> Data {
+        let file = try QPDFFile(pdf, name: "draft")
+        var update = try IncrementalUpdate(appendingTo: pdf, file)
+        let widget = update.addNew(
+            "<< /Type /Annot /Subtype /Widget /FT /Tx /T (\(name)) /Rect \(rect.pdf) /F 4 >>", in: file)
+        let form = file.key("/AcroForm", of: file.root)
+        if file.isDictionary(form) {
+            file.append(file.object(widget), to: file.key("/Fields", of: form))
+        } else {
+            file.set("/AcroForm", file.parse("<< /Fields [] >>"), in: file.root)
+            file.append(file.object(widget), to: file.key("/Fields", of: file.key("/AcroForm", of: file.root)))
+        }
+        let page = file.page(0)
+        let changed = file.annotate(page, with: file.object(widget))
+        update.add(file.reference(changed), Data(file.unparseObject(changed).utf8))
+        update.add(file.reference(file.root), Data(file.unparseObject(file.root).utf8))
+        return update.write().data
+    }
+
+    private func modificationFailure(_ pdf: Data) -> String? {
+        let report = PDFVerifier(verifier: SignatureVerifier(trust: try! pki.trust)).verify(pdf, expecting: .any)
+        return report.files.flatMap(\.checks).first { $0.id == .pdfModifications && $0.result == .failed }?.detail
+    }
+
+    /// What a red-team pass made of the fill rule: only the number and date, only text, only a line high, only while
+    /// blank, unlocked and uncertified; and no signature drawn over a page.
+    @Test func onlyTheNumberAndDateMayBeFilledAndOnlyWithText() async throws {
+        // A draft with an extra blank field the size of the page, and a date placeholder three lines high.
+        let draft = try TextPage.directive(font: font)
+        let withNote = try textField(draft, "GhiChu", PDFRect(x: 0, y: 0, width: 595, height: 842))
+        await #expect(throws: PDFError.self, "a date field too tall to be a placeholder is refused, not filled") {
+            try await issuance.approve(
+                try textField(withNote, PDFPlaceholders.date, PDFRect(x: 290, y: 700, width: 250, height: 60)),
+                as: pki.signer, name: "Lò Văn Mừng", image: nil, at: time, timeStamper: nil)
+        }
+        let approved = try await issuance.approve(
+            withNote, as: pki.signer, name: "Lò Văn Mừng", image: nil, at: time, timeStamper: nil)
+        let signed = approved.pdf.data
+        #expect(
+            modificationFailure(try fill(signed, PDFPlaceholders.number, content: "BT /F0 12 Tf (12) Tj ET")) == nil)
+        #expect(
+            modificationFailure(try fill(signed, PDFPlaceholders.number, content: "1 g 0 0 600 800 re f"))?
+                .contains("filled with more than text") == true)
+        #expect(
+            modificationFailure(try fill(signed, PDFPlaceholders.number, content: "BI /W 1 /H 1 ID x EI"))?
+                .contains("filled with more than text") == true)
+        #expect(
+            modificationFailure(try fill(signed, "GhiChu", content: "BT (So tien: 900.000.000) Tj ET"))?
+                .contains("was changed after the signature") == true)
+
+        // A later signature drawn over a page is not an addition a signed document allows.
+        let page = SignatureAppearance(
+            page: .first, rect: PDFRect(x: 0, y: 0, width: 595, height: 842),
+            items: [.text("Trang khác", x: 100, baseline: 700, size: 20, color: .black)], font: font)
+        let covered = try await PDFSigner().sign(
+            signed, as: pki.seal, details: .init(field: "Khac", time: time, appearance: page))
+        #expect(modificationFailure(covered)?.contains("more than an eighth of a page") == true)
+    }
+
+    @Test func aDocumentCertifiedForNoChangesCannotBeFilled() async throws {
+        // The draft's catalog names a certification with DocMDP /P 1 before the leader signs it.
+        let draft = try TextPage.directive(font: font)
+        let file = try QPDFFile(draft, name: "draft")
+        var update = try IncrementalUpdate(appendingTo: draft, file)
+        file.set(
+            "/Perms",
+            file.parse("<< /DocMDP << /Reference [ << /TransformMethod /DocMDP /TransformParams << /P 1 >> >> ] >> >>"),
+            in: file.root)
+        update.add(file.reference(file.root), Data(file.unparseObject(file.root).utf8))
+        let approved = try await issuance.approve(
+            update.write().data, as: pki.signer, name: "Lò Văn Mừng", image: nil, at: time, timeStamper: nil)
+        let filled = try PDFPlaceholders().filling(
+            [(PDFPlaceholders.number, "Số: 12/CT-UBND")], in: approved.pdf.data, font: font)
+        #expect(modificationFailure(filled)?.contains("certification signature permits no change") == true)
     }
 }

@@ -28,17 +28,23 @@ public final class TrueTypeFont: @unchecked Sendable {
                 nil, nil)
         }
         defer { hb_blob_destroy(blob) }
-        guard let blob, hb_face_count(blob) > 0, let face = hb_face_create(blob, 0), hb_face_get_glyph_count(face) > 1
-        else { throw PDFError(.unsupported, "\(name) is not a TrueType or OpenType font") }
-        guard Self.table(face, "glyf") != nil else {
+        guard let blob, hb_face_count(blob) > 0, let face = hb_face_create(blob, 0) else {
+            throw PDFError(.unsupported, "\(name) is not a TrueType or OpenType font")
+        }
+        guard hb_face_get_glyph_count(face) > 1, Self.table(face, "glyf") != nil,
+            (Self.table(face, "head")?.count ?? 0) >= 54
+        else {
             hb_face_destroy(face)
             throw PDFError(
                 .unsupported, "\(name) has no TrueType outlines (glyf); use a .ttf font such as Liberation Serif")
         }
+        // Immutable from here on: what makes sharing them between threads safe.
+        hb_face_make_immutable(face)
         self.face = face
         font = hb_font_create(face)
         unitsPerEm = Int(hb_face_get_upem(face))
         hb_font_set_scale(font, Int32(unitsPerEm), Int32(unitsPerEm))
+        hb_font_make_immutable(font)
         var length: UInt32 = 64
         var buffer = [CChar](repeating: 0, count: 64)
         hb_ot_name_get_utf8(face, hb_ot_name_id_t(HB_OT_NAME_ID_POSTSCRIPT_NAME), nil, &length, &buffer)
@@ -54,7 +60,7 @@ public final class TrueTypeFont: @unchecked Sendable {
         hb_ot_metrics_get_position_with_fallback(font, HB_OT_METRICS_TAG_CAP_HEIGHT, &position)
         capHeight = scale(Int(position))
         // The head table's xMin, yMin, xMax, yMax: signed 16-bit, big-endian, at byte 36.
-        let head = Self.table(face, "head") ?? Data(count: 44)
+        let head = Self.table(face, "head") ?? Data(count: 54)
         boundingBox = (0..<4).map { index in
             let offset = head.startIndex + 36 + 2 * index
             return scale(Int(Int16(bitPattern: UInt16(head[offset]) << 8 | UInt16(head[offset + 1]))))
@@ -106,7 +112,9 @@ public final class TrueTypeFont: @unchecked Sendable {
         let blob = hb_face_reference_blob(subset)
         defer { hb_blob_destroy(blob) }
         var length: UInt32 = 0
-        guard let bytes = hb_blob_get_data(blob, &length) else { return Data() }
+        guard let bytes = hb_blob_get_data(blob, &length), length > 0 else {
+            throw PDFError(.unsupported, "HarfBuzz made an empty subset of the font \(postScriptName)")
+        }
         return Data(bytes: bytes, count: Int(length))
     }
 
