@@ -98,6 +98,7 @@ extension DocumentService {
         timeStamper: (any TimeStamper)?, evidence: @escaping @Sendable () async throws -> RevocationEvidence
     ) async throws -> IssuedFiles {
         var issued = IssuedFiles(files: files, madePDFs: [], revisions: [])
+        let trust = settings.current.trust
         let sealImage = try pdf.image(besideCertificate: issuer.sealCertificatePath)
         for (position, file) in files.enumerated() {
             let signed: SignedPDF
@@ -108,14 +109,15 @@ extension DocumentService {
                         approved.pdf, approval: approved.cms,
                         approverChain: [signer.certificate] + signer.intermediates,
                         numberAndSymbol: numbered.description, place: nil, date: CivilDate.inVietnam(time), seal: seal,
-                        agency: issuer.name, image: sealImage, at: time, timeStamper: timeStamper, evidence: evidence)
+                        agency: issuer.name, image: sealImage, at: time, timeStamper: timeStamper, trust: trust,
+                        evidence: evidence)
                 }
             } else {
                 guard let attachment = try await pdfBytes(file) else { continue }
                 signed = try await signingPDF(file.name) {
                     try await pdf.issuance.sealAttachment(
                         attachment, numberAndSymbol: numbered.description, seal: seal, agency: issuer.name, at: time,
-                        timeStamper: timeStamper, evidence: evidence)
+                        timeStamper: timeStamper, trust: trust, evidence: evidence)
                 }
             }
             let blob = try await blobs.store(signed.data, at: time)

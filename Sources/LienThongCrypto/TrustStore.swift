@@ -32,8 +32,13 @@ public final class TrustStore: @unchecked Sendable {
 
     /// A signing identity's path: its certificate, its intermediates, and the anchor that issued the last.
     public func chain(of identity: SigningIdentity) -> [Certificate] {
-        let path = [identity.certificate] + identity.intermediates
-        let anchor = anchors.first { X509_check_issued($0.pointer, path.last!.pointer) == X509_V_OK }
+        chain(of: [identity.certificate] + identity.intermediates)
+    }
+
+    /// `path` (a certificate, then its issuers) with the anchor that issued its last, when this store has it.
+    public func chain(of path: [Certificate]) -> [Certificate] {
+        guard let last = path.last else { return path }
+        let anchor = anchors.first { X509_check_issued($0.pointer, last.pointer) == X509_V_OK }
         return path + (anchor.map { [$0] } ?? [])
     }
 

@@ -50,11 +50,15 @@ public struct Decree30Issuance: Sendable {
     /// The approved document issued: its number and symbol and its date (with the place name, if any) filled in,
     /// the agency's seal over the left third of the person's signature, then the validation data for both (B-LT)
     /// and a document time stamp (B-LTA).
-    /// - Parameter approval: the CMS of the person's signature, which the validation data covers too.
+    /// - Parameters:
+    ///   - approval: the CMS of the person's signature, which the validation data covers too.
+    ///   - trust: the anchors the chains end in, stored with them: a long-term validation builds its past paths from
+    ///     what the PDF holds alone.
     public func issue(
         _ approved: SignedPDF, approval: Data, approverChain: [Certificate], numberAndSymbol: String, place: String?,
         date: CivilDate, seal: SigningIdentity, agency: String, image: PNGImage?, at time: Date,
-        timeStamper: (any TimeStamper)?, evidence: @Sendable () async throws -> RevocationEvidence
+        timeStamper: (any TimeStamper)?, trust: TrustStore?,
+        evidence: @Sendable () async throws -> RevocationEvidence
     ) async throws -> SignedPDF {
         var pdf = approved
         let dateLine = [place, date.documentText].compactMap { $0 }.joined(separator: ", ")
@@ -73,7 +77,8 @@ public struct Decree30Issuance: Sendable {
             timeStamper: stamper(timeStamper))
         pdf.append(sealed.pdf, "agency's seal")
         return try await signer.extending(
-            pdf, to: level, certificates: approverChain + [seal.certificate] + seal.intermediates,
+            pdf, to: level,
+            certificates: chain(approverChain, trust) + chain([seal.certificate] + seal.intermediates, trust),
             evidence: evidence, for: [approval, sealed.cms], timeStamper: timeStamper)
     }
 
@@ -81,7 +86,8 @@ public struct Decree30Issuance: Sendable {
     /// the time.
     public func sealAttachment(
         _ attachment: Data, numberAndSymbol: String, seal: SigningIdentity, agency: String, at time: Date,
-        timeStamper: (any TimeStamper)?, evidence: @Sendable () async throws -> RevocationEvidence
+        timeStamper: (any TimeStamper)?, trust: TrustStore?,
+        evidence: @Sendable () async throws -> RevocationEvidence
     ) async throws -> SignedPDF {
         var pdf = SignedPDF(attachment, content: "attachment")
         let appearance = Decree30Appearance.attachment(numberAndSymbol: numberAndSymbol, time: time, font: font)
@@ -92,7 +98,12 @@ public struct Decree30Issuance: Sendable {
             timeStamper: stamper(timeStamper))
         pdf.append(sealed.pdf, "agency's seal")
         return try await signer.extending(
-            pdf, to: level, certificates: [seal.certificate] + seal.intermediates, evidence: evidence,
+            pdf, to: level, certificates: chain([seal.certificate] + seal.intermediates, trust), evidence: evidence,
             for: [sealed.cms], timeStamper: timeStamper)
+    }
+
+    /// `path` with its anchor, when `trust` has it.
+    private func chain(_ path: [Certificate], _ trust: TrustStore?) -> [Certificate] {
+        trust?.chain(of: path) ?? path
     }
 }

@@ -43,7 +43,8 @@ struct IncrementalUpdate {
 
     /// The whole file with this revision appended, and where each object of it starts.
     func write() -> (data: Data, offsets: [ObjectReference: Int]) {
-        var data = original
+        var data = Data(capacity: original.count + objects.reduce(4096) { $0 + $1.body.count + 32 })
+        data.append(original)
         if let last = data.last, last != 0x0A, last != 0x0D { data.append(0x0A) }
         var offsets: [ObjectReference: Int] = [:]
         for (reference, body) in objects {

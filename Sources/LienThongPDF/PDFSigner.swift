@@ -139,8 +139,11 @@ public struct PDFSigner: Sendable {
         var vri = known.hasPrefix("<<") ? String(known.dropFirst(2).dropLast(2)) : ""
         let all = streams.mapValues { $0.joined(separator: " ") }
         for signature in signatures {
+            // Keyed by the SHA-1 of /Contents as stored, its padding included, as Adobe's and pyHanko's are.
+            var contents = signature
+            contents.append(Data(count: max(0, reserve - signature.count)))
             vri +=
-                " /\(Digest.sha1Identifier(signature)) << /Cert [\(all["/Certs"] ?? "")] "
+                " /\(Digest.sha1Identifier(contents)) << /Cert [\(all["/Certs"] ?? "")] "
                 + "/CRL [\(all["/CRLs"] ?? "")] /OCSP [\(all["/OCSPs"] ?? "")] >>"
         }
         update.add(
@@ -158,7 +161,7 @@ public struct PDFSigner: Sendable {
     private func fill(
         _ prepared: (data: Data, ranges: [Range<Int>], contents: Range<Int>), with cms: Data
     ) throws(PDFError) -> Data {
-        let hex = Array(cms.map { PDFSyntax.hex(Int($0), width: 2) }.joined().utf8)
+        let hex = PDFSyntax.hexBytes(cms)
         guard hex.count <= prepared.contents.count - 2 else {
             throw PDFError(
                 .signatureTooLarge,
@@ -166,7 +169,7 @@ public struct PDFSigner: Sendable {
         }
         var data = prepared.data
         let start = data.startIndex + prepared.contents.lowerBound + 1
-        data.replaceSubrange(start..<start + hex.count, with: hex)
+        data.overwrite(at: start, with: hex)
         return data
     }
 
@@ -229,7 +232,7 @@ public struct PDFSigner: Sendable {
         let placeholder = String(repeating: " ", count: 3 * 11)
         let common =
             "/Filter /Adobe.PPKLite /ByteRange [0 \(placeholder)] /Contents <"
-            + String(repeating: "0", count: reserve * 2) + ">"
+            + String(decoding: [UInt8](repeating: 0x30, count: reserve * 2), as: UTF8.self) + ">"
         switch value {
         case .signature(let details):
             field = details.field
@@ -278,7 +281,7 @@ public struct PDFSigner: Sendable {
         let ranges = [0..<contents.lowerBound, contents.upperBound..<data.count]
         let numbers = "\(contents.lowerBound) \(contents.upperBound) \(data.count - contents.upperBound)]"
         let filled = numbers + String(repeating: " ", count: placeholder.count + 1 - numbers.count)
-        data.replaceSubrange(rangeKey.upperBound..<rangeKey.upperBound + filled.utf8.count, with: Array(filled.utf8))
+        data.overwrite(at: rangeKey.upperBound, with: Array(filled.utf8))
         return (data, ranges, contents)
     }
 }
@@ -293,4 +296,14 @@ public enum PAdESLevel: String, Sendable, Codable, CaseIterable {
     case blt = "B-LT"
     /// With a document time stamp over all of that: verifiable after the certificates expire.
     case blta = "B-LTA"
+}
+
+extension Data {
+    /// Writes `bytes` over the data from `index` on, in place: the file is not copied to fill in a signature.
+    fileprivate mutating func overwrite(at index: Index, with bytes: [UInt8]) {
+        let offset = index - startIndex
+        withUnsafeMutableBytes { buffer in
+            buffer.baseAddress!.advanced(by: offset).copyMemory(from: bytes, byteCount: bytes.count)
+        }
+    }
 }

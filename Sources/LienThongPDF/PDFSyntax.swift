@@ -39,6 +39,17 @@ enum PDFSyntax {
         return "\(sign)\(whole)." + (fraction % 10 == 0 ? "\(fraction / 10)" : padded(fraction, 2))
     }
 
+    /// `data` in upper-case hex, as the bytes of a hex string's body.
+    static func hexBytes(_ data: Data) -> [UInt8] {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var hex = [UInt8](repeating: 0, count: data.count * 2)
+        for (index, byte) in data.enumerated() {
+            hex[2 * index] = digits[Int(byte >> 4)]
+            hex[2 * index + 1] = digits[Int(byte & 0x0F)]
+        }
+        return hex
+    }
+
     static func hex(_ value: Int, width: Int) -> String {
         let digits = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
@@ -60,36 +71,51 @@ enum PDFSyntax {
     private static let separators: [Bool] = (0...255).map { $0 <= 0x20 || "[]<>()/{}%".utf8.contains(UInt8($0)) }
 
     /// The indirect references `N G R` in PDF text, with where each is: a linear scan of its tokens over the UTF-8
-    /// bytes (a regular expression backtracks for ever on a megabyte of hex digits).
+    /// bytes (a regular expression backtracks for ever on a megabyte of hex digits), keeping the last three.
     static func references(in text: String) -> [(number: Int, generation: Int, range: Range<String.Index>)] {
-        let bytes = text.utf8
-        var tokens: [Range<String.Index>] = []
-        var start: String.Index?
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if separators[Int(byte)] {
-                if let begun = start { tokens.append(begun..<index) }
-                start = nil
-            } else if start == nil {
-                start = index
+        var text = text
+        let separators = Self.separators
+        // Offsets first: the String is not touched while its bytes are borrowed.
+        let found = text.withUTF8 { bytes -> [(number: Int, generation: Int, start: Int, end: Int)] in
+            var found: [(number: Int, generation: Int, start: Int, end: Int)] = []
+            var last: [(start: Int, end: Int)] = []
+            let number = { (token: (start: Int, end: Int)) -> Int? in
+                guard (1...10).contains(token.end - token.start) else { return nil }
+                var value = 0
+                for index in token.start..<token.end {
+                    guard (0x30...0x39).contains(bytes[index]) else { return nil }
+                    value = value * 10 + Int(bytes[index] - 0x30)
+                }
+                return value
             }
-            index = bytes.index(after: index)
+            var start = -1
+            for index in 0...bytes.count {
+                let separator = index == bytes.count || separators[Int(bytes[index])]
+                if separator {
+                    guard start >= 0 else { continue }
+                    let token = (start: start, end: index)
+                    start = -1
+                    if token.end - token.start == 1, bytes[token.start] == UInt8(ascii: "R"), last.count == 2,
+                        let value = number(last[0]), let generation = number(last[1])
+                    {
+                        found.append((value, generation, last[0].start, token.end))
+                    }
+                    last.append(token)
+                    if last.count > 2 { last.removeFirst() }
+                } else if start < 0 {
+                    start = index
+                }
+            }
+            return found
         }
-        if let begun = start { tokens.append(begun..<bytes.endIndex) }
-        let isDigits = { (range: Range<String.Index>) in
-            (1...10).contains(bytes.distance(from: range.lowerBound, to: range.upperBound))
-                && bytes[range].allSatisfy { (0x30...0x39).contains($0) }
+        let utf8 = text.utf8
+        return found.map { reference in
+            let start = utf8.index(utf8.startIndex, offsetBy: reference.start)
+            return (
+                reference.number, reference.generation,
+                start..<utf8.index(start, offsetBy: reference.end - reference.start)
+            )
         }
-        var found: [(number: Int, generation: Int, range: Range<String.Index>)] = []
-        for position in tokens.indices.dropLast(2) {
-            let (number, generation, keyword) = (tokens[position], tokens[position + 1], tokens[position + 2])
-            guard bytes[keyword].elementsEqual("R".utf8), isDigits(number), isDigits(generation),
-                let value = Int(text[number]), let second = Int(text[generation])
-            else { continue }
-            found.append((value, second, number.lowerBound..<keyword.upperBound))
-        }
-        return found
     }
 
     /// The operators of a content stream (ISO 32000-2, 7.8.2), in order; nil when it cannot be read to the end (an

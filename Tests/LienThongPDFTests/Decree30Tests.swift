@@ -53,9 +53,11 @@ struct Decree30Tests {
 
     private func pyHanko(_ pdf: Data) throws -> [[String]] { try pki.pyHanko(pdf) }
 
-    private func issued() async throws -> Data {
+    private func issued(at level: PAdESLevel = .blt) async throws -> Data {
         let draft = try TextPage.directive(font: font)
         let image = try PNGImage(DemoArtwork.signature(seed: 7), name: "signature.png")
+        var issuance = issuance
+        issuance.level = level
         let approved = try await issuance.approve(
             draft, as: pki.signer, name: "Lò Văn Mừng", image: image, at: time, timeStamper: pki.tsa)
         return try await issuance.issue(
@@ -63,7 +65,7 @@ struct Decree30Tests {
             numberAndSymbol: "12/CT-UBND", place: "Điện Biên", date: CivilDate(year: 2026, month: 11, day: 29)!,
             seal: pki.seal, agency: "Ủy ban nhân dân tỉnh Điện Biên",
             image: try PNGImage(DemoArtwork.seal(), name: "seal.png"), at: time, timeStamper: pki.tsa,
-            evidence: evidence()
+            trust: try pki.trust, evidence: evidence()
         ).data
     }
 
@@ -88,11 +90,24 @@ struct Decree30Tests {
         try screenshot(sealed, "sealed-directive")
     }
 
+    /// B-LTA as pyHanko's AdES long-term validation judges it, from what the PDF holds alone: the chains up to the
+    /// anchor, the CAs' CRLs issued after the signatures' time stamps, a document time stamp over all of it.
+    @Test func atBLTAPyHankosLongTermValidationPassesFromThePDFAlone() async throws {
+        let sealed = try await issued(at: .blta)
+        let file = try pki.write("lta-\(UUID().uuidString).pdf", sealed)
+        let root = try pki.writePEM("root.pem", [pki.root.certificate])
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("lta.py")
+        let result = try run("python3", [script.path, root.path, file.path])
+        let lines = result.output.split(separator: "\n").filter { $0.contains("|") }
+        #expect(result.status == 0 && lines.count == 2, "\(result.output)")
+        #expect(lines.allSatisfy { $0.contains("|PASSED|OK|") }, "\(result.output)")
+    }
+
     @Test func aSealedAttachmentShowsTheNumberAtTheTopRight() async throws {
         let attachment = try await issuance.sealAttachment(
             try SamplePDF.annex(),
             numberAndSymbol: "12/CT-UBND", seal: pki.seal, agency: "Ủy ban nhân dân tỉnh Điện Biên", at: time,
-            timeStamper: pki.tsa, evidence: evidence()
+            timeStamper: pki.tsa, trust: try pki.trust, evidence: evidence()
         ).data
         #expect(try tool("qpdf", ["--check"], attachment).status == 0)
         let peer = try pyHanko(attachment)
