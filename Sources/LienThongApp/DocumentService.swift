@@ -126,8 +126,14 @@ package struct DocumentService: Sendable {
         let revocation = try await evidence.evidence(for: [signerIdentity, sealIdentity], settings: current, at: now())
 
         // The signer's visible signature on a PDF main document does not depend on the number: made once.
-        let approvedPDF = try await approve(
-            files[0], signer: signerUser, identity: signerIdentity, at: issuedAt, timeStamper: timeStamper)
+        // A copy shows the agency's signature alone (Decree 30): no one approves it in the PDF.
+        var isCopy = false
+        if case .copy = series { isCopy = true }
+        let approvedPDF =
+            isCopy
+            ? nil
+            : try await approve(
+                files[0], signer: signerUser, identity: signerIdentity, at: issuedAt, timeStamper: timeStamper)
         let year = VietnamTime.year(of: issuedAt)
         var attempts = 0
         var filed: (document: DocumentRecord, deliveries: [DeliveryRecord], files: [DocumentFileRecord])?
@@ -144,7 +150,7 @@ package struct DocumentService: Sendable {
             let issued = try await issue(
                 files, documentID: id, approved: approvedPDF, signer: signerIdentity, seal: sealIdentity,
                 issuer: issuer,
-                numbered: numbered, at: issuedAt, timeStamper: timeStamper,
+                series: series, numbered: numbered, at: issuedAt, timeStamper: timeStamper,
                 evidence: { [evidence, now] in
                     try await evidence.evidence(for: [signerIdentity, sealIdentity], settings: current, at: now())
                 })

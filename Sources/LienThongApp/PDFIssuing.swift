@@ -94,15 +94,24 @@ extension DocumentService {
     /// that fails after this leaves them unreferenced, for the orphan sweep at the next start; no number is used).
     func issue(
         _ files: [(name: String, blob: BlobRecord)], documentID: String, approved: (pdf: SignedPDF, cms: Data)?,
-        signer: SigningIdentity, seal: SigningIdentity, issuer: AgencyRecord, numbered: NumberAndSymbol, at time: Date,
-        timeStamper: (any TimeStamper)?, evidence: @escaping @Sendable () async throws -> RevocationEvidence
+        signer: SigningIdentity, seal: SigningIdentity, issuer: AgencyRecord, series: NumberSeries,
+        numbered: NumberAndSymbol, at time: Date, timeStamper: (any TimeStamper)?,
+        evidence: @escaping @Sendable () async throws -> RevocationEvidence
     ) async throws -> IssuedFiles {
         var issued = IssuedFiles(files: files, madePDFs: [], revisions: [])
         let trust = settings.current.trust
         let sealImage = try pdf.image(besideCertificate: issuer.sealCertificatePath)
         for (position, file) in files.enumerated() {
             let signed: SignedPDF
-            if position == 0 {
+            if position == 0, case .copy(let form) = series {
+                // A copy (bản sao) carries the agency's signature alone, with its notation, at the top right.
+                guard let original = try await pdfBytes(file) else { continue }
+                signed = try await signingPDF(file.name) {
+                    try await pdf.issuance.sealCopy(
+                        original, notation: form.notation, numberAndSymbol: numbered.description, seal: seal,
+                        agency: issuer.name, at: time, timeStamper: timeStamper, trust: trust, evidence: evidence)
+                }
+            } else if position == 0 {
                 guard let approved else { continue }
                 signed = try await signingPDF(file.name) {
                     try await pdf.issuance.issue(

@@ -70,4 +70,13 @@ public enum CopyForm: String, Sendable, CaseIterable {
     case transcribed = "SL"
     /// Bản trích sao.
     case extract = "TS"
+
+    /// The copy's notation (hình thức sao), as a copy shows it.
+    public var notation: String {
+        switch self {
+        case .certified: "SAO Y"
+        case .transcribed: "SAO LỤC"
+        case .extract: "TRÍCH SAO"
+        }
+    }
 }

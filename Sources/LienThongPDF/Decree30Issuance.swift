@@ -31,12 +31,16 @@ public struct Decree30Issuance: Sendable {
         timeStamper: (any TimeStamper)?
     ) async throws -> (pdf: SignedPDF, cms: Data) {
         var pdf = SignedPDF(draft, content: "draft")
-        pdf.append(
-            try PDFPlaceholders().adding(
-                [
-                    .init(name: PDFPlaceholders.number, rect: layout.number),
-                    .init(name: PDFPlaceholders.date, rect: layout.date),
-                ], to: draft), "number and date placeholders")
+        // A draft someone signed already gets no new fields, which its signature would not allow: the seal shows
+        // the number and date instead.
+        if try PDFVerifier.signatures(in: draft).isEmpty {
+            pdf.append(
+                try PDFPlaceholders().adding(
+                    [
+                        .init(name: PDFPlaceholders.number, rect: layout.number),
+                        .init(name: PDFPlaceholders.date, rect: layout.date),
+                    ], to: draft), "number and date placeholders")
+        }
         let appearance = Decree30Appearance.person(
             name: name, time: time, image: image, in: layout.signature, font: font)
         let signed = try await signer.signature(
@@ -61,15 +65,18 @@ public struct Decree30Issuance: Sendable {
         evidence: @Sendable () async throws -> RevocationEvidence
     ) async throws -> SignedPDF {
         var pdf = approved
-        let dateLine = [place, date.documentText].compactMap { $0 }.joined(separator: ", ")
-        pdf.append(
-            try PDFPlaceholders().filling(
-                [(PDFPlaceholders.number, "Số: \(numberAndSymbol)"), (PDFPlaceholders.date, dateLine)], in: pdf.data,
-                font: font),
-            "number and date")
+        let lines = ["Số: \(numberAndSymbol)", [place, date.documentText].compactMap { $0 }.joined(separator: ", ")]
+        let placeholders = try PDFPlaceholders().has([PDFPlaceholders.number, PDFPlaceholders.date], in: pdf.data)
+        if placeholders {
+            pdf.append(
+                try PDFPlaceholders().filling(
+                    [(PDFPlaceholders.number, lines[0]), (PDFPlaceholders.date, lines[1])], in: pdf.data, font: font),
+                "number and date")
+        }
         let appearance = Decree30Appearance.seal(
             agency: agency, time: time, image: image, over: layout.signature,
-            diameter: layout.sealDiameterMillimetres * Decree30Appearance.pointsPerMillimetre, font: font)
+            diameter: layout.sealDiameterMillimetres * Decree30Appearance.pointsPerMillimetre, font: font,
+            details: placeholders ? [] : lines)
         let sealed = try await signer.signature(
             pdf.data, as: seal,
             details: .init(
@@ -89,12 +96,36 @@ public struct Decree30Issuance: Sendable {
         timeStamper: (any TimeStamper)?, trust: TrustStore?,
         evidence: @Sendable () async throws -> RevocationEvidence
     ) async throws -> SignedPDF {
-        var pdf = SignedPDF(attachment, content: "attachment")
-        let appearance = Decree30Appearance.attachment(numberAndSymbol: numberAndSymbol, time: time, font: font)
+        try await sealAlone(
+            SignedPDF(attachment, content: "attachment"), field: "ChuKyPhuLuc", reason: "Ký phụ lục",
+            appearance: Decree30Appearance.attachment(numberAndSymbol: numberAndSymbol, time: time, font: font),
+            seal: seal, agency: agency, at: time, timeStamper: timeStamper, trust: trust, evidence: evidence)
+    }
+
+    /// An electronic copy (bản sao) sealed by the agency that makes it: top right of page 1, the form of copy, the
+    /// agency, the copy's number and symbol, the time.
+    public func sealCopy(
+        _ original: Data, notation: String, numberAndSymbol: String, seal: SigningIdentity, agency: String,
+        at time: Date, timeStamper: (any TimeStamper)?, trust: TrustStore?,
+        evidence: @Sendable () async throws -> RevocationEvidence
+    ) async throws -> SignedPDF {
+        try await sealAlone(
+            SignedPDF(original, content: "original"), field: "ChuKySao", reason: notation,
+            appearance: Decree30Appearance.copy(
+                notation: notation, agency: agency, numberAndSymbol: numberAndSymbol, time: time, font: font),
+            seal: seal, agency: agency, at: time, timeStamper: timeStamper, trust: trust, evidence: evidence)
+    }
+
+    /// The agency's signature alone, then its validation data.
+    private func sealAlone(
+        _ pdf: SignedPDF, field: String, reason: String, appearance: SignatureAppearance, seal: SigningIdentity,
+        agency: String, at time: Date, timeStamper: (any TimeStamper)?, trust: TrustStore?,
+        evidence: @Sendable () async throws -> RevocationEvidence
+    ) async throws -> SignedPDF {
+        var pdf = pdf
         let sealed = try await signer.signature(
-            attachment, as: seal,
-            details: .init(
-                field: "ChuKyPhuLuc", name: agency, reason: "Ký phụ lục", time: time, appearance: appearance),
+            pdf.data, as: seal,
+            details: .init(field: field, name: agency, reason: reason, time: time, appearance: appearance),
             timeStamper: stamper(timeStamper))
         pdf.append(sealed.pdf, "agency's seal")
         return try await signer.extending(

@@ -82,6 +82,12 @@ public struct PDFPlaceholders: Sendable {
         return update.write().data
     }
 
+    /// Whether `pdf` has a placeholder of each name.
+    public func has(_ names: [String], in pdf: Data) throws -> Bool {
+        let found = Set(textFields(of: try QPDFFile(pdf, name: "the PDF")).map(\.name))
+        return names.allSatisfy(found.contains)
+    }
+
     /// `pdf` with each named field filled with its text, drawn in `font` at up to `size` points, in a new revision.
     /// A field that is missing, not a text field, or already filled is refused: issuance fills blanks only.
     public func filling(

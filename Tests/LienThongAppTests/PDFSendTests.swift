@@ -75,6 +75,27 @@ struct PDFSendTests {
         }
     }
 
+    @Test func aCopyCarriesTheAgencysSignatureAloneWithItsNotation() async throws {
+        let clerk = try fixture.user("clerk.tinh-dien-bien")
+        let sha = try await fixture.upload(try SamplePDF.directive())
+        let view = try await fixture.services.documents.send(
+            SendRequest(
+                files: [.init(sha256: sha, name: "ban-sao.pdf")], to: [ServiceFixture.naSon], type: "CT",
+                subject: "Sao y Chỉ thị về cải cách hành chính", series: "copy:SY"),
+            by: clerk)
+        #expect(view.numberAndSymbol == "01/SY-UBND")
+        let copy = try stored(view.files[0])
+        let shown = try text(copy)
+        for expected in ["SAO Y", "Ủy ban nhân dân tỉnh Điện Biên", "Số: 01/SY-UBND"] {
+            #expect(shown.contains(expected), "\(expected): \(shown)")
+        }
+        #expect(!shown.contains("Số: 01/CT-UBND"), "no number placeholder is filled on a copy")
+        let answer = try await fixture.services.verification.answer(
+            VerifyRequest(content: copy.base64EncodedString(), signature: nil, expect: .attachment), from: "test")
+        #expect(answer.verdict == Verdict.passed, "\(answer)")
+        #expect(view.files[0].revisions?.map(\.content) == ["original", "agency's seal", "validation data"])
+    }
+
     @Test func concurrentPDFSendsEachShowTheNumberTheyWereFiledUnder() async throws {
         let draft = try SamplePDF.directive()
         let views = try await withThrowingTaskGroup(of: DocumentView.self) { group in

@@ -40,10 +40,13 @@ public enum Decree30Appearance {
 
     /// The agency's seal (chữ ký số của cơ quan, tổ chức) over the left third of the person's signature at
     /// `signature`: the seal image `diameter` points across, the agency's name and the time beneath it.
+    /// - Parameter details: lines shown between the agency and the time: the number and date of a document that had
+    ///   no placeholders for them.
     public static func seal(
-        agency: String, time: Date, image: PNGImage?, over signature: PDFRect, diameter: Double, font: TrueTypeFont
+        agency: String, time: Date, image: PNGImage?, over signature: PDFRect, diameter: Double, font: TrueTypeFont,
+        details: [String] = []
     ) -> SignatureAppearance {
-        let lines = [agency, VietnamTime.iso8601(time)]
+        let lines = [agency] + details + [VietnamTime.iso8601(time)]
         let leading = textSize * 1.2
         let textWidth = lines.map { font.width(of: $0, size: textSize) }.max() ?? 0
         let band = leading * Double(lines.count)
@@ -62,20 +65,33 @@ public enum Decree30Appearance {
     }
 
     /// The agency's signature on an attachment (ký phụ lục): at the top right of page 1, the document's number and
-    /// symbol and the time, no image.
+    /// symbol and the time, no image, in blue.
     public static func attachment(numberAndSymbol: String, time: Date, font: TrueTypeFont) -> SignatureAppearance {
-        let lines = ["Số: \(numberAndSymbol)", VietnamTime.iso8601(time)]
-        let leading = textSize * 1.2
+        topRight(["Số: \(numberAndSymbol)", VietnamTime.iso8601(time)], color: .inkBlue, font: font)
+    }
+
+    /// The agency's signature on an electronic copy (bản sao): at the top right of page 1, the form of copy, the
+    /// agency, the copy's number and symbol and the time, no image, in black.
+    public static func copy(
+        notation: String, agency: String, numberAndSymbol: String, time: Date, font: TrueTypeFont
+    ) -> SignatureAppearance {
+        topRight(
+            [notation, agency, "Số: \(numberAndSymbol)", VietnamTime.iso8601(time)], color: .black, font: font)
+    }
+
+    /// Lines of text in a box at the top right of page 1, 15 mm from the right edge and 3 mm from the top: inside
+    /// the 20 mm top margin Decree 30 sets, for up to four lines.
+    private static func topRight(_ lines: [String], color: PDFColor, font: TrueTypeFont) -> SignatureAppearance {
+        let leading = textSize * 1.1
         let width = (lines.map { font.width(of: $0, size: textSize) }.max() ?? 0) + 4
         let height = leading * Double(lines.count) + 4
         let items = lines.enumerated().map { index, line in
             SignatureAppearance.Item.text(
                 line, x: 2, baseline: height - 2 - leading * Double(index + 1) + textSize * 0.25, size: textSize,
-                color: .inkBlue)
+                color: color)
         }
-        // 15 mm from the right edge, 10 mm from the top: inside the margins Decree 30 sets.
         let rect = PDFRect(
-            x: 15 * pointsPerMillimetre, y: 10 * pointsPerMillimetre, width: width, height: height)
+            x: 15 * pointsPerMillimetre, y: 3 * pointsPerMillimetre, width: width, height: height)
         return SignatureAppearance(page: .first, rect: rect, anchor: .topRight, items: items, font: font)
     }
 
