@@ -265,6 +265,13 @@ struct ModificationAnalysis {
                 !signed.has("/AP", before)
             else { return "the placeholder \(name) was not blank when signed, yet it changed" }
             let field = signed.text(signed.key("/T", of: before))
+            let namesakes = signed.items(of: signed.key("/Fields", of: signed.key("/AcroForm", of: signed.root)))
+                .filter { signed.text(signed.key("/T", of: $0)) == field }
+            if namesakes.count > 1 {
+                return
+                    "the placeholder \(name) is one of \(namesakes.count) fields named \(field): which one is filled "
+                    + "is not what the signer could tell"
+            }
             if let locked = locks().first(where: { $0.covers(field) }) {
                 return "the placeholder \(name) is locked by the signature \(locked.signature)"
             }
@@ -325,6 +332,7 @@ struct ModificationAnalysis {
         guard new.count >= old.count, Array(new.prefix(old.count).map(current.unparse)) == old else {
             return "\(what) lost or reordered items"
         }
+        var covered = 0.0
         for added in new.dropFirst(old.count) {
             guard current.isIndirect(added), existing[current.reference(added).number] == nil,
                 isSignatureField(added, in: current), !current.has("/Kids", added)
@@ -343,10 +351,24 @@ struct ModificationAnalysis {
             if !isTimeStamp, certification() == 1 {
                 return "\(what) gained a signature, which the certification signature does not permit"
             }
-            // A signature shows who signed, in a box: one drawn over much of a page could show another page.
-            let rect = current.items(of: current.key("/Rect", of: added)).compactMap(current.number)
-            if rect.count == 4, abs((rect[2] - rect[0]) * (rect[3] - rect[1])) > Self.largestSignatureArea {
-                return "\(what) gained a signature whose appearance covers more than an eighth of a page"
+            // A signature shows who signed, in a box: one drawn over much of a page, or several together, could
+            // show another page.
+            let rect = current.items(of: current.key("/Rect", of: added))
+            let numbers = rect.compactMap(current.number)
+            guard current.count(current.key("/Rect", of: added)) == 4, numbers.count == 4 else {
+                return "\(what) gained a signature whose /Rect is not four numbers"
+            }
+            let page = current.key("/P", of: added)
+            let box =
+                current.isDictionary(page) ? current.visibleBox(of: page) : PDFRect(x: 0, y: 0, width: 595, height: 842)
+            let area = abs((numbers[2] - numbers[0]) * (numbers[3] - numbers[1]))
+            covered += area
+            // A seal with its text takes a fortieth of an A4 page; a sixteenth is room enough for any.
+            if area > box.width * box.height / 16 {
+                return "\(what) gained a signature whose appearance covers more than a sixteenth of a page"
+            }
+            if covered > box.width * box.height / 8 {
+                return "\(what) gained signatures that together cover more than an eighth of a page"
             }
         }
         return nil
@@ -362,9 +384,6 @@ struct ModificationAnalysis {
         return file.isNull(own)
             ? file.isName(file.key("/FT", of: file.key("/Parent", of: handle)), "/Sig") : file.isName(own, "/Sig")
     }
-
-    /// An eighth of an A4 page, in square points: far more than a seal and its text need.
-    static let largestSignatureArea = 595.0 * 842 / 8
 
     /// A signature's lock on form fields (ISO 32000-2, 12.7.5.5, `/Lock`): all of them, or some, or all but some.
     struct Lock {
@@ -382,17 +401,36 @@ struct ModificationAnalysis {
         }
     }
 
-    /// The locks of the signature fields signed in the signed revision.
+    /// The locks of the signature fields signed in the signed revision, kids included: each field's `/Lock`, and
+    /// the FieldMDP its signature names (ISO 32000-2, 12.8.2.4).
     private func locks() -> [Lock] {
-        signed.items(of: signed.key("/Fields", of: signed.key("/AcroForm", of: signed.root))).compactMap { field in
-            let lock = signed.key("/Lock", of: field)
-            guard signed.isDictionary(lock), signed.has("/V", field) else { return nil }
-            let names = signed.items(of: signed.key("/Fields", of: lock)).map(signed.text)
-            return Lock(
-                signature: signed.text(signed.key("/T", of: field)),
-                action: signed.unparse(signed.key("/Action", of: lock)),
-                fields: Set(names))
+        var locks: [Lock] = []
+        func lock(_ dictionary: QPDFFile.Handle, by signature: String) {
+            guard signed.isDictionary(dictionary) else { return }
+            locks.append(
+                Lock(
+                    signature: signature, action: signed.unparse(signed.key("/Action", of: dictionary)),
+                    fields: Set(signed.items(of: signed.key("/Fields", of: dictionary)).map(signed.text))))
         }
+        var visited: Set<ObjectReference> = []
+        func visit(_ field: QPDFFile.Handle, depth: Int) {
+            guard depth < 32, signed.isDictionary(field) else { return }
+            if signed.isIndirect(field), !visited.insert(signed.reference(field)).inserted { return }
+            let name = signed.text(signed.key("/T", of: field))
+            let value = signed.key("/V", of: field)
+            if signed.isDictionary(value) {
+                lock(signed.key("/Lock", of: field), by: name)
+                for reference in signed.items(of: signed.key("/Reference", of: value))
+                where signed.isName(signed.key("/TransformMethod", of: reference), "/FieldMDP") {
+                    lock(signed.key("/TransformParams", of: reference), by: name)
+                }
+            }
+            for kid in signed.items(of: signed.key("/Kids", of: field)) { visit(kid, depth: depth + 1) }
+        }
+        for field in signed.items(of: signed.key("/Fields", of: signed.key("/AcroForm", of: signed.root))) {
+            visit(field, depth: 0)
+        }
+        return locks
     }
 
     /// The DocMDP permission of the document's certification signature (ISO 32000-2, 12.8.2.2): 1 for no change, 2
@@ -407,18 +445,35 @@ struct ModificationAnalysis {
         return 2
     }
 
-    /// An appearance that draws nothing but text, in fonts: no images, no forms, no paths, no inline images.
+    /// An appearance that draws nothing but text, in dark ink: no images, no forms, no paths, no inline images, no
+    /// Type 3 fonts (whose glyphs are content streams that may draw anything), no white to write over the page with,
+    /// and stored plainly or deflated, so that every reader decodes the same operators.
     private func writesTextOnly(_ stream: QPDFFile.Handle) -> Bool {
         let resources = current.key("/Resources", of: stream)
-        guard current.keys(of: resources).allSatisfy({ $0 == "/Font" || $0 == "/ProcSet" }),
-            let content = try? current.streamData(stream, decoded: true)
+        let fonts = current.key("/Font", of: resources)
+        let outlineFonts = current.keys(of: fonts).allSatisfy { name in
+            let subtype = current.key("/Subtype", of: current.key(name, of: fonts))
+            return ["/Type0", "/TrueType", "/Type1"].contains { current.isName(subtype, $0) }
+        }
+        let filter = current.key("/Filter", of: stream)
+        guard outlineFonts, current.keys(of: resources).allSatisfy({ $0 == "/Font" || $0 == "/ProcSet" }),
+            current.isNull(filter) || current.isName(filter, "/FlateDecode"), !current.has("/DecodeParms", stream),
+            let content = try? current.streamData(stream, decoded: true),
+            let operators = PDFSyntax.operators(in: content)
         else { return false }
         let text: Set<String> = [
-            "BT", "ET", "Tf", "Tm", "Td", "TD", "T*", "Tj", "TJ", "'", "\"", "Tc", "Tw", "Tz", "TL", "Ts", "rg", "g",
-            "k",
-            "q", "Q",
+            "BT", "ET", "Tf", "Tm", "Td", "TD", "T*", "Tj", "TJ", "'", "\"", "Tc", "Tw", "Tz", "TL", "Ts", "q", "Q",
         ]
-        return PDFSyntax.operators(in: content).map { $0.allSatisfy { text.contains($0) } } ?? false
+        return operators.allSatisfy { operation in
+            switch operation.name {
+            // Grey or RGB no lighter than mid-grey: text written in white could hide what the signer read.
+            case "g": operation.numbers.count == 1 && operation.numbers[0] <= 0.5
+            case "rg":
+                operation.numbers.count == 3
+                    && 0.299 * operation.numbers[0] + 0.587 * operation.numbers[1] + 0.114 * operation.numbers[2] <= 0.5
+            default: text.contains(operation.name)
+            }
+        }
     }
 
     /// A signature value made after the signature: a new object, a signature or document time stamp dictionary.

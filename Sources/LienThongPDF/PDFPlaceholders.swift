@@ -8,8 +8,9 @@ public struct PDFPlaceholders: Sendable {
     /// filled as it is. No other field may be filled after a signature.
     public static let number = "SoKyHieu"
     public static let date = "NgayBanHanh"
-    /// A placeholder holds a line of text: a taller one could be filled to cover what the signer read.
+    /// A placeholder holds a line of text: a taller or wider one could be filled to cover what the signer read.
     static let tallest = 36.0
+    static let widest = 320.0
 
     /// A field's name and where it is.
     public struct Field: Sendable, Equatable {
@@ -37,7 +38,7 @@ public struct PDFPlaceholders: Sendable {
             file.text(file.key("/T", of: $0))
         }
         for field in fields {
-            guard field.rect.width > 0, (1...Self.tallest).contains(field.rect.height) else {
+            guard (1...Self.widest).contains(field.rect.width), (1...Self.tallest).contains(field.rect.height) else {
                 throw PDFError(
                     .unsupported,
                     "the placeholder \(field.name) must be a line high (at most \(Int(Self.tallest)) points)")
@@ -132,14 +133,17 @@ public struct PDFPlaceholders: Sendable {
 
     /// A number or date placeholder: a text field that is its own widget, named as one, no taller than a line, with
     /// no kids and no action. The one shape issuance fills, and the one a verifier lets a later revision fill.
+    /// Printed, nothing else (ISO 32000-2, 12.5.3): NoRotate or NoZoom would draw the appearance about the
+    /// rectangle's corner, over page the field never covered.
     static func isPlaceholder(_ handle: QPDFFile.Handle, in file: QPDFFile) -> Bool {
         guard file.isDictionary(handle), file.isName(file.key("/FT", of: handle), "/Tx"),
             file.isName(file.key("/Subtype", of: handle), "/Widget"),
             [number, date].contains(file.text(file.key("/T", of: handle))),
-            !["/Kids", "/A", "/AA", "/Parent"].contains(where: { file.has($0, handle) })
+            !["/Kids", "/A", "/AA", "/Parent"].contains(where: { file.has($0, handle) }),
+            [nil, 4].contains(file.integer(file.key("/F", of: handle)))
         else { return false }
         let rect = fieldRect(handle, in: file)
-        return rect.width > 0 && (1...tallest).contains(rect.height)
+        return (1...widest).contains(rect.width) && (1...tallest).contains(rect.height)
     }
 
     private static func fieldRect(_ field: QPDFFile.Handle, in file: QPDFFile) -> PDFRect {

@@ -118,13 +118,16 @@ enum PDFSyntax {
         }
     }
 
-    /// The operators of a content stream (ISO 32000-2, 7.8.2), in order; nil when it cannot be read to the end (an
-    /// unterminated string, an inline image, whose data is not PDF syntax).
-    static func operators(in content: Data) -> [String]? {
+    /// The operators of a content stream (ISO 32000-2, 7.8.2), in order, each with the numbers given to it; nil when
+    /// it cannot be read to the end (an unterminated string, an inline image, whose data is not PDF syntax) or holds
+    /// a dictionary.
+    static func operators(in content: Data) -> [(name: String, numbers: [Double])]? {
         let bytes = [UInt8](content)
         let delimiters = Set("()<>[]{}/%".utf8)
+        let hexDigits = Set("0123456789abcdefABCDEF".utf8)
         let space: Set<UInt8> = [0x00, 0x09, 0x0A, 0x0C, 0x0D, 0x20]
-        var operators: [String] = []
+        var operators: [(name: String, numbers: [Double])] = []
+        var numbers: [Double] = []
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
@@ -147,11 +150,14 @@ enum PDFSyntax {
                 } while depth > 0 && index < bytes.count
                 if depth > 0 { return nil }
             } else if byte == UInt8(ascii: "<") {
-                // A hex string, or a dictionary's delimiters (inline images' only, which are refused anyway).
-                guard let end = bytes[index...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+                // A hex string: hex digits and white space only. A dictionary (`<<`, an inline image's or a marked
+                // content's) is refused: what it holds is read differently by different readers.
+                guard let end = bytes[index...].firstIndex(of: UInt8(ascii: ">")),
+                    bytes[(index + 1)..<end].allSatisfy({ space.contains($0) || hexDigits.contains($0) })
+                else { return nil }
                 index = end + 1
             } else if byte == UInt8(ascii: ">") || byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") {
-                index += 1
+                return nil
             } else {
                 let start = index
                 index += 1
@@ -159,9 +165,12 @@ enum PDFSyntax {
                     index += 1
                 }
                 let token = String(decoding: bytes[start..<index], as: UTF8.self)
-                // Names and numbers are operands; anything else is an operator.
-                if byte != UInt8(ascii: "/"), Double(token) == nil {
-                    operators.append(token)
+                // Names and numbers are operands; anything else is an operator, with the numbers before it.
+                if let number = Double(token) {
+                    numbers.append(number)
+                } else if byte != UInt8(ascii: "/") {
+                    operators.append((token, numbers))
+                    numbers = []
                     if token == "BI" { return nil }
                 }
             }

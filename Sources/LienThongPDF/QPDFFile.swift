@@ -203,7 +203,9 @@ final class QPDFFile {
     func reserveObject() -> Handle { qpdf_make_indirect_object(qpdf, qpdf_oh_new_dictionary(qpdf)) }
 
     /// A dictionary's keys (a stream's, for a stream), names with their slash.
+    /// The keys of a dictionary or a stream's dictionary; none for anything else (asking would be a warning).
     func keys(of handle: Handle) -> [String] {
+        guard isDictionary(handle) || isStream(handle) else { return [] }
         let dictionary = dictionary(handle)
         var keys: [String] = []
         qpdf_oh_begin_dict_key_iter(qpdf, dictionary)

@@ -150,7 +150,9 @@ struct Decree30Tests {
     }
 
     /// `pdf` with the text field `name` given `value` and an appearance drawing `content`, in an update by hand.
-    private func fill(_ pdf: Data, _ name: String, content: String) throws -> Data {
+    private func fill(
+        _ pdf: Data, _ name: String, content: String, resources: String = "<< >>", filter: String? = nil
+    ) throws -> Data {
         let file = try QPDFFile(pdf, name: "signed")
         var update = try IncrementalUpdate(appendingTo: pdf, file)
         let field = try #require(
@@ -158,8 +160,10 @@ struct Decree30Tests {
                 file.text(file.key("/T", of: $0)) == name
             })
         let stream = update.addNewStream(
-            Data(content.utf8), entries: "/Type /XObject /Subtype /Form /BBox [0 0 600 800] /Resources << >>",
-            in: file)
+            Data(content.utf8),
+            entries: "/Type /XObject /Subtype /Form /BBox [0 0 600 800] /Resources \(resources)"
+                + (filter.map { " /Filter \($0)" } ?? ""),
+            compressed: filter == nil, in: file)
         let appearances = file.newDictionary()
         file.set("/N", file.object(stream), in: appearances)
         file.set("/AP", appearances, in: field)
@@ -169,11 +173,11 @@ struct Decree30Tests {
     }
 
     /// `pdf` with a blank text field `name` at `rect` on page 1, added by hand as another tool would.
-    private func textField(_ pdf: Data, _ name: String, _ rect: PDFRect) throws -> Data {
+    private func textField(_ pdf: Data, _ name: String, _ rect: PDFRect, flags: Int = 4) throws -> Data {
         let file = try QPDFFile(pdf, name: "draft")
         var update = try IncrementalUpdate(appendingTo: pdf, file)
         let widget = update.addNew(
-            "<< /Type /Annot /Subtype /Widget /FT /Tx /T (\(name)) /Rect \(rect.pdf) /F 4 >>", in: file)
+            "<< /Type /Annot /Subtype /Widget /FT /Tx /T (\(name)) /Rect \(rect.pdf) /F \(flags) >>", in: file)
         let form = file.key("/AcroForm", of: file.root)
         if file.isDictionary(form) {
             file.append(file.object(widget), to: file.key("/Fields", of: form))
@@ -207,8 +211,8 @@ struct Decree30Tests {
         let approved = try await issuance.approve(
             withNote, as: pki.signer, name: "Lò Văn Mừng", image: nil, at: time, timeStamper: nil)
         let signed = approved.pdf.data
-        #expect(
-            modificationFailure(try fill(signed, PDFPlaceholders.number, content: "BT /F0 12 Tf (12) Tj ET")) == nil)
+        let plain = modificationFailure(try fill(signed, PDFPlaceholders.number, content: "BT /F0 12 Tf (12) Tj ET"))
+        #expect(plain == nil, "\(String(describing: plain))")
         #expect(
             modificationFailure(try fill(signed, PDFPlaceholders.number, content: "1 g 0 0 600 800 re f"))?
                 .contains("filled with more than text") == true)
@@ -218,6 +222,20 @@ struct Decree30Tests {
         #expect(
             modificationFailure(try fill(signed, "GhiChu", content: "BT (So tien: 900.000.000) Tj ET"))?
                 .contains("was changed after the signature") == true)
+        // A third pass: a box hidden from the tokenizer by a dictionary holding a string, text in white, a filter
+        // qpdf leaves undecoded, a Type 3 font whose glyphs draw what they like.
+        for (content, resources, filter) in [
+            ("<</A(>%)>> 1 g -5 -5 340 32 re f\nBT (x) Tj ET", "<< >>", nil),
+            ("1 g BT /F0 12 Tf (900.000.000) Tj ET", "<< >>", nil),
+            ("1 1 1 rg BT /F0 12 Tf (900.000.000) Tj ET", "<< >>", nil),
+            ("\u{05}BT ET\u{80}", "<< >>", "/RunLengthDecode"),
+            ("BT /F0 12 Tf (a) Tj ET", "<< /Font << /F0 << /Type /Font /Subtype /Type3 >> >> >>", nil),
+        ] as [(String, String, String?)] {
+            let failure = modificationFailure(
+                try fill(signed, PDFPlaceholders.number, content: content, resources: resources, filter: filter))
+            #expect(
+                failure?.contains("filled with more than text") == true, "\(content): \(String(describing: failure))")
+        }
 
         // A later signature drawn over a page is not an addition a signed document allows.
         let page = SignatureAppearance(
@@ -225,7 +243,25 @@ struct Decree30Tests {
             items: [.text("Trang khác", x: 100, baseline: 700, size: 20, color: .black)], font: font)
         let covered = try await PDFSigner().sign(
             signed, as: pki.seal, details: .init(field: "Khac", time: time, appearance: page))
-        #expect(modificationFailure(covered)?.contains("more than an eighth of a page") == true)
+        #expect(modificationFailure(covered)?.contains("more than a sixteenth of a page") == true)
+    }
+
+    @Test func stackedOrRotatedPlaceholdersAreNotFilled() async throws {
+        let verifier = PDFSigner()
+        let line = PDFRect(x: 70, y: 740, width: 170, height: 18)
+        // Two fields of the number's name: which one is filled is not what the signer could tell.
+        let stacked = try textField(
+            try textField(try TextPage.directive(font: font), PDFPlaceholders.number, line), PDFPlaceholders.number,
+            PDFRect(x: 70, y: 600, width: 170, height: 18))
+        // NoRotate (/F 20): drawn about the rectangle's corner on a rotated page.
+        let rotated = try textField(try TextPage.directive(font: font), PDFPlaceholders.number, line, flags: 20)
+        for draft in [stacked, rotated] {
+            let signed = try await verifier.sign(
+                draft, as: pki.signer, details: .init(field: "ChuKyNguoiKy", time: time))
+            let failure = modificationFailure(
+                try fill(signed, PDFPlaceholders.number, content: "BT /F0 12 Tf (12) Tj ET"))
+            #expect(failure != nil, "\(String(describing: failure))")
+        }
     }
 
     @Test func aDocumentCertifiedForNoChangesCannotBeFilled() async throws {
