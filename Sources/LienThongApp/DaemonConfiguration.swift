@@ -68,6 +68,8 @@ package struct DaemonConfiguration: Codable, Sendable {
     package var pdfFont = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
     /// Where a PDF's signature, number, date and seal go (points from the lower-left corner of the page).
     package var pdfLayout: Decree30Layout = .standard
+    /// PDFs up to this size are signed inside; larger ones detached only (they are signed in memory today).
+    package var pdfMaxBytes: Int64 = 64 << 20
 
     package enum LogFormat: String, Codable, Sendable { case text, json }
 
@@ -83,7 +85,7 @@ package struct DaemonConfiguration: Codable, Sendable {
         case timeStampFallback, timeStampRetrySeconds, ratioDefinitions, rateLimitPerSecond, rateLimitBurst,
             keyPassphraseFile
         case idleTimeoutSeconds, requestTimeoutSeconds, tlsCertificate, tlsKey, tlsClientCA, logFormat, signerApproval
-        case pdfLevel, pdfFont, pdfLayout
+        case pdfLevel, pdfFont, pdfLayout, pdfMaxBytes
     }
 
     package init(from decoder: any Decoder) throws {
@@ -126,6 +128,7 @@ package struct DaemonConfiguration: Codable, Sendable {
         pdfLevel = try c.decodeIfPresent(PAdESLevel.self, forKey: .pdfLevel) ?? defaults.pdfLevel
         pdfFont = try c.decodeIfPresent(String.self, forKey: .pdfFont) ?? defaults.pdfFont
         pdfLayout = try c.decodeIfPresent(Decree30Layout.self, forKey: .pdfLayout) ?? defaults.pdfLayout
+        pdfMaxBytes = try c.decodeIfPresent(Int64.self, forKey: .pdfMaxBytes) ?? defaults.pdfMaxBytes
     }
 
     /// Reads the file (when it exists, or when it was named explicitly) and then the environment.
@@ -200,6 +203,7 @@ package struct DaemonConfiguration: Codable, Sendable {
         signerApproval = try parsed(.signerApproval) { SignerApproval(rawValue: $0) } ?? signerApproval
         pdfLevel = try parsed(.pdfLevel) { PAdESLevel(rawValue: $0) } ?? pdfLevel
         pdfFont = value(.pdfFont) ?? pdfFont
+        pdfMaxBytes = try parsed(.pdfMaxBytes) { Int64($0).flatMap { $0 > 0 ? $0 : nil } } ?? pdfMaxBytes
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ConfigurationError("tlsCertificate and tlsKey go together: set both for HTTPS, or neither")
         }

@@ -15,17 +15,24 @@ package final class PDFIssuing: Sendable {
     let certificates: URL
     private let images = Mutex<[String: PNGImage?]>([:])
 
-    package init(issuance: Decree30Issuance, certificates: URL) {
+    /// The largest PDF signed inside; larger ones are signed detached only.
+    let largest: UInt64
+
+    package init(issuance: Decree30Issuance, certificates: URL, largest: UInt64 = 64 << 20) {
+        self.largest = largest
         self.issuance = issuance
         self.certificates = certificates
     }
 
     /// The PDF, or nil for a file that is not one qpdf reads without repair: other files, a damaged or encrypted PDF
     /// among them, are signed detached only, as they always were.
+    /// So is a PDF larger than `largest`: it is signed in memory, several copies at once.
     func pdf(_ url: URL, name: String) throws -> Data? {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
-        guard try handle.read(upToCount: 5) == Data("%PDF-".utf8) else { return nil }
+        guard try handle.read(upToCount: 5) == Data("%PDF-".utf8), try handle.seekToEnd() <= largest else {
+            return nil
+        }
         try handle.seek(toOffset: 0)
         let data = try handle.readToEnd() ?? Data()
         guard PDFSigner.isReadable(data) else { return nil }

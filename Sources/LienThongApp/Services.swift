@@ -59,7 +59,7 @@ package struct Services: Sendable {
                 issuance: Decree30Issuance(
                     signer: PDFSigner(engine: signer), font: font, layout: configuration.pdfLayout,
                     level: configuration.pdfLevel),
-                certificates: configuration.certsURL),
+                certificates: configuration.certsURL, largest: UInt64(max(0, configuration.pdfMaxBytes))),
             logger: logger, now: now)
         approvals = documents.approvals
         directory = Directory(registry: registry, now: now)

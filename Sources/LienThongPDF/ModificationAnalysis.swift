@@ -15,6 +15,9 @@ struct ModificationAnalysis {
     let currentData: Data
     /// The signature values the PDF's fields hold, each of which the verifier verifies.
     let signatureValues: Set<ObjectReference>
+    /// The object numbers `N G R` names anywhere in the signed bytes, read as bytes: qpdf writes `null` for a
+    /// reference to an object that does not exist, and cannot show references inside objects it cannot read.
+    let referencedInBytes: Set<Int>
 
     /// The objects of the signed revision whose changes have a rule of their own.
     private struct Roles {
@@ -135,9 +138,7 @@ struct ModificationAnalysis {
         for reference in PDFSyntax.references(in: signed.unparse(signed.trailer)) {
             referrers[reference.number, default: []].insert(Self.trailer)
         }
-        for reference in PDFSyntax.references(in: String(decoding: signedData, as: UTF8.self)) {
-            referrers[reference.number, default: []].insert(Self.unknown)
-        }
+        for number in referencedInBytes { referrers[number, default: []].insert(Self.unknown) }
         for (number, generation) in existing {
             let object = signed.object(ObjectReference(number: number, generation: generation))
             // A cross-reference stream's dictionary is its section's trailer.

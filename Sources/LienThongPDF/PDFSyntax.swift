@@ -70,52 +70,60 @@ enum PDFSyntax {
     /// PDF white space and delimiters (ISO 32000-2, 7.2.3), by byte.
     private static let separators: [Bool] = (0...255).map { $0 <= 0x20 || "[]<>()/{}%".utf8.contains(UInt8($0)) }
 
-    /// The indirect references `N G R` in PDF text, with where each is: a linear scan of its tokens over the UTF-8
-    /// bytes (a regular expression backtracks for ever on a megabyte of hex digits), keeping the last three.
+    /// The indirect references `N G R` in PDF text, with where each is.
     static func references(in text: String) -> [(number: Int, generation: Int, range: Range<String.Index>)] {
         var text = text
-        let separators = Self.separators
         // Offsets first: the String is not touched while its bytes are borrowed.
-        let found = text.withUTF8 { bytes -> [(number: Int, generation: Int, start: Int, end: Int)] in
-            var found: [(number: Int, generation: Int, start: Int, end: Int)] = []
-            var last: [(start: Int, end: Int)] = []
-            let number = { (token: (start: Int, end: Int)) -> Int? in
-                guard (1...10).contains(token.end - token.start) else { return nil }
-                var value = 0
-                for index in token.start..<token.end {
-                    guard (0x30...0x39).contains(bytes[index]) else { return nil }
-                    value = value * 10 + Int(bytes[index] - 0x30)
-                }
-                return value
-            }
-            var start = -1
-            for index in 0...bytes.count {
-                let separator = index == bytes.count || separators[Int(bytes[index])]
-                if separator {
-                    guard start >= 0 else { continue }
-                    let token = (start: start, end: index)
-                    start = -1
-                    if token.end - token.start == 1, bytes[token.start] == UInt8(ascii: "R"), last.count == 2,
-                        let value = number(last[0]), let generation = number(last[1])
-                    {
-                        found.append((value, generation, last[0].start, token.end))
-                    }
-                    last.append(token)
-                    if last.count > 2 { last.removeFirst() }
-                } else if start < 0 {
-                    start = index
-                }
-            }
-            return found
-        }
+        let found = text.withUTF8 { scanReferences(UnsafeRawBufferPointer($0)) }
         let utf8 = text.utf8
         return found.map { reference in
             let start = utf8.index(utf8.startIndex, offsetBy: reference.start)
-            return (
-                reference.number, reference.generation,
-                start..<utf8.index(start, offsetBy: reference.end - reference.start)
-            )
+            let end = utf8.index(start, offsetBy: reference.end - reference.start)
+            return (reference.number, reference.generation, start..<end)
         }
+    }
+
+    /// The object numbers `N G R` references name anywhere in `data`, binary streams included, and where each ends.
+    static func references(in data: Data) -> [(number: Int, end: Int)] {
+        data.withUnsafeBytes { scanReferences($0) }.map { ($0.number, $0.end) }
+    }
+
+    /// A linear scan of the tokens of `bytes` keeping the last three (a regular expression backtracks for ever on a
+    /// megabyte of hex digits), with offsets of each `N G R`.
+    private static func scanReferences(
+        _ bytes: UnsafeRawBufferPointer
+    ) -> [(number: Int, generation: Int, start: Int, end: Int)] {
+        let separators = Self.separators
+        var found: [(number: Int, generation: Int, start: Int, end: Int)] = []
+        var last: [(start: Int, end: Int)] = []
+        let number = { (token: (start: Int, end: Int)) -> Int? in
+            guard (1...10).contains(token.end - token.start) else { return nil }
+            var value = 0
+            for index in token.start..<token.end {
+                guard (0x30...0x39).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int(bytes[index] - 0x30)
+            }
+            return value
+        }
+        var start = -1
+        for index in 0...bytes.count {
+            let separator = index == bytes.count || separators[Int(bytes[index])]
+            if separator {
+                guard start >= 0 else { continue }
+                let token = (start: start, end: index)
+                start = -1
+                if token.end - token.start == 1, bytes[token.start] == UInt8(ascii: "R"), last.count == 2,
+                    let value = number(last[0]), let generation = number(last[1])
+                {
+                    found.append((value, generation, last[0].start, token.end))
+                }
+                last.append(token)
+                if last.count > 2 { last.removeFirst() }
+            } else if start < 0 {
+                start = index
+            }
+        }
+        return found
     }
 
     /// The operators of a content stream (ISO 32000-2, 7.8.2), in order, each with the numbers given to it; nil when

@@ -108,6 +108,19 @@ struct PDFSendTests {
         }
     }
 
+    @Test func aPDFLargerThanTheLimitIsSignedDetachedOnly() async throws {
+        let limited = try await ServiceFixture(environment: ["LIENTHONG_PDF_MAX_BYTES": "1000"])
+        let draft = try SamplePDF.directive()
+        let view = try await limited.services.documents.send(
+            SendRequest(
+                files: [.init(sha256: try await limited.upload(draft), name: "chi-thi.pdf")],
+                to: [ServiceFixture.naSon],
+                type: "CT", subject: "Về cải cách hành chính"),
+            by: try limited.user("clerk.tinh-dien-bien"))
+        #expect(try Data(contentsOf: limited.services.documents.blobs.url(for: view.files[0].sha256)) == draft)
+        #expect(view.files[0].revisions == nil)
+    }
+
     @Test func aFileThatOnlyLooksLikeAPDFIsSignedDetachedAsBefore() async throws {
         let view = try await send(Data("%PDF-1.7 không phải PDF".utf8))
         #expect(try stored(view.files[0]) == Data("%PDF-1.7 không phải PDF".utf8))
