@@ -39,7 +39,7 @@ sender() {
     token=$(cat "$work/data/tokens/clerk.tinh-dien-bien.token")
     while true; do
         n=$((n + 1))
-        printf '%%PDF-1.7 crash test %s-%s-%s\n' "$1" "$2" "$n" >"$work/doc-$1-$2"
+        printf 'crash test %s-%s-%s\n' "$1" "$2" "$n" >"$work/doc-$1-$2"
         sha=$(curl -sf -H "Authorization: Bearer $token" --data-binary "@$work/doc-$1-$2" \
               "http://127.0.0.1:$port/v1/files" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sha256"])' 2>/dev/null) || return 0
         body="{\"files\":[{\"sha256\":\"$sha\",\"name\":\"tb.pdf\"}],\"to\":[\"000.01.21.H18\",\"000.02.21.H18\"],\"type\":\"TB\",\"subject\":\"Thông báo $1-$2-$n\"}"

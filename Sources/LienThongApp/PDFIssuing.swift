@@ -24,9 +24,9 @@ package final class PDFIssuing: Sendable {
         self.certificates = certificates
     }
 
-    /// The PDF, or nil for a file that is not one qpdf reads without repair: other files, a damaged or encrypted PDF
-    /// among them, are signed detached only, as they always were.
-    /// So is a PDF larger than `largest`: it is signed in memory, several copies at once.
+    /// The PDF, or nil for a file that is not one: other files are signed detached only, as they always were, and so
+    /// is a PDF larger than `largest` (it is signed in memory, several copies at once). A damaged or encrypted PDF is
+    /// refused, saying how to repair it: a signature over it would cover what each reader guesses differently.
     func pdf(_ url: URL, name: String) throws -> Data? {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
@@ -35,7 +35,11 @@ package final class PDFIssuing: Sendable {
         }
         try handle.seek(toOffset: 0)
         let data = try handle.readToEnd() ?? Data()
-        guard PDFSigner.isReadable(data) else { return nil }
+        do {
+            try PDFSigner.check(data, name: name)
+        } catch {
+            throw Refusal.pdfRefused(error.description)
+        }
         return data
     }
 
@@ -91,7 +95,7 @@ extension DocumentService {
         } catch let refusal as Refusal {
             throw refusal
         } catch let error as PDFError {
-            throw Refusal.signingFailed("\(name) cannot be signed: \(error.description)")
+            throw Refusal.pdfRefused("\(name) cannot be signed: \(error.description)")
         } catch {
             throw Refusal.signingFailed("signing \(name) failed: \(error)")
         }

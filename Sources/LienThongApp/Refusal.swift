@@ -50,6 +50,8 @@ public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// `timeStampFallback: fail` and the TSA did not answer: nothing was sent.
     case timeStampUnavailable(String)
     case signingFailed(String)
+    /// A PDF that cannot be signed inside as it is: damaged, encrypted, or a template LienThong does not fill.
+    case pdfRefused(String)
     /// A recalled document whose recall every recipient accepted cannot change.
     case documentFrozen(String)
     case recallPending(String)
@@ -77,7 +79,8 @@ public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
             .ownAccessRevocation(let detail), .userExists(let detail), .noSigningKey(let detail),
             .approvalRequired(let detail), .approvalUnusable(let detail), .approvalNotWithdrawable(let detail),
             .approvalMismatch(let detail), .certificateRevoked(let detail), .certificateSuspended(let detail),
-            .timeStampUnavailable(let detail), .signingFailed(let detail), .documentFrozen(let detail),
+            .timeStampUnavailable(let detail), .signingFailed(let detail), .pdfRefused(let detail),
+            .documentFrozen(let detail),
             .recallPending(let detail), .nothingToRecall(let detail), .backupDirectoryNotEmpty(let detail),
             .backupFailed(let detail), .signatureRefused(let detail), .verificationBusy(let detail),
             .notReady(let detail):

@@ -36,6 +36,7 @@ extension Problem {
             case .timeStampUnavailable:
                 ("time-stamp-unavailable", 503, "The time-stamping authority cannot be reached")
             case .signingFailed: ("signing-failed", 500, "Signing failed")
+            case .pdfRefused: ("pdf-refused", 422, "The PDF cannot be signed as it is")
             case .documentFrozen: ("document-frozen", 409, "Document frozen")
             case .recallPending: ("recall-pending", 409, "A recall is already pending")
             case .nothingToRecall: ("nothing-to-recall", 409, "Nothing to recall")

@@ -16,10 +16,12 @@ public struct PDFSigner: Sendable {
         self.engine = engine
     }
 
-    /// Whether `data` is a PDF with a page that LienThong can sign: readable by qpdf without repair, not encrypted.
-    public static func isReadable(_ data: Data) -> Bool {
-        guard let file = try? QPDFFile(data, name: "the PDF") else { return false }
-        return file.pageCount > 0
+    /// Throws, saying what is wrong and how to fix it, unless `data` is a PDF with a page that LienThong can sign:
+    /// readable by qpdf without repair, not encrypted.
+    public static func check(_ data: Data, name: String) throws(PDFError) {
+        guard try QPDFFile(data, name: name).pageCount > 0 else {
+            throw PDFError(.unsupported, "\(name) has no page to put a signature on")
+        }
     }
 
     /// What the signature says of itself, beside the certificate.

@@ -13,7 +13,7 @@ struct AdministratorTests {
 
     /// The province sends a document of `type` to Na Son, which registers it; its id.
     private func sendAndRegister(_ type: String, subject: String) throws -> String {
-        let file = try daemon.write("\(UUID().uuidString).pdf", "%PDF-1.7 \(subject)\n")
+        let file = try daemon.write("\(UUID().uuidString).pdf", "\(subject)\n")
         let sent = try daemon.cli(
             ["send", file, "--to", "000.01.21.H18", "--type", type, "--subject", subject, "--json"],
             as: "clerk.tinh-dien-bien")
@@ -57,7 +57,7 @@ struct AdministratorTests {
         let sha = try #require(try files(of: notice)["sha256"] as? String)
         let stored = daemon.path("data/blobs/\(sha.prefix(2))/\(sha)")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored)
-        try Data("%PDF-1.7 Thông báo đã bị sửa\n".utf8).write(to: URL(fileURLWithPath: stored))
+        try Data("Thông báo đã bị sửa\n".utf8).write(to: URL(fileURLWithPath: stored))
         let signature = try #require(try files(of: directive)["signatureSHA256"] as? String)
         let zeroed = try sqlite("UPDATE blob SET bytes = zeroblob(length(bytes)) WHERE sha256 = '\(signature)';")
         #expect(zeroed.status == 0, "\(zeroed.stderr)")

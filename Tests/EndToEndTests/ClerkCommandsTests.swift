@@ -19,7 +19,7 @@ struct ClerkCommandsTests {
     }
 
     @Test func theRegistersPrintForExcelAndArrivalsShareOneSeries() throws {
-        let file = try daemon.write("cv.pdf", "%PDF-1.7 Công văn\n")
+        let file = try daemon.write("cv.pdf", "Công văn\n")
         let directive = try send(file, ["--type", "CT", "--subject", "Về việc \"Tết sum vầy\", an toàn"])
         _ = try send(file, ["--type", "CV", "--subject", "Đôn đốc báo cáo", "--drafting-unit", "VP"])
         let out = try daemon.cli(["register", "out", "--format", "csv"], as: province)
@@ -53,7 +53,7 @@ struct ClerkCommandsTests {
 
     @Test func whatIsOverdueTheDirectoryAndARecallAreToldInWords() throws {
         let report = try send(
-            try daemon.write("bc.pdf", "%PDF-1.7 Báo cáo\n"),
+            try daemon.write("bc.pdf", "Báo cáo\n"),
             ["--type", "CV", "--drafting-unit", "VP", "--subject", "Đề nghị báo cáo", "--deadline", "3wd"])
         #expect(try daemon.cli(["overdue", "--within", "1"], as: "clerk.xa-na-son").stdout.contains("Nothing overdue"))
         let soon = try daemon.cli(["overdue", "--within", "5"], as: "clerk.xa-na-son")
@@ -85,7 +85,7 @@ struct ClerkCommandsTests {
         #expect(
             try daemon.cli(["agencies", "show", "000.04.21.H18"], as: "clerk.xa-na-son").stdout.contains(
                 "retired, succeeded by 000.05.21.H18"))
-        let notice = try daemon.write("tb.pdf", "%PDF-1.7 Thông báo\n")
+        let notice = try daemon.write("tb.pdf", "Thông báo\n")
         let delivered = try daemon.cli(
             ["send", notice, "--to", "000.04.21.H18,000.05.21.H18", "--type", "TB", "--subject", "Thông báo"],
             as: province)
@@ -98,7 +98,7 @@ struct ClerkCommandsTests {
 
         // A recall to three communes: one had completed it, one accepts, one refuses and goes on.
         let plan = try send(
-            try daemon.write("kh.pdf", "%PDF-1.7 Kế hoạch\n"),
+            try daemon.write("kh.pdf", "Kế hoạch\n"),
             ["--type", "KH", "--subject", "Kế hoạch kiểm tra công vụ"],
             to: "000.01.21.H18,000.02.21.H18,000.03.21.H18")
         #expect(try daemon.cli(["ack", plan], as: "clerk.xa-na-son").status == 0)
@@ -126,7 +126,7 @@ struct ClerkCommandsTests {
     }
 
     @Test func theDistrictsFiguresPrintAsATable() throws {
-        let file = try daemon.write("qd.pdf", "%PDF-1.7 Quyết định\n")
+        let file = try daemon.write("qd.pdf", "Quyết định\n")
         let id = try send(
             file, ["--type", "QĐ", "--subject", "Một", "--deadline", "10wd"], to: "000.01.21.H18,000.02.21.H18")
         _ = try send(file, ["--type", "QĐ", "--subject", "Hai"])

@@ -11,7 +11,7 @@ final class ExportIdentityTests {
 
     /// A document with one attachment from the province to Na Sơn, exported by Na Sơn into `folder`.
     private func export(_ folder: String, subject: String = "Về lịch tiếp công dân tháng 12") throws -> String {
-        let main = try daemon.write("\(folder)-tb.pdf", "%PDF-1.7 Thông báo \(folder)\n")
+        let main = try daemon.write("\(folder)-tb.pdf", "Thông báo \(folder)\n")
         let attachment = try daemon.write("\(folder)-lich.txt", "Lịch tiếp công dân \(folder)\n")
         let sent = try daemon.cli(
             ["send", main, attachment, "--to", "000.01.21.H18", "--type", "TB", "--subject", subject, "--json"],
@@ -74,7 +74,7 @@ final class ExportIdentityTests {
         let lie = try daemon.write(
             "gia-mao.json",
             String(decoding: try JSONSerialization.data(withJSONObject: forged), as: UTF8.self))
-        let cover = try daemon.write("bia.pdf", "%PDF-1.7 bìa\n")
+        let cover = try daemon.write("bia.pdf", "bìa\n")
         let sent = try daemon.cli(
             [
                 "send", cover, lie, "--to", "000.01.21.H18", "--type", "TB", "--subject", "Che giấu",
@@ -100,7 +100,7 @@ final class ExportIdentityTests {
         let nfd = nfc.decomposedStringWithCanonicalMapping
         #expect(nfc == nfd && Array(nfc.utf8) != Array(nfd.utf8))
         let main = daemon.workspace.appendingPathComponent(nfc)
-        try Data("%PDF-1.7 Quyết định\n".utf8).write(to: main)
+        try Data("Quyết định\n".utf8).write(to: main)
         let sent = try daemon.cli(
             [
                 "send", main.path, "--to", "000.01.21.H18", "--type", "QĐ", "--subject", "Quyết định",
@@ -109,7 +109,7 @@ final class ExportIdentityTests {
         let id = try #require((try json(sent.stdout) as? [String: Any])?["id"] as? String, "\(sent.stderr)")
         #expect(try daemon.cli(["get", id, "--out", daemon.path("nfc")], as: "clerk.xa-na-son").status == 0)
         #expect(try verify("nfc").status == 0)
-        try Data("%PDF-1.7 giả mạo\n".utf8).write(to: URL(fileURLWithPath: daemon.path("nfc") + "/" + nfd))
+        try Data("giả mạo\n".utf8).write(to: URL(fileURLWithPath: daemon.path("nfc") + "/" + nfd))
         let twin = try verify("nfc")
         #expect(
             twin.status == 1 && twin.stdout.contains("is in the folder but is not one of the document's files"),

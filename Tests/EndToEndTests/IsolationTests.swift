@@ -15,7 +15,7 @@ final class IsolationTests {
 
     /// The province sends a directive to Na Son, which registers it and starts on it.
     private func sendSecretlessDirective() async throws -> (id: String, markers: [String]) {
-        let content = "%PDF-1.7 Chỉ thị riêng của tỉnh gửi xã Na Son \(UUID().uuidString)\n"
+        let content = "Chỉ thị riêng của tỉnh gửi xã Na Son \(UUID().uuidString)\n"
         let upload = try await daemon.http("POST", "/v1/files", body: Data(content.utf8), as: "clerk.tinh-dien-bien")
         let sha = try #require(try object(upload.body)["sha256"] as? String)
         let body = try JSONSerialization.data(withJSONObject: [

@@ -37,7 +37,7 @@ final class SignatureServicesTests {
             revoked: [(seal, Date().addingTimeInterval(-3600))], reason: .certificateHold)
         try Data(hold.pem.utf8).write(to: crls.appendingPathComponent("zz-hold.crl"))
         try await daemon.hangUp(waitingFor: "configuration reloaded on SIGHUP")
-        let file = try daemon.write("thong-bao.pdf", "%PDF-1.7 Thông báo\n")
+        let file = try daemon.write("thong-bao.pdf", "Thông báo\n")
         let send = { (subject: String, user: String) in
             try self.daemon.cli(
                 ["send", file, "--to", "000.01.21.H18", "--type", "TB", "--subject", subject], as: user)
@@ -73,7 +73,7 @@ final class SignatureServicesTests {
             "LIENTHONG_TIME_STAMP_AUTHORITY": "http://127.0.0.1:\(port)/tsa",
             "LIENTHONG_TIME_STAMP_FALLBACK": "later", "LIENTHONG_TIME_STAMP_RETRY_SECONDS": "1",
         ])
-        let file = try sender.write("kh.pdf", "%PDF-1.7 Kế hoạch\n")
+        let file = try sender.write("kh.pdf", "Kế hoạch\n")
         let sent = try sender.cli(
             ["send", file, "--to", "000.01.21.H18", "--type", "KH", "--subject", "Kế hoạch", "--json"],
             as: "clerk.tinh-dien-bien")

@@ -18,7 +18,7 @@ final class SignerApprovalTests {
     }
 
     @Test func theCLIWalksTheSignerAndTheClerkThroughIt() throws {
-        let file = try daemon.write("quyet-dinh.pdf", "%PDF-1.7 Quyết định phê duyệt kế hoạch\n")
+        let file = try daemon.write("quyet-dinh.pdf", "Quyết định phê duyệt kế hoạch\n")
         let arguments = ["send", file, "--to", "000.01.21.H18", "--type", "QĐ", "--subject", "Về phê duyệt kế hoạch"]
         let unapproved = try daemon.cli(arguments, as: clerk)
         #expect(unapproved.status != 0 && unapproved.stderr.contains("lienthong approve"), "\(unapproved.stderr)")

@@ -5,7 +5,7 @@ import Testing
 /// The province's chairman approves a directive and its clerk sends it to `recipients` (the three communes by
 /// default) with one attachment, through the CLI; the document as `send --json` prints it.
 func sendDirective(_ daemon: DaemonUnderTest, to recipients: [String]) throws -> [String: Any] {
-    let document = try daemon.write("chi-thi.pdf", "%PDF-1.7\nChỉ thị về tăng cường cải cách hành chính năm 2026\n")
+    let document = try daemon.write("chi-thi.pdf", "Chỉ thị về tăng cường cải cách hành chính năm 2026\n")
     let attachment = try daemon.write("ke-hoach.txt", "Kế hoạch triển khai\n")
     // The chairman approves the directive for his signature; the clerk sends it with that approval.
     let approved = try daemon.cli(["approve", document, "--json"], as: "signer.tinh-dien-bien")
@@ -209,7 +209,7 @@ final class CLIVerifyAndRefusalTests {
     @Test func badInputIsRefusedClearlyAndLeavesNothingBehind() throws {
         let register = try daemon.cli(["register", "out", "--format", "json"], as: "clerk.tinh-dien-bien")
         let filed = try #require(((try json(register.stdout) as? [String: Any])?["rows"] as? [[String]])?.count)
-        let file = try daemon.write("cv.pdf", "%PDF-1.7 công văn\n")
+        let file = try daemon.write("cv.pdf", "công văn\n")
         let cases: [([String], String)] = [
             (["send", file, "--to", "000.09.99.H18", "--type", "CT", "--subject", "x"], "unknown-agency"),
             (["send", file, "--to", "000.00.21.H18", "--type", "CT", "--subject", "x"], "retired-agency"),

@@ -121,9 +121,25 @@ struct PDFSendTests {
         #expect(view.files[0].revisions == nil)
     }
 
-    @Test func aFileThatOnlyLooksLikeAPDFIsSignedDetachedAsBefore() async throws {
-        let view = try await send(Data("%PDF-1.7 không phải PDF".utf8))
-        #expect(try stored(view.files[0]) == Data("%PDF-1.7 không phải PDF".utf8))
-        #expect(view.files[0].revisions == nil)
+    @Test func aDamagedOrEncryptedPDFIsRefusedSayingHowToRepairIt() async throws {
+        let encrypted = try SamplePDF.qpdf(
+            try SamplePDF.directive(), ["--encrypt", "", "owner", "256", "--"],
+            in: FileManager.default.temporaryDirectory)
+        for (bytes, words) in [
+            (Data("%PDF-1.7 không phải PDF".utf8), "is not a PDF qpdf can read"),
+            (encrypted, "is encrypted: remove its password"),
+        ] {
+            let refusal = await refusal { try await send(bytes) }
+            guard case .pdfRefused(let detail) = refusal else {
+                Issue.record("\(String(describing: refusal))")
+                continue
+            }
+            #expect(detail.contains(words), "\(detail)")
+        }
+        // Nothing was filed: the register's next number is still its first.
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date().addingTimeInterval(7 * 3600))
+        #expect(
+            try fixture.services.documents.registry.documents.nextNumber(
+                issuerCode: ServiceFixture.province, register: "main", year: year) == 1)
     }
 }

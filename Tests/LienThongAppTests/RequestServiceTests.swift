@@ -63,7 +63,7 @@ struct RequestServiceTests {
         let approvals = fixture.services.approvals
         let signer = try fixture.user("signer.tinh-dien-bien")
         let clerk = try fixture.user("clerk.tinh-dien-bien")
-        let sha = try await fixture.upload("%PDF-1.7 Quyết định")
+        let sha = try await fixture.upload("Quyết định")
         let request = { (approval: String?) in
             SendRequest(
                 files: [.init(sha256: sha, name: "qd.pdf")], to: [ServiceFixture.naSon], type: "QĐ",

@@ -44,7 +44,7 @@ struct ServiceFixture {
         to recipients: [String] = [naSon], subject: String = "Về cải cách hành chính", deadline: String? = nil,
         by username: String = "clerk.tinh-dien-bien"
     ) async throws -> DocumentView {
-        let sha = try await upload("%PDF-1.7 \(subject) \(UUID())", by: username)
+        let sha = try await upload("\(subject) \(UUID())", by: username)
         return try await services.documents.send(
             SendRequest(
                 files: [.init(sha256: sha, name: "chi-thi.pdf")], to: recipients, type: "CT", subject: subject,

@@ -22,7 +22,7 @@ struct MaintenanceHTTPTests {
     /// id.
     private static func send(_ server: LiveServer, _ n: Int) async throws -> String {
         let upload = try await server.http(
-            "POST", "/v1/files", body: Data("%PDF-1.7 Thông báo \(n)\n".utf8), as: clerk)
+            "POST", "/v1/files", body: Data("Thông báo \(n)\n".utf8), as: clerk)
         let sha = try #require(try object(upload.body)["sha256"] as? String)
         let body = try JSONSerialization.data(withJSONObject: [
             "files": [["sha256": sha, "name": "tb-\(n).pdf"]], "to": ["000.01.21.H18"], "type": "TB",
@@ -118,7 +118,7 @@ struct MaintenanceHTTPTests {
                 let document = try await restored.http("GET", "/v1/documents/\(first)", token: token)
                 #expect(document.status == 200)
                 let upload = try await restored.http(
-                    "POST", "/v1/files", body: Data("%PDF-1.7 Sau khôi phục\n".utf8), token: token)
+                    "POST", "/v1/files", body: Data("Sau khôi phục\n".utf8), token: token)
                 let sha = try #require(try Self.object(upload.body)["sha256"] as? String)
                 let body =
                     #"{"files": [{"sha256": "\#(sha)", "name": "tb.pdf"}], "to": ["000.01.21.H18"], "type": "TB", "#
@@ -161,7 +161,7 @@ struct MaintenanceHTTPTests {
             let sha = try #require(try await Self.firstFile(server, id)["sha256"] as? String)
             let stored = server.workspace.configuration.dataURL.appendingPathComponent("blobs/\(sha.prefix(2))/\(sha)")
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored.path)
-            try Data("%PDF-1.7 Thông báo đã bị sửa\n".utf8).write(to: stored)
+            try Data("Thông báo đã bị sửa\n".utf8).write(to: stored)
             let (status, report) = try await Self.check(server)
             // `admin check` prints each as "CHANGED <sha256>, used by <documents>" and exits 1.
             let problems = report["problems"] as? [[String: Any]] ?? []

@@ -51,7 +51,7 @@ struct StatusTrailHTTPTests {
 
     private static func sendToThreeCommunes(_ server: LiveServer) async throws -> String {
         let sent = try await send(
-            server, "%PDF-1.7 Kế hoạch\n", name: "kh.pdf",
+            server, "Kế hoạch\n", name: "kh.pdf",
             [
                 "to": ["000.01.21.H18", "000.02.21.H18", "000.03.21.H18"], "type": "KH",
                 "subject": "Kế hoạch kiểm tra công vụ",
@@ -116,7 +116,7 @@ struct StatusTrailHTTPTests {
         try await LiveServer.run(environment: ["LIENTHONG_HOLIDAYS_FILE": holidays.path]) { server in
             let naSon = Self.naSon
             let sent = try await Self.send(
-                server, "%PDF-1.7 Báo cáo\n", name: "bc.pdf",
+                server, "Báo cáo\n", name: "bc.pdf",
                 [
                     "to": ["000.01.21.H18"], "type": "CV", "draftingUnit": "VP", "subject": "Đề nghị báo cáo",
                     "deadline": "3wd",
@@ -153,7 +153,7 @@ struct StatusTrailHTTPTests {
             for (type, subject, draftingUnit) in sends {
                 var fields: [String: Any] = ["to": ["000.01.21.H18"], "type": type, "subject": subject]
                 fields["draftingUnit"] = draftingUnit
-                let sent = try await Self.send(server, "%PDF-1.7 Công văn\n", name: "cv.pdf", fields)
+                let sent = try await Self.send(server, "Công văn\n", name: "cv.pdf", fields)
                 #expect(sent.status == 201, "\(String(decoding: sent.body, as: UTF8.self))")
                 ids.append(try #require(try Self.object(sent)["id"] as? String))
             }
@@ -186,7 +186,7 @@ struct StatusTrailHTTPTests {
             // A note Excel would run as a formula is kept as written in the register's Ghi chú; the CSV the CLI
             // makes of it shows it as text.
             let formula = try await Self.send(
-                server, "%PDF-1.7 Công văn\n", name: "cv.pdf",
+                server, "Công văn\n", name: "cv.pdf",
                 [
                     "to": ["000.01.21.H18"], "type": "TB", "subject": "Công thức",
                     "notes": "=HYPERLINK(\"http://x\";\"Bấm\")",
@@ -245,7 +245,7 @@ struct StatusTrailHTTPTests {
             #expect(shown["status"] as? String == "retired" && shown["successor"] as? String == "000.05.21.H18")
 
             let sent = try await Self.send(
-                server, "%PDF-1.7 Thông báo\n", name: "tb.pdf",
+                server, "Thông báo\n", name: "tb.pdf",
                 ["to": ["000.04.21.H18", "000.05.21.H18"], "type": "TB", "subject": "Thông báo"])
             #expect(sent.status == 201, "\(String(decoding: sent.body, as: UTF8.self))")
             // One copy for the successor, named once.
