@@ -91,6 +91,12 @@ struct Send: AsyncParsableCommand {
                     "  \(signature.role == "seal" ? "sealed" : "signed") \(file): \(signature.commonName), \(signature.algorithm)"
                 )
             }
+            for file in document.files {
+                guard let revisions = file.revisions, revisions.count > 1 else { continue }
+                print(
+                    "  \(file.name) is signed inside too, as a PDF shows it: "
+                        + revisions.dropFirst().map(\.content).joined(separator: ", "))
+            }
             if document.files.contains(where: \.timeStampPending) {
                 print("  time stamps pending: the TSA could not be reached; they are added as soon as it answers")
             }

@@ -326,6 +326,19 @@ final class CLIVerifyAndRefusalTests {
             URL(fileURLWithPath: "/usr/bin/pdftotext"), ["-enc", "UTF-8", received, "-"], in: daemon.workspace)
         let shown = text.stdout.precomposedStringWithCanonicalMapping
         #expect(shown.contains("Số: \(number)") && shown.contains("Ủy ban nhân dân tỉnh Điện Biên"), "\(shown)")
+
+        // The clerk reads, in the send's own words, that the PDF is signed inside and how.
+        let again = try daemon.cli(["approve", daemon.path("chi-thi-pdf.pdf"), "--json"], as: "signer.tinh-dien-bien")
+        let second = try #require((try json(again.stdout) as? [String: Any])?["id"] as? String)
+        let human = try daemon.cli(
+            [
+                "send", daemon.path("chi-thi-pdf.pdf"), "--to", threeCommunes[1], "--type", "CT",
+                "--subject", "Về đẩy mạnh cải cách hành chính", "--approval", second,
+            ], as: "clerk.tinh-dien-bien")
+        #expect(
+            human.stdout.contains(
+                "chi-thi-pdf.pdf is signed inside too, as a PDF shows it: number and date placeholders, signer's "
+                    + "signature, number and date, agency's seal, validation data"), "\(human.stdout)\(human.stderr)")
     }
 
     /// A PDF that carries its signatures (PAdES), signed by another system's software (pyHanko): the leader's
