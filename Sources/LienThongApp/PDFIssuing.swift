@@ -146,7 +146,10 @@ extension DocumentService {
             issued.revisions += signed.revisions.enumerated().map { index, revision in
                 PDFRevisionRecord(
                     documentID: documentID, filePosition: position, revision: index + 1, content: revision.content,
-                    length: Int64(revision.length), sha256: Digest.sha256(signed.data.prefix(revision.length)))
+                    length: Int64(revision.length),
+                    // The whole file's hash is the blob's, computed once as it was stored.
+                    sha256: revision.length == signed.data.count
+                        ? blob.sha256 : Digest.sha256(signed.data.prefix(revision.length)))
             }
         }
         return issued

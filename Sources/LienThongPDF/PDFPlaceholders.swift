@@ -147,12 +147,6 @@ public struct PDFPlaceholders: Sendable {
     }
 
     private static func fieldRect(_ field: QPDFFile.Handle, in file: QPDFFile) -> PDFRect {
-        let numbers = file.items(of: file.key("/Rect", of: field)).compactMap { file.number($0) }
-        guard numbers.count == 4, numbers.allSatisfy({ $0.isFinite && abs($0) <= 14400 }) else {
-            return PDFRect(x: 0, y: 0, width: 0, height: 0)
-        }
-        return PDFRect(
-            x: min(numbers[0], numbers[2]), y: min(numbers[1], numbers[3]), width: abs(numbers[2] - numbers[0]),
-            height: abs(numbers[3] - numbers[1]))
+        file.rectangle(file.key("/Rect", of: field)) ?? PDFRect(x: 0, y: 0, width: 0, height: 0)
     }
 }

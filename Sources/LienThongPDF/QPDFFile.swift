@@ -81,18 +81,23 @@ final class QPDFFile {
         for key in ["/CropBox", "/MediaBox"] {
             var node = page
             for _ in 0..<32 where isDictionary(node) {
-                let box = self.key(key, of: node)
-                let numbers = items(of: box).compactMap(number)
-                // A box beyond what readers draw (ISO 32000-2, C.2) is no box: the page is taken as A4.
-                if isArray(box), numbers.count == 4, numbers.allSatisfy({ $0.isFinite && abs($0) <= 14400 }) {
-                    let (left, right) = (min(numbers[0], numbers[2]), max(numbers[0], numbers[2]))
-                    let (bottom, top) = (min(numbers[1], numbers[3]), max(numbers[1], numbers[3]))
-                    return PDFRect(x: left, y: bottom, width: right - left, height: top - bottom)
-                }
+                if let box = rectangle(self.key(key, of: node)) { return box }
                 node = self.key("/Parent", of: node)
             }
         }
         return PDFRect(x: 0, y: 0, width: 595.28, height: 841.89)
+    }
+
+    /// A rectangle array (ISO 32000-2, 7.9.5), its corners in either order; nil unless it is four numbers within
+    /// what readers draw (ISO 32000-2, C.2: a box beyond that is no box).
+    func rectangle(_ array: Handle) -> PDFRect? {
+        let numbers = items(of: array).compactMap(number)
+        guard isArray(array), numbers.count == 4, numbers.allSatisfy({ $0.isFinite && abs($0) <= 14400 }) else {
+            return nil
+        }
+        let (left, right) = (min(numbers[0], numbers[2]), max(numbers[0], numbers[2]))
+        let (bottom, top) = (min(numbers[1], numbers[3]), max(numbers[1], numbers[3]))
+        return PDFRect(x: left, y: bottom, width: right - left, height: top - bottom)
     }
 
     /// A dictionary's entry, or a stream's dictionary's (qpdf answers null for a stream itself); null for anything
