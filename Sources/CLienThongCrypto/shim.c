@@ -237,13 +237,28 @@ int shim_ts_respond(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain, const char
     return length;
 }
 
+int shim_ts_imprint_nid(const unsigned char *der, long der_len) {
+    const unsigned char *p = der;
+    PKCS7 *token = d2i_PKCS7(NULL, &p, der_len);
+    TS_TST_INFO *info = token == NULL ? NULL : PKCS7_to_TS_TST_INFO(token);
+    int nid = NID_undef;
+    if (info != NULL) {
+        const X509_ALGOR *algorithm = TS_MSG_IMPRINT_get_algo(TS_TST_INFO_get_msg_imprint(info));
+        nid = OBJ_obj2nid(algorithm->algorithm);
+    }
+    TS_TST_INFO_free(info);
+    PKCS7_free(token);
+    return nid;
+}
+
 int shim_ts_verify(const unsigned char *der, long der_len, X509_STORE *store, STACK_OF(X509) *untrusted,
-                   const unsigned char *data, int data_len, time_t *gen_time, X509 **signer) {
+                   const unsigned char *imprint, int imprint_len, time_t *gen_time, X509 **signer) {
     const unsigned char *p = der;
     PKCS7 *token = d2i_PKCS7(NULL, &p, der_len);
     TS_TST_INFO *info = NULL;
     TS_VERIFY_CTX *ctx = NULL;
     STACK_OF(X509) *signers = NULL;
+    unsigned char *copy = NULL;
     int ok = -1;
     if (token == NULL) return -1;
     info = PKCS7_to_TS_TST_INFO(token);
@@ -253,8 +268,11 @@ int shim_ts_verify(const unsigned char *der, long der_len, X509_STORE *store, ST
     if (ctx == NULL || !X509_STORE_up_ref(store)) goto done;
     TS_VERIFY_CTX_set_store(ctx, store);
     if (untrusted != NULL) TS_VERIFY_CTX_set_certs(ctx, X509_chain_up_ref(untrusted));
-    TS_VERIFY_CTX_set_data(ctx, BIO_new_mem_buf(data, data_len));
-    TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_DATA);
+    /* The context frees the imprint it is given. */
+    copy = OPENSSL_memdup(imprint, imprint_len);
+    if (copy == NULL) goto done;
+    TS_VERIFY_CTX_set_imprint(ctx, copy, imprint_len);
+    TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_IMPRINT);
     if (TS_RESP_verify_token(ctx, token) == 1) {
         TS_VERIFY_CTX_set_flags(ctx, TS_VFY_SIGNATURE);
         ok = TS_RESP_verify_token(ctx, token) == 1 ? 1 : 2;

@@ -1,5 +1,6 @@
 import Foundation
 import LienThongCrypto
+import LienThongPDF
 import LienThongRegistry
 
 #if canImport(Glibc)
@@ -11,7 +12,8 @@ import Glibc
 /// told it is stored.
 package struct BlobStore: Sendable {
     package let root: URL
-    private let staging: URL
+    /// Where files are written before they are committed; emptied at every start.
+    package let staging: URL
 
     package init(root: URL) throws {
         self.root = root
@@ -95,22 +97,20 @@ package struct BlobStore: Sendable {
 }
 
 extension BlobStore {
-    /// Writes `data` durably under its hash, off the cooperative threads: a file LienThong made (a signed PDF).
-    package func store(_ data: Data, at now: Date, disk: DiskWork = .shared) async throws -> BlobRecord {
-        let sha256 = Digest.sha256(data)
+    /// Keeps a PDF signed in the staging area durably under its hash, off the cooperative threads; with the hash of
+    /// each of its revisions, from the same pass.
+    package func keep(
+        _ pdf: SignedPDF, at now: Date, disk: DiskWork = .shared
+    ) async throws -> (blob: BlobRecord, revisionHashes: [String]) {
         try await disk.run { [self] in
-            let (staged, handle) = try stagingFile()
+            let (file, hashes) = try pdf.keep(in: staging)
             do {
-                try handle.write(contentsOf: data)
-                try handle.synchronize()
-                try handle.close()
-                try commit(staged, sha256: sha256)
+                try commit(file, sha256: hashes.last!)
             } catch {
-                try? handle.close()
-                discard(staged)
+                discard(file)
                 throw error
             }
+            return (BlobRecord(sha256: hashes.last!, size: Int64(pdf.count), createdAt: now), hashes)
         }
-        return BlobRecord(sha256: sha256, size: Int64(data.count), createdAt: now)
     }
 }

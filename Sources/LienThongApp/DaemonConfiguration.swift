@@ -68,8 +68,9 @@ package struct DaemonConfiguration: Codable, Sendable {
     package var pdfFont = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
     /// Where a PDF's signature, number, date and seal go (points from the lower-left corner of the page).
     package var pdfLayout: Decree30Layout = .standard
-    /// PDFs up to this size are signed inside; larger ones detached only (they are signed in memory today).
-    package var pdfMaxBytes: Int64 = 64 << 20
+    /// PDFs up to this size are signed inside; larger ones detached only. A PDF is signed in a working file, only
+    /// the parts qpdf reads in memory, so the default is above the upload limit's.
+    package var pdfMaxBytes: Int64 = 1 << 30
 
     package enum LogFormat: String, Codable, Sendable { case text, json }
 

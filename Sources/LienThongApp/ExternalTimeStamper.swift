@@ -15,11 +15,11 @@ package struct ExternalTimeStamper: TimeStamper {
     package let url: URL
     package let timeout: TimeInterval
 
-    package func timeStampToken(for data: Data) async throws -> Data {
+    package func timeStampToken(imprint: [UInt8], algorithm: DigestAlgorithm) async throws -> Data {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.setValue("application/timestamp-query", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try TimeStampProtocol.request(for: data)
+        request.httpBody = try TimeStampProtocol.request(imprint: imprint, algorithm: algorithm)
         let body: Data
         do {
             let (answer, response) = try await URLSession.shared.data(for: request)

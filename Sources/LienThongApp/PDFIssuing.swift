@@ -18,29 +18,27 @@ package final class PDFIssuing: Sendable {
     /// The largest PDF signed inside; larger ones are signed detached only.
     let largest: UInt64
 
-    package init(issuance: Decree30Issuance, certificates: URL, largest: UInt64 = 64 << 20) {
+    package init(issuance: Decree30Issuance, certificates: URL, largest: UInt64 = 1 << 30) {
         self.largest = largest
         self.issuance = issuance
         self.certificates = certificates
     }
 
-    /// The PDF, or nil for a file that is not one: other files are signed detached only, as they always were, and so
-    /// is a PDF larger than `largest` (it is signed in memory, several copies at once). A damaged or encrypted PDF is
-    /// refused, saying how to repair it: a signature over it would cover what each reader guesses differently.
-    func pdf(_ url: URL, name: String) throws -> Data? {
+    /// The PDF as a working copy in `directory`, or nil for a file that is not one: other files are signed detached
+    /// only, as they always were, and so is a PDF larger than `largest`. A damaged or encrypted PDF is refused,
+    /// saying how to repair it: a signature over it would cover what each reader guesses differently.
+    func pdf(_ url: URL, name: String, content: String, workingIn directory: URL) throws -> SignedPDF? {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         guard try handle.read(upToCount: 5) == Data("%PDF-".utf8), try handle.seekToEnd() <= largest else {
             return nil
         }
-        try handle.seek(toOffset: 0)
-        let data = try handle.readToEnd() ?? Data()
         do {
-            try PDFSigner.check(data, name: name)
-        } catch {
+            try PDFSigner.check(ByteSource(contentsOf: url), name: name)
+        } catch let error as PDFError {
             throw Refusal.pdfRefused(error.description)
         }
-        return data
+        return try SignedPDF(copying: url, into: directory, content: content)
     }
 
     /// The image beside a certificate (`demo/agency.pem` → `demo/agency.png`), if there is one: read and decoded
@@ -74,7 +72,7 @@ extension DocumentService {
         _ main: (name: String, blob: BlobRecord), signer: UserRecord, identity: SigningIdentity, at time: Date,
         timeStamper: (any TimeStamper)?
     ) async throws -> (pdf: SignedPDF, cms: Data)? {
-        guard let draft = try await pdfBytes(main) else { return nil }
+        guard let draft = try await workingCopy(main, "draft") else { return nil }
         return try await signingPDF(main.name) {
             try await pdf.issuance.approve(
                 draft, as: identity, name: signer.fullName,
@@ -116,7 +114,7 @@ extension DocumentService {
             let signed: SignedPDF
             if position == 0, case .copy(let form) = series {
                 // A copy (bản sao) carries the agency's signature alone, with its notation, at the top right.
-                guard let original = try await pdfBytes(file) else { continue }
+                guard let original = try await workingCopy(file, "original") else { continue }
                 signed = try await signingPDF(file.name) {
                     try await pdf.issuance.sealCopy(
                         original, notation: form.notation, numberAndSymbol: numbered.description, seal: seal,
@@ -133,30 +131,31 @@ extension DocumentService {
                         evidence: evidence)
                 }
             } else {
-                guard let attachment = try await pdfBytes(file) else { continue }
+                guard let attachment = try await workingCopy(file, "attachment") else { continue }
                 signed = try await signingPDF(file.name) {
                     try await pdf.issuance.sealAttachment(
                         attachment, numberAndSymbol: numbered.description, seal: seal, agency: issuer.name, at: time,
                         timeStamper: timeStamper, trust: trust, evidence: evidence)
                 }
             }
-            let blob = try await blobs.store(signed.data, at: time)
+            let (blob, hashes) = try await blobs.keep(signed, at: time)
             issued.files[position].blob = blob
             issued.madePDFs.append(blob)
-            issued.revisions += signed.revisions.enumerated().map { index, revision in
+            issued.revisions += zip(signed.revisions, hashes).enumerated().map { index, revision in
                 PDFRevisionRecord(
-                    documentID: documentID, filePosition: position, revision: index + 1, content: revision.content,
-                    length: Int64(revision.length),
-                    // The whole file's hash is the blob's, computed once as it was stored.
-                    sha256: revision.length == signed.data.count
-                        ? blob.sha256 : Digest.sha256(signed.data.prefix(revision.length)))
+                    documentID: documentID, filePosition: position, revision: index + 1, content: revision.0.content,
+                    length: Int64(revision.0.length), sha256: revision.1)
             }
         }
         return issued
     }
 
-    private func pdfBytes(_ file: (name: String, blob: BlobRecord)) async throws -> Data? {
-        try await DiskWork.shared.run { [pdf, blobs] in try pdf.pdf(blobs.url(for: file.blob.sha256), name: file.name) }
+    /// A working copy of the file in the blob store's staging area, when it is a PDF: signed there, then kept.
+    private func workingCopy(_ file: (name: String, blob: BlobRecord), _ content: String) async throws -> SignedPDF? {
+        try await DiskWork.shared.run { [pdf, blobs] in
+            try pdf.pdf(
+                blobs.url(for: file.blob.sha256), name: file.name, content: content, workingIn: blobs.staging)
+        }
     }
 
     /// Each file's detached CMS (the signer's and the seal's on the main document, the seal's on attachments), as

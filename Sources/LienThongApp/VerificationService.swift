@@ -25,11 +25,49 @@ package struct VerificationService: Sendable {
                 "signature is missing: send a file's detached signature with it, or a PDF that carries its own")
         }
         let name = try request.name.map(DocumentFileName.check) ?? "document.pdf"
+        return .pdf(
+            try await verify(ByteSource(content), name: name, expecting: request.expect ?? .document, from: address))
+    }
+
+    /// A signed PDF sent as it is (`Content-Type: application/pdf`), which `receive` hands in chunks to the writer
+    /// it is given: streamed to a staging file and verified from there, so that a 500 MB PDF costs the daemon only
+    /// the pages qpdf reads. `limit`: `maxUploadBytes`.
+    package func verifyPDF(
+        name: String?, expect: SignatureExpectation?, from address: String,
+        receive: (_ write: (UnsafeRawBufferPointer) throws -> Void) async throws -> Void
+    ) async throws -> VerificationReport {
+        let name = try name.map(DocumentFileName.check) ?? "document.pdf"
+        let (staged, handle) = try blobs.stagingFile()
+        defer { blobs.discard(staged) }
+        var size = 0
+        do {
+            try await receive { bytes in
+                size += bytes.count
+                try handle.write(contentsOf: bytes)
+            }
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw error
+        }
+        let pdf = try ByteSource(contentsOf: staged)
+        guard pdf.data.starts(with: Data("%PDF-".utf8)) else {
+            throw Refusal.invalidRequest(
+                "the body is not a PDF (it does not start with %PDF-): send the signed PDF's bytes as they are, or "
+                    + "JSON with a file and its detached signature")
+        }
+        return try await verify(pdf, name: name, expecting: expect ?? .document, from: address)
+    }
+
+    /// Every signature `pdf` carries, checked online.
+    private func verify(
+        _ pdf: ByteSource, name: String, expecting expectation: SignatureExpectation, from address: String
+    ) async throws -> VerificationReport {
         let current = settings.current
         let (trust, local) = (current.trust, current.crls)
         var verifier = SignatureVerifier(trust: trust, evidence: local)
         // Signatures that cannot even be listed are reported as such by the verification itself.
-        let embedded = ((try? PDFVerifier.signatures(in: content)) ?? []).map(\.cms)
+        let embedded = ((try? PDFVerifier.signatures(in: pdf)) ?? []).map(\.cms)
         guard embedded.count <= verifier.limits.signerInfos else {
             throw Refusal.signatureRefused(
                 "the PDF carries \(embedded.count) signatures, more than the \(verifier.limits.signerInfos) one "
@@ -38,12 +76,11 @@ package struct VerificationService: Sendable {
         if let violation = embedded.lazy.compactMap(verifier.limitViolation).first {
             throw Refusal.signatureRefused("\(violation); send the PDF exactly as the sender's system made it")
         }
-        let (expectation, gate) = (request.expect ?? .document, gate)
         return try await gate.admit(address) {
             let chains = embedded.flatMap { verifier.chains(of: $0) }
             verifier.evidence = local + (await fetcher.collect(chains: chains, known: local, trust: trust))
             let checked = PDFVerifier(verifier: verifier)
-            return .pdf(try await gate.offload { checked.verify(content, name: name, expecting: expectation) })
+            return try await gate.offload { checked.verify(pdf, name: name, expecting: expectation) }
         }
     }
 

@@ -69,6 +69,16 @@ public struct StreamingDigest: ~Copyable {
 
     /// The digest as lowercase hexadecimal.
     public consuming func finalizeHex() -> String { finalize().hexString }
+
+    /// The digest of what was fed so far, as lowercase hexadecimal, the stream going on: each prefix of a file
+    /// (each revision of a PDF) hashed in one pass.
+    public borrowing func snapshotHex() -> String {
+        let copy = StreamingDigest(context: EVP_MD_CTX_new())
+        EVP_MD_CTX_copy_ex(copy.context, context)
+        return copy.finalizeHex()
+    }
+
+    private init(context: OpaquePointer) { self.context = context }
 }
 
 extension Digest {

@@ -5,7 +5,7 @@ import Foundation
 /// a PDF that a PAdES signature's `/ByteRange` names (the whole revision but the signature's own `/Contents`).
 public enum SignedContent: Sendable {
     case file(URL)
-    case byteRanges(Data, [Range<Int>])
+    case byteRanges(ByteSource, [Range<Int>])
 
     /// The content's digest with `algorithm`: what a signature over it signs.
     public func digest(_ algorithm: DigestAlgorithm) throws -> [UInt8] {
@@ -17,15 +17,15 @@ public enum SignedContent: Sendable {
         switch self {
         case .file(let url):
             return try Digest.bytes(of: url, algorithms)
-        case .byteRanges(let data, let ranges):
+        case .byteRanges(let source, let ranges):
             var digests: [DigestAlgorithm: [UInt8]] = [:]
             for algorithm in Set(algorithms) {
                 var digest = StreamingDigest(algorithm)
                 for range in ranges {
-                    guard range.lowerBound >= 0, range.upperBound <= data.count else {
+                    guard range.lowerBound >= 0, range.upperBound <= source.count else {
                         throw CryptoError("a signed byte range reaches past the end of the file")
                     }
-                    digest.update(data[data.startIndex + range.lowerBound..<data.startIndex + range.upperBound])
+                    source.forEachChunk(in: range) { digest.update($0) }
                 }
                 digests[algorithm] = digest.finalize()
             }

@@ -6,15 +6,28 @@ import Foundation
 /// external TSA. The token is the signature's proof of existence (CAdES-T): certificates are
 /// judged at its genTime, not at the signing-time the signer's software claims.
 public protocol TimeStamper: Sendable {
-    /// A DER TimeStampToken (CMS ContentInfo) over `data`.
-    func timeStampToken(for data: Data) async throws -> Data
+    /// A DER TimeStampToken (CMS ContentInfo) over the bytes whose `algorithm` digest is `imprint`: a large
+    /// document is hashed where it is, in chunks, never gathered into one buffer.
+    func timeStampToken(imprint: [UInt8], algorithm: DigestAlgorithm) async throws -> Data
+}
+
+extension TimeStamper {
+    /// A DER TimeStampToken over `data`, hashed with SHA-256.
+    public func timeStampToken(for data: Data) async throws -> Data {
+        try await timeStampToken(imprint: Digest.bytes(data, .sha256), algorithm: .sha256)
+    }
 }
 
 /// The RFC 3161 messages, as bytes, for any transport.
 public enum TimeStampProtocol {
     /// A DER TimeStampReq for `data`, asking for the TSA's certificate, with a random nonce.
     public static func request(for data: Data, digest: DigestAlgorithm = .sha256) throws -> Data {
-        var imprint = Digest.bytes(data, digest)
+        try request(imprint: Digest.bytes(data, digest), algorithm: digest)
+    }
+
+    /// A DER TimeStampReq for the bytes whose `algorithm` digest is `imprint`.
+    public static func request(imprint: [UInt8], algorithm digest: DigestAlgorithm) throws -> Data {
+        var imprint = imprint
         var out: UnsafeMutablePointer<UInt8>?
         let length = shim_ts_request(digest.evp, &imprint, Int32(imprint.count), &out)
         guard length > 0, let out else { throw CryptoError.drain("building a time-stamp request") }
@@ -81,7 +94,8 @@ public struct TimeStampAuthority: TimeStamper {
         return Data(bytes: out, count: Int(length))
     }
 
-    public func timeStampToken(for data: Data) async throws -> Data {
-        try TimeStampProtocol.token(fromResponse: respond(to: TimeStampProtocol.request(for: data)))
+    public func timeStampToken(imprint: [UInt8], algorithm: DigestAlgorithm) async throws -> Data {
+        try TimeStampProtocol.token(
+            fromResponse: respond(to: TimeStampProtocol.request(imprint: imprint, algorithm: algorithm)))
     }
 }

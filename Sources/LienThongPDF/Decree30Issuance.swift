@@ -27,28 +27,26 @@ public struct Decree30Issuance: Sendable {
     /// The draft with its number and date placeholders (where it has none) and the competent person's signature,
     /// showing their signature image or, without one, their name.
     public func approve(
-        _ draft: Data, as person: SigningIdentity, name: String, image: PNGImage?, at time: Date,
+        _ draft: SignedPDF, as person: SigningIdentity, name: String, image: PNGImage?, at time: Date,
         timeStamper: (any TimeStamper)?
     ) async throws -> (pdf: SignedPDF, cms: Data) {
-        var pdf = SignedPDF(draft, content: "draft")
+        var pdf = draft
         // A draft someone signed already gets no new fields, which its signature would not allow: the seal shows
         // the number and date instead.
-        if try PDFVerifier.signatures(in: draft).isEmpty {
-            pdf.append(
-                try PDFPlaceholders().adding(
-                    [
-                        .init(name: PDFPlaceholders.number, rect: layout.number),
-                        .init(name: PDFPlaceholders.date, rect: layout.date),
-                    ], to: draft), "number and date placeholders")
+        if try PDFVerifier.signatures(in: draft.bytes).isEmpty {
+            try PDFPlaceholders().adding(
+                [
+                    .init(name: PDFPlaceholders.number, rect: layout.number),
+                    .init(name: PDFPlaceholders.date, rect: layout.date),
+                ], to: &pdf)
         }
         let appearance = Decree30Appearance.person(
             name: name, time: time, image: image, in: layout.signature, font: font)
-        let signed = try await signer.signature(
-            pdf.data, as: person,
+        let cms = try await signer.signature(
+            &pdf, as: person,
             details: .init(field: "ChuKyNguoiKy", name: name, reason: "Ký duyệt", time: time, appearance: appearance),
-            timeStamper: stamper(timeStamper))
-        pdf.append(signed.pdf, "signer's signature")
-        return (pdf, signed.cms)
+            timeStamper: stamper(timeStamper), content: "signer's signature")
+        return (pdf, cms)
     }
 
     /// The approved document issued: its number and symbol and its date (with the place name, if any) filled in,
@@ -66,38 +64,35 @@ public struct Decree30Issuance: Sendable {
     ) async throws -> SignedPDF {
         var pdf = approved
         let lines = ["Số: \(numberAndSymbol)", [place, date.documentText].compactMap { $0 }.joined(separator: ", ")]
-        let placeholders = try PDFPlaceholders().has([PDFPlaceholders.number, PDFPlaceholders.date], in: pdf.data)
+        let placeholders = try PDFPlaceholders().has([PDFPlaceholders.number, PDFPlaceholders.date], in: pdf.bytes)
         if placeholders {
-            pdf.append(
-                try PDFPlaceholders().filling(
-                    [(PDFPlaceholders.number, lines[0]), (PDFPlaceholders.date, lines[1])], in: pdf.data, font: font),
-                "number and date")
+            try PDFPlaceholders().filling(
+                [(PDFPlaceholders.number, lines[0]), (PDFPlaceholders.date, lines[1])], in: &pdf, font: font)
         }
         let appearance = Decree30Appearance.seal(
             agency: agency, time: time, image: image, over: layout.signature,
             diameter: layout.sealDiameterMillimetres * Decree30Appearance.pointsPerMillimetre, font: font,
             details: placeholders ? [] : lines)
         let sealed = try await signer.signature(
-            pdf.data, as: seal,
+            &pdf, as: seal,
             details: .init(
                 field: "ChuKyCoQuan", name: agency, reason: "Ký phát hành", time: time, appearance: appearance),
-            timeStamper: stamper(timeStamper))
-        pdf.append(sealed.pdf, "agency's seal")
+            timeStamper: stamper(timeStamper), content: "agency's seal")
         return try await signer.extending(
             pdf, to: level,
             certificates: chain(approverChain, trust) + chain([seal.certificate] + seal.intermediates, trust),
-            evidence: evidence, for: [approval, sealed.cms], timeStamper: timeStamper)
+            evidence: evidence, for: [approval, sealed], timeStamper: timeStamper)
     }
 
     /// A PDF attachment sealed by the agency (ký phụ lục): top right of page 1, the document's number and symbol and
     /// the time.
     public func sealAttachment(
-        _ attachment: Data, numberAndSymbol: String, seal: SigningIdentity, agency: String, at time: Date,
+        _ attachment: SignedPDF, numberAndSymbol: String, seal: SigningIdentity, agency: String, at time: Date,
         timeStamper: (any TimeStamper)?, trust: TrustStore?,
         evidence: @Sendable () async throws -> RevocationEvidence
     ) async throws -> SignedPDF {
         try await sealAlone(
-            SignedPDF(attachment, content: "attachment"), field: "ChuKyPhuLuc", reason: "Ký phụ lục",
+            attachment, field: "ChuKyPhuLuc", reason: "Ký phụ lục",
             appearance: Decree30Appearance.attachment(numberAndSymbol: numberAndSymbol, time: time, font: font),
             seal: seal, agency: agency, at: time, timeStamper: timeStamper, trust: trust, evidence: evidence)
     }
@@ -105,12 +100,12 @@ public struct Decree30Issuance: Sendable {
     /// An electronic copy (bản sao) sealed by the agency that makes it: top right of page 1, the form of copy, the
     /// agency, the copy's number and symbol, the time.
     public func sealCopy(
-        _ original: Data, notation: String, numberAndSymbol: String, seal: SigningIdentity, agency: String,
+        _ original: SignedPDF, notation: String, numberAndSymbol: String, seal: SigningIdentity, agency: String,
         at time: Date, timeStamper: (any TimeStamper)?, trust: TrustStore?,
         evidence: @Sendable () async throws -> RevocationEvidence
     ) async throws -> SignedPDF {
         try await sealAlone(
-            SignedPDF(original, content: "original"), field: "ChuKySao", reason: notation,
+            original, field: "ChuKySao", reason: notation,
             appearance: Decree30Appearance.copy(
                 notation: notation, agency: agency, numberAndSymbol: numberAndSymbol, time: time, font: font),
             seal: seal, agency: agency, at: time, timeStamper: timeStamper, trust: trust, evidence: evidence)
@@ -124,13 +119,12 @@ public struct Decree30Issuance: Sendable {
     ) async throws -> SignedPDF {
         var pdf = pdf
         let sealed = try await signer.signature(
-            pdf.data, as: seal,
+            &pdf, as: seal,
             details: .init(field: field, name: agency, reason: reason, time: time, appearance: appearance),
-            timeStamper: stamper(timeStamper))
-        pdf.append(sealed.pdf, "agency's seal")
+            timeStamper: stamper(timeStamper), content: "agency's seal")
         return try await signer.extending(
             pdf, to: level, certificates: chain([seal.certificate] + seal.intermediates, trust), evidence: evidence,
-            for: [sealed.cms], timeStamper: timeStamper)
+            for: [sealed], timeStamper: timeStamper)
     }
 
     /// `path` with its anchor, when `trust` has it.

@@ -12,27 +12,26 @@ struct IncrementalUpdate {
         let size: Int
     }
 
-    let original: Data
+    /// The length of the file this update follows, and whether it ends a line.
+    let originalCount: Int
+    let endsLine: Bool
     let previous: PreviousSection
     /// The trailer's entries carried forward: `/Root`, `/Info`, `/ID`, in PDF syntax.
     let carried: String
     private var objects: [(reference: ObjectReference, body: Data)] = []
 
-    init(_ original: Data, previous: PreviousSection, carried: String) {
-        self.original = original
-        self.previous = previous
-        self.carried = carried
-    }
-
-    /// An update of `pdf` (parsed as `file`) that carries its trailer's `/Root`, `/Info` and `/ID` forward.
-    init(appendingTo pdf: Data, _ file: QPDFFile) throws(PDFError) {
+    /// An update of the PDF `file` parsed, that carries its trailer's `/Root`, `/Info` and `/ID` forward.
+    init(appendingTo file: QPDFFile) throws(PDFError) {
         let trailer = file.trailer
         guard let size = file.integer(file.key("/Size", of: trailer)) else {
             throw PDFError(.unreadable, "the PDF's trailer has no /Size")
         }
-        let carried = ["/Root", "/Info", "/ID"].filter { file.has($0, trailer) }
+        carried = ["/Root", "/Info", "/ID"].filter { file.has($0, trailer) }
             .map { "\($0) \(file.unparse(file.key($0, of: trailer)))" }.joined(separator: " ")
-        self.init(pdf, previous: try .find(in: pdf, size: size), carried: carried)
+        let data = file.source.data
+        previous = try .find(in: data, size: size)
+        originalCount = data.count
+        endsLine = [0x0A, 0x0D].contains(data.last)
     }
 
     /// Writes `body` as the object `reference` in this revision; a changed object replaces its earlier self.
@@ -41,20 +40,19 @@ struct IncrementalUpdate {
         objects.append((reference, body))
     }
 
-    /// The whole file with this revision appended, and where each object of it starts.
-    func write() -> (data: Data, offsets: [ObjectReference: Int]) {
-        var data = Data(capacity: original.count + objects.reduce(4096) { $0 + $1.body.count + 32 })
-        data.append(original)
-        if let last = data.last, last != 0x0A, last != 0x0D { data.append(0x0A) }
+    /// The bytes to append to the file, and where each object of the revision starts in the file.
+    func write() -> (tail: Data, offsets: [ObjectReference: Int]) {
+        var data = Data(capacity: objects.reduce(4096) { $0 + $1.body.count + 32 })
+        if originalCount > 0, !endsLine { data.append(0x0A) }
         var offsets: [ObjectReference: Int] = [:]
         for (reference, body) in objects {
-            offsets[reference] = data.count
+            offsets[reference] = originalCount + data.count
             data.append(Data("\(reference.number) \(reference.generation) obj\n".utf8))
             data.append(body)
             data.append(Data("\nendobj\n".utf8))
         }
         let highest = objects.map(\.reference.number).max() ?? 0
-        let sectionOffset = data.count
+        let sectionOffset = originalCount + data.count
         if previous.isStream {
             // The cross-reference stream is an object too, with the next number, and lists itself.
             let own = ObjectReference(number: max(previous.size, highest + 1), generation: 0)

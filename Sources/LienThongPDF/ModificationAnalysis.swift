@@ -110,22 +110,25 @@ struct ModificationAnalysis {
             listed.insert(section.offset)
         }
         var problems: [String] = []
-        let bytes = [UInt8](currentData)
-        var lineStart = signedData.count
-        while lineStart < bytes.count {
-            let end = bytes[lineStart...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? bytes.count
-            // `N G obj` at the start of a line, read by hand: binary stream data must not cost a backtracking scan.
-            let words = bytes[lineStart..<min(end, lineStart + 40)].split { $0 == 0x20 || $0 == 0x09 }
-            if words.count >= 3, words[2].starts(with: Array("obj".utf8)),
-                words[0].allSatisfy({ (0x30...0x39).contains($0) }),
-                words[1].allSatisfy({ (0x30...0x39).contains($0) }),
-                !listed.contains(lineStart)
-            {
-                problems.append(
-                    "object \(String(decoding: words[0], as: UTF8.self)) at byte \(lineStart) belongs to no "
-                        + "cross-reference section")
+        // Borrowed, not copied: only the bytes after the signed ones are read, however large the file.
+        currentData.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lineStart = signedData.count
+            while lineStart < bytes.count {
+                let end = bytes[lineStart...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? bytes.count
+                // `N G obj` at the start of a line, read by hand: binary stream data must not cost a backtracking scan.
+                let words = bytes[lineStart..<min(end, lineStart + 40)].split { $0 == 0x20 || $0 == 0x09 }
+                if words.count >= 3, words[2].starts(with: Array("obj".utf8)),
+                    words[0].allSatisfy({ (0x30...0x39).contains($0) }),
+                    words[1].allSatisfy({ (0x30...0x39).contains($0) }),
+                    !listed.contains(lineStart)
+                {
+                    problems.append(
+                        "object \(String(decoding: words[0], as: UTF8.self)) at byte \(lineStart) belongs to no "
+                            + "cross-reference section")
+                }
+                lineStart = end + 1
             }
-            lineStart = end + 1
         }
         return problems
     }

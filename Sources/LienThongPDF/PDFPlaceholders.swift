@@ -1,4 +1,5 @@
 import Foundation
+import LienThongCrypto
 
 /// The number and date placeholders (ISO 32000-2, 12.7.5.3 text fields) a document carries before it is issued:
 /// empty when the competent person signs, filled by the clerk's issuance in a revision of their own, which a
@@ -27,10 +28,10 @@ public struct PDFPlaceholders: Sendable {
 
     public init() {}
 
-    /// `pdf` with the `fields` it lacks added, empty and read-only, in a new revision; unchanged when it has them all
+    /// Appends to `pdf` the `fields` it lacks, empty and read-only, in a new revision; nothing when it has them all
     /// (a template drafted with them).
-    public func adding(_ fields: [Field], to pdf: Data) throws -> Data {
-        let file = try QPDFFile(pdf, name: "the PDF")
+    public func adding(_ fields: [Field], to pdf: inout SignedPDF) throws {
+        let file = try QPDFFile(pdf.bytes, name: "the PDF")
         guard file.pageCount > 0 else { throw PDFError(.unsupported, "the PDF has no page") }
         let existing = Set(textFields(of: file).map(\.name))
         // A field of a placeholder's name that is not one would be shown beside the one added, and never filled.
@@ -51,8 +52,8 @@ public struct PDFPlaceholders: Sendable {
             }
         }
         let missing = fields.filter { !existing.contains($0.name) }
-        guard !missing.isEmpty else { return pdf }
-        var update = try IncrementalUpdate(appendingTo: pdf, file)
+        guard !missing.isEmpty else { return }
+        var update = try IncrementalUpdate(appendingTo: file)
         let root = file.root
         var form = file.key("/AcroForm", of: root)
         if !file.isDictionary(form) {
@@ -80,22 +81,22 @@ public struct PDFPlaceholders: Sendable {
         }
         try file.check("the pages and the form")
         for handle in changed { update.add(file.reference(handle), Data(file.unparseObject(handle).utf8)) }
-        return update.write().data
+        try pdf.append(update.write().tail, "number and date placeholders")
     }
 
     /// Whether `pdf` has a placeholder of each name.
-    public func has(_ names: [String], in pdf: Data) throws -> Bool {
+    public func has(_ names: [String], in pdf: ByteSource) throws -> Bool {
         let found = Set(textFields(of: try QPDFFile(pdf, name: "the PDF")).map(\.name))
         return names.allSatisfy(found.contains)
     }
 
-    /// `pdf` with each named field filled with its text, drawn in `font` at up to `size` points, in a new revision.
-    /// A field that is missing, not a text field, or already filled is refused: issuance fills blanks only.
+    /// Appends to `pdf` a revision with each named field filled with its text, drawn in `font` at up to `size`
+    /// points. A field that is missing, not a text field, or already filled is refused: issuance fills blanks only.
     public func filling(
-        _ values: [(field: String, text: String)], in pdf: Data, font: TrueTypeFont, size: Double = 13
-    ) throws -> Data {
-        let file = try QPDFFile(pdf, name: "the PDF")
-        var update = try IncrementalUpdate(appendingTo: pdf, file)
+        _ values: [(field: String, text: String)], in pdf: inout SignedPDF, font: TrueTypeFont, size: Double = 13
+    ) throws {
+        let file = try QPDFFile(pdf.bytes, name: "the PDF")
+        var update = try IncrementalUpdate(appendingTo: file)
         let fields = textFields(of: file)
         for (name, text) in values {
             guard let field = fields.first(where: { $0.name == name }) else {
@@ -120,7 +121,7 @@ public struct PDFPlaceholders: Sendable {
             update.add(file.reference(field.handle), Data(file.unparseObject(field.handle).utf8))
         }
         try file.check("the form's fields")
-        return update.write().data
+        try pdf.append(update.write().tail, "number and date")
     }
 
     /// The form's placeholders (``isPlaceholder(_:in:)``), by name.

@@ -16,10 +16,10 @@ public struct PDFSigner: Sendable {
         self.engine = engine
     }
 
-    /// Throws, saying what is wrong and how to fix it, unless `data` is a PDF with a page that LienThong can sign:
+    /// Throws, saying what is wrong and how to fix it, unless `pdf` is a PDF with a page that LienThong can sign:
     /// readable by qpdf without repair, not encrypted.
-    public static func check(_ data: Data, name: String) throws(PDFError) {
-        guard try QPDFFile(data, name: name).pageCount > 0 else {
+    public static func check(_ pdf: ByteSource, name: String) throws(PDFError) {
+        guard try QPDFFile(pdf, name: name).pageCount > 0 else {
             throw PDFError(.unsupported, "\(name) has no page to put a signature on")
         }
     }
@@ -66,24 +66,27 @@ public struct PDFSigner: Sendable {
         guard level == .bb || timeStamper != nil else {
             throw PDFError(.unsupported, "PAdES \(level.rawValue) needs a time-stamping authority")
         }
-        let signed = try await signature(
-            pdf, as: identity, details: details, timeStamper: level == .bb ? nil : timeStamper)
+        var document = SignedPDF(pdf, content: "unsigned")
+        let cms = try await signature(
+            &document, as: identity, details: details, timeStamper: level == .bb ? nil : timeStamper,
+            content: "signed")
         return try await extending(
-            SignedPDF(signed.pdf, content: "signed"), to: level,
-            certificates: [identity.certificate] + identity.intermediates, evidence: evidence, for: [signed.cms],
-            timeStamper: timeStamper
+            document, to: level, certificates: [identity.certificate] + identity.intermediates, evidence: evidence,
+            for: [cms], timeStamper: timeStamper
         ).data
     }
 
-    /// `pdf` with `identity`'s signature in a revision of its own, time-stamped when `timeStamper` is given (B-T),
-    /// and the signature's CMS: several signatures (a leader's, then the seal's) then share one DSS.
+    /// Appends `identity`'s signature to `pdf` as the revision `content`, time-stamped when `timeStamper` is given
+    /// (B-T); returns the signature's CMS, so that several signatures (a leader's, then the seal's) share one DSS.
     public func signature(
-        _ pdf: Data, as identity: SigningIdentity, details: Details, timeStamper: (any TimeStamper)?
-    ) async throws -> (pdf: Data, cms: Data) {
-        let prepared = try prepare(pdf, value: .signature(details))
-        let digest = try SignedContent.byteRanges(prepared.data, prepared.ranges).digest(engine.digest)
+        _ pdf: inout SignedPDF, as identity: SigningIdentity, details: Details, timeStamper: (any TimeStamper)?,
+        content: String
+    ) async throws -> Data {
+        let prepared = try prepare(&pdf, value: .signature(details), content: content)
+        let digest = try SignedContent.byteRanges(pdf.bytes, prepared.ranges).digest(engine.digest)
         let cms = try await engine.signPDF(messageDigest: digest, as: identity, timeStamper: timeStamper)
-        return (try fill(prepared, with: cms), cms)
+        try fill(&pdf, prepared.contents, with: cms)
+        return cms
     }
 
     /// Signed `pdf` taken to `level`: for B-LT and B-LTA, a DSS with `certificates`, `evidence` and a VRI entry for
@@ -95,33 +98,31 @@ public struct PDFSigner: Sendable {
     ) async throws -> SignedPDF {
         guard level == .blt || level == .blta, let timeStamper else { return pdf }
         var extended = pdf
-        extended.append(
-            try addingValidationData(
-                pdf.data, certificates: certificates, evidence: try await evidence(), for: signatures),
-            "validation data")
+        try addingValidationData(
+            &extended, certificates: certificates, evidence: try await evidence(), for: signatures)
         if level == .blta {
-            extended.append(
-                try await addingDocumentTimeStamp(extended.data, timeStamper: timeStamper), "document time stamp")
+            try await addingDocumentTimeStamp(&extended, timeStamper: timeStamper)
         }
         return extended
     }
 
-    /// `pdf` with a document time stamp (`/ETSI.RFC3161`) over all of it, in a revision of its own: the proof that
-    /// the signatures and validation data before it existed then (PAdES B-LTA).
-    public func addingDocumentTimeStamp(_ pdf: Data, timeStamper: any TimeStamper) async throws -> Data {
-        let prepared = try prepare(pdf, value: .documentTimeStamp)
-        let content = PDFSyntax.covered(prepared.data, prepared.ranges)
-        return try fill(prepared, with: try await timeStamper.timeStampToken(for: content))
+    /// Appends to `pdf` a document time stamp (`/ETSI.RFC3161`) over all of it, in a revision of its own: the proof
+    /// that the signatures and validation data before it existed then (PAdES B-LTA).
+    public func addingDocumentTimeStamp(_ pdf: inout SignedPDF, timeStamper: any TimeStamper) async throws {
+        let prepared = try prepare(&pdf, value: .documentTimeStamp, content: "document time stamp")
+        let imprint = try SignedContent.byteRanges(pdf.bytes, prepared.ranges).digest(.sha256)
+        let token = try await timeStamper.timeStampToken(imprint: imprint, algorithm: .sha256)
+        try fill(&pdf, prepared.contents, with: token)
     }
 
-    /// `pdf` with a Document Security Store (ISO 32000-2, 12.8.4.3) holding `certificates` and `evidence`, added to
-    /// what it already holds, and a VRI entry for each of `signatures` (their CMS): a verifier then needs nothing
-    /// from the network (PAdES B-LT).
+    /// Appends to `pdf` a Document Security Store (ISO 32000-2, 12.8.4.3) holding `certificates` and `evidence`,
+    /// added to what it already holds, and a VRI entry for each of `signatures` (their CMS): a verifier then needs
+    /// nothing from the network (PAdES B-LT).
     public func addingValidationData(
-        _ pdf: Data, certificates: [Certificate], evidence: RevocationEvidence, for signatures: [Data]
-    ) throws -> Data {
-        let file = try QPDFFile(pdf, name: "the PDF")
-        var update = try IncrementalUpdate(appendingTo: pdf, file)
+        _ pdf: inout SignedPDF, certificates: [Certificate], evidence: RevocationEvidence, for signatures: [Data]
+    ) throws {
+        let file = try QPDFFile(pdf.bytes, name: "the PDF")
+        var update = try IncrementalUpdate(appendingTo: file)
         let root = file.root
         let existing = file.key("/DSS", of: root)
         let dss = file.reserveObject()
@@ -156,23 +157,18 @@ public struct PDFSigner: Sendable {
         file.set("/DSS", dss, in: root)
         try file.check("the catalog")
         update.add(file.reference(root), Data(file.unparseObject(root).utf8))
-        return update.write().data
+        try pdf.append(update.write().tail, "validation data")
     }
 
-    /// The prepared revision with `cms` in its `/Contents`.
-    private func fill(
-        _ prepared: (data: Data, ranges: [Range<Int>], contents: Range<Int>), with cms: Data
-    ) throws(PDFError) -> Data {
+    /// `cms` written into the room `contents` (the hex string's `<` to its `>`) kept for it.
+    private func fill(_ pdf: inout SignedPDF, _ contents: Range<Int>, with cms: Data) throws {
         let hex = PDFSyntax.hexBytes(cms)
-        guard hex.count <= prepared.contents.count - 2 else {
+        guard hex.count <= contents.count - 2 else {
             throw PDFError(
                 .signatureTooLarge,
                 "the signature takes \(cms.count) bytes, more than the \(reserve) kept for it in the PDF")
         }
-        var data = prepared.data
-        let start = data.startIndex + prepared.contents.lowerBound + 1
-        data.overwrite(at: start, with: hex)
-        return data
+        try pdf.overwrite(at: contents.lowerBound + 1, with: hex)
     }
 
     /// What the new field's value is: a signature, or a document time stamp.
@@ -181,13 +177,14 @@ public struct PDFSigner: Sendable {
         case documentTimeStamp
     }
 
-    /// The PDF with the new revision written and its `/ByteRange` filled, `/Contents` still zeros.
+    /// Appends the new revision `content` to `pdf` with its `/ByteRange` filled and `/Contents` still zeros;
+    /// returns what the signature covers and where its `/Contents` is.
     private func prepare(
-        _ pdf: Data, value: FieldValue
-    ) throws -> (data: Data, ranges: [Range<Int>], contents: Range<Int>) {
-        let file = try QPDFFile(pdf, name: "the PDF")
+        _ pdf: inout SignedPDF, value: FieldValue, content: String
+    ) throws -> (ranges: [Range<Int>], contents: Range<Int>) {
+        let file = try QPDFFile(pdf.bytes, name: "the PDF")
         guard file.pageCount > 0 else { throw PDFError(.unsupported, "the PDF has no page to put a signature on") }
-        var update = try IncrementalUpdate(appendingTo: pdf, file)
+        var update = try IncrementalUpdate(appendingTo: file)
 
         var appearance: SignatureAppearance?
         if case .signature(let details) = value { appearance = details.appearance }
@@ -270,21 +267,22 @@ public struct PDFSigner: Sendable {
                     + "/P \(file.reference(page)) >>").utf8))
         update.add(signatureReference, Data(dictionary.utf8))
 
-        var (data, offsets) = update.write()
-        // Where /ByteRange's numbers and /Contents' hex string are, in the signature's object.
-        let object = offsets[signatureReference]!
-        let body = data[(data.startIndex + object)...]
+        var (tail, offsets) = update.write()
+        // Where /ByteRange's numbers and /Contents' hex string are, in the signature's object; offsets in the file.
+        let start = pdf.count
+        let body = tail[(tail.startIndex + offsets[signatureReference]! - start)...]
         guard let rangeKey = body.firstRange(of: Data("/ByteRange [0 ".utf8)),
             let contentsKey = body.firstRange(of: Data("/Contents <".utf8))
         else { throw PDFError(.unsupported, "the signature dictionary was not written as expected") }
         // From the `<` to just after the `>` of the hex string.
-        let opening = contentsKey.upperBound - 1 - data.startIndex
+        let opening = start + contentsKey.upperBound - 1 - tail.startIndex
         let contents = opening..<opening + reserve * 2 + 2
-        let ranges = [0..<contents.lowerBound, contents.upperBound..<data.count]
-        let numbers = "\(contents.lowerBound) \(contents.upperBound) \(data.count - contents.upperBound)]"
-        let filled = numbers + String(repeating: " ", count: placeholder.count + 1 - numbers.count)
-        data.overwrite(at: rangeKey.upperBound, with: Array(filled.utf8))
-        return (data, ranges, contents)
+        let end = start + tail.count
+        let numbers = "\(contents.lowerBound) \(contents.upperBound) \(end - contents.upperBound)]"
+        let filled = Array((numbers + String(repeating: " ", count: placeholder.count + 1 - numbers.count)).utf8)
+        tail.replaceSubrange(rangeKey.upperBound..<rangeKey.upperBound + filled.count, with: filled)
+        try pdf.append(tail, content)
+        return ([0..<contents.lowerBound, contents.upperBound..<end], contents)
     }
 }
 
@@ -298,14 +296,4 @@ public enum PAdESLevel: String, Sendable, Codable, CaseIterable {
     case blt = "B-LT"
     /// With a document time stamp over all of that: verifiable after the certificates expire.
     case blta = "B-LTA"
-}
-
-extension Data {
-    /// Writes `bytes` over the data from `index` on, in place: the file is not copied to fill in a signature.
-    fileprivate mutating func overwrite(at index: Index, with bytes: [UInt8]) {
-        let offset = index - startIndex
-        withUnsafeMutableBytes { buffer in
-            buffer.baseAddress!.advanced(by: offset).copyMemory(from: bytes, byteCount: bytes.count)
-        }
-    }
 }

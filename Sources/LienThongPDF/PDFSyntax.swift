@@ -1,4 +1,5 @@
 import Foundation
+import LienThongCrypto
 
 /// Values written into PDF objects by hand.
 enum PDFSyntax {
@@ -60,13 +61,6 @@ enum PDFSyntax {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
-    /// The bytes a `/ByteRange` covers, one range after the other: what a document time stamp stamps.
-    static func covered(_ data: Data, _ ranges: [Range<Int>]) -> Data {
-        ranges.reduce(into: Data()) {
-            $0.append(data[data.startIndex + $1.lowerBound..<data.startIndex + $1.upperBound])
-        }
-    }
-
     /// PDF white space and delimiters (ISO 32000-2, 7.2.3), by byte.
     private static let separators: [Bool] = (0...255).map { $0 <= 0x20 || "[]<>()/{}%".utf8.contains(UInt8($0)) }
 
@@ -83,15 +77,16 @@ enum PDFSyntax {
         }
     }
 
-    /// The object numbers `N G R` references name anywhere in `data`, binary streams included, and where each ends.
-    static func references(in data: Data) -> [(number: Int, end: Int)] {
-        data.withUnsafeBytes { scanReferences($0) }.map { ($0.number, $0.end) }
+    /// The object numbers `N G R` references name anywhere in `source`, binary streams included, and where each
+    /// ends; a large file's pages are given back as the scan passes them.
+    static func references(in source: ByteSource) -> [(number: Int, end: Int)] {
+        source.scan { scanReferences($0, readBefore: $1) }.map { ($0.number, $0.end) }
     }
 
     /// A linear scan of the tokens of `bytes` keeping the last three (a regular expression backtracks for ever on a
-    /// megabyte of hex digits), with offsets of each `N G R`.
+    /// megabyte of hex digits), with offsets of each `N G R`; it tells `readBefore` how far it has read.
     private static func scanReferences(
-        _ bytes: UnsafeRawBufferPointer
+        _ bytes: UnsafeRawBufferPointer, readBefore: (Int) -> Void = { _ in }
     ) -> [(number: Int, generation: Int, start: Int, end: Int)] {
         let separators = Self.separators
         var found: [(number: Int, generation: Int, start: Int, end: Int)] = []
@@ -107,6 +102,10 @@ enum PDFSyntax {
         }
         var start = -1
         for index in 0...bytes.count {
+            // The last tokens are read again at an `R`: what they span stays.
+            if index & 0xFFFFF == 0, index > 0 {
+                readBefore(min(start < 0 ? index : start, last.first?.start ?? index))
+            }
             let separator = index == bytes.count || separators[Int(bytes[index])]
             if separator {
                 guard start >= 0 else { continue }
@@ -123,6 +122,7 @@ enum PDFSyntax {
                 start = index
             }
         }
+        readBefore(bytes.count)
         return found
     }
 

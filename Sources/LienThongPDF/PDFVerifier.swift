@@ -54,7 +54,7 @@ public struct PDFVerifier: Sendable {
     }
 
     /// The signatures in `pdf`'s form, in the order of the revisions they cover.
-    public static func signatures(in pdf: Data) throws(PDFError) -> [EmbeddedSignature] {
+    public static func signatures(in pdf: ByteSource) throws(PDFError) -> [EmbeddedSignature] {
         try signatures(in: QPDFFile(pdf, name: "the PDF"), count: pdf.count)
     }
 
@@ -108,7 +108,7 @@ public struct PDFVerifier: Sendable {
     /// Every signature of `pdf`, each a file report named after its field, and, for a LienThong document, the
     /// person's signature and the agency's seal after it.
     public func verify(
-        _ pdf: Data, name: String = "the PDF", expecting expectation: SignatureExpectation = .any
+        _ pdf: ByteSource, name: String = "the PDF", expecting expectation: SignatureExpectation = .any
     ) -> VerificationReport {
         let file: QPDFFile
         let signatures: [EmbeddedSignature]
@@ -136,9 +136,7 @@ public struct PDFVerifier: Sendable {
         let scan = ReferenceScan(pdf)
         let reports = signatures.map { withStored.verify($0, in: pdf, current: file, scan: scan) }
         var checks = Self.roleChecks(reports, expectation)
-        if let eof = pdf.lastRange(of: Data("%%EOF".utf8)),
-            !pdf[eof.upperBound...].allSatisfy({ [0x0A, 0x0D, 0x20, 0x09, 0x00].contains($0) })
-        {
+        if !Self.endsWithEOF(pdf.data) {
             checks.append(
                 .failed(
                     .pdfModifications, "bytes follow the file's last %%EOF: readers disagree on what they are",
@@ -156,7 +154,7 @@ public struct PDFVerifier: Sendable {
     }
 
     private func verify(
-        _ signature: EmbeddedSignature, in pdf: Data, current: QPDFFile, scan: ReferenceScan
+        _ signature: EmbeddedSignature, in pdf: ByteSource, current: QPDFFile, scan: ReferenceScan
     ) -> FileReport {
         let name = "signature \(signature.field)"
         guard let ranges = signature.ranges(in: pdf.count) else {
@@ -176,7 +174,7 @@ public struct PDFVerifier: Sendable {
                 .byteRanges(pdf, ranges), signature: signature.cms, name: name, expecting: .any)
         case "/ETSI.RFC3161":
             report = verifier.verifyDocumentTimeStamp(
-                signature.cms, over: PDFSyntax.covered(pdf, ranges), name: "document time stamp \(signature.field)")
+                signature.cms, over: .byteRanges(pdf, ranges), name: "document time stamp \(signature.field)")
         default:
             report = FileReport(
                 name: name, sha256: nil, expectation: .any, signatures: [], checks: [], verdict: .passed)
@@ -186,7 +184,7 @@ public struct PDFVerifier: Sendable {
                     "its /SubFilter \(signature.subFilter) is not one LienThong verifies "
                         + "(ETSI.CAdES.detached, adbe.pkcs7.detached, ETSI.RFC3161)", .formatFailure))
         }
-        report.add(byteRangeCheck(signature, ranges, pdf))
+        report.add(byteRangeCheck(signature, ranges, pdf.data))
         report.add(modificationCheck(after: ranges[1].upperBound, in: pdf, current: current, scan: scan))
         return report
     }
@@ -225,14 +223,17 @@ public struct PDFVerifier: Sendable {
     }
 
     /// What the revisions after the signed bytes changed.
-    private func modificationCheck(after end: Int, in pdf: Data, current: QPDFFile, scan: ReferenceScan) -> Check {
+    private func modificationCheck(
+        after end: Int, in source: ByteSource, current: QPDFFile, scan: ReferenceScan
+    ) -> Check {
+        let pdf = source.data
         let rest = pdf.dropFirst(end)
         guard !rest.allSatisfy({ [0x0A, 0x0D, 0x20, 0x00].contains($0) }) else {
             return .passed(.pdfModifications, "nothing was added after it")
         }
         do {
-            let signedPart = Data(pdf.prefix(end))
-            let signed = try QPDFFile(signedPart, name: "the signed revision")
+            let signed = try QPDFFile(source.prefix(end), name: "the signed revision")
+            let signedPart = signed.source.data
             let size = signed.integer(signed.key("/Size", of: signed.trailer)) ?? 0
             let signedStart = try IncrementalUpdate.PreviousSection.find(in: signedPart, size: size).offset
             let final = try IncrementalUpdate.PreviousSection.find(in: pdf, size: 0)
@@ -266,6 +267,14 @@ public struct PDFVerifier: Sendable {
             return .failed(
                 .pdfModifications, "what was added after it cannot be read: \(error.description)", .formatFailure)
         }
+    }
+
+    /// Whether the file ends with `%%EOF` and white space alone: read from the end, so that a large file's other
+    /// pages stay where they are.
+    private static func endsWithEOF(_ pdf: Data) -> Bool {
+        var end = pdf.endIndex
+        while end > pdf.startIndex, [0x0A, 0x0D, 0x20, 0x09, 0x00].contains(pdf[end - 1]) { end -= 1 }
+        return pdf[..<end].suffix(5).elementsEqual("%%EOF".utf8)
     }
 
     /// A document: a person's signature, then the agency's seal in a later revision; an attachment: a seal.
@@ -307,10 +316,10 @@ public struct PDFVerifier: Sendable {
 /// The `N G R` references in a PDF's bytes, found once for all its signatures (a megabyte takes a millisecond), each
 /// with where it ends: a signature's analysis takes those within the bytes it signed.
 private final class ReferenceScan {
-    private let pdf: Data
+    private let pdf: ByteSource
     private lazy var references = PDFSyntax.references(in: pdf)
 
-    init(_ pdf: Data) { self.pdf = pdf }
+    init(_ pdf: ByteSource) { self.pdf = pdf }
 
     func numbers(endingBy end: Int) -> Set<Int> { Set(references.lazy.filter { $0.end <= end }.map(\.number)) }
 }

@@ -1,5 +1,6 @@
 import CQPDF
 import Foundation
+import LienThongCrypto
 
 /// A PDF as libqpdf parses it: its trailer, catalog, pages and objects, read and changed in memory so that an
 /// incremental update can write the changed objects out as qpdf unparses them. Used by one caller at a time.
@@ -8,18 +9,28 @@ final class QPDFFile {
     typealias Handle = qpdf_oh
 
     private var qpdf: qpdf_data?
-    /// The bytes qpdf reads from for as long as it lives.
-    private let bytes: UnsafeMutableRawBufferPointer
+    /// The bytes qpdf reads, for as long as it lives: in memory, or, for a mapped file, the file itself (read as
+    /// a file: each page read through a mapping would bring a whole large folio of pages with it).
+    let source: ByteSource
+    /// The file qpdf opened, as its messages name it, and the name they should say instead.
+    private var opened: (path: String, name: String)?
 
-    /// Parses `data`; a PDF qpdf can only read by repairing it, or an encrypted one, is refused.
-    init(_ data: Data, name: String) throws(PDFError) {
+    /// Parses `source`; a PDF qpdf can only read by repairing it, or an encrypted one, is refused.
+    init(_ source: ByteSource, name: String) throws(PDFError) {
         qpdf = qpdf_init()
-        bytes = .allocate(byteCount: max(data.count, 1), alignment: 1)
-        data.copyBytes(to: bytes)
+        self.source = source
         qpdf_silence_errors(qpdf)
         qpdf_set_suppress_warnings(qpdf, QPDF_TRUE)
-        let code = qpdf_read_memory(
-            qpdf, name, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), UInt64(data.count), nil)
+        let code: QPDF_ERROR_CODE
+        if let path = source.path {
+            let file = try Self.prefix(of: path, length: source.count)
+            opened = (file, name)
+            code = qpdf_read(qpdf, file, nil)
+            if file != path { unlink(file) }
+        } else {
+            code = qpdf_read_memory(
+                qpdf, name, source.unsafeBaseAddress.assumingMemoryBound(to: CChar.self), UInt64(source.count), nil)
+        }
         if code & 2 != 0 {
             throw PDFError(.unreadable, "\(name) is not a PDF qpdf can read: \(lastError() ?? "unknown error")")
         }
@@ -40,7 +51,40 @@ final class QPDFFile {
 
     deinit {
         qpdf_cleanup(&qpdf)
-        bytes.deallocate()
+    }
+
+    /// `path` itself when the file is `length` bytes long; else a copy of its first `length` bytes (an earlier
+    /// revision), made in the kernel beside it (or in the temporary directory), for qpdf to open and this file to
+    /// unlink at once: qpdf reads a file to its end.
+    private static func prefix(of path: String, length: Int) throws(PDFError) -> String {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw PDFError(.unreadable, "\(path) cannot be read") }
+        guard Int(status.st_size) != length else { return path }
+        let source = open(path, O_RDONLY | O_CLOEXEC)
+        guard source >= 0 else { throw PDFError(.unreadable, "\(path) cannot be read") }
+        defer { close(source) }
+        let beside = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        for directory in [beside, NSTemporaryDirectory()] {
+            let copy = URL(fileURLWithPath: directory).appendingPathComponent(".revision-\(UUID().uuidString).pdf").path
+            let target = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard target >= 0 else { continue }
+            defer { close(target) }
+            var (from, to) = (0, 0)
+            while from < length {
+                let copied = lienthong_copy_file_range(source, &from, target, &to, length - from, 0)
+                guard copied > 0 else { break }
+            }
+            if from == length { return copy }
+            unlink(copy)
+        }
+        throw PDFError(.unreadable, "an earlier revision of \(path) cannot be copied for reading")
+    }
+
+    /// What qpdf says, naming the file as the caller does rather than by where it lies.
+    private func said(_ text: UnsafePointer<CChar>) -> String {
+        let said = String(cString: text)
+        guard let opened else { return said }
+        return said.replacingOccurrences(of: opened.path, with: opened.name)
     }
 
     /// The error qpdf holds, if any, as text; it is cleared.
@@ -48,7 +92,7 @@ final class QPDFFile {
         guard qpdf_has_error(qpdf) != 0, let error = qpdf_get_error(qpdf),
             let text = qpdf_get_error_full_text(qpdf, error)
         else { return nil }
-        return String(cString: text)
+        return said(text)
     }
 
     /// Throws what qpdf found wrong while reading an object on demand.
@@ -183,7 +227,7 @@ final class QPDFFile {
         var warnings: [String] = []
         while qpdf_more_warnings(qpdf) != 0 {
             if let text = qpdf_get_error_full_text(qpdf, qpdf_next_warning(qpdf)) {
-                warnings.append(String(cString: text))
+                warnings.append(said(text))
             }
         }
         return warnings

@@ -46,6 +46,57 @@ package enum SamplePDF {
         return data
     }
 
+    /// A scanned document of `pages` A4 pages, each a 1024 × 1024 grey image of a megabyte, uncompressed, as a
+    /// scanner without compression makes them: a PDF of `pages` MB, written to `url` a page at a time, never held
+    /// in memory whole.
+    package static func scanned(pages: Int, to url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var offset = 0
+        var offsets: [Int] = []
+        func write(_ data: Data) throws {
+            try handle.write(contentsOf: data)
+            offset += data.count
+        }
+        func object(_ body: String, stream: Data? = nil) throws {
+            offsets.append(offset)
+            try write(Data("\(offsets.count) 0 obj\n\(body)\n".utf8))
+            if let stream { try write(Data("stream\n".utf8) + stream + Data("\nendstream\n".utf8)) }
+            try write(Data("endobj\n".utf8))
+        }
+        try write(Data("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8))
+        // Catalog 1, pages 2, then for each page its page, content and image objects.
+        let kids = (0..<pages).map { "\(3 + 3 * $0) 0 R" }.joined(separator: " ")
+        try object("<< /Type /Catalog /Pages 2 0 R >>")
+        try object("<< /Type /Pages /Kids [\(kids)] /Count \(pages) >>")
+        let draw = Data("q 595 0 0 842 0 0 cm /Im0 Do Q".utf8)
+        let scan = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: ($0 >> 10) &+ ($0 & 1023) &* 3) })
+        for page in 0..<pages {
+            let first = 3 + 3 * page
+            try object(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 \(first + 2) 0 R "
+                    + ">> >> /Contents \(first + 1) 0 R >>")
+            try object("<< /Length \(draw.count) >>", stream: draw)
+            // Each page its own: its number in the first row.
+            var image = scan
+            image.replaceSubrange(0..<8, with: withUnsafeBytes(of: UInt64(page).bigEndian, Array.init))
+            try object(
+                "<< /Type /XObject /Subtype /Image /Width 1024 /Height 1024 /ColorSpace /DeviceGray "
+                    + "/BitsPerComponent 8 /Length \(image.count) >>", stream: image)
+        }
+        let xref = offset
+        var table = "xref\n0 \(offsets.count + 1)\n0000000000 65535 f\r\n"
+        for start in offsets {
+            let digits = String(start)
+            table += String(repeating: "0", count: 10 - digits.count) + digits + " 00000 n\r\n"
+        }
+        table += "trailer\n<< /Size \(offsets.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        try write(Data(table.utf8))
+    }
+
     /// The font the daemon draws signatures' text in by default (Debian's fonts-liberation2).
     package static func font() throws -> TrueTypeFont {
         try TrueTypeFont(

@@ -56,6 +56,8 @@ struct Bench: AsyncParsableCommand {
             latencies += http.latencies
             memory["daemonPeakResidentMB"] = http.daemonPeakResidentMB
             memory["daemonResidentBeforeMB"] = http.daemonResidentBeforeMB
+            memory["daemonPDFPeakResidentMB"] = http.pdfPeakResidentMB
+            memory["daemonPDFResidentBeforeMB"] = http.pdfResidentBeforeMB
         }
         if part == .all && !HTTPBench.daemonIsBuilt {
             print("(the HTTP part needs lienthongd beside this binary: swift build -c release --product lienthongd)")
@@ -76,6 +78,12 @@ struct Bench: AsyncParsableCommand {
         if let peak = memory["daemonPeakResidentMB"], let before = memory["daemonResidentBeforeMB"] {
             print(
                 "lienthongd's peak resident memory taking and sending it (limit 150 MB)".padding(
+                    toLength: 80, withPad: " ", startingAt: 0)
+                    + String(format: "%7.1f MB (%.1f MB before)", peak, before))
+        }
+        if let peak = memory["daemonPDFPeakResidentMB"], let before = memory["daemonPDFResidentBeforeMB"] {
+            print(
+                "lienthongd's peak memory sealing and verifying the scanned PDF (limit 150 MB)".padding(
                     toLength: 80, withPad: " ", startingAt: 0)
                     + String(format: "%7.1f MB (%.1f MB before)", peak, before))
         }

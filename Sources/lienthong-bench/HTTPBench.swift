@@ -1,4 +1,5 @@
 import Foundation
+import LienThongTestSupport
 import Synchronization
 
 /// End to end over HTTP on loopback: the real `lienthongd` (built beside this binary) on a free
@@ -30,6 +31,9 @@ struct HTTPBench {
         /// The daemon's peak resident set while it took and sent the large document, and before.
         let daemonPeakResidentMB: Double
         let daemonResidentBeforeMB: Double
+        /// The same while it signed and sealed the large scanned PDF inside and verified it.
+        let pdfPeakResidentMB: Double
+        let pdfResidentBeforeMB: Double
     }
 
     func run() async throws -> Outcome {
@@ -101,8 +105,52 @@ struct HTTPBench {
                     p99Milliseconds: times[min(times.count - 1, times.count * 99 / 100)]))
         }
         let (large, peak, before) = try largeDocument(daemon)
+        let (pdf, pdfPeak, pdfBefore) = try largePDF(daemon)
         return Outcome(
-            figures: figures + large, latencies: latencies, daemonPeakResidentMB: peak, daemonResidentBeforeMB: before)
+            figures: figures + large + pdf, latencies: latencies, daemonPeakResidentMB: peak,
+            daemonResidentBeforeMB: before, pdfPeakResidentMB: pdfPeak, pdfResidentBeforeMB: pdfBefore)
+    }
+
+    /// A scanned PDF of the large document's size uploaded, sent (the leader's signature, the number, the seal and
+    /// the validation data appended inside it, in a working file) and then verified as it is by `POST /v1/verify`,
+    /// with the daemon's peak resident memory over the send and the verification.
+    private func largePDF(_ daemon: Daemon) throws -> ([Bench.Figure], peakMB: Double, beforeMB: Double) {
+        let scan = daemon.directory.appendingPathComponent("ban-quet.pdf")
+        try SamplePDF.scanned(pages: megabytes, to: scan)
+        let process = "\(daemon.process.processIdentifier)"
+        var before = 0.0
+        let client = try LoopbackClient(port: daemon.port)
+        let (_, sendSeconds, view) = try uploadAndSend(
+            Array(try Data(contentsOf: scan)), name: "ban-quet.pdf", subject: "Hồ sơ quét", daemon, client
+        ) {
+            LargeDocumentBench.resetPeakResident(of: process)
+            before = LargeDocumentBench.residentMB("VmHWM", of: process)
+        }
+        guard let signed = (view["files"] as? [[String: Any]])?.first?["sha256"] as? String else {
+            throw BenchFailure("the scanned PDF's send answered no file: \(view)")
+        }
+        // The signed PDF as the recipient downloads it: the file the daemon filed.
+        let filed = daemon.directory.appendingPathComponent("data/blobs/\(signed.prefix(2))/\(signed)")
+        let body = Array(try Data(contentsOf: filed))
+        let verifyStart = Date()
+        let verified = try client.send(
+            "POST", "/v1/verify?name=ban-quet.pdf", token: daemon.token, body: body, type: "application/pdf")
+        let verifySeconds = Date().timeIntervalSince(verifyStart)
+        let verdict = (try JSONSerialization.jsonObject(with: Data(verified.body)) as? [String: Any])?["verdict"]
+        guard verified.status == 200, (verdict as? [String: Any])?["indication"] as? String == "TOTAL_PASSED" else {
+            throw BenchFailure(
+                "the signed scanned PDF did not verify: \(String(decoding: verified.body.prefix(2000), as: UTF8.self))")
+        }
+        return (
+            [
+                Bench.Figure(
+                    name: "HTTP send of a \(megabytes) MB scanned PDF, signed and sealed inside (MB/s)",
+                    perSecond: Double(megabytes) / sendSeconds, limit: nil),
+                Bench.Figure(
+                    name: "POST /v1/verify of it as it is, every signature and revision (MB/s)",
+                    perSecond: Double(megabytes) / verifySeconds, limit: nil),
+            ], LargeDocumentBench.residentMB("VmHWM", of: process), before
+        )
     }
 
     /// The large document uploaded (streamed to disk and hashed as it arrives) and sent (hashed
@@ -116,29 +164,8 @@ struct HTTPBench {
         let process = "\(daemon.process.processIdentifier)"
         LargeDocumentBench.resetPeakResident(of: process)
         let before = LargeDocumentBench.residentMB("VmHWM", of: process)
-        let client = try LoopbackClient(port: daemon.port)
-        let uploadStart = Date()
-        let uploaded = try client.send("POST", "/v1/files", token: daemon.token, body: body)
-        let uploadSeconds = Date().timeIntervalSince(uploadStart)
-        body = []
-        guard uploaded.status == 201,
-            let sha = (try JSONSerialization.jsonObject(with: Data(uploaded.body)) as? [String: Any])?["sha256"]
-                as? String
-        else {
-            throw BenchFailure(
-                "the daemon did not take the \(megabytes) MB upload: \(String(decoding: uploaded.body, as: UTF8.self))")
-        }
-        let send = Array(
-            try JSONSerialization.data(withJSONObject: [
-                "files": [["sha256": sha, "name": "ho-so-lon.pdf"]], "to": ["000.01.21.H18"], "type": "TB",
-                "subject": "Hồ sơ lớn",
-            ]))
-        let sendStart = Date()
-        let sent = try client.send("POST", "/v1/documents", token: daemon.token, body: send)
-        let sendSeconds = Date().timeIntervalSince(sendStart)
-        guard sent.status == 201 else {
-            throw BenchFailure("the \(megabytes) MB send failed: \(String(decoding: sent.body, as: UTF8.self))")
-        }
+        let (uploadSeconds, sendSeconds, _) = try uploadAndSend(
+            body, name: "ho-so-lon.pdf", subject: "Hồ sơ lớn", daemon, try LoopbackClient(port: daemon.port))
         return (
             [
                 Bench.Figure(
@@ -149,6 +176,37 @@ struct HTTPBench {
                     limit: raw),
             ], LargeDocumentBench.residentMB("VmHWM", of: process), before
         )
+    }
+
+    /// `body` uploaded as `name`, then sent to one commune: the seconds each took, and the document as the send
+    /// answered it. `uploaded` runs between the two.
+    private func uploadAndSend(
+        _ body: [UInt8], name: String, subject: String, _ daemon: Daemon, _ client: LoopbackClient,
+        uploaded: () -> Void = {}
+    ) throws -> (upload: Double, send: Double, view: [String: Any]) {
+        let uploadStart = Date()
+        let upload = try client.send("POST", "/v1/files", token: daemon.token, body: body)
+        let uploadSeconds = Date().timeIntervalSince(uploadStart)
+        guard upload.status == 201,
+            let sha = (try JSONSerialization.jsonObject(with: Data(upload.body)) as? [String: Any])?["sha256"]
+                as? String
+        else {
+            throw BenchFailure(
+                "the daemon did not take the \(megabytes) MB upload: \(String(decoding: upload.body, as: UTF8.self))")
+        }
+        uploaded()
+        let send = Array(
+            try JSONSerialization.data(withJSONObject: [
+                "files": [["sha256": sha, "name": name]], "to": ["000.01.21.H18"], "type": "TB", "subject": subject,
+            ]))
+        let sendStart = Date()
+        let sent = try client.send("POST", "/v1/documents", token: daemon.token, body: send)
+        let sendSeconds = Date().timeIntervalSince(sendStart)
+        guard sent.status == 201, let view = try JSONSerialization.jsonObject(with: Data(sent.body)) as? [String: Any]
+        else {
+            throw BenchFailure("the \(megabytes) MB send failed: \(String(decoding: sent.body, as: UTF8.self))")
+        }
+        return (uploadSeconds, sendSeconds, view)
     }
 
     /// User and system CPU time a process has used, from `/proc/<pid>/stat`.

@@ -34,10 +34,12 @@ final class LoopbackClient {
     deinit { close(socket) }
 
     /// Sends one request and returns the response's status and body.
-    func send(_ method: String, _ path: String, token: String, body: [UInt8]) throws -> (status: Int, body: [UInt8]) {
+    func send(
+        _ method: String, _ path: String, token: String, body: [UInt8], type: String = "application/json"
+    ) throws -> (status: Int, body: [UInt8]) {
         let head =
             "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
-            + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+            + "Content-Type: \(type)\r\nContent-Length: \(body.count)\r\n\r\n"
         try write(Array(head.utf8) + body)
         // Headers up to the blank line, then exactly Content-Length bytes.
         var headerEnd: Int?

@@ -29,7 +29,7 @@ extension Bench {
                     try rawSign()
                     try rawSign()
                 }) { _ = try await document() }))
-        let sealed = try await document()
+        let sealed = ByteSource(try await document())
         let verifier = PDFVerifier(verifier: SignatureVerifier(trust: pki.trust))
         guard verifier.verify(sealed, expecting: .document).verdict == .passed else {
             throw BenchFailure("the sealed PDF does not verify")

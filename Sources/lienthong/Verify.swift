@@ -95,15 +95,14 @@ struct Verify: AsyncParsableCommand {
         if report.verdict.indication != .totalPassed { throw ExitCode(1) }
     }
 
-    /// The file's bytes when it is a PDF (it starts with `%PDF-`), or nil.
-    private static func pdf(at url: URL) throws -> Data? {
+    /// The file's bytes when it is a PDF (it starts with `%PDF-`), or nil; a large one mapped, not read.
+    private static func pdf(at url: URL) throws -> ByteSource? {
         guard let handle = try? FileHandle(forReadingFrom: url) else {
             throw Client.Failure(description: "cannot read \(url.path)")
         }
         defer { try? handle.close() }
         guard try handle.read(upToCount: 5) == Data("%PDF-".utf8) else { return nil }
-        try handle.seek(toOffset: 0)
-        return try handle.readToEnd() ?? Data()
+        return try ByteSource(contentsOf: url)
     }
 
     private func read(_ url: URL) throws -> Data {

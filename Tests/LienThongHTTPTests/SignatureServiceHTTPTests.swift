@@ -187,4 +187,34 @@ struct SignatureServiceHTTPTests {
             #expect(alone.status == 400 && String(decoding: alone.body, as: UTF8.self).contains("signature is missing"))
         }
     }
+
+    /// A PDF sent as it is (`Content-Type: application/pdf`, as large as an upload may be), not base64 in JSON.
+    @Test func aSignedPDFSentAsItIsIsVerifiedAndWhatIsNotAPDFIsRefused() async throws {
+        try await LiveServer.run { server in
+            let signer = PDFSigner()
+            let approved = try await signer.sign(
+                SamplePDF.minimal(), as: try server.workspace.identity("users/signer.tinh-dien-bien"),
+                details: PDFSigner.Details(field: "ChuKyLanhDao", time: Date()))
+            let sealed = try await signer.sign(
+                approved, as: try server.workspace.identity("agencies/000.00.00.H18"),
+                details: PDFSigner.Details(field: "ConDau", time: Date()))
+            func verify(_ body: Data, query: String = "") async throws -> (Int, [String: Any]) {
+                let answer = try await server.http(
+                    "POST", "/v1/verify" + query, body: body, headers: ["Content-Type": "application/pdf"])
+                return (answer.status, try JSONSerialization.jsonObject(with: answer.body) as? [String: Any] ?? [:])
+            }
+            let (status, report) = try await verify(sealed, query: "?name=chi-thi.pdf")
+            #expect(status == 200 && (report["verdict"] as? [String: Any])?["indication"] as? String == "TOTAL_PASSED")
+            #expect((report["files"] as? [[String: Any]])?.count == 2)
+            // The person's signature alone is not a document, but an `expect=any` asks for nothing more.
+            let (_, alone) = try await verify(approved)
+            #expect((alone["verdict"] as? [String: Any])?["subIndication"] as? String == "SIG_CONSTRAINTS_FAILURE")
+            let (_, any) = try await verify(approved, query: "?expect=any")
+            #expect((any["verdict"] as? [String: Any])?["indication"] as? String == "TOTAL_PASSED")
+            let (wrong, problem) = try await verify(sealed, query: "?expect=everything")
+            #expect(wrong == 400 && (problem["detail"] as? String)?.contains("expect must be") == true)
+            let (notPDF, refusal) = try await verify(Data("văn bản".utf8))
+            #expect(notPDF == 400 && (refusal["detail"] as? String)?.contains("not a PDF") == true, "\(refusal)")
+        }
+    }
 }

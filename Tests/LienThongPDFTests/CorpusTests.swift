@@ -89,7 +89,7 @@ struct CorpusTests {
     @Test(arguments: ["libreoffice", "ghostscript", "qpdf object streams", "qpdf linearised", "signed by pyHanko"])
     func eachIsSignedSealedAndValidForPyHankoQPDFAndUs(_ tool: String) async throws {
         let draft = try made(by: tool)
-        try PDFSigner.check(draft, name: "\(tool)'s PDF")
+        try PDFSigner.check(ByteSource(draft), name: "\(tool)'s PDF")
         let time = Date()
         let approved = try await issuance.approve(
             draft, as: pki.signer, name: "Lò Văn Mừng", image: nil, at: time, timeStamper: pki.tsa)

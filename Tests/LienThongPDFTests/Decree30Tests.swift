@@ -105,7 +105,7 @@ struct Decree30Tests {
 
     @Test func aSealedAttachmentShowsTheNumberAtTheTopRight() async throws {
         let attachment = try await issuance.sealAttachment(
-            try SamplePDF.annex(),
+            SignedPDF(try SamplePDF.annex(), content: "attachment"),
             numberAndSymbol: "12/CT-UBND", seal: pki.seal, agency: "Ủy ban nhân dân tỉnh Điện Biên", at: time,
             timeStamper: pki.tsa, trust: try pki.trust, evidence: evidence()
         ).data
@@ -119,6 +119,55 @@ struct Decree30Tests {
         ).output
         #expect(box.contains("12/CT-UBND") && box.contains("2026-11-29T09:05:00+07:00"), "\(box)")
         try screenshot(attachment, "sealed-attachment")
+    }
+
+    /// A scanned directive larger than what is read into memory: signed and sealed in working files, as the daemon
+    /// does with a PDF of any size, kept with each revision's hash, verified mapped; a retried issuance leaves the
+    /// approved file as it was, and nothing is left behind but what was kept.
+    @Test func aLargeScannedPDFIsSignedInWorkingFilesAndKeptWithEachRevisionsHash() async throws {
+        let folder = pki.directory.appendingPathComponent("working-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let source = pki.directory.appendingPathComponent("scan-\(UUID().uuidString).pdf")
+        try SamplePDF.scanned(pages: 20, to: source)
+        let original = try Data(contentsOf: source)
+        #expect(original.count > ByteSource.mappingThreshold)
+        let (kept, revisions, hashes) = try await { () async throws -> (URL, [SignedPDF.Revision], [String]) in
+            let approved = try await issuance.approve(
+                try SignedPDF(copying: source, into: folder, content: "draft"), as: pki.signer,
+                name: "Lò Văn Mừng", image: nil, at: time, timeStamper: pki.tsa)
+            let issue = { (number: String) in
+                try await issuance.issue(
+                    approved.pdf, approval: approved.cms,
+                    approverChain: [pki.signer.certificate] + pki.signer.intermediates, numberAndSymbol: number,
+                    place: nil, date: CivilDate(year: 2026, month: 11, day: 29)!, seal: pki.seal,
+                    agency: "Ủy ban nhân dân tỉnh Điện Biên", image: nil, at: time, timeStamper: pki.tsa,
+                    trust: try pki.trust, evidence: evidence())
+            }
+            // The register moved on: issued again under the next number, from the same approved file.
+            let first = try await issue("12/CT-UBND")
+            let sealed = try await issue("13/CT-UBND")
+            #expect(first.revisions.map(\.content) == sealed.revisions.map(\.content))
+            #expect(first.bytes.count - approved.pdf.count > 1000 && approved.pdf.revisions.count == 3)
+            #expect(try PDFPlaceholders().has([PDFPlaceholders.number], in: approved.pdf.bytes))
+            let kept = try sealed.keep(in: folder)
+            return (kept.file, sealed.revisions, kept.revisionHashes)
+        }()
+        #expect(
+            revisions.map(\.content) == [
+                "draft", "number and date placeholders", "signer's signature", "number and date", "agency's seal",
+                "validation data",
+            ])
+        let signed = try Data(contentsOf: kept)
+        #expect(signed.starts(with: original) && revisions.last?.length == signed.count)
+        #expect(zip(revisions, hashes).allSatisfy { Digest.sha256(signed.prefix($0.length)) == $1 })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [kept.lastPathComponent])
+
+        let report = PDFVerifier(verifier: SignatureVerifier(trust: try pki.trust)).verify(
+            try ByteSource(contentsOf: kept), expecting: .document)
+        #expect(report.verdict == .passed, "\(report.checks) \(report.files.flatMap(\.checks))")
+        #expect(try tool("pdftotext", ["-enc", "UTF-8", "-l", "1"], signed).output.contains("Số: 13/CT-UBND"))
+        let peer = try pyHanko(signed)
+        #expect(peer.count == 2 && peer.allSatisfy { $0[1] == "True" && $0[2] == "True" }, "\(peer)")
     }
 
     @Test func fillingTheNumberAfterTheLeaderSignedIsAllowedButChangingItAfterTheSealIsNot() async throws {
@@ -136,14 +185,14 @@ struct Decree30Tests {
         // Sealed with its number, then the number rewritten by hand in an update: the seal saw it filled.
         let sealed = try await issued()
         let file = try QPDFFile(sealed, name: "sealed")
-        var update = try IncrementalUpdate(appendingTo: sealed, file)
+        var update = try IncrementalUpdate(appendingTo: file)
         let field = try #require(
             file.items(of: file.key("/Fields", of: file.key("/AcroForm", of: file.root))).first {
                 file.text(file.key("/T", of: $0)) == PDFPlaceholders.number
             })
         file.set("/V", file.parse("(So: 99/CT-UBND)"), in: field)
         update.add(file.reference(field), Data(file.unparseObject(field).utf8))
-        let refilled = verifier.verify(update.write().data, expecting: .document)
+        let refilled = verifier.verify(update.written(over: file), expecting: .document)
         #expect(refilled.verdict != .passed)
         let failures = refilled.files.flatMap(\.checks).filter { $0.id == .pdfModifications && $0.result == .failed }
         #expect(failures.contains { $0.detail.contains("was not blank when signed") }, "\(failures)")
@@ -154,7 +203,7 @@ struct Decree30Tests {
         _ pdf: Data, _ name: String, content: String, resources: String = "<< >>", filter: String? = nil
     ) throws -> Data {
         let file = try QPDFFile(pdf, name: "signed")
-        var update = try IncrementalUpdate(appendingTo: pdf, file)
+        var update = try IncrementalUpdate(appendingTo: file)
         let field = try #require(
             file.items(of: file.key("/Fields", of: file.key("/AcroForm", of: file.root))).first {
                 file.text(file.key("/T", of: $0)) == name
@@ -169,13 +218,13 @@ struct Decree30Tests {
         file.set("/AP", appearances, in: field)
         file.set("/V", file.parse("(x)"), in: field)
         update.add(file.reference(field), Data(file.unparseObject(field).utf8))
-        return update.write().data
+        return update.written(over: file)
     }
 
     /// `pdf` with a blank text field `name` at `rect` on page 1, added by hand as another tool would.
     private func textField(_ pdf: Data, _ name: String, _ rect: PDFRect, flags: Int = 4) throws -> Data {
         let file = try QPDFFile(pdf, name: "draft")
-        var update = try IncrementalUpdate(appendingTo: pdf, file)
+        var update = try IncrementalUpdate(appendingTo: file)
         let widget = update.addNew(
             "<< /Type /Annot /Subtype /Widget /FT /Tx /T (\(name)) /Rect \(rect.pdf) /F \(flags) >>", in: file)
         let form = file.key("/AcroForm", of: file.root)
@@ -189,7 +238,7 @@ struct Decree30Tests {
         let changed = file.annotate(page, with: file.object(widget))
         update.add(file.reference(changed), Data(file.unparseObject(changed).utf8))
         update.add(file.reference(file.root), Data(file.unparseObject(file.root).utf8))
-        return update.write().data
+        return update.written(over: file)
     }
 
     private func modificationFailure(_ pdf: Data) -> String? {
@@ -268,14 +317,14 @@ struct Decree30Tests {
         // The draft's catalog names a certification with DocMDP /P 1 before the leader signs it.
         let draft = try TextPage.directive(font: font)
         let file = try QPDFFile(draft, name: "draft")
-        var update = try IncrementalUpdate(appendingTo: draft, file)
+        var update = try IncrementalUpdate(appendingTo: file)
         file.set(
             "/Perms",
             file.parse("<< /DocMDP << /Reference [ << /TransformMethod /DocMDP /TransformParams << /P 1 >> >> ] >> >>"),
             in: file.root)
         update.add(file.reference(file.root), Data(file.unparseObject(file.root).utf8))
         let approved = try await issuance.approve(
-            update.write().data, as: pki.signer, name: "Lò Văn Mừng", image: nil, at: time, timeStamper: nil)
+            update.written(over: file), as: pki.signer, name: "Lò Văn Mừng", image: nil, at: time, timeStamper: nil)
         let filled = try PDFPlaceholders().filling(
             [(PDFPlaceholders.number, "Số: 12/CT-UBND")], in: approved.pdf.data, font: font)
         #expect(modificationFailure(filled)?.contains("certification signature permits no change") == true)

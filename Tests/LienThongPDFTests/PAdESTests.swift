@@ -75,12 +75,13 @@ struct PAdESTests {
         let original = SamplePDF.minimal()
         let signed = try await signer.sign(original, as: pki.signer, details: details("ChuKyLanhDao"))
         // A revision that replaces the page's content stream, as a forger would.
-        var update = try IncrementalUpdate(appendingTo: signed, QPDFFile(signed, name: "signed"))
+        let file = try QPDFFile(signed, name: "signed")
+        var update = try IncrementalUpdate(appendingTo: file)
         let forged = "BT /F1 14 Tf 72 760 Td (Cong van so 99/UBND-VP) Tj ET"
         update.add(
             ObjectReference(number: 5, generation: 0),
             Data("<< /Length \(forged.utf8.count) >>\nstream\n\(forged)\nendstream".utf8))
-        let tampered = update.write().data
+        let tampered = update.written(over: file)
         let report = try ours(tampered)
         let check = try #require(report.files.first?.checks.first { $0.id == .pdfModifications })
         #expect(check.result == .failed && check.detail.contains("object 5"), "\(check.detail)")

@@ -39,9 +39,10 @@ struct PeerSignedPDFTests {
 
     /// A revision appended to `pdf` that writes `objects` (number → body) as a forger's tool would.
     private func appending(_ pdf: Data, _ objects: [Int: String]) throws -> Data {
-        var update = try IncrementalUpdate(appendingTo: pdf, QPDFFile(pdf, name: "signed"))
+        let file = try QPDFFile(pdf, name: "signed")
+        var update = try IncrementalUpdate(appendingTo: file)
         for (number, body) in objects { update.add(ObjectReference(number: number, generation: 0), Data(body.utf8)) }
-        return update.write().data
+        return update.written(over: file)
     }
 
     @Test(arguments: ["pss", "pkcs1", "ecdsa"])

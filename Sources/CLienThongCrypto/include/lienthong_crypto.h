@@ -98,11 +98,15 @@ int shim_ts_respond(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain, const char
  * Verifies a time-stamp token (DER ContentInfo) over `data`: first the message imprint against
  * the data hashed with the token's own algorithm, then the TSA's signature and certificate path to
  * `store` (the TSA certificate must carry the critical timeStamping EKU). Sets the genTime.
- * Returns 1 when it holds, 0 when the token is not over `data`, 2 when its signature or the TSA's
- * certificate path fails, -1 when the token cannot be parsed.
+ * Returns 1 when it holds, 0 when the token's message imprint is not `imprint` (the stamped bytes hashed with
+ * the token's own algorithm, shim_ts_imprint_nid), 2 when its signature or the TSA's certificate path fails,
+ * -1 when the token cannot be parsed.
  */
 int shim_ts_verify(const unsigned char *der, long der_len, X509_STORE *store, STACK_OF(X509) *untrusted,
-                   const unsigned char *data, int data_len, time_t *gen_time, X509 **signer);
+                   const unsigned char *imprint, int imprint_len, time_t *gen_time, X509 **signer);
+
+/* The NID of the digest algorithm of a DER TimeStampToken's message imprint; NID_undef when unreadable. */
+int shim_ts_imprint_nid(const unsigned char *der, long der_len);
 
 /** The DER of an unsigned attribute that holds one SEQUENCE (a time-stamp token, revocation values). */
 int shim_cms_unsigned_sequence(CMS_SignerInfo *si, int nid, int index, const unsigned char **data);

@@ -22,30 +22,47 @@ extension SignatureVerifier {
         }
         let value = Data(bytes: ASN1_STRING_get0_data(signature), count: Int(ASN1_STRING_length(signature)))
         return verifyTimeStampToken(
-            Data(bytes: token, count: Int(length)), over: value, untrusted: untrusted, evidence: evidence,
-            stampedWhat: "this signature")
+            Data(bytes: token, count: Int(length)), over: { Digest.bytes(value, $0) }, untrusted: untrusted,
+            evidence: evidence, stampedWhat: "this signature")
     }
 
     /// A document time stamp (PAdES B-LTA, `/SubFilter /ETSI.RFC3161`): the token over the PDF's byte ranges, as
     /// a file report of its own.
-    public func verifyDocumentTimeStamp(_ token: Data, over content: Data, name: String) -> FileReport {
+    public func verifyDocumentTimeStamp(_ token: Data, over content: SignedContent, name: String) -> FileReport {
         var report = FileReport(
             name: name, sha256: nil, expectation: .any, signatures: [], checks: [], verdict: .passed)
         let none = shim_sk_X509_new_null()!
         defer { shim_sk_X509_pop_free(none) }
         let (check, _) = verifyTimeStampToken(
-            token, over: content, untrusted: none, evidence: evidence, stampedWhat: "these bytes")
+            token, over: { try content.digest($0) }, untrusted: none, evidence: evidence, stampedWhat: "these bytes")
         report.add(check)
         return report
     }
 
-    /// An RFC 3161 token over `data` (the message imprint is checked against `data` hashed with the token's
-    /// algorithm), verified against the trust anchors, its authority unrevoked when it stamped.
+    /// An RFC 3161 token over the bytes `digest` hashes (the message imprint is checked against them hashed with
+    /// the token's algorithm, in chunks where they are large), verified against the trust anchors, its authority
+    /// unrevoked when it stamped.
     func verifyTimeStampToken(
-        _ token: Data, over data: Data, untrusted: OpaquePointer, evidence: RevocationEvidence, stampedWhat: String
+        _ token: Data, over digest: (DigestAlgorithm) throws -> [UInt8], untrusted: OpaquePointer,
+        evidence: RevocationEvidence, stampedWhat: String
     ) -> (Check, (time: Date, authority: String)?) {
-        guard data.count <= Int32.max else {
-            return (.failed(.timeStamp, "the time-stamped bytes are over 2 GB", .formatFailure), nil)
+        let nid = token.withUnsafeBytes { shim_ts_imprint_nid($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
+        guard nid != NID_undef else {
+            return (.failed(.timeStamp, "the time stamp attribute is not an RFC 3161 token", .formatFailure), nil)
+        }
+        guard let algorithm = DigestAlgorithm(nid: nid) else {
+            return (
+                .failed(
+                    .timeStamp,
+                    "the time stamp hashes \(stampedWhat) with \(String(cString: OBJ_nid2sn(nid))), weaker than the "
+                        + "SHA-256 or stronger that Circular 15/2025/TT-BKHCN allows", .cryptoConstraintsFailure), nil
+            )
+        }
+        let imprint: [UInt8]
+        do {
+            imprint = try digest(algorithm)
+        } catch {
+            return (.failed(.timeStamp, "the time-stamped bytes cannot be read: \(error)", .formatFailure), nil)
         }
         // The token is CMS SignedData too: its TSA certificates come from the cache as well.
         var der = token
@@ -82,11 +99,9 @@ extension SignatureVerifier {
         var signer: OpaquePointer?
         let result = withExtendedLifetime(authorityStore) {
             der.withUnsafeBytes { raw in
-                data.withUnsafeBytes { stamped in
-                    shim_ts_verify(
-                        raw.bindMemory(to: UInt8.self).baseAddress, raw.count, store, tokenCertificates,
-                        stamped.bindMemory(to: UInt8.self).baseAddress, Int32(stamped.count), &genTime, &signer)
-                }
+                shim_ts_verify(
+                    raw.bindMemory(to: UInt8.self).baseAddress, raw.count, store, tokenCertificates, imprint,
+                    Int32(imprint.count), &genTime, &signer)
             }
         }
         let reasons = CryptoError.drain("").reasons.joined(separator: "; ")

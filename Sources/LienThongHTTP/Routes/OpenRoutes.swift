@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LienThongAPI
 import LienThongApp
+import LienThongCrypto
 
 /// Health, readiness, metrics and the built-in TSA: no token, for probes, scrapers and other servers.
 struct OpenRoutes: RouteGroup {
@@ -47,6 +48,18 @@ struct VerifyRoutes: RouteGroup {
     var collection: RouteCollection<LienThongContext> {
         let routes = RouteCollection(context: LienThongContext.self)
         routes.post { request, context in
+            // A signed PDF alone may come as it is, streamed: `?name=…&expect=…` say what JSON would.
+            if request.headers[.contentType]?.lowercased().hasPrefix("application/pdf") == true {
+                let query = request.uri.queryParameters
+                let report = try await verification.verifyPDF(
+                    name: query["name"].map(String.init), expect: try query["expect"].map(expectation),
+                    from: context.remoteAddress?.ipAddress ?? "unknown"
+                ) { write in
+                    try await context.chunks(of: request, limit: maxFileBytes) { try $0.withUnsafeReadableBytes(write) }
+                }
+                metrics.verified(report.verdict.indication.rawValue)
+                return try json(VerificationAnswer.pdf(report))
+            }
             // The file travels base64-encoded inside the JSON: allow for that, up to 64 MiB of file.
             let body = try await decode(
                 VerifyRequest.self, request, context, limit: Int(min(maxFileBytes, 64 << 20)) * 4 / 3 + 4096)
@@ -55,5 +68,12 @@ struct VerifyRoutes: RouteGroup {
             return try json(answer)
         }
         return routes
+    }
+
+    private func expectation(_ text: Substring) throws -> SignatureExpectation {
+        guard let expectation = SignatureExpectation(rawValue: String(text)) else {
+            throw Refusal.invalidRequest("expect must be document, attachment or any, not \(text)")
+        }
+        return expectation
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LienThongCrypto
 
 /// A one-page A4 PDF of text lines in one embedded font: the demo's draft documents (dự thảo), laid out as Decree 30
 /// lays out a directive, for a first send that needs no word processor.
@@ -39,8 +40,8 @@ public enum TextPage {
                 (table + "trailer\n<< /Size \(skeleton.count + 1) /Root 1 0 R /Info 4 0 R >>\nstartxref\n\(offset)\n"
                     + "%%EOF\n").utf8))
         // The page's content, drawn as an appearance is and placed on the page as a form XObject.
-        let file = try QPDFFile(data, name: "the draft")
-        var update = try IncrementalUpdate(appendingTo: data, file)
+        let file = try QPDFFile(ByteSource(data), name: "the draft")
+        var update = try IncrementalUpdate(appendingTo: file)
         let page = PDFRect(x: 0, y: 0, width: 595.28, height: 841.89)
         var drawing = AppearanceStream(width: page.width, height: page.height)
         for line in lines {
@@ -54,7 +55,7 @@ public enum TextPage {
             Data(
                 ("<< /Type /Page /Parent 2 0 R /MediaBox \(page.pdf) /Resources << /XObject << /Page \(form) >> >> "
                     + "/Contents \(content) >>").utf8))
-        return update.write().data
+        return data + update.write().tail
     }
 
     /// A directive of a provincial People's Committee, with room for its number and date and for the signature:
