@@ -241,7 +241,7 @@ int shim_ts_imprint_nid(const unsigned char *der, long der_len) {
     const unsigned char *p = der;
     PKCS7 *token = d2i_PKCS7(NULL, &p, der_len);
     TS_TST_INFO *info = token == NULL ? NULL : PKCS7_to_TS_TST_INFO(token);
-    int nid = NID_undef;
+    int nid = -1;
     if (info != NULL) {
         const X509_ALGOR *algorithm = TS_MSG_IMPRINT_get_algo(TS_TST_INFO_get_msg_imprint(info));
         nid = OBJ_obj2nid(algorithm->algorithm);

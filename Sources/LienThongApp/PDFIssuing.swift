@@ -73,29 +73,27 @@ extension DocumentService {
         timeStamper: (any TimeStamper)?
     ) async throws -> (pdf: SignedPDF, cms: Data)? {
         guard let draft = try await workingCopy(main, "draft") else { return nil }
-        return try await signingPDF(main.name) {
-            try await pdf.issuance.approve(
-                draft, as: identity, name: signer.fullName,
-                image: try pdf.image(besideCertificate: signer.certificatePath),
-                at: time, timeStamper: timeStamper)
+        // The working copy is handed on, not shared: it is appended to where it lies, never copied again.
+        do {
+            return try await pdf.issuance.approve(
+                consume draft, as: identity, name: signer.fullName,
+                image: try pdf.image(besideCertificate: signer.certificatePath), at: time, timeStamper: timeStamper)
+        } catch {
+            throw Self.refusal(error, signing: main.name)
         }
     }
 
-    /// `body`'s failures as the refusals a clerk reads. The time stamps are inside the PDF: while the TSA is down a
-    /// PDF is not sent, even when other files may go out and be stamped later.
-    private func signingPDF<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as TimeStampUnavailable {
-            throw Refusal.timeStampUnavailable(
+    /// A failure signing a PDF as the refusal a clerk reads. The time stamps are inside the PDF: while the TSA is
+    /// down a PDF is not sent, even when other files may go out and be stamped later.
+    private static func refusal(_ error: any Error, signing name: String) -> any Error {
+        switch error {
+        case let error as TimeStampUnavailable:
+            Refusal.timeStampUnavailable(
                 "\(error); \(name) carries its time stamps inside and nothing was sent. Try again, or ask the "
                     + "administrator to check the TSA")
-        } catch let refusal as Refusal {
-            throw refusal
-        } catch let error as PDFError {
-            throw Refusal.pdfRefused("\(name) cannot be signed: \(error.description)")
-        } catch {
-            throw Refusal.signingFailed("signing \(name) failed: \(error)")
+        case let refusal as Refusal: refusal
+        case let error as PDFError: Refusal.pdfRefused("\(name) cannot be signed: \(error.description)")
+        default: Refusal.signingFailed("signing \(name) failed: \(error)")
         }
     }
 
@@ -115,27 +113,34 @@ extension DocumentService {
             if position == 0, case .copy(let form) = series {
                 // A copy (bản sao) carries the agency's signature alone, with its notation, at the top right.
                 guard let original = try await workingCopy(file, "original") else { continue }
-                signed = try await signingPDF(file.name) {
-                    try await pdf.issuance.sealCopy(
-                        original, notation: form.notation, numberAndSymbol: numbered.description, seal: seal,
+                do {
+                    signed = try await pdf.issuance.sealCopy(
+                        consume original, notation: form.notation, numberAndSymbol: numbered.description, seal: seal,
                         agency: issuer.name, at: time, timeStamper: timeStamper, trust: trust, evidence: evidence)
+                } catch {
+                    throw Self.refusal(error, signing: file.name)
                 }
             } else if position == 0 {
                 guard let approved else { continue }
-                signed = try await signingPDF(file.name) {
-                    try await pdf.issuance.issue(
+                // Issued from a copy of the approved file: a retry under the next number starts from it again.
+                do {
+                    signed = try await pdf.issuance.issue(
                         approved.pdf, approval: approved.cms,
                         approverChain: [signer.certificate] + signer.intermediates,
                         numberAndSymbol: numbered.description, place: nil, date: CivilDate.inVietnam(time), seal: seal,
                         agency: issuer.name, image: sealImage, at: time, timeStamper: timeStamper, trust: trust,
                         evidence: evidence)
+                } catch {
+                    throw Self.refusal(error, signing: file.name)
                 }
             } else {
                 guard let attachment = try await workingCopy(file, "attachment") else { continue }
-                signed = try await signingPDF(file.name) {
-                    try await pdf.issuance.sealAttachment(
-                        attachment, numberAndSymbol: numbered.description, seal: seal, agency: issuer.name, at: time,
-                        timeStamper: timeStamper, trust: trust, evidence: evidence)
+                do {
+                    signed = try await pdf.issuance.sealAttachment(
+                        consume attachment, numberAndSymbol: numbered.description, seal: seal, agency: issuer.name,
+                        at: time, timeStamper: timeStamper, trust: trust, evidence: evidence)
+                } catch {
+                    throw Self.refusal(error, signing: file.name)
                 }
             }
             let (blob, hashes) = try await blobs.keep(signed, at: time)

@@ -25,49 +25,51 @@ package struct VerificationService: Sendable {
                 "signature is missing: send a file's detached signature with it, or a PDF that carries its own")
         }
         let name = try request.name.map(DocumentFileName.check) ?? "document.pdf"
-        return .pdf(
-            try await verify(ByteSource(content), name: name, expecting: request.expect ?? .document, from: address))
+        let pdf = ByteSource(content)
+        return .pdf(try await gate.admit(address) { try await verify(pdf, name: name, expecting: request.expect) })
     }
 
     /// A signed PDF sent as it is (`Content-Type: application/pdf`), which `receive` hands in chunks to the writer
     /// it is given: streamed to a staging file and verified from there, so that a 500 MB PDF costs the daemon only
-    /// the pages qpdf reads. `limit`: `maxUploadBytes`.
+    /// the pages qpdf reads. A larger `declaredSize` (the Content-Length) than `limit` is refused before a byte is
+    /// read; the daemon's place and the address's are held before the body is taken, so that what anyone may make
+    /// the daemon write is bounded as what they may make it verify is.
     package func verifyPDF(
-        name: String?, expect: SignatureExpectation?, from address: String,
+        name: String?, expect: SignatureExpectation?, declaredSize: Int64?, limit: Int64, from address: String,
         receive: (_ write: (UnsafeRawBufferPointer) throws -> Void) async throws -> Void
     ) async throws -> VerificationReport {
         let name = try name.map(DocumentFileName.check) ?? "document.pdf"
-        let (staged, handle) = try blobs.stagingFile()
-        defer { blobs.discard(staged) }
-        var size = 0
-        do {
-            try await receive { bytes in
-                size += bytes.count
-                try handle.write(contentsOf: bytes)
+        if let declaredSize, declaredSize > limit { throw Refusal.fileTooLarge(limit: limit) }
+        return try await gate.admit(address) {
+            let (staged, handle) = try blobs.stagingFile()
+            defer { blobs.discard(staged) }
+            do {
+                try await receive { try handle.write(contentsOf: $0) }
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
             }
-            try handle.close()
-        } catch {
-            try? handle.close()
-            throw error
+            let pdf = try ByteSource(contentsOf: staged)
+            guard pdf.data.starts(with: Data("%PDF-".utf8)) else {
+                throw Refusal.invalidRequest(
+                    "the body is not a PDF (it does not start with %PDF-): send the signed PDF's bytes as they are, "
+                        + "or JSON with a file and its detached signature")
+            }
+            return try await verify(pdf, name: name, expecting: expect)
         }
-        let pdf = try ByteSource(contentsOf: staged)
-        guard pdf.data.starts(with: Data("%PDF-".utf8)) else {
-            throw Refusal.invalidRequest(
-                "the body is not a PDF (it does not start with %PDF-): send the signed PDF's bytes as they are, or "
-                    + "JSON with a file and its detached signature")
-        }
-        return try await verify(pdf, name: name, expecting: expect ?? .document, from: address)
     }
 
-    /// Every signature `pdf` carries, checked online.
+    /// Every signature `pdf` carries, checked online, inside the gate.
     private func verify(
-        _ pdf: ByteSource, name: String, expecting expectation: SignatureExpectation, from address: String
+        _ pdf: ByteSource, name: String, expecting expectation: SignatureExpectation?
     ) async throws -> VerificationReport {
         let current = settings.current
         let (trust, local) = (current.trust, current.crls)
         var verifier = SignatureVerifier(trust: trust, evidence: local)
-        // Signatures that cannot even be listed are reported as such by the verification itself.
-        let embedded = ((try? PDFVerifier.signatures(in: pdf)) ?? []).map(\.cms)
+        // Listed on the gate's threads, as qpdf reads the file's structure; signatures that cannot even be listed are
+        // reported as such by the verification itself.
+        let embedded = try await gate.offload { ((try? PDFVerifier.signatures(in: pdf)) ?? []).map(\.cms) }
         guard embedded.count <= verifier.limits.signerInfos else {
             throw Refusal.signatureRefused(
                 "the PDF carries \(embedded.count) signatures, more than the \(verifier.limits.signerInfos) one "
@@ -76,12 +78,10 @@ package struct VerificationService: Sendable {
         if let violation = embedded.lazy.compactMap(verifier.limitViolation).first {
             throw Refusal.signatureRefused("\(violation); send the PDF exactly as the sender's system made it")
         }
-        return try await gate.admit(address) {
-            let chains = embedded.flatMap { verifier.chains(of: $0) }
-            verifier.evidence = local + (await fetcher.collect(chains: chains, known: local, trust: trust))
-            let checked = PDFVerifier(verifier: verifier)
-            return try await gate.offload { checked.verify(pdf, name: name, expecting: expectation) }
-        }
+        let chains = embedded.flatMap { verifier.chains(of: $0) }
+        verifier.evidence = local + (await fetcher.collect(chains: chains, known: local, trust: trust))
+        let checked = PDFVerifier(verifier: verifier)
+        return try await gate.offload { checked.verify(pdf, name: name, expecting: expectation ?? .document) }
     }
 
     /// A file and its detached signature. `address`: the caller's, for the per-address bound.

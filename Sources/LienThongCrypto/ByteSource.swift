@@ -18,9 +18,11 @@ public final class ByteSource: @unchecked Sendable {
     private let mapped: Bool
     /// The source whose first bytes these are, which owns them.
     private let whole: ByteSource?
-    /// The file a mapped source maps: a reader of scattered objects (qpdf) reads it instead, as the kernel maps a
-    /// whole large folio of a file's pages into the process for each page read through a mapping.
-    public let path: String?
+    /// The file a mapped source maps, and a descriptor of it held open for as long as the source lives: a reader of
+    /// scattered objects (qpdf) reads the file itself through that descriptor (the same file, even if its path is
+    /// renamed or replaced), as the kernel maps a whole large folio of pages into the process for each page read
+    /// through a mapping.
+    public let file: (path: String, descriptor: Int32)?
 
     /// Files smaller than this are read into memory: mapping saves nothing there, and a reader that truncates a
     /// small file under us cannot stop the process.
@@ -45,7 +47,7 @@ public final class ByteSource: @unchecked Sendable {
         base = UnsafeRawPointer(buffer.baseAddress!)
         mapped = false
         whole = nil
-        path = nil
+        file = nil
     }
 
     private init(prefixOf whole: ByteSource, count: Int) {
@@ -53,7 +55,7 @@ public final class ByteSource: @unchecked Sendable {
         mapped = whole.mapped
         self.count = count
         self.whole = whole
-        path = whole.path
+        file = whole.file
     }
 
     /// The first `length` bytes, sharing this source's memory: a signed revision of a PDF.
@@ -91,14 +93,19 @@ public final class ByteSource: @unchecked Sendable {
             }
             base = UnsafeRawPointer(buffer.baseAddress!)
             mapped = false
-            path = nil
+            file = nil
         } else {
             guard let mapping = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
                 throw CryptoError("cannot map \(name): \(String(cString: strerror(errno)))")
             }
+            let held = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+            guard held >= 0 else {
+                munmap(mapping, count)
+                throw CryptoError("cannot read \(name): \(String(cString: strerror(errno)))")
+            }
             base = UnsafeRawPointer(mapping)
             mapped = true
-            path = name
+            file = (name, held)
         }
     }
 
@@ -106,12 +113,14 @@ public final class ByteSource: @unchecked Sendable {
         if whole != nil { return }
         if mapped {
             munmap(UnsafeMutableRawPointer(mutating: base), count)
+            if let file { close(file.descriptor) }
         } else {
             UnsafeMutableRawPointer(mutating: base).deallocate()
         }
     }
 
-    /// The bytes as `Data`, without a copy: the view keeps this source alive for as long as it lives.
+    /// The bytes as `Data`, without a copy: the view keeps this source alive for as long as it lives. Read it only:
+    /// the memory is the source's (read-only when mapped), and a write through the view would change it.
     public var data: Data {
         Data(
             bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: count,
@@ -134,6 +143,19 @@ public final class ByteSource: @unchecked Sendable {
                 readBefore(end)
                 start = end
             }
+        }
+    }
+
+    /// Whether every byte of `range` satisfies `predicate`: read up to the first that does not, the pages passed
+    /// given back.
+    public func allSatisfy(in range: Range<Int>, _ predicate: (UInt8) -> Bool) -> Bool {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "a range outside the bytes")
+        return scan { bytes, readBefore in
+            for index in range {
+                if index & (Self.chunk - 1) == 0 { readBefore(index) }
+                if !predicate(bytes[index]) { return false }
+            }
+            return true
         }
     }
 

@@ -27,13 +27,12 @@ public struct Decree30Issuance: Sendable {
     /// The draft with its number and date placeholders (where it has none) and the competent person's signature,
     /// showing their signature image or, without one, their name.
     public func approve(
-        _ draft: SignedPDF, as person: SigningIdentity, name: String, image: PNGImage?, at time: Date,
+        _ pdf: consuming SignedPDF, as person: SigningIdentity, name: String, image: PNGImage?, at time: Date,
         timeStamper: (any TimeStamper)?
     ) async throws -> (pdf: SignedPDF, cms: Data) {
-        var pdf = draft
         // A draft someone signed already gets no new fields, which its signature would not allow: the seal shows
         // the number and date instead.
-        if try PDFVerifier.signatures(in: draft.bytes).isEmpty {
+        if try PDFVerifier.signatures(in: pdf.bytes).isEmpty {
             try PDFPlaceholders().adding(
                 [
                     .init(name: PDFPlaceholders.number, rect: layout.number),
@@ -79,7 +78,7 @@ public struct Decree30Issuance: Sendable {
                 field: "ChuKyCoQuan", name: agency, reason: "Ký phát hành", time: time, appearance: appearance),
             timeStamper: stamper(timeStamper), content: "agency's seal")
         return try await signer.extending(
-            pdf, to: level,
+            consume pdf, to: level,
             certificates: chain(approverChain, trust) + chain([seal.certificate] + seal.intermediates, trust),
             evidence: evidence, for: [approval, sealed], timeStamper: timeStamper)
     }
@@ -87,12 +86,13 @@ public struct Decree30Issuance: Sendable {
     /// A PDF attachment sealed by the agency (ký phụ lục): top right of page 1, the document's number and symbol and
     /// the time.
     public func sealAttachment(
-        _ attachment: SignedPDF, numberAndSymbol: String, seal: SigningIdentity, agency: String, at time: Date,
+        _ attachment: consuming SignedPDF, numberAndSymbol: String, seal: SigningIdentity, agency: String,
+        at time: Date,
         timeStamper: (any TimeStamper)?, trust: TrustStore?,
         evidence: @Sendable () async throws -> RevocationEvidence
     ) async throws -> SignedPDF {
         try await sealAlone(
-            attachment, field: "ChuKyPhuLuc", reason: "Ký phụ lục",
+            consume attachment, field: "ChuKyPhuLuc", reason: "Ký phụ lục",
             appearance: Decree30Appearance.attachment(numberAndSymbol: numberAndSymbol, time: time, font: font),
             seal: seal, agency: agency, at: time, timeStamper: timeStamper, trust: trust, evidence: evidence)
     }
@@ -100,12 +100,13 @@ public struct Decree30Issuance: Sendable {
     /// An electronic copy (bản sao) sealed by the agency that makes it: top right of page 1, the form of copy, the
     /// agency, the copy's number and symbol, the time.
     public func sealCopy(
-        _ original: SignedPDF, notation: String, numberAndSymbol: String, seal: SigningIdentity, agency: String,
+        _ original: consuming SignedPDF, notation: String, numberAndSymbol: String, seal: SigningIdentity,
+        agency: String,
         at time: Date, timeStamper: (any TimeStamper)?, trust: TrustStore?,
         evidence: @Sendable () async throws -> RevocationEvidence
     ) async throws -> SignedPDF {
         try await sealAlone(
-            original, field: "ChuKySao", reason: notation,
+            consume original, field: "ChuKySao", reason: notation,
             appearance: Decree30Appearance.copy(
                 notation: notation, agency: agency, numberAndSymbol: numberAndSymbol, time: time, font: font),
             seal: seal, agency: agency, at: time, timeStamper: timeStamper, trust: trust, evidence: evidence)
@@ -113,17 +114,18 @@ public struct Decree30Issuance: Sendable {
 
     /// The agency's signature alone, then its validation data.
     private func sealAlone(
-        _ pdf: SignedPDF, field: String, reason: String, appearance: SignatureAppearance, seal: SigningIdentity,
+        _ pdf: consuming SignedPDF, field: String, reason: String, appearance: SignatureAppearance,
+        seal: SigningIdentity,
         agency: String, at time: Date, timeStamper: (any TimeStamper)?, trust: TrustStore?,
         evidence: @Sendable () async throws -> RevocationEvidence
     ) async throws -> SignedPDF {
-        var pdf = pdf
         let sealed = try await signer.signature(
             &pdf, as: seal,
             details: .init(field: field, name: agency, reason: reason, time: time, appearance: appearance),
             timeStamper: stamper(timeStamper), content: "agency's seal")
         return try await signer.extending(
-            pdf, to: level, certificates: chain([seal.certificate] + seal.intermediates, trust), evidence: evidence,
+            consume pdf, to: level, certificates: chain([seal.certificate] + seal.intermediates, trust),
+            evidence: evidence,
             for: [sealed], timeStamper: timeStamper)
     }
 

@@ -8,11 +8,9 @@ import Foundation
 /// `/AcroForm`, `/DSS`, `/Extensions`, `/Metadata`; the document information (plain text) and validation data.
 /// Anything else is named.
 struct ModificationAnalysis {
-    /// The PDF as it was signed, and as it is now, with the bytes of each.
+    /// The PDF as it was signed, and as it is now (each with its bytes: `source`).
     let signed: QPDFFile
     let current: QPDFFile
-    let signedData: Data
-    let currentData: Data
     /// The signature values the PDF's fields hold, each of which the verifier verifies.
     let signatureValues: Set<ObjectReference>
     /// The object numbers `N G R` names anywhere in the signed bytes, read as bytes: qpdf writes `null` for a
@@ -110,13 +108,14 @@ struct ModificationAnalysis {
             listed.insert(section.offset)
         }
         var problems: [String] = []
-        // Borrowed, not copied: only the bytes after the signed ones are read, however large the file.
-        currentData.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var lineStart = signedData.count
+        // Only the bytes after the signed ones, read in place, their pages given back as the reading passes them.
+        current.source.scan { bytes, readBefore in
+            var lineStart = signed.source.count
             while lineStart < bytes.count {
+                readBefore(lineStart)
                 let end = bytes[lineStart...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? bytes.count
-                // `N G obj` at the start of a line, read by hand: binary stream data must not cost a backtracking scan.
+                // `N G obj` at the start of a line, read by hand: binary stream data must not cost a backtracking
+                // scan.
                 let words = bytes[lineStart..<min(end, lineStart + 40)].split { $0 == 0x20 || $0 == 0x09 }
                 if words.count >= 3, words[2].starts(with: Array("obj".utf8)),
                     words[0].allSatisfy({ (0x30...0x39).contains($0) }),

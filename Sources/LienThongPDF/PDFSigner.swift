@@ -71,7 +71,8 @@ public struct PDFSigner: Sendable {
             &document, as: identity, details: details, timeStamper: level == .bb ? nil : timeStamper,
             content: "signed")
         return try await extending(
-            document, to: level, certificates: [identity.certificate] + identity.intermediates, evidence: evidence,
+            consume document, to: level, certificates: [identity.certificate] + identity.intermediates,
+            evidence: evidence,
             for: [cms], timeStamper: timeStamper
         ).data
     }
@@ -92,18 +93,16 @@ public struct PDFSigner: Sendable {
     /// Signed `pdf` taken to `level`: for B-LT and B-LTA, a DSS with `certificates`, `evidence` and a VRI entry for
     /// each of `signatures`; for B-LTA, a document time stamp over all of it.
     public func extending(
-        _ pdf: SignedPDF, to level: PAdESLevel, certificates: [Certificate],
+        _ pdf: consuming SignedPDF, to level: PAdESLevel, certificates: [Certificate],
         evidence: @Sendable () async throws -> RevocationEvidence, for signatures: [Data],
         timeStamper: (any TimeStamper)?
     ) async throws -> SignedPDF {
         guard level == .blt || level == .blta, let timeStamper else { return pdf }
-        var extended = pdf
-        try addingValidationData(
-            &extended, certificates: certificates, evidence: try await evidence(), for: signatures)
+        try addingValidationData(&pdf, certificates: certificates, evidence: try await evidence(), for: signatures)
         if level == .blta {
-            try await addingDocumentTimeStamp(&extended, timeStamper: timeStamper)
+            try await addingDocumentTimeStamp(&pdf, timeStamper: timeStamper)
         }
-        return extended
+        return pdf
     }
 
     /// Appends to `pdf` a document time stamp (`/ETSI.RFC3161`) over all of it, in a revision of its own: the proof

@@ -139,8 +139,9 @@ public struct PDFVerifier: Sendable {
         if !Self.endsWithEOF(pdf.data) {
             checks.append(
                 .failed(
-                    .pdfModifications, "bytes follow the file's last %%EOF: readers disagree on what they are",
-                    .formatFailure))
+                    .pdfModifications,
+                    "the file does not end with %%EOF (bytes follow the last one, or it has none): readers disagree on "
+                        + "what they are", .formatFailure))
         }
         let values = signatures.compactMap(\.value)
         let ranges = signatures.map(\.byteRange)
@@ -227,8 +228,7 @@ public struct PDFVerifier: Sendable {
         after end: Int, in source: ByteSource, current: QPDFFile, scan: ReferenceScan
     ) -> Check {
         let pdf = source.data
-        let rest = pdf.dropFirst(end)
-        guard !rest.allSatisfy({ [0x0A, 0x0D, 0x20, 0x00].contains($0) }) else {
+        guard !source.allSatisfy(in: end..<source.count, { [0x0A, 0x0D, 0x20, 0x00].contains($0) }) else {
             return .passed(.pdfModifications, "nothing was added after it")
         }
         do {
@@ -248,7 +248,7 @@ public struct PDFVerifier: Sendable {
             let (earlier, _) = try CrossReferenceSection.chain(
                 from: signedStart, until: 0, in: signedPart, file: signed)
             var problems = ModificationAnalysis(
-                signed: signed, current: current, signedData: signedPart, currentData: pdf,
+                signed: signed, current: current,
                 signatureValues: signatureValues, referencedInBytes: scan.numbers(endingBy: end)
             ).disallowedChanges(in: later, signedSections: earlier)
             // Damage qpdf met only while resolving objects for the comparison: readers may differ there.

@@ -22,11 +22,16 @@ final class QPDFFile {
         qpdf_silence_errors(qpdf)
         qpdf_set_suppress_warnings(qpdf, QPDF_TRUE)
         let code: QPDF_ERROR_CODE
-        if let path = source.path {
-            let file = try Self.prefix(of: path, length: source.count)
-            opened = (file, name)
-            code = qpdf_read(qpdf, file, nil)
-            if file != path { unlink(file) }
+        if let file = source.file {
+            do {
+                let descriptor = try Self.revision(of: file, length: source.count)
+                defer { if descriptor != file.descriptor { close(descriptor) } }
+                let path = "/proc/self/fd/\(descriptor)"
+                opened = (path, name)
+                code = qpdf_read(qpdf, path, nil)
+            } catch {
+                throw PDFError(.unreadable, "\(name) cannot be read: \(error.description)")
+            }
         } else {
             code = qpdf_read_memory(
                 qpdf, name, source.unsafeBaseAddress.assumingMemoryBound(to: CChar.self), UInt64(source.count), nil)
@@ -53,31 +58,27 @@ final class QPDFFile {
         qpdf_cleanup(&qpdf)
     }
 
-    /// `path` itself when the file is `length` bytes long; else a copy of its first `length` bytes (an earlier
-    /// revision), made in the kernel beside it (or in the temporary directory), for qpdf to open and this file to
-    /// unlink at once: qpdf reads a file to its end.
-    private static func prefix(of path: String, length: Int) throws(PDFError) -> String {
+    /// `file`'s descriptor when the file is `length` bytes long; else one of a copy of its first `length` bytes (an
+    /// earlier revision), unnamed (beside the file, or else in the temporary directory), for qpdf to open through
+    /// `/proc/self/fd`: qpdf reads a file to its end. Nothing is left behind, even by a crash.
+    private static func revision(of file: (path: String, descriptor: Int32), length: Int) throws(FileError) -> Int32 {
         var status = stat()
-        guard stat(path, &status) == 0 else { throw PDFError(.unreadable, "\(path) cannot be read") }
-        guard Int(status.st_size) != length else { return path }
-        let source = open(path, O_RDONLY | O_CLOEXEC)
-        guard source >= 0 else { throw PDFError(.unreadable, "\(path) cannot be read") }
-        defer { close(source) }
-        let beside = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard fstat(file.descriptor, &status) == 0 else { throw FileError("the PDF", "reading") }
+        guard Int(status.st_size) != length else { return file.descriptor }
+        let beside = URL(fileURLWithPath: file.path).deletingLastPathComponent().path
         for directory in [beside, NSTemporaryDirectory()] {
-            let copy = URL(fileURLWithPath: directory).appendingPathComponent(".revision-\(UUID().uuidString).pdf").path
-            let target = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard target >= 0 else { continue }
-            defer { close(target) }
-            var (from, to) = (0, 0)
-            while from < length {
-                let copied = lienthong_copy_file_range(source, &from, target, &to, length - from, 0)
-                guard copied > 0 else { break }
+            let path = URL(fileURLWithPath: directory).appendingPathComponent(".revision-\(UUID().uuidString)").path
+            let copy = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard copy >= 0 else { continue }
+            unlink(path)
+            do {
+                try FileCopy.copy(length, from: file.descriptor, to: copy, "an earlier revision")
+                return copy
+            } catch {
+                close(copy)
             }
-            if from == length { return copy }
-            unlink(copy)
         }
-        throw PDFError(.unreadable, "an earlier revision of \(path) cannot be copied for reading")
+        throw FileError("an earlier revision of the PDF", "copying")
     }
 
     /// What qpdf says, naming the file as the caller does rather than by where it lies.

@@ -100,39 +100,27 @@ extension SignedPDF {
 
         convenience init(copying url: URL, into directory: URL) throws {
             let source = open(url.path, O_RDONLY | O_CLOEXEC)
-            guard source >= 0 else { throw PDFError(.unreadable, "cannot open \(url.path): \(Self.failure())") }
+            guard source >= 0 else { throw FileError("the PDF", "opening") }
             defer { close(source) }
-            try self.init(copying: source, into: directory)
+            var status = stat()
+            guard fstat(source, &status) == 0 else { throw FileError("the PDF", "reading") }
+            try self.init(copying: Int(status.st_size), of: source, into: directory)
         }
 
-        init(copying source: Int32, into directory: URL) throws {
+        /// A working file in `directory` holding the first `length` bytes of `source`.
+        init(copying length: Int, of source: Int32, into directory: URL) throws {
             let working = directory.appendingPathComponent("pdf-\(UUID().uuidString)")
             let descriptor = open(working.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else {
-                throw PDFError(.unreadable, "cannot make a working file in \(directory.path): \(Self.failure())")
-            }
-            file = (working, directory, descriptor)
-            bytes = ByteSource(Data())
+            guard descriptor >= 0 else { throw FileError("a working copy of the PDF", "making") }
             do {
-                // A megabyte at a time: a large PDF is never held whole.
-                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-                defer { buffer.deallocate() }
-                var offset = 0
-                while true {
-                    let read = pread(source, buffer.baseAddress!, buffer.count, off_t(offset))
-                    guard read >= 0 else {
-                        throw PDFError(.unreadable, "cannot copy the PDF into \(working.path): \(Self.failure())")
-                    }
-                    if read == 0 { break }
-                    try Self.write(UnsafeRawBufferPointer(rebasing: buffer[..<read]), at: offset, to: file!)
-                    offset += read
-                }
-                bytes = try ByteSource(descriptor: descriptor, path: working.path)
+                try FileCopy.copy(length, from: source, to: descriptor, "a working copy of the PDF")
+                bytes = try ByteSource(descriptor: descriptor, path: working.path, length: length)
             } catch {
                 close(descriptor)
                 unlink(working.path)
                 throw error
             }
+            file = (working, directory, descriptor)
         }
 
         deinit {
@@ -143,7 +131,7 @@ extension SignedPDF {
 
         func copy() throws -> Storage {
             guard let file else { return Storage(memory: bytes) }
-            return try Storage(copying: file.descriptor, into: file.directory)
+            return try Storage(copying: bytes.count, of: file.descriptor, into: file.directory)
         }
 
         func append(_ tail: Data) throws {
@@ -157,9 +145,11 @@ extension SignedPDF {
         func overwrite(at offset: Int, with replacement: [UInt8]) throws {
             precondition(offset >= 0 && offset + replacement.count <= bytes.count, "a write outside the file")
             guard let file else {
-                var data = bytes.data
-                data.replaceSubrange(offset..<offset + replacement.count, with: replacement)
-                bytes = ByteSource(data)
+                // New memory: the old may be another copy's.
+                let data = bytes.data
+                bytes = ByteSource(concatenating: [
+                    data.prefix(offset), Data(replacement), data.dropFirst(offset + replacement.count),
+                ])
                 return
             }
             try write(Data(replacement), at: offset, to: file)
@@ -169,51 +159,38 @@ extension SignedPDF {
             guard let file, file.directory.standardizedFileURL == directory.standardizedFileURL else {
                 let url = directory.appendingPathComponent("pdf-\(UUID().uuidString)")
                 let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-                guard descriptor >= 0 else {
-                    throw PDFError(.unreadable, "cannot write \(url.path): \(Self.failure())")
-                }
+                guard descriptor >= 0 else { throw FileError("the signed PDF", "writing") }
                 defer { close(descriptor) }
                 do {
-                    let target = (url: url, directory: directory, descriptor: descriptor)
                     var offset = 0
                     try bytes.forEachChunk(in: 0..<bytes.count) { chunk in
-                        try Self.write(chunk, at: offset, to: target)
+                        try FileCopy.write(chunk, at: offset, to: descriptor, "the signed PDF")
                         offset += chunk.count
                     }
-                    guard fsync(descriptor) == 0 else { throw PDFError(.unreadable, "cannot write \(url.path)") }
+                    guard fsync(descriptor) == 0 else { throw FileError("the signed PDF", "writing") }
                 } catch {
                     unlink(url.path)
                     throw error
                 }
                 return url
             }
-            guard fsync(file.descriptor) == 0 else {
-                throw PDFError(.unreadable, "cannot write \(file.url.path): \(Self.failure())")
-            }
+            guard fsync(file.descriptor) == 0 else { throw FileError("the signed PDF", "writing") }
             handedOver.store(true, ordering: .releasing)
             return file.url
         }
 
+        /// Writes `data` at `offset`, then maps the file again; a failed write is cut back off, so that nothing
+        /// half-written is ever read as part of the document.
         private func write(_ data: Data, at offset: Int, to file: (url: URL, directory: URL, descriptor: Int32)) throws
         {
-            try data.withUnsafeBytes { try Self.write($0, at: offset, to: file) }
-            bytes = try ByteSource(descriptor: file.descriptor, path: file.url.path)
-        }
-
-        /// Writes all of `raw` at `offset`.
-        private static func write(
-            _ raw: UnsafeRawBufferPointer, at offset: Int, to file: (url: URL, directory: URL, descriptor: Int32)
-        ) throws {
-            var done = 0
-            while done < raw.count {
-                let written = pwrite(file.descriptor, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
-                guard written > 0 else {
-                    throw PDFError(.unreadable, "cannot write \(file.url.path): \(failure())")
-                }
-                done += written
+            let length = max(bytes.count, offset + data.count)
+            do {
+                try data.withUnsafeBytes { try FileCopy.write($0, at: offset, to: file.descriptor, "the working copy") }
+            } catch {
+                ftruncate(file.descriptor, off_t(bytes.count))
+                throw error
             }
+            bytes = try ByteSource(descriptor: file.descriptor, path: file.url.path, length: length)
         }
-
-        private static func failure() -> String { String(cString: strerror(errno)) }
     }
 }

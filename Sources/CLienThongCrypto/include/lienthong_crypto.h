@@ -105,7 +105,8 @@ int shim_ts_respond(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain, const char
 int shim_ts_verify(const unsigned char *der, long der_len, X509_STORE *store, STACK_OF(X509) *untrusted,
                    const unsigned char *imprint, int imprint_len, time_t *gen_time, X509 **signer);
 
-/* The NID of the digest algorithm of a DER TimeStampToken's message imprint; NID_undef when unreadable. */
+/* The NID of the digest algorithm of a DER TimeStampToken's message imprint: NID_undef for an algorithm OpenSSL
+ * does not know, -1 for a token that cannot be read. */
 int shim_ts_imprint_nid(const unsigned char *der, long der_len);
 
 /** The DER of an unsigned attribute that holds one SEQUENCE (a time-stamp token, revocation values). */

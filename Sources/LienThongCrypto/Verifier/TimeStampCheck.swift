@@ -47,15 +47,16 @@ extension SignatureVerifier {
         evidence: RevocationEvidence, stampedWhat: String
     ) -> (Check, (time: Date, authority: String)?) {
         let nid = token.withUnsafeBytes { shim_ts_imprint_nid($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
-        guard nid != NID_undef else {
+        guard nid >= 0 else {
             return (.failed(.timeStamp, "the time stamp attribute is not an RFC 3161 token", .formatFailure), nil)
         }
         guard let algorithm = DigestAlgorithm(nid: nid) else {
+            let named = OBJ_nid2sn(nid).map { String(cString: $0) } ?? "an algorithm OpenSSL does not know"
             return (
                 .failed(
                     .timeStamp,
-                    "the time stamp hashes \(stampedWhat) with \(String(cString: OBJ_nid2sn(nid))), weaker than the "
-                        + "SHA-256 or stronger that Circular 15/2025/TT-BKHCN allows", .cryptoConstraintsFailure), nil
+                    "the time stamp hashes \(stampedWhat) with \(named), not one of the SHA-256, SHA-384 and SHA-512 "
+                        + "that LienThong accepts (Circular 15/2025/TT-BKHCN)", .cryptoConstraintsFailure), nil
             )
         }
         let imprint: [UInt8]

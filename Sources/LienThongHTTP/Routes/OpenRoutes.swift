@@ -53,6 +53,7 @@ struct VerifyRoutes: RouteGroup {
                 let query = request.uri.queryParameters
                 let report = try await verification.verifyPDF(
                     name: query["name"].map(String.init), expect: try query["expect"].map(expectation),
+                    declaredSize: request.headers[.contentLength].flatMap(Int64.init), limit: maxFileBytes,
                     from: context.remoteAddress?.ipAddress ?? "unknown"
                 ) { write in
                     try await context.chunks(of: request, limit: maxFileBytes) { try $0.withUnsafeReadableBytes(write) }
