@@ -1,7 +1,7 @@
 import Foundation
 import LienThongCrypto
 
-/// `GET /v1/inbox`: the documents addressed to the caller's agency, newest first.
+/// A document addressed to the caller's agency, as its inbox lists it.
 public struct InboxEntry: Codable, Sendable {
     public var id: String
     public var numberAndSymbol: String
@@ -14,10 +14,12 @@ public struct InboxEntry: Codable, Sendable {
     public var status: String
     public var statusName: String
     public var arrivalNumber: Int?
+    /// Opened by someone of the agency (`GET /v1/documents/{id}`).
+    public var read: Bool
 
     public init(
         id: String, numberAndSymbol: String, issuer: AgencyRef, typeName: String, subject: String, urgency: String,
-        issuedAt: Date, deadline: String?, status: String, statusName: String, arrivalNumber: Int?
+        issuedAt: Date, deadline: String?, status: String, statusName: String, arrivalNumber: Int?, read: Bool
     ) {
         self.id = id
         self.numberAndSymbol = numberAndSymbol
@@ -30,6 +32,50 @@ public struct InboxEntry: Codable, Sendable {
         self.status = status
         self.statusName = statusName
         self.arrivalNumber = arrivalNumber
+        self.read = read
+    }
+}
+
+/// `GET /v1/inbox?…`: what a clerk narrows the inbox to, each as typed (checked by the service). Lists are
+/// comma-separated in the query.
+public struct InboxQuery: Sendable {
+    /// Delivery status codes or names: `01`, `accepted` ….
+    public var statuses: [String] = []
+    /// `normal`, `khan`, `2` ….
+    public var urgencies: [String] = []
+    /// The issuing agency's code.
+    public var sender: String?
+    /// Issued on or after `from` and on or before `to`: days in Vietnam, `2026-11-01`.
+    public var from: String?
+    public var to: String?
+    /// Still open and past its deadline today.
+    public var overdue = false
+    public var unread = false
+    /// Found in the number and symbol or the subject, ignoring diacritics and case.
+    public var search: String?
+    /// 1 to 200; 50 when not given.
+    public var limit: Int?
+    /// `nextCursor` of the page before.
+    public var cursor: String?
+
+    public init() {}
+}
+
+/// `GET /v1/inbox`: a page of the inbox, newest first.
+public struct InboxPage: Codable, Sendable {
+    public var entries: [InboxEntry]
+    /// How many documents match the query in all.
+    public var total: Int
+    /// How many of the inbox have not been opened yet, whatever the query.
+    public var unread: Int
+    /// The `cursor` of the next page; absent on the last.
+    public var nextCursor: String?
+
+    public init(entries: [InboxEntry], total: Int, unread: Int, nextCursor: String?) {
+        self.entries = entries
+        self.total = total
+        self.unread = unread
+        self.nextCursor = nextCursor
     }
 }
 

@@ -373,10 +373,16 @@ package struct DocumentService: Sendable {
         return (document, false)
     }
 
-    package func document(_ id: String, caller: UserRecord) throws -> DocumentView {
+    /// The document as the caller's agency sees it; opened by a recipient, it is marked read in their inbox.
+    package func document(_ id: String, caller: UserRecord) async throws -> DocumentView {
         try Permissions(caller).require(.readDocuments)
         let (document, _) = try accessibleDocument(id, agency: caller.agencyCode)
-        return try view(document, for: caller.agencyCode, history: false)
+        let view = try view(document, for: caller.agencyCode, history: false)
+        if document.issuerCode != caller.agencyCode {
+            try await registry.documents.markOpened(
+                documentID: id, agency: caller.agencyCode, by: caller.username, at: now())
+        }
+        return view
     }
 
     package func track(_ id: String, caller: UserRecord) throws -> DocumentView {
@@ -397,16 +403,59 @@ package struct DocumentService: Sendable {
         return (file, blobs.url(for: file.sha256), try blobs.bytes(of: file.signatureSHA256, heldBy: registry))
     }
 
-    package func inbox(caller: UserRecord) throws -> [InboxEntry] {
+    /// A page of the caller's agency's inbox, newest first, narrowed by `query`.
+    package func inbox(caller: UserRecord, query: InboxQuery = InboxQuery()) throws -> InboxPage {
         try Permissions(caller).require(.readDocuments)
-        return try registry.documents.inbox(agency: caller.agencyCode).map { document, delivery in
-            InboxEntry(
-                id: document.id, numberAndSymbol: Self.numberAndSymbol(document),
-                issuer: AgencyRef(code: document.issuerCode, name: document.issuerName), typeName: document.typeName,
-                subject: document.subject, urgency: (Urgency(rawValue: document.urgency) ?? .normal).vietnameseName,
-                issuedAt: document.issuedAt, deadline: document.deadline, status: delivery.status.code,
-                statusName: delivery.status.vietnameseName, arrivalNumber: delivery.arrivalNumber)
+        let rows = try registry.documents.inbox(agency: caller.agencyCode, filter: try inboxFilter(query))
+        return InboxPage(
+            entries: rows.entries.map { document, delivery, opened in
+                InboxEntry(
+                    id: document.id, numberAndSymbol: Self.numberAndSymbol(document),
+                    issuer: AgencyRef(code: document.issuerCode, name: document.issuerName),
+                    typeName: document.typeName, subject: document.subject,
+                    urgency: (Urgency(rawValue: document.urgency) ?? .normal).vietnameseName,
+                    issuedAt: document.issuedAt, deadline: document.deadline, status: delivery.status.code,
+                    statusName: delivery.status.vietnameseName, arrivalNumber: delivery.arrivalNumber, read: opened)
+            }, total: rows.total, unread: rows.unread,
+            nextCursor: rows.more ? rows.entries.last?.delivery.id.map(String.init) : nil)
+    }
+
+    /// `query` in the registry's terms; what cannot be read is refused, saying how to write it.
+    private func inboxFilter(_ query: InboxQuery) throws -> InboxFilter {
+        var filter = InboxFilter()
+        filter.statuses = try query.statuses.map(DeliveryStatus.init(parsing:))
+        filter.urgencies = try query.urgencies.map(Urgency.init(parsing:))
+        filter.sender = try query.sender.map { try AgencyCode($0).rawValue }
+        let day = { (name: String, text: String?) throws -> CivilDate? in
+            try text.map {
+                guard let day = CivilDate(iso: $0) else {
+                    throw Refusal.invalidRequest("\(name) is a day in Vietnam written 2026-11-01, not \($0)")
+                }
+                return day
+            }
         }
+        filter.issuedFrom = try day("from", query.from)?.startInVietnam
+        filter.issuedBefore = try day("to", query.to)?.adding(days: 1).startInVietnam
+        if query.overdue { filter.overdueOn = CivilDate.inVietnam(now()) }
+        filter.unreadOnly = query.unread
+        if let search = query.search {
+            guard search.count <= 200 else {
+                throw Refusal.invalidRequest(
+                    "search is at most 200 characters: a number, a symbol or words of a subject")
+            }
+            filter.search = SearchText.fold(search)
+        }
+        filter.limit = query.limit ?? 50
+        guard (1...200).contains(filter.limit) else {
+            throw Refusal.invalidRequest("limit is a number of documents from 1 to 200")
+        }
+        filter.before = try query.cursor.map {
+            guard let id = Int64($0), id > 0 else {
+                throw Refusal.invalidRequest("cursor is the nextCursor of the page before, not \($0)")
+            }
+            return id
+        }
+        return filter
     }
 
     // MARK: - Receiving

@@ -113,6 +113,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return CivilDate(julianDayNumber: 2_440_588 + daysSinceEpoch)  // 1970-01-01 is JDN 2440588
     }
 
+    /// The instant this day begins in Vietnam (00:00 +07:00): where a range of days starts or ends.
+    public var startInVietnam: Date {
+        Date(timeIntervalSince1970: Double((julianDayNumber - 2_440_588) * 86_400 - 7 * 3600))
+    }
+
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 1, 3, 5, 7, 8, 10, 12: return 31

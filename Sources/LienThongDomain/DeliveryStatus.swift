@@ -45,6 +45,9 @@ public enum DeliveryStatus: String, Sendable, Codable, CaseIterable, CustomStrin
         }
     }
 
+    /// Nothing may follow: returned, completed, or given back to a recall. A deadline no longer runs.
+    public var isClosed: Bool { allowedNext.isEmpty }
+
     /// Accepts the two-digit code or the English name a clerk types: `assigned`, `in-progress` …
     public init(parsing text: String) throws(DomainError) {
         let key = text.trimmingWhitespace().lowercased()

@@ -68,3 +68,24 @@ extension Unicode.Scalar {
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }
+
+/// Text as search compares it (tìm kiếm không dấu): without diacritics, đ as d, in lower case, its spaces collapsed,
+/// so that "cai cach" finds "Cải cách" and "CẢI CÁCH". Never applied to text that is signed or shown.
+public enum SearchText {
+    public static func fold(_ text: String) -> String {
+        var folded = String.UnicodeScalarView()
+        var space = true
+        for scalar in text.decomposedStringWithCanonicalMapping.lowercased().unicodeScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            if scalar.properties.isWhitespace {
+                if !space { folded.append(" ") }
+                space = true
+                continue
+            }
+            folded.append(scalar == "đ" ? "d" : scalar)
+            space = false
+        }
+        if folded.last == " " { folded.removeLast() }
+        return String(folded)
+    }
+}

@@ -75,6 +75,7 @@ public struct DocumentStore: Sendable {
                 var document = try makeDocument(last + 1)
                 document.year = year
                 try document.insert(db)
+                try DocumentSearch(document).insert(db)
                 if let approval { try ApprovalStore.consume(db, id: approval, documentID: document.id, at: now) }
                 for blob in signatureBlobs { try blob.insert(db, onConflict: .ignore) }
                 for file in files { try file.insert(db) }
@@ -242,13 +243,50 @@ public struct DocumentStore: Sendable {
     }
 
     /// An agency's inbox, newest first, with each document's current status for that agency.
-    public func inbox(agency: String, limit: Int = 50) throws -> [(DocumentRecord, DeliveryRecord)] {
+    /// One page of `agency`'s inbox, newest first, as `filter` narrows it (a recalled copy it gave back is gone),
+    /// with whether each was opened, how many match in all and how many of the inbox are unread.
+    public func inbox(agency: String, filter: InboxFilter) throws -> InboxRows {
         try database.pool.read { db in
-            let deliveries = try DeliveryRecord.filter(Column("recipientCode") == agency)
-                .filter(Column("status") != DeliveryStatus.recallAccepted.code)
-                .order(Column("id").desc).limit(limit).fetchAll(db)
+            let (conditions, arguments) = filter.sql(agency: agency)
+            let from = """
+                FROM delivery JOIN document ON document.id = delivery.documentID
+                LEFT JOIN documentSearch ON documentSearch.documentID = delivery.documentID
+                LEFT JOIN inboxRead ON inboxRead.deliveryID = delivery.id
+                WHERE \(conditions.joined(separator: " AND "))
+                """
+            let page = try Row.fetchAll(
+                db,
+                sql: "SELECT delivery.*, inboxRead.deliveryID IS NOT NULL AS opened \(from)"
+                    + (filter.before.map { _ in " AND delivery.id < ?" } ?? "") + " ORDER BY delivery.id DESC LIMIT ?",
+                arguments: arguments + StatementArguments(filter.before.map { [$0] } ?? [])! + [filter.limit + 1])
+            let deliveries = try page.prefix(filter.limit).map { try DeliveryRecord(row: $0) }
             let documents = try Self.documents(db, of: deliveries)
-            return deliveries.compactMap { delivery in documents[delivery.documentID].map { ($0, delivery) } }
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(from)", arguments: arguments) ?? 0
+            let unread =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM delivery LEFT JOIN inboxRead ON inboxRead.deliveryID = delivery.id
+                        WHERE delivery.recipientCode = ? AND delivery.status != ? AND inboxRead.deliveryID IS NULL
+                        """, arguments: [agency, DeliveryStatus.recallAccepted.code]) ?? 0
+            let opened = Dictionary(
+                uniqueKeysWithValues: zip(deliveries.compactMap(\.id), page.map { $0["opened"] as Bool }))
+            return InboxRows(
+                entries: deliveries.compactMap { delivery in
+                    documents[delivery.documentID].map { ($0, delivery, opened[delivery.id ?? 0] ?? false) }
+                },
+                total: total, unread: unread, more: page.count > filter.limit)
+        }
+    }
+
+    /// Marks `agency`'s delivery of a document opened, by `username`, the first time only.
+    public func markOpened(documentID: String, agency: String, by username: String, at now: Date) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO inboxRead (deliveryID, readAt, readBy)
+                    SELECT id, ?, ? FROM delivery WHERE documentID = ? AND recipientCode = ?
+                    """, arguments: [now, username, documentID, agency])
         }
     }
 

@@ -13,7 +13,7 @@ public struct RegisterStore: Sendable {
     public func openDeliveriesWithDeadline(agency: String, incoming: Bool) throws -> [(DocumentRecord, DeliveryRecord)]
     {
         try database.pool.read { db in
-            let closed = [DeliveryStatus.rejected, .completed, .recallAccepted].map(\.code)
+            let closed = DeliveryStatus.allCases.filter(\.isClosed).map(\.code)
             let deliveries = try DeliveryRecord.fetchAll(
                 db,
                 sql: """

@@ -304,6 +304,22 @@ enum Schema {
             // Of legal meaning like the files they describe: sealed from the start.
             try RowSeals.install(db, key: sealKey)
         }
+        migrator.registerMigration("v14: the inbox's search text and read marks") { db in
+            // What a search compares (SearchText.fold of the number, symbol and subject): derived from the sealed
+            // document row, so kept beside it, unsealed, and made again from it here.
+            try db.create(table: "documentSearch") { t in
+                t.primaryKey("documentID", .text).references("document")
+                t.column("text", .text).notNull()
+            }
+            for document in try DocumentRecord.fetchAll(db) { try DocumentSearch(document).insert(db) }
+            // Which deliveries their recipient has opened, and who first did: a convenience for the inbox, not a
+            // record of legal meaning (the status trail is that).
+            try db.create(table: "inboxRead") { t in
+                t.primaryKey("deliveryID", .integer).references("delivery")
+                t.column("readAt", .datetime).notNull()
+                t.column("readBy", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -66,8 +66,14 @@ struct RegistryBench {
                 _ = try registry.documents.documents(answering: document.id)
             })
         latencies.append(
-            try measure("a page of an inbox (50 newest)", runs: 2000) {
-                _ = try registry.documents.inbox(agency: agencies.randomElement()!.code, limit: 50)
+            try measure("a page of an inbox (50 newest, with its counts)", runs: 2000) {
+                _ = try registry.documents.inbox(agency: agencies.randomElement()!.code, filter: InboxFilter())
+            })
+        var search = InboxFilter()
+        search.search = SearchText.fold("cải cách")
+        latencies.append(
+            try measure("an inbox searched without diacritics (\"cai cach\")", runs: 500) {
+                _ = try registry.documents.inbox(agency: agencies.randomElement()!.code, filter: search)
             })
         latencies.append(
             try measure("an agency's outgoing register of the year", runs: 200) {

@@ -3,25 +3,54 @@ import Foundation
 import LienThongAPI
 
 struct Inbox: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Documents addressed to my agency, newest first.")
+    static let configuration = CommandConfiguration(
+        abstract: "Documents addressed to my agency, newest first, a page at a time.",
+        discussion: """
+            lienthong inbox --search "cai cach" finds "Cải cách hành chính": the number, the symbol and the subject \
+            are searched without diacritics or case. A full page ends with the --cursor of the next.
+            """)
+    @Option(help: "Statuses, comma-separated: 01 (arrived) … 06, or arrived, accepted, in-progress ….")
+    var status: String?
+    @Option(help: "Urgencies, comma-separated: normal, urgent (khẩn), very-urgent, flash (hỏa tốc).") var urgency:
+        String?
+    @Option(help: "The sending agency's code.") var sender: String?
+    @Option(help: "Issued on or after this day (Vietnam), 2026-11-01.") var from: String?
+    @Option(help: "Issued on or before this day (Vietnam).") var to: String?
+    @Flag(help: "Only those still open past their deadline.") var overdue = false
+    @Flag(help: "Only those nobody of my agency has opened.") var unread = false
+    @Option(name: [.short, .long], help: "Words of the number, symbol or subject, with or without diacritics.")
+    var search: String?
+    @Option(help: "Documents per page, 1 to 200.") var limit: Int?
+    @Option(help: "The page after the one that printed this cursor.") var cursor: String?
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         try await reporting {
-            let entries = try await connection.client().get("/v1/inbox", as: [InboxEntry].self)
-            if output.json { return try Output.printJSON(entries) }
-            guard !entries.isEmpty else { return print("The inbox is empty.") }
+            let page = try await connection.client().get(
+                "/v1/inbox",
+                query: [
+                    "status": status, "urgency": urgency, "sender": sender, "from": from, "to": to,
+                    "overdue": overdue ? "true" : nil, "unread": unread ? "true" : nil, "search": search,
+                    "limit": limit.map(String.init), "cursor": cursor,
+                ], as: InboxPage.self)
+            if output.json { return try Output.printJSON(page) }
+            let filtered = [status, urgency, sender, from, to, search].contains { $0 != nil } || overdue || unread
+            guard !page.entries.isEmpty else {
+                return print(filtered || cursor != nil ? "Nothing matches." : "The inbox is empty.")
+            }
             print(
                 Output.table(
-                    ["ID", "NUMBER", "FROM", "ISSUED", "STATUS", "SUBJECT"],
-                    entries.map {
+                    ["NEW", "ID", "NUMBER", "FROM", "ISSUED", "STATUS", "SUBJECT"],
+                    page.entries.map {
                         [
-                            $0.id, $0.numberAndSymbol, $0.issuer.name, Output.time($0.issuedAt),
+                            $0.read ? "" : "●", $0.id, $0.numberAndSymbol, $0.issuer.name, Output.time($0.issuedAt),
                             "\($0.status) \($0.statusName)" + ($0.arrivalNumber.map { " (số đến \($0))" } ?? ""),
                             $0.subject,
                         ]
                     }))
+            print("\(page.entries.count) of \(page.total) shown; \(page.unread) not yet opened (●) in the inbox.")
+            if let next = page.nextCursor { print("More: lienthong inbox --cursor \(next) (with the same filters)") }
         }
     }
 }

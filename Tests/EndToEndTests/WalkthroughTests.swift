@@ -57,6 +57,11 @@ final class WalkthroughTests {
             #expect(inbox.status == 0)
             #expect(inbox.stdout.contains("01/CT-UBND") && inbox.stdout.contains("01 Đã đến"))
         }
+        // Searched as a clerk types, without diacritics; not yet opened by anyone of the commune.
+        let searched = try daemon.cli(["inbox", "--search", "CAI CACH", "--unread"], as: "clerk.xa-na-son")
+        #expect(searched.stdout.contains("01/CT-UBND") && searched.stdout.contains("not yet opened"), "\(searched)")
+        #expect(
+            try daemon.cli(["inbox", "--search", "lut bao"], as: "clerk.xa-na-son").stdout.contains("Nothing matches"))
         // A commune it was not sent to sees nothing, and cannot fetch it.
         #expect(try daemon.cli(["inbox"], as: "clerk.xa-muong-luan").stdout.contains("empty"))
         let foreign = try daemon.cli(["get", id, "--out", daemon.path("stolen")], as: "clerk.xa-muong-luan")

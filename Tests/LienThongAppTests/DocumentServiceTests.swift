@@ -80,10 +80,10 @@ struct DocumentServiceTests {
         let sent = try await fixture.send()
         let recipient = try fixture.user("clerk.xa-na-son")
         let documents = fixture.services.documents
-        #expect(try documents.inbox(caller: recipient).map(\.id) == [sent.id])
-        #expect(try documents.inbox(caller: fixture.user("clerk.xa-phi-nhu")).isEmpty)
+        #expect(try documents.inbox(caller: recipient).entries.map(\.id) == [sent.id])
+        #expect(try documents.inbox(caller: fixture.user("clerk.xa-phi-nhu")).entries.isEmpty)
         #expect(
-            await refusal { try documents.document(sent.id, caller: fixture.user("clerk.xa-phi-nhu")) }
+            await refusal { try await documents.document(sent.id, caller: fixture.user("clerk.xa-phi-nhu")) }
                 == .documentNotFound)
         let accepted = try await documents.accept(sent.id, caller: recipient)
         #expect(accepted.arrivalNumber == 1 && accepted.status == DeliveryStatus.accepted.code)

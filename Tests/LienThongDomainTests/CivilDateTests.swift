@@ -117,3 +117,10 @@ import Testing
     #expect(CivilDate.inVietnam(try instant("2026-07-01T16:59:59Z")) == day("2026-07-01"))
     #expect(CivilDate.inVietnam(try instant("2026-07-01T17:00:00Z")) == day("2026-07-02"))
 }
+
+@Test func aDayBeginsInVietnamSevenHoursBeforeMidnightUTC() {
+    let day = CivilDate(year: 2026, month: 11, day: 29)!
+    #expect(day.startInVietnam == Date(timeIntervalSince1970: 1_795_885_200))  // 2026-11-28T17:00:00Z
+    #expect(CivilDate.inVietnam(day.startInVietnam) == day)
+    #expect(CivilDate.inVietnam(day.startInVietnam.addingTimeInterval(-1)) == day.adding(days: -1))
+}

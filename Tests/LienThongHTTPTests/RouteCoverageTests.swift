@@ -184,8 +184,8 @@ struct RouteCoverageTests {
         try await session { s in
             let id = try await s.send()
             let naSon = "clerk.xa-na-son"
-            let inbox = s.expect(try await s.call(.get, "/v1/inbox", as: naSon), .ok) as? [[String: Any]]
-            #expect(inbox?.map { $0["id"] as? String } == [id])
+            let inbox = s.expect(try await s.call(.get, "/v1/inbox", as: naSon), .ok) as? [String: Any]
+            #expect((inbox?["entries"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
             s.expect(try await s.call(.get, "/v1/documents/\(id)", as: naSon), .ok)
             s.expect(
                 try await s.call(.get, "/v1/documents/\(id)", as: "clerk.xa-phi-nhu"), .notFound, "document-not-found")

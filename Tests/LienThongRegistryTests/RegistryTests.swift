@@ -110,7 +110,7 @@ struct RegistryTests {
         }
         #expect(numbers.sorted() == Array(1...32))
         #expect(try registry.documents.documentCount() == 32)
-        #expect(try registry.documents.inbox(agency: commune.code).count == 32)
+        #expect(try registry.documents.inbox(agency: commune.code, filter: InboxFilter()).entries.count == 32)
         let audit = try registry.audit.verify()
         #expect(audit.problem == nil)
         #expect(audit.entries == auditBefore + 32)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import LienThongAPI
 import LienThongApp
 
@@ -28,9 +29,11 @@ struct DocumentRoutes: RouteGroup {
             response.headers[.location] = "/v1/documents/\(view.id)"
             return response
         }
-        routes.get("inbox") { _, context in try json(documents.inbox(caller: context.requireCaller())) }
+        routes.get("inbox") { request, context in
+            try json(documents.inbox(caller: context.requireCaller(), query: InboxQuery(request.uri)))
+        }
         routes.get("documents/:id") { _, context in
-            try json(documents.document(context.id, caller: context.requireCaller()))
+            try await json(documents.document(context.id, caller: context.requireCaller()))
         }
         routes.get("documents/:id/track") { _, context in
             try json(documents.track(context.id, caller: context.requireCaller()))
@@ -86,5 +89,38 @@ struct DocumentRoutes: RouteGroup {
         return Response(
             status: .ok, headers: [.contentType: signature ? "application/pkcs7-signature" : "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: signature ? record.signature : record.identity)))
+    }
+}
+
+extension InboxQuery {
+    /// `?status=01,03&urgency=khan&sender=…&from=2026-11-01&to=…&overdue=true&unread=true&search=…&limit=50&cursor=…`
+    init(_ uri: URI) throws {
+        self.init()
+        let query = uri.queryParameters
+        let list = { (key: String) in
+            query[Substring(key)].map {
+                $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            } ?? []
+        }
+        let flag = { (key: String) throws -> Bool in
+            switch query[Substring(key)].map({ $0.lowercased() }) {
+            case nil, "false", "0", "no": return false
+            case "true", "1", "yes", "": return true
+            case let other?: throw Refusal.invalidRequest("\(key) is true or false, not \(other)")
+            }
+        }
+        statuses = list("status")
+        urgencies = list("urgency")
+        sender = query["sender"].map(String.init)
+        from = query["from"].map(String.init)
+        to = query["to"].map(String.init)
+        overdue = try flag("overdue")
+        unread = try flag("unread")
+        search = query["search"].map(String.init)
+        limit = try query["limit"].map {
+            guard let limit = Int(String($0)) else { throw Refusal.invalidRequest("limit is a number from 1 to 200") }
+            return limit
+        }
+        cursor = query["cursor"].map(String.init)
     }
 }
