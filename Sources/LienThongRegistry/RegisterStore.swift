@@ -114,6 +114,7 @@ public struct RegisterStore: Sendable {
         try await database.write { db in
             for entry in batch {
                 try entry.document.insert(db)
+                try DocumentSearch(entry.document).insert(db)
                 for signature in entry.signatures { try signature.insert(db) }
                 for (delivery, events) in entry.deliveries {
                     var delivery = delivery

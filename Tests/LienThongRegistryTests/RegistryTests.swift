@@ -4,7 +4,7 @@ import LienThongDomain
 import Synchronization
 import Testing
 
-@testable import LienThongRegistry
+@_spi(Import) @testable import LienThongRegistry
 
 @Suite("The SQLite registry")
 struct RegistryTests {
@@ -15,6 +15,24 @@ struct RegistryTests {
     init() async throws {
         registry = try Registry.inMemory()
         try await registry.directory.seed(agencies: [issuer, commune], users: [])
+    }
+
+    /// Documents brought in from an earlier system are searched like those filed here.
+    @Test func anImportedDocumentIsFoundByItsWordsWithoutDiacritics() async throws {
+        let at = Date(timeIntervalSince1970: 1_790_000_000)
+        let document = Sample.directive(
+            id: UUID().uuidString.lowercased(), number: 7, year: 2026, at: at, subject: "Về CẢI CÁCH hành chính")
+        let delivery = DeliveryRecord(
+            id: nil, documentID: document.id, recipientCode: commune.code, recipientName: commune.name,
+            status: .arrived, arrivalNumber: nil, arrivalYear: nil, updatedAt: at)
+        try await registry.registers.importHistory(
+            [HistoricalDocument(document: document, signatures: [], deliveries: [(delivery, [])])])
+        var filter = InboxFilter()
+        for (words, found) in [("cai cach", true), ("07/ct-ubnd", true), ("lut bao", false)] {
+            filter.search = SearchText.fold(words)
+            let rows = try registry.documents.inbox(agency: commune.code, filter: filter)
+            #expect(rows.entries.map(\.document.id) == (found ? [document.id] : []), "\(words)")
+        }
     }
 
     private func file(
