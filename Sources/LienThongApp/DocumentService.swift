@@ -379,8 +379,13 @@ package struct DocumentService: Sendable {
         let (document, _) = try accessibleDocument(id, agency: caller.agencyCode)
         let view = try view(document, for: caller.agencyCode, history: false)
         if document.issuerCode != caller.agencyCode {
-            try await registry.documents.markOpened(
-                documentID: id, agency: caller.agencyCode, by: caller.username, at: now())
+            // A convenience: a mark that cannot be written (a busy or full disk) does not fail the reading.
+            do {
+                try await registry.documents.markOpened(
+                    documentID: id, agency: caller.agencyCode, by: caller.username, at: now())
+            } catch {
+                logger.warning("the document was not marked read", metadata: ["id": "\(id)", "reason": "\(error)"])
+            }
         }
         return view
     }
@@ -423,9 +428,14 @@ package struct DocumentService: Sendable {
     /// `query` in the registry's terms; what cannot be read is refused, saying how to write it.
     private func inboxFilter(_ query: InboxQuery) throws -> InboxFilter {
         var filter = InboxFilter()
-        filter.statuses = try query.statuses.map(DeliveryStatus.init(parsing:))
-        filter.urgencies = try query.urgencies.map(Urgency.init(parsing:))
-        filter.sender = try query.sender.map { try AgencyCode($0).rawValue }
+        do {
+            filter.statuses = try query.statuses.map(DeliveryStatus.init(parsing:))
+            filter.urgencies = try query.urgencies.map(Urgency.init(parsing:))
+            filter.sender = try query.sender.map { try AgencyCode($0).rawValue }
+        } catch {
+            // A query that cannot be read is a bad request, whichever of its values it is.
+            throw Refusal.invalidRequest("\(error)")
+        }
         let day = { (name: String, text: String?) throws -> CivilDate? in
             try text.map {
                 guard let day = CivilDate(iso: $0) else {
@@ -434,16 +444,17 @@ package struct DocumentService: Sendable {
                 return day
             }
         }
-        filter.issuedFrom = try day("from", query.from)?.startInVietnam
-        filter.issuedBefore = try day("to", query.to)?.adding(days: 1).startInVietnam
+        let (from, to) = (try day("from", query.from), try day("to", query.to))
+        if let from, let to, from > to { throw Refusal.invalidRequest("from (\(from)) is after to (\(to))") }
+        filter.issuedFrom = from?.startInVietnam
+        filter.issuedBefore = to?.adding(days: 1).startInVietnam
         if query.overdue { filter.overdueOn = CivilDate.inVietnam(now()) }
         filter.unreadOnly = query.unread
         if let search = query.search {
-            guard search.count <= 200 else {
-                throw Refusal.invalidRequest(
-                    "search is at most 200 characters: a number, a symbol or words of a subject")
+            guard search.utf8.count <= 400 else {
+                throw Refusal.invalidRequest("search is at most 400 bytes: a number, a symbol or words of a subject")
             }
-            filter.search = SearchText.fold(search)
+            filter.search = SearchText.words(search)
         }
         filter.limit = query.limit ?? 50
         guard (1...200).contains(filter.limit) else {

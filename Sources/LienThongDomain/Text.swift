@@ -69,23 +69,35 @@ extension Unicode.Scalar {
     }
 }
 
-/// Text as search compares it (tìm kiếm không dấu): without diacritics, đ as d, in lower case, its spaces collapsed,
-/// so that "cai cach" finds "Cải cách" and "CẢI CÁCH". Never applied to text that is signed or shown.
+/// Text as search compares it (tìm kiếm không dấu): without diacritics, đ as d, in lower case, punctuation read as
+/// space and spaces collapsed, so that "cai cach" finds "Cải cách" and "phong chong lut bao" finds "phòng, chống lụt
+/// bão". Never applied to text that is signed or shown.
 public enum SearchText {
     public static func fold(_ text: String) -> String {
         var folded = String.UnicodeScalarView()
         var space = true
-        for scalar in text.decomposedStringWithCanonicalMapping.lowercased().unicodeScalars {
-            if scalar.properties.generalCategory == .nonspacingMark { continue }
-            if scalar.properties.isWhitespace {
+        for scalar in text.decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+            switch scalar.properties.isWhitespace ? .spaceSeparator : scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark, .format, .control:
+                // Diacritics, and what text pasted from a word processor hides (zero-width spaces, soft hyphens).
+                continue
+            case .spaceSeparator, .lineSeparator, .paragraphSeparator, .connectorPunctuation, .dashPunctuation,
+                .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation,
+                .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
                 if !space { folded.append(" ") }
                 space = true
-                continue
+            default:
+                // Đ, and the Ð and Ɖ that text converted from older Vietnamese encodings has for it.
+                folded.append(["đ", "ð", "ɖ"].contains(scalar) ? "d" : scalar)
+                space = false
             }
-            folded.append(scalar == "đ" ? "d" : scalar)
-            space = false
         }
         if folded.last == " " { folded.removeLast() }
         return String(folded)
+    }
+
+    /// The words of `text`, folded: a search finds a document that has each of them, in any order.
+    public static func words(_ text: String) -> [String] {
+        fold(text).split(separator: " ").map(String.init)
     }
 }

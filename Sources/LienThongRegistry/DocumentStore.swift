@@ -279,15 +279,19 @@ public struct DocumentStore: Sendable {
         }
     }
 
-    /// Marks `agency`'s delivery of a document opened, by `username`, the first time only.
+    /// Marks `agency`'s copy of a document opened by `username`, the first time only: a read first, so that the
+    /// opening of a document already marked writes nothing.
     public func markOpened(documentID: String, agency: String, by username: String, at now: Date) async throws {
-        try await database.write { db in
-            try db.execute(
+        let unmarked = try await database.pool.read { db in
+            try Int64.fetchOne(
+                db,
                 sql: """
-                    INSERT OR IGNORE INTO inboxRead (deliveryID, readAt, readBy)
-                    SELECT id, ?, ? FROM delivery WHERE documentID = ? AND recipientCode = ?
-                    """, arguments: [now, username, documentID, agency])
+                    SELECT delivery.id FROM delivery LEFT JOIN inboxRead ON inboxRead.deliveryID = delivery.id
+                    WHERE delivery.documentID = ? AND delivery.recipientCode = ? AND inboxRead.deliveryID IS NULL
+                    """, arguments: [documentID, agency])
         }
+        guard let unmarked else { return }
+        try await database.write { db in try InboxRead.mark(db, unmarked, by: username, at: now) }
     }
 
     /// Moves a delivery to a new status if the current one allows it; accepting (03) assigns the
@@ -325,6 +329,8 @@ public struct DocumentStore: Sendable {
             try self.countOnTime(db, delivery, next, at: now)
             if let assignee { delivery.assignee = assignee }
             try delivery.update(db)
+            // The recipient answered it, so someone there has seen it (a recall is asked by the sender).
+            if next != .recallRequested, let id = delivery.id { try InboxRead.mark(db, id, by: actor, at: now) }
             try StatusEventRecord.append(
                 db, to: delivery, next, at: now, actor: actor, note: note, assignee: assignee)
             try AuditLog.append(

@@ -14,8 +14,9 @@ public struct InboxFilter: Sendable {
     /// Still open and past its deadline on this day (ISO 8601, Vietnam).
     public var overdueOn: CivilDate?
     public var unreadOnly = false
-    /// Folded (``SearchText``), found anywhere in the number and symbol and the subject.
-    public var search: String?
+    /// Words folded (``SearchText``), each the start of a word of the number and symbol or the subject: "02" finds
+    /// 02/CT-UBND but not a subject's 2027, "cai ca" finds "cải cách".
+    public var search: [String] = []
     /// The page after the delivery with this id: keyset paging, stable while new documents arrive.
     public var before: Int64?
     public var limit = 50
@@ -50,11 +51,11 @@ public struct InboxFilter: Sendable {
             any("delivery.status", DeliveryStatus.allCases.filter { !$0.isClosed }.map(\.code))
         }
         if unreadOnly { conditions.append("inboxRead.deliveryID IS NULL") }
-        if let search, !search.isEmpty {
-            let escaped = search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+        for word in search {
+            let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_")
             conditions.append("documentSearch.text LIKE ? ESCAPE '\\'")
-            arguments += ["%\(escaped)%"]
+            arguments += ["% \(escaped)%"]
         }
         return (conditions, arguments)
     }
@@ -77,7 +78,21 @@ struct DocumentSearch: Codable, PersistableRecord {
     var text: String
 
     init(_ document: DocumentRecord) {
-        documentID = document.id
-        text = SearchText.fold("\(NumberAndSymbol.format(document.number))/\(document.symbol) \(document.subject)")
+        self.init(id: document.id, number: document.number, symbol: document.symbol, subject: document.subject)
+    }
+
+    init(id: String, number: Int, symbol: String, subject: String) {
+        documentID = id
+        // A space before each word, the first too: a word is found by its start.
+        text = " " + SearchText.fold("\(NumberAndSymbol.format(number))/\(symbol) \(subject)")
+    }
+}
+
+/// That a recipient agency has seen a delivery: opened, answered, or brought in as history.
+enum InboxRead {
+    static func mark(_ db: Database, _ delivery: Int64, by actor: String, at time: Date) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO inboxRead (deliveryID, readAt, readBy) VALUES (?, ?, ?)",
+            arguments: [delivery, time, actor])
     }
 }

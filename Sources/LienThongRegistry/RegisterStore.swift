@@ -119,6 +119,8 @@ public struct RegisterStore: Sendable {
                 for (delivery, events) in entry.deliveries {
                     var delivery = delivery
                     try delivery.insert(db)
+                    // History: read long ago, in the system it comes from.
+                    try InboxRead.mark(db, delivery.id!, by: "import", at: delivery.updatedAt)
                     for event in events {
                         var event = event
                         event.deliveryID = delivery.id!

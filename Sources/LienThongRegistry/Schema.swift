@@ -311,14 +311,20 @@ enum Schema {
                 t.primaryKey("documentID", .text).references("document")
                 t.column("text", .text).notNull()
             }
-            for document in try DocumentRecord.fetchAll(db) { try DocumentSearch(document).insert(db) }
+            // Row by row, the columns it needs alone: a registry of millions is not read into memory.
+            let documents = try Row.fetchCursor(db, sql: "SELECT id, number, symbol, subject FROM document")
+            while let row = try documents.next() {
+                try DocumentSearch(id: row["id"], number: row["number"], symbol: row["symbol"], subject: row["subject"])
+                    .insert(db)
+            }
             // Which deliveries their recipient has opened, and who first did: a convenience for the inbox, not a
-            // record of legal meaning (the status trail is that).
+            // record of legal meaning (the status trail is that). What was delivered before counts as read.
             try db.create(table: "inboxRead") { t in
                 t.primaryKey("deliveryID", .integer).references("delivery")
                 t.column("readAt", .datetime).notNull()
                 t.column("readBy", .text).notNull()
             }
+            try db.execute(sql: "INSERT INTO inboxRead SELECT id, updatedAt, 'before v14' FROM delivery")
         }
         return migrator
     }

@@ -6,8 +6,9 @@ struct Inbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Documents addressed to my agency, newest first, a page at a time.",
         discussion: """
-            lienthong inbox --search "cai cach" finds "Cải cách hành chính": the number, the symbol and the subject \
-            are searched without diacritics or case. A full page ends with the --cursor of the next.
+            lienthong inbox --search "cai cach" finds "Cải cách hành chính": each word is found by its start in the \
+            number, the symbol or the subject, without diacritics, case or punctuation. A full page ends with the \
+            --cursor of the next.
             """)
     @Option(help: "Statuses, comma-separated: 01 (arrived) … 06, or arrived, accepted, in-progress ….")
     var status: String?

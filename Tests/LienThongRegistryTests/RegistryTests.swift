@@ -29,7 +29,7 @@ struct RegistryTests {
             [HistoricalDocument(document: document, signatures: [], deliveries: [(delivery, [])])])
         var filter = InboxFilter()
         for (words, found) in [("cai cach", true), ("07/ct-ubnd", true), ("lut bao", false)] {
-            filter.search = SearchText.fold(words)
+            filter.search = SearchText.words(words)
             let rows = try registry.documents.inbox(agency: commune.code, filter: filter)
             #expect(rows.entries.map(\.document.id) == (found ? [document.id] : []), "\(words)")
         }

@@ -93,34 +93,42 @@ struct DocumentRoutes: RouteGroup {
 }
 
 extension InboxQuery {
-    /// `?status=01,03&urgency=khan&sender=…&from=2026-11-01&to=…&overdue=true&unread=true&search=…&limit=50&cursor=…`
+    /// `?status=01,03&urgency=khan&sender=…&from=2026-11-01&to=…&overdue=true&unread=true&search=…&limit=50&cursor=…`,
+    /// read as a form writes it too (`+` for a space); an empty value is no value.
     init(_ uri: URI) throws {
         self.init()
-        let query = uri.queryParameters
+        var query: [String: String] = [:]
+        for pair in (uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            }
+            guard let key = parts[0], let value = parts.count > 1 ? parts[1] : "" else {
+                throw Refusal.invalidRequest("the query is not percent-encoded: \(pair)")
+            }
+            if !value.isEmpty { query[key] = value }
+        }
         let list = { (key: String) in
-            query[Substring(key)].map {
-                $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            } ?? []
+            query[key].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         }
         let flag = { (key: String) throws -> Bool in
-            switch query[Substring(key)].map({ $0.lowercased() }) {
-            case nil, "false", "0", "no": return false
-            case "true", "1", "yes", "": return true
+            switch query[key]?.lowercased() {
+            case nil, "false", "0", "no", "off": return false
+            case "true", "1", "yes", "on": return true
             case let other?: throw Refusal.invalidRequest("\(key) is true or false, not \(other)")
             }
         }
         statuses = list("status")
         urgencies = list("urgency")
-        sender = query["sender"].map(String.init)
-        from = query["from"].map(String.init)
-        to = query["to"].map(String.init)
+        sender = query["sender"]
+        from = query["from"]
+        to = query["to"]
         overdue = try flag("overdue")
         unread = try flag("unread")
-        search = query["search"].map(String.init)
+        search = query["search"]
         limit = try query["limit"].map {
-            guard let limit = Int(String($0)) else { throw Refusal.invalidRequest("limit is a number from 1 to 200") }
+            guard let limit = Int($0) else { throw Refusal.invalidRequest("limit is a number from 1 to 200") }
             return limit
         }
-        cursor = query["cursor"].map(String.init)
+        cursor = query["cursor"]
     }
 }
