@@ -237,14 +237,25 @@ int shim_ts_respond(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain, const char
     return length;
 }
 
-int shim_ts_imprint_nid(const unsigned char *der, long der_len) {
+int shim_ts_digest_nids(const unsigned char *der, long der_len, int *signer_digest) {
     const unsigned char *p = der;
     PKCS7 *token = d2i_PKCS7(NULL, &p, der_len);
     TS_TST_INFO *info = token == NULL ? NULL : PKCS7_to_TS_TST_INFO(token);
+    STACK_OF(PKCS7_SIGNER_INFO) *signers = info == NULL ? NULL : PKCS7_get_signer_info(token);
     int nid = -1;
+    *signer_digest = NID_undef;
     if (info != NULL) {
         const X509_ALGOR *algorithm = TS_MSG_IMPRINT_get_algo(TS_TST_INFO_get_msg_imprint(info));
         nid = OBJ_obj2nid(algorithm->algorithm);
+    }
+    if (signers != NULL && sk_PKCS7_SIGNER_INFO_num(signers) == 1) {
+        PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(signers, 0);
+        int digest = OBJ_obj2nid(si->digest_alg->algorithm), md = NID_undef, pk = NID_undef;
+        /* A signature algorithm that names its own hash (ecdsa-with-SHA1) must name the same one. */
+        if (OBJ_find_sigid_algs(OBJ_obj2nid(si->digest_enc_alg->algorithm), &md, &pk) && md != NID_undef
+            && md != digest)
+            digest = NID_undef;
+        *signer_digest = digest;
     }
     TS_TST_INFO_free(info);
     PKCS7_free(token);

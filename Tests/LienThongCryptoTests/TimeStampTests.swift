@@ -57,6 +57,48 @@ struct TimeStampTests {
         #expect(result.output.contains("Verification: OK"))
     }
 
+    /// Another authority's token (`openssl ts -reply`) over SHA-256, signed by the authority over SHA-1: refused, as
+    /// a signature over SHA-1 is (Circular 15/2025/TT-BKHCN); the same token signed over SHA-256 holds.
+    @Test(arguments: zip(["sha1", "sha256"], [false, true]))
+    func aTimeStampItsAuthoritySignedOverSHA1IsRefused(_ digest: String, holds: Bool) throws {
+        let data = Data("Quyết định số 12/QĐ-UBND".utf8)
+        let file = try pki.write("stamped-\(digest).bin", data)
+        let key = try pki.writeKey("tsa-\(digest).key", pki.tsa.identity.key)
+        let certificate = try pki.writePEM("tsa-\(digest).pem", [pki.tsa.identity.certificate])
+        let chain = try pki.writePEM("tsa-chain-\(digest).pem", [pki.intermediate.certificate])
+        let serial = try pki.write("serial-\(digest)", Data("01\n".utf8))
+        let config = try pki.write(
+            "tsa-\(digest).cnf",
+            Data(
+                """
+                [ tsa ]
+                default_tsa = tsa_config
+                [ tsa_config ]
+                serial = \(serial.path)
+                signer_digest = \(digest)
+                default_policy = 1.2.3.4.1
+                digests = sha256
+                ess_cert_id_alg = sha256
+                """.utf8))
+        let query = pki.directory.appendingPathComponent("query-\(digest).tsq")
+        let token = pki.directory.appendingPathComponent("token-\(digest).der")
+        let asked = try run("openssl", ["ts", "-query", "-data", file.path, "-sha256", "-cert", "-out", query.path])
+        #expect(asked.status == 0, "\(asked.output)")
+        let reply = try run(
+            "openssl",
+            [
+                "ts", "-reply", "-config", config.path, "-queryfile", query.path, "-signer", certificate.path,
+                "-inkey", key.path, "-passin", "pass:\(TestPKI.passphrase)", "-chain", chain.path, "-token_out",
+                "-out", token.path,
+            ])
+        #expect(reply.status == 0, "\(reply.output)")
+        let report = try pki.verifier().verifyDocumentTimeStamp(
+            try Data(contentsOf: token), over: .byteRanges(ByteSource(data), [0..<data.count]), name: "stamped")
+        let check = try #require(report.checks.first { $0.id == .timeStamp })
+        #expect((check.result != .failed) == holds, "\(check.detail)")
+        #expect(holds || check.detail.contains("signed by its authority with SHA1"), "\(check.detail)")
+    }
+
     @Test func theTimeStampIsProofOfExistenceYearsLater() async throws {
         let signature = try await signStamped()
         let tenYearsOn = Date().addingTimeInterval(10 * 365 * 86_400)

@@ -106,8 +106,9 @@ int shim_ts_verify(const unsigned char *der, long der_len, X509_STORE *store, ST
                    const unsigned char *imprint, int imprint_len, time_t *gen_time, X509 **signer);
 
 /* The NID of the digest algorithm of a DER TimeStampToken's message imprint: NID_undef for an algorithm OpenSSL
- * does not know, -1 for a token that cannot be read. */
-int shim_ts_imprint_nid(const unsigned char *der, long der_len);
+ * does not know, -1 for a token that cannot be read. `signer_digest` is set to the digest its one SignerInfo signs
+ * with (NID_undef if it has not exactly one, or its signature algorithm names another hash). */
+int shim_ts_digest_nids(const unsigned char *der, long der_len, int *signer_digest);
 
 /** The DER of an unsigned attribute that holds one SEQUENCE (a time-stamp token, revocation values). */
 int shim_cms_unsigned_sequence(CMS_SignerInfo *si, int nid, int index, const unsigned char **data);

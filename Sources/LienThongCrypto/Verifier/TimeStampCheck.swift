@@ -46,17 +46,27 @@ extension SignatureVerifier {
         _ token: Data, over digest: (DigestAlgorithm) throws -> [UInt8], untrusted: OpaquePointer,
         evidence: RevocationEvidence, stampedWhat: String
     ) -> (Check, (time: Date, authority: String)?) {
-        let nid = token.withUnsafeBytes { shim_ts_imprint_nid($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
+        var signed: Int32 = 0
+        let nid = token.withUnsafeBytes {
+            shim_ts_digest_nids($0.bindMemory(to: UInt8.self).baseAddress, $0.count, &signed)
+        }
         guard nid >= 0 else {
             return (.failed(.timeStamp, "the time stamp attribute is not an RFC 3161 token", .formatFailure), nil)
         }
-        guard let algorithm = DigestAlgorithm(nid: nid) else {
-            let named = OBJ_nid2sn(nid).map { String(cString: $0) } ?? "an algorithm OpenSSL does not know"
+        // Both hashes of a time stamp are held to the rule a signature is: the one over the stamped bytes, and the
+        // one the authority signed with.
+        let named = { (nid: Int32) in
+            OBJ_nid2sn(nid).map { String(cString: $0) } ?? "an algorithm OpenSSL does not know"
+        }
+        guard let algorithm = DigestAlgorithm(nid: nid), DigestAlgorithm(nid: signed) != nil else {
+            let what =
+                DigestAlgorithm(nid: nid) == nil
+                ? "hashes \(stampedWhat) with \(named(nid))" : "is signed by its authority with \(named(signed))"
             return (
                 .failed(
                     .timeStamp,
-                    "the time stamp hashes \(stampedWhat) with \(named), not one of the SHA-256, SHA-384 and SHA-512 "
-                        + "that LienThong accepts (Circular 15/2025/TT-BKHCN)", .cryptoConstraintsFailure), nil
+                    "the time stamp \(what), not one of the SHA-256, SHA-384 and SHA-512 that LienThong accepts "
+                        + "(Circular 15/2025/TT-BKHCN)", .cryptoConstraintsFailure), nil
             )
         }
         let imprint: [UInt8]
