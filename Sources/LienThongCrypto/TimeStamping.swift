@@ -20,12 +20,8 @@ extension TimeStamper {
 
 /// The RFC 3161 messages, as bytes, for any transport.
 public enum TimeStampProtocol {
-    /// A DER TimeStampReq for `data`, asking for the TSA's certificate, with a random nonce.
-    public static func request(for data: Data, digest: DigestAlgorithm = .sha256) throws -> Data {
-        try request(imprint: Digest.bytes(data, digest), algorithm: digest)
-    }
-
-    /// A DER TimeStampReq for the bytes whose `algorithm` digest is `imprint`.
+    /// A DER TimeStampReq for the bytes whose `algorithm` digest is `imprint`, asking for the TSA's certificate,
+    /// with a random nonce.
     public static func request(imprint: [UInt8], algorithm digest: DigestAlgorithm) throws -> Data {
         var imprint = imprint
         var out: UnsafeMutablePointer<UInt8>?

@@ -44,16 +44,11 @@ public struct SignedPDF: Sendable {
     public var data: Data { storage.bytes.data }
     public var count: Int { storage.bytes.count }
 
-    /// The file with `tail` appended as the revision `content`, or as more of the newest revision when `content` is
-    /// nil; nothing is recorded for an empty tail (a draft that had its placeholders already).
-    mutating func append(_ tail: Data, _ content: String?) throws {
+    /// The file with `tail` appended as the revision `content`; nothing is recorded for an empty tail.
+    mutating func append(_ tail: Data, _ content: String) throws {
         guard !tail.isEmpty else { return }
         try unique().append(tail)
-        if let content {
-            revisions.append(Revision(content: content, length: count))
-        } else {
-            revisions[revisions.count - 1].length = count
-        }
+        revisions.append(Revision(content: content, length: count))
     }
 
     /// Writes `bytes` over the file from `offset` on: a signature filled into the room its revision kept for it.
